@@ -1,0 +1,489 @@
+// Build+run (scalar kernel without -mavx2, as in the addon): g++ -O3 -std=c++17 -c native/kernels/gibbs_scalar.cpp -o /tmp/gibbs_scalar.o && g++ -O3 -std=c++17 -pthread -mavx2 -mfma -Inative bench/native/gibbs_kernel_bench.cpp native/kernels/gibbs_avx2.cpp /tmp/gibbs_scalar.o -o /tmp/gibbs_bench && taskset -c 0,1 /tmp/gibbs_bench
+// Correctness checks of gibbsSweepsAvx2 against the scalar reference, then flips/ns on the
+// king's-graph, G12 and tiny models with 1 and 2 threads, next to the machine's peak FMA rate.
+// Optional argument: a sweep-count multiplier for the timed runs (default 1).
+#include <immintrin.h>
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "kernels/exp_poly.h"
+#include "kernels/gibbs_kernel.h"
+#include "kernels/simd_avx2.h"
+
+using namespace heatbath::kernels;
+
+namespace {
+
+int failures = 0;
+
+void check(bool ok, const char* what) {
+  std::printf("  [%s] %s\n", ok ? " ok " : "FAIL", what);
+  if (!ok) ++failures;
+}
+
+// ---------------------------------------------------------------- models
+
+struct Model {
+  int32_t n = 0;
+  std::vector<std::vector<int32_t>> adj;  // built first, then frozen into CSR
+  std::vector<int32_t> rowStart, neighbour, updateOrder, colourStart;
+  std::vector<float> coupling, bias;
+  int32_t numColours = 0;
+
+  SparseModel view() const {
+    return {n, rowStart.data(), neighbour.data(), coupling.data(), bias.data(), updateOrder.data(),
+            colourStart.data(), numColours};
+  }
+};
+
+void addEdge(Model& m, int32_t a, int32_t b) {
+  if (a == b) return;
+  auto& r = m.adj[a];
+  if (std::find(r.begin(), r.end(), b) != r.end()) return;
+  m.adj[a].push_back(b);
+  m.adj[b].push_back(a);
+}
+
+// Freezes the adjacency into CSR with symmetric random couplings in [-jMax, jMax] and random
+// biases; nodes are grouped by `colour` in ascending order, like the driver does, skipping
+// nodes with skip[i] set.
+void finish(Model& m, const std::vector<int32_t>& colour, int32_t numColours, float jMax, uint32_t seed,
+            const std::vector<char>& skip = {}) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> uj(-jMax, jMax), uh(-0.2f, 0.2f);
+  m.rowStart.assign(1, 0);
+  for (int32_t i = 0; i < m.n; ++i) {
+    std::sort(m.adj[i].begin(), m.adj[i].end());
+    for (int32_t j : m.adj[i]) m.neighbour.push_back(j);
+    m.rowStart.push_back(static_cast<int32_t>(m.neighbour.size()));
+  }
+  m.coupling.assign(m.neighbour.size(), 0.0f);
+  for (int32_t i = 0; i < m.n; ++i) {
+    for (int32_t s = m.rowStart[i]; s < m.rowStart[i + 1]; ++s) {
+      const int32_t j = m.neighbour[s];
+      if (j < i) continue;
+      const float w = uj(gen);
+      m.coupling[s] = w;
+      const int32_t back = static_cast<int32_t>(
+          std::lower_bound(m.neighbour.begin() + m.rowStart[j], m.neighbour.begin() + m.rowStart[j + 1], i) -
+          m.neighbour.begin());
+      m.coupling[back] = w;
+    }
+  }
+  m.bias.resize(m.n);
+  for (float& h : m.bias) h = uh(gen);
+  m.numColours = numColours;
+  m.colourStart.assign(1, 0);
+  for (int32_t c = 0; c < numColours; ++c) {
+    for (int32_t i = 0; i < m.n; ++i) {
+      if (colour[i] == c && (skip.empty() || !skip[i])) m.updateOrder.push_back(i);
+    }
+    m.colourStart.push_back(static_cast<int32_t>(m.updateOrder.size()));
+  }
+  m.adj.clear();
+}
+
+bool properColouring(const Model& m) {
+  std::vector<int32_t> colourOf(m.n, -1);
+  for (int32_t c = 0; c < m.numColours; ++c) {
+    for (int32_t k = m.colourStart[c]; k < m.colourStart[c + 1]; ++k) colourOf[m.updateOrder[k]] = c;
+  }
+  for (int32_t i = 0; i < m.n; ++i) {
+    for (int32_t s = m.rowStart[i]; s < m.rowStart[i + 1]; ++s) {
+      if (colourOf[i] >= 0 && colourOf[i] == colourOf[m.neighbour[s]]) return false;
+    }
+  }
+  return true;
+}
+
+// Torus of w x h cells, each joined to the cells at the given offsets.
+Model torus(int32_t w, int32_t h, const std::vector<std::pair<int, int>>& offsets, int colours,
+            const std::function<int32_t(int32_t, int32_t)>& colourOf, float jMax) {
+  Model m;
+  m.n = w * h;
+  m.adj.resize(m.n);
+  std::vector<int32_t> colour(m.n);
+  for (int32_t y = 0; y < h; ++y) {
+    for (int32_t x = 0; x < w; ++x) {
+      colour[y * w + x] = colourOf(x, y);
+      for (auto [dx, dy] : offsets) addEdge(m, y * w + x, ((y + dy + h) % h) * w + (x + dx + w) % w);
+    }
+  }
+  finish(m, colour, colours, jMax, 12345);
+  return m;
+}
+
+Model kingModel(int32_t side) {
+  std::vector<std::pair<int, int>> offsets;
+  for (int dy = -1; dy <= 1; ++dy)
+    for (int dx = -1; dx <= 1; ++dx)
+      if (dx != 0 || dy != 0) offsets.emplace_back(dx, dy);
+  return torus(side, side, offsets, 4, [](int32_t x, int32_t y) { return (x % 2) + 2 * (y % 2); }, 0.3f);
+}
+
+Model g12Model(int32_t side) {
+  std::vector<std::pair<int, int>> offsets;
+  for (auto [dx, dy] : {std::pair{0, 1}, std::pair{4, 1}, std::pair{10, 9}}) {
+    offsets.insert(offsets.end(), {{dx, dy}, {-dy, dx}, {-dx, -dy}, {dy, -dx}});
+  }
+  return torus(side, side, offsets, 2, [](int32_t x, int32_t y) { return (x + y) % 2; }, 0.3f);
+}
+
+std::vector<int32_t> greedyColouring(const Model& m, int32_t& numColours) {
+  std::vector<int32_t> colour(m.n, -1);
+  numColours = 0;
+  for (int32_t i = 0; i < m.n; ++i) {
+    std::vector<char> used(m.n + 1, 0);
+    for (int32_t j : m.adj[i])
+      if (colour[j] >= 0) used[colour[j]] = 1;
+    int32_t c = 0;
+    while (used[c]) ++c;
+    colour[i] = c;
+    numColours = std::max(numColours, c + 1);
+  }
+  return colour;
+}
+
+Model randomModel(int32_t n, double edgeProbability, uint32_t seed, float jMax) {
+  Model m;
+  m.n = n;
+  m.adj.resize(n);
+  std::mt19937 gen(seed);
+  std::bernoulli_distribution edge(edgeProbability);
+  for (int32_t i = 0; i < n; ++i)
+    for (int32_t j = i + 1; j < n; ++j)
+      if (edge(gen)) addEdge(m, i, j);
+  int32_t colours = 0;
+  const std::vector<int32_t> colour = greedyColouring(m, colours);
+  finish(m, colour, colours, jMax, seed + 1);
+  return m;
+}
+
+// Degree-0 nodes, a hub of degree 100, an empty colour block between the real ones, and nodes
+// left out of updateOrder (clamped) that must keep their spins.
+Model edgeCaseModel(std::vector<char>& clamped) {
+  Model m;
+  m.n = 300;
+  m.adj.resize(m.n);
+  std::mt19937 gen(7);
+  for (int32_t j = 1; j <= 100; ++j) addEdge(m, 0, j);  // hub
+  std::uniform_int_distribution<int32_t> pick(101, 279);
+  for (int e = 0; e < 400; ++e) addEdge(m, pick(gen), pick(gen));  // nodes 280..299 stay isolated
+  int32_t colours = 0;
+  std::vector<int32_t> colour = greedyColouring(m, colours);
+  for (int32_t& c : colour) c = c == 0 ? 0 : c + 1;  // colour 1 is left empty
+  clamped.assign(m.n, 0);
+  for (int32_t i = 0; i < m.n; i += 7) clamped[i] = 1;
+  finish(m, colour, colours + 1, 1.5f, 99, clamped);
+  return m;
+}
+
+// One colour block: free nodes 0..49 only touch clamped nodes 50..99 (a bipartite graph whose
+// second side is clamped), so the single block is still independent.
+Model oneColourModel() {
+  Model m;
+  m.n = 100;
+  m.adj.resize(m.n);
+  std::mt19937 gen(3);
+  std::uniform_int_distribution<int32_t> left(0, 49), right(50, 99);
+  for (int e = 0; e < 400; ++e) addEdge(m, left(gen), right(gen));
+  std::vector<int32_t> colour(m.n, 0);
+  std::vector<char> clamped(m.n, 0);
+  for (int32_t i = 50; i < 100; ++i) clamped[i] = 1;
+  finish(m, colour, 1, 1.0f, 5, clamped);
+  return m;
+}
+
+// ---------------------------------------------------------------- chains
+
+struct Chains {
+  int32_t n;
+  int tiles;
+  float* spin;  // tiles x n x kLanes
+  std::vector<RngLanes> rng;
+
+  Chains(int32_t nodes, int numTiles, uint64_t seed) : n(nodes), tiles(numTiles), rng(numTiles) {
+    spin = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * n * kLanes * tiles + 64));
+    std::mt19937_64 gen(seed);
+    for (int64_t k = 0; k < int64_t{n} * kLanes * tiles; ++k) spin[k] = (gen() & 1) ? 1.0f : -1.0f;
+    for (auto& r : rng)
+      for (auto& w : r.s)
+        for (auto& x : w) x = static_cast<uint32_t>(gen()) | 1u;
+  }
+  Chains(const Chains& o) : n(o.n), tiles(o.tiles), rng(o.rng) {
+    spin = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * n * kLanes * tiles + 64));
+    std::memcpy(spin, o.spin, sizeof(float) * n * kLanes * tiles);
+  }
+  Chains& operator=(const Chains&) = delete;
+  ~Chains() { std::free(spin); }
+
+  ChainTile tile(int t) { return {spin + int64_t{t} * n * kLanes, &rng[t]}; }
+  int64_t size() const { return int64_t{n} * kLanes * tiles; }
+};
+
+// Runs `sweeps` sweeps on tiles [first, first + numTiles) in calls of `perCall` tiles.
+void runGrouped(GibbsSweepFn fn, const SparseModel& model, Chains& c, int first, int numTiles, int perCall,
+                const float* beta, int sweeps) {
+  for (int t = first; t < first + numTiles; t += perCall) {
+    ChainTile group[4];
+    const int count = std::min(perCall, first + numTiles - t);
+    for (int k = 0; k < count; ++k) group[k] = c.tile(t + k);
+    fn(model, group, count, beta, sweeps);
+  }
+}
+
+int64_t spinMismatches(const Chains& a, const Chains& b) {
+  int64_t diff = 0;
+  for (int64_t k = 0; k < a.size(); ++k) diff += a.spin[k] != b.spin[k];
+  return diff;
+}
+
+bool sameRng(const Chains& a, const Chains& b) {
+  return std::memcmp(a.rng.data(), b.rng.data(), sizeof(RngLanes) * a.rng.size()) == 0;
+}
+
+// ---------------------------------------------------------------- checks
+
+void checkRng() {
+  RngLanes scalar{}, vector{};
+  std::mt19937 gen(1);
+  for (auto& w : scalar.s)
+    for (auto& x : w) x = gen() | 1u;
+  vector = scalar;
+  auto rng = heatbath::kernels::avx2::VecRng::load(vector);
+  bool same = true, uniformSame = true;
+  for (int step = 0; step < 100000; ++step) {
+    alignas(32) uint32_t words[kLanes];
+    alignas(32) float u[kLanes];
+    const __m256i w = rng.next();
+    _mm256_store_si256(reinterpret_cast<__m256i*>(words), w);
+    _mm256_store_ps(u, heatbath::kernels::avx2::uniformOpen(w));
+    for (int lane = 0; lane < kLanes; ++lane) {
+      const uint32_t ref = nextWord(scalar, lane);
+      same &= words[lane] == ref;
+      uniformSame &= u[lane] == uniformOpen(ref);
+    }
+  }
+  rng.store(vector);
+  same &= std::memcmp(&scalar, &vector, sizeof scalar) == 0;
+  check(same, "vector xoshiro128+: 100000 x 8 words and final state bit-identical to nextWord");
+  // uniformOpen near the top of the range, where (k + 0.5) must round to even.
+  for (uint32_t k = (1u << 24) - 4096; k < (1u << 24); ++k) {
+    alignas(32) float u[kLanes];
+    _mm256_store_ps(u, heatbath::kernels::avx2::uniformOpen(_mm256_set1_epi32(static_cast<int>(k << 8 | 0xFF))));
+    uniformSame &= u[0] == uniformOpen(k << 8 | 0xFF);
+  }
+  check(uniformSame, "vector uniformOpen bit-identical to the scalar one");
+}
+
+void checkExp() {
+  double maxVec = 0, maxScalar = 0;
+  int64_t differ = 0, total = 0;
+  for (double x0 = -80.0; x0 <= 80.0; x0 += 1.0 / 4096) {
+    alignas(32) float xs[kLanes], ys[kLanes];
+    for (int lane = 0; lane < kLanes; ++lane) xs[lane] = static_cast<float>(x0 + lane * (1.0 / 32768));
+    _mm256_store_ps(ys, heatbath::kernels::avx2::expPoly(_mm256_load_ps(xs)));
+    for (int lane = 0; lane < kLanes; ++lane) {
+      if (xs[lane] > 80.0f) continue;
+      const double ref = std::exp(static_cast<double>(xs[lane]));
+      maxVec = std::max(maxVec, std::fabs(ys[lane] / ref - 1.0));
+      const float s = expPoly(xs[lane]);
+      maxScalar = std::max(maxScalar, std::fabs(s / ref - 1.0));
+      differ += s != ys[lane];
+      ++total;
+    }
+  }
+  std::printf("  exp max relative error on [-80, 80] (%lld points): vector %.3g, scalar %.3g; "
+              "vector != scalar at %.3g of points (FMA rounding)\n",
+              static_cast<long long>(total), maxVec, maxScalar, static_cast<double>(differ) / total);
+  check(maxVec <= 2e-7, "vector exp max relative error <= 2e-7");
+  alignas(32) float big[kLanes];
+  _mm256_store_ps(big, heatbath::kernels::avx2::expPoly(_mm256_setr_ps(-1e30f, -200, -80.5f, 80.5f, 200, 1e30f, 0, -0.0f)));
+  check(big[0] == expPoly(-80) && big[1] == expPoly(-80) && big[2] == expPoly(-80) && big[3] == expPoly(80) &&
+            big[4] == expPoly(80) && big[5] == expPoly(80) && big[6] == 1.0f && big[7] == 1.0f,
+        "vector exp clamps to [-80, 80] like the scalar one");
+}
+
+// Both kernels from the same state for `sweeps` sweeps; spins may differ only through rounding.
+void checkAgainstScalar(const char* name, const Model& model, int tiles, int sweeps, double maxRate,
+                        const std::vector<char>& clamped = {}) {
+  const SparseModel view = model.view();
+  Chains scalar(model.n, tiles, 42);
+  Chains vec(scalar);
+  const Chains start(scalar);
+  std::vector<float> beta(sweeps);
+  for (int k = 0; k < sweeps; ++k) beta[k] = 0.4f + 0.05f * k;
+  runGrouped(gibbsSweepsScalar, view, scalar, 0, tiles, 4, beta.data(), sweeps);
+  runGrouped(gibbsSweepsAvx2, view, vec, 0, tiles, 4, beta.data(), sweeps);
+  const int64_t diff = spinMismatches(scalar, vec);
+  const double rate = static_cast<double>(diff) / (double(model.n) * kLanes * tiles);
+  char what[256];
+  std::snprintf(what, sizeof what, "%s, %d sweep(s), %d chains: %lld of %lld spins differ from scalar (%.2g)",
+                name, sweeps, tiles * kLanes, static_cast<long long>(diff),
+                static_cast<long long>(int64_t{model.n} * kLanes * tiles), rate);
+  check(rate <= maxRate, what);
+  std::snprintf(what, sizeof what, "%s: RNG advanced identically to scalar", name);
+  check(sameRng(scalar, vec), what);
+  if (!clamped.empty()) {
+    bool untouched = true;
+    for (int t = 0; t < tiles; ++t)
+      for (int32_t i = 0; i < model.n; ++i)
+        if (clamped[i])
+          for (int lane = 0; lane < kLanes; ++lane) {
+            const int64_t k = (int64_t{t} * model.n + i) * kLanes + lane;
+            untouched &= vec.spin[k] == start.spin[k];
+          }
+    std::snprintf(what, sizeof what, "%s: nodes outside updateOrder untouched", name);
+    check(untouched, what);
+  }
+}
+
+// count = 1..4 tiles per call gives bit-identical results to tile-by-tile calls.
+void checkGrouping(const char* name, const Model& model) {
+  const SparseModel view = model.view();
+  const Chains start(model.n, 12, 77);
+  const float beta[3] = {0.3f, 0.5f, 1.1f};
+  Chains ref(start);
+  runGrouped(gibbsSweepsAvx2, view, ref, 0, 12, 1, beta, 3);
+  bool same = true;
+  for (int perCall = 2; perCall <= 4; ++perCall) {
+    Chains c(start);
+    // Uneven splits too: e.g. 3 tiles per call over 5 tiles leaves a call of 2.
+    runGrouped(gibbsSweepsAvx2, view, c, 0, 5, perCall, beta, 3);
+    runGrouped(gibbsSweepsAvx2, view, c, 5, 7, perCall, beta, 3);
+    same &= spinMismatches(ref, c) == 0 && sameRng(ref, c);
+  }
+  char what[256];
+  std::snprintf(what, sizeof what, "%s: 1, 2, 3, 4 tiles per call bit-identical to tile-by-tile", name);
+  check(same, what);
+}
+
+// ---------------------------------------------------------------- timing
+
+void pinTo(int core) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(core, &set);
+  pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+// Runs body(thread) on `threads` pinned threads started together; returns wall seconds.
+double runThreads(int threads, const std::function<void(int)>& body) {
+  std::atomic<int> ready{0};
+  std::vector<std::thread> pool;
+  std::chrono::steady_clock::time_point start;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      pinTo(t);
+      if (++ready == threads) start = std::chrono::steady_clock::now();
+      while (ready.load() < threads) {
+      }
+      body(t);
+    });
+  }
+  for (auto& th : pool) th.join();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Peak vector FMA rate: 12 independent accumulator chains per thread.
+double peakFmaPerNs(int threads) {
+  constexpr int64_t kIters = 200'000'000;
+  std::atomic<float> sink{0};
+  const double seconds = runThreads(threads, [&](int) {
+    __m256 acc[12];
+    for (int k = 0; k < 12; ++k) acc[k] = _mm256_set1_ps(static_cast<float>(k));
+    const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+    for (int64_t it = 0; it < kIters / 12; ++it) {
+      for (int k = 0; k < 12; ++k) acc[k] = _mm256_fmadd_ps(acc[k], a, b);
+      __asm__ volatile("" : "+x"(acc[0]), "+x"(acc[1]), "+x"(acc[2]), "+x"(acc[3]), "+x"(acc[4]), "+x"(acc[5]),
+                       "+x"(acc[6]), "+x"(acc[7]), "+x"(acc[8]), "+x"(acc[9]), "+x"(acc[10]), "+x"(acc[11]));
+    }
+    alignas(32) float out[8];
+    _mm256_store_ps(out, acc[0]);
+    sink = sink + out[0];
+  });
+  return threads * static_cast<double>(kIters) / (seconds * 1e9);
+}
+
+// Times `sweeps` sweeps over all tiles the way GibbsChains::run drives the kernel: tiles split
+// evenly between threads, each thread walking its tiles in groups of up to 4, each group advanced
+// through all sweeps in calls of about 2^21 flips.
+double flipsPerNs(GibbsSweepFn fn, const Model& model, int tiles, int threads, int sweeps) {
+  const SparseModel view = model.view();
+  Chains c(model.n, tiles, 5);
+  std::vector<float> beta(sweeps, 0.4f);
+  const int perThread = (tiles + threads - 1) / threads;
+  const int group = std::max(1, std::min(4, perThread));
+  const int64_t flipsPerSweep = int64_t{model.n} * kLanes;
+  auto drive = [&](int thread, int sweepsToRun) {
+    for (int t0 = thread * perThread; t0 < std::min(tiles, (thread + 1) * perThread); t0 += group) {
+      ChainTile g[4];
+      const int count = std::min(group, std::min(tiles, (thread + 1) * perThread) - t0);
+      for (int k = 0; k < count; ++k) g[k] = c.tile(t0 + k);
+      const int chunk = static_cast<int>(std::max<int64_t>(1, (int64_t{1} << 21) / (flipsPerSweep * count)));
+      for (int done = 0; done < sweepsToRun;) {
+        const int now = std::min(chunk, sweepsToRun - done);
+        fn(view, g, count, beta.data() + done, now);
+        done += now;
+      }
+    }
+  };
+  runThreads(threads, [&](int t) { drive(t, std::max(1, sweeps / 10)); });  // warm caches and clocks
+  const double seconds = runThreads(threads, [&](int t) { drive(t, sweeps); });
+  return static_cast<double>(flipsPerSweep) * tiles * sweeps / (seconds * 1e9);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const double scale = argc > 1 ? std::atof(argv[1]) : 1.0;
+  const Model king = kingModel(256), g12 = g12Model(70), tiny = randomModel(32, 0.5, 11, 0.5f);
+  std::vector<char> clamped;
+  const Model edge = edgeCaseModel(clamped), oneColour = oneColourModel();
+  const Model large = randomModel(400, 0.3, 21, 0.2f);  // degree ~120
+
+  std::printf("correctness\n");
+  check(properColouring(king) && properColouring(g12) && properColouring(tiny) && properColouring(edge) &&
+            properColouring(oneColour) && properColouring(large),
+        "test models have proper colourings (blocks are independent sets)");
+  checkRng();
+  checkExp();
+  checkAgainstScalar("king 256x256", king, 32, 1, 1e-5);
+  checkAgainstScalar("g12 70x70", g12, 32, 1, 1e-5);
+  checkAgainstScalar("tiny 32", tiny, 1, 100, 1e-4);
+  checkAgainstScalar("edge cases (deg 0/100, empty block, clamped)", edge, 4, 5, 1e-4, clamped);
+  checkAgainstScalar("one colour block", oneColour, 3, 5, 1e-4);
+  checkAgainstScalar("random n=400 deg~120", large, 5, 5, 1e-4);
+  checkGrouping("g12 70x70", g12);
+  checkGrouping("edge cases", edge);
+  checkGrouping("tiny 32", tiny);
+
+  std::printf("\nperformance (flips/ns = sweeps x nodes x chains / wall ns)\n");
+  for (int threads = 1; threads <= 2; ++threads) {
+    std::printf("  %d thread(s): peak %.2f vector FMA/ns\n", threads, peakFmaPerNs(threads));
+    const int s = static_cast<int>(scale * 10 * threads);
+    std::printf("    king 256x256, 256 chains:  avx2 %.2f  scalar %.3f flips/ns\n",
+                flipsPerNs(gibbsSweepsAvx2, king, 32, threads, s * 4),
+                flipsPerNs(gibbsSweepsScalar, king, 32, threads, std::max(1, s / 4)));
+    std::printf("    g12 70x70, 256 chains:     avx2 %.2f  scalar %.3f flips/ns\n",
+                flipsPerNs(gibbsSweepsAvx2, g12, 32, threads, s * 40),
+                flipsPerNs(gibbsSweepsScalar, g12, 32, threads, s * 4));
+  }
+  std::printf("  1 thread: tiny 32 spins, 8 chains (1 tile): avx2 %.2f  scalar %.3f flips/ns\n",
+              flipsPerNs(gibbsSweepsAvx2, tiny, 1, 1, static_cast<int>(scale * 400000)),
+              flipsPerNs(gibbsSweepsScalar, tiny, 1, 1, static_cast<int>(scale * 40000)));
+  std::printf("\n%s\n", failures == 0 ? "all checks passed" : "SOME CHECKS FAILED");
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,44 @@
+{
+  "variables": {
+    "heatbath_cflags": ["-O3", "-std=c++17", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wextra"]
+  },
+  "targets": [
+    {
+      "target_name": "heatbath_avx2",
+      "type": "static_library",
+      "sources": ["native/kernels/gibbs_avx2.cpp", "native/kernels/ceiling_avx2.cpp"],
+      "cflags_cc": ["<@(heatbath_cflags)", "-mavx2", "-mfma", "-fPIC"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx2", "-mfma"] }
+    },
+    {
+      "target_name": "heatbath",
+      "dependencies": [
+        "heatbath_avx2",
+        "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
+      ],
+      "sources": [
+        "native/kernels/gibbs_scalar.cpp",
+        "native/kernels/ceiling_scalar.cpp",
+        "native/kernels/dispatch.cpp",
+        "native/core/graph.cpp",
+        "native/core/thread_pool.cpp",
+        "native/core/gibbs_chains.cpp",
+        "native/addon/convert.cpp",
+        "native/addon/cancel_wrap.cpp",
+        "native/addon/graph_wrap.cpp",
+        "native/addon/gibbs_wrap.cpp",
+        "native/addon/ceiling_wrap.cpp",
+        "native/addon/addon.cpp"
+      ],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags_cc": ["<@(heatbath_cflags)", "-pthread"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
+      "ldflags": ["-pthread"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)"]
+      }
+    }
+  ]
+}

@@ -1,0 +1,45 @@
+/**
+ * Every error heatbath raises on purpose is a HeatbathError with a stable `code`,
+ * so callers can branch on `err.code` instead of parsing messages.
+ */
+export type ErrorCode =
+  | 'ERR_INVALID_ARGUMENT' // a value of the wrong type, range or length
+  | 'ERR_INVALID_GRAPH' // self-loops, duplicate edges, out-of-range nodes
+  | 'ERR_INVALID_BLOCKS' // a user colouring that puts two neighbours in one block
+  | 'ERR_NOT_FINITE' // NaN or Infinity where a finite number is required
+  | 'ERR_TOO_LARGE' // a request whose memory would not fit
+  | 'ERR_ABORTED' // cancelled by an AbortSignal
+  | 'ERR_BUSY' // an object already running a job
+  | 'ERR_NATIVE_MISSING' // the native addon could not be loaded
+  | 'ERR_IO' // a file could not be read or written
+  | 'ERR_BAD_FILE' // a file whose content is malformed
+  | 'ERR_INTERNAL'; // a bug: please report it
+
+export class HeatbathError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HeatbathError';
+    this.code = code;
+  }
+}
+
+/** Errors thrown by the addon carry a string `code`; give them the HeatbathError type. */
+export function asHeatbathError(err: unknown): unknown {
+  // Duck-typed: errors from the addon may come from another realm (vm contexts, test runners).
+  if (err instanceof HeatbathError || typeof err !== 'object' || err === null) return err;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && code.startsWith('ERR_') && typeof message === 'string'
+    ? new HeatbathError(code as ErrorCode, message, { cause: err })
+    : err;
+}
+
+/** Runs a native call, converting its coded errors to HeatbathError. */
+export function callNative<T>(body: () => T): T {
+  try {
+    return body();
+  } catch (err) {
+    throw asHeatbathError(err);
+  }
+}

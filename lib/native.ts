@@ -1,0 +1,143 @@
+/**
+ * Loads the native addon: a prebuilt binary from prebuilds/<platform>-<arch>/ first, else the local
+ * node-gyp build (via `bindings`), else a HeatbathError telling the user what to run.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { HeatbathError } from './errors';
+
+export interface NativeInfo {
+  simd: string;
+  simdAvailable: string[];
+  hardwareThreads: number;
+  lanes: number;
+}
+
+export interface NativeGraph {
+  readonly numColours: number;
+  colours(): Int32Array;
+}
+
+export interface NativeRunSpec {
+  warmup: number;
+  samples: number;
+  thin: number;
+  betas: Float32Array;
+  threads?: number;
+  states?: boolean;
+  moments?: boolean;
+  pairA?: Int32Array;
+  pairB?: Int32Array;
+  energy?: boolean;
+  magnetization?: boolean;
+}
+
+export interface NativeRunResult {
+  states?: Int8Array;
+  mean?: Float64Array;
+  pairMean?: Float64Array;
+  energy?: Float64Array;
+  magnetization?: Float64Array;
+  sweeps: number;
+  seconds: number;
+}
+
+export interface NativeCancelToken {
+  cancel(): void;
+}
+
+export interface NativeGibbsChains {
+  setParameters(couplings: Float32Array, biases: Float32Array): void;
+  setClamp(nodes: Int32Array, values: Int8Array): void;
+  initRandom(): void;
+  initHinton(beta: number): void;
+  initGiven(spins: Int8Array): void;
+  run(spec: NativeRunSpec): NativeRunResult;
+  runAsync(spec: NativeRunSpec, cancel?: NativeCancelToken): Promise<NativeRunResult>;
+  readSpins(): Int8Array;
+}
+
+/** Peak float32 multiply-add throughput of this machine, measured on the active SIMD level. */
+export interface NativeCeiling {
+  /** float32 multiply-adds (FMA lanes) per ns, all `threads` together. */
+  fmaPerNs: number;
+  threads: number;
+  simd: string;
+}
+
+export interface NativeAddon {
+  info(): NativeInfo;
+  measureCeiling(options?: { threads?: number; seconds?: number }): NativeCeiling;
+  setSimd(name: string): string;
+  Graph: new (numNodes: number, src: Int32Array, dst: Int32Array, colouring: string | Int32Array) => NativeGraph;
+  GibbsChains: new (graph: NativeGraph, chains: number, seed: number | bigint) => NativeGibbsChains;
+  CancelToken: new () => NativeCancelToken;
+}
+
+/** The package root: the nearest directory above this file holding heatbath's package.json. */
+function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    try {
+      if (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name === 'heatbath') return dir;
+    } catch {
+      // no readable package.json here: keep looking upwards
+    }
+    if (path.dirname(dir) === dir) return path.resolve(start, '..', '..');
+  }
+}
+
+const packageRoot = findPackageRoot(__dirname);
+
+let loaded: { addon: NativeAddon; file: string } | undefined;
+
+function prebuildCandidates(): string[] {
+  const dir = path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  // prebuildify names Node-API builds "<name>.napi[.<libc>].node"; one binary serves every Node version.
+  return names
+    .filter((name) => name.endsWith('.node') && name.includes('napi'))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+function load(): { addon: NativeAddon; file: string } {
+  const failures: string[] = [];
+  for (const file of prebuildCandidates()) {
+    try {
+      return { addon: require(file) as NativeAddon, file };
+    } catch (err) {
+      failures.push(`${file}: ${(err as Error).message}`);
+    }
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => NativeAddon;
+    const addon = bindings({ bindings: 'heatbath', module_root: packageRoot });
+    return { addon, file: path.join(packageRoot, 'build', 'Release', 'heatbath.node') };
+  } catch (err) {
+    failures.push(`local build: ${(err as Error).message.split('\n')[0]}`);
+  }
+  throw new HeatbathError(
+    'ERR_NATIVE_MISSING',
+    `heatbath's native addon is not available for ${process.platform}-${process.arch} ` +
+      `(Node ${process.version}). Build it with "npm rebuild heatbath" (needs python3, make and a C++17 ` +
+      `compiler), or "npm run build" in a checkout.\n  tried:\n    ${failures.join('\n    ')}`,
+  );
+}
+
+/** The loaded addon (loaded once per environment, on first use). */
+export function native(): NativeAddon {
+  loaded ??= load();
+  return loaded.addon;
+}
+
+/** Path of the binary that was loaded. */
+export function nativeFile(): string {
+  native();
+  return loaded!.file;
+}

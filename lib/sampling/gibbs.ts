@@ -1,0 +1,264 @@
+/**
+ * Block Gibbs sampling of sparse Ising models on the native engine: one-shot runs (async and sync)
+ * and resumable chains for streaming and training.
+ */
+import { randomInt } from 'crypto';
+import { asHeatbathError, callNative, HeatbathError } from '../errors';
+import type { Graph } from '../graphs/graph';
+import { native, NativeGibbsChains, NativeRunResult, NativeRunSpec } from '../native';
+import { checkInteger, checkSignal, invalid, toSpins } from '../util/validate';
+import { BetaSchedule, betaPerSweep, resolveSchedule, Schedule, totalSweeps } from './schedule';
+
+/** What a model must provide to be sampled: spins s ∈ {−1,+1}, E(s) = −(Σ h_i s_i + Σ_edges J_e s_a s_b). */
+export interface GibbsTarget {
+  readonly graph: Graph;
+  readonly couplings: Float32Array; // per edge of graph
+  readonly biases: Float32Array; // per node
+  readonly beta: number;
+}
+
+export type Observable = 'states' | 'moments' | 'energy' | 'magnetization';
+
+export interface ChainOptions {
+  /** Number of independent chains (default 64). */
+  chains?: number;
+  /** Seed of the chains' random streams (default: random, reported in the result). Same seed → same samples. */
+  seed?: number | bigint;
+  /** Initial spins: 'random' (default), 'hinton' (each spin from its bias alone), or given spins (n or chains×n). */
+  init?: 'random' | 'hinton' | ArrayLike<number>;
+  /** Clamped nodes keep these values: `values` has one entry per node (all chains) or chains × nodes (chain-major). */
+  clamp?: { nodes: ArrayLike<number>; values: ArrayLike<number> };
+}
+
+export interface SampleOptions extends ChainOptions, Partial<Schedule> {
+  /** β: a number (default: the model's β), one value per sweep, or (sweep, total) => β. */
+  beta?: BetaSchedule;
+  /** What to record (default ['moments']). */
+  observe?: Observable[];
+  /** Node pairs for second moments: 'edges' (default) or explicit pairs. */
+  pairs?: 'edges' | Array<[number, number]>;
+  /** Threads of the native pool (default: all cores). Results do not depend on it. */
+  threads?: number;
+  signal?: AbortSignal;
+}
+
+export interface SampleResult {
+  numNodes: number;
+  chains: number;
+  samples: number;
+  seed: bigint;
+  /** samples × chains × nodes spins (if observed); see `state(sample, chain)`. */
+  states?: Int8Array;
+  /** ⟨s_i⟩ over samples and chains (if 'moments' observed). */
+  mean?: Float64Array;
+  /** The pairs of the second moments and ⟨s_a s_b⟩ for each (if 'moments' observed). */
+  pairs?: { a: Int32Array; b: Int32Array };
+  pairMean?: Float64Array;
+  /** E(s) per sample per chain, samples × chains (if observed). */
+  energy?: Float64Array;
+  /** Σ_i s_i / n per sample per chain, samples × chains (if observed). */
+  magnetization?: Float64Array;
+  /** The chains' spins after the last sweep, chains × nodes. */
+  finalState: Int8Array;
+  sweeps: number;
+  seconds: number;
+  /** sweeps × nodes × chains / ns, the engine's throughput for this run. */
+  flipsPerNs: number;
+  /** Spins of one chain at one sample (a view into `states`). */
+  state(sample: number, chain: number): Int8Array;
+}
+
+const DEFAULT_SCHEDULE: Schedule = { warmup: 100, samples: 100, thin: 1 };
+const OBSERVABLES: ReadonlySet<string> = new Set(['states', 'moments', 'energy', 'magnetization']);
+
+function resolveSeed(seed: number | bigint | undefined): bigint {
+  if (seed === undefined) return BigInt(randomInt(0, 2 ** 48 - 1));
+  if (typeof seed === 'bigint') {
+    if (seed < 0n || seed >= 1n << 64n) throw invalid('seed must be in [0, 2^64)');
+    return seed;
+  }
+  return BigInt(checkInteger('seed', seed, 0));
+}
+
+function broadcast(name: string, values: ArrayLike<number>, perChain: number, chains: number): Int8Array {
+  if (values.length === perChain && chains > 1) {
+    const one = toSpins(name, values, perChain);
+    const out = new Int8Array(perChain * chains);
+    for (let c = 0; c < chains; c++) out.set(one, c * perChain);
+    return out;
+  }
+  return toSpins(name, values, perChain * chains);
+}
+
+/** Live chains of one model: they keep their state and random streams between runs. */
+export class GibbsChains {
+  readonly target: GibbsTarget;
+  readonly chains: number;
+  readonly seed: bigint;
+  private readonly handle: NativeGibbsChains;
+
+  constructor(target: GibbsTarget, options: ChainOptions = {}) {
+    this.target = target;
+    this.chains = checkInteger('chains', options.chains ?? 64, 1, 2 ** 40);
+    this.seed = resolveSeed(options.seed);
+    const n = target.graph.numNodes;
+    this.handle = callNative(() => new (native().GibbsChains)(target.graph.handle, this.chains, this.seed));
+    callNative(() => this.handle.setParameters(target.couplings, target.biases));
+    if (options.clamp) {
+      const { nodes, values } = options.clamp;
+      if (nodes == null || typeof nodes.length !== 'number') throw invalid('clamp.nodes must be an array of node indices');
+      const nodeArray = Int32Array.from(nodes, (i) => checkInteger('clamped node', i, 0, n - 1));
+      const valueArray = broadcast('clamp.values', values, nodeArray.length, this.chains);
+      callNative(() => this.handle.setClamp(nodeArray, valueArray));
+    }
+    const init = options.init ?? 'random';
+    if (init === 'hinton') callNative(() => this.handle.initHinton(target.beta));
+    else if (init === 'random') callNative(() => this.handle.initRandom());
+    else if (typeof init === 'object' && init !== null) {
+      const spins = broadcast('init', init, n, this.chains);
+      callNative(() => this.handle.initGiven(spins));
+    } else throw invalid(`init must be 'random', 'hinton' or an array of spins, got ${String(init)}`);
+  }
+
+  /** Re-reads the model's couplings and biases (after training changed them). */
+  updateParameters(): void {
+    callNative(() => this.handle.setParameters(this.target.couplings, this.target.biases));
+  }
+
+  /** Current spins, chains × nodes. */
+  spins(): Int8Array {
+    return callNative(() => this.handle.readSpins());
+  }
+
+  /** Runs a schedule and waits for it off the main thread. */
+  async run(options: SampleOptions = {}, betaOffset = 0): Promise<SampleResult> {
+    const signal = checkSignal(options.signal);
+    const { spec, pairs, schedule } = this.prepare(options, betaOffset);
+    if (signal?.aborted) throw new HeatbathError('ERR_ABORTED', 'sampling was aborted before it started');
+    const token = new (native().CancelToken)();
+    const onAbort = () => token.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const raw = await this.handle.runAsync(spec, token).catch((err: unknown) => {
+        throw asHeatbathError(err);
+      });
+      return this.result(raw, schedule, pairs);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Runs a schedule on the calling thread (scripts, small models). */
+  runSync(options: SampleOptions = {}, betaOffset = 0): SampleResult {
+    if (options.signal !== undefined) throw invalid('signal is only supported by the async run');
+    const { spec, pairs, schedule } = this.prepare(options, betaOffset);
+    return this.result(
+      callNative(() => this.handle.run(spec)),
+      schedule,
+      pairs,
+    );
+  }
+
+  private prepare(options: SampleOptions, betaOffset: number) {
+    const schedule = resolveSchedule(options, DEFAULT_SCHEDULE);
+    const sweeps = totalSweeps(schedule);
+    const observe = new Set(options.observe ?? ['moments']);
+    for (const o of observe) if (!OBSERVABLES.has(o)) throw invalid(`unknown observable '${String(o)}'`);
+    const pairs = observe.has('moments') ? this.resolvePairs(options.pairs ?? 'edges') : undefined;
+    const spec: NativeRunSpec = {
+      ...schedule,
+      betas: betaPerSweep(options.beta ?? this.target.beta, sweeps, betaOffset, betaOffset + sweeps),
+      threads: options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024),
+      states: observe.has('states'),
+      moments: observe.has('moments'),
+      energy: observe.has('energy'),
+      magnetization: observe.has('magnetization'),
+      pairA: pairs?.a,
+      pairB: pairs?.b,
+    };
+    return { spec, pairs, schedule };
+  }
+
+  private resolvePairs(pairs: 'edges' | Array<[number, number]>): { a: Int32Array; b: Int32Array } {
+    const graph = this.target.graph;
+    if (pairs === 'edges') return { a: graph.src, b: graph.dst };
+    if (!Array.isArray(pairs)) throw invalid("pairs must be 'edges' or an array of [a, b] node pairs");
+    const a = new Int32Array(pairs.length);
+    const b = new Int32Array(pairs.length);
+    pairs.forEach((pair, k) => {
+      if (!Array.isArray(pair) || pair.length !== 2) throw invalid(`pairs[${k}] must be [a, b]`);
+      a[k] = checkInteger(`pairs[${k}][0]`, pair[0], 0, graph.numNodes - 1);
+      b[k] = checkInteger(`pairs[${k}][1]`, pair[1], 0, graph.numNodes - 1);
+    });
+    return { a, b };
+  }
+
+  private result(raw: NativeRunResult, schedule: Schedule, pairs?: { a: Int32Array; b: Int32Array }): SampleResult {
+    const n = this.target.graph.numNodes;
+    const chains = this.chains;
+    const states = raw.states;
+    return {
+      numNodes: n,
+      chains,
+      samples: schedule.samples,
+      seed: this.seed,
+      states,
+      mean: raw.mean,
+      pairs: raw.pairMean ? pairs : undefined,
+      pairMean: raw.pairMean,
+      energy: raw.energy,
+      magnetization: raw.magnetization,
+      finalState: this.spins(),
+      sweeps: raw.sweeps,
+      seconds: raw.seconds,
+      flipsPerNs: raw.seconds > 0 ? (raw.sweeps * n * chains) / (raw.seconds * 1e9) : 0,
+      state(sample: number, chain: number): Int8Array {
+        if (!states) throw invalid("states were not observed: pass observe: ['states', ...]");
+        checkInteger('sample', sample, 0, schedule.samples - 1);
+        checkInteger('chain', chain, 0, chains - 1);
+        return states.subarray((sample * chains + chain) * n, (sample * chains + chain + 1) * n);
+      },
+    };
+  }
+}
+
+/** Samples a model: fresh chains, one schedule. */
+export function sample(target: GibbsTarget, options: SampleOptions = {}): Promise<SampleResult> {
+  try {
+    return new GibbsChains(target, options).run(options);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+export function sampleSync(target: GibbsTarget, options: SampleOptions = {}): SampleResult {
+  return new GibbsChains(target, options).runSync(options);
+}
+
+export interface StreamOptions extends Omit<SampleOptions, 'samples'> {
+  /** Samples per yielded batch (default 16). */
+  batch?: number;
+  /** Stop after this many batches (default: never; use `break` or the signal). */
+  maxBatches?: number;
+}
+
+/**
+ * Endless sampling as an async iterator of batches: the first batch starts after `warmup` sweeps,
+ * every sample is `thin` sweeps after the previous one. The next batch is computed only when the
+ * consumer asks for it (backpressure); `break` or the signal stops it. `Readable.from(stream(...))`
+ * gives a Node stream. A β function is evaluated with totalSweeps = Infinity.
+ */
+export async function* stream(target: GibbsTarget, options: StreamOptions = {}): AsyncGenerator<SampleResult> {
+  const batch = checkInteger('batch', options.batch ?? 16, 1);
+  const maxBatches = options.maxBatches === undefined ? Infinity : checkInteger('maxBatches', options.maxBatches, 0);
+  const thin = checkInteger('thin', options.thin ?? 1, 1);
+  const chains = new GibbsChains(target, options);
+  let sweepsDone = 0;
+  for (let k = 0; k < maxBatches; k++) {
+    const warmup = k === 0 ? checkInteger('warmup', options.warmup ?? DEFAULT_SCHEDULE.warmup, 0) : thin;
+    const beta = typeof options.beta === 'function' ? (s: number) => (options.beta as (s: number, t: number) => number)(s, Infinity) : options.beta;
+    const result = await chains.run({ ...options, warmup, thin, samples: batch, beta }, sweepsDone);
+    sweepsDone += result.sweeps;
+    yield result;
+  }
+}

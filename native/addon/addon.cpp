@@ -1,0 +1,49 @@
+#include "addon.h"
+
+#include "cancel_wrap.h"
+#include "ceiling_wrap.h"
+#include "convert.h"
+#include "gibbs_wrap.h"
+#include "graph_wrap.h"
+
+namespace heatbath::addon {
+
+Addon::Addon(Napi::Env env, Napi::Object exports) : isa(kernels::Isa::Scalar) {
+  isa = guarded(env, [] { return kernels::defaultIsa(); });
+  DefineAddon(exports, {
+                           InstanceMethod("info", &Addon::Info),
+                           InstanceMethod("setSimd", &Addon::SetSimd),
+                           InstanceValue("measureCeiling", Napi::Function::New(env, MeasureCeiling)),
+                       });
+  graphConstructor = Napi::Persistent(GraphWrap::Define(env));
+  exports.Set("Graph", graphConstructor.Value());
+  exports.Set("GibbsChains", GibbsWrap::Define(env));
+  cancelConstructor = Napi::Persistent(CancelWrap::Define(env));
+  exports.Set("CancelToken", cancelConstructor.Value());
+}
+
+Napi::Value Addon::Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("simd", kernels::isaName(isa));
+  Napi::Array available = Napi::Array::New(env);
+  uint32_t k = 0;
+  for (kernels::Isa supported : kernels::supportedIsas()) available.Set(k++, kernels::isaName(supported));
+  out.Set("simdAvailable", available);
+  out.Set("hardwareThreads", ThreadPool::hardwareThreads());
+  out.Set("lanes", kernels::kLanes);
+  return out;
+}
+
+Napi::Value Addon::SetSimd(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&] {
+    if (info.Length() < 1 || !info[0].IsString()) throw invalidArgument("setSimd expects a string");
+    isa = kernels::parseIsa(info[0].As<Napi::String>().Utf8Value());
+    return Napi::String::New(info.Env(), kernels::isaName(isa));
+  });
+}
+
+}  // namespace heatbath::addon
+
+using HeatbathAddon = heatbath::addon::Addon;
+NODE_API_ADDON(HeatbathAddon)

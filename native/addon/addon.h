@@ -1,0 +1,25 @@
+// Per-environment state of the addon (one instance per Node environment, so every
+// worker_thread has its own pool and SIMD choice): no process-global mutable state.
+#pragma once
+#include <napi.h>
+
+#include "../core/thread_pool.h"
+#include "../kernels/dispatch.h"
+
+namespace heatbath::addon {
+
+class Addon : public Napi::Addon<Addon> {
+ public:
+  Addon(Napi::Env env, Napi::Object exports);
+
+  ThreadPool pool;
+  kernels::Isa isa;
+  Napi::FunctionReference graphConstructor;
+  Napi::FunctionReference cancelConstructor;
+
+ private:
+  Napi::Value Info(const Napi::CallbackInfo& info);
+  Napi::Value SetSimd(const Napi::CallbackInfo& info);
+};
+
+}  // namespace heatbath::addon

@@ -1,0 +1,46 @@
+#include "convert.h"
+
+#include <cmath>
+
+namespace heatbath::addon {
+
+void throwCoded(Napi::Env env, const std::string& code, const std::string& message) {
+  Napi::Error error = Napi::Error::New(env, message);
+  error.Set("code", Napi::String::New(env, code));
+  throw error;
+}
+
+Napi::Object argObject(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  if (info.Length() <= index || !info[index].IsObject()) {
+    throw Error("ERR_INVALID_ARGUMENT", std::string(name) + " must be an object");
+  }
+  return info[index].As<Napi::Object>();
+}
+
+double argNumber(const Napi::Value& value, const char* name) {
+  if (!value.IsNumber()) throw Error("ERR_INVALID_ARGUMENT", std::string(name) + " must be a number");
+  const double x = value.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(x)) throw Error("ERR_NOT_FINITE", std::string(name) + " must be finite");
+  return x;
+}
+
+int64_t argInteger(const Napi::Value& value, const char* name, int64_t min, int64_t max) {
+  const double x = argNumber(value, name);
+  if (x != std::floor(x) || x < static_cast<double>(min) || x > static_cast<double>(max)) {
+    throw Error("ERR_INVALID_ARGUMENT", std::string(name) + " must be an integer in [" +
+                                            std::to_string(min) + ", " + std::to_string(max) + "]");
+  }
+  return static_cast<int64_t>(x);
+}
+
+uint64_t argSeed(const Napi::Value& value) {
+  if (value.IsBigInt()) {
+    bool lossless = false;
+    const uint64_t seed = value.As<Napi::BigInt>().Uint64Value(&lossless);
+    if (!lossless) throw Error("ERR_INVALID_ARGUMENT", "seed must fit in 64 bits");
+    return seed;
+  }
+  return static_cast<uint64_t>(argInteger(value, "seed", 0, (int64_t{1} << 53) - 1));
+}
+
+}  // namespace heatbath::addon

@@ -1,0 +1,90 @@
+// Argument checks and conversions shared by the wrappers. The TypeScript layer validates first;
+// these checks are the second line, so a bad call from plain JS still gets a coded error.
+#pragma once
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "../core/error.h"
+
+namespace heatbath::addon {
+
+// Throws a JS Error whose `code` is the core error's code.
+[[noreturn]] void throwCoded(Napi::Env env, const std::string& code, const std::string& message);
+
+// Runs `body`, turning core errors and std::bad_alloc into coded JS exceptions.
+template <typename Body>
+auto guarded(Napi::Env env, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const Error& e) {
+    throwCoded(env, e.code(), e.what());
+  } catch (const std::bad_alloc&) {
+    throwCoded(env, "ERR_TOO_LARGE", "out of memory");
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throwCoded(env, "ERR_INTERNAL", e.what());
+  }
+}
+
+Napi::Object argObject(const Napi::CallbackInfo& info, size_t index, const char* name);
+int64_t argInteger(const Napi::Value& value, const char* name, int64_t min, int64_t max);
+double argNumber(const Napi::Value& value, const char* name);
+uint64_t argSeed(const Napi::Value& value);
+
+template <typename T>
+constexpr napi_typedarray_type typedArrayTypeOf() {
+  if constexpr (std::is_same_v<T, int8_t>) return napi_int8_array;
+  if constexpr (std::is_same_v<T, uint8_t>) return napi_uint8_array;
+  if constexpr (std::is_same_v<T, int32_t>) return napi_int32_array;
+  if constexpr (std::is_same_v<T, uint32_t>) return napi_uint32_array;
+  if constexpr (std::is_same_v<T, float>) return napi_float32_array;
+  if constexpr (std::is_same_v<T, double>) return napi_float64_array;
+}
+
+constexpr const char* typedArrayName(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int8_array: return "Int8Array";
+    case napi_uint8_array: return "Uint8Array";
+    case napi_int32_array: return "Int32Array";
+    case napi_uint32_array: return "Uint32Array";
+    case napi_float32_array: return "Float32Array";
+    case napi_float64_array: return "Float64Array";
+    default: return "typed array";
+  }
+}
+
+// A typed array of exactly `length` elements (length < 0: any length) of element type T.
+template <typename T>
+Napi::TypedArrayOf<T> argArray(const Napi::Value& value, const char* name, int64_t length = -1) {
+  if (!value.IsTypedArray()) {
+    throw Error("ERR_INVALID_ARGUMENT", std::string(name) + " must be a " + typedArrayName(typedArrayTypeOf<T>()));
+  }
+  if (value.As<Napi::TypedArray>().TypedArrayType() != typedArrayTypeOf<T>()) {
+    throw Error("ERR_INVALID_ARGUMENT", std::string(name) + " must be a " + typedArrayName(typedArrayTypeOf<T>()));
+  }
+  auto array = value.As<Napi::TypedArrayOf<T>>();
+  if (length >= 0 && static_cast<int64_t>(array.ElementLength()) != length) {
+    throw Error("ERR_INVALID_ARGUMENT", std::string(name) + " must have " + std::to_string(length) +
+                                            " elements, got " + std::to_string(array.ElementLength()));
+  }
+  return array;
+}
+
+// Hands a vector's storage to JS without copying.
+template <typename T>
+Napi::TypedArrayOf<T> toTypedArray(Napi::Env env, std::vector<T>&& values) {
+  auto* owned = new std::vector<T>(std::move(values));
+  const size_t count = owned->size();
+  auto buffer = Napi::ArrayBuffer::New(
+      env, owned->empty() ? nullptr : owned->data(), count * sizeof(T),
+      [](Napi::Env, void*, std::vector<T>* hint) { delete hint; }, owned);
+  return Napi::TypedArrayOf<T>::New(env, count, buffer, 0);
+}
+
+}  // namespace heatbath::addon

@@ -1,0 +1,245 @@
+#include "gibbs_wrap.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "addon.h"
+#include "cancel_wrap.h"
+#include "convert.h"
+#include "graph_wrap.h"
+
+namespace heatbath::addon {
+
+namespace {
+
+struct RunRequest {
+  SampleSchedule schedule;
+  std::vector<float> betas;
+  Observe observe;
+  int threads = 1;
+};
+
+bool flag(const Napi::Object& spec, const char* name) {
+  return spec.Has(name) && spec.Get(name).ToBoolean().Value();
+}
+
+// spec: { warmup, samples, thin, betas: Float32Array(total sweeps), threads,
+//         states?, moments?, pairA?: Int32Array, pairB?: Int32Array, energy?, magnetization? }
+RunRequest parseRunRequest(const Napi::Object& spec, int defaultThreads) {
+  RunRequest r;
+  constexpr int64_t kMaxSweeps = int64_t{1} << 40;
+  r.schedule.warmup = argInteger(spec.Get("warmup"), "warmup", 0, kMaxSweeps);
+  r.schedule.samples = argInteger(spec.Get("samples"), "samples", 0, kMaxSweeps);
+  r.schedule.thin = argInteger(spec.Get("thin"), "thin", 1, kMaxSweeps);
+  const int64_t total = r.schedule.totalSweeps();
+  auto betas = argArray<float>(spec.Get("betas"), "betas", total);
+  r.betas.assign(betas.Data(), betas.Data() + total);
+  r.threads = spec.Has("threads") && !spec.Get("threads").IsUndefined()
+                  ? static_cast<int>(argInteger(spec.Get("threads"), "threads", 1, 1024))
+                  : defaultThreads;
+  r.observe.states = flag(spec, "states");
+  r.observe.moments = flag(spec, "moments");
+  r.observe.energy = flag(spec, "energy");
+  r.observe.magnetization = flag(spec, "magnetization");
+  if (spec.Has("pairA") && !spec.Get("pairA").IsUndefined()) {
+    auto a = argArray<int32_t>(spec.Get("pairA"), "pairA");
+    auto b = argArray<int32_t>(spec.Get("pairB"), "pairB", static_cast<int64_t>(a.ElementLength()));
+    r.observe.pairA.assign(a.Data(), a.Data() + a.ElementLength());
+    r.observe.pairB.assign(b.Data(), b.Data() + b.ElementLength());
+  }
+  return r;
+}
+
+Napi::Object toJs(Napi::Env env, Observations&& obs, const Observe& observe) {
+  Napi::Object out = Napi::Object::New(env);
+  if (observe.states) out.Set("states", toTypedArray(env, std::move(obs.states)));
+  if (observe.moments) {
+    out.Set("mean", toTypedArray(env, std::move(obs.mean)));
+    out.Set("pairMean", toTypedArray(env, std::move(obs.pairMean)));
+  }
+  if (observe.energy) out.Set("energy", toTypedArray(env, std::move(obs.energy)));
+  if (observe.magnetization) out.Set("magnetization", toTypedArray(env, std::move(obs.magnetization)));
+  out.Set("sweeps", Napi::Number::New(env, static_cast<double>(obs.sweeps)));
+  out.Set("seconds", Napi::Number::New(env, obs.seconds));
+  return out;
+}
+
+}  // namespace
+
+// Runs a schedule on the libuv pool (which fans out to the addon's own pool) and settles a Promise.
+class GibbsRunWorker : public Napi::AsyncWorker {
+ public:
+  GibbsRunWorker(Napi::Env env, GibbsWrap* owner, RunRequest request,
+                 std::shared_ptr<CancelToken> cancel)
+      : Napi::AsyncWorker(env, "heatbath:gibbs"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        owner_(owner),
+        request_(std::move(request)),
+        cancel_(std::move(cancel)),
+        addon_(env.GetInstanceData<Addon>()),
+        kernel_(kernels::gibbsKernel(addon_->isa)) {
+    ownerRef_ = Napi::Persistent(owner->Value());
+    owner_->busy_ = true;
+  }
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    try {
+      result_ = owner_->chains_->run(request_.schedule, request_.betas.data(), request_.observe, kernel_,
+                                     addon_->pool, request_.threads, cancel_.get());
+    } catch (const Error& e) {
+      code_ = e.code();
+      SetError(e.what());
+    } catch (const std::bad_alloc&) {
+      code_ = "ERR_TOO_LARGE";
+      SetError("out of memory");
+    } catch (const std::exception& e) {
+      code_ = "ERR_INTERNAL";
+      SetError(e.what());
+    }
+  }
+
+  void OnOK() override {
+    owner_->busy_ = false;
+    deferred_.Resolve(toJs(Env(), std::move(result_), request_.observe));
+  }
+
+  void OnError(const Napi::Error& error) override {
+    owner_->busy_ = false;
+    Napi::Error coded = Napi::Error::New(Env(), error.Message());
+    coded.Set("code", Napi::String::New(Env(), code_));
+    deferred_.Reject(coded.Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  GibbsWrap* owner_;
+  Napi::ObjectReference ownerRef_;  // keeps the chains alive while the job runs
+  RunRequest request_;
+  std::shared_ptr<CancelToken> cancel_;
+  Addon* addon_;
+  kernels::GibbsSweepFn kernel_;
+  Observations result_;
+  std::string code_ = "ERR_INTERNAL";
+};
+
+Napi::Function GibbsWrap::Define(Napi::Env env) {
+  return DefineClass(env, "GibbsChains",
+                     {InstanceMethod("setParameters", &GibbsWrap::SetParameters),
+                      InstanceMethod("setClamp", &GibbsWrap::SetClamp),
+                      InstanceMethod("initRandom", &GibbsWrap::InitRandom),
+                      InstanceMethod("initHinton", &GibbsWrap::InitHinton),
+                      InstanceMethod("initGiven", &GibbsWrap::InitGiven),
+                      InstanceMethod("run", &GibbsWrap::Run),
+                      InstanceMethod("runAsync", &GibbsWrap::RunAsync),
+                      InstanceMethod("readSpins", &GibbsWrap::ReadSpins)});
+}
+
+GibbsWrap::GibbsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<GibbsWrap>(info) {
+  Napi::Env env = info.Env();
+  guarded(env, [&] {
+    Addon* addon = env.GetInstanceData<Addon>();
+    if (info.Length() < 3 || !info[0].IsObject() ||
+        !info[0].As<Napi::Object>().InstanceOf(addon->graphConstructor.Value())) {
+      throw invalidArgument("GibbsChains(graph, chains, seed) needs a native Graph first");
+    }
+    auto graph = GraphWrap::Unwrap(info[0].As<Napi::Object>())->graph();
+    const int64_t chains = argInteger(info[1], "chains", 1, int64_t{1} << 40);
+    chains_ = std::make_unique<GibbsChains>(std::move(graph), chains, argSeed(info[2]));
+  });
+}
+
+GibbsChains& GibbsWrap::idleChains() {
+  if (busy_) throw Error("ERR_BUSY", "these chains are running an async job; await it first");
+  return *chains_;
+}
+
+Napi::Value GibbsWrap::SetParameters(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&] {
+    GibbsChains& chains = idleChains();
+    const SparseGraph& g = chains.graph();
+    auto coupling = argArray<float>(info[0], "couplings", g.numEdges());
+    auto bias = argArray<float>(info[1], "biases", g.numNodes);
+    chains.setParameters(coupling.Data(), bias.Data());
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value GibbsWrap::SetClamp(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&] {
+    GibbsChains& chains = idleChains();
+    auto nodes = argArray<int32_t>(info[0], "clamped nodes");
+    const auto count = static_cast<int64_t>(nodes.ElementLength());
+    auto values = argArray<int8_t>(info[1], "clamped values", count * chains.chains());
+    chains.setClamp(nodes.Data(), count, values.Data());
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value GibbsWrap::InitRandom(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&] {
+    idleChains().initRandom();
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value GibbsWrap::InitHinton(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&] {
+    idleChains().initHinton(static_cast<float>(argNumber(info[0], "beta")));
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value GibbsWrap::InitGiven(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&] {
+    GibbsChains& chains = idleChains();
+    auto spins = argArray<int8_t>(info[0], "initial spins", chains.chains() * chains.numNodes());
+    chains.initGiven(spins.Data());
+    return info.Env().Undefined();
+  });
+}
+
+Napi::Value GibbsWrap::Run(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&] {
+    GibbsChains& chains = idleChains();
+    Addon* addon = env.GetInstanceData<Addon>();
+    RunRequest request = parseRunRequest(argObject(info, 0, "run spec"), ThreadPool::hardwareThreads());
+    Observations obs = chains.run(request.schedule, request.betas.data(), request.observe,
+                                  kernels::gibbsKernel(addon->isa), addon->pool, request.threads, nullptr);
+    return Napi::Value(toJs(env, std::move(obs), request.observe));
+  });
+}
+
+Napi::Value GibbsWrap::RunAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&] {
+    idleChains();
+    RunRequest request = parseRunRequest(argObject(info, 0, "run spec"), ThreadPool::hardwareThreads());
+    std::shared_ptr<CancelToken> cancel;
+    if (info.Length() > 1 && !info[1].IsUndefined()) {
+      Addon* addon = env.GetInstanceData<Addon>();
+      if (!info[1].IsObject() || !info[1].As<Napi::Object>().InstanceOf(addon->cancelConstructor.Value())) {
+        throw invalidArgument("the second argument of runAsync must be a CancelToken");
+      }
+      cancel = CancelWrap::Unwrap(info[1].As<Napi::Object>())->token();
+    }
+    auto* worker = new GibbsRunWorker(env, this, std::move(request), std::move(cancel));
+    Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return Napi::Value(promise);
+  });
+}
+
+Napi::Value GibbsWrap::ReadSpins(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&] {
+    GibbsChains& chains = idleChains();
+    std::vector<int8_t> spins(static_cast<size_t>(chains.chains()) * chains.numNodes());
+    chains.readSpins(spins.data());
+    return Napi::Value(toTypedArray(info.Env(), std::move(spins)));
+  });
+}
+
+}  // namespace heatbath::addon

@@ -1,0 +1,36 @@
+// JS handle on GibbsChains: parameters, clamping, initial states, and sync/async runs.
+#pragma once
+#include <napi.h>
+
+#include <memory>
+
+#include "../core/gibbs_chains.h"
+
+namespace heatbath::addon {
+
+class GibbsWrap : public Napi::ObjectWrap<GibbsWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  // new GibbsChains(graph: Graph, chains: number, seed: number | bigint)
+  explicit GibbsWrap(const Napi::CallbackInfo& info);
+
+ private:
+  friend class GibbsRunWorker;
+
+  Napi::Value SetParameters(const Napi::CallbackInfo& info);
+  Napi::Value SetClamp(const Napi::CallbackInfo& info);
+  Napi::Value InitRandom(const Napi::CallbackInfo& info);
+  Napi::Value InitHinton(const Napi::CallbackInfo& info);
+  Napi::Value InitGiven(const Napi::CallbackInfo& info);
+  Napi::Value Run(const Napi::CallbackInfo& info);
+  Napi::Value RunAsync(const Napi::CallbackInfo& info);
+  Napi::Value ReadSpins(const Napi::CallbackInfo& info);
+
+  // Throws ERR_BUSY while an async run owns the chains.
+  GibbsChains& idleChains();
+
+  std::unique_ptr<GibbsChains> chains_;
+  bool busy_ = false;
+};
+
+}  // namespace heatbath::addon

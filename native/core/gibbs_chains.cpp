@@ -1,0 +1,293 @@
+#include "gibbs_chains.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <string>
+
+#include "../kernels/exp_poly.h"
+#include "error.h"
+#include "seed.h"
+
+namespace heatbath {
+
+using kernels::kLanes;
+
+namespace {
+
+// Each kernel call covers about this many spin updates, so cancellation is noticed within ~1 ms.
+constexpr int64_t kFlipsPerCall = int64_t{1} << 21;
+constexpr int kMaxTilesPerCall = 4;
+
+void requireFinite(const float* values, int64_t count, const char* what) {
+  for (int64_t k = 0; k < count; ++k) {
+    if (!std::isfinite(values[k])) {
+      throw Error("ERR_NOT_FINITE", std::string(what) + "[" + std::to_string(k) + "] is " +
+                                        (std::isnan(values[k]) ? "NaN" : "infinite"));
+    }
+  }
+}
+
+}  // namespace
+
+GibbsChains::GibbsChains(std::shared_ptr<const SparseGraph> graph, int64_t chains, uint64_t seed)
+    : graph_(std::move(graph)), chains_(chains) {
+  if (chains < 1) throw invalidArgument("chains must be at least 1, got " + std::to_string(chains));
+  const int32_t n = graph_->numNodes;
+  tiles_ = (chains + kLanes - 1) / kLanes;
+  checkFits(static_cast<long double>(tiles_) * n * kLanes * sizeof(float), "the chain states");
+  spins_ = allocateAligned<float>(static_cast<size_t>(tiles_) * n * kLanes);
+  rng_ = allocateAligned<kernels::RngLanes>(static_cast<size_t>(tiles_));
+  for (int64_t t = 0; t < tiles_; ++t) {
+    for (int lane = 0; lane < kLanes; ++lane) seedLane(rng_[t], lane, seed, t * kLanes + lane);
+  }
+  edgeCoupling_.assign(graph_->numEdges(), 0.0f);
+  slotCoupling_.assign(graph_->neighbour.size(), 0.0f);
+  bias_.assign(n, 0.0f);
+  rebuildUpdateOrder();
+  initRandom();
+}
+
+void GibbsChains::setParameters(const float* couplingPerEdge, const float* bias) {
+  requireFinite(couplingPerEdge, graph_->numEdges(), "couplings");
+  requireFinite(bias, graph_->numNodes, "biases");
+  edgeCoupling_.assign(couplingPerEdge, couplingPerEdge + graph_->numEdges());
+  for (size_t s = 0; s < slotCoupling_.size(); ++s) slotCoupling_[s] = couplingPerEdge[graph_->slotEdge[s]];
+  bias_.assign(bias, bias + graph_->numNodes);
+}
+
+void GibbsChains::setClamp(const int32_t* nodes, int64_t count, const int8_t* values) {
+  const int32_t n = graph_->numNodes;
+  std::vector<char> seen(n, 0);
+  for (int64_t k = 0; k < count; ++k) {
+    const int32_t i = nodes[k];
+    if (i < 0 || i >= n) throw invalidArgument("clamped node " + std::to_string(i) + " is out of range");
+    if (seen[i]) throw invalidArgument("node " + std::to_string(i) + " is clamped twice");
+    seen[i] = 1;
+  }
+  for (int64_t k = 0; k < count * chains_; ++k) {
+    if (values[k] != 1 && values[k] != -1) {
+      throw invalidArgument("clamped values must be +1 or -1; entry " + std::to_string(k) + " is " +
+                            std::to_string(values[k]));
+    }
+  }
+  clampNodes_.assign(nodes, nodes + count);
+  clampValues_.assign(values, values + count * chains_);
+  rebuildUpdateOrder();
+  applyClamp();
+}
+
+void GibbsChains::rebuildUpdateOrder() {
+  const SparseGraph& g = *graph_;
+  std::vector<char> clamped(g.numNodes, 0);
+  for (int32_t i : clampNodes_) clamped[i] = 1;
+  colourStart_.assign(g.numColours + 1, 0);
+  for (int32_t i = 0; i < g.numNodes; ++i) {
+    if (!clamped[i]) ++colourStart_[g.colour[i] + 1];
+  }
+  for (int32_t c = 0; c < g.numColours; ++c) colourStart_[c + 1] += colourStart_[c];
+  updateOrder_.assign(colourStart_[g.numColours], 0);
+  std::vector<int32_t> fill(colourStart_.begin(), colourStart_.end() - 1);
+  for (int32_t i = 0; i < g.numNodes; ++i) {
+    if (!clamped[i]) updateOrder_[fill[g.colour[i]]++] = i;
+  }
+}
+
+void GibbsChains::applyClamp() {
+  const int64_t count = static_cast<int64_t>(clampNodes_.size());
+  for (int64_t c = 0; c < chains_; ++c) {
+    float* spins = tileSpins(c / kLanes);
+    for (int64_t k = 0; k < count; ++k) {
+      spins[static_cast<int64_t>(clampNodes_[k]) * kLanes + c % kLanes] = clampValues_[c * count + k];
+    }
+  }
+}
+
+template <typename DrawSpin>
+void GibbsChains::initEachSpin(DrawSpin draw) {
+  const int32_t n = graph_->numNodes;
+  for (int64_t t = 0; t < tiles_; ++t) {
+    float* spins = tileSpins(t);
+    for (int32_t i = 0; i < n; ++i) {
+      for (int lane = 0; lane < kLanes; ++lane) spins[int64_t{i} * kLanes + lane] = draw(rng_[t], lane, i);
+    }
+  }
+  applyClamp();
+}
+
+void GibbsChains::initRandom() {
+  initEachSpin([](kernels::RngLanes& rng, int lane, int32_t) {
+    return (kernels::nextWord(rng, lane) >> 31) ? 1.0f : -1.0f;
+  });
+}
+
+void GibbsChains::initHinton(float beta) {
+  if (!std::isfinite(beta) || beta < 0) throw invalidArgument("beta must be finite and >= 0");
+  initEachSpin([&](kernels::RngLanes& rng, int lane, int32_t i) {
+    const float e = kernels::expPoly(-2.0f * beta * bias_[i]);
+    const float u = kernels::uniformOpen(kernels::nextWord(rng, lane));
+    return u * e < 1.0f - u ? 1.0f : -1.0f;
+  });
+}
+
+void GibbsChains::initGiven(const int8_t* spins) {
+  const int32_t n = graph_->numNodes;
+  for (int64_t k = 0; k < chains_ * n; ++k) {
+    if (spins[k] != 1 && spins[k] != -1) {
+      throw invalidArgument("initial spins must be +1 or -1; entry " + std::to_string(k) + " is " +
+                            std::to_string(spins[k]));
+    }
+  }
+  for (int64_t c = 0; c < chains_; ++c) {
+    float* tile = tileSpins(c / kLanes);
+    for (int32_t i = 0; i < n; ++i) tile[int64_t{i} * kLanes + c % kLanes] = spins[c * n + i];
+  }
+  applyClamp();
+}
+
+void GibbsChains::readSpins(int8_t* out) const {
+  const int32_t n = graph_->numNodes;
+  for (int64_t c = 0; c < chains_; ++c) {
+    const float* tile = tileSpins(c / kLanes);
+    for (int32_t i = 0; i < n; ++i) out[c * n + i] = tile[int64_t{i} * kLanes + c % kLanes] > 0 ? 1 : -1;
+  }
+}
+
+kernels::SparseModel GibbsChains::kernelModel() const {
+  const SparseGraph& g = *graph_;
+  return kernels::SparseModel{g.numNodes,           g.rowStart.data(),    g.neighbour.data(),
+                              slotCoupling_.data(), bias_.data(),         updateOrder_.data(),
+                              colourStart_.data(),  g.numColours};
+}
+
+Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas,
+                              const Observe& observe, kernels::GibbsSweepFn kernel,
+                              ThreadPool& pool, int threads, const CancelToken* cancel) {
+  const SparseGraph& g = *graph_;
+  const int32_t n = g.numNodes;
+  const int64_t samples = schedule.samples, numPairs = static_cast<int64_t>(observe.pairA.size());
+  if (schedule.warmup < 0 || samples < 0 || schedule.thin < 1) {
+    throw invalidArgument("schedule needs warmup >= 0, samples >= 0 and thin >= 1");
+  }
+  const int64_t totalSweeps = schedule.totalSweeps();
+  for (int64_t k = 0; k < totalSweeps; ++k) {
+    if (!std::isfinite(betas[k]) || betas[k] < 0) {
+      throw invalidArgument("beta for sweep " + std::to_string(k) + " must be finite and >= 0");
+    }
+  }
+  for (int64_t p = 0; p < numPairs; ++p) {
+    if (observe.pairA[p] < 0 || observe.pairA[p] >= n || observe.pairB[p] < 0 || observe.pairB[p] >= n) {
+      throw invalidArgument("moment pair " + std::to_string(p) + " refers to a node out of range");
+    }
+  }
+  if (threads < 1) throw invalidArgument("threads must be at least 1");
+
+  Observations out;
+  const long double perSample = static_cast<long double>(samples) * chains_;
+  checkFits((observe.states ? perSample * n : 0) + (observe.energy + observe.magnetization) * perSample * 8,
+            "the requested observations");
+  if (observe.states) out.states.assign(static_cast<size_t>(perSample * n), 0);
+  if (observe.energy) out.energy.assign(static_cast<size_t>(perSample), 0.0);
+  if (observe.magnetization) out.magnetization.assign(static_cast<size_t>(perSample), 0.0);
+
+  // Group tiles so every thread gets work; the grouping never changes results.
+  const int64_t perThread = (tiles_ + threads - 1) / threads;
+  const int64_t groupSize = std::max<int64_t>(1, std::min<int64_t>(kMaxTilesPerCall, perThread));
+  const int64_t numGroups = (tiles_ + groupSize - 1) / groupSize;
+  const int workers = static_cast<int>(std::min<int64_t>(threads, numGroups));
+  // Integer moment sums are exact, so per-worker partial sums reduce to the same result
+  // whatever the thread count.
+  std::vector<std::vector<int64_t>> nodeSums, pairSums;
+  if (observe.moments) {
+    nodeSums.assign(workers, std::vector<int64_t>(n, 0));
+    pairSums.assign(workers, std::vector<int64_t>(numPairs, 0));
+  }
+  const kernels::SparseModel model = kernelModel();
+  const int64_t flipsPerSweep = std::max<int64_t>(1, int64_t{n} * kLanes);
+
+  auto observeTile = [&](int64_t tile, int64_t sample, int worker) {
+    const float* spins = tileSpins(tile);
+    const int lanes = static_cast<int>(std::min<int64_t>(kLanes, chains_ - tile * kLanes));
+    if (observe.moments) {
+      int64_t* sums = nodeSums[worker].data();
+      for (int32_t i = 0; i < n; ++i) {
+        float s = 0;
+        for (int lane = 0; lane < lanes; ++lane) s += spins[int64_t{i} * kLanes + lane];
+        sums[i] += static_cast<int64_t>(s);
+      }
+      int64_t* pairs = pairSums[worker].data();
+      for (int64_t p = 0; p < numPairs; ++p) {
+        const float* a = spins + int64_t{observe.pairA[p]} * kLanes;
+        const float* b = spins + int64_t{observe.pairB[p]} * kLanes;
+        float s = 0;
+        for (int lane = 0; lane < lanes; ++lane) s += a[lane] * b[lane];
+        pairs[p] += static_cast<int64_t>(s);
+      }
+    }
+    for (int lane = 0; lane < lanes; ++lane) {
+      const int64_t chain = tile * kLanes + lane;
+      const int64_t row = sample * chains_ + chain;
+      if (observe.states) {
+        int8_t* dst = out.states.data() + row * n;
+        for (int32_t i = 0; i < n; ++i) dst[i] = spins[int64_t{i} * kLanes + lane] > 0 ? 1 : -1;
+      }
+      if (observe.energy) {
+        double e = 0;
+        for (int32_t i = 0; i < n; ++i) e -= double{bias_[i]} * spins[int64_t{i} * kLanes + lane];
+        for (int64_t k = 0; k < g.numEdges(); ++k) {
+          e -= double{edgeCoupling_[k]} * spins[int64_t{g.edgeSrc[k]} * kLanes + lane] *
+               spins[int64_t{g.edgeDst[k]} * kLanes + lane];
+        }
+        out.energy[row] = e;
+      }
+      if (observe.magnetization) {
+        double m = 0;
+        for (int32_t i = 0; i < n; ++i) m += spins[int64_t{i} * kLanes + lane];
+        out.magnetization[row] = m / n;
+      }
+    }
+  };
+
+  const auto start = std::chrono::steady_clock::now();
+  pool.parallelFor(numGroups, workers, [&](int64_t group, int worker) {
+    const int64_t firstTile = group * groupSize;
+    const int count = static_cast<int>(std::min(groupSize, tiles_ - firstTile));
+    kernels::ChainTile tiles[kMaxTilesPerCall];
+    for (int k = 0; k < count; ++k) tiles[k] = {tileSpins(firstTile + k), &rng_[firstTile + k]};
+    const int64_t chunk = std::max<int64_t>(1, kFlipsPerCall / (flipsPerSweep * count));
+    int64_t sweep = 0;
+    auto advance = [&](int64_t sweeps) {
+      for (int64_t done = 0; done < sweeps;) {
+        if (cancel != nullptr && cancel->cancelled.load(std::memory_order_relaxed)) return false;
+        const int64_t now = std::min(chunk, sweeps - done);
+        kernel(model, tiles, count, betas + sweep, static_cast<int>(now));
+        sweep += now;
+        done += now;
+      }
+      return true;
+    };
+    if (!advance(schedule.warmup)) return;
+    for (int64_t s = 0; s < samples; ++s) {
+      if (s > 0 && !advance(schedule.thin)) return;
+      for (int k = 0; k < count; ++k) observeTile(firstTile + k, s, worker);
+    }
+  });
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (cancel != nullptr && cancel->cancelled.load()) throw Error("ERR_ABORTED", "sampling was aborted");
+  out.sweeps = totalSweeps;
+
+  if (observe.moments) {
+    const double norm = samples > 0 ? 1.0 / (static_cast<double>(samples) * chains_) : 0.0;
+    out.mean.assign(n, 0.0);
+    out.pairMean.assign(numPairs, 0.0);
+    for (int w = 0; w < workers; ++w) {
+      for (int32_t i = 0; i < n; ++i) out.mean[i] += static_cast<double>(nodeSums[w][i]);
+      for (int64_t p = 0; p < numPairs; ++p) out.pairMean[p] += static_cast<double>(pairSums[w][p]);
+    }
+    for (double& v : out.mean) v *= norm;
+    for (double& v : out.pairMean) v *= norm;
+  }
+  return out;
+}
+
+}  // namespace heatbath

@@ -1,0 +1,88 @@
+// Many Markov chains of one sparse Ising model, advanced by block Gibbs sweeps.
+// Chains live in tiles of kernels::kLanes; chain c has its own random stream, so results are
+// identical for any thread count and any grouping of tiles.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "../kernels/gibbs_kernel.h"
+#include "graph.h"
+#include "memory.h"
+#include "thread_pool.h"
+
+namespace heatbath {
+
+struct CancelToken {
+  std::atomic<bool> cancelled{false};
+};
+
+// THRML semantics: `warmup` sweeps, observe sample 0, then (samples - 1) times: `thin` sweeps,
+// observe. samples may be 0 (just advance `warmup` sweeps).
+struct SampleSchedule {
+  int64_t warmup = 0, samples = 1, thin = 1;
+  int64_t totalSweeps() const { return warmup + (samples > 0 ? (samples - 1) * thin : 0); }
+};
+
+struct Observe {
+  bool states = false;         // every chain's spins at every sample
+  bool moments = false;        // <s_i> and <s_a s_b> for the pairs, over samples and chains
+  std::vector<int32_t> pairA, pairB;
+  bool energy = false;         // E(s) per sample per chain
+  bool magnetization = false;  // sum_i s_i / n per sample per chain
+};
+
+struct Observations {
+  std::vector<int8_t> states;         // samples x chains x nodes
+  std::vector<double> mean;           // nodes
+  std::vector<double> pairMean;       // pairs
+  std::vector<double> energy;         // samples x chains
+  std::vector<double> magnetization;  // samples x chains
+  int64_t sweeps = 0;
+  double seconds = 0;
+};
+
+class GibbsChains {
+ public:
+  GibbsChains(std::shared_ptr<const SparseGraph> graph, int64_t chains, uint64_t seed);
+
+  // Per-edge couplings (in the graph's edge order) and per-node biases; all must be finite.
+  void setParameters(const float* couplingPerEdge, const float* bias);
+  // Clamps `count` distinct nodes; values holds chains x count spins (+1/-1). Clamped nodes are
+  // never updated. Applies to the current state at once.
+  void setClamp(const int32_t* nodes, int64_t count, const int8_t* values);
+
+  void initRandom();
+  void initHinton(float beta);                // each spin from its bias alone: P(+1) = sigmoid(2 beta h_i)
+  void initGiven(const int8_t* spins);        // chains x nodes, +1/-1
+
+  // Runs the schedule with betas[k] for sweep k (schedule.totalSweeps() values).
+  Observations run(const SampleSchedule& schedule, const float* betas, const Observe& observe,
+                   kernels::GibbsSweepFn kernel, ThreadPool& pool, int threads,
+                   const CancelToken* cancel);
+
+  void readSpins(int8_t* out) const;  // chains x nodes
+  int64_t chains() const { return chains_; }
+  int32_t numNodes() const { return graph_->numNodes; }
+  const SparseGraph& graph() const { return *graph_; }
+
+ private:
+  float* tileSpins(int64_t tile) const { return spins_.get() + tile * graph_->numNodes * kernels::kLanes; }
+  kernels::SparseModel kernelModel() const;
+  void rebuildUpdateOrder();
+  void applyClamp();
+  template <typename DrawSpin>
+  void initEachSpin(DrawSpin draw);
+
+  std::shared_ptr<const SparseGraph> graph_;
+  int64_t chains_, tiles_;
+  AlignedArray<float> spins_;                 // tiles x nodes x kLanes
+  AlignedArray<kernels::RngLanes> rng_;       // tiles
+  std::vector<float> slotCoupling_, bias_, edgeCoupling_;
+  std::vector<int32_t> clampNodes_;
+  std::vector<int8_t> clampValues_;           // chains x clampNodes_.size()
+  std::vector<int32_t> updateOrder_, colourStart_;
+};
+
+}  // namespace heatbath

@@ -1,0 +1,23 @@
+// Runtime choice of the instruction set: the best the CPU supports, unless overridden by
+// HEATBATH_SIMD=scalar|avx2 or by setSimd() (for tests and benchmarks).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "gibbs_kernel.h"
+
+namespace heatbath::kernels {
+
+enum class Isa { Scalar, Avx2 };
+
+const char* isaName(Isa isa);
+// Parses "scalar" / "avx2"; throws Error ERR_INVALID_ARGUMENT for unknown or unsupported names.
+Isa parseIsa(const std::string& name);
+std::vector<Isa> supportedIsas();  // best last
+Isa bestIsa();
+// The ISA named by HEATBATH_SIMD if set (validated), else bestIsa().
+Isa defaultIsa();
+
+GibbsSweepFn gibbsKernel(Isa isa);
+
+}  // namespace heatbath::kernels

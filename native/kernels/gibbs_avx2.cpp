@@ -1,0 +1,109 @@
+// AVX2+FMA block-Gibbs kernel: one __m256 holds one node's spins across a tile's 8 chains.
+#include <algorithm>
+#include <cstring>
+
+#include "gibbs_kernel.h"
+#include "simd_avx2.h"
+
+namespace heatbath::kernels {
+
+namespace {
+
+using avx2::VecRng;
+
+constexpr int kBatchItems = 32;  // node-tile updates per RNG batch
+
+template <int T>
+struct Tiles {
+  float* spin[T];
+};
+
+// Updates G consecutive nodes of one colour block in all T tiles: G*T independent items whose
+// exp chains are interleaved. Nodes of a colour block are never neighbours, so all G fields can
+// be computed before any of the G spins is written.
+template <int T, int G>
+inline void updateGroup(const SparseModel& m, const Tiles<T>& tiles, const int32_t* order,
+                        const __m256* uniform, __m256 minusTwoBeta) {
+  __m256 x[G * T];
+  for (int g = 0; g < G; ++g) {
+    const int32_t i = order[g];
+    const int32_t sEnd = m.rowStart[i + 1];
+    int32_t s = m.rowStart[i];
+    __m256 acc0[T], acc1[T];
+    for (int t = 0; t < T; ++t) {
+      acc0[t] = _mm256_broadcast_ss(m.bias + i);
+      acc1[t] = _mm256_setzero_ps();
+    }
+    for (; s + 2 <= sEnd; s += 2) {
+      int64_t pair;  // two indices in one load: load slots, not arithmetic, are the scarce resource
+      std::memcpy(&pair, m.neighbour + s, sizeof pair);
+      const int64_t j0 = int64_t{static_cast<int32_t>(pair)} * kLanes, j1 = (pair >> 32) * kLanes;
+      const __m256 w0 = _mm256_broadcast_ss(m.coupling + s), w1 = _mm256_broadcast_ss(m.coupling + s + 1);
+      for (int t = 0; t < T; ++t) {
+        acc0[t] = _mm256_fmadd_ps(w0, _mm256_load_ps(tiles.spin[t] + j0), acc0[t]);
+        acc1[t] = _mm256_fmadd_ps(w1, _mm256_load_ps(tiles.spin[t] + j1), acc1[t]);
+      }
+    }
+    if (s < sEnd) {
+      const int64_t j0 = int64_t{m.neighbour[s]} * kLanes;
+      const __m256 w0 = _mm256_broadcast_ss(m.coupling + s);
+      for (int t = 0; t < T; ++t) acc0[t] = _mm256_fmadd_ps(w0, _mm256_load_ps(tiles.spin[t] + j0), acc0[t]);
+    }
+    for (int t = 0; t < T; ++t) x[g * T + t] = _mm256_mul_ps(minusTwoBeta, _mm256_add_ps(acc0[t], acc1[t]));
+  }
+  avx2::expPoly(x);
+  const __m256 one = avx2::splat(1.0f), minusOne = avx2::splat(-1.0f), signBit = avx2::splat(-0.0f);
+  for (int g = 0; g < G; ++g) {
+    const int64_t at = int64_t{order[g]} * kLanes;
+    for (int t = 0; t < T; ++t) {
+      const __m256 u = uniform[g * T + t];
+      const __m256 up = _mm256_cmp_ps(_mm256_mul_ps(u, x[g * T + t]), _mm256_sub_ps(one, u), _CMP_LT_OQ);
+      // +1 where up, -1 elsewhere: -1 with the sign bit cleared by the mask (and/xor run on any
+      // vector pipe, a blend would compete with the multiplies).
+      _mm256_store_ps(tiles.spin[t] + at, _mm256_xor_ps(minusOne, _mm256_and_ps(up, signBit)));
+    }
+  }
+}
+
+template <int T>
+void sweepTiles(const SparseModel& m, ChainTile* chainTiles, const float* beta, int sweeps) {
+  constexpr int kGroup = T >= 3 ? 1 : 4 / T;  // nodes per group: 4 items (3 for T = 3)
+  constexpr int kBatchNodes = kBatchItems / T / kGroup * kGroup;
+  alignas(32) __m256 uniform[kBatchNodes * T];
+  Tiles<T> tiles;
+  for (int t = 0; t < T; ++t) tiles.spin[t] = chainTiles[t].spin;
+
+  for (int sweep = 0; sweep < sweeps; ++sweep) {
+    const __m256 minusTwoBeta = _mm256_set1_ps(-2.0f * beta[sweep]);
+    for (int c = 0; c < m.numColours; ++c) {
+      const int32_t blockEnd = m.colourStart[c + 1];
+      for (int32_t k0 = m.colourStart[c]; k0 < blockEnd; k0 += kBatchNodes) {
+        const int32_t* order = m.updateOrder + k0;
+        const int n = std::min<int32_t>(kBatchNodes, blockEnd - k0);
+        for (int t = 0; t < T; ++t) {
+          VecRng rng = VecRng::load(*chainTiles[t].rng);
+          for (int b = 0; b < n; ++b) uniform[b * T + t] = avx2::uniformOpen(rng.next());
+          rng.store(*chainTiles[t].rng);
+        }
+        int b = 0;
+        for (; b + kGroup <= n; b += kGroup) updateGroup<T, kGroup>(m, tiles, order + b, uniform + b * T, minusTwoBeta);
+        for (; b < n; ++b) updateGroup<T, 1>(m, tiles, order + b, uniform + b * T, minusTwoBeta);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void gibbsSweepsAvx2(const SparseModel& m, ChainTile* tiles, int count, const float* beta, int sweeps) {
+  switch (count) {
+    case 1: sweepTiles<1>(m, tiles, beta, sweeps); break;
+    case 2: sweepTiles<2>(m, tiles, beta, sweeps); break;
+    case 3: sweepTiles<3>(m, tiles, beta, sweeps); break;
+    case 4: sweepTiles<4>(m, tiles, beta, sweeps); break;
+    default:
+      for (int t = 0; t < count; t += 4) gibbsSweepsAvx2(m, tiles + t, std::min(4, count - t), beta, sweeps);
+  }
+}
+
+}  // namespace heatbath::kernels

@@ -1,0 +1,48 @@
+// Block-Gibbs sweep kernels for sparse Ising models, one per instruction set.
+//
+// Layout: chains are processed in tiles of kLanes chains. A tile's spins are node-major,
+// chain-minor (spin[i * kLanes + lane]), so a neighbour's spins across the tile's chains are
+// one contiguous vector. Spins are stored as float +1.0f / -1.0f.
+//
+// Update rule, identical in every kernel (the contract the tests check):
+//   I     = h_i + sum_j J_ij * s_j                      (float32)
+//   e     = exp(clamp(-2 * beta * I, -80, 80))          (polynomial exp, relative error <= 2e-7)
+//   u     = uniformOpen(next word of the lane's stream)
+//   s_i   = (u * e < 1 - u) ? +1 : -1                   (i.e. P(s_i = +1) = sigmoid(2 beta I))
+// Nodes are updated in updateOrder, one colour block after another; each update of a node draws
+// exactly one word from each lane's stream. Kernels may differ only by floating-point rounding
+// (FMA contraction, summation order) in I and e.
+#pragma once
+#include <cstdint>
+
+#include "rng_lanes.h"
+
+namespace heatbath::kernels {
+
+struct SparseModel {
+  int32_t numNodes;
+  const int32_t* rowStart;     // numNodes + 1 offsets (CSR)
+  const int32_t* neighbour;    // CSR column indices, each row sorted ascending
+  const float* coupling;       // J_ij for each CSR slot (symmetric: J_ij == J_ji)
+  const float* bias;           // h_i, numNodes
+  const int32_t* updateOrder;  // free (unclamped) nodes, grouped by colour
+  const int32_t* colourStart;  // numColours + 1 offsets into updateOrder
+  int32_t numColours;
+};
+
+struct ChainTile {
+  float* spin;      // numNodes * kLanes
+  RngLanes* rng;    // one stream per lane
+};
+
+// Runs `sweeps` sweeps on each of `count` tiles; sweep k uses inverse temperature beta[k].
+// Tiles are independent: the result for a tile never depends on which other tiles share the call.
+using GibbsSweepFn = void (*)(const SparseModel& model, ChainTile* tiles, int count,
+                              const float* beta, int sweeps);
+
+void gibbsSweepsScalar(const SparseModel& model, ChainTile* tiles, int count, const float* beta,
+                       int sweeps);
+void gibbsSweepsAvx2(const SparseModel& model, ChainTile* tiles, int count, const float* beta,
+                     int sweeps);
+
+}  // namespace heatbath::kernels

@@ -1,0 +1,239 @@
+// Pure C++ tests of native/core and native/kernels (no Node). Run: npm run test:native
+// (add -DHEATBATH_SANITIZE=ON through npm run test:native:asan for AddressSanitizer + UBSan).
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../core/error.h"
+#include "../core/gibbs_chains.h"
+#include "../core/graph.h"
+#include "../core/thread_pool.h"
+#include "../kernels/dispatch.h"
+#include "../kernels/exp_poly.h"
+
+using namespace heatbath;
+
+namespace {
+
+int failures = 0, passes = 0;
+
+#define CHECK(cond)                                                        \
+  do {                                                                     \
+    if (!(cond)) {                                                         \
+      std::printf("  FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);     \
+      ++failures;                                                          \
+    } else {                                                               \
+      ++passes;                                                            \
+    }                                                                      \
+  } while (0)
+
+// Checks that body throws a heatbath::Error with the given code.
+void checkThrows(const char* code, const std::function<void()>& body, int line) {
+  try {
+    body();
+    std::printf("  FAILED line %d: expected %s, nothing thrown\n", line, code);
+    ++failures;
+  } catch (const Error& e) {
+    if (e.code() != code) {
+      std::printf("  FAILED line %d: expected %s, got %s (%s)\n", line, code, e.code().c_str(), e.what());
+      ++failures;
+    } else {
+      ++passes;
+    }
+  }
+}
+#define CHECK_THROWS(code, body) checkThrows(code, [&] { body; }, __LINE__)
+
+SparseGraph torusGraph(int L, bool king) {
+  std::vector<int32_t> src, dst;
+  for (int y = 0; y < L; ++y) {
+    for (int x = 0; x < L; ++x) {
+      const int i = y * L + x;
+      const int right = y * L + (x + 1) % L, down = ((y + 1) % L) * L + x;
+      src.push_back(i), dst.push_back(right);
+      src.push_back(i), dst.push_back(down);
+      if (king) {
+        src.push_back(i), dst.push_back(((y + 1) % L) * L + (x + 1) % L);
+        src.push_back(i), dst.push_back(((y + 1) % L) * L + (x + L - 1) % L);
+      }
+    }
+  }
+  return buildGraph(L * L, src.data(), dst.data(), static_cast<int64_t>(src.size()));
+}
+
+bool properlyColoured(const SparseGraph& g) {
+  for (int64_t e = 0; e < g.numEdges(); ++e) {
+    if (g.colour[g.edgeSrc[e]] == g.colour[g.edgeDst[e]]) return false;
+  }
+  return true;
+}
+
+void testGraphValidation() {
+  std::puts("graph validation");
+  const int32_t selfSrc[] = {0, 1}, selfDst[] = {1, 1};
+  CHECK_THROWS("ERR_INVALID_GRAPH", buildGraph(3, selfSrc, selfDst, 2));
+  const int32_t dupSrc[] = {0, 1, 2}, dupDst[] = {1, 0, 0};
+  CHECK_THROWS("ERR_INVALID_GRAPH", buildGraph(3, dupSrc, dupDst, 3));
+  const int32_t outSrc[] = {0}, outDst[] = {3};
+  CHECK_THROWS("ERR_INVALID_GRAPH", buildGraph(3, outSrc, outDst, 1));
+  const int32_t negSrc[] = {-1}, negDst[] = {0};
+  CHECK_THROWS("ERR_INVALID_GRAPH", buildGraph(3, negSrc, negDst, 1));
+  CHECK_THROWS("ERR_INVALID_GRAPH", buildGraph(0, outSrc, outDst, 0));
+
+  SparseGraph g = torusGraph(6, false);
+  CHECK(g.rowStart.back() == 2 * g.numEdges());
+  for (int32_t i = 0; i < g.numNodes; ++i) CHECK(g.rowStart[i + 1] - g.rowStart[i] == 4);
+}
+
+void testColouring() {
+  std::puts("colouring");
+  SparseGraph bipartite = torusGraph(8, false);
+  colourGraph(bipartite, ColouringMethod::Dsatur);
+  CHECK(properlyColoured(bipartite));
+  CHECK(bipartite.numColours == 2);
+  SparseGraph king = torusGraph(8, true);
+  colourGraph(king, ColouringMethod::Greedy);
+  CHECK(properlyColoured(king));
+  colourGraph(king, ColouringMethod::Dsatur);
+  CHECK(properlyColoured(king));
+  CHECK(king.numColours >= 4 && king.numColours <= 5);
+  std::vector<int32_t> checker(64);
+  for (int i = 0; i < 64; ++i) checker[i] = (i % 8 + i / 8) % 2;
+  CHECK_THROWS("ERR_INVALID_BLOCKS", setColouring(king, checker.data()));  // diagonal neighbours share
+  std::vector<int32_t> four(64);
+  for (int i = 0; i < 64; ++i) four[i] = (i % 8) % 2 + 2 * ((i / 8) % 2);
+  setColouring(king, four.data());
+  CHECK(king.numColours == 4);
+}
+
+void testThreadPool() {
+  std::puts("thread pool");
+  ThreadPool pool;
+  std::vector<int64_t> hits(1000, 0);
+  pool.parallelFor(1000, 4, [&](int64_t t, int) { hits[t] += t; });
+  bool all = true;
+  for (int64_t t = 0; t < 1000; ++t) all = all && hits[t] == t;
+  CHECK(all);
+  bool threw = false;
+  try {
+    pool.parallelFor(100, 3, [](int64_t t, int) {
+      if (t == 42) throw Error("ERR_INTERNAL", "task 42");
+    });
+  } catch (const Error& e) {
+    threw = std::strcmp(e.what(), "task 42") == 0;
+  }
+  CHECK(threw);
+  // Regions requested from two threads at once are serialised, not interleaved.
+  std::vector<int64_t> a(5000, 0), b(5000, 0);
+  std::thread other([&] { pool.parallelFor(5000, 2, [&](int64_t t, int) { a[t] = 1; }); });
+  pool.parallelFor(5000, 2, [&](int64_t t, int) { b[t] = 1; });
+  other.join();
+  int64_t sum = 0;
+  for (int k = 0; k < 5000; ++k) sum += a[k] + b[k];
+  CHECK(sum == 10000);
+}
+
+void testRngAndExp() {
+  std::puts("rng and exp");
+  kernels::RngLanes rng{};
+  for (int lane = 0; lane < kernels::kLanes; ++lane) {
+    rng.s[0][lane] = 1, rng.s[1][lane] = 2, rng.s[2][lane] = 3, rng.s[3][lane] = 4;
+  }
+  // Reference xoshiro128+ outputs for the state {1, 2, 3, 4}.
+  const uint32_t expected[] = {5, 12295, 25178119, 27286542};
+  for (uint32_t want : expected) CHECK(kernels::nextWord(rng, 3) == want);
+  double worst = 0;
+  for (double x = -80; x <= 80; x += 0.000731) {
+    const double approx = kernels::expPoly(static_cast<float>(x));
+    const double exact = std::exp(static_cast<double>(static_cast<float>(x)));
+    worst = std::max(worst, std::fabs(approx - exact) / exact);
+  }
+  std::printf("  expPoly max relative error %.3g\n", worst);
+  CHECK(worst < 5e-7);
+}
+
+std::vector<int8_t> runChains(kernels::Isa isa, int threads, int64_t chains) {
+  auto graph = std::make_shared<SparseGraph>(torusGraph(10, true));
+  colourGraph(*graph, ColouringMethod::Dsatur);
+  GibbsChains gc(graph, chains, 1234);
+  std::vector<float> coupling(graph->numEdges()), bias(graph->numNodes);
+  for (size_t e = 0; e < coupling.size(); ++e) coupling[e] = 0.3f * std::sin(1.7f * e);
+  for (size_t i = 0; i < bias.size(); ++i) bias[i] = 0.2f * std::cos(0.9f * i);
+  gc.setParameters(coupling.data(), bias.data());
+  const int32_t clamped[] = {5, 17};
+  std::vector<int8_t> values(2 * chains);
+  for (int64_t c = 0; c < chains; ++c) values[2 * c] = 1, values[2 * c + 1] = c % 2 ? 1 : -1;
+  gc.setClamp(clamped, 2, values.data());
+  SampleSchedule schedule{20, 5, 3};
+  std::vector<float> betas(schedule.totalSweeps(), 0.8f);
+  Observe observe;
+  observe.states = true;
+  observe.moments = true;
+  ThreadPool pool;
+  Observations obs = gc.run(schedule, betas.data(), observe, kernels::gibbsKernel(isa), pool, threads, nullptr);
+  // Clamped nodes keep their values in every sample.
+  bool clampHeld = true;
+  for (int64_t s = 0; s < 5; ++s) {
+    for (int64_t c = 0; c < chains; ++c) {
+      const int8_t* row = obs.states.data() + (s * chains + c) * graph->numNodes;
+      clampHeld = clampHeld && row[5] == 1 && row[17] == (c % 2 ? 1 : -1);
+    }
+  }
+  CHECK(clampHeld);
+  return obs.states;
+}
+
+void testDeterminism() {
+  std::puts("determinism and kernels");
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    CHECK(runChains(isa, 1, 37) == runChains(isa, 2, 37));
+    CHECK(runChains(isa, 1, 37) == runChains(isa, 3, 37));
+  }
+  // Chain c's samples do not depend on how many other chains run.
+  auto few = runChains(kernels::Isa::Scalar, 2, 9), many = runChains(kernels::Isa::Scalar, 2, 40);
+  CHECK(std::memcmp(few.data(), many.data(), 100 * 9) == 0);
+}
+
+void testBadInput() {
+  std::puts("bad input");
+  auto graph = std::make_shared<SparseGraph>(torusGraph(4, false));
+  colourGraph(*graph, ColouringMethod::Dsatur);
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", GibbsChains(graph, 0, 1));
+  CHECK_THROWS("ERR_TOO_LARGE", GibbsChains(graph, int64_t{1} << 40, 1));
+  GibbsChains gc(graph, 8, 1);
+  std::vector<float> coupling(graph->numEdges(), 0.1f), bias(graph->numNodes, 0.0f);
+  coupling[3] = std::nanf("");
+  CHECK_THROWS("ERR_NOT_FINITE", gc.setParameters(coupling.data(), bias.data()));
+  coupling[3] = INFINITY;
+  CHECK_THROWS("ERR_NOT_FINITE", gc.setParameters(coupling.data(), bias.data()));
+  const int32_t clamped[] = {99};
+  std::vector<int8_t> values(8, 1);
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", gc.setClamp(clamped, 1, values.data()));
+  std::vector<float> betas(1, -1.0f);
+  ThreadPool pool;
+  CHECK_THROWS("ERR_INVALID_ARGUMENT",
+               gc.run(SampleSchedule{1, 1, 1}, betas.data(), Observe{}, kernels::gibbsSweepsScalar, pool, 1, nullptr));
+  CancelToken cancel;
+  cancel.cancelled = true;
+  std::vector<float> ok(1000, 1.0f);
+  CHECK_THROWS("ERR_ABORTED",
+               gc.run(SampleSchedule{1000, 1, 1}, ok.data(), Observe{}, kernels::gibbsSweepsScalar, pool, 1, &cancel));
+}
+
+}  // namespace
+
+int main() {
+  testGraphValidation();
+  testColouring();
+  testThreadPool();
+  testRngAndExp();
+  testDeterminism();
+  testBadInput();
+  std::printf("%d passed, %d failed\n", passes, failures);
+  return failures == 0 ? 0 : 1;
+}
