@@ -67,7 +67,7 @@ inline void updateGroup(const SparseModel& m, const Tiles<T>& tiles, const int32
 
 template <int T>
 void sweepTiles(const SparseModel& m, ChainTile* chainTiles, const float* beta, int sweeps) {
-  constexpr int kGroup = T >= 3 ? 1 : 4 / T;  // nodes per group: 4 items (3 for T = 3)
+  constexpr int kGroup = T >= 3 ? 2 : 8 / T;
   constexpr int kBatchNodes = kBatchItems / T / kGroup * kGroup;
   alignas(32) __m256 uniform[kBatchNodes * T];
   Tiles<T> tiles;

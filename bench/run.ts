@@ -1,0 +1,74 @@
+/**
+ * Runs the benchmark suites with benny and reports every figure next to this machine's multiply-add
+ * ceiling measured in the same run, so results compare across machines as ratios.
+ */
+import * as b from 'benny';
+import * as os from 'os';
+import * as path from 'path';
+import * as fs from 'fs';
+import { engineInfo } from '../lib';
+import { writeFileAtomic } from '../lib/io/atomic';
+import { native } from '../lib/native';
+import { BenchFile, BenchRecord } from './record';
+import { pbitCases } from './suites/pbit';
+
+export interface BenchOptions {
+  filter?: string;
+  threads?: number;
+  outDir: string;
+  /** Called with each record as soon as it is measured. */
+  onRecord?: (record: BenchRecord) => void;
+}
+
+const CASE_OPTIONS = { minSamples: 5, maxTime: 3, initCount: 1 };
+
+export async function runBench(options: BenchOptions): Promise<{ records: BenchRecord[]; file: string }> {
+  const info = engineInfo();
+  const threads = options.threads ?? info.hardwareThreads;
+  const ceiling = native().measureCeiling({ threads, seconds: 0.5 });
+  const records: BenchRecord[] = [];
+  const emit = (record: BenchRecord) => {
+    records.push(record);
+    options.onRecord?.(record);
+  };
+  emit({
+    name: 'machine.fma',
+    value: ceiling.fmaPerNs,
+    unit: 'fma/ns',
+    description: 'float32 multiply-adds per ns, all threads, register-only loop',
+    simd: ceiling.simd,
+    threads,
+  });
+  for (const bench of pbitCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
+    const { op, flips, ...shape } = bench.setup(threads);
+    const summary = await b.suite(bench.name, b.add(bench.name, op, CASE_OPTIONS));
+    const result = summary.results[0];
+    const secondsPerOp = result.details.mean;
+    const value = flips / (secondsPerOp * 1e9);
+    emit({
+      name: bench.name,
+      value,
+      unit: 'flips/ns',
+      ratio: value / ceiling.fmaPerNs,
+      ceiling: ceiling.fmaPerNs,
+      rme: result.details.relativeMarginOfError,
+      microsecondsPerCall: secondsPerOp * 1e6,
+      samples: result.samples,
+      description: bench.description,
+      simd: info.simd,
+      threads,
+      ...shape,
+    });
+  }
+  const file: BenchFile = {
+    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, simd: info.simd, platform: `${process.platform}-${process.arch}` },
+    date: new Date().toISOString(),
+    records,
+  };
+  fs.mkdirSync(options.outDir, { recursive: true });
+  const target = path.join(options.outDir, `bench-${file.date.replace(/[:.]/g, '-')}.json`);
+  const text = JSON.stringify(file, null, 2) + '\n';
+  await writeFileAtomic(target, text);
+  await writeFileAtomic(path.join(options.outDir, 'latest.json'), text);
+  return { records, file: target };
+}
