@@ -98,9 +98,10 @@ function prebuildCandidates(): string[] {
   } catch {
     return [];
   }
-  // prebuildify names Node-API builds "<name>.napi[.<libc>].node"; one binary serves every Node version.
+  // prebuildify --napi writes "<name>.node" (with tags such as ".napi" or ".glibc" in some versions):
+  // a Node-API binary serves every Node version, so any of them is a match.
   return names
-    .filter((name) => name.endsWith('.node') && name.includes('napi'))
+    .filter((name) => name.endsWith('.node'))
     .sort()
     .map((name) => path.join(dir, name));
 }

@@ -17,13 +17,22 @@ function run(cmd: string, args: string[], cwd: string): string {
 
 test('the packed tarball installs without building and loads its prebuild', () => {
   const hasPrebuild = () => fs.existsSync(prebuildDir) && fs.readdirSync(prebuildDir).some((f) => f.endsWith('.node'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-pack-'));
   // A prebuild made only for this test is removed afterwards: the checkout keeps loading its own build.
   const madeHere = !hasPrebuild();
-  if (madeHere) run(npm, ['run', 'prebuild'], root);
-  expect(hasPrebuild()).toBe(true);
-
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-pack-'));
   try {
+    if (madeHere) {
+      // prebuildify rebuilds in place and empties build/Release, so it runs on a copy of the sources.
+      const sources = path.join(work, 'sources');
+      for (const entry of ['binding.gyp', 'package.json', 'native']) {
+        fs.cpSync(path.join(root, entry), path.join(sources, entry), { recursive: true });
+      }
+      fs.symlinkSync(path.join(root, 'node_modules'), path.join(sources, 'node_modules'), 'dir');
+      run(npm, ['exec', '--', 'prebuildify', '--napi', '--strip', '--cwd', sources, '--out', sources], root);
+      fs.cpSync(path.join(sources, 'prebuilds'), path.join(root, 'prebuilds'), { recursive: true });
+    }
+    expect(hasPrebuild()).toBe(true);
+
     const packed = JSON.parse(run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], root));
     const tarball = path.join(work, packed[0].filename);
     const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
@@ -47,7 +56,7 @@ test('the packed tarball installs without building and loads its prebuild', () =
     expect(out.binary).toContain(path.join('node_modules', 'heatbath', 'prebuilds'));
     expect(out.sweeps).toBe(11);
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
     if (madeHere) fs.rmSync(prebuildDir, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
   }
 });
