@@ -53,12 +53,12 @@ struct FieldCursor {
 // Heat-bath decisions for G = NG * T items whose fields are in `acc`, with the exp steps
 // interleaved with `next.step` so that the field loads and FMAs of the next group fill the
 // pipes while the exp dependency chains wait.
-template <int T, int NG>
+template <int T, int NG, bool kOverlap>
 inline void decideGroup(const SparseModel& m, float* const* spin, const int32_t* nodes, const __m256* acc,
-                        const __m256* uniform, __m256 minusTwoBeta, FieldCursor<T, NG>* next) {
+                        const __m256* uniform, __m256 minusTwoBeta, FieldCursor<T, NG>& next) {
   constexpr int G = NG * T;
   auto fill = [&] {
-    if (next != nullptr) next->step(m, spin);
+    if (kOverlap) next.step(m, spin);
   };
   __m256 x[G], r[G], p[G];
   __m256i scale[G];
@@ -144,12 +144,13 @@ void sweepTiles(const SparseModel& m, ChainTile* chainTiles, const float* beta, 
       for (int32_t b = 0; b < fullGroups; b += NG) {
         const int32_t inBatch = b % kBatchNodes;
         if (inBatch == 0) drawUniforms(std::min(kBatchNodes, blockSize - b));
-        const bool more = b + NG < fullGroups;
-        if (more) next.start(m, order + b + NG);
-        decideGroup<T, NG>(m, spin, order + b, cur.acc, uniform + inBatch * T, minusTwoBeta, more ? &next : nullptr);
-        if (more) {
+        if (b + NG < fullGroups) {
+          next.start(m, order + b + NG);
+          decideGroup<T, NG, true>(m, spin, order + b, cur.acc, uniform + inBatch * T, minusTwoBeta, next);
           next.finish(m, spin);
           cur = next;
+        } else {
+          decideGroup<T, NG, false>(m, spin, order + b, cur.acc, uniform + inBatch * T, minusTwoBeta, next);
         }
       }
       // Remaining nodes one at a time; their uniforms were drawn with the last batch.
@@ -159,7 +160,7 @@ void sweepTiles(const SparseModel& m, ChainTile* chainTiles, const float* beta, 
         FieldCursor<T, 1> single;
         single.start(m, order + b);
         single.finish(m, spin);
-        decideGroup<T, 1>(m, spin, order + b, single.acc, uniform + inBatch * T, minusTwoBeta, nullptr);
+        decideGroup<T, 1, false>(m, spin, order + b, single.acc, uniform + inBatch * T, minusTwoBeta, single);
       }
     }
   }
