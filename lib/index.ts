@@ -23,7 +23,7 @@ export {
   stream,
 } from './sampling/gibbs';
 export { BetaSchedule, Schedule, linearBeta, totalSweeps } from './sampling/schedule';
-export { estimateKlGradient, KlGradient, KlGradientOptions } from './training/kl-gradient';
+export { estimateKlGradient, estimateKlGradientSync, KlGradient, KlGradientOptions } from './training/kl-gradient';
 export { writePngGrid, encodeGrid } from './io/png';
 
 export interface EngineInfo {

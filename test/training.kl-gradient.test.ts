@@ -2,7 +2,7 @@
  * The Monte-Carlo KL gradient against the exact gradient of small Boltzmann machines (THRML's bar:
  * < 1 % relative error), plus a finite-difference check of the exact oracle itself.
  */
-import { estimateKlGradient, graphs, IsingModel } from '../lib';
+import { estimateKlGradient, estimateKlGradientSync, graphs, IsingModel } from '../lib';
 import { exactKlGradient, klDivergence, SmallModel } from './helpers/exact';
 
 const graph = graphs.fromEdges(4, [
@@ -54,6 +54,14 @@ test('Monte-Carlo gradient within 1 % of the exact gradient', async () => {
   // ~3.3 million samples per phase: the standard error per component is ~1e-3, so ‖error‖ ≈ 3e-3
   // against ‖gradient‖ ≈ 0.6.
   expect(error / norm).toBeLessThan(0.01);
+});
+
+test('the sync form gives the same estimate as the async one', async () => {
+  const options = { visible, data: data.flat(), chainsPerRow: 64, warmup: 10, samples: 10, seed: 9 };
+  const sync = estimateKlGradientSync(model, options);
+  const async = await estimateKlGradient(model, options);
+  expect(sync.couplings).toEqual(async.couplings);
+  expect(sync.biases).toEqual(async.biases);
 });
 
 test('bad data is rejected', async () => {

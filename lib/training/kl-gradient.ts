@@ -6,7 +6,7 @@
  * ₋: the free model. Descend it: J ← J − lr · gradient.
  */
 import { HeatbathError } from '../errors';
-import { GibbsChains, GibbsTarget } from '../sampling/gibbs';
+import { GibbsChains, GibbsTarget, SampleResult } from '../sampling/gibbs';
 import { checkInteger, invalid, toSpins } from '../util/validate';
 
 export interface KlGradientOptions {
@@ -36,7 +36,8 @@ export interface KlGradient {
   negative: { mean: Float64Array; pairMean: Float64Array };
 }
 
-export async function estimateKlGradient(model: GibbsTarget, options: KlGradientOptions): Promise<KlGradient> {
+/** The two phases' chains and schedule, shared by the async and sync estimators. */
+function phases(model: GibbsTarget, options: KlGradientOptions) {
   const n = model.graph.numNodes;
   if (options.visible == null || typeof options.visible.length !== 'number' || options.visible.length === 0) {
     throw invalid('visible must list at least one node');
@@ -54,36 +55,50 @@ export async function estimateKlGradient(model: GibbsTarget, options: KlGradient
   for (let r = 0; r < rows; r++) {
     for (let k = 0; k < perRow; k++) clampValues.set(data.subarray(r * width, (r + 1) * width), (r * perRow + k) * width);
   }
-  const schedule = {
-    warmup: options.warmup ?? 100,
-    samples: options.samples ?? 100,
-    thin: options.thin ?? 1,
-    observe: ['moments' as const],
-    threads: options.threads,
-    signal: options.signal,
-  };
   const seed = checkInteger('seed', options.seed ?? 0, 0, 2 ** 52);
-  const positive = await new GibbsChains(model, {
-    chains: positiveChains,
-    seed,
-    init: options.init,
-    clamp: { nodes: visible, values: clampValues },
-  }).run(schedule);
-  const negative = await new GibbsChains(model, {
-    chains: checkInteger('negativeChains', options.negativeChains ?? positiveChains, 1),
-    seed: seed + 1,
-    init: options.init,
-  }).run(schedule);
+  return {
+    positive: new GibbsChains(model, {
+      chains: positiveChains,
+      seed,
+      init: options.init,
+      clamp: { nodes: visible, values: clampValues },
+    }),
+    negative: new GibbsChains(model, {
+      chains: checkInteger('negativeChains', options.negativeChains ?? positiveChains, 1),
+      seed: seed + 1,
+      init: options.init,
+    }),
+    schedule: {
+      warmup: options.warmup ?? 100,
+      samples: options.samples ?? 100,
+      thin: options.thin ?? 1,
+      observe: ['moments' as const],
+      threads: options.threads,
+      signal: options.signal,
+    },
+  };
+}
+
+function gradient(beta: number, positive: SampleResult, negative: SampleResult): KlGradient {
   if (!positive.mean || !positive.pairMean || !negative.mean || !negative.pairMean) {
     throw new HeatbathError('ERR_INTERNAL', 'moments missing from a sampling run');
   }
-  const beta = model.beta;
-  const couplings = positive.pairMean.map((p, e) => -beta * (p - negative.pairMean![e]));
-  const biases = positive.mean.map((p, i) => -beta * (p - negative.mean![i]));
+  const neg = { mean: negative.mean, pairMean: negative.pairMean };
   return {
-    couplings,
-    biases,
+    couplings: positive.pairMean.map((p, e) => -beta * (p - neg.pairMean[e])),
+    biases: positive.mean.map((p, i) => -beta * (p - neg.mean[i])),
     positive: { mean: positive.mean, pairMean: positive.pairMean },
-    negative: { mean: negative.mean, pairMean: negative.pairMean },
+    negative: neg,
   };
+}
+
+export async function estimateKlGradient(model: GibbsTarget, options: KlGradientOptions): Promise<KlGradient> {
+  const { positive, negative, schedule } = phases(model, options);
+  return gradient(model.beta, await positive.run(schedule), await negative.run(schedule));
+}
+
+/** The same estimate on the calling thread (no signal). */
+export function estimateKlGradientSync(model: GibbsTarget, options: Omit<KlGradientOptions, 'signal'>): KlGradient {
+  const { positive, negative, schedule } = phases(model, { ...options, signal: undefined });
+  return gradient(model.beta, positive.runSync(schedule), negative.runSync(schedule));
 }
