@@ -18,29 +18,37 @@ export interface NativeGraph {
   colours(): Int32Array;
 }
 
-export interface NativeRunSpec {
-  warmup: number;
-  samples: number;
-  thin: number;
-  betas: Float32Array;
-  threads?: number;
-  states?: boolean;
-  moments?: boolean;
-  pairA?: Int32Array;
-  pairB?: Int32Array;
-  energy?: boolean;
-  magnetization?: boolean;
-}
+/** Bits of the `observe` argument of a run. */
+export const OBSERVE_STATES = 1;
+export const OBSERVE_MOMENTS = 2;
+export const OBSERVE_ENERGY = 4;
+export const OBSERVE_MAGNETIZATION = 8;
 
-export interface NativeRunResult {
-  states?: Int8Array;
-  mean?: Float64Array;
-  pairMean?: Float64Array;
-  energy?: Float64Array;
-  magnetization?: Float64Array;
-  sweeps: number;
-  seconds: number;
-}
+/**
+ * A run's arguments, positional because named properties are slow to read through N-API:
+ * warmup, samples, thin, betas (one per sweep), observe bits, threads, moment pairs.
+ */
+export type NativeRunArgs = [
+  warmup: number,
+  samples: number,
+  thin: number,
+  betas: Float32Array,
+  observe: number,
+  threads?: number,
+  pairA?: Int32Array,
+  pairB?: Int32Array,
+];
+
+/** [states, mean, pairMean, energy, magnetization, sweeps, seconds]; unobserved entries undefined. */
+export type NativeRunResult = [
+  states: Int8Array | undefined,
+  mean: Float64Array | undefined,
+  pairMean: Float64Array | undefined,
+  energy: Float64Array | undefined,
+  magnetization: Float64Array | undefined,
+  sweeps: number,
+  seconds: number,
+];
 
 export interface NativeCancelToken {
   cancel(): void;
@@ -52,8 +60,8 @@ export interface NativeGibbsChains {
   initRandom(): void;
   initHinton(beta: number): void;
   initGiven(spins: Int8Array): void;
-  run(spec: NativeRunSpec): NativeRunResult;
-  runAsync(spec: NativeRunSpec, cancel?: NativeCancelToken): Promise<NativeRunResult>;
+  run(...args: NativeRunArgs): NativeRunResult;
+  runAsync(cancel: NativeCancelToken | undefined, ...args: NativeRunArgs): Promise<NativeRunResult>;
   readSpins(): Int8Array;
 }
 

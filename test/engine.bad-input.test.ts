@@ -77,10 +77,13 @@ describe('bad input gets a coded error, never a crash', () => {
     expectCode('ERR_INVALID_ARGUMENT', () => chains.setClamp(Int32Array.of(99), new Int8Array(8).fill(1)));
     expectCode('ERR_INVALID_ARGUMENT', () => chains.setClamp(Int32Array.of(1), new Int8Array(8).fill(3)));
     const betas = Float32Array.of(-1);
-    expectCode('ERR_INVALID_ARGUMENT', () => chains.run({ warmup: 1, samples: 1, thin: 1, betas }));
-    expectCode('ERR_INVALID_ARGUMENT', () => chains.run({ warmup: 5, samples: 1, thin: 1, betas: new Float32Array(2) }));
-    expectCode('ERR_INVALID_ARGUMENT', () => chains.run({ warmup: -1, samples: 1, thin: 1, betas }));
-    expectCode('ERR_INVALID_ARGUMENT', () => chains.run({ warmup: 0, samples: 1, thin: 1, betas: new Float32Array(0), threads: 0 }));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(1, 1, 1, betas, 0));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(5, 1, 1, new Float32Array(2), 0));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(-1, 1, 1, betas, 0));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(0, 1, 1, new Float32Array(0), 0, 0));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(0, 1, 1, new Float32Array(0), 99));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(0, 1, 1, new Float32Array(0), 2, 1, Int32Array.of(0), Int32Array.of()));
+    expectCode('ERR_INVALID_ARGUMENT', () => (chains.run as (...a: unknown[]) => unknown)());
   });
 
   test('user blocks holding two neighbours are rejected with both named', () => {

@@ -5,7 +5,16 @@
 import { randomInt } from 'crypto';
 import { asHeatbathError, callNative, HeatbathError } from '../errors';
 import type { Graph } from '../graphs/graph';
-import { native, NativeGibbsChains, NativeRunResult, NativeRunSpec } from '../native';
+import {
+  native,
+  NativeGibbsChains,
+  NativeRunArgs,
+  NativeRunResult,
+  OBSERVE_ENERGY,
+  OBSERVE_MAGNETIZATION,
+  OBSERVE_MOMENTS,
+  OBSERVE_STATES,
+} from '../native';
 import { checkInteger, checkSignal, invalid, toSpins } from '../util/validate';
 import { BetaSchedule, betaPerSweep, resolveSchedule, Schedule, totalSweeps } from './schedule';
 
@@ -133,13 +142,13 @@ export class GibbsChains {
   /** Runs a schedule and waits for it off the main thread. */
   async run(options: SampleOptions = {}, betaOffset = 0): Promise<SampleResult> {
     const signal = checkSignal(options.signal);
-    const { spec, pairs, schedule } = this.prepare(options, betaOffset);
+    const { args, pairs, schedule } = this.prepare(options, betaOffset);
     if (signal?.aborted) throw new HeatbathError('ERR_ABORTED', 'sampling was aborted before it started');
-    const token = new (native().CancelToken)();
-    const onAbort = () => token.cancel();
+    const token = signal ? new (native().CancelToken)() : undefined;
+    const onAbort = () => token?.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const raw = await this.handle.runAsync(spec, token).catch((err: unknown) => {
+      const raw = await this.handle.runAsync(token, ...args).catch((err: unknown) => {
         throw asHeatbathError(err);
       });
       return this.result(raw, schedule, pairs);
@@ -151,9 +160,9 @@ export class GibbsChains {
   /** Runs a schedule on the calling thread (scripts, small models). */
   runSync(options: SampleOptions = {}, betaOffset = 0): SampleResult {
     if (options.signal !== undefined) throw invalid('signal is only supported by the async run');
-    const { spec, pairs, schedule } = this.prepare(options, betaOffset);
+    const { args, pairs, schedule } = this.prepare(options, betaOffset);
     return this.result(
-      callNative(() => this.handle.run(spec)),
+      callNative(() => this.handle.run(...args)),
       schedule,
       pairs,
     );
@@ -165,18 +174,22 @@ export class GibbsChains {
     const observe = new Set(options.observe ?? ['moments']);
     for (const o of observe) if (!OBSERVABLES.has(o)) throw invalid(`unknown observable '${String(o)}'`);
     const pairs = observe.has('moments') ? this.resolvePairs(options.pairs ?? 'edges') : undefined;
-    const spec: NativeRunSpec = {
-      ...schedule,
-      betas: betaPerSweep(options.beta ?? this.target.beta, sweeps, betaOffset, betaOffset + sweeps),
-      threads: options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024),
-      states: observe.has('states'),
-      moments: observe.has('moments'),
-      energy: observe.has('energy'),
-      magnetization: observe.has('magnetization'),
-      pairA: pairs?.a,
-      pairB: pairs?.b,
-    };
-    return { spec, pairs, schedule };
+    const observeBits =
+      (observe.has('states') ? OBSERVE_STATES : 0) |
+      (observe.has('moments') ? OBSERVE_MOMENTS : 0) |
+      (observe.has('energy') ? OBSERVE_ENERGY : 0) |
+      (observe.has('magnetization') ? OBSERVE_MAGNETIZATION : 0);
+    const args: NativeRunArgs = [
+      schedule.warmup,
+      schedule.samples,
+      schedule.thin,
+      betaPerSweep(options.beta ?? this.target.beta, sweeps, betaOffset, betaOffset + sweeps),
+      observeBits,
+      options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024),
+      pairs?.a,
+      pairs?.b,
+    ];
+    return { args, pairs, schedule };
   }
 
   private resolvePairs(pairs: 'edges' | Array<[number, number]>): { a: Int32Array; b: Int32Array } {
@@ -196,22 +209,22 @@ export class GibbsChains {
   private result(raw: NativeRunResult, schedule: Schedule, pairs?: { a: Int32Array; b: Int32Array }): SampleResult {
     const n = this.target.graph.numNodes;
     const chains = this.chains;
-    const states = raw.states;
+    const [states, mean, pairMean, energy, magnetization, sweeps, seconds] = raw;
     return {
       numNodes: n,
       chains,
       samples: schedule.samples,
       seed: this.seed,
       states,
-      mean: raw.mean,
-      pairs: raw.pairMean ? pairs : undefined,
-      pairMean: raw.pairMean,
-      energy: raw.energy,
-      magnetization: raw.magnetization,
+      mean,
+      pairs: pairMean ? pairs : undefined,
+      pairMean,
+      energy,
+      magnetization,
       finalState: this.spins(),
-      sweeps: raw.sweeps,
-      seconds: raw.seconds,
-      flipsPerNs: raw.seconds > 0 ? (raw.sweeps * n * chains) / (raw.seconds * 1e9) : 0,
+      sweeps,
+      seconds,
+      flipsPerNs: seconds > 0 ? (sweeps * n * chains) / (seconds * 1e9) : 0,
       state(sample: number, chain: number): Int8Array {
         if (!states) throw invalid("states were not observed: pass observe: ['states', ...]");
         checkInteger('sample', sample, 0, schedule.samples - 1);

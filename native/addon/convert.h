@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -76,9 +77,16 @@ Napi::TypedArrayOf<T> argArray(const Napi::Value& value, const char* name, int64
   return array;
 }
 
-// Hands a vector's storage to JS without copying.
+// Hands a vector's storage to JS: large arrays without copying (an external buffer), small ones
+// copied into a plain JS array, which is cheaper than registering a finalizer.
 template <typename T>
 Napi::TypedArrayOf<T> toTypedArray(Napi::Env env, std::vector<T>&& values) {
+  constexpr size_t kCopyBelowBytes = 64 * 1024;
+  if (values.size() * sizeof(T) < kCopyBelowBytes) {
+    auto array = Napi::TypedArrayOf<T>::New(env, values.size());
+    if (!values.empty()) std::memcpy(array.Data(), values.data(), values.size() * sizeof(T));
+    return array;
+  }
   auto* owned = new std::vector<T>(std::move(values));
   const size_t count = owned->size();
   auto buffer = Napi::ArrayBuffer::New(

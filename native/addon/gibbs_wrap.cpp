@@ -20,48 +20,46 @@ struct RunRequest {
   int threads = 1;
 };
 
-bool flag(const Napi::Object& spec, const char* name) {
-  return spec.Has(name) && spec.Get(name).ToBoolean().Value();
-}
-
-// spec: { warmup, samples, thin, betas: Float32Array(total sweeps), threads,
-//         states?, moments?, pairA?: Int32Array, pairB?: Int32Array, energy?, magnetization? }
-RunRequest parseRunRequest(const Napi::Object& spec, int defaultThreads) {
+// Positional arguments, because every named property lookup through N-API costs more than a
+// small run: (warmup, samples, thin, betas: Float32Array, observe: bitmask, threads?, pairA?, pairB?)
+// starting at info[first], with observe bits 1 = states, 2 = moments, 4 = energy, 8 = magnetization.
+RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first, int defaultThreads) {
+  auto arg = [&](size_t k) { return info[first + k]; };  // undefined past the end
   RunRequest r;
   constexpr int64_t kMaxSweeps = int64_t{1} << 40;
-  r.schedule.warmup = argInteger(spec.Get("warmup"), "warmup", 0, kMaxSweeps);
-  r.schedule.samples = argInteger(spec.Get("samples"), "samples", 0, kMaxSweeps);
-  r.schedule.thin = argInteger(spec.Get("thin"), "thin", 1, kMaxSweeps);
+  r.schedule.warmup = argInteger(arg(0), "warmup", 0, kMaxSweeps);
+  r.schedule.samples = argInteger(arg(1), "samples", 0, kMaxSweeps);
+  r.schedule.thin = argInteger(arg(2), "thin", 1, kMaxSweeps);
   const int64_t total = r.schedule.totalSweeps();
-  auto betas = argArray<float>(spec.Get("betas"), "betas", total);
+  auto betas = argArray<float>(arg(3), "betas", total);
   r.betas.assign(betas.Data(), betas.Data() + total);
-  r.threads = spec.Has("threads") && !spec.Get("threads").IsUndefined()
-                  ? static_cast<int>(argInteger(spec.Get("threads"), "threads", 1, 1024))
-                  : defaultThreads;
-  r.observe.states = flag(spec, "states");
-  r.observe.moments = flag(spec, "moments");
-  r.observe.energy = flag(spec, "energy");
-  r.observe.magnetization = flag(spec, "magnetization");
-  if (spec.Has("pairA") && !spec.Get("pairA").IsUndefined()) {
-    auto a = argArray<int32_t>(spec.Get("pairA"), "pairA");
-    auto b = argArray<int32_t>(spec.Get("pairB"), "pairB", static_cast<int64_t>(a.ElementLength()));
+  const auto observe = argInteger(arg(4), "observe", 0, 15);
+  r.observe.states = observe & 1;
+  r.observe.moments = observe & 2;
+  r.observe.energy = observe & 4;
+  r.observe.magnetization = observe & 8;
+  r.threads = arg(5).IsUndefined() ? defaultThreads : static_cast<int>(argInteger(arg(5), "threads", 1, 1024));
+  if (!arg(6).IsUndefined()) {
+    auto a = argArray<int32_t>(arg(6), "pairA");
+    auto b = argArray<int32_t>(arg(7), "pairB", static_cast<int64_t>(a.ElementLength()));
     r.observe.pairA.assign(a.Data(), a.Data() + a.ElementLength());
     r.observe.pairB.assign(b.Data(), b.Data() + b.ElementLength());
   }
   return r;
 }
 
-Napi::Object toJs(Napi::Env env, Observations&& obs, const Observe& observe) {
-  Napi::Object out = Napi::Object::New(env);
-  if (observe.states) out.Set("states", toTypedArray(env, std::move(obs.states)));
+// [states, mean, pairMean, energy, magnetization, sweeps, seconds]; unobserved entries are undefined.
+Napi::Array toJs(Napi::Env env, Observations&& obs, const Observe& observe) {
+  Napi::Array out = Napi::Array::New(env, 7);
+  if (observe.states) out.Set(0u, toTypedArray(env, std::move(obs.states)));
   if (observe.moments) {
-    out.Set("mean", toTypedArray(env, std::move(obs.mean)));
-    out.Set("pairMean", toTypedArray(env, std::move(obs.pairMean)));
+    out.Set(1u, toTypedArray(env, std::move(obs.mean)));
+    out.Set(2u, toTypedArray(env, std::move(obs.pairMean)));
   }
-  if (observe.energy) out.Set("energy", toTypedArray(env, std::move(obs.energy)));
-  if (observe.magnetization) out.Set("magnetization", toTypedArray(env, std::move(obs.magnetization)));
-  out.Set("sweeps", Napi::Number::New(env, static_cast<double>(obs.sweeps)));
-  out.Set("seconds", Napi::Number::New(env, obs.seconds));
+  if (observe.energy) out.Set(3u, toTypedArray(env, std::move(obs.energy)));
+  if (observe.magnetization) out.Set(4u, toTypedArray(env, std::move(obs.magnetization)));
+  out.Set(5u, Napi::Number::New(env, static_cast<double>(obs.sweeps)));
+  out.Set(6u, Napi::Number::New(env, obs.seconds));
   return out;
 }
 
@@ -206,7 +204,7 @@ Napi::Value GibbsWrap::Run(const Napi::CallbackInfo& info) {
   return guarded(env, [&] {
     GibbsChains& chains = idleChains();
     Addon* addon = env.GetInstanceData<Addon>();
-    RunRequest request = parseRunRequest(argObject(info, 0, "run spec"), ThreadPool::hardwareThreads());
+    RunRequest request = parseRunRequest(info, 0, ThreadPool::hardwareThreads());
     Observations obs = chains.run(request.schedule, request.betas.data(), request.observe,
                                   kernels::gibbsKernel(addon->isa), addon->pool, request.threads, nullptr);
     return Napi::Value(toJs(env, std::move(obs), request.observe));
@@ -217,15 +215,16 @@ Napi::Value GibbsWrap::RunAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&] {
     idleChains();
-    RunRequest request = parseRunRequest(argObject(info, 0, "run spec"), ThreadPool::hardwareThreads());
+    // runAsync(cancel: CancelToken | undefined, ...the arguments of run)
     std::shared_ptr<CancelToken> cancel;
-    if (info.Length() > 1 && !info[1].IsUndefined()) {
+    if (info.Length() > 0 && !info[0].IsUndefined()) {
       Addon* addon = env.GetInstanceData<Addon>();
-      if (!info[1].IsObject() || !info[1].As<Napi::Object>().InstanceOf(addon->cancelConstructor.Value())) {
-        throw invalidArgument("the second argument of runAsync must be a CancelToken");
+      if (!info[0].IsObject() || !info[0].As<Napi::Object>().InstanceOf(addon->cancelConstructor.Value())) {
+        throw invalidArgument("the first argument of runAsync must be a CancelToken or undefined");
       }
-      cancel = CancelWrap::Unwrap(info[1].As<Napi::Object>())->token();
+      cancel = CancelWrap::Unwrap(info[0].As<Napi::Object>())->token();
     }
+    RunRequest request = parseRunRequest(info, 1, ThreadPool::hardwareThreads());
     auto* worker = new GibbsRunWorker(env, this, std::move(request), std::move(cancel));
     Napi::Promise promise = worker->promise();
     worker->Queue();

@@ -16,12 +16,16 @@
 
 namespace heatbath {
 
+// Read once per process (sysconf walks kernel tables); an immutable value, safe to share.
 inline uint64_t physicalMemoryBytes() {
+  static const uint64_t bytes = [] {
 #if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
-  const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
-  if (pages > 0 && pageSize > 0) return static_cast<uint64_t>(pages) * static_cast<uint64_t>(pageSize);
+    const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && pageSize > 0) return static_cast<uint64_t>(pages) * static_cast<uint64_t>(pageSize);
 #endif
-  return uint64_t{16} << 30;
+    return uint64_t{16} << 30;
+  }();
+  return bytes;
 }
 
 // Throws ERR_TOO_LARGE when `bytes` would exceed 3/4 of physical memory.

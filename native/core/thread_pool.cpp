@@ -14,8 +14,12 @@ ThreadPool::~ThreadPool() {
 }
 
 int ThreadPool::hardwareThreads() {
-  const unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : static_cast<int>(n);
+  // Read once per process: glibc answers hardware_concurrency() by reading sysfs every time.
+  static const int threads = [] {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : static_cast<int>(n);
+  }();
+  return threads;
 }
 
 void ThreadPool::ensureWorkers(int count) {
