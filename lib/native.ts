@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { HeatbathError } from './errors';
+import { asHeatbathError, HeatbathError } from './errors';
 
 export interface NativeInfo {
   simd: string;
@@ -114,21 +114,28 @@ function prebuildCandidates(): string[] {
     .map((name) => path.join(dir, name));
 }
 
+/** An error raised by our own addon while initialising (e.g. a bad HEATBATH_SIMD), not a missing binary. */
+function isOurs(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('ERR_') && code !== 'ERR_DLOPEN_FAILED';
+}
+
 function load(): { addon: NativeAddon; file: string } {
   const failures: string[] = [];
   for (const file of prebuildCandidates()) {
     try {
       return { addon: require(file) as NativeAddon, file };
     } catch (err) {
+      if (isOurs(err)) throw asHeatbathError(err);
       failures.push(`${file}: ${(err as Error).message}`);
     }
   }
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => NativeAddon;
     const addon = bindings({ bindings: 'heatbath', module_root: packageRoot });
     return { addon, file: path.join(packageRoot, 'build', 'Release', 'heatbath.node') };
   } catch (err) {
+    if (isOurs(err)) throw asHeatbathError(err);
     failures.push(`local build: ${(err as Error).message.split('\n')[0]}`);
   }
   throw new HeatbathError(

@@ -68,3 +68,21 @@ describe('SIMD dispatch', () => {
     expect(differ / total).toBeLessThan(1e-4);
   });
 });
+
+describe('HEATBATH_SIMD', () => {
+  const { execFileSync } = require('child_process') as typeof import('child_process');
+  const path = require('path') as typeof import('path');
+  const root = path.resolve(__dirname, '..');
+  const simdWith = (value: string) =>
+    execFileSync(process.execPath, ['-e', "try { console.log(require('heatbath').engineInfo().simd) } catch (e) { console.log(e.code) }"], {
+      cwd: root,
+      env: { ...process.env, HEATBATH_SIMD: value },
+      encoding: 'utf8',
+    }).trim();
+
+  test('forces the kernels at load, and an unknown level is a clear error', () => {
+    expect(simdWith('scalar')).toBe('scalar');
+    expect(simdWith('')).toBe(engineInfo().simdAvailable.at(-1));
+    expect(simdWith('sse9')).toBe('ERR_INVALID_ARGUMENT');
+  });
+});
