@@ -10,39 +10,15 @@
  * χ = Σ_r ⟨s_0 s_r⟩ ≈ 7.4 at β = 0.3 (high-temperature series), so ⟨|m|⟩ ≈ √(2χ/(πN)) ≈ 0.034;
  * the test brackets it between 0.02 and 0.05 (χ between 2.6 and 16).
  */
-import { graphs, IsingModel } from '../lib';
 import { onsagerEnergyPerSpin, onsagerMagnetization } from '../lib/reference/onsager';
-import { chainEstimate, Z_FAMILY } from './helpers/stats';
+import { measureFerromagnet } from './helpers/ferromagnet';
+import { Z_FAMILY } from './helpers/stats';
 
-const L = 64;
-const N = L * L;
-const graph = graphs.lattice2d(L, L);
-
-function measure(beta: number, init: 'random' | Int8Array) {
-  const chains = 64;
-  const samples = 50;
-  const run = new IsingModel(graph, { couplings: 1, beta }).sampleSync({
-    chains,
-    warmup: 1000,
-    samples,
-    thin: 10,
-    seed: 12,
-    init,
-    observe: ['energy', 'magnetization'],
-  });
-  const perChainEnergy = new Float64Array(chains);
-  const perChainAbsM = new Float64Array(chains);
-  for (let s = 0; s < samples; s++) {
-    for (let c = 0; c < chains; c++) {
-      perChainEnergy[c] += run.energy![s * chains + c] / N / samples;
-      perChainAbsM[c] += Math.abs(run.magnetization![s * chains + c]) / samples;
-    }
-  }
-  return { energy: chainEstimate(perChainEnergy), absM: chainEstimate(perChainAbsM) };
-}
+const measure = (beta: number, ordered: boolean) =>
+  measureFerromagnet({ L: 64, beta, chains: 64, warmup: 1000, samples: 50, thin: 10, seed: 12, ordered });
 
 test('β = 0.3 (disordered): energy per spin, and |m| of finite-size order', () => {
-  const { energy, absM } = measure(0.3, 'random');
+  const { energy, absM } = measure(0.3, false);
   const exact = onsagerEnergyPerSpin(0.3); // −0.70450
   expect(Math.abs(energy.mean - exact)).toBeLessThan(Z_FAMILY * energy.stderr);
   expect(energy.stderr).toBeLessThan(1e-3);
@@ -52,7 +28,7 @@ test('β = 0.3 (disordered): energy per spin, and |m| of finite-size order', () 
 
 test('β = 0.6 (ordered): energy per spin and spontaneous magnetization', () => {
   // Started ordered: from random spins a quench can trap chains in stripes that wrap the torus.
-  const { energy, absM } = measure(0.6, new Int8Array(N).fill(1));
+  const { energy, absM } = measure(0.6, true);
   expect(Math.abs(energy.mean - onsagerEnergyPerSpin(0.6))).toBeLessThan(Z_FAMILY * energy.stderr); // −1.90909
   expect(Math.abs(absM.mean - onsagerMagnetization(0.6))).toBeLessThan(Z_FAMILY * absM.stderr); // 0.97361
   expect(absM.stderr).toBeLessThan(1e-3);
