@@ -1,4 +1,16 @@
 // AVX2+FMA block-Gibbs kernel: one __m256 holds one node's spins across a tile's 8 chains.
+//
+// Relies on what makes block Gibbs exact: nodes of one colour block are pairwise non-adjacent
+// (graph.h checks every colouring). Within a block the kernel computes the fields of a few nodes
+// before writing their spins, so with an improper colouring it would differ from the scalar
+// kernel, which updates strictly one node after another.
+//
+// Per node-tile update (8 flips) the kernel issues ~45 vector operations: one FMA per neighbour,
+// ~24 for exp and the accept test, 14 for xoshiro128+ and the uniform; and one 32-byte load per
+// neighbour. The exp is a chain of ~20 dependent operations, so updates go in groups of 4
+// independent items (the T tiles of a node, or several nodes when T < 4) with their exp steps
+// interleaved; index and weight loads are shared by the T tiles; the RNG runs in batches ahead
+// of the groups. bench/native/gibbs_kernel_bench.cpp measures what each part costs.
 #include <algorithm>
 #include <cstring>
 
@@ -12,21 +24,10 @@ namespace {
 using avx2::splat;
 using avx2::VecRng;
 
-constexpr int kBatchItems = 64;     // node-tile updates per RNG batch
-constexpr int kPrefetchNodes = 8;   // how far ahead in the colour block neighbour lines are prefetched
+constexpr int kBatchItems = 32;  // node-tile updates per RNG batch (uniforms kept on the stack)
+constexpr int kGroupItems = 4;   // node-tile updates whose exp chains are interleaved
 
-// Prefetches the neighbour spins of node i in all T tiles.
-template <int T>
-inline void prefetchNeighbours(const SparseModel& m, float* const* spin, int32_t i) {
-  for (int32_t s = m.rowStart[i]; s < m.rowStart[i + 1]; ++s) {
-    const int64_t j = int64_t{m.neighbour[s]} * kLanes;
-    for (int t = 0; t < T; ++t) _mm_prefetch(reinterpret_cast<const char*>(spin[t] + j), _MM_HINT_T0);
-  }
-}
-
-// Updates NG consecutive nodes of one colour block in all T tiles: G = NG*T independent items
-// whose exp chains are interleaved. Nodes of a colour block are never neighbours, so all fields
-// can be computed before any of the spins is written.
+// Updates NG consecutive nodes of one colour block in all T tiles (G = NG * T items).
 template <int T, int NG>
 inline void updateGroup(const SparseModel& m, float* const* spin, const int32_t* order, const __m256* uniform,
                         __m256 minusTwoBeta) {
@@ -36,25 +37,27 @@ inline void updateGroup(const SparseModel& m, float* const* spin, const int32_t*
     const int32_t i = order[g];
     const int32_t sEnd = m.rowStart[i + 1];
     int32_t s = m.rowStart[i];
+    // Two accumulators per tile halve the FMA chain; index and weight loads are shared by the
+    // T tiles.
     __m256 acc0[T], acc1[T];
     for (int t = 0; t < T; ++t) {
       acc0[t] = _mm256_broadcast_ss(m.bias + i);
       acc1[t] = _mm256_setzero_ps();
     }
     for (; s + 2 <= sEnd; s += 2) {
-      int64_t pair;  // two indices in one load: load slots are the scarce resource
+      int64_t pair;  // both indices in one load: load slots are a bottleneck
       std::memcpy(&pair, m.neighbour + s, sizeof pair);
       const int64_t j0 = int64_t{static_cast<int32_t>(pair)} * kLanes, j1 = (pair >> 32) * kLanes;
       const __m256 w0 = _mm256_broadcast_ss(m.coupling + s), w1 = _mm256_broadcast_ss(m.coupling + s + 1);
       for (int t = 0; t < T; ++t) {
-        acc0[t] = _mm256_fmadd_ps(w0, _mm256_load_ps(spin[t] + j0), acc0[t]);
-        acc1[t] = _mm256_fmadd_ps(w1, _mm256_load_ps(spin[t] + j1), acc1[t]);
+        acc0[t] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(spin[t] + j0), acc0[t]);
+        acc1[t] = _mm256_fmadd_ps(w1, _mm256_loadu_ps(spin[t] + j1), acc1[t]);
       }
     }
     if (s < sEnd) {
       const int64_t j0 = int64_t{m.neighbour[s]} * kLanes;
       const __m256 w0 = _mm256_broadcast_ss(m.coupling + s);
-      for (int t = 0; t < T; ++t) acc0[t] = _mm256_fmadd_ps(w0, _mm256_load_ps(spin[t] + j0), acc0[t]);
+      for (int t = 0; t < T; ++t) acc0[t] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(spin[t] + j0), acc0[t]);
     }
     for (int t = 0; t < T; ++t) x[g * T + t] = _mm256_mul_ps(minusTwoBeta, _mm256_add_ps(acc0[t], acc1[t]));
   }
@@ -66,42 +69,36 @@ inline void updateGroup(const SparseModel& m, float* const* spin, const int32_t*
       const __m256 u = uniform[g * T + t];
       const __m256 up = _mm256_cmp_ps(_mm256_mul_ps(u, x[g * T + t]), _mm256_sub_ps(one, u), _CMP_LT_OQ);
       // +1 where up, else -1: and/xor run on any vector pipe, a blend would compete with FMAs.
-      _mm256_store_ps(spin[t] + at, _mm256_xor_ps(minusOne, _mm256_and_ps(up, signBit)));
+      _mm256_storeu_ps(spin[t] + at, _mm256_xor_ps(minusOne, _mm256_and_ps(up, signBit)));
     }
   }
 }
 
 template <int T>
-void sweepTiles(const SparseModel& m, ChainTile* chainTiles, const float* beta, int sweeps) {
-  constexpr int NG = T >= 3 ? 1 : 4 / T;  // nodes per group: 4 items (3 when T = 3)
-  constexpr int kBatchNodes = kBatchItems / T / NG * NG;
-  alignas(32) __m256 uniform[kBatchNodes * T];
+void sweepTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int sweeps) {
+  constexpr int NG = std::max(1, kGroupItems / T);  // nodes per group
+  constexpr int kBatchNodes = std::max(1, kBatchItems / T / NG) * NG;
+  alignas(32) __m256 uniform[kBatchNodes * T];  // [node of batch][tile]
   float* spin[T];
-  for (int t = 0; t < T; ++t) spin[t] = chainTiles[t].spin;
+  for (int t = 0; t < T; ++t) spin[t] = tiles[t].spin;
 
   for (int sweep = 0; sweep < sweeps; ++sweep) {
     const __m256 minusTwoBeta = _mm256_set1_ps(-2.0f * beta[sweep]);
     for (int c = 0; c < m.numColours; ++c) {
+      // Groups never straddle colour blocks: the next block reads the spins this one writes.
       const int32_t* order = m.updateOrder + m.colourStart[c];
       const int32_t blockSize = m.colourStart[c + 1] - m.colourStart[c];
-      for (int32_t b = 0; b < std::min(kPrefetchNodes, blockSize); ++b) prefetchNeighbours<T>(m, spin, order[b]);
       for (int32_t k0 = 0; k0 < blockSize; k0 += kBatchNodes) {
         const int n = std::min<int32_t>(kBatchNodes, blockSize - k0);
+        // One word per node and lane, in updateOrder: the same words the scalar kernel draws.
         for (int t = 0; t < T; ++t) {
-          VecRng rng = VecRng::load(*chainTiles[t].rng);
+          VecRng rng = VecRng::load(*tiles[t].rng);
           for (int b = 0; b < n; ++b) uniform[b * T + t] = avx2::uniformOpen(rng.next());
-          rng.store(*chainTiles[t].rng);
+          rng.store(*tiles[t].rng);
         }
         int b = 0;
-        for (; b + NG <= n; b += NG) {
-          for (int g = 0; g < NG; ++g)
-            if (k0 + b + g + kPrefetchNodes < blockSize) prefetchNeighbours<T>(m, spin, order[k0 + b + g + kPrefetchNodes]);
-          updateGroup<T, NG>(m, spin, order + k0 + b, uniform + b * T, minusTwoBeta);
-        }
-        for (; b < n; ++b) {
-          if (k0 + b + kPrefetchNodes < blockSize) prefetchNeighbours<T>(m, spin, order[k0 + b + kPrefetchNodes]);
-          updateGroup<T, 1>(m, spin, order + k0 + b, uniform + b * T, minusTwoBeta);
-        }
+        for (; b + NG <= n; b += NG) updateGroup<T, NG>(m, spin, order + k0 + b, uniform + b * T, minusTwoBeta);
+        for (; b < n; ++b) updateGroup<T, 1>(m, spin, order + k0 + b, uniform + b * T, minusTwoBeta);
       }
     }
   }
@@ -115,7 +112,7 @@ void gibbsSweepsAvx2(const SparseModel& m, ChainTile* tiles, int count, const fl
     case 2: sweepTiles<2>(m, tiles, beta, sweeps); break;
     case 3: sweepTiles<3>(m, tiles, beta, sweeps); break;
     case 4: sweepTiles<4>(m, tiles, beta, sweeps); break;
-    default:
+    default:  // more than the driver passes; tiles are independent, so any split is exact
       for (int t = 0; t < count; t += 4) gibbsSweepsAvx2(m, tiles + t, std::min(4, count - t), beta, sweeps);
   }
 }

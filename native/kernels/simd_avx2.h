@@ -50,19 +50,19 @@ inline __m256 uniformOpen(__m256i word) {
   return _mm256_castsi256_ps(_mm256_sub_epi32(_mm256_castps_si256(twoKPlusOne), _mm256_set1_epi32(25 << 23)));
 }
 
-// A broadcast constant the compiler must hold in a register. Without this, GCC folds constants
-// into every instruction that uses them as a memory operand, so a step applied to N vectors costs
-// N loads instead of one; loads, not arithmetic, are then what limits the kernels.
+// A broadcast constant the compiler must materialise in a register where it is called. Without
+// this, GCC folds constants into every instruction that uses them as a memory operand, so a step
+// applied to N vectors costs N loads instead of one, and load slots are scarce in the kernels.
 inline __m256 splat(float value) {
   __m256 v = _mm256_set1_ps(value);
   __asm__ volatile("" : "+x"(v));
   return v;
 }
 
-// expPoly for N vectors of eight lanes: same clamp, same Cody-Waite reduction, same polynomial
-// (Horner with FMA). Evaluated step by step across the N vectors so that N independent
-// dependency chains are interleaved in program order (one chain is ~20 dependent operations)
-// and each constant is loaded once per step.
+// expPoly for N vectors of eight lanes: same clamp, same Cody-Waite reduction, same polynomial,
+// with FMA contraction (x log2 e + magic, the second reduction step and Horner). Evaluated step by
+// step across the N vectors so that N independent dependency chains are interleaved in program
+// order (one chain is ~20 dependent operations) and each constant is loaded once per step.
 // n = round(x log2 e) comes from the 1.5 * 2^23 trick: for |n| < 2^22 the low mantissa bits of
 // x log2 e + magic hold n in two's complement, so shifting them up by 23 gives the exponent
 // increment without a float-to-int conversion.
