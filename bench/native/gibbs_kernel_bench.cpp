@@ -237,7 +237,7 @@ struct Chains {
   ~Chains() { std::free(spin); }
 
   float* allocate() const { return static_cast<float*>(std::aligned_alloc(64, (sizeof(float) * size() + 63) / 64 * 64)); }
-  ChainTile tile(int t) { return {spin + t * stride, &rng[t]}; }
+  ChainTile tile(int t) { return {spin + t * stride, kLanes, &rng[t]}; }
   int64_t size() const { return stride * tiles; }
 };
 

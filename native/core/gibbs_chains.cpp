@@ -35,8 +35,10 @@ GibbsChains::GibbsChains(std::shared_ptr<const SparseGraph> graph, int64_t chain
   if (chains < 1) throw invalidArgument("chains must be at least 1, got " + std::to_string(chains));
   const int32_t n = graph_->numNodes;
   tiles_ = (chains + kLanes - 1) / kLanes;
-  checkFits(static_cast<long double>(tiles_) * n * kLanes * sizeof(float), "the chain states");
-  spins_ = allocateAligned<float>(static_cast<size_t>(tiles_) * n * kLanes);
+  const int64_t blocks = (tiles_ + kTilesPerBlock - 1) / kTilesPerBlock;
+  blockStride_ = int64_t{n} * nodeStride_;
+  checkFits(static_cast<long double>(blocks) * blockStride_ * sizeof(float), "the chain states");
+  spins_ = allocateAligned<float>(static_cast<size_t>(blocks * blockStride_));
   rng_ = allocateAligned<kernels::RngLanes>(static_cast<size_t>(tiles_));
   for (int64_t t = 0; t < tiles_; ++t) {
     for (int lane = 0; lane < kLanes; ++lane) seedLane(rng_[t], lane, seed, t * kLanes + lane);
@@ -96,10 +98,7 @@ void GibbsChains::rebuildUpdateOrder() {
 void GibbsChains::applyClamp() {
   const int64_t count = static_cast<int64_t>(clampNodes_.size());
   for (int64_t c = 0; c < chains_; ++c) {
-    float* spins = tileSpins(c / kLanes);
-    for (int64_t k = 0; k < count; ++k) {
-      spins[static_cast<int64_t>(clampNodes_[k]) * kLanes + c % kLanes] = clampValues_[c * count + k];
-    }
+    for (int64_t k = 0; k < count; ++k) spin(c / kLanes, clampNodes_[k], c % kLanes) = clampValues_[c * count + k];
   }
 }
 
@@ -107,9 +106,8 @@ template <typename DrawSpin>
 void GibbsChains::initEachSpin(DrawSpin draw) {
   const int32_t n = graph_->numNodes;
   for (int64_t t = 0; t < tiles_; ++t) {
-    float* spins = tileSpins(t);
     for (int32_t i = 0; i < n; ++i) {
-      for (int lane = 0; lane < kLanes; ++lane) spins[int64_t{i} * kLanes + lane] = draw(rng_[t], lane, i);
+      for (int lane = 0; lane < kLanes; ++lane) spin(t, i, lane) = draw(rng_[t], lane, i);
     }
   }
   applyClamp();
@@ -139,8 +137,7 @@ void GibbsChains::initGiven(const int8_t* spins) {
     }
   }
   for (int64_t c = 0; c < chains_; ++c) {
-    float* tile = tileSpins(c / kLanes);
-    for (int32_t i = 0; i < n; ++i) tile[int64_t{i} * kLanes + c % kLanes] = spins[c * n + i];
+    for (int32_t i = 0; i < n; ++i) spin(c / kLanes, i, c % kLanes) = spins[c * n + i];
   }
   applyClamp();
 }
@@ -148,8 +145,7 @@ void GibbsChains::initGiven(const int8_t* spins) {
 void GibbsChains::readSpins(int8_t* out) const {
   const int32_t n = graph_->numNodes;
   for (int64_t c = 0; c < chains_; ++c) {
-    const float* tile = tileSpins(c / kLanes);
-    for (int32_t i = 0; i < n; ++i) out[c * n + i] = tile[int64_t{i} * kLanes + c % kLanes] > 0 ? 1 : -1;
+    for (int32_t i = 0; i < n; ++i) out[c * n + i] = spin(c / kLanes, i, c % kLanes) > 0 ? 1 : -1;
   }
 }
 
@@ -212,13 +208,13 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
       int64_t* sums = nodeSums[worker].data();
       for (int32_t i = 0; i < n; ++i) {
         float s = 0;
-        for (int lane = 0; lane < lanes; ++lane) s += spins[int64_t{i} * kLanes + lane];
+        for (int lane = 0; lane < lanes; ++lane) s += spins[i * nodeStride_ + lane];
         sums[i] += static_cast<int64_t>(s);
       }
       int64_t* pairs = pairSums[worker].data();
       for (int64_t p = 0; p < numPairs; ++p) {
-        const float* a = spins + int64_t{observe.pairA[p]} * kLanes;
-        const float* b = spins + int64_t{observe.pairB[p]} * kLanes;
+        const float* a = spins + observe.pairA[p] * nodeStride_;
+        const float* b = spins + observe.pairB[p] * nodeStride_;
         float s = 0;
         for (int lane = 0; lane < lanes; ++lane) s += a[lane] * b[lane];
         pairs[p] += static_cast<int64_t>(s);
@@ -229,20 +225,20 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
       const int64_t row = sample * chains_ + chain;
       if (observe.states) {
         int8_t* dst = out.states.data() + row * n;
-        for (int32_t i = 0; i < n; ++i) dst[i] = spins[int64_t{i} * kLanes + lane] > 0 ? 1 : -1;
+        for (int32_t i = 0; i < n; ++i) dst[i] = spins[i * nodeStride_ + lane] > 0 ? 1 : -1;
       }
       if (observe.energy) {
         double e = 0;
-        for (int32_t i = 0; i < n; ++i) e -= double{bias_[i]} * spins[int64_t{i} * kLanes + lane];
+        for (int32_t i = 0; i < n; ++i) e -= double{bias_[i]} * spins[i * nodeStride_ + lane];
         for (int64_t k = 0; k < g.numEdges(); ++k) {
-          e -= double{edgeCoupling_[k]} * spins[int64_t{g.edgeSrc[k]} * kLanes + lane] *
-               spins[int64_t{g.edgeDst[k]} * kLanes + lane];
+          e -= double{edgeCoupling_[k]} * spins[g.edgeSrc[k] * nodeStride_ + lane] *
+               spins[g.edgeDst[k] * nodeStride_ + lane];
         }
         out.energy[row] = e;
       }
       if (observe.magnetization) {
         double m = 0;
-        for (int32_t i = 0; i < n; ++i) m += spins[int64_t{i} * kLanes + lane];
+        for (int32_t i = 0; i < n; ++i) m += spins[i * nodeStride_ + lane];
         out.magnetization[row] = m / n;
       }
     }
@@ -253,7 +249,7 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
     const int64_t firstTile = group * groupSize;
     const int count = static_cast<int>(std::min(groupSize, tiles_ - firstTile));
     kernels::ChainTile tiles[kMaxTilesPerCall];
-    for (int k = 0; k < count; ++k) tiles[k] = {tileSpins(firstTile + k), &rng_[firstTile + k]};
+    for (int k = 0; k < count; ++k) tiles[k] = {tileSpins(firstTile + k), nodeStride_, &rng_[firstTile + k]};
     const int64_t chunk = std::max<int64_t>(1, kFlipsPerCall / (flipsPerSweep * count));
     int64_t sweep = 0;
     auto advance = [&](int64_t sweeps) {

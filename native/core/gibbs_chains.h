@@ -68,7 +68,11 @@ class GibbsChains {
   const SparseGraph& graph() const { return *graph_; }
 
  private:
-  float* tileSpins(int64_t tile) const { return spins_.get() + tile * graph_->numNodes * kernels::kLanes; }
+  // Spin of `node` in `lane` of `tile`.
+  float& spin(int64_t tile, int32_t node, int lane) const { return tileSpins(tile)[node * nodeStride_ + lane]; }
+  float* tileSpins(int64_t tile) const {
+    return spins_.get() + (tile / kTilesPerBlock) * blockStride_ + (tile % kTilesPerBlock) * kernels::kLanes;
+  }
   kernels::SparseModel kernelModel() const;
   void rebuildUpdateOrder();
   void applyClamp();
@@ -76,8 +80,13 @@ class GibbsChains {
   void initEachSpin(DrawSpin draw);
 
   std::shared_ptr<const SparseGraph> graph_;
+  // Tiles are stored in blocks of kTilesPerBlock, interleaved per node ([block][node][tile][lane]),
+  // so the kernel's reads of one neighbour for all tiles of a call touch adjacent cache lines.
+  static constexpr int kTilesPerBlock = 4;
+  static constexpr int64_t nodeStride_ = int64_t{kTilesPerBlock} * kernels::kLanes;
   int64_t chains_, tiles_;
-  AlignedArray<float> spins_;                 // tiles x nodes x kLanes
+  int64_t blockStride_;                       // floats from one block to the next
+  AlignedArray<float> spins_;
   AlignedArray<kernels::RngLanes> rng_;       // tiles
   std::vector<float> slotCoupling_, bias_, edgeCoupling_;
   std::vector<int32_t> clampNodes_;

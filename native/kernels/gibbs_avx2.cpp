@@ -29,8 +29,8 @@ constexpr int kGroupItems = 4;   // node-tile updates whose exp chains are inter
 
 // Updates NG consecutive nodes of one colour block in all T tiles (G = NG * T items).
 template <int T, int NG>
-inline void updateGroup(const SparseModel& m, float* const* spin, const int32_t* order, const __m256* uniform,
-                        __m256 minusTwoBeta) {
+inline void updateGroup(const SparseModel& m, float* const* spin, int64_t stride, const int32_t* order,
+                        const __m256* uniform, __m256 minusTwoBeta) {
   constexpr int G = NG * T;
   __m256 x[G];
   for (int g = 0; g < NG; ++g) {
@@ -47,7 +47,7 @@ inline void updateGroup(const SparseModel& m, float* const* spin, const int32_t*
     for (; s + 2 <= sEnd; s += 2) {
       int64_t pair;  // both indices in one load: load slots are a bottleneck
       std::memcpy(&pair, m.neighbour + s, sizeof pair);
-      const int64_t j0 = int64_t{static_cast<int32_t>(pair)} * kLanes, j1 = (pair >> 32) * kLanes;
+      const int64_t j0 = int64_t{static_cast<int32_t>(pair)} * stride, j1 = (pair >> 32) * stride;
       const __m256 w0 = _mm256_broadcast_ss(m.coupling + s), w1 = _mm256_broadcast_ss(m.coupling + s + 1);
       for (int t = 0; t < T; ++t) {
         acc0[t] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(spin[t] + j0), acc0[t]);
@@ -55,7 +55,7 @@ inline void updateGroup(const SparseModel& m, float* const* spin, const int32_t*
       }
     }
     if (s < sEnd) {
-      const int64_t j0 = int64_t{m.neighbour[s]} * kLanes;
+      const int64_t j0 = int64_t{m.neighbour[s]} * stride;
       const __m256 w0 = _mm256_broadcast_ss(m.coupling + s);
       for (int t = 0; t < T; ++t) acc0[t] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(spin[t] + j0), acc0[t]);
     }
@@ -64,7 +64,7 @@ inline void updateGroup(const SparseModel& m, float* const* spin, const int32_t*
   avx2::expPoly(x);
   const __m256 one = splat(1.0f), minusOne = splat(-1.0f), signBit = splat(-0.0f);
   for (int g = 0; g < NG; ++g) {
-    const int64_t at = int64_t{order[g]} * kLanes;
+    const int64_t at = int64_t{order[g]} * stride;
     for (int t = 0; t < T; ++t) {
       const __m256 u = uniform[g * T + t];
       const __m256 up = _mm256_cmp_ps(_mm256_mul_ps(u, x[g * T + t]), _mm256_sub_ps(one, u), _CMP_LT_OQ);
@@ -81,6 +81,7 @@ void sweepTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int s
   alignas(32) __m256 uniform[kBatchNodes * T];  // [node of batch][tile]
   float* spin[T];
   for (int t = 0; t < T; ++t) spin[t] = tiles[t].spin;
+  const int64_t stride = tiles[0].stride;
 
   for (int sweep = 0; sweep < sweeps; ++sweep) {
     const __m256 minusTwoBeta = _mm256_set1_ps(-2.0f * beta[sweep]);
@@ -97,8 +98,8 @@ void sweepTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int s
           rng.store(*tiles[t].rng);
         }
         int b = 0;
-        for (; b + NG <= n; b += NG) updateGroup<T, NG>(m, spin, order + k0 + b, uniform + b * T, minusTwoBeta);
-        for (; b < n; ++b) updateGroup<T, 1>(m, spin, order + k0 + b, uniform + b * T, minusTwoBeta);
+        for (; b + NG <= n; b += NG) updateGroup<T, NG>(m, spin, stride, order + k0 + b, uniform + b * T, minusTwoBeta);
+        for (; b < n; ++b) updateGroup<T, 1>(m, spin, stride, order + k0 + b, uniform + b * T, minusTwoBeta);
       }
     }
   }

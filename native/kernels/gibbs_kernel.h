@@ -1,8 +1,10 @@
 // Block-Gibbs sweep kernels for sparse Ising models, one per instruction set.
 //
 // Layout: chains are processed in tiles of kLanes chains. A tile's spins are node-major,
-// chain-minor (spin[i * kLanes + lane]), so a neighbour's spins across the tile's chains are
-// one contiguous vector. Spins are stored as float +1.0f / -1.0f.
+// chain-minor (spin[i * stride + lane]), so a neighbour's spins across the tile's chains are
+// one contiguous vector; the driver interleaves several tiles per node (stride = a multiple of
+// kLanes) so that one neighbour's spins for all tiles of a call share cache lines.
+// Spins are stored as float +1.0f / -1.0f.
 //
 // Update rule, identical in every kernel (the contract the tests check):
 //   I     = h_i + sum_j J_ij * s_j                      (float32)
@@ -10,8 +12,10 @@
 //   u     = uniformOpen(next word of the lane's stream)
 //   s_i   = (u * e < 1 - u) ? +1 : -1                   (i.e. P(s_i = +1) = sigmoid(2 beta I))
 // Nodes are updated in updateOrder, one colour block after another; each update of a node draws
-// exactly one word from each lane's stream. Kernels may differ only by floating-point rounding
-// (FMA contraction, summation order) in I and e.
+// exactly one word from each lane's stream. The nodes of one colour block are pairwise
+// non-adjacent (graph.h checks every colouring), so a kernel may compute several of their fields
+// before writing their spins. Kernels may differ only by floating-point rounding (FMA
+// contraction, summation order) in I and e.
 #pragma once
 #include <cstdint>
 
@@ -31,12 +35,14 @@ struct SparseModel {
 };
 
 struct ChainTile {
-  float* spin;      // numNodes * kLanes
+  float* spin;      // node i, lane l at spin[i * stride + l]
+  int64_t stride;   // floats from one node to the next (>= kLanes, a multiple of kLanes)
   RngLanes* rng;    // one stream per lane
 };
 
 // Runs `sweeps` sweeps on each of `count` tiles; sweep k uses inverse temperature beta[k].
 // Tiles are independent: the result for a tile never depends on which other tiles share the call.
+// All tiles of one call have the same stride.
 using GibbsSweepFn = void (*)(const SparseModel& model, ChainTile* tiles, int count,
                               const float* beta, int sweeps);
 

@@ -7,17 +7,17 @@ namespace heatbath::kernels {
 
 namespace {
 
-void updateNode(const SparseModel& m, float* spin, RngLanes& rng, int32_t i, float minusTwoBeta) {
+void updateNode(const SparseModel& m, float* spin, int64_t stride, RngLanes& rng, int32_t i, float minusTwoBeta) {
   float field[kLanes];
   for (int lane = 0; lane < kLanes; ++lane) field[lane] = m.bias[i];
   for (int32_t slot = m.rowStart[i]; slot < m.rowStart[i + 1]; ++slot) {
     const float w = m.coupling[slot];
-    const float* sj = spin + static_cast<int64_t>(m.neighbour[slot]) * kLanes;
+    const float* sj = spin + m.neighbour[slot] * stride;
     for (int lane = 0; lane < kLanes; ++lane) field[lane] += w * sj[lane];
   }
   uint32_t word[kLanes];
   for (int lane = 0; lane < kLanes; ++lane) word[lane] = nextWord(rng, lane);
-  float* si = spin + static_cast<int64_t>(i) * kLanes;
+  float* si = spin + i * stride;
   for (int lane = 0; lane < kLanes; ++lane) {
     const float e = expPoly(minusTwoBeta * field[lane]);
     const float u = uniformOpen(word[lane]);
@@ -33,7 +33,9 @@ void gibbsSweepsScalar(const SparseModel& m, ChainTile* tiles, int count, const 
   for (int t = 0; t < count; ++t) {
     for (int sweep = 0; sweep < sweeps; ++sweep) {
       const float minusTwoBeta = -2.0f * beta[sweep];
-      for (int32_t k = first; k < end; ++k) updateNode(m, tiles[t].spin, *tiles[t].rng, m.updateOrder[k], minusTwoBeta);
+      for (int32_t k = first; k < end; ++k) {
+        updateNode(m, tiles[t].spin, tiles[t].stride, *tiles[t].rng, m.updateOrder[k], minusTwoBeta);
+      }
     }
   }
 }
