@@ -16,6 +16,7 @@ export {
   ChainOptions,
   Observable,
   SampleOptions,
+  RunResult,
   SampleResult,
   StreamOptions,
   sample,

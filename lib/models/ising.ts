@@ -10,6 +10,7 @@ import {
   ChainOptions,
   sample,
   SampleOptions,
+  RunResult,
   SampleResult,
   sampleSync,
   stream,
@@ -103,7 +104,7 @@ export class IsingModel {
   }
 
   /** Endless batches of samples as an async iterator. */
-  stream(options: StreamOptions = {}): AsyncGenerator<SampleResult> {
+  stream(options: StreamOptions = {}): AsyncGenerator<RunResult> {
     return stream(this, options);
   }
 

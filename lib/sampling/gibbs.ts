@@ -51,7 +51,8 @@ export interface SampleOptions extends ChainOptions, Partial<Schedule> {
   signal?: AbortSignal;
 }
 
-export interface SampleResult {
+/** What a run of live chains reports. */
+export interface RunResult {
   numNodes: number;
   chains: number;
   samples: number;
@@ -67,14 +68,18 @@ export interface SampleResult {
   energy?: Float64Array;
   /** Σ_i s_i / n per sample per chain, samples × chains (if observed). */
   magnetization?: Float64Array;
-  /** The chains' spins after the last sweep, chains × nodes. */
-  finalState: Int8Array;
   sweeps: number;
   seconds: number;
   /** sweeps × nodes × chains / ns, the engine's throughput for this run. */
   flipsPerNs: number;
   /** Spins of one chain at one sample (a view into `states`). */
   state(sample: number, chain: number): Int8Array;
+}
+
+/** What a one-shot run reports: also the chains' final spins (live chains: `chains.spins()`). */
+export interface SampleResult extends RunResult {
+  /** The chains' spins after the last sweep, chains × nodes (read from the engine on first access). */
+  readonly finalState: Int8Array;
 }
 
 const DEFAULT_SCHEDULE: Schedule = { warmup: 100, samples: 100, thin: 1 };
@@ -140,7 +145,7 @@ export class GibbsChains {
   }
 
   /** Runs a schedule and waits for it off the main thread. */
-  async run(options: SampleOptions = {}, betaOffset = 0): Promise<SampleResult> {
+  async run(options: SampleOptions = {}, betaOffset = 0): Promise<RunResult> {
     const signal = checkSignal(options.signal);
     const { args, pairs, schedule } = this.prepare(options, betaOffset);
     if (signal?.aborted) throw new HeatbathError('ERR_ABORTED', 'sampling was aborted before it started');
@@ -158,7 +163,7 @@ export class GibbsChains {
   }
 
   /** Runs a schedule on the calling thread (scripts, small models). */
-  runSync(options: SampleOptions = {}, betaOffset = 0): SampleResult {
+  runSync(options: SampleOptions = {}, betaOffset = 0): RunResult {
     if (options.signal !== undefined) throw invalid('signal is only supported by the async run');
     const { args, pairs, schedule } = this.prepare(options, betaOffset);
     return this.result(
@@ -206,7 +211,7 @@ export class GibbsChains {
     return { a, b };
   }
 
-  private result(raw: NativeRunResult, schedule: Schedule, pairs?: { a: Int32Array; b: Int32Array }): SampleResult {
+  private result(raw: NativeRunResult, schedule: Schedule, pairs?: { a: Int32Array; b: Int32Array }): RunResult {
     const n = this.target.graph.numNodes;
     const chains = this.chains;
     const [states, mean, pairMean, energy, magnetization, sweeps, seconds] = raw;
@@ -221,7 +226,6 @@ export class GibbsChains {
       pairMean,
       energy,
       magnetization,
-      finalState: this.spins(),
       sweeps,
       seconds,
       flipsPerNs: seconds > 0 ? (sweeps * n * chains) / (seconds * 1e9) : 0,
@@ -235,17 +239,24 @@ export class GibbsChains {
   }
 }
 
+/** Adds the final spins of chains nobody else can advance, read only if asked for. */
+function withFinalState(result: RunResult, chains: GibbsChains): SampleResult {
+  let finalState: Int8Array | undefined;
+  return Object.defineProperty(result, 'finalState', {
+    get: () => (finalState ??= chains.spins()),
+    enumerable: true,
+  }) as SampleResult;
+}
+
 /** Samples a model: fresh chains, one schedule. */
-export function sample(target: GibbsTarget, options: SampleOptions = {}): Promise<SampleResult> {
-  try {
-    return new GibbsChains(target, options).run(options);
-  } catch (err) {
-    return Promise.reject(err);
-  }
+export async function sample(target: GibbsTarget, options: SampleOptions = {}): Promise<SampleResult> {
+  const chains = new GibbsChains(target, options);
+  return withFinalState(await chains.run(options), chains);
 }
 
 export function sampleSync(target: GibbsTarget, options: SampleOptions = {}): SampleResult {
-  return new GibbsChains(target, options).runSync(options);
+  const chains = new GibbsChains(target, options);
+  return withFinalState(chains.runSync(options), chains);
 }
 
 export interface StreamOptions extends Omit<SampleOptions, 'samples'> {
@@ -261,7 +272,7 @@ export interface StreamOptions extends Omit<SampleOptions, 'samples'> {
  * consumer asks for it (backpressure); `break` or the signal stops it. `Readable.from(stream(...))`
  * gives a Node stream. A β function is evaluated with totalSweeps = Infinity.
  */
-export async function* stream(target: GibbsTarget, options: StreamOptions = {}): AsyncGenerator<SampleResult> {
+export async function* stream(target: GibbsTarget, options: StreamOptions = {}): AsyncGenerator<RunResult> {
   const batch = checkInteger('batch', options.batch ?? 16, 1);
   const maxBatches = options.maxBatches === undefined ? Infinity : checkInteger('maxBatches', options.maxBatches, 0);
   const thin = checkInteger('thin', options.thin ?? 1, 1);

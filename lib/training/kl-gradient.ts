@@ -6,7 +6,7 @@
  * ₋: the free model. Descend it: J ← J − lr · gradient.
  */
 import { HeatbathError } from '../errors';
-import { GibbsChains, GibbsTarget, SampleResult } from '../sampling/gibbs';
+import { GibbsChains, GibbsTarget, RunResult } from '../sampling/gibbs';
 import { checkInteger, invalid, toSpins } from '../util/validate';
 
 export interface KlGradientOptions {
@@ -79,7 +79,7 @@ function phases(model: GibbsTarget, options: KlGradientOptions) {
   };
 }
 
-function gradient(beta: number, positive: SampleResult, negative: SampleResult): KlGradient {
+function gradient(beta: number, positive: RunResult, negative: RunResult): KlGradient {
   if (!positive.mean || !positive.pairMean || !negative.mean || !negative.pairMean) {
     throw new HeatbathError('ERR_INTERNAL', 'moments missing from a sampling run');
   }

@@ -74,6 +74,8 @@ class GibbsChains {
     return spins_.get() + (tile / kTilesPerBlock) * blockStride_ + (tile % kTilesPerBlock) * kernels::kLanes;
   }
   kernels::SparseModel kernelModel() const;
+  // Spins of chains [firstChain, firstChain + width) (within one block) as rows of ±1 bytes.
+  void copySpins(int64_t firstChain, int width, int8_t* rows) const;
   void rebuildUpdateOrder();
   void applyClamp();
   template <typename DrawSpin>
