@@ -42,8 +42,9 @@ describe('async runs', () => {
 });
 
 describe('streaming', () => {
-  test('batches continue the same chains: two batches equal one longer run', async () => {
-    const opts = { chains: 8, warmup: 10, thin: 3, seed: 4, observe: ['states' as const] };
+  test('batches continue the same chains and β schedule: two batches equal one longer run', async () => {
+    const beta = Float32Array.from({ length: 10 + 9 * 3 }, (_, k) => 0.1 + 0.01 * k); // an annealing ramp
+    const opts = { chains: 8, warmup: 10, thin: 3, seed: 4, beta, observe: ['states' as const] };
     const batches = [];
     for await (const batch of model.stream({ ...opts, batch: 5 })) {
       batches.push(batch);
@@ -51,8 +52,9 @@ describe('streaming', () => {
     }
     const whole = model.sampleSync({ ...opts, samples: 10 });
     const n = graph.numNodes;
-    expect(batches[0].states).toEqual(whole.states!.subarray(0, 5 * 8 * n));
-    expect(batches[1].states).toEqual(whole.states!.subarray(5 * 8 * n));
+    const bytes = (a: Int8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    expect(bytes(batches[0].states!).equals(bytes(whole.states!.subarray(0, 5 * 8 * n)))).toBe(true);
+    expect(bytes(batches[1].states!).equals(bytes(whole.states!.subarray(5 * 8 * n)))).toBe(true);
     expect(batches[1].sweeps).toBe(5 * 3);
   });
 

@@ -145,9 +145,9 @@ export class GibbsChains {
   }
 
   /** Runs a schedule and waits for it off the main thread. */
-  async run(options: SampleOptions = {}, betaOffset = 0): Promise<RunResult> {
+  async run(options: SampleOptions = {}): Promise<RunResult> {
     const signal = checkSignal(options.signal);
-    const { args, pairs, schedule } = this.prepare(options, betaOffset);
+    const { args, pairs, schedule } = this.prepare(options);
     if (signal?.aborted) throw new HeatbathError('ERR_ABORTED', 'sampling was aborted before it started');
     const token = signal ? new (native().CancelToken)() : undefined;
     const onAbort = () => token?.cancel();
@@ -163,9 +163,9 @@ export class GibbsChains {
   }
 
   /** Runs a schedule on the calling thread (scripts, small models). */
-  runSync(options: SampleOptions = {}, betaOffset = 0): RunResult {
+  runSync(options: SampleOptions = {}): RunResult {
     if (options.signal !== undefined) throw invalid('signal is only supported by the async run');
-    const { args, pairs, schedule } = this.prepare(options, betaOffset);
+    const { args, pairs, schedule } = this.prepare(options);
     return this.result(
       callNative(() => this.handle.run(...args)),
       schedule,
@@ -173,7 +173,7 @@ export class GibbsChains {
     );
   }
 
-  private prepare(options: SampleOptions, betaOffset: number) {
+  private prepare(options: SampleOptions) {
     const schedule = resolveSchedule(options, DEFAULT_SCHEDULE);
     const sweeps = totalSweeps(schedule);
     const observe = new Set(options.observe ?? ['moments']);
@@ -188,7 +188,7 @@ export class GibbsChains {
       schedule.warmup,
       schedule.samples,
       schedule.thin,
-      betaPerSweep(options.beta ?? this.target.beta, sweeps, betaOffset, betaOffset + sweeps),
+      betaPerSweep(options.beta ?? this.target.beta, sweeps),
       observeBits,
       options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024),
       pairs?.a,
@@ -270,7 +270,8 @@ export interface StreamOptions extends Omit<SampleOptions, 'samples'> {
  * Endless sampling as an async iterator of batches: the first batch starts after `warmup` sweeps,
  * every sample is `thin` sweeps after the previous one. The next batch is computed only when the
  * consumer asks for it (backpressure); `break` or the signal stops it. `Readable.from(stream(...))`
- * gives a Node stream. A β function is evaluated with totalSweeps = Infinity.
+ * gives a Node stream. A β schedule counts sweeps from the start of the stream; a β function is
+ * called with totalSweeps = Infinity.
  */
 export async function* stream(target: GibbsTarget, options: StreamOptions = {}): AsyncGenerator<RunResult> {
   const batch = checkInteger('batch', options.batch ?? 16, 1);
@@ -280,9 +281,9 @@ export async function* stream(target: GibbsTarget, options: StreamOptions = {}):
   let sweepsDone = 0;
   for (let k = 0; k < maxBatches; k++) {
     const warmup = k === 0 ? checkInteger('warmup', options.warmup ?? DEFAULT_SCHEDULE.warmup, 0) : thin;
-    const beta = typeof options.beta === 'function' ? (s: number) => (options.beta as (s: number, t: number) => number)(s, Infinity) : options.beta;
-    const result = await chains.run({ ...options, warmup, thin, samples: batch, beta }, sweepsDone);
-    sweepsDone += result.sweeps;
-    yield result;
+    const sweeps = warmup + (batch - 1) * thin;
+    const beta = betaPerSweep(options.beta ?? target.beta, sweeps, sweepsDone, Infinity);
+    yield await chains.run({ ...options, warmup, thin, samples: batch, beta });
+    sweepsDone += sweeps;
   }
 }
