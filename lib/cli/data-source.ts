@@ -1,0 +1,29 @@
+/**
+ * The `--data` option of the CLI: `mnist` (the bundled digits) or IDX files (`images.idx[.gz]`, with
+ * `--labels labels.idx[.gz]`), binarized and split into train and held-out rows with a seed.
+ */
+import { binarize, bundledDigits, readIdxDataset, splitDataset, DigitDataset } from '../io/dataset';
+import { invalid } from '../util/validate';
+
+export interface DataOptions {
+  data: string;
+  labels?: string;
+  binarize: string;
+  testFraction: number;
+  seed: number;
+}
+
+export async function loadTrainingData(opts: DataOptions): Promise<{ train: DigitDataset; test: DigitDataset; source: string }> {
+  const raw = opts.data === 'mnist' ? bundledDigits() : await readIdxDataset(opts.data, opts.labels);
+  const data = binarizeAs(raw, opts.binarize, opts.seed);
+  if (!(opts.testFraction > 0 && opts.testFraction < 1)) throw invalid('--test-fraction must lie strictly between 0 and 1');
+  const { train, test } = splitDataset(data, { testFraction: opts.testFraction, seed: opts.seed, stratified: raw.labels !== undefined });
+  return { train, test, source: opts.data === 'mnist' ? 'bundled MNIST digits (mnist package)' : opts.data };
+}
+
+function binarizeAs(data: DigitDataset, mode: string, seed: number): DigitDataset {
+  if (mode === 'none') return data;
+  if (mode === 'threshold') return binarize(data, { mode: 'threshold', threshold: 0.5 });
+  if (mode === 'stochastic') return binarize(data, { mode: 'stochastic', seed });
+  throw invalid(`--binarize must be threshold, stochastic or none, not ${mode}`);
+}

@@ -1,0 +1,5 @@
+/** The model kinds heatbath files can hold; importing this module registers them with the loader. */
+import { RBM } from '../models/rbm';
+import { registerModelKind } from './model-file';
+
+registerModelKind('rbm', 1, (file) => RBM.fromModelFile(file));
