@@ -11,7 +11,7 @@ function expectClose(actual: ArrayLike<number>, expected: number[], tolerance = 
 }
 
 /** Textbook Adam on one scalar, in double precision, written out step by step. */
-function adamByHand(p: number, grads: number[], lr: number, wd = 0, decoupled = false): number {
+function adamByHand(p: number, grads: number[], lr: number, wd = 0, decoupled = false, eps = 1e-8): number {
   let m = 0;
   let v = 0;
   grads.forEach((g0, index) => {
@@ -22,7 +22,7 @@ function adamByHand(p: number, grads: number[], lr: number, wd = 0, decoupled = 
     v = 0.999 * v + 0.001 * g * g;
     const mHat = m / (1 - 0.9 ** t);
     const vHat = v / (1 - 0.999 ** t);
-    p -= (lr * mHat) / (Math.sqrt(vHat) + 1e-8);
+    p -= (lr * mHat) / (Math.sqrt(vHat) + eps);
   });
   return p;
 }
@@ -78,6 +78,17 @@ describe('adam', () => {
       expectClose(g.param, [adamByHand(2, grads, 0.05, 0.2, decoupled)]);
     }
     expect(adamByHand(2, grads, 0.05, 0.2, true)).not.toBeCloseTo(adamByHand(2, grads, 0.05, 0.2, false), 4);
+  });
+
+  test('a large epsilon enters after the bias correction, as in the textbook algorithm', () => {
+    const grads = [0.5, -0.3, 0.8];
+    const opt = adam({ eps: 0.1 });
+    const g = group('w', [1], [0]);
+    for (const grad of grads) {
+      g.grad[0] = grad;
+      opt.step([g], 0.1);
+    }
+    expectClose(g.param, [adamByHand(1, grads, 0.1, 0, false, 0.1)]);
   });
 });
 

@@ -4,8 +4,8 @@
  *   N bytes   UTF-8 JSON: { "<name>": { "dtype", "shape", "data_offsets": [begin, end] }, "__metadata__": {str: str} },
  *             padded with spaces to a multiple of 8
  *   the rest  tensor bytes, row-major little-endian, contiguous with no holes; offsets relative to its start.
- * The writer orders tensors as the reference does (descending element size, then name), so every tensor starts
- * at a multiple of its element size. The reader checks every number in the header before using it.
+ * Like the reference writer, this one puts larger elements first (then orders by name), so every tensor starts at
+ * a multiple of its element size. The reader checks every number in the header before using it.
  */
 import { invalid } from '../util/validate';
 import { writeFileAtomic } from './atomic';
@@ -59,7 +59,7 @@ function checkTensor(name: string, tensor: Tensor): void {
   if (dtype === 'BOOL' && (data as Uint8Array).some((v) => v > 1)) throw invalid(`BOOL tensor "${name}" holds values other than 0/1`);
 }
 
-/** Byte order of the tensors in the file: descending element size, then name (the reference writer's order). */
+/** Order of the tensors in the byte buffer: descending element size, then name. */
 function fileOrder(tensors: Record<string, Tensor>): string[] {
   const size = (name: string) => ARRAY_OF[tensors[name].dtype].BYTES_PER_ELEMENT;
   return Object.keys(tensors).sort((a, b) => size(b) - size(a) || (a < b ? -1 : a > b ? 1 : 0));
