@@ -94,7 +94,7 @@ function findPackageRoot(start: string): string {
   }
 }
 
-const packageRoot = findPackageRoot(__dirname);
+export const packageRoot = findPackageRoot(__dirname);
 
 let loaded: { addon: NativeAddon; file: string } | undefined;
 

@@ -2,6 +2,7 @@
  * Sampling schedules (THRML semantics): `warmup` sweeps, observe sample 0, then (samples − 1) times:
  * `thin` sweeps, observe. β may change every sweep (annealing).
  */
+import { linear } from '../training/schedules';
 import { checkBeta, checkInteger, invalid } from '../util/validate';
 
 /** β for every sweep: a constant, one value per sweep, or a function of (sweep, totalSweeps). */
@@ -45,7 +46,5 @@ export function betaPerSweep(beta: BetaSchedule, sweeps: number, offset = 0, tot
 
 /** Linear ramp of β from `from` to `to` over the whole run: a ready-made annealing schedule. */
 export function linearBeta(from: number, to: number): (sweep: number, total: number) => number {
-  checkBeta('from', from);
-  checkBeta('to', to);
-  return (sweep, total) => (total <= 1 ? to : from + ((to - from) * sweep) / (total - 1));
+  return linear(checkBeta('from', from), checkBeta('to', to));
 }

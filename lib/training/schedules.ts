@@ -1,0 +1,119 @@
+/**
+ * Schedules: a value per step, as functions (step, total) => value with step in 0…total−1. They serve as
+ * learning-rate schedules and, unchanged, as β (annealing) schedules for the samplers. Each carries a text form
+ * ("cosine:0.05:0.001") that parseSchedule reads back, for the CLI and for logs.
+ */
+import { HeatbathError } from '../errors';
+import { checkFinite, checkInteger, invalid } from '../util/validate';
+
+export type StepSchedule = ((step: number, total: number) => number) & { readonly description: string };
+
+function described(description: string, fn: (step: number, total: number) => number): StepSchedule {
+  return Object.assign(fn, { description });
+}
+
+/** Schedule values are learning rates or inverse temperatures: finite and >= 0. */
+function checkValue(name: string, value: number): number {
+  checkFinite(name, value);
+  if (value < 0) throw invalid(`${name} must be >= 0, got ${value}`);
+  return value;
+}
+
+/** Progress through the run in [0, 1]: 0 at the first step, 1 at the last (and beyond). */
+function progress(step: number, total: number): number {
+  return total <= 1 ? 1 : Math.min(1, Math.max(0, step / (total - 1)));
+}
+
+export function constant(value: number): StepSchedule {
+  checkValue('value', value);
+  return described(String(value), () => value);
+}
+
+/** v0 · factor^⌊step / every⌋. */
+export function stepDecay(v0: number, factor: number, every: number): StepSchedule {
+  checkValue('v0', v0);
+  checkFinite('factor', factor);
+  if (factor <= 0) throw invalid(`factor must be > 0, got ${factor}`);
+  checkInteger('every', every, 1);
+  return described(`step:${v0}:${factor}:${every}`, (step) => v0 * factor ** Math.floor(step / every));
+}
+
+/** Straight line from `from` at the first step to `to` at the last. */
+export function linear(from: number, to: number): StepSchedule {
+  checkValue('from', from);
+  checkValue('to', to);
+  return described(`linear:${from}:${to}`, (step, total) => from + (to - from) * progress(step, total));
+}
+
+/** Half a cosine from `from` at the first step to `to` at the last. */
+export function cosine(from: number, to: number): StepSchedule {
+  checkValue('from', from);
+  checkValue('to', to);
+  return described(`cosine:${from}:${to}`, (step, total) => to + ((from - to) * (1 + Math.cos(Math.PI * progress(step, total)))) / 2);
+}
+
+/**
+ * Linear warm-up from 0 over the first `steps` steps towards then's first value, then `then` over the
+ * remaining steps (it sees step − steps of total − steps).
+ */
+export function warmup(steps: number, then: (step: number, total: number) => number): StepSchedule {
+  checkInteger('steps', steps, 1);
+  if (typeof then !== 'function') throw invalid('warmup needs the schedule to follow it');
+  return described(`warmup:${steps}:${describeSchedule(then)}`, (step, total) =>
+    step < steps ? (then(0, total - steps) * step) / steps : then(step - steps, total - steps),
+  );
+}
+
+/** The text form of a schedule (parseSchedule reads it back); "custom" for plain functions. */
+export function describeSchedule(schedule: number | ((step: number, total: number) => number)): string {
+  if (typeof schedule === 'number') return String(schedule);
+  const { description } = schedule as Partial<StepSchedule>;
+  return typeof description === 'string' ? description : 'custom';
+}
+
+const FORMS = 'a number, constant:v, linear:from:to, cosine:from:to, step:v0:factor:every or warmup:steps:<schedule>';
+
+function parseNumber(text: string, field: string): number {
+  // Number('') is 0 and Number('0x10') is 16: accept plain decimal notation only.
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) throw invalid(`${field} must be a number, got "${text}"`);
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw invalid(`${field} ${text} is out of range`);
+  return value;
+}
+
+function parseForm(text: string): StepSchedule {
+  const [kind, ...args] = text.split(':').map((part) => part.trim());
+  const numbers = (names: string[]): number[] => {
+    if (args.length !== names.length) {
+      throw invalid(`${kind} takes ${names.length} value(s) (${kind}:${names.join(':')}), got ${args.length}`);
+    }
+    return args.map((arg, k) => parseNumber(arg, names[k]));
+  };
+  switch (kind.toLowerCase()) {
+    case 'constant':
+      return constant(numbers(['value'])[0]);
+    case 'linear':
+      return linear(...(numbers(['from', 'to']) as [number, number]));
+    case 'cosine':
+      return cosine(...(numbers(['from', 'to']) as [number, number]));
+    case 'step':
+      return stepDecay(...(numbers(['v0', 'factor', 'every']) as [number, number, number]));
+    case 'warmup':
+      if (args.length < 2) throw invalid('warmup takes warmup:steps:<schedule>');
+      return warmup(parseNumber(args[0], 'steps'), parseForm(args.slice(1).join(':')));
+    default:
+      if (args.length === 0) return constant(parseNumber(kind, 'value'));
+      throw invalid(`unknown kind "${kind}"`);
+  }
+}
+
+/** Reads "0.05", "constant:0.05", "linear:0.1:1", "cosine:0.05:0.001", "step:0.1:0.5:10", "warmup:100:cosine:0.05:0.001". */
+export function parseSchedule(text: string): StepSchedule {
+  if (typeof text !== 'string') throw invalid(`a schedule must be text: ${FORMS}`);
+  try {
+    return parseForm(text.trim());
+  } catch (err) {
+    if (!(err instanceof HeatbathError)) throw err;
+    throw new HeatbathError(err.code, `schedule "${text}": ${err.message} (expected ${FORMS})`, { cause: err });
+  }
+}
