@@ -81,10 +81,11 @@ export class Mlp {
       const row = j * classes;
       for (let c = 0; c < classes; c++) p[c] += v * w2[row + c];
     }
-    let max = -Infinity;
-    for (let c = 0; c < classes; c++) max = Math.max(max, p[c]);
+    const { exp } = Math; // hot loops use local aliases: global lookups are slow in vm contexts (jest)
+    let max = p[0];
+    for (let c = 1; c < classes; c++) if (p[c] > max) max = p[c];
     let sum = 0;
-    for (let c = 0; c < classes; c++) sum += p[c] = Math.exp(p[c] - max);
+    for (let c = 0; c < classes; c++) sum += p[c] = exp(p[c] - max);
     for (let c = 0; c < classes; c++) p[c] /= sum;
   }
 }
@@ -126,6 +127,7 @@ export class MlpTrainer {
     const { w2 } = this.mlp.params;
     const g = this.grads;
     const { h, p, dh } = this;
+    const { log } = Math;
     for (const a of [g.w1, g.b1, g.w2, g.b2]) a.fill(0);
     let loss = 0;
     for (let s = 0; s < batch; s++) {
@@ -136,7 +138,7 @@ export class MlpTrainer {
       const to = s * classes;
       for (let c = 0; c < classes; c++) {
         const t = target[to + c];
-        if (t > 0) loss -= t * Math.log(p[c] + 1e-12);
+        if (t > 0) loss -= t * log(p[c] + 1e-12);
         p[c] -= t; // now ∂loss/∂logit
         g.b2[c] += p[c];
       }
@@ -167,6 +169,7 @@ export class MlpTrainer {
 
   private update(gradScale: number, learningRate: number): void {
     const { beta1, beta2, epsilon } = this.adam;
+    const { sqrt } = Math;
     this.steps++;
     const c1 = 1 - beta1 ** this.steps;
     const c2 = 1 - beta2 ** this.steps;
@@ -183,7 +186,7 @@ export class MlpTrainer {
         const gk = gr[k] * gradScale;
         const mk = (m[k] = beta1 * m[k] + (1 - beta1) * gk);
         const vk = (v[k] = beta2 * v[k] + (1 - beta2) * gk * gk);
-        w[k] -= (rate * mk) / (Math.sqrt(vk) + eps);
+        w[k] -= (rate * mk) / (sqrt(vk) + eps);
       }
     }
   }

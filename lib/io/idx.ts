@@ -56,9 +56,9 @@ export function parseIdx(bytes: Uint8Array, file = 'input'): IdxArray {
   const at = headerBytes;
   switch (type.dtype) {
     case 'u8':
-      return { dtype: 'u8', shape, data: bytes.slice(at, at + count) };
+      return { dtype: 'u8', shape, data: new Uint8Array(bytes.subarray(at, at + count)) };
     case 'i8':
-      return { dtype: 'i8', shape, data: new Int8Array(bytes.slice(at, at + count).buffer) };
+      return { dtype: 'i8', shape, data: new Int8Array(new Uint8Array(bytes.subarray(at, at + count)).buffer) };
     case 'i16': {
       const data = new Int16Array(count);
       for (let k = 0; k < count; k++) data[k] = view.getInt16(at + 2 * k, false);

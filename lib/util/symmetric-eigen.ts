@@ -15,6 +15,7 @@ const MAX_SWEEPS = 100;
 
 /** `matrix` is n × n row-major and must be symmetric; it is not modified. */
 export function symmetricEigen(matrix: Float64Array, n: number, withVectors = true): SymmetricEigen {
+  const { abs, sqrt } = Math; // local aliases: global lookups are slow in vm contexts (jest)
   const a = Float64Array.from(matrix);
   const v = withVectors ? new Float64Array(n * n) : undefined;
   if (v) for (let k = 0; k < n; k++) v[k * n + k] = 1;
@@ -33,8 +34,8 @@ export function symmetricEigen(matrix: Float64Array, n: number, withVectors = tr
         if (apq === 0) continue;
         // The rotation J (J_pp = J_qq = c, J_pq = s, J_qp = −s) with (JᵀAJ)_pq = 0, taking the smaller angle.
         const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
+        const t = (theta >= 0 ? 1 : -1) / (abs(theta) + sqrt(theta * theta + 1));
+        const c = 1 / sqrt(t * t + 1);
         const s = t * c;
         for (let k = 0; k < n; k++) {
           const akp = a[k * n + p];
