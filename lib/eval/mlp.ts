@@ -120,16 +120,14 @@ export class MlpTrainer {
 
   /**
    * One Adam step on the mean cross-entropy of a batch: images `x` (batch × inputs) with targets
-   * `target` (batch × classes, each row a distribution). Returns the batch's mean loss.
+   * `target` (batch × classes, each row a distribution).
    */
-  step(x: Float32Array, target: Float32Array, batch: number, learningRate: number): number {
+  step(x: Float32Array, target: Float32Array, batch: number, learningRate: number): void {
     const { inputs, hidden, classes } = this.mlp.shape;
     const { w2 } = this.mlp.params;
     const g = this.grads;
     const { h, p, dh } = this;
-    const { log } = Math;
     for (const a of [g.w1, g.b1, g.w2, g.b2]) a.fill(0);
-    let loss = 0;
     for (let s = 0; s < batch; s++) {
       const xo = s * inputs;
       this.mlp.hiddenInput(x, xo, h);
@@ -137,9 +135,7 @@ export class MlpTrainer {
       this.mlp.output(h, p);
       const to = s * classes;
       for (let c = 0; c < classes; c++) {
-        const t = target[to + c];
-        if (t > 0) loss -= t * log(p[c] + 1e-12);
-        p[c] -= t; // now ∂loss/∂logit
+        p[c] -= target[to + c]; // now ∂loss/∂logit
         g.b2[c] += p[c];
       }
       for (let j = 0; j < hidden; j++) {
@@ -164,7 +160,6 @@ export class MlpTrainer {
       }
     }
     this.update(1 / batch, learningRate);
-    return loss / batch;
   }
 
   private update(gradScale: number, learningRate: number): void {
