@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { DigitDataset, binarize, splitDataset, subset } from '../lib/io/dataset';
 import { parseIdx, readIdx, readIdxDataset } from '../lib/io/idx';
-import { bundledDigits } from '../lib/io/mnist';
+import { bundledDigits, parseDigitsJson } from '../lib/io/mnist';
 
 /** Images whose first pixel holds their index / count, so parts of a split can be traced back. */
 function traced(count: number, labels: number[] | null, side = 2): DigitDataset {
@@ -57,6 +57,23 @@ describe('bundled digits', () => {
     for (let k = 0; k < sevens.length; k++) worst = Math.max(worst, Math.abs(ours[k] - sevens[k]));
     expect(worst).toBeLessThanOrEqual(0.0005 + 1e-7); // the package rounds to 3 decimals
   });
+});
+
+test('the package format: decimals restored to grey levels, spacing tolerated, damage reported', () => {
+  const values = Array.from({ length: 784 }, (_, k) => (k === 0 ? '.502' : k === 1 ? '1' : k === 2 ? '0.004' : '0'));
+  const text = `{ "data": [ ${values.join(', ')} ]}`;
+  const levels = parseDigitsJson(Buffer.from(text), 'x.json');
+  expect(levels.length).toBe(784);
+  expect([...levels.subarray(0, 4)]).toEqual([128, 255, 1, 0]);
+  const bad = (t: string, message: RegExp) =>
+    expect(() => parseDigitsJson(Buffer.from(t), 'x.json')).toThrow(expect.objectContaining({ code: 'ERR_BAD_FILE', message: expect.stringMatching(message) }));
+  bad('{ "other": [0] }', /no "data" list/);
+  bad(text.replace('1,', '1.5,'), /outside \[0, 1\]/);
+  bad(text.replace('1,', '-1,'), /malformed/);
+  bad(text.replace('1,', '1;'), /unexpected byte/);
+  bad('{ "data": [0, 1', /unexpected end/);
+  bad(text.slice(0, 40), /malformed/); // cut after a comma
+  bad('{ "data": [0, 1] }', /2 values is not a whole number/);
 });
 
 describe('IDX files', () => {
