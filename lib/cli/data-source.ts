@@ -2,7 +2,9 @@
  * The `--data` option of the CLI: `mnist` (the bundled digits) or IDX files (`images.idx[.gz]`, with
  * `--labels labels.idx[.gz]`), binarized and split into train and held-out rows with a seed.
  */
-import { binarize, bundledDigits, readIdxDataset, splitDataset, DigitDataset } from '../io/dataset';
+import { binarize, splitDataset, DigitDataset } from '../io/dataset';
+import { readIdxDataset } from '../io/idx';
+import { bundledDigits } from '../io/mnist';
 import { invalid } from '../util/validate';
 
 export interface DataOptions {
@@ -17,7 +19,7 @@ export async function loadTrainingData(opts: DataOptions): Promise<{ train: Digi
   const raw = opts.data === 'mnist' ? bundledDigits() : await readIdxDataset(opts.data, opts.labels);
   const data = binarizeAs(raw, opts.binarize, opts.seed);
   if (!(opts.testFraction > 0 && opts.testFraction < 1)) throw invalid('--test-fraction must lie strictly between 0 and 1');
-  const { train, test } = splitDataset(data, { testFraction: opts.testFraction, seed: opts.seed, stratified: raw.labels !== undefined });
+  const { train, test } = splitDataset(data, { testFraction: opts.testFraction, seed: opts.seed, stratified: raw.labels.length > 0 });
   return { train, test, source: opts.data === 'mnist' ? 'bundled MNIST digits (mnist package)' : opts.data };
 }
 

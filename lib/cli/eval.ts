@@ -3,10 +3,11 @@
  * for held-out real digits and for noise, so the numbers can be read.
  */
 import { readNpy } from '../io/npy';
-import { evaluateDigits, DigitEvaluation } from '../eval/digit-eval';
+import { digitClassifier } from '../eval/digit-classifier';
+import { evaluateDigits, DigitEvaluation, DigitScores } from '../eval/digit-eval';
 import { invalid } from '../util/validate';
 
-export async function evalCommand(file: string, opts: { seed: number }): Promise<DigitEvaluation> {
+export async function evalCommand(file: string, opts: { seed: number; cacheDir?: string }): Promise<DigitEvaluation> {
   const array = await readNpy(file);
   const pixels = array.shape.slice(1).reduce((a, b) => a * b, 1);
   if (array.shape.length < 2 || pixels !== 784) {
@@ -16,5 +17,19 @@ export async function evalCommand(file: string, opts: { seed: number }): Promise
   for (let k = 0; k < images.length; k++) {
     if (!(images[k] >= 0 && images[k] <= 1)) throw invalid(`${file}: value ${k} is ${images[k]}; images must lie in [0, 1] (or be uint8 0…255)`);
   }
-  return evaluateDigits(images, { seed: opts.seed });
+  const classifier = opts.cacheDir === undefined ? undefined : digitClassifier({ cacheDir: opts.cacheDir });
+  return evaluateDigits(images, { seed: opts.seed, classifier });
+}
+
+export function formatEval(result: DigitEvaluation): string {
+  const row = (label: string, s: DigitScores) =>
+    `${label.padEnd(22)} ${String(s.count).padStart(6)} ${s.meanConfidence.toFixed(3).padStart(11)} ${`${s.classesPresent}/10`.padStart(8)} ${s.frechet.toFixed(2).padStart(9)}   ${s.classCounts.join(' ')}`;
+  return [
+    `${'images'.padEnd(22)} ${'count'.padStart(6)} ${'confidence'.padStart(11)} ${'classes'.padStart(8)} ${'Fréchet'.padStart(9)}   per class 0…9`,
+    row('samples', result),
+    row('held-out real digits', result.reference.heldOut),
+    row('noise', result.reference.noise),
+    `${result.binary ? 'binary' : 'grey'} images; classifier accuracy on held-out digits ${(100 * result.classifierAccuracy).toFixed(1)} %.`,
+    'Digit-like samples score near the real digits: high confidence, all classes, a Fréchet distance near theirs.',
+  ].join('\n');
 }

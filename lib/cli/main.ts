@@ -96,10 +96,11 @@ program
 program
   .command('eval <samples.npy>')
   .description('how digit-like images are: classifier confidence, class coverage, Fréchet distance')
-  .option('--seed <n>', 'seed of the classifier and of the reference noise', integer(0), 1)
+  .option('--seed <n>', 'seed of the reference digits and noise', integer(0), 1)
+  .option('--cache-dir <dir>', 'keep the trained scoring classifier here between runs')
   .option('--json', 'print machine-readable JSON')
   .action(async (file, opts) => {
-    const result = await evalCommand(file, { seed: opts.seed });
+    const result = await evalCommand(file, { seed: opts.seed, cacheDir: opts.cacheDir });
     console.log(opts.json ? JSON.stringify(result, null, 2) : formatEval(result));
   });
 

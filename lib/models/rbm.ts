@@ -306,9 +306,12 @@ export interface ConditionalOptions {
   threads?: number;
 }
 
+// Local names: a global `Math.` lookup in a hot loop is slow in sandboxed contexts (vm, test runners).
+const { exp, log1p } = Math;
+
 /** log(1 + e^x) without overflow. */
 export function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
 }
 
 function badFile(message: string): HeatbathError {

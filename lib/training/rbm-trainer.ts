@@ -9,7 +9,7 @@ import { HeatbathError } from '../errors';
 import { gemm } from '../models/rbm-engine';
 import type { RBM } from '../models/rbm';
 import { adam, Optimizer, ParamGroup, sgd } from './optimizers';
-import { constant, Schedule } from './schedules';
+import { constant, StepSchedule } from './schedules';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 import { pseudoLogLikelihood, reconstructionError } from './rbm-monitor';
@@ -40,7 +40,7 @@ export interface RbmTrainingOptions {
   epochs?: number;
   batchSize?: number;
   /** A number or a schedule (step, totalSteps) over mini-batch steps (default 0.01). */
-  learningRate?: number | Schedule;
+  learningRate?: number | StepSchedule;
   /** 'sgd' (default, momentum 0.5), 'adam', or an optimizer from lib/training/optimizers. */
   optimizer?: 'sgd' | 'adam' | Optimizer;
   momentum?: number;
@@ -91,7 +91,7 @@ class CdTrainer {
   private readonly k: number;
   private readonly batchSize: number;
   private readonly negativeRows: number;
-  private readonly learningRate: Schedule;
+  private readonly learningRate: StepSchedule;
   private readonly optimizer: Optimizer;
   private readonly seed: number;
   private readonly threads: number | undefined;
