@@ -14,24 +14,36 @@ using kernels::kGemmNr;
 
 namespace {
 
-// Rows of inputs, as lists of their 1 entries. False if some entry is neither 0 nor 1.
-bool collectActive(const float* input, int64_t rows, int64_t k, ConditionalScratch& s) {
-  s.active.clear();
+// Number of entries equal to 1, or -1 if some entry is neither 0 nor 1. Branch-free: states are
+// random bits, so a branch per entry would be mispredicted half the time.
+int64_t countActive(const float* input, int64_t count) {
+  int64_t ones = 0, others = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    ones += input[i] == 1.0f;
+    others += (input[i] != 0.0f) & (input[i] != 1.0f);
+  }
+  return others == 0 ? ones : -1;
+}
+
+// Lists the 1 entries of each 0/1 row, split at the K-blocks of the product.
+void collectActive(const float* input, int64_t rows, int64_t k, int64_t ones, ConditionalScratch& s) {
   const int64_t depth = gemmBlockDepth(k), blocks = (k + depth - 1) / depth;
-  s.blockStart.assign(static_cast<size_t>(rows * (blocks + 1)), 0);
+  s.active.resize(static_cast<size_t>(ones + 1));  // + 1: the branch-free store below writes one past
+  s.blockStart.resize(static_cast<size_t>(rows * (blocks + 1)));
+  int32_t* out = s.active.data();
+  int64_t filled = 0;
   for (int64_t r = 0; r < rows; ++r) {
     const float* row = input + r * k;
     int64_t* starts = s.blockStart.data() + r * (blocks + 1);
     for (int64_t b = 0; b < blocks; ++b) {
-      starts[b] = static_cast<int64_t>(s.active.size());
+      starts[b] = filled;
       for (int64_t i = b * depth, end = std::min(k, i + depth); i < end; ++i) {
-        if (row[i] == 1.0f) s.active.push_back(static_cast<int32_t>(i));
-        else if (row[i] != 0.0f) return false;
+        out[filled] = static_cast<int32_t>(i);
+        filled += row[i] == 1.0f;
       }
     }
-    starts[blocks] = static_cast<int64_t>(s.active.size());
+    starts[blocks] = filled;
   }
-  return true;
 }
 
 void activeRowProduct(const PackedPanels& w, int64_t rows, float* pre, int64_t ldc, const ConditionalScratch& s,
@@ -87,12 +99,13 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
   }
   bool active = false;
   if (path != ProductPath::Dense) {
-    const bool binary = collectActive(input, rows, w.k, scratch);
-    if (path == ProductPath::ActiveRows && !binary) {
+    const int64_t ones = countActive(input, rows * w.k);
+    if (path == ProductPath::ActiveRows && ones < 0) {
       throw invalidArgument("the active-row path needs inputs that are exactly 0 or 1");
     }
-    active = path == ProductPath::ActiveRows ||
-             (binary && static_cast<double>(scratch.active.size()) <= kActiveDensityLimit * rows * w.k);
+    active = ones >= 0 && (path == ProductPath::ActiveRows ||
+                           static_cast<double>(ones) <= kActiveDensityLimit * static_cast<double>(rows * w.k));
+    if (active) collectActive(input, rows, w.k, ones, scratch);
   }
   if (active) {
     activeRowProduct(w, rows, pre, ldc, scratch, kernels);
