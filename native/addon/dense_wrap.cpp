@@ -71,7 +71,7 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     requireDisjoint(c, "c", a, "a");
     requireDisjoint(c, "c", b, "b");
     g.a = a.Data(), g.b = b.Data(), g.c = c.Data();
-    gemm(g, kernels::denseKernels(addon->isa), addon->pool, threads);
+    gemm(g, kernels::denseKernels(addon->isa), addon->pool, threads, addon->gemmWorkspace);
     return env.Undefined();
   });
 }
@@ -110,7 +110,7 @@ Napi::Value RbmConditional(const Napi::CallbackInfo& info) {
     a.weights = weights.Data(), a.bias = bias.Data(), a.input = input.Data();
     a.prob = prob.IsEmpty() ? nullptr : prob.Data();
     a.sample = sample.IsEmpty() ? nullptr : sample.Data();
-    rbmConditional(a, kernels::denseKernels(addon->isa), addon->pool, threads);
+    rbmConditional(a, kernels::denseKernels(addon->isa), addon->pool, threads, addon->conditionalWorkspace);
     return env.Undefined();
   });
 }

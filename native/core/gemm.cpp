@@ -101,25 +101,32 @@ AlignedArray<float> allocateLeftPack(int64_t k) {
 
 void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const PackedPanels& b, int64_t panel0,
                   int64_t panel1, float alpha, float beta, float* c, int64_t ldc, int64_t cols, float* leftPack,
-                  kernels::GemmMicroFn micro) {
+                  const kernels::DenseKernels& kernels) {
   const int64_t k = b.k, depth = gemmBlockDepth(k);
   for (int64_t k0 = 0; k0 < k; k0 += depth) {
     const int64_t kc = std::min(depth, k - k0);
-    packLeft(a, row0, rows, k0, kc, leftPack);
-    // B micro-panel (kc x 16) stays in L1 while the A block streams from L2.
+    if (a.trans) packLeft(a, row0, rows, k0, kc, leftPack);
+    // B micro-panel (kc x 16) stays in L1 while the A block (rows x kc) streams from L2.
     for (int64_t p = panel0; p < panel1; ++p) {
       const float* bPanel = b.panel(p) + k0 * kGemmNr;
       const int width = static_cast<int>(std::min<int64_t>(kGemmNr, cols - p * kGemmNr));
       for (int64_t r0 = 0; r0 < rows; r0 += kGemmMr) {
         const int height = static_cast<int>(std::min<int64_t>(kGemmMr, rows - r0));
-        micro(kc, leftPack + (r0 / kGemmMr) * kc * kGemmMr, bPanel, c + r0 * ldc + p * kGemmNr, ldc, height, width,
-              alpha, beta, k0 == 0);
+        float* tile = c + r0 * ldc + p * kGemmNr;
+        if (a.trans) {
+          kernels.micro(kc, leftPack + (r0 / kGemmMr) * kc * kGemmMr, bPanel, tile, ldc, height, width, alpha, beta,
+                        k0 == 0);
+        } else {
+          kernels.microRows(kc, a.a + (row0 + r0) * a.k + k0, a.k, bPanel, tile, ldc, height, width, alpha, beta,
+                            k0 == 0);
+        }
       }
     }
   }
 }
 
-void gemm(const GemmArgs& g, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads) {
+void gemm(const GemmArgs& g, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads,
+          GemmWorkspace& workspace) {
   checkDimension(g.m, "m");
   checkDimension(g.n, "n");
   checkDimension(g.k, "k");
@@ -130,7 +137,7 @@ void gemm(const GemmArgs& g, const kernels::DenseKernels& kernels, ThreadPool& p
     for (int64_t x = 0; x < g.m * g.n; ++x) g.c[x] = g.beta == 0.0f ? 0.0f : g.beta * g.c[x];
     return;
   }
-  PackedPanels packed;
+  PackedPanels& packed = workspace.packed;
   packPanels(g.b, g.transB, g.k, g.n, packed, pool, threads);
   const LeftOperand left{g.a, g.transA, g.m, g.k};
 
@@ -142,16 +149,17 @@ void gemm(const GemmArgs& g, const kernels::DenseKernels& kernels, ThreadPool& p
   const int64_t colTasks = std::min<int64_t>(packed.panels, ceilDiv(threads, rowTasks));
   const int64_t colPanelsPerTask = ceilDiv(packed.panels, colTasks);
   const int workers = static_cast<int>(std::min<int64_t>(threads, rowTasks * colTasks));
-  checkFits(static_cast<long double>(workers) * kGemmBlockRows * gemmBlockDepth(g.k) * sizeof(float), "gemm scratch");
-  std::vector<AlignedArray<float>> scratch(workers);
+  std::vector<AlignedArray<float>>& scratch = workspace.leftPacks;
+  if (workspace.leftDepth < gemmBlockDepth(g.k)) scratch.clear(), workspace.leftDepth = gemmBlockDepth(g.k);
+  if (static_cast<int>(scratch.size()) < workers) scratch.resize(workers);
   pool.parallelFor(rowTasks * colTasks, workers, [&](int64_t task, int worker) {
-    if (!scratch[worker]) scratch[worker] = allocateLeftPack(g.k);
+    if (g.transA && !scratch[worker]) scratch[worker] = allocateLeftPack(g.k);
     const int64_t row0 = (task / colTasks) * panelsPerTask * kGemmMr;
     const int64_t panel0 = (task % colTasks) * colPanelsPerTask;
     const int64_t panel1 = std::min(packed.panels, panel0 + colPanelsPerTask);
     if (panel0 >= panel1) return;
     multiplyRows(left, row0, std::min(panelsPerTask * kGemmMr, g.m - row0), packed, panel0, panel1, g.alpha, g.beta,
-                 g.c + row0 * g.n, g.n, g.n, scratch[worker].get(), kernels.micro);
+                 g.c + row0 * g.n, g.n, g.n, scratch[worker].get(), kernels);
   });
 }
 

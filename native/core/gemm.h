@@ -4,6 +4,7 @@
 // the contract in dense_kernel.h), so results are bit-identical for any thread count.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "../kernels/dense_kernel.h"
 #include "memory.h"
@@ -40,15 +41,16 @@ struct LeftOperand {
   int64_t m, k;
 };
 
-// Scratch for packing blocks of A: kGemmBlockRows x gemmBlockDepth(k) floats.
+// Scratch for packing blocks of a transposed A: kGemmBlockRows x gemmBlockDepth(k) floats.
 AlignedArray<float> allocateLeftPack(int64_t k);
 
 // Rows [row0, row0 + rows) (rows <= kGemmBlockRows) and panels [panel0, panel1) of
 // C = alpha op(A) B + beta C on the calling thread. c points at C's row row0, column 0 (stride
-// ldc); columns at or past `cols` are not written.
+// ldc); columns at or past `cols` are not written. A transposed A is packed into leftPack; a
+// row-major one is read in place (leftPack unused).
 void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const PackedPanels& b, int64_t panel0,
                   int64_t panel1, float alpha, float beta, float* c, int64_t ldc, int64_t cols, float* leftPack,
-                  kernels::GemmMicroFn micro);
+                  const kernels::DenseKernels& kernels);
 
 struct GemmArgs {
   bool transA = false, transB = false;
@@ -59,7 +61,15 @@ struct GemmArgs {
   float* c = nullptr;
 };
 
+// Buffers kept between products of similar shapes (fresh large allocations cost page faults).
+struct GemmWorkspace {
+  PackedPanels packed;
+  std::vector<AlignedArray<float>> leftPacks;  // per worker
+  int64_t leftDepth = 0;
+};
+
 // Validates sizes and scalars (ERR_INVALID_ARGUMENT, ERR_NOT_FINITE, ERR_TOO_LARGE) and computes.
-void gemm(const GemmArgs& args, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads);
+void gemm(const GemmArgs& args, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads,
+          GemmWorkspace& workspace);
 
 }  // namespace heatbath

@@ -73,12 +73,8 @@ void requireFiniteArray(const float* values, int64_t count, const char* what) {
   }
 }
 
-void ConditionalScratch::ensure(int64_t kIn, int64_t panelsIn) {
+void ConditionalScratch::ensure(int64_t panelsIn) {
   // Grows only: the two directions of a sweep share one scratch.
-  if (gemmBlockDepth(kIn) > depth) {
-    leftPack = allocateLeftPack(kIn);
-    depth = gemmBlockDepth(kIn);
-  }
   if (panelsIn > panels) {
     pre = allocateAligned<float>(static_cast<size_t>(kGemmBlockRows * panelsIn * kGemmNr));
     panels = panelsIn;
@@ -90,7 +86,7 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
                       kernels::RngLanes* rng, float* prob, float* sample, ProductPath path,
                       ConditionalScratch& scratch, const kernels::DenseKernels& kernels) {
   const PackedPanels& w = *layer.weights;
-  scratch.ensure(w.k, w.panels);
+  scratch.ensure(w.panels);
   const int64_t ldc = w.panels * kGemmNr;
   float* pre = scratch.pre.get();
   for (int64_t r = 0; r < rows; ++r) {
@@ -111,7 +107,7 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
     activeRowProduct(w, rows, pre, ldc, scratch, kernels);
   } else {
     const LeftOperand left{input, false, rows, w.k};
-    multiplyRows(left, 0, rows, w, 0, w.panels, 1.0f, 1.0f, pre, ldc, ldc, scratch.leftPack.get(), kernels.micro);
+    multiplyRows(left, 0, rows, w, 0, w.panels, 1.0f, 1.0f, pre, ldc, ldc, nullptr, kernels);
   }
   for (int64_t r = 0; r < rows; ++r) {
     kernels.sampleRow(pre + r * ldc, w.n, beta, rng[r], prob == nullptr ? nullptr : prob + r * w.n,
@@ -128,7 +124,8 @@ void seedConditionalRow(kernels::RngLanes& rng, uint64_t seed, uint64_t stream, 
   }
 }
 
-void rbmConditional(const ConditionalArgs& a, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads) {
+void rbmConditional(const ConditionalArgs& a, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads,
+                    ConditionalWorkspace& workspace) {
   if (a.numVisible < 1 || a.numHidden < 1 || a.numVisible >= (int64_t{1} << 31) || a.numHidden >= (int64_t{1} << 31)) {
     throw invalidArgument("numVisible and numHidden must be in [1, 2^31)");
   }
@@ -142,7 +139,7 @@ void rbmConditional(const ConditionalArgs& a, const kernels::DenseKernels& kerne
   requireFiniteArray(a.input, a.rows * k, "input");
   if (a.rows == 0 || (a.prob == nullptr && a.sample == nullptr)) return;
 
-  PackedPanels packed;  // hidden: op(B) = W (V x H); visible: op(B) = W^T, W read as stored
+  PackedPanels& packed = workspace.packed;  // hidden: op(B) = W (V x H); visible: op(B) = W^T, W read as stored
   packPanels(a.weights, !toHidden, k, n, packed, pool, threads);
   const LayerProduct layer{&packed, a.bias};
   const int64_t rowPanels = (a.rows + kGemmMr - 1) / kGemmMr;
@@ -150,11 +147,12 @@ void rbmConditional(const ConditionalArgs& a, const kernels::DenseKernels& kerne
       std::min<int64_t>(kGemmBlockRows / kGemmMr, (rowPanels + threads - 1) / threads) * kGemmMr;
   const int64_t tasks = (a.rows + rowsPerTask - 1) / rowsPerTask;
   const int workers = static_cast<int>(std::min<int64_t>(threads, tasks));
-  std::vector<ConditionalScratch> scratch(workers);
+  std::vector<ConditionalScratch>& scratch = workspace.scratch;
+  if (static_cast<int>(scratch.size()) < workers) scratch.resize(workers);
   pool.parallelFor(tasks, workers, [&](int64_t task, int worker) {
     const int64_t row0 = task * rowsPerTask, rows = std::min(rowsPerTask, a.rows - row0);
     ConditionalScratch& s = scratch[worker];
-    s.ensure(k, packed.panels);
+    s.ensure(packed.panels);
     for (int64_t r = 0; r < rows; ++r) seedConditionalRow(s.rng[r], a.seed, a.stream, row0 + r);
     sampleLayerBlock(layer, a.input + row0 * k, rows, a.beta, s.rng.data(),
                      a.prob == nullptr ? nullptr : a.prob + row0 * n, a.sample == nullptr ? nullptr : a.sample + row0 * n,

@@ -33,12 +33,12 @@ struct LayerProduct {
 
 // Per-worker scratch, kept between calls.
 struct ConditionalScratch {
-  AlignedArray<float> leftPack, pre;
-  int64_t depth = 0, panels = 0;  // capacity
+  AlignedArray<float> pre;  // pre-activations, kGemmBlockRows x panels * NR
+  int64_t panels = 0;       // capacity
   std::vector<int32_t> active;
   std::vector<int64_t> blockStart;  // per row: start of each K-block's active inputs, + the end
   std::vector<kernels::RngLanes> rng;
-  void ensure(int64_t k, int64_t panels);  // room for blocks of depth k and `panels` output panels
+  void ensure(int64_t panels);  // room for `panels` output panels
 };
 
 // Samples `rows` (<= kGemmBlockRows) output rows from input rows (rows x K, contiguous).
@@ -66,8 +66,15 @@ struct ConditionalArgs {
   ProductPath path = ProductPath::Auto;
 };
 
+// Buffers kept between calls: the packed weights and per-worker scratch.
+struct ConditionalWorkspace {
+  PackedPanels packed;
+  std::vector<ConditionalScratch> scratch;
+};
+
 // Validates (sizes, finite weights, biases, inputs and beta >= 0) and samples all rows.
-void rbmConditional(const ConditionalArgs& args, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads);
+void rbmConditional(const ConditionalArgs& args, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads,
+                    ConditionalWorkspace& workspace);
 
 // Throws ERR_NOT_FINITE naming the first NaN or infinite entry.
 void requireFiniteArray(const float* values, int64_t count, const char* what);

@@ -52,26 +52,37 @@ inline __m256i tailMask(int64_t remaining) {
 
 }  // namespace
 
-void gemmMicroAvx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
-                   float alpha, float beta, bool first) {
+namespace {
+
+// The 6 x 16 tile over kc steps; A element (i, k) at row[i][k * step] (step 1: rows in place,
+// step MR: a packed panel).
+template <int64_t kStep>
+inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc, int rows,
+                      int cols, float alpha, float beta, bool first) {
+  // The C tile is read only after the loop: start fetching it now.
+  for (int i = 0; i < rows; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + kGemmNr - 1), _MM_HINT_T0);
+  }
+  const float *a0 = row[0], *a1 = row[1], *a2 = row[2], *a3 = row[3], *a4 = row[4], *a5 = row[5];
   // Named accumulators: an array here is kept in memory by GCC (it escapes to writeTile).
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (int64_t k = 0; k < kc; ++k) {
     const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-    __m256 ai = _mm256_broadcast_ss(a);
+    const int64_t at = k * kStep;
+    __m256 ai = _mm256_broadcast_ss(a0 + at);
     c00 = _mm256_fmadd_ps(ai, b0, c00), c01 = _mm256_fmadd_ps(ai, b1, c01);
-    ai = _mm256_broadcast_ss(a + 1);
+    ai = _mm256_broadcast_ss(a1 + at);
     c10 = _mm256_fmadd_ps(ai, b0, c10), c11 = _mm256_fmadd_ps(ai, b1, c11);
-    ai = _mm256_broadcast_ss(a + 2);
+    ai = _mm256_broadcast_ss(a2 + at);
     c20 = _mm256_fmadd_ps(ai, b0, c20), c21 = _mm256_fmadd_ps(ai, b1, c21);
-    ai = _mm256_broadcast_ss(a + 3);
+    ai = _mm256_broadcast_ss(a3 + at);
     c30 = _mm256_fmadd_ps(ai, b0, c30), c31 = _mm256_fmadd_ps(ai, b1, c31);
-    ai = _mm256_broadcast_ss(a + 4);
+    ai = _mm256_broadcast_ss(a4 + at);
     c40 = _mm256_fmadd_ps(ai, b0, c40), c41 = _mm256_fmadd_ps(ai, b1, c41);
-    ai = _mm256_broadcast_ss(a + 5);
+    ai = _mm256_broadcast_ss(a5 + at);
     c50 = _mm256_fmadd_ps(ai, b0, c50), c51 = _mm256_fmadd_ps(ai, b1, c51);
-    a += kGemmMr;
     b += kGemmNr;
   }
   __m256 acc[kGemmMr][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
@@ -84,6 +95,22 @@ void gemmMicroAvx2(int64_t kc, const float* a, const float* b, float* c, int64_t
   for (int i = 0; i < rows; ++i) std::copy(c + i * ldc, c + i * ldc + cols, tile[i]);
   writeTile(acc, tile[0], kGemmNr, alpha, beta, first);
   for (int i = 0; i < rows; ++i) std::copy(tile[i], tile[i] + cols, c + i * ldc);
+}
+
+}  // namespace
+
+void gemmMicroAvx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
+                   float alpha, float beta, bool first) {
+  const float* const row[kGemmMr] = {a, a + 1, a + 2, a + 3, a + 4, a + 5};
+  microTile<kGemmMr>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+}
+
+void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int rows,
+                       int cols, float alpha, float beta, bool first) {
+  // Rows past the edge repeat row 0 (always valid); their sums are computed but never written.
+  const float* row[kGemmMr];
+  for (int i = 0; i < kGemmMr; ++i) row[i] = a + (i < rows ? i : 0) * lda;
+  microTile<1>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
 void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,

@@ -30,6 +30,11 @@ constexpr int kGemmNr = 16;
 using GemmMicroFn = void (*)(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc,
                              int rows, int cols, float alpha, float beta, bool first);
 
+// The same with A read in place from row-major storage: element (i, kk) at a[i * lda + kk]. Rows
+// past `rows` are never read.
+using GemmMicroRowsFn = void (*)(int64_t kc, const float* a, int64_t lda, const float* bPanel, float* c, int64_t ldc,
+                                 int rows, int cols, float alpha, float beta, bool first);
+
 // out[p * NR + q] += sum over the listed rows k (in order, acc from 0) of panel p row k column q,
 // for numPanels consecutive panels starting at firstPanel, panels panelStride floats apart.
 using AddActiveRowsFn = void (*)(const float* firstPanel, int64_t panelStride, int numPanels,
@@ -41,18 +46,23 @@ using SampleRowFn = void (*)(const float* pre, int64_t n, float beta, RngLanes& 
 
 struct DenseKernels {
   GemmMicroFn micro;
+  GemmMicroRowsFn microRows;
   AddActiveRowsFn addActiveRows;
   SampleRowFn sampleRow;
 };
 
 void gemmMicroScalar(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
                      int cols, float alpha, float beta, bool first);
+void gemmMicroRowsScalar(int64_t kc, const float* a, int64_t lda, const float* bPanel, float* c, int64_t ldc,
+                         int rows, int cols, float alpha, float beta, bool first);
 void addActiveRowsScalar(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                          int64_t count, float* out);
 void sampleRowScalar(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);
 
 void gemmMicroAvx2(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
                    int cols, float alpha, float beta, bool first);
+void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* bPanel, float* c, int64_t ldc,
+                       int rows, int cols, float alpha, float beta, bool first);
 void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                        int64_t count, float* out);
 void sampleRowAvx2(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);

@@ -5,16 +5,25 @@
 
 namespace heatbath::kernels {
 
-void gemmMicroScalar(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
-                     float alpha, float beta, bool first) {
+namespace {
+
+// acc over kc steps with A element (i, k) at a[i * rowStride + k * stepStride].
+template <typename Write>
+void microTile(int64_t kc, const float* a, int64_t rowStride, int64_t stepStride, const float* b, int rows,
+               Write&& write) {
   float acc[kGemmMr][kGemmNr] = {};
   for (int64_t k = 0; k < kc; ++k) {
-    const float* ak = a + k * kGemmMr;
     const float* bk = b + k * kGemmNr;
-    for (int i = 0; i < kGemmMr; ++i) {
-      for (int j = 0; j < kGemmNr; ++j) acc[i][j] += ak[i] * bk[j];
+    for (int i = 0; i < rows; ++i) {
+      const float ai = a[i * rowStride + k * stepStride];
+      for (int j = 0; j < kGemmNr; ++j) acc[i][j] += ai * bk[j];
     }
   }
+  write(acc);
+}
+
+void writeTile(const float (&acc)[kGemmMr][kGemmNr], float* c, int64_t ldc, int rows, int cols, float alpha,
+               float beta, bool first) {
   for (int i = 0; i < rows; ++i) {
     float* ci = c + i * ldc;
     for (int j = 0; j < cols; ++j) {
@@ -22,6 +31,22 @@ void gemmMicroScalar(int64_t kc, const float* a, const float* b, float* c, int64
       ci[j] = old + alpha * acc[i][j];
     }
   }
+}
+
+}  // namespace
+
+void gemmMicroScalar(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
+                     float alpha, float beta, bool first) {
+  microTile(kc, a, 1, kGemmMr, b, rows, [&](const float(&acc)[kGemmMr][kGemmNr]) {
+    writeTile(acc, c, ldc, rows, cols, alpha, beta, first);
+  });
+}
+
+void gemmMicroRowsScalar(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int rows,
+                         int cols, float alpha, float beta, bool first) {
+  microTile(kc, a, lda, 1, b, rows, [&](const float(&acc)[kGemmMr][kGemmNr]) {
+    writeTile(acc, c, ldc, rows, cols, alpha, beta, first);
+  });
 }
 
 void addActiveRowsScalar(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,

@@ -255,10 +255,11 @@ bool sameBits(const std::vector<float>& a, const std::vector<float>& b) {
 std::vector<float> runGemm(kernels::Isa isa, bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, float beta,
                            const std::vector<float>& a, const std::vector<float>& b, std::vector<float> c, int threads) {
   ThreadPool pool;
+  GemmWorkspace workspace;
   GemmArgs g;
   g.transA = ta, g.transB = tb, g.m = m, g.n = n, g.k = k, g.alpha = alpha, g.beta = beta;
   g.a = a.data(), g.b = b.data(), g.c = c.data();
-  gemm(g, kernels::denseKernels(isa), pool, threads);
+  gemm(g, kernels::denseKernels(isa), pool, threads, workspace);
   return c;
 }
 
@@ -303,11 +304,12 @@ void testGemm() {
     CHECK(sameBits(one, runGemm(isa, false, true, m, n, k, 1.0f, 0.0f, a, b, nan, 3)));
   }
   ThreadPool pool;
+  GemmWorkspace workspace;
   GemmArgs bad;
   bad.m = -1;
-  CHECK_THROWS("ERR_INVALID_ARGUMENT", gemm(bad, kernels::denseKernels(kernels::Isa::Scalar), pool, 1));
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", gemm(bad, kernels::denseKernels(kernels::Isa::Scalar), pool, 1, workspace));
   bad.m = 1, bad.alpha = INFINITY;
-  CHECK_THROWS("ERR_NOT_FINITE", gemm(bad, kernels::denseKernels(kernels::Isa::Scalar), pool, 1));
+  CHECK_THROWS("ERR_NOT_FINITE", gemm(bad, kernels::denseKernels(kernels::Isa::Scalar), pool, 1, workspace));
 }
 
 struct ConditionalCase {
@@ -327,7 +329,8 @@ std::pair<std::vector<float>, std::vector<float>> runConditional(const Condition
   a.weights = cc.weights.data(), a.bias = cc.bias.data(), a.input = cc.input.data(), a.beta = cc.beta;
   a.prob = prob.data(), a.sample = sample.data(), a.seed = 77, a.stream = stream, a.path = path;
   ThreadPool pool;
-  rbmConditional(a, kernels::denseKernels(isa), pool, threads);
+  ConditionalWorkspace workspace;
+  rbmConditional(a, kernels::denseKernels(isa), pool, threads, workspace);
   return {prob, sample};
 }
 
