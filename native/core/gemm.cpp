@@ -141,25 +141,32 @@ void gemm(const GemmArgs& g, const kernels::DenseKernels& kernels, ThreadPool& p
   packPanels(g.b, g.transB, g.k, g.n, packed, pool, threads);
   const LeftOperand left{g.a, g.transA, g.m, g.k};
 
-  // Tasks: blocks of rows (each A block packed once) and, when rows alone give too few tasks,
-  // column ranges too. The split never changes results.
+  // One task per thread at most, on the grid of row and column ranges whose largest task is
+  // smallest (e.g. 256 x 500 on 2 threads: two column halves of 16 panels rather than 22 + 21 row
+  // panels). The split never changes results.
   const int64_t rowPanels = ceilDiv(g.m, kGemmMr);
-  const int64_t panelsPerTask = std::min<int64_t>(kGemmBlockRows / kGemmMr, ceilDiv(rowPanels, threads));
-  const int64_t rowTasks = ceilDiv(rowPanels, panelsPerTask);
-  const int64_t colTasks = std::min<int64_t>(packed.panels, ceilDiv(threads, rowTasks));
+  int64_t rowTasks = 1, colTasks = 1, bestCost = -1;
+  for (int64_t rt = 1; rt <= std::min<int64_t>(rowPanels, threads); ++rt) {
+    for (int64_t ct = 1; ct <= std::min<int64_t>(packed.panels, threads / rt); ++ct) {
+      const int64_t cost = ceilDiv(rowPanels, rt) * ceilDiv(packed.panels, ct);
+      if (bestCost < 0 || cost < bestCost) bestCost = cost, rowTasks = rt, colTasks = ct;
+    }
+  }
+  const int64_t rowsPerTask = ceilDiv(rowPanels, rowTasks) * kGemmMr;
   const int64_t colPanelsPerTask = ceilDiv(packed.panels, colTasks);
-  const int workers = static_cast<int>(std::min<int64_t>(threads, rowTasks * colTasks));
+  const int workers = static_cast<int>(rowTasks * colTasks);
   std::vector<AlignedArray<float>>& scratch = workspace.leftPacks;
   if (workspace.leftDepth < gemmBlockDepth(g.k)) scratch.clear(), workspace.leftDepth = gemmBlockDepth(g.k);
   if (static_cast<int>(scratch.size()) < workers) scratch.resize(workers);
   pool.parallelFor(rowTasks * colTasks, workers, [&](int64_t task, int worker) {
     if (g.transA && !scratch[worker]) scratch[worker] = allocateLeftPack(g.k);
-    const int64_t row0 = (task / colTasks) * panelsPerTask * kGemmMr;
+    const int64_t firstRow = (task / colTasks) * rowsPerTask, endRow = std::min(g.m, firstRow + rowsPerTask);
     const int64_t panel0 = (task % colTasks) * colPanelsPerTask;
     const int64_t panel1 = std::min(packed.panels, panel0 + colPanelsPerTask);
-    if (panel0 >= panel1) return;
-    multiplyRows(left, row0, std::min(panelsPerTask * kGemmMr, g.m - row0), packed, panel0, panel1, g.alpha, g.beta,
-                 g.c + row0 * g.n, g.n, g.n, scratch[worker].get(), kernels);
+    for (int64_t row0 = firstRow; row0 < endRow; row0 += kGemmBlockRows) {
+      multiplyRows(left, row0, std::min(kGemmBlockRows, endRow - row0), packed, panel0, panel1, g.alpha, g.beta,
+                   g.c + row0 * g.n, g.n, g.n, scratch[worker].get(), kernels);
+    }
   });
 }
 

@@ -15,11 +15,12 @@
 
 namespace heatbath {
 
-// Threshold of the automatic choice, measured on AVX2 (Zen 5, 256 x 784 -> 500, one thread): the
-// active-row path runs at 0.69-0.75 of the dense path's time-equivalent rate at 50 % density,
-// 1.3-1.5x the FMA ceiling at 20 % and ~2x at 10 % (each add of a packed weight row needs its own
-// load from L2, so it costs about twice a register-blocked FMA). Break-even is near 45 %; 0.4 keeps
-// a margin so that measurement noise never picks the slower path.
+// Threshold of the automatic choice, measured on AVX2 (Zen 5, 256 rows x 784 inputs -> 500
+// outputs, one thread, dense-equivalent multiply-adds per ns over the FMA ceiling): the dense path
+// runs at ~0.75; the active-row path at 0.6-0.75 with 50 % of inputs active, 1.3-1.6 at 20 % and
+// 2.0-2.3 at 10 %. Each add of a packed weight row needs its own load (from L2), so an active input
+// costs about twice a register-blocked FMA and break-even is near 45 %; 0.4 keeps a margin so that
+// noise never picks the slower path.
 constexpr double kActiveDensityLimit = 0.4;
 
 enum class ProductPath { Auto, Dense, ActiveRows };

@@ -2,8 +2,9 @@
 //
 // Packed operands. A product's right operand B (K x N) is packed once into panels of kGemmNr
 // columns: panel p holds rows 0..K-1 of columns [p*NR, p*NR + NR), row k at panel + k * NR,
-// columns past N zero. A block of the left operand (rows x kc) is packed into panels of kGemmMr
-// rows: panel holds kc steps, step kk at panel + kk * MR, rows past the end zero.
+// columns past N zero. A row-major left operand is read in place (gemmMicroRows); a transposed one
+// is packed by blocks (rows x kc) into panels of kGemmMr rows: step kk at panel + kk * MR, rows past
+// the end zero.
 //
 // Summation contract (what makes results independent of threads and of the dense/active-row
 // choice): every C element is accumulated in K-blocks of a length that depends on K only; within
