@@ -54,38 +54,9 @@ inline __m256i tailMask(int64_t remaining) {
 
 namespace {
 
-// The 6 x 16 tile over kc steps; A element (i, k) at row[i][k * step] (step 1: rows in place,
-// step MR: a packed panel).
-template <int64_t kStep>
-inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc, int rows,
-                      int cols, float alpha, float beta, bool first) {
-  // The C tile is read only after the loop: start fetching it now.
-  for (int i = 0; i < rows; ++i) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + kGemmNr - 1), _MM_HINT_T0);
-  }
-  const float *a0 = row[0], *a1 = row[1], *a2 = row[2], *a3 = row[3], *a4 = row[4], *a5 = row[5];
-  // Named accumulators: an array here is kept in memory by GCC (it escapes to writeTile).
-  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  for (int64_t k = 0; k < kc; ++k) {
-    const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-    const int64_t at = k * kStep;
-    __m256 ai = _mm256_broadcast_ss(a0 + at);
-    c00 = _mm256_fmadd_ps(ai, b0, c00), c01 = _mm256_fmadd_ps(ai, b1, c01);
-    ai = _mm256_broadcast_ss(a1 + at);
-    c10 = _mm256_fmadd_ps(ai, b0, c10), c11 = _mm256_fmadd_ps(ai, b1, c11);
-    ai = _mm256_broadcast_ss(a2 + at);
-    c20 = _mm256_fmadd_ps(ai, b0, c20), c21 = _mm256_fmadd_ps(ai, b1, c21);
-    ai = _mm256_broadcast_ss(a3 + at);
-    c30 = _mm256_fmadd_ps(ai, b0, c30), c31 = _mm256_fmadd_ps(ai, b1, c31);
-    ai = _mm256_broadcast_ss(a4 + at);
-    c40 = _mm256_fmadd_ps(ai, b0, c40), c41 = _mm256_fmadd_ps(ai, b1, c41);
-    ai = _mm256_broadcast_ss(a5 + at);
-    c50 = _mm256_fmadd_ps(ai, b0, c50), c51 = _mm256_fmadd_ps(ai, b1, c51);
-    b += kGemmNr;
-  }
-  __m256 acc[kGemmMr][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+// Writes the tile (full or edge) from the 12 accumulators.
+inline void finishTile(__m256 (&acc)[kGemmMr][2], float* c, int64_t ldc, int rows, int cols, float alpha, float beta,
+                       bool first) {
   if (rows == kGemmMr && cols == kGemmNr) {
     writeTile(acc, c, ldc, alpha, beta, first);
     return;
@@ -97,12 +68,62 @@ inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const floa
   for (int i = 0; i < rows; ++i) std::copy(tile[i], tile[i] + cols, c + i * ldc);
 }
 
+// The 6 x 16 tile over kc steps; A element (i, k) at row[i][k * step] (step 1: rows in place,
+// step MR: a packed panel). With kHalf, only columns 0-7 are computed (an edge panel of <= 8
+// columns), each by the same FMA sequence as in a full tile.
+template <int64_t kStep, bool kHalf>
+inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc, int rows,
+                      int cols, float alpha, float beta, bool first) {
+  // The C tile is read only after the loop: start fetching it now.
+  for (int i = 0; i < rows; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + kGemmNr - 1), _MM_HINT_T0);
+  }
+  const float *a0 = row[0], *a1 = row[1], *a2 = row[2], *a3 = row[3], *a4 = row[4], *a5 = row[5];
+  // Named accumulators: an array here is kept in memory by GCC (it escapes to writeTile).
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  // One broadcast live at a time: 12 accumulators + 2 B vectors + 1 broadcast fill 15 registers.
+  for (int64_t k = 0; k < kc; ++k) {
+    const __m256 b0 = _mm256_load_ps(b), b1 = kHalf ? b0 : _mm256_load_ps(b + 8);
+    const int64_t at = k * kStep;
+    __m256 x = _mm256_broadcast_ss(a0 + at);
+    c00 = _mm256_fmadd_ps(x, b0, c00);
+    if (!kHalf) c01 = _mm256_fmadd_ps(x, b1, c01);
+    x = _mm256_broadcast_ss(a1 + at);
+    c10 = _mm256_fmadd_ps(x, b0, c10);
+    if (!kHalf) c11 = _mm256_fmadd_ps(x, b1, c11);
+    x = _mm256_broadcast_ss(a2 + at);
+    c20 = _mm256_fmadd_ps(x, b0, c20);
+    if (!kHalf) c21 = _mm256_fmadd_ps(x, b1, c21);
+    x = _mm256_broadcast_ss(a3 + at);
+    c30 = _mm256_fmadd_ps(x, b0, c30);
+    if (!kHalf) c31 = _mm256_fmadd_ps(x, b1, c31);
+    x = _mm256_broadcast_ss(a4 + at);
+    c40 = _mm256_fmadd_ps(x, b0, c40);
+    if (!kHalf) c41 = _mm256_fmadd_ps(x, b1, c41);
+    x = _mm256_broadcast_ss(a5 + at);
+    c50 = _mm256_fmadd_ps(x, b0, c50);
+    if (!kHalf) c51 = _mm256_fmadd_ps(x, b1, c51);
+    b += kGemmNr;
+  }
+  __m256 acc[kGemmMr][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  finishTile(acc, c, ldc, rows, cols, alpha, beta, first);
+}
+
+template <int64_t kStep>
+inline void microTileAnyWidth(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc,
+                              int rows, int cols, float alpha, float beta, bool first) {
+  if (cols <= kGemmNr / 2) microTile<kStep, true>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  else microTile<kStep, false>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+}
+
 }  // namespace
 
 void gemmMicroAvx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
                    float alpha, float beta, bool first) {
   const float* const row[kGemmMr] = {a, a + 1, a + 2, a + 3, a + 4, a + 5};
-  microTile<kGemmMr>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  microTileAnyWidth<kGemmMr>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
 void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int rows,
@@ -110,7 +131,7 @@ void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* b, 
   // Rows past the edge repeat row 0 (always valid); their sums are computed but never written.
   const float* row[kGemmMr];
   for (int i = 0; i < kGemmMr; ++i) row[i] = a + (i < rows ? i : 0) * lda;
-  microTile<1>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  microTileAnyWidth<1>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
 void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
