@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../lib/io/atomic';
 import { native } from '../lib/native';
 import { BenchFile, BenchRecord } from './record';
 import { pbitCases } from './suites/pbit';
+import { denseCases } from './suites/rbm';
 
 export interface BenchOptions {
   filter?: string;
@@ -59,6 +60,34 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       threads,
       ...shape,
     });
+  }
+  // The dense suite answers to --filter rbm as a whole (its gemm record included).
+  for (const bench of denseCases.filter((c) => !options.filter || `rbm/${c.name}`.includes(options.filter))) {
+    const { op, fma, flips, ...shape } = bench.setup(threads);
+    // The ceiling is measured again around each case (mean of before and after), so that the ratio
+    // holds when other work shares the machine and its load changes during the run.
+    const before = native().measureCeiling({ threads, seconds: 0.25 }).fmaPerNs;
+    const summary = await b.suite(bench.name, b.add(bench.name, op, CASE_OPTIONS));
+    const caseCeiling = (before + native().measureCeiling({ threads, seconds: 0.25 }).fmaPerNs) / 2;
+    const result = summary.results[0];
+    const secondsPerOp = result.details.mean;
+    const common = {
+      ceiling: caseCeiling,
+      rme: result.details.relativeMarginOfError,
+      microsecondsPerCall: secondsPerOp * 1e6,
+      samples: result.samples,
+      description: bench.description,
+      simd: info.simd,
+      threads,
+      ...shape,
+    };
+    const fmaPerNs = fma / (secondsPerOp * 1e9);
+    if (flips !== undefined) {
+      const value = flips / (secondsPerOp * 1e9);
+      emit({ name: bench.name, value, unit: 'flips/ns', ratio: value / caseCeiling, fmaPerNs, ...common });
+    }
+    const fmaName = flips === undefined ? bench.name : `${bench.name}.fma`;
+    emit({ name: fmaName, value: fmaPerNs, unit: 'fma/ns', ratio: fmaPerNs / caseCeiling, ...common });
   }
   const file: BenchFile = {
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, simd: info.simd, platform: `${process.platform}-${process.arch}` },

@@ -65,6 +65,29 @@ export interface NativeGibbsChains {
   readSpins(): Int8Array;
 }
 
+/** Which side of an RBM a layer conditional samples: 'hidden' given visible (uses W), or 'visible' given hidden (uses Wᵀ). */
+export type RbmDirection = 'hidden' | 'visible';
+
+/**
+ * How rbmConditional forms the pre-activations: 'auto' (default) takes the active-row path when the
+ * input is exactly 0/1 and sparse enough, 'dense' always multiplies, 'active' requires 0/1 input.
+ * All give bit-identical results; the choice only changes speed.
+ */
+export type RbmProductPath = 'auto' | 'dense' | 'active';
+
+/** Native RBM chains (all arrays row-major, states as 0/1 floats). */
+export interface NativeRbmChains {
+  setParameters(weights: Float32Array, visibleBias: Float32Array, hiddenBias: Float32Array): void;
+  setVisible(states: Float32Array): void;
+  initRandom(): void;
+  setClamp(nodes: Int32Array, values: Float32Array): void;
+  run(sweeps: number, betas: Float32Array, threads?: number): void;
+  runAsync(cancel: NativeCancelToken | undefined, sweeps: number, betas: Float32Array, threads?: number): Promise<void>;
+  readVisible(): Float32Array;
+  readHidden(): Float32Array;
+  visibleProbabilities(): Float32Array;
+}
+
 /** Peak float32 multiply-add throughput of this machine, measured on the active SIMD level. */
 export interface NativeCeiling {
   /** float32 multiply-adds (FMA lanes) per ns, all `threads` together. */
@@ -80,6 +103,38 @@ export interface NativeAddon {
   Graph: new (numNodes: number, src: Int32Array, dst: Int32Array, colouring: string | Int32Array) => NativeGraph;
   GibbsChains: new (graph: NativeGraph, chains: number, seed: number | bigint) => NativeGibbsChains;
   CancelToken: new () => NativeCancelToken;
+  /** C = alpha·op(A)·op(B) + beta·C, row-major float32; bit-identical for any thread count. */
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    b: Float32Array,
+    beta: number,
+    c: Float32Array,
+    threads?: number,
+  ): void;
+  /** Fused layer conditional: p = σ(β(bias + input·W or ·Wᵀ)), samples [u < p]; same (seed, stream, row) → same draws. */
+  rbmConditional(
+    direction: RbmDirection,
+    rows: number,
+    weights: Float32Array,
+    numVisible: number,
+    numHidden: number,
+    bias: Float32Array,
+    input: Float32Array,
+    beta: number,
+    probOut: Float32Array | undefined,
+    sampleOut: Float32Array | undefined,
+    seed: number | bigint,
+    stream: number | bigint,
+    threads?: number,
+    path?: RbmProductPath,
+  ): void;
+  RbmChains: new (numVisible: number, numHidden: number, numChains: number, seed: number | bigint) => NativeRbmChains;
 }
 
 /** The package root: the nearest directory above this file holding heatbath's package.json. */

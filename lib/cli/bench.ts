@@ -6,7 +6,7 @@ function line(r: BenchRecord): string {
   const ratio = r.ratio === undefined ? '' : `  ratio ${r.ratio.toFixed(4)}`;
   const rme = r.rme === undefined ? '' : `  ±${r.rme.toFixed(1)} %`;
   const perCall = r.name === 'pbit.small' ? `  ${(r.microsecondsPerCall as number).toFixed(1)} µs/call` : '';
-  return `${r.name.padEnd(14)} ${r.value.toFixed(3).padStart(9)} ${r.unit.padEnd(9)}${ratio}${rme}${perCall}`;
+  return `${r.name.padEnd(22)} ${r.value.toFixed(3).padStart(9)} ${r.unit.padEnd(9)}${ratio}${rme}${perCall}`;
 }
 
 export async function runBenchCommand(opts: { json: boolean; filter?: string; outDir: string; threads?: number }): Promise<void> {

@@ -3,8 +3,10 @@
 #include "cancel_wrap.h"
 #include "ceiling_wrap.h"
 #include "convert.h"
+#include "dense_wrap.h"
 #include "gibbs_wrap.h"
 #include "graph_wrap.h"
+#include "rbm_wrap.h"
 
 namespace heatbath::addon {
 
@@ -14,10 +16,13 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : isa(kernels::Isa::Scalar) {
                            InstanceMethod("info", &Addon::Info),
                            InstanceMethod("setSimd", &Addon::SetSimd),
                            InstanceValue("measureCeiling", Napi::Function::New(env, MeasureCeiling)),
+                           InstanceValue("gemm", Napi::Function::New(env, Gemm)),
+                           InstanceValue("rbmConditional", Napi::Function::New(env, RbmConditional)),
                        });
   graphConstructor = Napi::Persistent(GraphWrap::Define(env));
   exports.Set("Graph", graphConstructor.Value());
   exports.Set("GibbsChains", GibbsWrap::Define(env));
+  exports.Set("RbmChains", RbmWrap::Define(env));
   cancelConstructor = Napi::Persistent(CancelWrap::Define(env));
   exports.Set("CancelToken", cancelConstructor.Value());
 }

@@ -3,6 +3,8 @@
 #pragma once
 #include <napi.h>
 
+#include "../core/gemm.h"
+#include "../core/rbm_conditional.h"
 #include "../core/thread_pool.h"
 #include "../kernels/dispatch.h"
 
@@ -14,6 +16,9 @@ class Addon : public Napi::Addon<Addon> {
 
   ThreadPool pool;
   kernels::Isa isa;
+  // Scratch of the synchronous dense calls (they run one at a time on this environment's thread).
+  GemmWorkspace gemmWorkspace;
+  ConditionalWorkspace conditionalWorkspace;
   Napi::FunctionReference graphConstructor;
   Napi::FunctionReference cancelConstructor;
 

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "../core/gibbs_chains.h"
+#include "../core/cancel.h"
 
 namespace heatbath::addon {
 

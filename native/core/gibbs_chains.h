@@ -8,15 +8,12 @@
 #include <vector>
 
 #include "../kernels/gibbs_kernel.h"
+#include "cancel.h"
 #include "graph.h"
 #include "memory.h"
 #include "thread_pool.h"
 
 namespace heatbath {
-
-struct CancelToken {
-  std::atomic<bool> cancelled{false};
-};
 
 // THRML semantics: `warmup` sweeps, observe sample 0, then (samples - 1) times: `thin` sweeps,
 // observe. samples may be 0 (just advance `warmup` sweeps).

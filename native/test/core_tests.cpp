@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <random>
 #include <memory>
 #include <string>
 #include <thread>
@@ -11,8 +12,12 @@
 
 #include "../core/error.h"
 #include "../core/gibbs_chains.h"
+#include "../core/gemm.h"
 #include "../core/graph.h"
+#include "../core/rbm_chains.h"
+#include "../core/rbm_conditional.h"
 #include "../core/thread_pool.h"
+#include "../kernels/dense_dispatch.h"
 #include "../kernels/dispatch.h"
 #include "../kernels/exp_poly.h"
 
@@ -225,6 +230,247 @@ void testBadInput() {
                gc.run(SampleSchedule{1000, 1, 1}, ok.data(), Observe{}, kernels::gibbsSweepsScalar, pool, 1, &cancel));
 }
 
+
+std::vector<float> randomFloats(size_t count, uint32_t seed, float scale = 1.0f) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> dist(-scale, scale);
+  std::vector<float> out(count);
+  for (float& x : out) x = dist(gen);
+  return out;
+}
+
+// Binary states with P(1) = density.
+std::vector<float> randomStates(size_t count, uint32_t seed, double density) {
+  std::mt19937 gen(seed);
+  std::bernoulli_distribution bit(density);
+  std::vector<float> out(count);
+  for (float& x : out) x = bit(gen) ? 1.0f : 0.0f;
+  return out;
+}
+
+bool sameBits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+std::vector<float> runGemm(kernels::Isa isa, bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, float beta,
+                           const std::vector<float>& a, const std::vector<float>& b, std::vector<float> c, int threads) {
+  ThreadPool pool;
+  GemmWorkspace workspace;
+  GemmArgs g;
+  g.transA = ta, g.transB = tb, g.m = m, g.n = n, g.k = k, g.alpha = alpha, g.beta = beta;
+  g.a = a.data(), g.b = b.data(), g.c = c.data();
+  gemm(g, kernels::denseKernels(isa), pool, threads, workspace);
+  return c;
+}
+
+void testGemm() {
+  std::puts("gemm");
+  const int64_t shapes[][3] = {{1, 1, 1}, {7, 19, 13}, {37, 33, 300}, {6, 16, 256}, {151, 70, 517}, {5, 3, 0}};
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    for (int combo = 0; combo < 4; ++combo) {
+      const bool ta = combo & 1, tb = combo & 2;
+      for (const auto& shape : shapes) {
+        const int64_t m = shape[0], n = shape[1], k = shape[2];
+        const auto a = randomFloats(m * k, 1), b = randomFloats(k * n, 2), c0 = randomFloats(m * n, 3);
+        const float alpha = 0.7f, beta = -0.3f;
+        const auto c = runGemm(isa, ta, tb, m, n, k, alpha, beta, a, b, c0, 2);
+        double worst = 0;
+        for (int64_t i = 0; i < m; ++i) {
+          for (int64_t j = 0; j < n; ++j) {
+            double sum = 0, magnitude = 0;
+            for (int64_t x = 0; x < k; ++x) {
+              const double av = ta ? a[x * m + i] : a[i * k + x], bv = tb ? b[j * k + x] : b[x * n + j];
+              sum += av * bv;
+              magnitude += std::fabs(av * bv);
+            }
+            const double want = alpha * sum + beta * c0[i * n + j];
+            worst = std::max(worst, std::fabs(c[i * n + j] - want) / (1e-6 * (magnitude + 1)));
+          }
+        }
+        if (worst > 1) std::printf("  %s trans %d/%d %lldx%lldx%lld: error %.3g x tolerance\n", kernels::isaName(isa), ta, tb,
+                                   static_cast<long long>(m), static_cast<long long>(n), static_cast<long long>(k), worst);
+        CHECK(worst <= 1);
+      }
+    }
+    // beta = 0 ignores C, NaN included; the thread count never changes a bit.
+    const int64_t m = 301, n = 75, k = 600;
+    const auto a = randomFloats(m * k, 4), b = randomFloats(k * n, 5);
+    std::vector<float> nan(m * n, std::nanf(""));
+    const auto one = runGemm(isa, false, true, m, n, k, 1.0f, 0.0f, a, b, nan, 1);
+    bool finite = true;
+    for (float x : one) finite = finite && std::isfinite(x);
+    CHECK(finite);
+    CHECK(sameBits(one, runGemm(isa, false, true, m, n, k, 1.0f, 0.0f, a, b, nan, 2)));
+    CHECK(sameBits(one, runGemm(isa, false, true, m, n, k, 1.0f, 0.0f, a, b, nan, 3)));
+  }
+  ThreadPool pool;
+  GemmWorkspace workspace;
+  GemmArgs bad;
+  bad.m = -1;
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", gemm(bad, kernels::denseKernels(kernels::Isa::Scalar), pool, 1, workspace));
+  bad.m = 1, bad.alpha = INFINITY;
+  CHECK_THROWS("ERR_NOT_FINITE", gemm(bad, kernels::denseKernels(kernels::Isa::Scalar), pool, 1, workspace));
+}
+
+struct ConditionalCase {
+  int64_t rows = 53, numVisible = 97, numHidden = 41;
+  std::vector<float> weights = randomFloats(97 * 41, 11, 0.4f), bias;
+  std::vector<float> input;
+  float beta = 0.8f;
+};
+
+std::pair<std::vector<float>, std::vector<float>> runConditional(const ConditionalCase& cc, LayerDirection direction,
+                                                                 kernels::Isa isa, int threads, ProductPath path,
+                                                                 uint64_t stream = 5) {
+  const int64_t out = direction == LayerDirection::Hidden ? cc.numHidden : cc.numVisible;
+  std::vector<float> prob(cc.rows * out), sample(cc.rows * out);
+  ConditionalArgs a;
+  a.direction = direction, a.rows = cc.rows, a.numVisible = cc.numVisible, a.numHidden = cc.numHidden;
+  a.weights = cc.weights.data(), a.bias = cc.bias.data(), a.input = cc.input.data(), a.beta = cc.beta;
+  a.prob = prob.data(), a.sample = sample.data(), a.seed = 77, a.stream = stream, a.path = path;
+  ThreadPool pool;
+  ConditionalWorkspace workspace;
+  rbmConditional(a, kernels::denseKernels(isa), pool, threads, workspace);
+  return {prob, sample};
+}
+
+void testConditional() {
+  std::puts("rbm conditional");
+  for (LayerDirection direction : {LayerDirection::Hidden, LayerDirection::Visible}) {
+    const bool toHidden = direction == LayerDirection::Hidden;
+    ConditionalCase cc;
+    const int64_t in = toHidden ? cc.numVisible : cc.numHidden, out = toHidden ? cc.numHidden : cc.numVisible;
+    cc.bias = randomFloats(out, 12, 0.5f);
+    cc.input = randomStates(cc.rows * in, 13, 0.2);
+    for (int64_t x = 0; x < in; ++x) cc.input[x] = 0.37f;  // row 0 not binary
+    for (kernels::Isa isa : kernels::supportedIsas()) {
+      const auto [prob, sample] = runConditional(cc, direction, isa, 2, ProductPath::Auto);
+      double worst = 0;
+      for (int64_t r = 0; r < cc.rows; ++r) {
+        for (int64_t j = 0; j < out; ++j) {
+          double pre = cc.bias[j];
+          for (int64_t i = 0; i < in; ++i) {
+            pre += cc.input[r * in + i] * (toHidden ? cc.weights[i * cc.numHidden + j] : cc.weights[j * cc.numHidden + i]);
+          }
+          worst = std::max(worst, std::fabs(prob[r * out + j] - 1.0 / (1.0 + std::exp(-cc.beta * pre))));
+        }
+      }
+      std::printf("  %s %s: max |p - sigmoid| = %.2g\n", kernels::isaName(isa), toHidden ? "hidden" : "visible", worst);
+      CHECK(worst < 2e-6);
+      // Identical for any thread count; dense and active-row paths agree bit for bit on 0/1 rows.
+      CHECK(sameBits(sample, runConditional(cc, direction, isa, 1, ProductPath::Auto).second));
+      CHECK(sameBits(prob, runConditional(cc, direction, isa, 3, ProductPath::Auto).first));
+      ConditionalCase binary = cc;
+      binary.input = randomStates(cc.rows * in, 14, 0.2);
+      const auto dense = runConditional(binary, direction, isa, 2, ProductPath::Dense);
+      const auto active = runConditional(binary, direction, isa, 2, ProductPath::ActiveRows);
+      CHECK(sameBits(dense.first, active.first));
+      CHECK(sameBits(dense.second, active.second));
+      CHECK_THROWS("ERR_INVALID_ARGUMENT", runConditional(cc, direction, isa, 1, ProductPath::ActiveRows));
+    }
+    if (kernels::supportedIsas().size() > 1) {
+      // Scalar and AVX2 differ only by FMA rounding in exp: probabilities within a few ulps, and a
+      // sample can differ only when u is within that distance of p.
+      const auto scalar = runConditional(cc, direction, kernels::Isa::Scalar, 2, ProductPath::Auto);
+      const auto avx2 = runConditional(cc, direction, kernels::Isa::Avx2, 2, ProductPath::Auto);
+      double worst = 0;
+      int differ = 0;
+      for (size_t x = 0; x < scalar.first.size(); ++x) {
+        worst = std::max(worst, std::fabs(double{scalar.first[x]} - avx2.first[x]));
+        differ += scalar.second[x] != avx2.second[x];
+      }
+      CHECK(worst < 1e-6);
+      CHECK(differ <= 1);
+    }
+  }
+  // Sample frequencies match p: 4000 rows with the same input, one unit per column.
+  ConditionalCase cc;
+  cc.rows = 4000;
+  cc.bias = randomFloats(cc.numHidden, 15, 1.0f);
+  const auto row = randomStates(cc.numVisible, 16, 0.3);
+  for (int64_t r = 0; r < cc.rows; ++r) cc.input.insert(cc.input.end(), row.begin(), row.end());
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    const auto [prob, sample] = runConditional(cc, LayerDirection::Hidden, isa, 2, ProductPath::Auto);
+    double worstZ = 0;
+    for (int64_t j = 0; j < cc.numHidden; ++j) {
+      double mean = 0;
+      for (int64_t r = 0; r < cc.rows; ++r) mean += sample[r * cc.numHidden + j];
+      mean /= cc.rows;
+      const double p = prob[j];
+      worstZ = std::max(worstZ, std::fabs(mean - p) / std::sqrt(p * (1 - p) / cc.rows));
+    }
+    CHECK(worstZ < 5);  // 41 units: P(any |z| > 5) < 3e-5
+    // Other streams give other draws.
+    CHECK(!sameBits(sample, runConditional(cc, LayerDirection::Hidden, isa, 2, ProductPath::Auto, 6).second));
+  }
+  cc.input.assign(cc.rows * cc.numVisible, 0.0f);
+  cc.beta = -1;
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", runConditional(cc, LayerDirection::Hidden, kernels::Isa::Scalar, 1, ProductPath::Auto));
+  cc.beta = 1;
+  cc.weights[7] = std::nanf("");
+  CHECK_THROWS("ERR_NOT_FINITE", runConditional(cc, LayerDirection::Hidden, kernels::Isa::Scalar, 1, ProductPath::Auto));
+}
+
+std::vector<float> runRbmChains(kernels::Isa isa, int threads, int64_t chains, std::vector<float>* probOut = nullptr) {
+  const int64_t V = 50, H = 23;
+  RbmChains rc(V, H, chains, 99);
+  ThreadPool pool;
+  const auto w = randomFloats(V * H, 21, 0.5f), vb = randomFloats(V, 22, 0.5f), hb = randomFloats(H, 23, 0.5f);
+  rc.setParameters(w.data(), vb.data(), hb.data(), pool, threads);
+  const int32_t nodes[] = {3, 40};
+  std::vector<float> values(2 * chains);
+  for (int64_t c = 0; c < chains; ++c) values[2 * c] = 1, values[2 * c + 1] = static_cast<float>(c % 2);
+  rc.setClamp(nodes, 2, values.data());
+  std::vector<float> betas(30, 0.9f);
+  rc.run(30, betas.data(), kernels::denseKernels(isa), pool, threads, nullptr);
+  bool held = true;
+  for (int64_t c = 0; c < chains; ++c) {
+    held = held && rc.visible()[c * V + 3] == 1 && rc.visible()[c * V + 40] == c % 2;
+    held = held && rc.visibleProbabilities()[c * V + 40] == c % 2;
+  }
+  CHECK(held);
+  if (probOut != nullptr) *probOut = rc.visibleProbabilities();
+  std::vector<float> out = rc.visible();
+  out.insert(out.end(), rc.hidden().begin(), rc.hidden().end());
+  return out;
+}
+
+void testRbmChains() {
+  std::puts("rbm chains");
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    std::vector<float> p1, p2;
+    const auto one = runRbmChains(isa, 1, 301, &p1);
+    CHECK(sameBits(one, runRbmChains(isa, 2, 301, &p2)));
+    CHECK(sameBits(p1, p2));
+    CHECK(sameBits(one, runRbmChains(isa, 3, 301)));
+  }
+  // A chain's trajectory does not depend on how many chains run beside it.
+  const auto few = runRbmChains(kernels::Isa::Scalar, 2, 7), many = runRbmChains(kernels::Isa::Scalar, 2, 200);
+  CHECK(std::memcmp(few.data(), many.data(), 7 * 50 * sizeof(float)) == 0);
+
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", RbmChains(4, 3, 0, 1));
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", RbmChains(0, 3, 1, 1));
+  CHECK_THROWS("ERR_TOO_LARGE", RbmChains(1000, 1000, int64_t{1} << 36, 1));
+  RbmChains rc(4, 3, 2, 1);
+  ThreadPool pool;
+  std::vector<float> w(12, 0.1f), vb(4, 0.0f), hb(3, 0.0f);
+  w[5] = INFINITY;
+  CHECK_THROWS("ERR_NOT_FINITE", rc.setParameters(w.data(), vb.data(), hb.data(), pool, 1));
+  std::vector<float> states(8, 0.5f);
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", rc.setVisible(states.data()));
+  const int32_t outOfRange[] = {4}, twice[] = {1, 1};
+  std::vector<float> values(4, 1.0f);
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", rc.setClamp(outOfRange, 1, values.data()));
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", rc.setClamp(twice, 2, values.data()));
+  const float negative[] = {-0.5f};
+  const auto dense = kernels::denseKernels(kernels::Isa::Scalar);
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", rc.run(1, negative, dense, pool, 1, nullptr));
+  CancelToken cancel;
+  cancel.cancelled = true;
+  std::vector<float> ok(100, 1.0f);
+  CHECK_THROWS("ERR_ABORTED", rc.run(100, ok.data(), dense, pool, 1, &cancel));
+}
+
 }  // namespace
 
 int main() {
@@ -234,6 +480,9 @@ int main() {
   testRngAndExp();
   testDeterminism();
   testBadInput();
+  testGemm();
+  testConditional();
+  testRbmChains();
   std::printf("%d passed, %d failed\n", passes, failures);
   return failures == 0 ? 0 : 1;
 }

@@ -1,0 +1,173 @@
+#include "gemm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "error.h"
+
+namespace heatbath {
+
+using kernels::kGemmMr;
+using kernels::kGemmNr;
+
+namespace {
+
+constexpr int64_t kMaxBlockDepth = 256;
+constexpr int64_t kMaxDimension = int64_t{1} << 31;
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Packs rows [row0, row0 + rows) and depths [k0, k0 + kc) of op(A) into MR-row panels.
+void packLeft(const LeftOperand& a, int64_t row0, int64_t rows, int64_t k0, int64_t kc, float* out) {
+  for (int64_t r0 = 0; r0 < rows; r0 += kGemmMr) {
+    float* panel = out + (r0 / kGemmMr) * kc * kGemmMr;
+    const int live = static_cast<int>(std::min<int64_t>(kGemmMr, rows - r0));
+    if (a.trans) {
+      for (int64_t kk = 0; kk < kc; ++kk) {
+        const float* src = a.a + (k0 + kk) * a.m + row0 + r0;
+        float* dst = panel + kk * kGemmMr;
+        for (int i = 0; i < live; ++i) dst[i] = src[i];
+        for (int i = live; i < kGemmMr; ++i) dst[i] = 0.0f;
+      }
+    } else {
+      for (int i = 0; i < kGemmMr; ++i) {
+        if (i >= live) {
+          for (int64_t kk = 0; kk < kc; ++kk) panel[kk * kGemmMr + i] = 0.0f;
+          continue;
+        }
+        const float* src = a.a + (row0 + r0 + i) * a.k + k0;
+        for (int64_t kk = 0; kk < kc; ++kk) panel[kk * kGemmMr + i] = src[kk];
+      }
+    }
+  }
+}
+
+void checkDimension(int64_t value, const char* name) {
+  if (value < 0 || value >= kMaxDimension) {
+    throw invalidArgument(std::string(name) + " must be in [0, 2^31), got " + std::to_string(value));
+  }
+}
+
+}  // namespace
+
+int64_t gemmBlockDepth(int64_t k) {
+  if (k <= 0) return 1;
+  return ceilDiv(k, ceilDiv(k, kMaxBlockDepth));
+}
+
+void resizePanels(PackedPanels& out, int64_t k, int64_t n) {
+  const int64_t panels = ceilDiv(n, kGemmNr);
+  if (out.k == k && out.n == n && out.data) {
+    std::fill(out.data.get(), out.data.get() + panels * k * kGemmNr, 0.0f);
+    return;
+  }
+  checkFits(static_cast<long double>(panels) * k * kGemmNr * sizeof(float), "the packed matrix");
+  out.data = allocateAligned<float>(static_cast<size_t>(panels * k * kGemmNr));
+  out.k = k, out.n = n, out.panels = panels;
+}
+
+void packPanels(const float* b, bool trans, int64_t k, int64_t n, PackedPanels& out, ThreadPool& pool, int threads) {
+  const int64_t panels = ceilDiv(n, kGemmNr);
+  if (out.k != k || out.n != n || !out.data) resizePanels(out, k, n);
+  pool.parallelFor(panels, threads, [&](int64_t p, int) {
+    float* dst = out.data.get() + p * k * kGemmNr;
+    const int64_t j0 = p * kGemmNr;
+    const int live = static_cast<int>(std::min<int64_t>(kGemmNr, n - j0));
+    if (trans) {
+      for (int q = 0; q < kGemmNr; ++q) {
+        if (q >= live) {
+          for (int64_t kk = 0; kk < k; ++kk) dst[kk * kGemmNr + q] = 0.0f;
+          continue;
+        }
+        const float* src = b + (j0 + q) * k;
+        for (int64_t kk = 0; kk < k; ++kk) dst[kk * kGemmNr + q] = src[kk];
+      }
+    } else {
+      for (int64_t kk = 0; kk < k; ++kk) {
+        const float* src = b + kk * n + j0;
+        float* row = dst + kk * kGemmNr;
+        for (int q = 0; q < live; ++q) row[q] = src[q];
+        for (int q = live; q < kGemmNr; ++q) row[q] = 0.0f;
+      }
+    }
+  });
+}
+
+AlignedArray<float> allocateLeftPack(int64_t k) {
+  return allocateAligned<float>(static_cast<size_t>(kGemmBlockRows * gemmBlockDepth(k)));
+}
+
+void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const PackedPanels& b, int64_t panel0,
+                  int64_t panel1, float alpha, float beta, float* c, int64_t ldc, int64_t cols, float* leftPack,
+                  const kernels::DenseKernels& kernels) {
+  const int64_t k = b.k, depth = gemmBlockDepth(k);
+  for (int64_t k0 = 0; k0 < k; k0 += depth) {
+    const int64_t kc = std::min(depth, k - k0);
+    if (a.trans) packLeft(a, row0, rows, k0, kc, leftPack);
+    // B micro-panel (kc x 16) stays in L1 while the A block (rows x kc) streams from L2.
+    for (int64_t p = panel0; p < panel1; ++p) {
+      const float* bPanel = b.panel(p) + k0 * kGemmNr;
+      const int width = static_cast<int>(std::min<int64_t>(kGemmNr, cols - p * kGemmNr));
+      for (int64_t r0 = 0; r0 < rows; r0 += kGemmMr) {
+        const int height = static_cast<int>(std::min<int64_t>(kGemmMr, rows - r0));
+        float* tile = c + r0 * ldc + p * kGemmNr;
+        if (a.trans) {
+          kernels.micro(kc, leftPack + (r0 / kGemmMr) * kc * kGemmMr, bPanel, tile, ldc, height, width, alpha, beta,
+                        k0 == 0);
+        } else {
+          kernels.microRows(kc, a.a + (row0 + r0) * a.k + k0, a.k, bPanel, tile, ldc, height, width, alpha, beta,
+                            k0 == 0);
+        }
+      }
+    }
+  }
+}
+
+void gemm(const GemmArgs& g, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads,
+          GemmWorkspace& workspace) {
+  checkDimension(g.m, "m");
+  checkDimension(g.n, "n");
+  checkDimension(g.k, "k");
+  if (!std::isfinite(g.alpha) || !std::isfinite(g.beta)) throw Error("ERR_NOT_FINITE", "alpha and beta must be finite");
+  if (threads < 1) throw invalidArgument("threads must be at least 1");
+  if (g.m == 0 || g.n == 0) return;
+  if (g.k == 0 || g.alpha == 0.0f) {  // C = beta C (beta 0 clears, even NaN)
+    for (int64_t x = 0; x < g.m * g.n; ++x) g.c[x] = g.beta == 0.0f ? 0.0f : g.beta * g.c[x];
+    return;
+  }
+  PackedPanels& packed = workspace.packed;
+  packPanels(g.b, g.transB, g.k, g.n, packed, pool, threads);
+  const LeftOperand left{g.a, g.transA, g.m, g.k};
+
+  // One task per thread at most, on the grid of row and column ranges whose largest task is
+  // smallest (e.g. 256 x 500 on 2 threads: two column halves of 16 panels rather than 22 + 21 row
+  // panels). The split never changes results.
+  const int64_t rowPanels = ceilDiv(g.m, kGemmMr);
+  int64_t rowTasks = 1, colTasks = 1, bestCost = -1;
+  for (int64_t rt = 1; rt <= std::min<int64_t>(rowPanels, threads); ++rt) {
+    for (int64_t ct = 1; ct <= std::min<int64_t>(packed.panels, threads / rt); ++ct) {
+      const int64_t cost = ceilDiv(rowPanels, rt) * ceilDiv(packed.panels, ct);
+      if (bestCost < 0 || cost < bestCost) bestCost = cost, rowTasks = rt, colTasks = ct;
+    }
+  }
+  const int64_t rowsPerTask = ceilDiv(rowPanels, rowTasks) * kGemmMr;
+  const int64_t colPanelsPerTask = ceilDiv(packed.panels, colTasks);
+  const int workers = static_cast<int>(rowTasks * colTasks);
+  std::vector<AlignedArray<float>>& scratch = workspace.leftPacks;
+  if (workspace.leftDepth < gemmBlockDepth(g.k)) scratch.clear(), workspace.leftDepth = gemmBlockDepth(g.k);
+  if (static_cast<int>(scratch.size()) < workers) scratch.resize(workers);
+  pool.parallelFor(rowTasks * colTasks, workers, [&](int64_t task, int worker) {
+    if (g.transA && !scratch[worker]) scratch[worker] = allocateLeftPack(g.k);
+    const int64_t firstRow = (task / colTasks) * rowsPerTask, endRow = std::min(g.m, firstRow + rowsPerTask);
+    const int64_t panel0 = (task % colTasks) * colPanelsPerTask;
+    const int64_t panel1 = std::min(packed.panels, panel0 + colPanelsPerTask);
+    for (int64_t row0 = firstRow; row0 < endRow; row0 += kGemmBlockRows) {
+      multiplyRows(left, row0, std::min(kGemmBlockRows, endRow - row0), packed, panel0, panel1, g.alpha, g.beta,
+                   g.c + row0 * g.n, g.n, g.n, scratch[worker].get(), kernels);
+    }
+  });
+}
+
+}  // namespace heatbath

@@ -1,0 +1,75 @@
+// Dense float32 matrix products, C = alpha op(A) op(B) + beta C, all row-major: packed panels,
+// a register-blocked micro-kernel per ISA (kernels/dense_kernel.h), cache blocking, and the
+// addon's thread pool. Each C element is summed in K-blocks whose length depends on K only (see
+// the contract in dense_kernel.h), so results are bit-identical for any thread count.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "../kernels/dense_kernel.h"
+#include "memory.h"
+#include "thread_pool.h"
+
+namespace heatbath {
+
+// Rows of A per packed block: 144 x 256 floats (~150 KB) stay in L2 while B panels stream.
+constexpr int64_t kGemmBlockRows = 24 * kernels::kGemmMr;
+
+// Length of the K-blocks for a product of depth k: at most 256 (a B micro-panel of 16 KB stays in
+// L1), as even as possible.
+int64_t gemmBlockDepth(int64_t k);
+
+// op(B) (k x n) packed into panels of kGemmNr columns (layout in dense_kernel.h).
+struct PackedPanels {
+  int64_t k = 0, n = 0, panels = 0;
+  AlignedArray<float> data;
+  const float* panel(int64_t p) const { return data.get() + p * k * kernels::kGemmNr; }
+  int64_t panelStride() const { return k * kernels::kGemmNr; }
+};
+
+// Gives out the shape of op(B) (k x n) with all entries zero, reusing storage of the same shape.
+void resizePanels(PackedPanels& out, int64_t k, int64_t n);
+
+// Packs op(B): b holds k x n (trans false) or n x k (trans true, op(B) = its transpose). Reuses
+// out's storage when the shape is unchanged.
+void packPanels(const float* b, bool trans, int64_t k, int64_t n, PackedPanels& out, ThreadPool& pool, int threads);
+
+// op(A) of a product: a holds m x k (trans false) or k x m (trans true).
+struct LeftOperand {
+  const float* a;
+  bool trans;
+  int64_t m, k;
+};
+
+// Scratch for packing blocks of a transposed A: kGemmBlockRows x gemmBlockDepth(k) floats.
+AlignedArray<float> allocateLeftPack(int64_t k);
+
+// Rows [row0, row0 + rows) (rows <= kGemmBlockRows) and panels [panel0, panel1) of
+// C = alpha op(A) B + beta C on the calling thread. c points at C's row row0, column 0 (stride
+// ldc); columns at or past `cols` are not written. A transposed A is packed into leftPack; a
+// row-major one is read in place (leftPack unused).
+void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const PackedPanels& b, int64_t panel0,
+                  int64_t panel1, float alpha, float beta, float* c, int64_t ldc, int64_t cols, float* leftPack,
+                  const kernels::DenseKernels& kernels);
+
+struct GemmArgs {
+  bool transA = false, transB = false;
+  int64_t m = 0, n = 0, k = 0;
+  float alpha = 1, beta = 0;
+  const float* a = nullptr;
+  const float* b = nullptr;
+  float* c = nullptr;
+};
+
+// Buffers kept between products of similar shapes (fresh large allocations cost page faults).
+struct GemmWorkspace {
+  PackedPanels packed;
+  std::vector<AlignedArray<float>> leftPacks;  // per worker
+  int64_t leftDepth = 0;
+};
+
+// Validates sizes and scalars (ERR_INVALID_ARGUMENT, ERR_NOT_FINITE, ERR_TOO_LARGE) and computes.
+void gemm(const GemmArgs& args, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads,
+          GemmWorkspace& workspace);
+
+}  // namespace heatbath

@@ -1,0 +1,142 @@
+#include "rbm_chains.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "error.h"
+#include "memory.h"
+#include "seed.h"
+
+namespace heatbath {
+
+using kernels::kGemmMr;
+
+namespace {
+
+void requireBinary(const float* values, int64_t count, const char* what) {
+  for (int64_t k = 0; k < count; ++k) {
+    if (values[k] != 0.0f && values[k] != 1.0f) {
+      throw invalidArgument(std::string(what) + " must be 0 or 1; entry " + std::to_string(k) + " is " +
+                            std::to_string(values[k]));
+    }
+  }
+}
+
+}  // namespace
+
+RbmChains::RbmChains(int64_t numVisible, int64_t numHidden, int64_t chains, uint64_t seed)
+    : numVisible_(numVisible), numHidden_(numHidden), chains_(chains) {
+  constexpr int64_t kMaxUnits = int64_t{1} << 31;
+  if (numVisible < 1 || numHidden < 1 || numVisible >= kMaxUnits || numHidden >= kMaxUnits) {
+    throw invalidArgument("numVisible and numHidden must be in [1, 2^31)");
+  }
+  if (chains < 1) throw invalidArgument("chains must be at least 1, got " + std::to_string(chains));
+  const long double units = static_cast<long double>(numVisible) * numHidden * 2 +
+                            static_cast<long double>(chains) * (2 * numVisible + numHidden);
+  checkFits(units * sizeof(float) + static_cast<long double>(chains) * sizeof(kernels::RngLanes), "the RBM chains");
+  visible_.assign(static_cast<size_t>(chains * numVisible), 0.0f);
+  visibleProb_.assign(visible_.size(), 0.0f);
+  hidden_.assign(static_cast<size_t>(chains * numHidden), 0.0f);
+  rng_.resize(static_cast<size_t>(chains));
+  for (int64_t c = 0; c < chains; ++c) {
+    for (int lane = 0; lane < kernels::kLanes; ++lane) seedLane(rng_[c], lane, seed, c * kernels::kLanes + lane);
+  }
+  resizePanels(toHidden_, numVisible, numHidden);
+  resizePanels(toVisible_, numHidden, numVisible);
+  visibleBias_.assign(numVisible, 0.0f);
+  hiddenBias_.assign(numHidden, 0.0f);
+  initRandom();
+}
+
+void RbmChains::setParameters(const float* weights, const float* visibleBias, const float* hiddenBias,
+                              ThreadPool& pool, int threads) {
+  if (threads < 1) throw invalidArgument("threads must be at least 1");
+  requireFiniteArray(weights, numVisible_ * numHidden_, "weights");
+  requireFiniteArray(visibleBias, numVisible_, "visible biases");
+  requireFiniteArray(hiddenBias, numHidden_, "hidden biases");
+  packPanels(weights, false, numVisible_, numHidden_, toHidden_, pool, threads);
+  packPanels(weights, true, numHidden_, numVisible_, toVisible_, pool, threads);
+  visibleBias_.assign(visibleBias, visibleBias + numVisible_);
+  hiddenBias_.assign(hiddenBias, hiddenBias + numHidden_);
+}
+
+void RbmChains::setVisible(const float* states) {
+  requireBinary(states, chains_ * numVisible_, "visible states");
+  std::copy(states, states + chains_ * numVisible_, visible_.begin());
+  applyClamp(0, chains_, false);
+}
+
+void RbmChains::initRandom() {
+  for (int64_t c = 0; c < chains_; ++c) {
+    float* row = visible_.data() + c * numVisible_;
+    for (int64_t j = 0; j < numVisible_; ++j) {
+      row[j] = (kernels::nextWord(rng_[c], static_cast<int>(j % kernels::kLanes)) >> 31) ? 1.0f : 0.0f;
+    }
+  }
+  applyClamp(0, chains_, false);
+}
+
+void RbmChains::setClamp(const int32_t* nodes, int64_t count, const float* values) {
+  std::vector<char> seen(static_cast<size_t>(numVisible_), 0);
+  for (int64_t k = 0; k < count; ++k) {
+    const int32_t i = nodes[k];
+    if (i < 0 || i >= numVisible_) throw invalidArgument("clamped unit " + std::to_string(i) + " is out of range");
+    if (seen[i]) throw invalidArgument("unit " + std::to_string(i) + " is clamped twice");
+    seen[i] = 1;
+  }
+  requireBinary(values, count * chains_, "clamped values");
+  clampNodes_.assign(nodes, nodes + count);
+  clampValues_.assign(values, values + count * chains_);
+  applyClamp(0, chains_, false);
+}
+
+void RbmChains::applyClamp(int64_t chain0, int64_t count, bool probabilities) {
+  const int64_t width = static_cast<int64_t>(clampNodes_.size());
+  for (int64_t c = chain0; c < chain0 + count; ++c) {
+    for (int64_t k = 0; k < width; ++k) {
+      const float value = clampValues_[c * width + k];
+      visible_[c * numVisible_ + clampNodes_[k]] = value;
+      if (probabilities) visibleProb_[c * numVisible_ + clampNodes_[k]] = value;
+    }
+  }
+}
+
+void RbmChains::run(int64_t sweeps, const float* betas, const kernels::DenseKernels& kernels, ThreadPool& pool,
+                    int threads, const CancelToken* cancel) {
+  if (sweeps < 0) throw invalidArgument("sweeps must be >= 0");
+  if (threads < 1) throw invalidArgument("threads must be at least 1");
+  for (int64_t s = 0; s < sweeps; ++s) {
+    if (!std::isfinite(betas[s]) || betas[s] < 0) {
+      throw invalidArgument("beta for sweep " + std::to_string(s) + " must be finite and >= 0");
+    }
+  }
+  if (sweeps == 0) return;
+  // Chains are independent: each task runs all sweeps for its block of chains. Task counts are a
+  // multiple of the thread count so that blocks are balanced; the split never changes results.
+  const int64_t rowPanels = (chains_ + kGemmMr - 1) / kGemmMr;
+  const int64_t maxPanels = kGemmBlockRows / kGemmMr;
+  const int64_t rounds = (rowPanels + maxPanels * threads - 1) / (maxPanels * threads);
+  const int64_t rowsPerTask = (rowPanels + rounds * threads - 1) / (rounds * threads) * kGemmMr;
+  const int64_t tasks = (chains_ + rowsPerTask - 1) / rowsPerTask;
+  const int workers = static_cast<int>(std::min<int64_t>(threads, tasks));
+  if (static_cast<int>(scratch_.size()) < workers) scratch_.resize(workers);
+  const LayerProduct up{&toHidden_, hiddenBias_.data()}, down{&toVisible_, visibleBias_.data()};
+  pool.parallelFor(tasks, workers, [&](int64_t task, int worker) {
+    const int64_t c0 = task * rowsPerTask, rows = std::min(rowsPerTask, chains_ - c0);
+    ConditionalScratch& s = scratch_[worker];
+    float* v = visible_.data() + c0 * numVisible_;
+    float* h = hidden_.data() + c0 * numHidden_;
+    for (int64_t sweep = 0; sweep < sweeps; ++sweep) {
+      if (cancel != nullptr && cancel->cancelled.load(std::memory_order_relaxed)) return;
+      const bool last = sweep + 1 == sweeps;
+      sampleLayerBlock(up, v, rows, betas[sweep], &rng_[c0], nullptr, h, ProductPath::Auto, s, kernels);
+      sampleLayerBlock(down, h, rows, betas[sweep], &rng_[c0], last ? visibleProb_.data() + c0 * numVisible_ : nullptr,
+                       v, ProductPath::Auto, s, kernels);
+      applyClamp(c0, rows, last);
+    }
+  });
+  if (cancel != nullptr && cancel->cancelled.load()) throw Error("ERR_ABORTED", "sampling was aborted");
+}
+
+}  // namespace heatbath

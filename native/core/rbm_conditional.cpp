@@ -1,0 +1,163 @@
+#include "rbm_conditional.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "error.h"
+#include "seed.h"
+
+namespace heatbath {
+
+using kernels::kGemmMr;
+using kernels::kGemmNr;
+
+namespace {
+
+// Number of entries equal to 1, or -1 if some entry is neither 0 nor 1. Branch-free: states are
+// random bits, so a branch per entry would be mispredicted half the time.
+int64_t countActive(const float* input, int64_t count) {
+  int64_t ones = 0, others = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    ones += input[i] == 1.0f;
+    others += (input[i] != 0.0f) & (input[i] != 1.0f);
+  }
+  return others == 0 ? ones : -1;
+}
+
+// Lists the 1 entries of each 0/1 row, split at the K-blocks of the product.
+void collectActive(const float* input, int64_t rows, int64_t k, int64_t ones, ConditionalScratch& s) {
+  const int64_t depth = gemmBlockDepth(k), blocks = (k + depth - 1) / depth;
+  s.active.resize(static_cast<size_t>(ones + 1));  // + 1: the branch-free store below writes one past
+  s.blockStart.resize(static_cast<size_t>(rows * (blocks + 1)));
+  int32_t* out = s.active.data();
+  int64_t filled = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = input + r * k;
+    int64_t* starts = s.blockStart.data() + r * (blocks + 1);
+    for (int64_t b = 0; b < blocks; ++b) {
+      starts[b] = filled;
+      for (int64_t i = b * depth, end = std::min(k, i + depth); i < end; ++i) {
+        out[filled] = static_cast<int32_t>(i);
+        filled += row[i] == 1.0f;
+      }
+    }
+    starts[blocks] = filled;
+  }
+}
+
+void activeRowProduct(const PackedPanels& w, int64_t rows, float* pre, int64_t ldc, const ConditionalScratch& s,
+                      const kernels::DenseKernels& kernels) {
+  constexpr int64_t kPanelsPerPass = 4;  // a 4-panel strip of W (4 x K x 64 B) stays in L2 across rows
+  const int64_t depth = gemmBlockDepth(w.k), blocks = (w.k + depth - 1) / depth;
+  for (int64_t p0 = 0; p0 < w.panels; p0 += kPanelsPerPass) {
+    const int count = static_cast<int>(std::min(kPanelsPerPass, w.panels - p0));
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t* starts = s.blockStart.data() + r * (blocks + 1);
+      for (int64_t b = 0; b < blocks; ++b) {
+        kernels.addActiveRows(w.panel(p0), w.panelStride(), count, s.active.data() + starts[b],
+                              starts[b + 1] - starts[b], pre + r * ldc + p0 * kGemmNr);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void requireFiniteArray(const float* values, int64_t count, const char* what) {
+  for (int64_t k = 0; k < count; ++k) {
+    if (!std::isfinite(values[k])) {
+      throw Error("ERR_NOT_FINITE", std::string(what) + "[" + std::to_string(k) + "] is " +
+                                        (std::isnan(values[k]) ? "NaN" : "infinite"));
+    }
+  }
+}
+
+void ConditionalScratch::ensure(int64_t panelsIn) {
+  // Grows only: the two directions of a sweep share one scratch.
+  if (panelsIn > panels) {
+    pre = allocateAligned<float>(static_cast<size_t>(kGemmBlockRows * panelsIn * kGemmNr));
+    panels = panelsIn;
+  }
+  if (rng.empty()) rng.resize(kGemmBlockRows);
+}
+
+bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t rows, float beta,
+                      kernels::RngLanes* rng, float* prob, float* sample, ProductPath path,
+                      ConditionalScratch& scratch, const kernels::DenseKernels& kernels) {
+  const PackedPanels& w = *layer.weights;
+  scratch.ensure(w.panels);
+  const int64_t ldc = w.panels * kGemmNr;
+  float* pre = scratch.pre.get();
+  for (int64_t r = 0; r < rows; ++r) {
+    std::copy(layer.bias, layer.bias + w.n, pre + r * ldc);
+    std::fill(pre + r * ldc + w.n, pre + (r + 1) * ldc, 0.0f);
+  }
+  bool active = false;
+  if (path != ProductPath::Dense) {
+    const int64_t ones = countActive(input, rows * w.k);
+    if (path == ProductPath::ActiveRows && ones < 0) {
+      throw invalidArgument("the active-row path needs inputs that are exactly 0 or 1");
+    }
+    active = ones >= 0 && (path == ProductPath::ActiveRows ||
+                           static_cast<double>(ones) <= kActiveDensityLimit * static_cast<double>(rows * w.k));
+    if (active) collectActive(input, rows, w.k, ones, scratch);
+  }
+  if (active) {
+    activeRowProduct(w, rows, pre, ldc, scratch, kernels);
+  } else {
+    const LeftOperand left{input, false, rows, w.k};
+    multiplyRows(left, 0, rows, w, 0, w.panels, 1.0f, 1.0f, pre, ldc, ldc, nullptr, kernels);
+  }
+  for (int64_t r = 0; r < rows; ++r) {
+    kernels.sampleRow(pre + r * ldc, w.n, beta, rng[r], prob == nullptr ? nullptr : prob + r * w.n,
+                      sample == nullptr ? nullptr : sample + r * w.n);
+  }
+  return active;
+}
+
+void seedConditionalRow(kernels::RngLanes& rng, uint64_t seed, uint64_t stream, int64_t row) {
+  uint64_t x = seed, y = stream ^ 0x5851F42D4C957F2Dull;
+  const uint64_t key = splitmix64(x) ^ splitmix64(y);
+  for (int lane = 0; lane < kernels::kLanes; ++lane) {
+    seedLane(rng, lane, key, static_cast<uint64_t>(row) * kernels::kLanes + lane);
+  }
+}
+
+void rbmConditional(const ConditionalArgs& a, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads,
+                    ConditionalWorkspace& workspace) {
+  if (a.numVisible < 1 || a.numHidden < 1 || a.numVisible >= (int64_t{1} << 31) || a.numHidden >= (int64_t{1} << 31)) {
+    throw invalidArgument("numVisible and numHidden must be in [1, 2^31)");
+  }
+  if (a.rows < 0) throw invalidArgument("rows must be >= 0");
+  if (!std::isfinite(a.beta) || a.beta < 0) throw invalidArgument("beta must be finite and >= 0");
+  if (threads < 1) throw invalidArgument("threads must be at least 1");
+  const bool toHidden = a.direction == LayerDirection::Hidden;
+  const int64_t k = toHidden ? a.numVisible : a.numHidden, n = toHidden ? a.numHidden : a.numVisible;
+  requireFiniteArray(a.weights, a.numVisible * a.numHidden, "weights");
+  requireFiniteArray(a.bias, n, "bias");
+  requireFiniteArray(a.input, a.rows * k, "input");
+  if (a.rows == 0 || (a.prob == nullptr && a.sample == nullptr)) return;
+
+  PackedPanels& packed = workspace.packed;  // hidden: op(B) = W (V x H); visible: op(B) = W^T, W read as stored
+  packPanels(a.weights, !toHidden, k, n, packed, pool, threads);
+  const LayerProduct layer{&packed, a.bias};
+  const int64_t rowPanels = (a.rows + kGemmMr - 1) / kGemmMr;
+  const int64_t rowsPerTask =
+      std::min<int64_t>(kGemmBlockRows / kGemmMr, (rowPanels + threads - 1) / threads) * kGemmMr;
+  const int64_t tasks = (a.rows + rowsPerTask - 1) / rowsPerTask;
+  const int workers = static_cast<int>(std::min<int64_t>(threads, tasks));
+  std::vector<ConditionalScratch>& scratch = workspace.scratch;
+  if (static_cast<int>(scratch.size()) < workers) scratch.resize(workers);
+  pool.parallelFor(tasks, workers, [&](int64_t task, int worker) {
+    const int64_t row0 = task * rowsPerTask, rows = std::min(rowsPerTask, a.rows - row0);
+    ConditionalScratch& s = scratch[worker];
+    s.ensure(packed.panels);
+    for (int64_t r = 0; r < rows; ++r) seedConditionalRow(s.rng[r], a.seed, a.stream, row0 + r);
+    sampleLayerBlock(layer, a.input + row0 * k, rows, a.beta, s.rng.data(),
+                     a.prob == nullptr ? nullptr : a.prob + row0 * n, a.sample == nullptr ? nullptr : a.sample + row0 * n,
+                     a.path, s, kernels);
+  });
+}
+
+}  // namespace heatbath

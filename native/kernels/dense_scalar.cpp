@@ -1,0 +1,76 @@
+// Portable reference kernels of the dense engine: the arithmetic of dense_kernel.h, written as
+// plain loops (the vector kernels differ only by FMA contraction).
+#include "dense_kernel.h"
+#include "exp_poly.h"
+
+namespace heatbath::kernels {
+
+namespace {
+
+// acc over kc steps with A element (i, k) at a[i * rowStride + k * stepStride].
+template <typename Write>
+void microTile(int64_t kc, const float* a, int64_t rowStride, int64_t stepStride, const float* b, int rows,
+               Write&& write) {
+  float acc[kGemmMr][kGemmNr] = {};
+  for (int64_t k = 0; k < kc; ++k) {
+    const float* bk = b + k * kGemmNr;
+    for (int i = 0; i < rows; ++i) {
+      const float ai = a[i * rowStride + k * stepStride];
+      for (int j = 0; j < kGemmNr; ++j) acc[i][j] += ai * bk[j];
+    }
+  }
+  write(acc);
+}
+
+void writeTile(const float (&acc)[kGemmMr][kGemmNr], float* c, int64_t ldc, int rows, int cols, float alpha,
+               float beta, bool first) {
+  for (int i = 0; i < rows; ++i) {
+    float* ci = c + i * ldc;
+    for (int j = 0; j < cols; ++j) {
+      const float old = !first ? ci[j] : beta == 0.0f ? 0.0f : beta * ci[j];
+      ci[j] = old + alpha * acc[i][j];
+    }
+  }
+}
+
+}  // namespace
+
+void gemmMicroScalar(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
+                     float alpha, float beta, bool first) {
+  microTile(kc, a, 1, kGemmMr, b, rows, [&](const float(&acc)[kGemmMr][kGemmNr]) {
+    writeTile(acc, c, ldc, rows, cols, alpha, beta, first);
+  });
+}
+
+void gemmMicroRowsScalar(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int rows,
+                         int cols, float alpha, float beta, bool first) {
+  microTile(kc, a, lda, 1, b, rows, [&](const float(&acc)[kGemmMr][kGemmNr]) {
+    writeTile(acc, c, ldc, rows, cols, alpha, beta, first);
+  });
+}
+
+void addActiveRowsScalar(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
+                         int64_t count, float* out) {
+  for (int p = 0; p < numPanels; ++p) {
+    const float* panel = firstPanel + p * panelStride;
+    float acc[kGemmNr] = {};
+    for (int64_t r = 0; r < count; ++r) {
+      const float* row = panel + int64_t{rows[r]} * kGemmNr;
+      for (int q = 0; q < kGemmNr; ++q) acc[q] += row[q];
+    }
+    for (int q = 0; q < kGemmNr; ++q) out[p * kGemmNr + q] += acc[q];
+  }
+}
+
+void sampleRowScalar(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample) {
+  const int64_t padded = (n + kLanes - 1) / kLanes * kLanes;
+  for (int64_t j = 0; j < padded; ++j) {
+    const float u = uniformOpen(nextWord(rng, static_cast<int>(j % kLanes)));
+    if (j >= n) continue;  // the word is drawn anyway: every row uses ceil(n / 8) words per lane
+    const float e = expPoly(-beta * pre[j]);
+    if (sample != nullptr) sample[j] = u * e < 1.0f - u ? 1.0f : 0.0f;
+    if (prob != nullptr) prob[j] = 1.0f / (1.0f + e);
+  }
+}
+
+}  // namespace heatbath::kernels
