@@ -31,6 +31,7 @@
         "native/kernels/ceiling_scalar.cpp",
         "native/kernels/dispatch.cpp",
         "native/core/graph.cpp",
+        "native/core/update_order.cpp",
         "native/core/thread_pool.cpp",
         "native/core/gibbs_chains.cpp",
         "native/addon/convert.cpp",

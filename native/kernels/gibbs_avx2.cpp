@@ -27,7 +27,7 @@ using avx2::VecRng;
 constexpr int kBatchItems = 32;  // node-tile updates per RNG batch (uniforms kept on the stack)
 constexpr int kGroupItems = 4;   // node-tile updates whose exp chains are interleaved
 
-// Updates NG consecutive nodes of one colour block in all T tiles (G = NG * T items).
+// Updates NG consecutive nodes of one block in all T tiles (G = NG * T items).
 template <int T, int NG>
 inline void updateGroup(const SparseModel& m, float* const* spin, int64_t stride, const int32_t* order,
                         const __m256* uniform, __m256 minusTwoBeta) {
@@ -85,10 +85,10 @@ void sweepTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int s
 
   for (int sweep = 0; sweep < sweeps; ++sweep) {
     const __m256 minusTwoBeta = _mm256_set1_ps(-2.0f * beta[sweep]);
-    for (int c = 0; c < m.numColours; ++c) {
-      // Groups never straddle colour blocks: the next block reads the spins this one writes.
-      const int32_t* order = m.updateOrder + m.colourStart[c];
-      const int32_t blockSize = m.colourStart[c + 1] - m.colourStart[c];
+    for (int32_t block = 0; block < m.numBlocks; ++block) {
+      // Groups never straddle blocks: the next block may read the spins this one writes.
+      const int32_t* order = m.updateOrder + m.blockStart[block];
+      const int32_t blockSize = m.blockStart[block + 1] - m.blockStart[block];
       for (int32_t k0 = 0; k0 < blockSize; k0 += kBatchNodes) {
         const int n = std::min<int32_t>(kBatchNodes, blockSize - k0);
         // One word per node and lane, in updateOrder: the same words the scalar kernel draws.

@@ -27,7 +27,7 @@ constexpr int kBatchItems = 32;  // node-pair updates per RNG batch, as in the A
 // vector registers 8 chains fit and hide more of the ~60-cycle latency of one exp + accept chain.
 constexpr int kGroupItems = 8;
 
-// Updates NG consecutive nodes of one colour block in all P tile pairs (G = NG * P items).
+// Updates NG consecutive nodes of one block in all P tile pairs (G = NG * P items).
 template <int P, int NG>
 inline void updateGroup(const SparseModel& m, float* const* spin, int64_t stride, const int32_t* order,
                         const __m512* uniform, __m512 minusTwoBeta) {
@@ -84,9 +84,10 @@ void sweepPairs(const SparseModel& m, ChainTile* tiles, const float* beta, int s
 
   for (int sweep = 0; sweep < sweeps; ++sweep) {
     const __m512 minusTwoBeta = _mm512_set1_ps(-2.0f * beta[sweep]);
-    for (int c = 0; c < m.numColours; ++c) {
-      const int32_t* order = m.updateOrder + m.colourStart[c];
-      const int32_t blockSize = m.colourStart[c + 1] - m.colourStart[c];
+    for (int32_t block = 0; block < m.numBlocks; ++block) {
+      // Groups never straddle blocks: the next block may read the spins this one writes.
+      const int32_t* order = m.updateOrder + m.blockStart[block];
+      const int32_t blockSize = m.blockStart[block + 1] - m.blockStart[block];
       for (int32_t k0 = 0; k0 < blockSize; k0 += kBatchNodes) {
         const int n = std::min<int32_t>(kBatchNodes, blockSize - k0);
         for (int p = 0; p < P; ++p) {
