@@ -86,21 +86,18 @@ inline void expPoly(__m512 (&x)[N]) {
     }
   }
   {
-    const __m512 c0 = splat(kExpP0), c1 = splat(kExpP1);
-    for (int k = 0; k < N; ++k) p[k] = _mm512_fmadd_ps(c0, r[k], c1);
+    const __m512 c5 = splat(kExpC5), c4 = splat(kExpC4);
+    for (int k = 0; k < N; ++k) p[k] = _mm512_fmadd_ps(c5, r[k], c4);
   }
   auto hornerStep = [&](float c) {
     const __m512 ck = splat(c);
     for (int k = 0; k < N; ++k) p[k] = _mm512_fmadd_ps(p[k], r[k], ck);
   };
-  hornerStep(kExpP2);
-  hornerStep(kExpP3);
-  hornerStep(kExpP4);
-  hornerStep(kExpP5);
-  const __m512 one = splat(1.0f);
+  hornerStep(kExpC3);
+  hornerStep(kExpC2);
+  hornerStep(kExpC1);
+  hornerStep(1.0f);
   for (int k = 0; k < N; ++k) {
-    p[k] = _mm512_fmadd_ps(p[k], _mm512_mul_ps(r[k], r[k]), r[k]);
-    p[k] = _mm512_add_ps(p[k], one);
     x[k] = _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(p[k]), scale[k]));
   }
 }
