@@ -1,13 +1,13 @@
 // AVX2+FMA block-Gibbs kernel: one __m256 holds one node's spins across a tile's 8 chains.
 //
-// Relies on what makes block Gibbs exact: nodes of one colour block are pairwise non-adjacent
-// (graph.h checks every colouring). Within a block the kernel computes the fields of a few nodes
+// Relies on what makes block Gibbs exact: nodes of one block of updateOrder share a colour, so
+// they are pairwise non-adjacent (graph.h checks every colouring). Within a block the kernel computes the fields of a few nodes
 // before writing their spins, so with an improper colouring it would differ from the scalar
 // kernel, which updates strictly one node after another.
 //
-// Per node-tile update (8 flips) the kernel issues ~45 vector operations: one FMA per neighbour,
-// ~24 for exp and the accept test, 14 for xoshiro128+ and the uniform; and one 32-byte load per
-// neighbour. The exp is a chain of ~20 dependent operations, so updates go in groups of 4
+// Per node-tile update (8 flips) the kernel issues ~42 vector operations: one FMA per neighbour,
+// ~21 for exp and the accept test, 14 for xoshiro128+ and the uniform; and one 32-byte load per
+// neighbour. The exp is a chain of ~17 dependent operations, so updates go in groups of 4
 // independent items (the T tiles of a node, or several nodes when T < 4) with their exp steps
 // interleaved; index and weight loads are shared by the T tiles; the RNG runs in batches ahead
 // of the groups. bench/native/gibbs_kernel_bench.cpp measures what each part costs.
