@@ -12,9 +12,18 @@
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx2", "-mfma"] }
     },
     {
+      "target_name": "heatbath_avx512",
+      "type": "static_library",
+      "sources": ["native/kernels/gibbs_avx512.cpp"],
+      "cflags_cc": ["<@(heatbath_cflags)", "-mavx512f", "-mavx2", "-mfma", "-fPIC"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx512f", "-mavx2", "-mfma"] }
+    },
+    {
       "target_name": "heatbath",
       "dependencies": [
         "heatbath_avx2",
+        "heatbath_avx512",
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
       ],
       "sources": [
@@ -24,6 +33,7 @@
         "native/kernels/dense_scalar.cpp",
         "native/kernels/dense_dispatch.cpp",
         "native/core/graph.cpp",
+        "native/core/update_order.cpp",
         "native/core/thread_pool.cpp",
         "native/core/gibbs_chains.cpp",
         "native/core/gemm.cpp",

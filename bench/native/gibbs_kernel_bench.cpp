@@ -1,4 +1,4 @@
-// Build+run (scalar kernel without -mavx2, as in the addon): g++ -O3 -std=c++17 -c native/kernels/gibbs_scalar.cpp -o /tmp/gibbs_scalar.o && g++ -O3 -std=c++17 -ffp-contract=off -pthread -mavx2 -mfma -Inative bench/native/gibbs_kernel_bench.cpp native/kernels/gibbs_avx2.cpp /tmp/gibbs_scalar.o -o /tmp/gibbs_bench && taskset -c 0,1 /tmp/gibbs_bench
+// Build+run (scalar kernel without -mavx2, as in the addon): g++ -O3 -std=c++17 -c native/kernels/gibbs_scalar.cpp -o /tmp/gibbs_scalar.o && g++ -O3 -std=c++17 -mavx2 -mfma -c native/kernels/gibbs_avx2.cpp -o /tmp/gibbs_avx2.o && g++ -O3 -std=c++17 -mavx512f -mavx2 -mfma -c native/kernels/gibbs_avx512.cpp -o /tmp/gibbs_avx512.o && g++ -O3 -std=c++17 -ffp-contract=off -pthread -mavx2 -mfma -Inative bench/native/gibbs_kernel_bench.cpp /tmp/gibbs_avx2.o /tmp/gibbs_avx512.o /tmp/gibbs_scalar.o -o /tmp/gibbs_bench && taskset -c 0,1 /tmp/gibbs_bench
 // Correctness checks of gibbsSweepsAvx2 against the scalar reference, then flips/ns on the
 // king's-graph, G12 and tiny models with 1 and 2 threads, next to the machine's peak FMA rate.
 // Optional argument: a sweep-count multiplier for the timed runs (default 1).
@@ -27,6 +27,7 @@ using namespace heatbath::kernels;
 namespace {
 
 int failures = 0;
+const bool hasAvx512 = __builtin_cpu_supports("avx512f");
 
 void check(bool ok, const char* what) {
   std::printf("  [%s] %s\n", ok ? " ok " : "FAIL", what);
@@ -213,15 +214,19 @@ Model oneColourModel() {
 
 // ---------------------------------------------------------------- chains
 
+// Laid out like GibbsChains: blocks of kTilesPerBlock tiles interleaved per node (node stride
+// kTilesPerBlock * kLanes floats), optionally padded between blocks.
 struct Chains {
+  static constexpr int kTilesPerBlock = 4;
+  static constexpr int64_t kNodeStride = int64_t{kTilesPerBlock} * kLanes;
   int32_t n;
   int tiles;
-  int64_t stride;  // floats from one tile to the next: n * kLanes, plus optional padding
+  int64_t blockStride;  // floats from one block to the next: n * kNodeStride, plus optional padding
   float* spin;
   std::vector<RngLanes> rng;
 
   Chains(int32_t nodes, int numTiles, uint64_t seed, int64_t padFloats = 0)
-      : n(nodes), tiles(numTiles), stride(int64_t{nodes} * kLanes + padFloats), rng(numTiles) {
+      : n(nodes), tiles(numTiles), blockStride(int64_t{nodes} * kNodeStride + padFloats), rng(numTiles) {
     spin = allocate();
     std::mt19937_64 gen(seed);
     for (int64_t k = 0; k < size(); ++k) spin[k] = (gen() & 1) ? 1.0f : -1.0f;
@@ -229,7 +234,7 @@ struct Chains {
       for (auto& w : r.s)
         for (auto& x : w) x = static_cast<uint32_t>(gen()) | 1u;
   }
-  Chains(const Chains& o) : n(o.n), tiles(o.tiles), stride(o.stride), rng(o.rng) {
+  Chains(const Chains& o) : n(o.n), tiles(o.tiles), blockStride(o.blockStride), rng(o.rng) {
     spin = allocate();
     std::memcpy(spin, o.spin, sizeof(float) * size());
   }
@@ -237,8 +242,9 @@ struct Chains {
   ~Chains() { std::free(spin); }
 
   float* allocate() const { return static_cast<float*>(std::aligned_alloc(64, (sizeof(float) * size() + 63) / 64 * 64)); }
-  ChainTile tile(int t) { return {spin + t * stride, kLanes, &rng[t]}; }
-  int64_t size() const { return stride * tiles; }
+  float* tileSpins(int t) const { return spin + (t / kTilesPerBlock) * blockStride + (t % kTilesPerBlock) * kLanes; }
+  ChainTile tile(int t) { return {tileSpins(t), kNodeStride, &rng[t]}; }
+  int64_t size() const { return blockStride * ((tiles + kTilesPerBlock - 1) / kTilesPerBlock); }
 };
 
 // Runs `sweeps` sweeps on tiles [first, first + numTiles) in calls of `perCall` tiles.
@@ -325,16 +331,23 @@ void checkExp() {
 }
 
 // Both kernels from the same state for `sweeps` sweeps; spins may differ only through rounding.
+// The AVX-512 kernel must match the AVX2 one bit for bit.
 void checkAgainstScalar(const char* name, const Model& model, int tiles, int sweeps, double maxRate,
                         const std::vector<char>& clamped = {}) {
   const SparseModel view = model.view();
   Chains scalar(model.n, tiles, 42);
-  Chains vec(scalar);
+  Chains vec(scalar), wide(scalar);
   const Chains start(scalar);
   std::vector<float> beta(sweeps);
   for (int k = 0; k < sweeps; ++k) beta[k] = 0.4f + 0.05f * k;
   runGrouped(gibbsSweepsScalar, view, scalar, 0, tiles, 4, beta.data(), sweeps);
   runGrouped(gibbsSweepsAvx2, view, vec, 0, tiles, 4, beta.data(), sweeps);
+  if (hasAvx512) {
+    runGrouped(gibbsSweepsAvx512, view, wide, 0, tiles, 4, beta.data(), sweeps);
+    char what[256];
+    std::snprintf(what, sizeof what, "%s: AVX-512 spins and RNG bit-identical to AVX2", name);
+    check(spinMismatches(vec, wide) == 0 && sameRng(vec, wide), what);
+  }
   const int64_t diff = spinMismatches(scalar, vec);
   const double rate = static_cast<double>(diff) / (double(model.n) * kLanes * tiles);
   char what[256];
@@ -350,15 +363,16 @@ void checkAgainstScalar(const char* name, const Model& model, int tiles, int swe
       for (int32_t i = 0; i < model.n; ++i)
         if (clamped[i])
           for (int lane = 0; lane < kLanes; ++lane) {
-            const int64_t k = (int64_t{t} * model.n + i) * kLanes + lane;
-            untouched &= vec.spin[k] == start.spin[k];
+            const int64_t k = i * Chains::kNodeStride + lane;
+            untouched &= vec.tileSpins(t)[k] == start.tileSpins(t)[k];
           }
     std::snprintf(what, sizeof what, "%s: nodes outside updateOrder untouched", name);
     check(untouched, what);
   }
 }
 
-// count = 1..4 tiles per call gives bit-identical results to tile-by-tile calls.
+// count = 1..4 tiles per call gives bit-identical results to tile-by-tile calls, for every
+// vector kernel (the AVX-512 one pairs adjacent tiles where it can, so the splits matter).
 void checkGrouping(const char* name, const Model& model) {
   const SparseModel view = model.view();
   const Chains start(model.n, 12, 77);
@@ -366,15 +380,20 @@ void checkGrouping(const char* name, const Model& model) {
   Chains ref(start);
   runGrouped(gibbsSweepsAvx2, view, ref, 0, 12, 1, beta, 3);
   bool same = true;
-  for (int perCall = 2; perCall <= 4; ++perCall) {
-    Chains c(start);
-    // Uneven splits too: e.g. 3 tiles per call over 5 tiles leaves a call of 2.
-    runGrouped(gibbsSweepsAvx2, view, c, 0, 5, perCall, beta, 3);
-    runGrouped(gibbsSweepsAvx2, view, c, 5, 7, perCall, beta, 3);
-    same &= spinMismatches(ref, c) == 0 && sameRng(ref, c);
+  std::vector<GibbsSweepFn> kernels{gibbsSweepsAvx2};
+  if (hasAvx512) kernels.push_back(gibbsSweepsAvx512);
+  for (GibbsSweepFn fn : kernels) {
+    for (int perCall = 1; perCall <= 4; ++perCall) {
+      Chains c(start);
+      // Uneven splits too: e.g. 3 tiles per call over 5 tiles leaves a call of 2.
+      runGrouped(fn, view, c, 0, 5, perCall, beta, 3);
+      runGrouped(fn, view, c, 5, 7, perCall, beta, 3);
+      same &= spinMismatches(ref, c) == 0 && sameRng(ref, c);
+    }
   }
   char what[256];
-  std::snprintf(what, sizeof what, "%s: 1, 2, 3, 4 tiles per call bit-identical to tile-by-tile", name);
+  std::snprintf(what, sizeof what, "%s: 1, 2, 3, 4 tiles per call bit-identical to tile-by-tile%s", name,
+                hasAvx512 ? " (AVX2 and AVX-512)" : "");
   check(same, what);
 }
 
@@ -537,26 +556,28 @@ int main(int argc, char** argv) {
 
   std::printf("\nperformance (flips/ns = sweeps x nodes x chains / wall ns; best of 3; tiles split evenly\n"
               "between pinned threads, up to 4 tiles per call, calls of ~2^21 flips as in GibbsChains::run)\n");
-  // Padding between tiles (floats): the driver lays tiles out back to back, so for 256x256 the
-  // four tiles of a call sit exactly 2 MiB apart and their rows compete for the same L1 sets.
-  // 17 cache lines of padding puts consecutive tiles at different 4 KiB page offsets.
-  constexpr int64_t kTilePad = 17 * 16;
+  struct Kernel {
+    const char* name;
+    GibbsSweepFn fn;
+  };
+  std::vector<Kernel> kernels{{"avx2", gibbsSweepsAvx2}};
+  if (hasAvx512) kernels.push_back({"avx512", gibbsSweepsAvx512});
   for (int threads = 1; threads <= 2; ++threads) {
     const int s = static_cast<int>(scale * 10 * threads);
-    std::printf("  %d thread(s): peak %.2f vector FMA/ns\n", threads, std::max({peakFmaPerNs(threads), peakFmaPerNs(threads), peakFmaPerNs(threads)}));
-    std::printf("    king 256x256, 256 chains, tiles back to back: %.2f flips/ns\n",
-                flipsPerNs(gibbsSweepsAvx2, king, 32, threads, s));
-    std::printf("    king 256x256, 256 chains, tiles padded %lld B: %.2f flips/ns\n",
-                static_cast<long long>(kTilePad * 4), flipsPerNs(gibbsSweepsAvx2, king, 32, threads, s, kTilePad));
-    std::printf("    g12 70x70, 256 chains:                       %.2f flips/ns\n",
-                flipsPerNs(gibbsSweepsAvx2, g12, 32, threads, s * 10));
+    std::printf("  %d thread(s): peak %.2f vector FMA/ns (8 lanes)\n", threads, std::max({peakFmaPerNs(threads), peakFmaPerNs(threads), peakFmaPerNs(threads)}));
+    for (const Kernel& k : kernels) {
+      std::printf("    %-6s king 256x256, 256 chains: %.2f flips/ns;  g12 70x70, 256 chains: %.2f flips/ns\n", k.name,
+                  flipsPerNs(k.fn, king, 32, threads, s), flipsPerNs(k.fn, g12, 32, threads, s * 10));
+    }
   }
-  std::printf("  1 thread, tiny 32 spins, 1 tile:                %.2f flips/ns\n",
-              flipsPerNs(gibbsSweepsAvx2, tiny, 1, 1, static_cast<int>(scale * 200000)));
-  const double edgelessRate = flipsPerNs(gibbsSweepsAvx2, edgeless, 32, 1, static_cast<int>(scale * 10), kTilePad);
-  std::printf("  1 thread, cost per node-tile update (8 flips): all but the neighbour sum (256x256, no edges) "
-              "%.2f ns; of which RNG alone %.2f ns, exp + accept test alone %.2f ns\n",
-              8 / edgelessRate, rngNsPerUpdate(), expNsPerUpdate());
+  for (const Kernel& k : kernels) {
+    const double tinyRate = flipsPerNs(k.fn, tiny, 1, 1, static_cast<int>(scale * 200000));
+    const double edgelessRate = flipsPerNs(k.fn, edgeless, 32, 1, static_cast<int>(scale * 10));
+    std::printf("  1 thread, %-6s: tiny 32 spins, 1 tile %.2f flips/ns; per node-tile update (8 flips), all but the "
+                "neighbour sum (256x256, no edges) %.2f ns\n", k.name, tinyRate, 8 / edgelessRate);
+  }
+  std::printf("  1 thread, avx2 parts per node-tile update: RNG alone %.2f ns, exp + accept test alone %.2f ns\n",
+              rngNsPerUpdate(), expNsPerUpdate());
   std::printf("  1 thread, scalar kernel for reference: king %.3f, g12 %.3f, tiny %.3f flips/ns\n",
               flipsPerNs(gibbsSweepsScalar, king, 32, 1, 1), flipsPerNs(gibbsSweepsScalar, g12, 32, 1, 10),
               flipsPerNs(gibbsSweepsScalar, tiny, 1, 1, static_cast<int>(scale * 20000)));

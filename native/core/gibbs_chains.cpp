@@ -80,19 +80,9 @@ void GibbsChains::setClamp(const int32_t* nodes, int64_t count, const int8_t* va
 }
 
 void GibbsChains::rebuildUpdateOrder() {
-  const SparseGraph& g = *graph_;
-  std::vector<char> clamped(g.numNodes, 0);
+  std::vector<char> clamped(graph_->numNodes, 0);
   for (int32_t i : clampNodes_) clamped[i] = 1;
-  colourStart_.assign(g.numColours + 1, 0);
-  for (int32_t i = 0; i < g.numNodes; ++i) {
-    if (!clamped[i]) ++colourStart_[g.colour[i] + 1];
-  }
-  for (int32_t c = 0; c < g.numColours; ++c) colourStart_[c + 1] += colourStart_[c];
-  updateOrder_.assign(colourStart_[g.numColours], 0);
-  std::vector<int32_t> fill(colourStart_.begin(), colourStart_.end() - 1);
-  for (int32_t i = 0; i < g.numNodes; ++i) {
-    if (!clamped[i]) updateOrder_[fill[g.colour[i]]++] = i;
-  }
+  order_ = localUpdateOrder(*graph_, clamped);
 }
 
 void GibbsChains::applyClamp() {
@@ -166,9 +156,9 @@ void GibbsChains::readSpins(int8_t* out) const {
 
 kernels::SparseModel GibbsChains::kernelModel() const {
   const SparseGraph& g = *graph_;
-  return kernels::SparseModel{g.numNodes,           g.rowStart.data(),    g.neighbour.data(),
-                              slotCoupling_.data(), bias_.data(),         updateOrder_.data(),
-                              colourStart_.data(),  g.numColours};
+  return kernels::SparseModel{g.numNodes,           g.rowStart.data(), g.neighbour.data(),
+                              slotCoupling_.data(), bias_.data(),      order_.nodes.data(),
+                              order_.blockStart.data(), static_cast<int32_t>(order_.blockStart.size()) - 1};
 }
 
 Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas,

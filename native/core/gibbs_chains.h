@@ -10,6 +10,7 @@
 #include "../kernels/gibbs_kernel.h"
 #include "cancel.h"
 #include "graph.h"
+#include "update_order.h"
 #include "memory.h"
 #include "thread_pool.h"
 
@@ -90,7 +91,7 @@ class GibbsChains {
   std::vector<float> slotCoupling_, bias_, edgeCoupling_;
   std::vector<int32_t> clampNodes_;
   std::vector<int8_t> clampValues_;           // chains x clampNodes_.size()
-  std::vector<int32_t> updateOrder_, colourStart_;
+  UpdateOrder order_;
 };
 
 }  // namespace heatbath

@@ -17,13 +17,30 @@ bool cpuHasAvx2Fma() {
 #endif
 }
 
+// __builtin_cpu_supports also checks that the OS saves the zmm registers (XCR0).
+bool cpuHasAvx512f() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+#else
+  return false;
+#endif
+}
+
 }  // namespace
 
-const char* isaName(Isa isa) { return isa == Isa::Avx2 ? "avx2" : "scalar"; }
+const char* isaName(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512: return "avx512";
+    case Isa::Avx2: return "avx2";
+    default: return "scalar";
+  }
+}
 
 std::vector<Isa> supportedIsas() {
   std::vector<Isa> isas{Isa::Scalar};
   if (cpuHasAvx2Fma()) isas.push_back(Isa::Avx2);
+  if (cpuHasAvx2Fma() && cpuHasAvx512f()) isas.push_back(Isa::Avx512);
   return isas;
 }
 
@@ -33,8 +50,10 @@ Isa parseIsa(const std::string& name) {
   for (Isa isa : supportedIsas()) {
     if (name == isaName(isa)) return isa;
   }
-  if (name == "avx2") throw invalidArgument("this CPU does not support AVX2+FMA; use \"scalar\"");
-  throw invalidArgument("unknown SIMD level \"" + name + "\" (expected \"scalar\" or \"avx2\")");
+  if (name == "avx2" || name == "avx512") {
+    throw invalidArgument("this CPU does not support " + name + "; use one of the levels engineInfo().simdAvailable lists");
+  }
+  throw invalidArgument("unknown SIMD level \"" + name + "\" (expected \"scalar\", \"avx2\" or \"avx512\")");
 }
 
 Isa defaultIsa() {
@@ -43,6 +62,12 @@ Isa defaultIsa() {
   return bestIsa();
 }
 
-GibbsSweepFn gibbsKernel(Isa isa) { return isa == Isa::Avx2 ? gibbsSweepsAvx2 : gibbsSweepsScalar; }
+GibbsSweepFn gibbsKernel(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512: return gibbsSweepsAvx512;
+    case Isa::Avx2: return gibbsSweepsAvx2;
+    default: return gibbsSweepsScalar;
+  }
+}
 
 }  // namespace heatbath::kernels

@@ -1,5 +1,5 @@
 // Runtime choice of the instruction set: the best the CPU supports, unless overridden by
-// HEATBATH_SIMD=scalar|avx2 or by setSimd() (for tests and benchmarks).
+// HEATBATH_SIMD=scalar|avx2|avx512 or by setSimd() (for tests and benchmarks).
 #pragma once
 #include <string>
 #include <vector>
@@ -8,10 +8,11 @@
 
 namespace heatbath::kernels {
 
-enum class Isa { Scalar, Avx2 };
+// Ordered: each level's CPUs also run every lower level.
+enum class Isa { Scalar, Avx2, Avx512 };
 
 const char* isaName(Isa isa);
-// Parses "scalar" / "avx2"; throws Error ERR_INVALID_ARGUMENT for unknown or unsupported names.
+// Parses "scalar" / "avx2" / "avx512"; throws Error ERR_INVALID_ARGUMENT for unknown or unsupported names.
 Isa parseIsa(const std::string& name);
 std::vector<Isa> supportedIsas();  // best last
 Isa bestIsa();

@@ -1,13 +1,13 @@
 // AVX2+FMA block-Gibbs kernel: one __m256 holds one node's spins across a tile's 8 chains.
 //
-// Relies on what makes block Gibbs exact: nodes of one colour block are pairwise non-adjacent
-// (graph.h checks every colouring). Within a block the kernel computes the fields of a few nodes
+// Relies on what makes block Gibbs exact: nodes of one block of updateOrder share a colour, so
+// they are pairwise non-adjacent (graph.h checks every colouring). Within a block the kernel computes the fields of a few nodes
 // before writing their spins, so with an improper colouring it would differ from the scalar
 // kernel, which updates strictly one node after another.
 //
-// Per node-tile update (8 flips) the kernel issues ~45 vector operations: one FMA per neighbour,
-// ~24 for exp and the accept test, 14 for xoshiro128+ and the uniform; and one 32-byte load per
-// neighbour. The exp is a chain of ~20 dependent operations, so updates go in groups of 4
+// Per node-tile update (8 flips) the kernel issues ~42 vector operations: one FMA per neighbour,
+// ~21 for exp and the accept test, 14 for xoshiro128+ and the uniform; and one 32-byte load per
+// neighbour. The exp is a chain of ~17 dependent operations, so updates go in groups of 4
 // independent items (the T tiles of a node, or several nodes when T < 4) with their exp steps
 // interleaved; index and weight loads are shared by the T tiles; the RNG runs in batches ahead
 // of the groups. bench/native/gibbs_kernel_bench.cpp measures what each part costs.
@@ -27,7 +27,7 @@ using avx2::VecRng;
 constexpr int kBatchItems = 32;  // node-tile updates per RNG batch (uniforms kept on the stack)
 constexpr int kGroupItems = 4;   // node-tile updates whose exp chains are interleaved
 
-// Updates NG consecutive nodes of one colour block in all T tiles (G = NG * T items).
+// Updates NG consecutive nodes of one block in all T tiles (G = NG * T items).
 template <int T, int NG>
 inline void updateGroup(const SparseModel& m, float* const* spin, int64_t stride, const int32_t* order,
                         const __m256* uniform, __m256 minusTwoBeta) {
@@ -85,10 +85,10 @@ void sweepTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int s
 
   for (int sweep = 0; sweep < sweeps; ++sweep) {
     const __m256 minusTwoBeta = _mm256_set1_ps(-2.0f * beta[sweep]);
-    for (int c = 0; c < m.numColours; ++c) {
-      // Groups never straddle colour blocks: the next block reads the spins this one writes.
-      const int32_t* order = m.updateOrder + m.colourStart[c];
-      const int32_t blockSize = m.colourStart[c + 1] - m.colourStart[c];
+    for (int32_t block = 0; block < m.numBlocks; ++block) {
+      // Groups never straddle blocks: the next block may read the spins this one writes.
+      const int32_t* order = m.updateOrder + m.blockStart[block];
+      const int32_t blockSize = m.blockStart[block + 1] - m.blockStart[block];
       for (int32_t k0 = 0; k0 < blockSize; k0 += kBatchNodes) {
         const int n = std::min<int32_t>(kBatchNodes, blockSize - k0);
         // One word per node and lane, in updateOrder: the same words the scalar kernel draws.

@@ -11,10 +11,10 @@
 //   e     = exp(clamp(-2 * beta * I, -80, 80))          (polynomial exp, relative error <= 2e-7)
 //   u     = uniformOpen(next word of the lane's stream)
 //   s_i   = (u * e < 1 - u) ? +1 : -1                   (i.e. P(s_i = +1) = sigmoid(2 beta I))
-// Nodes are updated in updateOrder, one colour block after another; each update of a node draws
-// exactly one word from each lane's stream. The nodes of one colour block are pairwise
-// non-adjacent (graph.h checks every colouring), so a kernel may compute several of their fields
-// before writing their spins. Kernels may differ only by floating-point rounding (FMA
+// Nodes are updated in updateOrder, one block after another; each update of a node draws
+// exactly one word from each lane's stream. The nodes of one block are pairwise non-adjacent
+// (same colour, and graph.h checks every colouring), so a kernel may compute several of their
+// fields before writing their spins. Kernels may differ only by floating-point rounding (FMA
 // contraction, summation order) in I and e.
 #pragma once
 #include <cstdint>
@@ -29,9 +29,9 @@ struct SparseModel {
   const int32_t* neighbour;    // CSR column indices, each row sorted ascending
   const float* coupling;       // J_ij for each CSR slot (symmetric: J_ij == J_ji)
   const float* bias;           // h_i, numNodes
-  const int32_t* updateOrder;  // free (unclamped) nodes, grouped by colour
-  const int32_t* colourStart;  // numColours + 1 offsets into updateOrder
-  int32_t numColours;
+  const int32_t* updateOrder;  // free (unclamped) nodes, in blocks (core/update_order.h)
+  const int32_t* blockStart;   // numBlocks + 1 offsets into updateOrder
+  int32_t numBlocks;
 };
 
 struct ChainTile {
@@ -50,5 +50,9 @@ void gibbsSweepsScalar(const SparseModel& model, ChainTile* tiles, int count, co
                        int sweeps);
 void gibbsSweepsAvx2(const SparseModel& model, ChainTile* tiles, int count, const float* beta,
                      int sweeps);
+// Bit-identical to gibbsSweepsAvx2; fastest when tiles come in side-by-side pairs (the driver's
+// interleaved layout).
+void gibbsSweepsAvx512(const SparseModel& model, ChainTile* tiles, int count, const float* beta,
+                       int sweeps);
 
 }  // namespace heatbath::kernels

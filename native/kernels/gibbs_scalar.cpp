@@ -29,7 +29,7 @@ void updateNode(const SparseModel& m, float* spin, int64_t stride, RngLanes& rng
 
 void gibbsSweepsScalar(const SparseModel& m, ChainTile* tiles, int count, const float* beta,
                        int sweeps) {
-  const int32_t first = m.colourStart[0], end = m.colourStart[m.numColours];
+  const int32_t first = m.blockStart[0], end = m.blockStart[m.numBlocks];
   for (int t = 0; t < count; ++t) {
     for (int sweep = 0; sweep < sweeps; ++sweep) {
       const float minusTwoBeta = -2.0f * beta[sweep];

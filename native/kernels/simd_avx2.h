@@ -62,7 +62,7 @@ inline __m256 splat(float value) {
 // expPoly for N vectors of eight lanes: same clamp, same Cody-Waite reduction, same polynomial,
 // with FMA contraction (x log2 e + magic, the second reduction step and Horner). Evaluated step by
 // step across the N vectors so that N independent dependency chains are interleaved in program
-// order (one chain is ~20 dependent operations) and each constant is loaded once per step.
+// order (one chain is ~17 dependent operations) and each constant is loaded once per step.
 // n = round(x log2 e) comes from the 1.5 * 2^23 trick: for |n| < 2^22 the low mantissa bits of
 // x log2 e + magic hold n in two's complement, so shifting them up by 23 gives the exponent
 // increment without a float-to-int conversion.
@@ -90,21 +90,18 @@ inline void expPoly(__m256 (&x)[N]) {
     }
   }
   {
-    const __m256 c0 = splat(kExpP0), c1 = splat(kExpP1);
-    for (int k = 0; k < N; ++k) p[k] = _mm256_fmadd_ps(c0, r[k], c1);
+    const __m256 c5 = splat(kExpC5), c4 = splat(kExpC4);
+    for (int k = 0; k < N; ++k) p[k] = _mm256_fmadd_ps(c5, r[k], c4);
   }
   auto hornerStep = [&](float c) {
     const __m256 ck = splat(c);
     for (int k = 0; k < N; ++k) p[k] = _mm256_fmadd_ps(p[k], r[k], ck);
   };
-  hornerStep(kExpP2);
-  hornerStep(kExpP3);
-  hornerStep(kExpP4);
-  hornerStep(kExpP5);
-  const __m256 one = splat(1.0f);
+  hornerStep(kExpC3);
+  hornerStep(kExpC2);
+  hornerStep(kExpC1);
+  hornerStep(1.0f);
   for (int k = 0; k < N; ++k) {
-    p[k] = _mm256_fmadd_ps(p[k], _mm256_mul_ps(r[k], r[k]), r[k]);
-    p[k] = _mm256_add_ps(p[k], one);
     x[k] = _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(p[k]), scale[k]));
   }
 }
