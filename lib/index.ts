@@ -27,8 +27,39 @@ export { BetaSchedule, Schedule, linearBeta, totalSweeps } from './sampling/sche
 export { estimateKlGradient, estimateKlGradientSync, KlGradient, KlGradientOptions } from './training/kl-gradient';
 export { writePngGrid, encodeGrid } from './io/png';
 
+// Restricted Boltzmann machines: the model, its dense engine, training and monitoring.
+export { RBM, RbmOptions, RbmParameters, RbmSampleOptions, RbmSamples, ConditionalOptions } from './models/rbm';
+export { gemm, rbmConditional, RbmChains, RbmRunOptions, RbmDirection, RbmProductPath } from './models/rbm-engine';
+export { trainRbm, RbmTrainingOptions, RbmEpochStats, TrainingData } from './training/rbm-trainer';
+export {
+  reconstructionError,
+  pseudoLogLikelihood,
+  annealedLogPartition,
+  logLikelihood,
+  AisOptions,
+  AisEstimate,
+} from './training/rbm-monitor';
+export * as optimizers from './training/optimizers';
+export { Optimizer, ParamGroup, SgdOptions, AdamOptions } from './training/optimizers';
+export * as schedules from './training/schedules';
+export { StepSchedule } from './training/schedules';
+
+// Files: models as safetensors, arrays as .npy, digits from the bundled set or IDX files.
+import './io/model-kinds';
+export { encodeSafetensors, decodeSafetensors, writeSafetensors, readSafetensors, Tensor, TensorData, Dtype as TensorDtype } from './io/safetensors';
+export { encodeNpy, decodeNpy, writeNpy, readNpy, NdArray, NpyDtype } from './io/npy';
+export { saveModel, loadModel, registerModelKind, modelKinds, encodeModel, decodeModel, ModelFile, SavableModel } from './io/model-file';
+export { DigitDataset, BinarizeOptions, SplitOptions, binarize, splitDataset, subset } from './io/dataset';
+export { IdxArray, readIdx, readIdxDataset, parseIdx } from './io/idx';
+export { bundledDigits } from './io/mnist';
+
+// How digit-like generated images are.
+export { DigitClassifier, DigitClassifierOptions, DigitClassifierCache, Classification, digitClassifier, trainDigitClassifier } from './eval/digit-classifier';
+export { DigitEvaluation, DigitScores, EvaluateDigitsOptions, evaluateDigits, classify } from './eval/digit-eval';
+export { Features, Gaussian, FrechetReference, fitGaussian, frechetDistance } from './eval/frechet';
+
 export interface EngineInfo {
-  /** Instruction set of the active kernels ('avx2' or 'scalar'). */
+  /** Instruction set of the active kernels ('avx512', 'avx2' or 'scalar'). */
   simd: string;
   /** Instruction sets this CPU supports, best last. */
   simdAvailable: string[];
@@ -45,10 +76,10 @@ export function engineInfo(): EngineInfo {
 }
 
 /**
- * Forces the kernels' instruction set for this environment ('scalar' or 'avx2'); the default is the
+ * Forces the kernels' instruction set for this environment ('scalar', 'avx2' or 'avx512'); the default is the
  * best the CPU supports, or HEATBATH_SIMD if set. Returns the active one.
  */
-export function setSimd(name: 'scalar' | 'avx2' | string): string {
+export function setSimd(name: 'scalar' | 'avx2' | 'avx512' | string): string {
   return callNative(() => native().setSimd(name));
 }
 

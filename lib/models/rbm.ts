@@ -8,7 +8,7 @@
 import { HeatbathError } from '../errors';
 import type { ModelFile } from '../io/model-file';
 import { gemm, rbmConditional, RbmChains } from './rbm-engine';
-import { betaPerSweep, BetaSchedule } from '../sampling/schedule';
+import { BetaSchedule } from '../sampling/schedule';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, checkSignal, invalid, toFloat32 } from '../util/validate';
 
@@ -218,25 +218,24 @@ export class RBM {
   /** Runs Gibbs chains off the main thread and returns their final visible states. */
   async sample(options: RbmSampleOptions = {}): Promise<RbmSamples> {
     const signal = checkSignal(options.signal);
-    const { chains, betas, threads } = this.prepareChains(options);
+    const { chains, run } = this.prepareChains(options);
     const started = process.hrtime.bigint();
-    await chains.run(betas, { threads, signal });
-    return this.collect(chains, betas.length, started);
+    await chains.run({ ...run, signal });
+    return this.collect(chains, run.sweeps, started);
   }
 
   /** The same on the calling thread. */
   sampleSync(options: RbmSampleOptions = {}): RbmSamples {
     if (options.signal !== undefined) throw invalid('signal is only supported by the async sample');
-    const { chains, betas, threads } = this.prepareChains(options);
+    const { chains, run } = this.prepareChains(options);
     const started = process.hrtime.bigint();
-    chains.runSync(betas, { threads });
-    return this.collect(chains, betas.length, started);
+    chains.runSync(run);
+    return this.collect(chains, run.sweeps, started);
   }
 
   private prepareChains(options: RbmSampleOptions) {
     const count = checkInteger('chains', options.chains ?? 100, 1);
     const sweeps = checkInteger('sweeps', options.sweeps ?? 1000, 1);
-    const betas = betaPerSweep(options.beta ?? 1, sweeps);
     const chains = new RbmChains(this.numVisible, this.numHidden, count, checkInteger('seed', options.seed ?? 0, 0));
     chains.setParameters(this.weights, this.visibleBias, this.hiddenBias);
     const init = options.init ?? 'random';
@@ -248,8 +247,7 @@ export class RBM {
       const perChain = given.length === nodes.length && count > 1 ? broadcastRows(given, count) : given;
       chains.setClamp(nodes, binaryStates('clamp.values', perChain, count * nodes.length));
     }
-    const threads = options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024);
-    return { chains, betas, threads };
+    return { chains, run: { sweeps, beta: options.beta ?? 1, threads: options.threads } };
   }
 
   private collect(chains: RbmChains, sweeps: number, started: bigint): RbmSamples {

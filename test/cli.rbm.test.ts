@@ -1,0 +1,81 @@
+/** `heatbath train rbm`, `sample` and `eval` end to end, through the compiled CLI. */
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import * as zlib from 'zlib';
+import { PNG } from 'pngjs';
+
+const run = promisify(execFile);
+const cli = path.resolve(__dirname, '..', 'dist', 'lib', 'cli', 'main.js');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-cli-rbm-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const heatbath = async (...args: string[]) => JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
+
+test('train on the bundled digits, sample to .npy and .png, evaluate the samples', async () => {
+  const model = path.join(dir, 'rbm.safetensors');
+  const trained = await heatbath('train', 'rbm', '--hidden', '32', '--epochs', '2', '--out', model, '--threads', '2');
+  expect(trained.history).toHaveLength(2);
+  expect(trained.trainRows + trained.testRows).toBe(10000);
+  expect(trained.history[1].reconstructionError).toBeLessThan(trained.history[0].reconstructionError);
+  expect(Number.isFinite(trained.testPseudoLogLikelihood)).toBe(true);
+  expect(fs.existsSync(model)).toBe(true);
+
+  const npy = path.join(dir, 'samples.npy');
+  const sampled = await heatbath('sample', model, '--n', '30', '--sweeps', '20', '--out', npy);
+  expect(sampled.count).toBe(30);
+  expect(sampled.flipsPerNs).toBeGreaterThan(0);
+  const header = fs.readFileSync(npy).subarray(0, 128).toString('latin1');
+  expect(header).toContain("'shape': (30, 784)");
+
+  const png = path.join(dir, 'samples.png');
+  await heatbath('sample', model, '--n', '4', '--sweeps', '5', '--out', png);
+  const image = PNG.sync.read(fs.readFileSync(png));
+  expect(image.width).toBe(2 * 28 * 2 + 3 * 2); // 2 columns of 28 px at scale 2, 2 px gaps
+
+  const scored = await heatbath('eval', npy);
+  expect(scored.count).toBe(30);
+  expect(scored.classCounts).toHaveLength(10);
+}, 120000);
+
+test('train on IDX files (gzipped images, plain labels)', async () => {
+  const count = 200;
+  const rows = 4;
+  const cols = 5;
+  const images = Buffer.alloc(16 + count * rows * cols);
+  images.writeUInt32BE(0x00000803, 0);
+  images.writeUInt32BE(count, 4);
+  images.writeUInt32BE(rows, 8);
+  images.writeUInt32BE(cols, 12);
+  const labels = Buffer.alloc(8 + count);
+  labels.writeUInt32BE(0x00000801, 0);
+  labels.writeUInt32BE(count, 4);
+  for (let n = 0; n < count; n++) {
+    labels[8 + n] = n % 2;
+    for (let p = 0; p < rows * cols; p++) images[16 + n * rows * cols + p] = (p % 2 === n % 2 ? 230 : 10);
+  }
+  const imagesFile = path.join(dir, 'images.idx.gz');
+  const labelsFile = path.join(dir, 'labels.idx');
+  fs.writeFileSync(imagesFile, zlib.gzipSync(images));
+  fs.writeFileSync(labelsFile, labels);
+  const model = path.join(dir, 'idx.safetensors');
+  const trained = await heatbath('train', 'rbm', '--data', imagesFile, '--labels', labelsFile, '--hidden', '4', '--epochs', '3', '--batch', '10', '--out', model);
+  expect(trained.trainRows).toBe(180);
+  expect(trained.history).toHaveLength(3);
+}, 60000);
+
+test('bad input exits non-zero with a coded message and writes nothing', async () => {
+  const missing = run(process.execPath, [cli, 'sample', path.join(dir, 'none.safetensors'), '--out', path.join(dir, 'x.png')]);
+  await expect(missing).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('ERR_IO') });
+  const notAModel = path.join(dir, 'junk.safetensors');
+  fs.writeFileSync(notAModel, 'this is not a model');
+  await expect(run(process.execPath, [cli, 'sample', notAModel])).rejects.toMatchObject({ stderr: expect.stringContaining('ERR_BAD_FILE') });
+  await expect(run(process.execPath, [cli, 'sample', notAModel, '--out', 'x.bmp'])).rejects.toMatchObject({ code: 1 });
+  await expect(run(process.execPath, [cli, 'train', 'rbm', '--method', 'xyz', '--epochs', '1', '--out', path.join(dir, 'y.safetensors')])).rejects.toMatchObject({
+    stderr: expect.stringContaining('ERR_INVALID_ARGUMENT'),
+  });
+  expect(fs.existsSync(path.join(dir, 'x.png'))).toBe(false);
+  expect(fs.existsSync(path.join(dir, 'y.safetensors'))).toBe(false);
+}, 60000);
