@@ -59,6 +59,7 @@ train
   .option('--batch <n>', 'mini-batch size', integer(1), 64)
   .option('--method <cd|pcd>', 'cd or pcd (persistent chains)', 'pcd')
   .option('--k <n>', 'Gibbs sweeps per gradient estimate', integer(1), 1)
+  .option('--chains <n>', 'persistent chains for pcd (default: the batch size)', integer(1))
   .option('--lr <schedule>', 'learning rate: 0.01, cosine:0.05:0.001, step:0.1:0.5:10, warmup:100:cosine:0.05:0.001', '0.01')
   .option('--optimizer <sgd|adam>', 'sgd (with --momentum) or adam', 'sgd')
   .option('--momentum <m>', 'SGD momentum', number(0), 0.5)

@@ -18,6 +18,7 @@ export interface TrainRbmOptions extends DataOptions {
   batch: number;
   method: string;
   k: number;
+  chains?: number;
   lr: string;
   optimizer: string;
   momentum: number;
@@ -54,6 +55,7 @@ export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmRe
     trained_on: source,
     method: opts.method,
     k: opts.k,
+    persistent_chains: opts.chains ?? opts.batch,
     epochs: opts.epochs,
     batch: opts.batch,
     learning_rate: opts.lr,
@@ -74,6 +76,7 @@ export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmRe
     await trainRbm(rbm, train, {
       method: opts.method as 'cd' | 'pcd',
       k: opts.k,
+      persistentChains: opts.chains,
       epochs: opts.epochs,
       batchSize: opts.batch,
       learningRate: parseSchedule(opts.lr),

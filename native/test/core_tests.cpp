@@ -329,6 +329,10 @@ std::vector<float> runGemm(kernels::Isa isa, bool ta, bool tb, int64_t m, int64_
 
 void testGemm() {
   std::puts("gemm");
+  // Every SIMD level above scalar must reach vector dense kernels, not fall back to the scalar ones.
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    if (isa != kernels::Isa::Scalar) CHECK(kernels::denseKernels(isa).micro != &kernels::gemmMicroScalar);
+  }
   const int64_t shapes[][3] = {{1, 1, 1}, {7, 19, 13}, {37, 33, 300}, {6, 16, 256}, {151, 70, 517}, {5, 3, 0}};
   for (kernels::Isa isa : kernels::supportedIsas()) {
     for (int combo = 0; combo < 4; ++combo) {
