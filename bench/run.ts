@@ -12,6 +12,7 @@ import { native } from '../lib/native';
 import { BenchFile, BenchRecord } from './record';
 import { pbitCases } from './suites/pbit';
 import { denseCases } from './suites/rbm';
+import { trainingCases } from './suites/training';
 
 export interface BenchOptions {
   filter?: string;
@@ -64,30 +65,44 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
   // The dense suite answers to --filter rbm as a whole (its gemm record included).
   for (const bench of denseCases.filter((c) => !options.filter || `rbm/${c.name}`.includes(options.filter))) {
     const { op, fma, flips, ...shape } = bench.setup(threads);
-    // The ceiling is measured again around each case (mean of before and after), so that the ratio
-    // holds when other work shares the machine and its load changes during the run.
-    const before = native().measureCeiling({ threads, seconds: 0.25 }).fmaPerNs;
-    const summary = await b.suite(bench.name, b.add(bench.name, op, CASE_OPTIONS));
-    const caseCeiling = (before + native().measureCeiling({ threads, seconds: 0.25 }).fmaPerNs) / 2;
-    const result = summary.results[0];
-    const secondsPerOp = result.details.mean;
+    const timing = await timeBesideCeiling(bench.name, op, threads);
     const common = {
-      ceiling: caseCeiling,
-      rme: result.details.relativeMarginOfError,
-      microsecondsPerCall: secondsPerOp * 1e6,
-      samples: result.samples,
+      ceiling: timing.ceiling,
+      rme: timing.rme,
+      microsecondsPerCall: timing.seconds * 1e6,
+      samples: timing.samples,
       description: bench.description,
       simd: info.simd,
       threads,
       ...shape,
     };
-    const fmaPerNs = fma / (secondsPerOp * 1e9);
+    const fmaPerNs = fma / (timing.seconds * 1e9);
     if (flips !== undefined) {
-      const value = flips / (secondsPerOp * 1e9);
-      emit({ name: bench.name, value, unit: 'flips/ns', ratio: value / caseCeiling, fmaPerNs, ...common });
+      const value = flips / (timing.seconds * 1e9);
+      emit({ name: bench.name, value, unit: 'flips/ns', ratio: value / timing.ceiling, fmaPerNs, ...common });
     }
     const fmaName = flips === undefined ? bench.name : `${bench.name}.fma`;
-    emit({ name: fmaName, value: fmaPerNs, unit: 'fma/ns', ratio: fmaPerNs / caseCeiling, ...common });
+    emit({ name: fmaName, value: fmaPerNs, unit: 'fma/ns', ratio: fmaPerNs / timing.ceiling, ...common });
+  }
+  for (const bench of trainingCases.filter((c) => !options.filter || `rbm/${c.name}`.includes(options.filter))) {
+    const { op, images, fma, ...shape } = bench.setup(threads);
+    const timing = await timeBesideCeiling(bench.name, op, threads, 3);
+    const fmaPerNs = fma / (timing.seconds * 1e9);
+    emit({
+      name: bench.name,
+      value: images / timing.seconds,
+      unit: 'images/s',
+      ratio: fmaPerNs / timing.ceiling,
+      ceiling: timing.ceiling,
+      fmaPerNs,
+      secondsPerEpoch: timing.seconds,
+      rme: timing.rme,
+      samples: timing.samples,
+      description: bench.description,
+      simd: info.simd,
+      threads,
+      ...shape,
+    });
   }
   const file: BenchFile = {
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, simd: info.simd, platform: `${process.platform}-${process.arch}` },
@@ -100,4 +115,16 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
   await writeFileAtomic(target, text);
   await writeFileAtomic(path.join(options.outDir, 'latest.json'), text);
   return { records, file: target };
+}
+
+/**
+ * Times one op with benny and measures the ceiling again just before and after it (their mean), so
+ * the ratio holds when other work shares the machine and its load changes during the run.
+ */
+async function timeBesideCeiling(name: string, op: () => unknown, threads: number, minSamples = CASE_OPTIONS.minSamples) {
+  const before = native().measureCeiling({ threads, seconds: 0.25 }).fmaPerNs;
+  const summary = await b.suite(name, b.add(name, op, { ...CASE_OPTIONS, minSamples }));
+  const ceiling = (before + native().measureCeiling({ threads, seconds: 0.25 }).fmaPerNs) / 2;
+  const result = summary.results[0];
+  return { seconds: result.details.mean, rme: result.details.relativeMarginOfError, samples: result.samples, ceiling };
 }
