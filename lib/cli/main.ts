@@ -66,7 +66,7 @@ train
   .option('--weight-decay <w>', 'L2 weight decay on the couplings', number(0), 1e-4)
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
   .option('--ais', 'estimate log Z and the log-likelihood with annealed importance sampling at the end')
-  .option('--ais-steps <n>', 'AIS intermediate distributions', integer(1), 1000)
+  .option('--ais-steps <n>', 'AIS intermediate distributions (fewer bias log Z low)', integer(1), 10000)
   .option('--ais-runs <n>', 'AIS runs', integer(2), 100)
   .option('--out <model.safetensors>', 'where to write the model', 'rbm.safetensors')
   .option('--seed <n>', 'random seed', integer(0), 1)
