@@ -41,6 +41,7 @@
         "native/core/rbm_chains.cpp",
         "native/addon/convert.cpp",
         "native/addon/cancel_wrap.cpp",
+        "native/addon/chain_job.cpp",
         "native/addon/graph_wrap.cpp",
         "native/addon/gibbs_wrap.cpp",
         "native/addon/ceiling_wrap.cpp",

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "addon.h"
-#include "cancel_wrap.h"
+#include "chain_job.h"
 #include "convert.h"
 #include "graph_wrap.h"
 
@@ -64,64 +64,6 @@ Napi::Array toJs(Napi::Env env, Observations&& obs, const Observe& observe) {
 }
 
 }  // namespace
-
-// Runs a schedule on the libuv pool (which fans out to the addon's own pool) and settles a Promise.
-class GibbsRunWorker : public Napi::AsyncWorker {
- public:
-  GibbsRunWorker(Napi::Env env, GibbsWrap* owner, RunRequest request,
-                 std::shared_ptr<CancelToken> cancel)
-      : Napi::AsyncWorker(env, "heatbath:gibbs"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        owner_(owner),
-        request_(std::move(request)),
-        cancel_(std::move(cancel)),
-        addon_(env.GetInstanceData<Addon>()),
-        kernel_(kernels::gibbsKernel(addon_->isa)) {
-    ownerRef_ = Napi::Persistent(owner->Value());
-    owner_->busy_ = true;
-  }
-
-  Napi::Promise promise() { return deferred_.Promise(); }
-
-  void Execute() override {
-    try {
-      result_ = owner_->chains_->run(request_.schedule, request_.betas.data(), request_.observe, kernel_,
-                                     addon_->pool, request_.threads, cancel_.get());
-    } catch (const Error& e) {
-      code_ = e.code();
-      SetError(e.what());
-    } catch (const std::bad_alloc&) {
-      code_ = "ERR_TOO_LARGE";
-      SetError("out of memory");
-    } catch (const std::exception& e) {
-      code_ = "ERR_INTERNAL";
-      SetError(e.what());
-    }
-  }
-
-  void OnOK() override {
-    owner_->busy_ = false;
-    deferred_.Resolve(toJs(Env(), std::move(result_), request_.observe));
-  }
-
-  void OnError(const Napi::Error& error) override {
-    owner_->busy_ = false;
-    Napi::Error coded = Napi::Error::New(Env(), error.Message());
-    coded.Set("code", Napi::String::New(Env(), code_));
-    deferred_.Reject(coded.Value());
-  }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  GibbsWrap* owner_;
-  Napi::ObjectReference ownerRef_;  // keeps the chains alive while the job runs
-  RunRequest request_;
-  std::shared_ptr<CancelToken> cancel_;
-  Addon* addon_;
-  kernels::GibbsSweepFn kernel_;
-  Observations result_;
-  std::string code_ = "ERR_INTERNAL";
-};
 
 Napi::Function GibbsWrap::Define(Napi::Env env) {
   return DefineClass(env, "GibbsChains",
@@ -214,21 +156,21 @@ Napi::Value GibbsWrap::Run(const Napi::CallbackInfo& info) {
 Napi::Value GibbsWrap::RunAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&] {
-    idleChains();
     // runAsync(cancel: CancelToken | undefined, ...the arguments of run)
-    std::shared_ptr<CancelToken> cancel;
-    if (info.Length() > 0 && !info[0].IsUndefined()) {
-      Addon* addon = env.GetInstanceData<Addon>();
-      if (!info[0].IsObject() || !info[0].As<Napi::Object>().InstanceOf(addon->cancelConstructor.Value())) {
-        throw invalidArgument("the first argument of runAsync must be a CancelToken or undefined");
-      }
-      cancel = CancelWrap::Unwrap(info[0].As<Napi::Object>())->token();
-    }
-    RunRequest request = parseRunRequest(info, 1, ThreadPool::hardwareThreads());
-    auto* worker = new GibbsRunWorker(env, this, std::move(request), std::move(cancel));
-    Napi::Promise promise = worker->promise();
-    worker->Queue();
-    return Napi::Value(promise);
+    GibbsChains& chains = idleChains();
+    std::shared_ptr<CancelToken> cancel = argCancelToken(env, info[0]);
+    auto request = std::make_shared<RunRequest>(parseRunRequest(info, 1, ThreadPool::hardwareThreads()));
+    Addon* addon = env.GetInstanceData<Addon>();
+    const kernels::GibbsSweepFn kernel = kernels::gibbsKernel(addon->isa);
+    return ChainJob<Observations>::queue(
+        env, "heatbath:gibbs", Value(), busy_,
+        [&chains, request, cancel, kernel, addon] {
+          return chains.run(request->schedule, request->betas.data(), request->observe, kernel, addon->pool,
+                            request->threads, cancel.get());
+        },
+        [request](Napi::Env env, Observations&& result) -> Napi::Value {
+          return toJs(env, std::move(result), request->observe);
+        });
   });
 }
 

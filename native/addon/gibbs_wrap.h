@@ -15,8 +15,6 @@ class GibbsWrap : public Napi::ObjectWrap<GibbsWrap> {
   explicit GibbsWrap(const Napi::CallbackInfo& info);
 
  private:
-  friend class GibbsRunWorker;
-
   Napi::Value SetParameters(const Napi::CallbackInfo& info);
   Napi::Value SetClamp(const Napi::CallbackInfo& info);
   Napi::Value InitRandom(const Napi::CallbackInfo& info);

@@ -6,7 +6,7 @@
 
 #include "../kernels/dense_dispatch.h"
 #include "addon.h"
-#include "cancel_wrap.h"
+#include "chain_job.h"
 #include "convert.h"
 #include "dense_wrap.h"
 
@@ -37,61 +37,6 @@ Napi::Value copyOut(Napi::Env env, const std::vector<float>& values) {
 }
 
 }  // namespace
-
-class RbmRunWorker : public Napi::AsyncWorker {
- public:
-  RbmRunWorker(Napi::Env env, RbmWrap* owner, SweepRequest request, std::shared_ptr<CancelToken> cancel)
-      : Napi::AsyncWorker(env, "heatbath:rbm"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        owner_(owner),
-        request_(std::move(request)),
-        cancel_(std::move(cancel)),
-        addon_(env.GetInstanceData<Addon>()),
-        kernels_(kernels::denseKernels(addon_->isa)) {
-    ownerRef_ = Napi::Persistent(owner->Value());
-    owner_->busy_ = true;
-  }
-
-  Napi::Promise promise() { return deferred_.Promise(); }
-
-  void Execute() override {
-    try {
-      owner_->chains_->run(static_cast<int64_t>(request_.betas.size()), request_.betas.data(), kernels_, addon_->pool,
-                           request_.threads, cancel_.get());
-    } catch (const Error& e) {
-      code_ = e.code();
-      SetError(e.what());
-    } catch (const std::bad_alloc&) {
-      code_ = "ERR_TOO_LARGE";
-      SetError("out of memory");
-    } catch (const std::exception& e) {
-      code_ = "ERR_INTERNAL";
-      SetError(e.what());
-    }
-  }
-
-  void OnOK() override {
-    owner_->busy_ = false;
-    deferred_.Resolve(Env().Undefined());
-  }
-
-  void OnError(const Napi::Error& error) override {
-    owner_->busy_ = false;
-    Napi::Error coded = Napi::Error::New(Env(), error.Message());
-    coded.Set("code", Napi::String::New(Env(), code_));
-    deferred_.Reject(coded.Value());
-  }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  RbmWrap* owner_;
-  Napi::ObjectReference ownerRef_;  // keeps the chains alive while the job runs
-  SweepRequest request_;
-  std::shared_ptr<CancelToken> cancel_;
-  Addon* addon_;
-  kernels::DenseKernels kernels_;
-  std::string code_ = "ERR_INTERNAL";
-};
 
 Napi::Function RbmWrap::Define(Napi::Env env) {
   return DefineClass(env, "RbmChains",
@@ -177,21 +122,20 @@ Napi::Value RbmWrap::Run(const Napi::CallbackInfo& info) {
 Napi::Value RbmWrap::RunAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&] {
-    idleChains();
     // runAsync(cancel: CancelToken | undefined, sweeps, betas, threads?)
-    std::shared_ptr<CancelToken> cancel;
-    if (info.Length() > 0 && !info[0].IsUndefined()) {
-      Addon* addon = env.GetInstanceData<Addon>();
-      if (!info[0].IsObject() || !info[0].As<Napi::Object>().InstanceOf(addon->cancelConstructor.Value())) {
-        throw invalidArgument("the first argument of runAsync must be a CancelToken or undefined");
-      }
-      cancel = CancelWrap::Unwrap(info[0].As<Napi::Object>())->token();
-    }
-    SweepRequest request = parseSweeps(info, 1);
-    auto* worker = new RbmRunWorker(env, this, std::move(request), std::move(cancel));
-    Napi::Promise promise = worker->promise();
-    worker->Queue();
-    return Napi::Value(promise);
+    RbmChains& chains = idleChains();
+    std::shared_ptr<CancelToken> cancel = argCancelToken(env, info[0]);
+    auto request = std::make_shared<SweepRequest>(parseSweeps(info, 1));
+    Addon* addon = env.GetInstanceData<Addon>();
+    const kernels::DenseKernels kernels = kernels::denseKernels(addon->isa);
+    return ChainJob<bool>::queue(
+        env, "heatbath:rbm", Value(), busy_,
+        [&chains, request, cancel, kernels, addon] {
+          chains.run(static_cast<int64_t>(request->betas.size()), request->betas.data(), kernels, addon->pool,
+                     request->threads, cancel.get());
+          return true;
+        },
+        [](Napi::Env env, bool&&) { return env.Undefined(); });
   });
 }
 

@@ -15,8 +15,6 @@ class RbmWrap : public Napi::ObjectWrap<RbmWrap> {
   explicit RbmWrap(const Napi::CallbackInfo& info);
 
  private:
-  friend class RbmRunWorker;
-
   Napi::Value SetParameters(const Napi::CallbackInfo& info);
   Napi::Value SetVisible(const Napi::CallbackInfo& info);
   Napi::Value InitRandom(const Napi::CallbackInfo& info);
