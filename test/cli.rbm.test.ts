@@ -23,6 +23,10 @@ test('train on the bundled digits, sample to .npy and .png, evaluate the samples
   expect(Number.isFinite(trained.testPseudoLogLikelihood)).toBe(true);
   expect(fs.existsSync(model)).toBe(true);
 
+  // Training continues from a saved model: its size comes from the file.
+  const resumed = await heatbath('train', 'rbm', '--init', model, '--epochs', '1', '--out', path.join(dir, 'more.safetensors'));
+  expect(resumed.history[0].reconstructionError).toBeLessThan(trained.history[1].reconstructionError * 1.05);
+
   const npy = path.join(dir, 'samples.npy');
   const sampled = await heatbath('sample', model, '--n', '30', '--sweeps', '20', '--out', npy);
   expect(sampled.count).toBe(30);

@@ -65,6 +65,7 @@ train
   .option('--momentum <m>', 'SGD momentum', number(0), 0.5)
   .option('--weight-decay <w>', 'L2 weight decay on the couplings', number(0), 1e-4)
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
+  .option('--init <model.safetensors>', 'continue from a saved RBM (a checkpoint) instead of random weights')
   .option('--ais', 'estimate log Z and the log-likelihood with annealed importance sampling at the end')
   .option('--ais-steps <n>', 'AIS intermediate distributions (fewer bias log Z low)', integer(1), 10000)
   .option('--ais-runs <n>', 'AIS runs', integer(2), 100)

@@ -4,13 +4,14 @@
  * Ctrl-C stops after the current mini-batch and still saves the model trained so far.
  */
 import { HeatbathError } from '../errors';
-import { saveModel } from '../io/model-file';
+import { loadModel, saveModel } from '../io/model-file';
 import { RBM } from '../models/rbm';
 import { annealedLogPartition, logLikelihood, pseudoLogLikelihood } from '../training/rbm-monitor';
 import { RbmEpochStats, trainRbm } from '../training/rbm-trainer';
 import { parseSchedule } from '../training/schedules';
 import { loadTrainingData, DataOptions } from './data-source';
 import { progressBar } from './progress';
+import { invalid } from '../util/validate';
 
 export interface TrainRbmOptions extends DataOptions {
   hidden: number;
@@ -24,6 +25,7 @@ export interface TrainRbmOptions extends DataOptions {
   momentum: number;
   weightDecay: number;
   out: string;
+  init?: string;
   checkpointEvery?: number;
   ais: boolean;
   aisSteps: number;
@@ -48,8 +50,12 @@ export interface TrainRbmReport {
 export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmReport> {
   const { train, test, source } = await loadTrainingData(opts);
   const V = train.rows * train.cols;
-  const rbm = RBM.create({ visible: V, hidden: opts.hidden, seed: opts.seed, visibleBias: RBM.visibleBiasFromData(train.images, train.count, V) });
+  const rbm =
+    opts.init === undefined
+      ? RBM.create({ visible: V, hidden: opts.hidden, seed: opts.seed, visibleBias: RBM.visibleBiasFromData(train.images, train.count, V) })
+      : await startingModel(opts.init, V);
   rbm.info = {
+    ...(opts.init === undefined ? {} : { started_from: opts.init }),
     image_rows: train.rows,
     image_cols: train.cols,
     trained_on: source,
@@ -131,6 +137,14 @@ export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmRe
     };
   }
   return report;
+}
+
+/** A saved RBM (e.g. a checkpoint) to continue training; its optimizer state is not kept. */
+async function startingModel(file: string, numVisible: number): Promise<RBM> {
+  const model = await loadModel(file);
+  if (!(model instanceof RBM)) throw invalid(`--init ${file} is not an RBM`);
+  if (model.numVisible !== numVisible) throw invalid(`--init ${file} has ${model.numVisible} visible units; the data has ${numVisible} pixels`);
+  return model;
 }
 
 /** Pseudo-likelihood is defined for binary rows: grey data is thresholded at 0.5 for it. */
