@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'ERR_INVALID_BLOCKS' // a user colouring that puts two neighbours in one block
   | 'ERR_NOT_FINITE' // NaN or Infinity where a finite number is required
   | 'ERR_TOO_LARGE' // a request whose memory would not fit
+  | 'ERR_NOT_POSITIVE_DEFINITE' // a matrix that must be symmetric positive (semi)definite is not
+  | 'ERR_NOT_STABLE' // a drift matrix with an eigenvalue whose real part is <= 0 (no stationary state)
   | 'ERR_ABORTED' // cancelled by an AbortSignal
   | 'ERR_BUSY' // an object already running a job
   | 'ERR_NATIVE_MISSING' // the native addon could not be loaded
