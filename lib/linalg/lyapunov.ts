@@ -23,15 +23,15 @@ export function solveLyapunov(a: Float64Array, d: Float64Array, n: number): Floa
 }
 
 /**
- * Van Loan's integrals at a time t long enough that F(t) = e^{−At} is negligible: Σ(t) = Σ∞ and
- * Φ(t) = A⁻¹ to double precision.
+ * Van Loan's integrals (with c = 0) at a time t long enough that F(t) = e^{−At} is negligible:
+ * Σ(t) = Σ∞ to double precision.
  */
 export function stationaryIntegrals(a: Float64Array, d: Float64Array, n: number): OUIntegrals {
   let trace = 0;
   for (let i = 0; i < n; i++) trace += a[i * n + i];
   if (!(trace > 0)) throw notStable(`its trace is ${trace}, so some eigenvalue has real part <= 0`);
   const aNorm = norm1(a, n);
-  const integrals = shortStep(a, d, n, 1 / aNorm);
+  const integrals = shortStep(a, d, new Float64Array(n), n, 1 / aNorm);
   for (let k = 0; k <= MAX_DOUBLINGS; k++) {
     const f = integrals.transition;
     const decay = norm1(f, n) * normInf(f, n);

@@ -1,11 +1,10 @@
 /**
  * One exact Ornstein–Uhlenbeck step of fixed length for many chains at once:
- *   x' = F x + g + L ξ,   F = e^{−Ah},   g = Φ(h) c,   L Lᵀ = Σ(h),   ξ ~ N(0, I),
+ *   x' = F x + g + L ξ,   F = e^{−Ah},   g = ∫₀ʰ e^{−As} c ds,   L Lᵀ = Σ(h),   ξ ~ N(0, I),
  * for dx = (−A x + c) dt + √D dW. L is a pivoted Cholesky factor, so a singular Σ(h) (D of low rank)
  * costs only its rank.
  */
 import { pivotedCholesky } from '../linalg/cholesky';
-import { matVec } from '../linalg/matrix';
 import { ouIntegrals } from '../linalg/van-loan';
 import { fillNormals } from '../util/normals';
 import type { SeededRandom } from '../util/random';
@@ -21,7 +20,7 @@ export class OUTransition {
   readonly transition: Float64Array;
   /** Σ(h), the covariance added by one step (n × n row-major). */
   readonly covariance: Float64Array;
-  /** g = Φ(h) c, the deterministic shift of one step. */
+  /** g, the deterministic shift of one step. */
   readonly offset: Float64Array;
   private readonly factor: Float64Array;
   private readonly perm: Int32Array;
@@ -31,12 +30,12 @@ export class OUTransition {
 
   /** A, D n × n row-major (D symmetric positive semidefinite), c of length n; h > 0. Inputs are trusted. */
   constructor(a: Float64Array, d: Float64Array, force: Float64Array, n: number, time: number) {
-    const integrals = ouIntegrals(a, d, n, time);
+    const integrals = ouIntegrals(a, d, force, n, time);
     this.n = n;
     this.time = time;
     this.transition = integrals.transition;
     this.covariance = integrals.covariance;
-    this.offset = matVec(integrals.forcing, force, n);
+    this.offset = integrals.offset;
     const { factor, perm, rank } = pivotedCholesky(integrals.covariance, n, RANK_TOLERANCE);
     this.factor = factor;
     this.perm = perm;

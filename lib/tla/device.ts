@@ -1,7 +1,7 @@
 /**
  * The thermodynamic linear-algebra device: dx = −(A x − b) dt + √(2/β) dW with symmetric positive
  * definite A, relaxing to N(A⁻¹b, β⁻¹A⁻¹) on the time scale 1/λ_min(A). Simulated with exact OU
- * transitions: one transition of the burn-in time from x = 0, then one per sampling interval.
+ * transitions of one sampling interval each, from x = 0: ⌈burnIn / interval⌉ of them before the first sample.
  */
 import { HeatbathError } from '../errors';
 import { symmetricEigenRange } from '../linalg/eigen-range';
@@ -59,16 +59,17 @@ export function runDevice(
   const beta = checkPositive('beta', options.beta ?? 1);
   const interval = checkPositive('interval', options.interval ?? DEFAULT_INTERVAL / lambdaMin);
   const burnIn = checkPositive('burnIn', options.burnIn ?? DEFAULT_BURN_IN / lambdaMin);
+  const burnInSteps = Math.ceil(burnIn / interval - 1e-9); // no extra step for a ratio off by rounding
   const diffusion = new Float64Array(n * n);
   for (let i = 0; i < n; i++) diffusion[i * n + i] = 2 / beta;
   const record = makeRecorder(chains);
   const rng = new SeededRandom(seed);
   const states = new Float64Array(chains * n);
-  new OUTransition(data, diffusion, force, n, burnIn).advance(states, chains, rng);
   const step = new OUTransition(data, diffusion, force, n, interval);
+  for (let s = 0; s < burnInSteps; s++) step.advance(states, chains, rng);
   for (let s = 0; s < perChain; s++) {
     if (s > 0) step.advance(states, chains, rng);
     for (let c = 0; c < chains; c++) record(c, states.subarray(c * n, (c + 1) * n));
   }
-  return { chains, perChain, interval, burnIn, beta };
+  return { chains, perChain, interval, burnIn: burnInSteps * interval, beta };
 }

@@ -11,7 +11,7 @@ export interface TlaOptions {
   beta?: number;
   /** Device time between samples (default 2/λ_min(A), two relaxation times). Not used by expm. */
   interval?: number;
-  /** Device time from x = 0 before the first sample (default 36/λ_min(A): e^{−36} ≈ 2e-16 of the start remains). */
+  /** Device time from x = 0 before the first sample, rounded up to whole intervals (default 36/λ_min(A): e^{−36} ≈ 2e-16 of the start remains). */
   burnIn?: number;
 }
 
