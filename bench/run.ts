@@ -13,6 +13,7 @@ import { BenchFile, BenchRecord } from './record';
 import { pbitCases } from './suites/pbit';
 import { denseCases } from './suites/rbm';
 import { trainingCases } from './suites/training';
+import { tlaCases } from './suites/tla';
 
 export interface BenchOptions {
   filter?: string;
@@ -102,6 +103,21 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       simd: info.simd,
       threads,
       ...shape,
+    });
+  }
+  for (const bench of tlaCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
+    const { op, samples, n } = bench.setup();
+    const timing = await timeBesideCeiling(bench.name, op, threads, 3);
+    emit({
+      name: bench.name,
+      value: samples / timing.seconds,
+      unit: 'samples/s',
+      secondsPerSolve: timing.seconds,
+      rme: timing.rme,
+      samples: timing.samples,
+      description: bench.description,
+      threads: 1,
+      n,
     });
   }
   const file: BenchFile = {

@@ -53,6 +53,12 @@ export { DigitDataset, BinarizeOptions, SplitOptions, binarize, splitDataset, su
 export { IdxArray, readIdx, readIdxDataset, parseIdx } from './io/idx';
 export { bundledDigits } from './io/mnist';
 
+// Continuous units: exact Ornstein–Uhlenbeck processes and thermodynamic linear algebra.
+export * as tla from './tla';
+export { TlaOptions, TlaResult, TlaExpmOptions } from './tla';
+export { OUProcess, OUOptions, OUSampleOptions, OUTrajectories, OUTransitionMatrices } from './models/ou';
+export * as linalg from './linalg';
+
 // How digit-like generated images are.
 export { DigitClassifier, DigitClassifierOptions, DigitClassifierCache, Classification, digitClassifier, trainDigitClassifier } from './eval/digit-classifier';
 export { DigitEvaluation, DigitScores, EvaluateDigitsOptions, evaluateDigits, classify } from './eval/digit-eval';
