@@ -186,8 +186,8 @@ export interface NativeAddon {
   ): void;
   RbmChains: new (numVisible: number, numHidden: number, numChains: number, seed: number | bigint) => NativeRbmChains;
   LangevinChains: new (numUnits: number, numChains: number, seed: number | bigint) => NativeLangevinChains;
-  /** `count` standard normals of stream `stream` under `seed` (the Langevin engine's generator). */
-  randomNormals(count: number, seed: number | bigint, stream: number | bigint): Float32Array;
+  /** Fills `out` with standard normals of stream `stream` under `seed` (the Langevin engine's generator). */
+  randomNormals(out: Float32Array, seed: number | bigint, stream: number | bigint): void;
 }
 
 /** The package root: the nearest directory above this file holding heatbath's package.json. */

@@ -276,12 +276,16 @@ export async function simulate(
   return options.integrator === 'baoab' ? { ...result, state, velocity: chains.readVelocity() } : { ...result, state };
 }
 
-/** `count` standard normals from stream `stream` under `seed` (the engine's Box–Muller generator). */
-export function randomNormals(count: number, seed: number | bigint = 0, stream: number | bigint = 0): Float32Array {
-  checkInteger('count', count, 0, 2 ** 32);
+/**
+ * Standard normals from the engine's generator (Box–Muller with polynomial log and sin/cos; |z| < 6.57):
+ * `count` new ones, or written into `out`. The same (seed, stream) always gives the same numbers.
+ */
+export function randomNormals(countOrOut: number | Float32Array, seed: number | bigint = 0, stream: number | bigint = 0): Float32Array {
+  const out = countOrOut instanceof Float32Array ? countOrOut : new Float32Array(checkInteger('count', countOrOut, 0, 2 ** 32));
   const s = checkSeed(seed);
   const st = typeof stream === 'bigint' ? stream : checkInteger('stream', stream, 0);
-  return callNative(() => native().randomNormals(count, s, st));
+  callNative(() => native().randomNormals(out, s, st));
+  return out;
 }
 
 export const langevin = { simulate, randomNormals };

@@ -1,5 +1,6 @@
 #include "langevin_wrap.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -253,14 +254,20 @@ Napi::Value LangevinWrap::Energies(const Napi::CallbackInfo& info) {
 Napi::Value RandomNormals(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&] {
-    const int64_t count = argInteger(info[0], "count", 0, int64_t{1} << 32);
+    // randomNormals(out: Float32Array, seed, stream): fills out in place (no allocation to time)
+    auto out = argArray<float>(info[0], "out");
     const uint64_t seed = argUint64(info[1], "seed"), stream = argUint64(info[2], "stream");
     kernels::RngLanes rng;
     for (int lane = 0; lane < kernels::kLanes; ++lane) seedLane(rng, lane, seed, stream * kernels::kLanes + lane);
-    std::vector<float> out(static_cast<size_t>((count + 15) / 16 * 16));
-    kernels::langevinKernels(env.GetInstanceData<Addon>()->isa).normals(rng, out.data(), (count + 15) / 16);
-    out.resize(static_cast<size_t>(count));
-    return Napi::Value(toTypedArray(env, std::move(out)));
+    const kernels::NormalsFn normals = kernels::langevinKernels(env.GetInstanceData<Addon>()->isa).normals;
+    const int64_t count = static_cast<int64_t>(out.ElementLength()), whole = count / 16;
+    normals(rng, out.Data(), whole);
+    if (count > whole * 16) {
+      float tail[16];
+      normals(rng, tail, 1);
+      std::copy(tail, tail + (count - whole * 16), out.Data() + whole * 16);
+    }
+    return env.Undefined();
   });
 }
 

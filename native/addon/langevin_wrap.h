@@ -37,7 +37,7 @@ class LangevinWrap : public Napi::ObjectWrap<LangevinWrap> {
   bool busy_ = false;
 };
 
-// randomNormals(count, seed, stream): count standard normals from stream `stream` under `seed`
+// randomNormals(out, seed, stream): fills out with standard normals of stream `stream` under `seed`
 // (the generator the chains use, on the active SIMD level).
 Napi::Value RandomNormals(const Napi::CallbackInfo& info);
 

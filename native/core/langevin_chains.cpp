@@ -243,9 +243,10 @@ void LangevinChains::runBlock(const LangevinRunArgs& args, Task& task, const ker
   const int64_t n = numUnits(), c0 = task.c0, rows = task.rows, ld = ld_;
   Scratch& s = scratch_[task.worker];
   const bool coupled = model_.hasCouplings(), heat = !out.heat.empty(), baoab = args.integrator == Integrator::Baoab;
-  s.nextProduct.assign(static_cast<size_t>(rows * ld), 0.0f);
-  s.noise.assign(static_cast<size_t>(ld), 0.0f);
-  if (heat && !baoab) s.previous.assign(static_cast<size_t>(rows * ld), 0.0f);
+  // Kept between runs (fresh large allocations cost page faults); every entry is written before use.
+  if (coupled) s.nextProduct.resize(static_cast<size_t>(rows * ld));
+  s.noise.resize(static_cast<size_t>(ld));
+  if (heat && !baoab) s.previous.resize(static_cast<size_t>(rows * ld));
   float* x = x_.data() + c0 * ld;
   float* v = v_.data() + c0 * ld;
   float* product = product_.data() + c0 * ld;

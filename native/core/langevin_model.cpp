@@ -145,9 +145,14 @@ void LangevinModel::couplingProduct(const float* x, int64_t rows, float* out,
     const float* xr = x + r * ld_;
     float* pr = out + r * ld_;
     for (int64_t i = 0; i < n_; ++i) {
-      float sum = 0.0f;
-      for (int32_t k = rowPtr_[i]; k < rowPtr_[i + 1]; ++k) sum += sparseValues_[k] * xr[cols_[k]];
-      pr[i] += sum;
+      // Four partial sums: one chain of dependent adds would bound the loop by the add latency.
+      float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+      int32_t k = rowPtr_[i];
+      for (; k + 4 <= rowPtr_[i + 1]; k += 4) {
+        for (int q = 0; q < 4; ++q) part[q] += sparseValues_[k + q] * xr[cols_[k + q]];
+      }
+      for (; k < rowPtr_[i + 1]; ++k) part[0] += sparseValues_[k] * xr[cols_[k]];
+      pr[i] += (part[0] + part[1]) + (part[2] + part[3]);
     }
   }
 }
