@@ -11,8 +11,8 @@
 // strongest of xoshiro128+.
 //
 // logPoly is Cephes' logf (degree-8 polynomial, Cody–Waite ln 2); sinPoly/cosPoly are Cephes'
-// sinf/cosf polynomials on [-pi/4, pi/4]. Their errors against double precision are measured in
-// the native tests (below 2e-7 absolute for sin/cos, 1.2e-7 relative for log away from u = 1).
+// sinf/cosf polynomials on [-pi/4, pi/4]. Their errors against double precision, measured in the
+// native tests: log 7.9e-8 (relative; absolute near u = 1), sin 4.5e-8, cos 5.8e-8 (absolute).
 #pragma once
 #include <cmath>
 #include <cstdint>
