@@ -6,7 +6,7 @@
     {
       "target_name": "heatbath_avx2",
       "type": "static_library",
-      "sources": ["native/kernels/gibbs_avx2.cpp", "native/kernels/ceiling_avx2.cpp", "native/kernels/dense_avx2.cpp"],
+      "sources": ["native/kernels/gibbs_avx2.cpp", "native/kernels/ceiling_avx2.cpp", "native/kernels/dense_avx2.cpp", "native/kernels/langevin_avx2.cpp"],
       "cflags_cc": ["<@(heatbath_cflags)", "-mavx2", "-mfma", "-fPIC"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx2", "-mfma"] }
@@ -32,6 +32,8 @@
         "native/kernels/dispatch.cpp",
         "native/kernels/dense_scalar.cpp",
         "native/kernels/dense_dispatch.cpp",
+        "native/kernels/langevin_scalar.cpp",
+        "native/kernels/langevin_dispatch.cpp",
         "native/core/graph.cpp",
         "native/core/update_order.cpp",
         "native/core/thread_pool.cpp",
@@ -39,6 +41,8 @@
         "native/core/gemm.cpp",
         "native/core/rbm_conditional.cpp",
         "native/core/rbm_chains.cpp",
+        "native/core/langevin_model.cpp",
+        "native/core/langevin_chains.cpp",
         "native/addon/convert.cpp",
         "native/addon/cancel_wrap.cpp",
         "native/addon/chain_job.cpp",
@@ -47,6 +51,7 @@
         "native/addon/ceiling_wrap.cpp",
         "native/addon/dense_wrap.cpp",
         "native/addon/rbm_wrap.cpp",
+        "native/addon/langevin_wrap.cpp",
         "native/addon/addon.cpp"
       ],
       "defines": ["NAPI_VERSION=8"],

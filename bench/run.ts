@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../lib/io/atomic';
 import { native } from '../lib/native';
 import { BenchFile, BenchRecord } from './record';
 import { pbitCases } from './suites/pbit';
+import { langevinCases } from './suites/langevin';
 import { denseCases } from './suites/rbm';
 import { trainingCases } from './suites/training';
 import { tlaCases } from './suites/tla';
@@ -119,6 +120,25 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       threads: 1,
       n,
     });
+  }
+  for (const bench of langevinCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
+    const { op, unitSteps, normals, fma, ...shape } = bench.setup(threads);
+    const timing = await timeBesideCeiling(bench.name, op, threads);
+    const ns = timing.seconds * 1e9;
+    const common = { ceiling: timing.ceiling, rme: timing.rme, samples: timing.samples, description: bench.description, simd: info.simd, ...shape };
+    if (normals !== undefined) {
+      emit({ name: bench.name, value: normals / ns, unit: 'normals/ns', nsPerNormal: ns / normals, ...common, threads: 1 });
+      continue;
+    }
+    const perNs = unitSteps! / ns;
+    if (fma === undefined) {
+      // Higher is better for every value the compare script watches: ns per unit-step goes in the details.
+      emit({ name: bench.name, value: perNs, unit: 'unit-steps/ns', nsPerUnitStep: ns / unitSteps!, ...common, threads });
+      continue;
+    }
+    const fmaPerNs = fma / ns;
+    emit({ name: bench.name, value: perNs, unit: 'unit-steps/ns', ratio: fmaPerNs / timing.ceiling, fmaPerNs, ...common, threads });
+    emit({ name: `${bench.name}.fma`, value: fmaPerNs, unit: 'fma/ns', ratio: fmaPerNs / timing.ceiling, ...common, threads });
   }
   const file: BenchFile = {
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, simd: info.simd, platform: `${process.platform}-${process.arch}` },

@@ -88,6 +88,56 @@ export interface NativeRbmChains {
   visibleProbabilities(): Float32Array;
 }
 
+/**
+ * A Langevin run's arguments, positional (see NativeRunArgs): integrator (0 Euler–Maruyama,
+ * 1 Leimkuhler–Matthews, 2 BAOAB), steps, dt, mobility, friction, kT / couplingScale / fieldScale (1 or
+ * steps + 1 values), observe bits, every, burnIn, threads.
+ */
+export type NativeLangevinArgs = [
+  integrator: number,
+  steps: number,
+  dt: number,
+  mobility: number,
+  friction: number,
+  kT: Float32Array,
+  couplingScale: Float32Array,
+  fieldScale: Float32Array,
+  observe: number,
+  every: number,
+  burnIn: number,
+  threads?: number,
+];
+
+/** [trajectory, velocities, energy, heat, mean, meanSquare, samples, momentSteps, seconds]. */
+export type NativeLangevinResult = [
+  trajectory: Float32Array | undefined,
+  velocities: Float32Array | undefined,
+  energy: Float64Array | undefined,
+  heat: Float64Array | undefined,
+  mean: Float64Array | undefined,
+  meanSquare: Float64Array | undefined,
+  samples: number,
+  momentSteps: number,
+  seconds: number,
+];
+
+/** Native Langevin chains (arrays row-major chains × units). */
+export interface NativeLangevinChains {
+  setOnsite(quadratic: Float32Array, quartic: Float32Array, bias: Float32Array, mass: Float32Array): void;
+  clearCouplings(): void;
+  addBlock(rowStart: number, rows: number, colStart: number, cols: number, weights: Float32Array): void;
+  setSparse(rowPtr: Int32Array, cols: Int32Array, values: Float32Array): void;
+  setState(states: Float32Array): void;
+  setVelocity(velocities: Float32Array): void;
+  setField(field: Float32Array | undefined): void;
+  setClamp(nodes: Int32Array, values: Float32Array): void;
+  run(...args: NativeLangevinArgs): NativeLangevinResult;
+  runAsync(cancel: NativeCancelToken | undefined, ...args: NativeLangevinArgs): Promise<NativeLangevinResult>;
+  readState(): Float32Array;
+  readVelocity(): Float32Array;
+  energies(couplingScale: number, fieldScale: number): Float64Array;
+}
+
 /** Peak float32 multiply-add throughput of this machine, measured on the active SIMD level. */
 export interface NativeCeiling {
   /** float32 multiply-adds (FMA lanes) per ns, all `threads` together. */
@@ -135,6 +185,9 @@ export interface NativeAddon {
     path?: RbmProductPath,
   ): void;
   RbmChains: new (numVisible: number, numHidden: number, numChains: number, seed: number | bigint) => NativeRbmChains;
+  LangevinChains: new (numUnits: number, numChains: number, seed: number | bigint) => NativeLangevinChains;
+  /** Fills `out` with standard normals of stream `stream` under `seed` (the Langevin engine's generator). */
+  randomNormals(out: Float32Array, seed: number | bigint, stream: number | bigint): void;
 }
 
 /** The package root: the nearest directory above this file holding heatbath's package.json. */

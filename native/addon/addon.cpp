@@ -6,6 +6,7 @@
 #include "dense_wrap.h"
 #include "gibbs_wrap.h"
 #include "graph_wrap.h"
+#include "langevin_wrap.h"
 #include "rbm_wrap.h"
 
 namespace heatbath::addon {
@@ -18,11 +19,13 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : isa(kernels::Isa::Scalar) {
                            InstanceValue("measureCeiling", Napi::Function::New(env, MeasureCeiling)),
                            InstanceValue("gemm", Napi::Function::New(env, Gemm)),
                            InstanceValue("rbmConditional", Napi::Function::New(env, RbmConditional)),
+                           InstanceValue("randomNormals", Napi::Function::New(env, RandomNormals)),
                        });
   graphConstructor = Napi::Persistent(GraphWrap::Define(env));
   exports.Set("Graph", graphConstructor.Value());
   exports.Set("GibbsChains", GibbsWrap::Define(env));
   exports.Set("RbmChains", RbmWrap::Define(env));
+  exports.Set("LangevinChains", LangevinWrap::Define(env));
   cancelConstructor = Napi::Persistent(CancelWrap::Define(env));
   exports.Set("CancelToken", cancelConstructor.Value());
 }

@@ -17,11 +17,14 @@
 #include "../core/graph.h"
 #include "../core/rbm_chains.h"
 #include "../core/rbm_conditional.h"
+#include "../core/seed.h"
 #include "../core/thread_pool.h"
 #include "../core/update_order.h"
 #include "../kernels/dense_dispatch.h"
 #include "../kernels/dispatch.h"
 #include "../kernels/exp_poly.h"
+#include "../kernels/langevin_kernel.h"
+#include "../kernels/normal_poly.h"
 
 using namespace heatbath;
 
@@ -541,6 +544,40 @@ void testRbmChains() {
 
 }  // namespace
 
+// The Box–Muller polynomials against double precision, and the vector normals against the scalar.
+void testNormalPolynomials() {
+  std::printf("normal polynomials\n");
+  double logAbs = 0, logRel = 0, sinErr = 0, cosErr = 0;
+  for (int k = 1; k <= 1 << 20; ++k) {
+    const float u = kernels::uniformLogArgument(static_cast<uint32_t>(k) * 4093u + 7u);
+    const double exact = std::log(static_cast<double>(u));
+    const double err = std::fabs(kernels::logPoly(u) - exact);
+    logAbs = std::max(logAbs, err / std::max(1.0, std::fabs(exact)));  // absolute near u = 1, relative beyond
+    if (u < 0.9f) logRel = std::max(logRel, err / std::fabs(exact));
+  }
+  for (int k = 0; k < 1 << 20; ++k) {
+    const float phi = static_cast<float>(k) * kernels::kPhiScale * 8 + kernels::kPhiOffset;
+    if (phi > 0.7854f) break;
+    sinErr = std::max(sinErr, std::fabs(kernels::sinPoly(phi) - std::sin(static_cast<double>(phi))));
+    cosErr = std::max(cosErr, std::fabs(kernels::cosPoly(phi) - std::cos(static_cast<double>(phi))));
+  }
+  std::printf("  log: abs (relative where |ln u| > 1) %.2e, rel (u < 0.9) %.2e; sin %.2e, cos %.2e\n", logAbs, logRel, sinErr, cosErr);
+  CHECK(logAbs < 2e-7);
+  CHECK(logRel < 2e-7);
+  CHECK(sinErr < 2e-7);
+  CHECK(cosErr < 2e-7);
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    kernels::RngLanes a{}, b{};
+    for (int lane = 0; lane < kernels::kLanes; ++lane) seedLane(a, lane, 5, lane), seedLane(b, lane, 5, lane);
+    std::vector<float> ref(4096), vec(4096);
+    kernels::normalsReference(a, ref.data(), 256);
+    kernels::langevinKernels(isa).normals(b, vec.data(), 256);
+    float worst = 0;
+    for (size_t k = 0; k < ref.size(); ++k) worst = std::max(worst, std::fabs(ref[k] - vec[k]));
+    CHECK(worst < 2e-5f);
+  }
+}
+
 int main() {
   testGraphValidation();
   testColouring();
@@ -552,6 +589,7 @@ int main() {
   testGemm();
   testConditional();
   testRbmChains();
+  testNormalPolynomials();
   std::printf("%d passed, %d failed\n", passes, failures);
   return failures == 0 ? 0 : 1;
 }

@@ -1,0 +1,184 @@
+#include "langevin_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "error.h"
+#include "memory.h"
+#include "rbm_conditional.h"
+
+namespace heatbath {
+
+using kernels::kGemmMr;
+using kernels::kGemmNr;
+
+namespace {
+
+constexpr int64_t kRowPad = 16;
+
+// out[:, 0..b.n) += x[:, 0..b.k) B for `rows` rows, x and out with row stride ld: the packed
+// micro-kernel with the left operand read in place.
+void multiplyInto(const float* x, int64_t rows, int64_t ld, const PackedPanels& b, float* out,
+                  const kernels::DenseKernels& kernels) {
+  const int64_t depth = gemmBlockDepth(b.k);
+  for (int64_t k0 = 0; k0 < b.k; k0 += depth) {
+    const int64_t kc = std::min(depth, b.k - k0);
+    for (int64_t p = 0; p < b.panels; ++p) {
+      const float* panel = b.panel(p) + k0 * kGemmNr;
+      const int width = static_cast<int>(std::min<int64_t>(kGemmNr, b.n - p * kGemmNr));
+      for (int64_t r0 = 0; r0 < rows; r0 += kGemmMr) {
+        const int height = static_cast<int>(std::min<int64_t>(kGemmMr, rows - r0));
+        kernels.microRows(kc, x + r0 * ld + k0, ld, panel, out + r0 * ld + p * kGemmNr, ld, height, width, 1.0f, 1.0f,
+                          false);
+      }
+    }
+  }
+}
+
+void requireRange(int64_t start, int64_t count, int64_t n, const char* what) {
+  if (count < 1 || start < 0 || start + count > n) {
+    throw invalidArgument(std::string(what) + " [" + std::to_string(start) + ", " + std::to_string(start + count) +
+                          ") must be a non-empty range of units in [0, " + std::to_string(n) + ")");
+  }
+}
+
+}  // namespace
+
+LangevinModel::LangevinModel(int64_t numUnits) : n_(numUnits) {
+  if (numUnits < 1 || numUnits >= (int64_t{1} << 31) - kRowPad) {
+    throw invalidArgument("numUnits must be in [1, 2^31 - 16), got " + std::to_string(numUnits));
+  }
+  ld_ = (numUnits + kRowPad - 1) / kRowPad * kRowPad;
+  a_.assign(ld_, 0.0f);
+  c_.assign(ld_, 0.0f);
+  h_.assign(ld_, 0.0f);
+  mass_.assign(ld_, 1.0f);
+  std::fill(a_.begin(), a_.begin() + n_, 1.0f);
+}
+
+void LangevinModel::setOnsite(const float* a, const float* c, const float* h, const float* mass) {
+  requireFiniteArray(a, n_, "quadratic coefficients");
+  requireFiniteArray(c, n_, "quartic coefficients");
+  requireFiniteArray(h, n_, "biases");
+  requireFiniteArray(mass, n_, "masses");
+  for (int64_t i = 0; i < n_; ++i) {
+    if (!(mass[i] > 0.0f)) throw invalidArgument("masses must be > 0; mass " + std::to_string(i) + " is " + std::to_string(mass[i]));
+  }
+  std::copy(a, a + n_, a_.begin());
+  std::copy(c, c + n_, c_.begin());
+  std::copy(h, h + n_, h_.begin());
+  std::copy(mass, mass + n_, mass_.begin());
+}
+
+void LangevinModel::clearCouplings() {
+  blocks_.clear();
+  rowPtr_.clear();
+  cols_.clear();
+  sparseValues_.clear();
+}
+
+void LangevinModel::addBlock(int64_t rowStart, int64_t rows, int64_t colStart, int64_t cols, const float* weights,
+                             ThreadPool& pool, int threads) {
+  requireRange(rowStart, rows, n_, "block rows");
+  requireRange(colStart, cols, n_, "block columns");
+  const bool diagonal = rowStart == colStart && rows == cols;
+  if (!diagonal && rowStart < colStart + cols && colStart < rowStart + rows) {
+    throw invalidArgument("a coupling block's row and column ranges must be disjoint or identical");
+  }
+  requireFiniteArray(weights, rows * cols, "block weights");
+  if (diagonal) {
+    for (int64_t i = 0; i < rows; ++i) {
+      for (int64_t j = i + 1; j < cols; ++j) {
+        if (weights[i * cols + j] != weights[j * cols + i]) {
+          throw invalidArgument("a block on one range of units must be symmetric; entries (" + std::to_string(i) +
+                                ", " + std::to_string(j) + ") and (" + std::to_string(j) + ", " + std::to_string(i) +
+                                ") differ");
+        }
+      }
+    }
+  }
+  CouplingBlock block{rowStart, rows, colStart, cols, diagonal, {}, {}};
+  packPanels(weights, true, cols, rows, block.toRows, pool, threads);
+  if (!diagonal) packPanels(weights, false, rows, cols, block.toCols, pool, threads);
+  blocks_.push_back(std::move(block));
+}
+
+void LangevinModel::setSparse(const int32_t* rowPtr, const int32_t* cols, const float* values, int64_t nnz) {
+  if (rowPtr[0] != 0 || rowPtr[n_] != nnz) throw invalidArgument("rowPtr must start at 0 and end at the entry count");
+  for (int64_t i = 0; i < n_; ++i) {
+    if (rowPtr[i + 1] < rowPtr[i]) throw invalidArgument("rowPtr must be non-decreasing");
+  }
+  requireFiniteArray(values, nnz, "sparse coupling values");
+  std::vector<char> seen(static_cast<size_t>(n_), 0);
+  for (int64_t i = 0; i < n_; ++i) {
+    for (int32_t k = rowPtr[i]; k < rowPtr[i + 1]; ++k) {
+      const int32_t j = cols[k];
+      if (j < 0 || j >= n_) throw invalidArgument("sparse column " + std::to_string(j) + " is out of range");
+      if (seen[j]) throw invalidArgument("sparse row " + std::to_string(i) + " lists unit " + std::to_string(j) + " twice");
+      seen[j] = 1;
+      // The mirror entry (j, i) must exist with the same value.
+      bool mirrored = false;
+      for (int32_t m = rowPtr[j]; m < rowPtr[j + 1] && !mirrored; ++m) mirrored = cols[m] == i && values[m] == values[k];
+      if (!mirrored) {
+        throw invalidArgument("sparse couplings must be symmetric: (" + std::to_string(i) + ", " + std::to_string(j) +
+                              ") has no equal entry (" + std::to_string(j) + ", " + std::to_string(i) + ")");
+      }
+    }
+    for (int32_t k = rowPtr[i]; k < rowPtr[i + 1]; ++k) seen[cols[k]] = 0;
+  }
+  rowPtr_.assign(rowPtr, rowPtr + n_ + 1);
+  cols_.assign(cols, cols + nnz);
+  sparseValues_.assign(values, values + nnz);
+}
+
+void LangevinModel::couplingProduct(const float* x, int64_t rows, float* out,
+                                    const kernels::DenseKernels& kernels) const {
+  std::memset(out, 0, static_cast<size_t>(rows * ld_) * sizeof(float));
+  for (const CouplingBlock& b : blocks_) {
+    multiplyInto(x + b.colStart, rows, ld_, b.toRows, out + b.rowStart, kernels);
+    if (!b.diagonal) multiplyInto(x + b.rowStart, rows, ld_, b.toCols, out + b.colStart, kernels);
+  }
+  if (sparseValues_.empty()) return;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * ld_;
+    float* pr = out + r * ld_;
+    for (int64_t i = 0; i < n_; ++i) {
+      // Four partial sums: one chain of dependent adds would bound the loop by the add latency.
+      float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+      int32_t k = rowPtr_[i];
+      for (; k + 4 <= rowPtr_[i + 1]; k += 4) {
+        for (int q = 0; q < 4; ++q) part[q] += sparseValues_[k + q] * xr[cols_[k + q]];
+      }
+      for (; k < rowPtr_[i + 1]; ++k) part[0] += sparseValues_[k] * xr[cols_[k]];
+      pr[i] += (part[0] + part[1]) + (part[2] + part[3]);
+    }
+  }
+}
+
+double LangevinModel::energy(const float* x, const float* product, const float* field, float couplingScale,
+                             float fieldScale) const {
+  double u = 0.0;
+  for (int64_t i = 0; i < n_; ++i) {
+    const double xi = x[i], x2 = xi * xi;
+    double hi = h_[i];
+    if (field != nullptr) hi += static_cast<double>(fieldScale) * field[i];
+    u += 0.5 * a_[i] * x2 + 0.25 * c_[i] * x2 * x2 - hi * xi - 0.5 * couplingScale * xi * product[i];
+  }
+  return u;
+}
+
+double LangevinModel::midpointWork(const float* x0, const float* x1, const float* p0, const float* p1,
+                                   const float* field, float couplingScale, float fieldScale) const {
+  double work = 0.0;
+  for (int64_t i = 0; i < n_; ++i) {
+    const double m = 0.5 * (static_cast<double>(x0[i]) + x1[i]), dx = static_cast<double>(x1[i]) - x0[i];
+    double force = 0.5 * couplingScale * (static_cast<double>(p0[i]) + p1[i]) - a_[i] * m - c_[i] * m * m * m + h_[i];
+    if (field != nullptr) force += static_cast<double>(fieldScale) * field[i];
+    work += force * dx;
+  }
+  return work;
+}
+
+}  // namespace heatbath

@@ -1,0 +1,98 @@
+// AVX2+FMA Langevin kernels (contract in langevin_kernel.h): Box–Muller eight lanes at a time with
+// the polynomials of normal_poly.h, and the fused overdamped update.
+#include "langevin_kernel.h"
+#include "normal_poly.h"
+#include "simd_avx2.h"
+
+namespace heatbath::kernels {
+
+namespace {
+
+using avx2::splat;
+
+inline __m256 logPoly8(__m256 u) {
+  const __m256i bits = _mm256_castps_si256(u);
+  __m256 e = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(126)));
+  const __m256 m = _mm256_castsi256_ps(
+      _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x807FFFFF)), _mm256_set1_epi32(0x3F000000)));
+  const __m256 small = _mm256_cmp_ps(m, splat(kSqrtHalf), _CMP_LT_OQ);
+  const __m256 one = splat(1.0f);
+  e = _mm256_sub_ps(e, _mm256_and_ps(small, one));
+  const __m256 x = _mm256_sub_ps(_mm256_add_ps(m, _mm256_and_ps(small, m)), one);
+  const __m256 z = _mm256_mul_ps(x, x);
+  __m256 p = _mm256_fmadd_ps(splat(kLogP0), x, splat(kLogP1));
+  p = _mm256_fmadd_ps(p, x, splat(kLogP2));
+  p = _mm256_fmadd_ps(p, x, splat(kLogP3));
+  p = _mm256_fmadd_ps(p, x, splat(kLogP4));
+  p = _mm256_fmadd_ps(p, x, splat(kLogP5));
+  p = _mm256_fmadd_ps(p, x, splat(kLogP6));
+  p = _mm256_fmadd_ps(p, x, splat(kLogP7));
+  p = _mm256_fmadd_ps(p, x, splat(kLogP8));
+  __m256 y = _mm256_mul_ps(_mm256_mul_ps(p, x), z);
+  y = _mm256_fmadd_ps(e, splat(kLogLn2Lo), y);
+  y = _mm256_fnmadd_ps(splat(0.5f), z, y);
+  return _mm256_fmadd_ps(e, splat(kLogLn2Hi), _mm256_add_ps(x, y));
+}
+
+inline void normalPair8(__m256i w1, __m256i w2, __m256& z1, __m256& z2) {
+  const __m256 u = _mm256_mul_ps(
+      _mm256_cvtepi32_ps(_mm256_or_si256(_mm256_srli_epi32(w1, 1), _mm256_set1_epi32(1))), splat(kTwoPowMinus31));
+  const __m256 r = _mm256_sqrt_ps(_mm256_mul_ps(splat(-2.0f), logPoly8(u)));
+  const __m256i k = _mm256_and_si256(_mm256_srli_epi32(w2, 6), _mm256_set1_epi32(0x7FFFFF));
+  const __m256 phi = _mm256_fmadd_ps(_mm256_cvtepi32_ps(k), splat(kPhiScale), splat(kPhiOffset));
+  const __m256 zz = _mm256_mul_ps(phi, phi);
+  __m256 s = _mm256_fmadd_ps(splat(kSinS0), zz, splat(kSinS1));
+  s = _mm256_fmadd_ps(s, zz, splat(kSinS2));
+  s = _mm256_fmadd_ps(_mm256_mul_ps(s, zz), phi, phi);
+  __m256 c = _mm256_fmadd_ps(splat(kCosC0), zz, splat(kCosC1));
+  c = _mm256_fmadd_ps(c, zz, splat(kCosC2));
+  c = _mm256_fmadd_ps(_mm256_mul_ps(c, zz), zz, _mm256_fnmadd_ps(splat(0.5f), zz, splat(1.0f)));
+  __m256 a = _mm256_mul_ps(r, c), b = _mm256_mul_ps(r, s);
+  const __m256 swap = _mm256_castsi256_ps(_mm256_srai_epi32(_mm256_slli_epi32(w2, 2), 31));
+  const __m256 first = _mm256_blendv_ps(a, b, swap), second = _mm256_blendv_ps(b, a, swap);
+  const __m256i signMask = _mm256_set1_epi32(static_cast<int>(0x80000000u));
+  z1 = _mm256_xor_ps(first, _mm256_castsi256_ps(_mm256_and_si256(w2, signMask)));
+  z2 = _mm256_xor_ps(second, _mm256_castsi256_ps(_mm256_and_si256(_mm256_slli_epi32(w2, 1), signMask)));
+}
+
+}  // namespace
+
+void normalsAvx2(RngLanes& rng, float* out, int64_t blocks) {
+  avx2::VecRng v = avx2::VecRng::load(rng);
+  for (int64_t q = 0; q < blocks; ++q) {
+    const __m256i w1 = v.next(), w2 = v.next();
+    __m256 z1, z2;
+    normalPair8(w1, w2, z1, z2);
+    _mm256_storeu_ps(out + 16 * q, z1);
+    _mm256_storeu_ps(out + 16 * q + 8, z2);
+  }
+  v.store(rng);
+}
+
+bool overdampedStepAvx2(const OverdampedRow& r) {
+  const __m256 s = _mm256_set1_ps(r.couplingScale), fs = _mm256_set1_ps(r.fieldScale);
+  const __m256 muDt = _mm256_set1_ps(r.muDt), sigma = _mm256_set1_ps(r.sigma), half = _mm256_set1_ps(0.5f);
+  const __m256 infinity = _mm256_set1_ps(__builtin_inff());
+  __m256 bad = _mm256_setzero_ps();
+  for (int64_t i = 0; i < r.n; i += 8) {
+    const __m256 x = _mm256_loadu_ps(r.x + i);
+    __m256 force = _mm256_fmadd_ps(s, _mm256_loadu_ps(r.product + i), _mm256_loadu_ps(r.h + i));
+    force = _mm256_fnmadd_ps(_mm256_loadu_ps(r.a + i), x, force);
+    force = _mm256_fnmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(r.c + i), x), _mm256_mul_ps(x, x), force);
+    if (r.field != nullptr) force = _mm256_fmadd_ps(fs, _mm256_loadu_ps(r.field + i), force);
+    __m256 w = _mm256_loadu_ps(r.noise + i);
+    if (r.prev != nullptr) {
+      const __m256 xi = w;
+      w = _mm256_mul_ps(half, _mm256_add_ps(w, _mm256_loadu_ps(r.prev + i)));
+      _mm256_storeu_ps(r.prev + i, xi);
+    }
+    const __m256 move = _mm256_fmadd_ps(muDt, force, _mm256_mul_ps(sigma, w));
+    const __m256 next = _mm256_fmadd_ps(_mm256_loadu_ps(r.free + i), move, x);
+    // |next| < inf is false for infinities and NaN alike.
+    bad = _mm256_or_ps(bad, _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), next), infinity, _CMP_NLT_UQ));
+    _mm256_storeu_ps(r.x + i, next);
+  }
+  return _mm256_movemask_ps(bad) == 0;
+}
+
+}  // namespace heatbath::kernels

@@ -1,0 +1,11 @@
+#include "langevin_kernel.h"
+
+namespace heatbath::kernels {
+
+LangevinKernels langevinKernels(Isa isa) {
+  // The AVX2 kernels serve AVX-512 CPUs too: the dense product, not these, sets the pace there.
+  if (isa == Isa::Avx2 || isa == Isa::Avx512) return {normalsAvx2, overdampedStepAvx2};
+  return {normalsScalar, overdampedStepScalar};
+}
+
+}  // namespace heatbath::kernels
