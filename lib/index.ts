@@ -53,7 +53,26 @@ export { DigitDataset, BinarizeOptions, SplitOptions, binarize, splitDataset, su
 export { IdxArray, readIdx, readIdxDataset, parseIdx } from './io/idx';
 export { bundledDigits } from './io/mnist';
 
-// Continuous units: exact Ornstein–Uhlenbeck processes and thermodynamic linear algebra.
+// Continuous units: Langevin networks, the SPU, exact Ornstein–Uhlenbeck processes and thermodynamic linear algebra.
+export {
+  LangevinNetwork,
+  LangevinChains,
+  simulate,
+  randomNormals,
+  langevin,
+  interpolate,
+  LangevinNetworkSpec,
+  LangevinCouplings,
+  CouplingBlock,
+  LangevinRunOptions,
+  LangevinRunResult,
+  LangevinChainOptions,
+  LangevinIntegrator,
+  LangevinObservable,
+  ProtocolValue,
+  PiecewiseLinear,
+} from './models/langevin';
+export { Spu, SpuOptions, SpuInverseOptions, SpuInverseResult } from './models/spu';
 export * as tla from './tla';
 export { TlaOptions, TlaResult, TlaExpmOptions } from './tla';
 export { OUProcess, OUOptions, OUSampleOptions, OUTrajectories, OUTransitionMatrices } from './models/ou';
