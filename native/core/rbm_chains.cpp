@@ -42,21 +42,21 @@ RbmChains::RbmChains(int64_t numVisible, int64_t numHidden, int64_t chains, uint
   for (int64_t c = 0; c < chains; ++c) {
     for (int lane = 0; lane < kernels::kLanes; ++lane) seedLane(rng_[c], lane, seed, c * kernels::kLanes + lane);
   }
-  resizePanels(toHidden_, numVisible, numHidden);
-  resizePanels(toVisible_, numHidden, numVisible);
+  resizePanels(toHidden_, numVisible, numHidden, kernels::kPanelWidthAvx2);
+  resizePanels(toVisible_, numHidden, numVisible, kernels::kPanelWidthAvx2);
   visibleBias_.assign(numVisible, 0.0f);
   hiddenBias_.assign(numHidden, 0.0f);
   initRandom();
 }
 
 void RbmChains::setParameters(const float* weights, const float* visibleBias, const float* hiddenBias,
-                              ThreadPool& pool, int threads) {
+                              int panelWidth, ThreadPool& pool, int threads) {
   if (threads < 1) throw invalidArgument("threads must be at least 1");
   requireFiniteArray(weights, numVisible_ * numHidden_, "weights");
   requireFiniteArray(visibleBias, numVisible_, "visible biases");
   requireFiniteArray(hiddenBias, numHidden_, "hidden biases");
-  packPanels(weights, false, numVisible_, numHidden_, toHidden_, pool, threads);
-  packPanels(weights, true, numHidden_, numVisible_, toVisible_, pool, threads);
+  packPanels(weights, false, numVisible_, numHidden_, panelWidth, toHidden_, pool, threads);
+  packPanels(weights, true, numHidden_, numVisible_, panelWidth, toVisible_, pool, threads);
   visibleBias_.assign(visibleBias, visibleBias + numVisible_);
   hiddenBias_.assign(hiddenBias, hiddenBias + numHidden_);
 }
@@ -112,6 +112,9 @@ void RbmChains::run(int64_t sweeps, const float* betas, const kernels::DenseKern
     }
   }
   if (sweeps == 0) return;
+  // Packed for other kernels (the SIMD level changed since setParameters): re-lay out once.
+  setPanelWidth(toHidden_, kernels.panelWidth);
+  setPanelWidth(toVisible_, kernels.panelWidth);
   // Chains are independent: each task runs all sweeps for its block of chains. Task counts are a
   // multiple of the thread count so that blocks are balanced; the split never changes results.
   const int64_t rowPanels = (chains_ + kGemmMr - 1) / kGemmMr;

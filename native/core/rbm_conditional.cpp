@@ -10,7 +10,6 @@
 namespace heatbath {
 
 using kernels::kGemmMr;
-using kernels::kGemmNr;
 
 namespace {
 
@@ -48,7 +47,7 @@ void collectActive(const float* input, int64_t rows, int64_t k, int64_t ones, Co
 
 void activeRowProduct(const PackedPanels& w, int64_t rows, float* pre, int64_t ldc, const ConditionalScratch& s,
                       const kernels::DenseKernels& kernels) {
-  constexpr int64_t kPanelsPerPass = 4;  // a 4-panel strip of W (4 x K x 64 B) stays in L2 across rows
+  constexpr int64_t kPanelsPerPass = 4;  // a 4-panel strip of W (4 x K x NR floats) stays in L2 across rows
   const int64_t depth = gemmBlockDepth(w.k), blocks = (w.k + depth - 1) / depth;
   for (int64_t p0 = 0; p0 < w.panels; p0 += kPanelsPerPass) {
     const int count = static_cast<int>(std::min(kPanelsPerPass, w.panels - p0));
@@ -56,7 +55,7 @@ void activeRowProduct(const PackedPanels& w, int64_t rows, float* pre, int64_t l
       const int64_t* starts = s.blockStart.data() + r * (blocks + 1);
       for (int64_t b = 0; b < blocks; ++b) {
         kernels.addActiveRows(w.panel(p0), w.panelStride(), count, s.active.data() + starts[b],
-                              starts[b + 1] - starts[b], pre + r * ldc + p0 * kGemmNr);
+                              starts[b + 1] - starts[b], pre + r * ldc + p0 * w.width);
       }
     }
   }
@@ -73,11 +72,11 @@ void requireFiniteArray(const float* values, int64_t count, const char* what) {
   }
 }
 
-void ConditionalScratch::ensure(int64_t panelsIn) {
+void ConditionalScratch::ensure(int64_t columnsIn) {
   // Grows only: the two directions of a sweep share one scratch.
-  if (panelsIn > panels) {
-    pre = allocateAligned<float>(static_cast<size_t>(kGemmBlockRows * panelsIn * kGemmNr));
-    panels = panelsIn;
+  if (columnsIn > columns) {
+    pre = allocateAligned<float>(static_cast<size_t>(kGemmBlockRows * columnsIn));
+    columns = columnsIn;
   }
   if (rng.empty()) rng.resize(kGemmBlockRows);
 }
@@ -86,8 +85,8 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
                       kernels::RngLanes* rng, float* prob, float* sample, ProductPath path,
                       ConditionalScratch& scratch, const kernels::DenseKernels& kernels) {
   const PackedPanels& w = *layer.weights;
-  scratch.ensure(w.panels);
-  const int64_t ldc = w.panels * kGemmNr;
+  scratch.ensure(w.paddedColumns());
+  const int64_t ldc = w.paddedColumns();
   float* pre = scratch.pre.get();
   for (int64_t r = 0; r < rows; ++r) {
     std::copy(layer.bias, layer.bias + w.n, pre + r * ldc);
@@ -140,7 +139,7 @@ void rbmConditional(const ConditionalArgs& a, const kernels::DenseKernels& kerne
   if (a.rows == 0 || (a.prob == nullptr && a.sample == nullptr)) return;
 
   PackedPanels& packed = workspace.packed;  // hidden: op(B) = W (V x H); visible: op(B) = W^T, W read as stored
-  packPanels(a.weights, !toHidden, k, n, packed, pool, threads);
+  packPanels(a.weights, !toHidden, k, n, kernels.panelWidth, packed, pool, threads);
   const LayerProduct layer{&packed, a.bias};
   const int64_t rowPanels = (a.rows + kGemmMr - 1) / kGemmMr;
   const int64_t rowsPerTask =
@@ -152,7 +151,7 @@ void rbmConditional(const ConditionalArgs& a, const kernels::DenseKernels& kerne
   pool.parallelFor(tasks, workers, [&](int64_t task, int worker) {
     const int64_t row0 = task * rowsPerTask, rows = std::min(rowsPerTask, a.rows - row0);
     ConditionalScratch& s = scratch[worker];
-    s.ensure(packed.panels);
+    s.ensure(packed.paddedColumns());
     for (int64_t r = 0; r < rows; ++r) seedConditionalRow(s.rng[r], a.seed, a.stream, row0 + r);
     sampleLayerBlock(layer, a.input + row0 * k, rows, a.beta, s.rng.data(),
                      a.prob == nullptr ? nullptr : a.prob + row0 * n, a.sample == nullptr ? nullptr : a.sample + row0 * n,

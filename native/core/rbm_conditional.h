@@ -34,12 +34,12 @@ struct LayerProduct {
 
 // Per-worker scratch, kept between calls.
 struct ConditionalScratch {
-  AlignedArray<float> pre;  // pre-activations, kGemmBlockRows x panels * NR
-  int64_t panels = 0;       // capacity
+  AlignedArray<float> pre;  // pre-activations, kGemmBlockRows x columns
+  int64_t columns = 0;      // capacity: output units padded to whole panels
   std::vector<int32_t> active;
   std::vector<int64_t> blockStart;  // per row: start of each K-block's active inputs, + the end
   std::vector<kernels::RngLanes> rng;
-  void ensure(int64_t panels);  // room for `panels` output panels
+  void ensure(int64_t columns);  // room for `columns` padded output units
 };
 
 // Samples `rows` (<= kGemmBlockRows) output rows from input rows (rows x K, contiguous).

@@ -13,6 +13,8 @@ namespace heatbath::kernels {
 
 namespace {
 
+constexpr int kNr = kPanelWidthAvx2;
+
 // C = (first ? beta * C : C) + alpha * acc for one full tile at c (row stride ldc).
 inline void writeTile(__m256 (&acc)[kGemmMr][2], float* c, int64_t ldc, float alpha, float beta, bool first) {
   const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
@@ -31,7 +33,7 @@ void addActivePanels(const float* firstPanel, int64_t panelStride, const int32_t
   __m256 acc[P][2];
   for (int p = 0; p < P; ++p) acc[p][0] = acc[p][1] = _mm256_setzero_ps();
   for (int64_t r = 0; r < count; ++r) {
-    const float* row = firstPanel + int64_t{rows[r]} * kGemmNr;
+    const float* row = firstPanel + int64_t{rows[r]} * kNr;
     for (int p = 0; p < P; ++p) {
       acc[p][0] = _mm256_add_ps(acc[p][0], _mm256_load_ps(row + p * panelStride));
       acc[p][1] = _mm256_add_ps(acc[p][1], _mm256_load_ps(row + p * panelStride + 8));
@@ -39,7 +41,7 @@ void addActivePanels(const float* firstPanel, int64_t panelStride, const int32_t
   }
   for (int p = 0; p < P; ++p) {
     for (int h = 0; h < 2; ++h) {
-      float* at = out + p * kGemmNr + h * 8;
+      float* at = out + p * kNr + h * 8;
       _mm256_storeu_ps(at, _mm256_add_ps(_mm256_loadu_ps(at), acc[p][h]));
     }
   }
@@ -57,14 +59,14 @@ namespace {
 // Writes the tile (full or edge) from the 12 accumulators.
 inline void finishTile(__m256 (&acc)[kGemmMr][2], float* c, int64_t ldc, int rows, int cols, float alpha, float beta,
                        bool first) {
-  if (rows == kGemmMr && cols == kGemmNr) {
+  if (rows == kGemmMr && cols == kNr) {
     writeTile(acc, c, ldc, alpha, beta, first);
     return;
   }
   // Edge tile: the same arithmetic on a copy, so edge elements round like all others.
-  alignas(32) float tile[kGemmMr][kGemmNr] = {};
+  alignas(32) float tile[kGemmMr][kNr] = {};
   for (int i = 0; i < rows; ++i) std::copy(c + i * ldc, c + i * ldc + cols, tile[i]);
-  writeTile(acc, tile[0], kGemmNr, alpha, beta, first);
+  writeTile(acc, tile[0], kNr, alpha, beta, first);
   for (int i = 0; i < rows; ++i) std::copy(tile[i], tile[i] + cols, c + i * ldc);
 }
 
@@ -77,7 +79,7 @@ inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const floa
   // The C tile is read only after the loop: start fetching it now.
   for (int i = 0; i < rows; ++i) {
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + kGemmNr - 1), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + kNr - 1), _MM_HINT_T0);
   }
   const float *a0 = row[0], *a1 = row[1], *a2 = row[2], *a3 = row[3], *a4 = row[4], *a5 = row[5];
   // Named accumulators: an array here is kept in memory by GCC (it escapes to writeTile).
@@ -105,7 +107,7 @@ inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const floa
     x = _mm256_broadcast_ss(a5 + at);
     c50 = _mm256_fmadd_ps(x, b0, c50);
     if (!kHalf) c51 = _mm256_fmadd_ps(x, b1, c51);
-    b += kGemmNr;
+    b += kNr;
   }
   __m256 acc[kGemmMr][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
   finishTile(acc, c, ldc, rows, cols, alpha, beta, first);
@@ -114,7 +116,7 @@ inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const floa
 template <int64_t kStep>
 inline void microTileAnyWidth(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc,
                               int rows, int cols, float alpha, float beta, bool first) {
-  if (cols <= kGemmNr / 2) microTile<kStep, true>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  if (cols <= kNr / 2) microTile<kStep, true>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
   else microTile<kStep, false>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
@@ -137,9 +139,9 @@ void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* b, 
 void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                        int64_t count, float* out) {
   int p = 0;
-  for (; p + 4 <= numPanels; p += 4) addActivePanels<4>(firstPanel + p * panelStride, panelStride, rows, count, out + p * kGemmNr);
+  for (; p + 4 <= numPanels; p += 4) addActivePanels<4>(firstPanel + p * panelStride, panelStride, rows, count, out + p * kNr);
   const float* rest = firstPanel + p * panelStride;
-  float* restOut = out + p * kGemmNr;
+  float* restOut = out + p * kNr;
   switch (numPanels - p) {
     case 3: addActivePanels<3>(rest, panelStride, rows, count, restOut); break;
     case 2: addActivePanels<2>(rest, panelStride, rows, count, restOut); break;

@@ -3,9 +3,14 @@
 namespace heatbath::kernels {
 
 DenseKernels denseKernels(Isa isa) {
-  // No AVX-512 dense kernels yet: the AVX2 ones are the widest there are.
-  if (isa == Isa::Avx2 || isa == Isa::Avx512) return {gemmMicroAvx2, gemmMicroRowsAvx2, addActiveRowsAvx2, sampleRowAvx2};
-  return {gemmMicroScalar, gemmMicroRowsScalar, addActiveRowsScalar, sampleRowScalar};
+  switch (isa) {
+    case Isa::Avx512:
+      return {kPanelWidthAvx512, gemmMicroAvx512, gemmMicroRowsAvx512, addActiveRowsAvx512, sampleRowAvx512};
+    case Isa::Avx2:
+      return {kPanelWidthAvx2, gemmMicroAvx2, gemmMicroRowsAvx2, addActiveRowsAvx2, sampleRowAvx2};
+    default:
+      return {kPanelWidthAvx2, gemmMicroScalar, gemmMicroRowsScalar, addActiveRowsScalar, sampleRowScalar};
+  }
 }
 
 }  // namespace heatbath::kernels

@@ -1,21 +1,24 @@
 // Kernels of the dense (matrix-product) engine, one set per instruction set.
 //
-// Packed operands. A product's right operand B (K x N) is packed once into panels of kGemmNr
-// columns: panel p holds rows 0..K-1 of columns [p*NR, p*NR + NR), row k at panel + k * NR,
-// columns past N zero. A row-major left operand is read in place (gemmMicroRows); a transposed one
-// is packed by blocks (rows x kc) into panels of kGemmMr rows: step kk at panel + kk * MR, rows past
-// the end zero.
+// Packed operands. A product's right operand B (K x N) is packed once into panels of NR columns,
+// NR = the kernel set's panelWidth (its C tile width: 16 for scalar and AVX2, 32 for AVX-512):
+// panel p holds rows 0..K-1 of columns [p*NR, p*NR + NR), row k at panel + k * NR, columns past N
+// zero. A row-major left operand is read in place (gemmMicroRows); a transposed one is packed by
+// blocks (rows x kc) into panels of kGemmMr rows: step kk at panel + kk * MR, rows past the end
+// zero.
 //
 // Summation contract (what makes results independent of threads and of the dense/active-row
 // choice): every C element is accumulated in K-blocks of a length that depends on K only; within
 // a block, acc starts at 0 and adds a_k * b_k for k in increasing order, one rounding per step
 // (FMA or, with a_k in {0, 1}, an exact product then an add); then C = C + alpha * acc. With 0/1
 // inputs the active-row kernel adds exactly the same b_k in the same order, so both paths give
-// bit-identical sums.
+// bit-identical sums. Neither the tile shape nor the panel width enters the contract, so every
+// kernel set that contracts the products into FMAs (AVX2, AVX-512) gives the same bits.
 //
 // Sampling contract (sampleRow): for column j, x = -beta * pre[j], e = expPoly(x) (clamped to
 // [-80, 80]), u = uniformOpen(word j / 8 of lane j % 8), sample = [u * e < 1 - u], probability
-// = 1 / (1 + e). Every row draws ceil(n / 8) words from each of its 8 lanes.
+// = 1 / (1 + e). Every row draws ceil(n / 8) words from each of its 8 lanes. The vector kernels
+// contract the same steps of exp into FMAs, so AVX2 and AVX-512 agree bit for bit.
 #pragma once
 #include <cstdint>
 
@@ -24,7 +27,8 @@
 namespace heatbath::kernels {
 
 constexpr int kGemmMr = 6;
-constexpr int kGemmNr = 16;
+constexpr int kPanelWidthAvx2 = 16;    // also the scalar kernels'
+constexpr int kPanelWidthAvx512 = 32;  // two zmm per row: 12 accumulators, 8 loads per 12 FMAs
 
 // C tile (rows x cols <= MR x NR, row stride ldc) = (first ? beta * C : C) + alpha * (A panel . B
 // panel) over kc steps; with first && beta == 0, C's old values are ignored (even NaN).
@@ -42,10 +46,12 @@ using AddActiveRowsFn = void (*)(const float* firstPanel, int64_t panelStride, i
                                  const int32_t* rows, int64_t count, float* out);
 
 // Bernoulli samples and probabilities of n units from pre-activations (see the contract above).
-// prob and sample may be null; pre must be readable up to a multiple of 16 floats.
+// prob and sample may be null; pre must be readable up to a multiple of 16 floats (every panel
+// width is one).
 using SampleRowFn = void (*)(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);
 
 struct DenseKernels {
+  int panelWidth;  // NR of the packed B panels the kernels read
   GemmMicroFn micro;
   GemmMicroRowsFn microRows;
   AddActiveRowsFn addActiveRows;
@@ -67,5 +73,13 @@ void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* bPa
 void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                        int64_t count, float* out);
 void sampleRowAvx2(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);
+
+void gemmMicroAvx512(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
+                     int cols, float alpha, float beta, bool first);
+void gemmMicroRowsAvx512(int64_t kc, const float* a, int64_t lda, const float* bPanel, float* c, int64_t ldc,
+                         int rows, int cols, float alpha, float beta, bool first);
+void addActiveRowsAvx512(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
+                         int64_t count, float* out);
+void sampleRowAvx512(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);
 
 }  // namespace heatbath::kernels

@@ -7,22 +7,24 @@ namespace heatbath::kernels {
 
 namespace {
 
+constexpr int kNr = kPanelWidthAvx2;
+
 // acc over kc steps with A element (i, k) at a[i * rowStride + k * stepStride].
 template <typename Write>
 void microTile(int64_t kc, const float* a, int64_t rowStride, int64_t stepStride, const float* b, int rows,
                Write&& write) {
-  float acc[kGemmMr][kGemmNr] = {};
+  float acc[kGemmMr][kNr] = {};
   for (int64_t k = 0; k < kc; ++k) {
-    const float* bk = b + k * kGemmNr;
+    const float* bk = b + k * kNr;
     for (int i = 0; i < rows; ++i) {
       const float ai = a[i * rowStride + k * stepStride];
-      for (int j = 0; j < kGemmNr; ++j) acc[i][j] += ai * bk[j];
+      for (int j = 0; j < kNr; ++j) acc[i][j] += ai * bk[j];
     }
   }
   write(acc);
 }
 
-void writeTile(const float (&acc)[kGemmMr][kGemmNr], float* c, int64_t ldc, int rows, int cols, float alpha,
+void writeTile(const float (&acc)[kGemmMr][kNr], float* c, int64_t ldc, int rows, int cols, float alpha,
                float beta, bool first) {
   for (int i = 0; i < rows; ++i) {
     float* ci = c + i * ldc;
@@ -37,14 +39,14 @@ void writeTile(const float (&acc)[kGemmMr][kGemmNr], float* c, int64_t ldc, int 
 
 void gemmMicroScalar(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
                      float alpha, float beta, bool first) {
-  microTile(kc, a, 1, kGemmMr, b, rows, [&](const float(&acc)[kGemmMr][kGemmNr]) {
+  microTile(kc, a, 1, kGemmMr, b, rows, [&](const float(&acc)[kGemmMr][kNr]) {
     writeTile(acc, c, ldc, rows, cols, alpha, beta, first);
   });
 }
 
 void gemmMicroRowsScalar(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int rows,
                          int cols, float alpha, float beta, bool first) {
-  microTile(kc, a, lda, 1, b, rows, [&](const float(&acc)[kGemmMr][kGemmNr]) {
+  microTile(kc, a, lda, 1, b, rows, [&](const float(&acc)[kGemmMr][kNr]) {
     writeTile(acc, c, ldc, rows, cols, alpha, beta, first);
   });
 }
@@ -53,12 +55,12 @@ void addActiveRowsScalar(const float* firstPanel, int64_t panelStride, int numPa
                          int64_t count, float* out) {
   for (int p = 0; p < numPanels; ++p) {
     const float* panel = firstPanel + p * panelStride;
-    float acc[kGemmNr] = {};
+    float acc[kNr] = {};
     for (int64_t r = 0; r < count; ++r) {
-      const float* row = panel + int64_t{rows[r]} * kGemmNr;
-      for (int q = 0; q < kGemmNr; ++q) acc[q] += row[q];
+      const float* row = panel + int64_t{rows[r]} * kNr;
+      for (int q = 0; q < kNr; ++q) acc[q] += row[q];
     }
-    for (int q = 0; q < kGemmNr; ++q) out[p * kGemmNr + q] += acc[q];
+    for (int q = 0; q < kNr; ++q) out[p * kNr + q] += acc[q];
   }
 }
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <random>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -252,6 +253,16 @@ std::vector<int8_t> runChains(kernels::Isa isa, int threads, int64_t chains) {
   return obs.states;
 }
 
+void testCeilingLoops() {
+  std::puts("multiply-add ceiling loops");
+  // Each level's loop does its own register width: 8 lanes x 8 (scalar), 8 x 12 (AVX2), 16 x 16
+  // (AVX-512) multiply-adds per round.
+  const int64_t perRound[] = {8, 12 * 8, 16 * 16};
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    CHECK(kernels::multiplyAddLoop(isa)(10) == 10 * perRound[static_cast<int>(isa)]);
+  }
+}
+
 void testDeterminism() {
   std::puts("determinism and kernels");
   for (kernels::Isa isa : kernels::supportedIsas()) {
@@ -333,7 +344,9 @@ void testGemm() {
   for (kernels::Isa isa : kernels::supportedIsas()) {
     if (isa != kernels::Isa::Scalar) CHECK(kernels::denseKernels(isa).micro != &kernels::gemmMicroScalar);
   }
-  const int64_t shapes[][3] = {{1, 1, 1}, {7, 19, 13}, {37, 33, 300}, {6, 16, 256}, {151, 70, 517}, {5, 3, 0}};
+  // n covers full, masked and half-width edge panels of both panel widths (16 and 32 columns).
+  const int64_t shapes[][3] = {{1, 1, 1},     {7, 19, 13},   {37, 33, 300}, {6, 16, 256},
+                               {151, 70, 517}, {5, 3, 0},     {13, 50, 40},  {12, 96, 7}};
   for (kernels::Isa isa : kernels::supportedIsas()) {
     for (int combo = 0; combo < 4; ++combo) {
       const bool ta = combo & 1, tb = combo & 2;
@@ -358,6 +371,10 @@ void testGemm() {
         if (worst > 1) std::printf("  %s trans %d/%d %lldx%lldx%lld: error %.3g x tolerance\n", kernels::isaName(isa), ta, tb,
                                    static_cast<long long>(m), static_cast<long long>(n), static_cast<long long>(k), worst);
         CHECK(worst <= 1);
+        // The summation contract fixes every rounding: all FMA kernel sets agree bit for bit.
+        if (isa == kernels::Isa::Avx512) {
+          CHECK(sameBits(c, runGemm(kernels::Isa::Avx2, ta, tb, m, n, k, alpha, beta, a, b, c0, 2)));
+        }
       }
     }
     // beta = 0 ignores C, NaN included; the thread count never changes a bit.
@@ -435,6 +452,14 @@ void testConditional() {
       CHECK(sameBits(dense.first, active.first));
       CHECK(sameBits(dense.second, active.second));
       CHECK_THROWS("ERR_INVALID_ARGUMENT", runConditional(cc, direction, isa, 1, ProductPath::ActiveRows));
+      if (isa == kernels::Isa::Avx512) {  // same sums, exp steps and words as AVX2: same bits
+        const auto avx2 = runConditional(cc, direction, kernels::Isa::Avx2, 2, ProductPath::Auto);
+        CHECK(sameBits(prob, avx2.first));
+        CHECK(sameBits(sample, avx2.second));
+        const auto avx2Active = runConditional(binary, direction, kernels::Isa::Avx2, 2, ProductPath::ActiveRows);
+        CHECK(sameBits(active.first, avx2Active.first));
+        CHECK(sameBits(active.second, avx2Active.second));
+      }
     }
     if (kernels::supportedIsas().size() > 1) {
       // Scalar and AVX2 differ only by FMA rounding in exp: probabilities within a few ulps, and a
@@ -479,12 +504,15 @@ void testConditional() {
   CHECK_THROWS("ERR_NOT_FINITE", runConditional(cc, LayerDirection::Hidden, kernels::Isa::Scalar, 1, ProductPath::Auto));
 }
 
-std::vector<float> runRbmChains(kernels::Isa isa, int threads, int64_t chains, std::vector<float>* probOut = nullptr) {
+// Parameters are packed for the kernels of packedFor, then run with those of isa.
+std::vector<float> runRbmChains(kernels::Isa isa, int threads, int64_t chains, std::vector<float>* probOut = nullptr,
+                                std::optional<kernels::Isa> packedFor = std::nullopt) {
   const int64_t V = 50, H = 23;
   RbmChains rc(V, H, chains, 99);
   ThreadPool pool;
   const auto w = randomFloats(V * H, 21, 0.5f), vb = randomFloats(V, 22, 0.5f), hb = randomFloats(H, 23, 0.5f);
-  rc.setParameters(w.data(), vb.data(), hb.data(), pool, threads);
+  const int width = kernels::denseKernels(packedFor.value_or(isa)).panelWidth;
+  rc.setParameters(w.data(), vb.data(), hb.data(), width, pool, threads);
   const int32_t nodes[] = {3, 40};
   std::vector<float> values(2 * chains);
   for (int64_t c = 0; c < chains; ++c) values[2 * c] = 1, values[2 * c + 1] = static_cast<float>(c % 2);
@@ -511,6 +539,14 @@ void testRbmChains() {
     CHECK(sameBits(one, runRbmChains(isa, 2, 301, &p2)));
     CHECK(sameBits(p1, p2));
     CHECK(sameBits(one, runRbmChains(isa, 3, 301)));
+    if (isa == kernels::Isa::Avx512) {
+      std::vector<float> pAvx2;
+      CHECK(sameBits(one, runRbmChains(kernels::Isa::Avx2, 2, 301, &pAvx2)));
+      CHECK(sameBits(p1, pAvx2));
+      // Panels packed 16 wide are re-laid out for the 32-wide kernels, and back.
+      CHECK(sameBits(one, runRbmChains(isa, 2, 301, nullptr, kernels::Isa::Avx2)));
+      CHECK(sameBits(one, runRbmChains(kernels::Isa::Avx2, 2, 301, nullptr, isa)));
+    }
   }
   // A chain's trajectory does not depend on how many chains run beside it.
   const auto few = runRbmChains(kernels::Isa::Scalar, 2, 7), many = runRbmChains(kernels::Isa::Scalar, 2, 200);
@@ -523,7 +559,7 @@ void testRbmChains() {
   ThreadPool pool;
   std::vector<float> w(12, 0.1f), vb(4, 0.0f), hb(3, 0.0f);
   w[5] = INFINITY;
-  CHECK_THROWS("ERR_NOT_FINITE", rc.setParameters(w.data(), vb.data(), hb.data(), pool, 1));
+  CHECK_THROWS("ERR_NOT_FINITE", rc.setParameters(w.data(), vb.data(), hb.data(), kernels::kPanelWidthAvx2, pool, 1));
   std::vector<float> states(8, 0.5f);
   CHECK_THROWS("ERR_INVALID_ARGUMENT", rc.setVisible(states.data()));
   const int32_t outOfRange[] = {4}, twice[] = {1, 1};
@@ -547,6 +583,7 @@ int main() {
   testUpdateOrder();
   testThreadPool();
   testRngAndExp();
+  testCeilingLoops();
   testDeterminism();
   testBadInput();
   testGemm();

@@ -1,0 +1,181 @@
+// AVX-512F kernels of the dense engine (contract in dense_kernel.h). They keep that contract to
+// the bit: the same k-order and FMA for every sum, the same exp steps and the same random words,
+// so their results equal the AVX2 kernels' exactly; only tile shapes and vector widths differ.
+//
+// gemmMicroAvx512 keeps a 6 x 32 tile of C in 12 zmm registers: per k step two B loads, six
+// broadcasts and 12 independent FMAs. A 12 x 16 tile also has 12 accumulators but needs 13 loads
+// per 12 FMAs and ran ~20 % slower on Zen 5: the loads, not the FMAs, were the limit. Hence
+// panels 32 columns wide. addActiveRowsAvx512 sums packed rows of the active inputs for up to 4
+// panels at once (8 independent add chains). sampleRowAvx512 draws the words of 16 columns as two
+// steps of the 8-lane generator, then evaluates exp and the test on 16 lanes.
+#include <immintrin.h>
+
+#include <algorithm>
+
+#include "dense_kernel.h"
+#include "simd_avx2.h"
+#include "simd_avx512.h"
+
+namespace heatbath::kernels {
+
+namespace {
+
+constexpr int kNr = kPanelWidthAvx512;
+
+// Lanes [0, count) of a 16-lane vector, count clipped to [0, 16].
+inline __mmask16 firstLanes(int64_t count) {
+  if (count >= 16) return 0xFFFF;
+  return count <= 0 ? 0 : static_cast<__mmask16>((1u << count) - 1);
+}
+
+// C = (first ? beta * C : C) + alpha * acc for the rows x cols corner of the tile at c. Masked
+// loads and stores keep edge elements on the same arithmetic as all others.
+inline void writeTile(const __m512 (&acc)[kGemmMr][2], float* c, int64_t ldc, int rows, int cols, float alpha,
+                      float beta, bool first) {
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  const __mmask16 mask[2] = {firstLanes(cols), firstLanes(cols - 16)};
+  for (int i = 0; i < rows; ++i) {
+    for (int h = 0; h < 2; ++h) {
+      if (mask[h] == 0) continue;
+      float* at = c + i * ldc + h * 16;
+      __m512 old = _mm512_maskz_loadu_ps(mask[h], at);
+      if (first) old = beta == 0.0f ? _mm512_setzero_ps() : _mm512_mul_ps(vb, old);
+      _mm512_mask_storeu_ps(at, mask[h], _mm512_fmadd_ps(va, acc[i][h], old));
+    }
+  }
+}
+
+// The 6 x 32 tile over kc steps; A element (i, k) at row[i][k * step] (step 1: rows in place,
+// step MR: a packed panel). With kHalf, only columns 0-15 are computed (an edge panel of <= 16
+// columns), each by the same FMA sequence as in a full tile.
+template <int64_t kStep, bool kHalf>
+inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc, int rows,
+                      int cols, float alpha, float beta, bool first) {
+  // The C tile is read only after the loop: start fetching it now.
+  for (int i = 0; i < rows; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + kNr - 1), _MM_HINT_T0);
+  }
+  const float *a0 = row[0], *a1 = row[1], *a2 = row[2], *a3 = row[3], *a4 = row[4], *a5 = row[5];
+  // Named accumulators: an array here is kept in memory by GCC (it escapes to writeTile).
+  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (int64_t k = 0; k < kc; ++k) {
+    const __m512 b0 = _mm512_load_ps(b), b1 = kHalf ? b0 : _mm512_load_ps(b + 16);
+    const int64_t at = k * kStep;
+    __m512 x = _mm512_set1_ps(a0[at]);
+    c00 = _mm512_fmadd_ps(x, b0, c00);
+    if (!kHalf) c01 = _mm512_fmadd_ps(x, b1, c01);
+    x = _mm512_set1_ps(a1[at]);
+    c10 = _mm512_fmadd_ps(x, b0, c10);
+    if (!kHalf) c11 = _mm512_fmadd_ps(x, b1, c11);
+    x = _mm512_set1_ps(a2[at]);
+    c20 = _mm512_fmadd_ps(x, b0, c20);
+    if (!kHalf) c21 = _mm512_fmadd_ps(x, b1, c21);
+    x = _mm512_set1_ps(a3[at]);
+    c30 = _mm512_fmadd_ps(x, b0, c30);
+    if (!kHalf) c31 = _mm512_fmadd_ps(x, b1, c31);
+    x = _mm512_set1_ps(a4[at]);
+    c40 = _mm512_fmadd_ps(x, b0, c40);
+    if (!kHalf) c41 = _mm512_fmadd_ps(x, b1, c41);
+    x = _mm512_set1_ps(a5[at]);
+    c50 = _mm512_fmadd_ps(x, b0, c50);
+    if (!kHalf) c51 = _mm512_fmadd_ps(x, b1, c51);
+    b += kNr;
+  }
+  const __m512 acc[kGemmMr][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  writeTile(acc, c, ldc, rows, cols, alpha, beta, first);
+}
+
+template <int64_t kStep>
+inline void microTileAnyWidth(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc,
+                              int rows, int cols, float alpha, float beta, bool first) {
+  if (cols <= kNr / 2) microTile<kStep, true>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  else microTile<kStep, false>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+}
+
+template <int P>
+void addActivePanels(const float* firstPanel, int64_t panelStride, const int32_t* rows, int64_t count, float* out) {
+  __m512 acc[P][2];
+  for (int p = 0; p < P; ++p) acc[p][0] = acc[p][1] = _mm512_setzero_ps();
+  for (int64_t r = 0; r < count; ++r) {
+    const float* row = firstPanel + int64_t{rows[r]} * kNr;
+    for (int p = 0; p < P; ++p) {
+      acc[p][0] = _mm512_add_ps(acc[p][0], _mm512_load_ps(row + p * panelStride));
+      acc[p][1] = _mm512_add_ps(acc[p][1], _mm512_load_ps(row + p * panelStride + 16));
+    }
+  }
+  for (int p = 0; p < P; ++p) {
+    for (int h = 0; h < 2; ++h) {
+      float* at = out + p * kNr + h * 16;
+      _mm512_storeu_ps(at, _mm512_add_ps(_mm512_loadu_ps(at), acc[p][h]));
+    }
+  }
+}
+
+// Two 8-lane words side by side: columns j..j+7 take the first, j+8..j+15 the second.
+inline __m512i joinWords(__m256i first, __m256i second) {
+  return _mm512_inserti64x4(_mm512_zextsi256_si512(first), second, 1);
+}
+
+}  // namespace
+
+void gemmMicroAvx512(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
+                     float alpha, float beta, bool first) {
+  const float* const row[kGemmMr] = {a, a + 1, a + 2, a + 3, a + 4, a + 5};
+  microTileAnyWidth<kGemmMr>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+}
+
+void gemmMicroRowsAvx512(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int rows,
+                         int cols, float alpha, float beta, bool first) {
+  // Rows past the edge repeat row 0 (always valid); their sums are computed but never written.
+  const float* row[kGemmMr];
+  for (int i = 0; i < kGemmMr; ++i) row[i] = a + (i < rows ? i : 0) * lda;
+  microTileAnyWidth<1>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+}
+
+void addActiveRowsAvx512(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
+                         int64_t count, float* out) {
+  int p = 0;
+  for (; p + 4 <= numPanels; p += 4) addActivePanels<4>(firstPanel + p * panelStride, panelStride, rows, count, out + p * kNr);
+  const float* rest = firstPanel + p * panelStride;
+  float* restOut = out + p * kNr;
+  switch (numPanels - p) {
+    case 3: addActivePanels<3>(rest, panelStride, rows, count, restOut); break;
+    case 2: addActivePanels<2>(rest, panelStride, rows, count, restOut); break;
+    case 1: addActivePanels<1>(rest, panelStride, rows, count, restOut); break;
+    default: break;
+  }
+}
+
+void sampleRowAvx512(const float* pre, int64_t n, float beta, RngLanes& lanes, float* prob, float* sample) {
+  constexpr int G = 4;  // vectors whose exp chains are interleaved
+  avx2::VecRng rng = avx2::VecRng::load(lanes);
+  const __m512 minusBeta = _mm512_set1_ps(-beta), one = _mm512_set1_ps(1.0f);
+  auto finish = [&](__m512 e, __m512 u, int64_t j, __mmask16 store) {
+    const __mmask16 below = _mm512_cmp_ps_mask(_mm512_mul_ps(u, e), _mm512_sub_ps(one, u), _CMP_LT_OQ);
+    if (sample != nullptr) _mm512_mask_storeu_ps(sample + j, store, _mm512_maskz_mov_ps(below, one));
+    if (prob != nullptr) _mm512_mask_storeu_ps(prob + j, store, _mm512_div_ps(one, _mm512_add_ps(one, e)));
+  };
+  int64_t j = 0;
+  for (; j + G * 16 <= n; j += G * 16) {
+    __m512 x[G], u[G];
+    for (int g = 0; g < G; ++g) {
+      x[g] = _mm512_mul_ps(minusBeta, _mm512_loadu_ps(pre + j + 16 * g));
+      const __m256i first = rng.next();
+      u[g] = avx512::uniformOpen(joinWords(first, rng.next()));
+    }
+    avx512::expPoly(x);
+    for (int g = 0; g < G; ++g) finish(x[g], u[g], j + 16 * g, 0xFFFF);
+  }
+  for (; j < n; j += 16) {
+    // The second word is drawn only if a column needs it: ceil(n / 8) words per lane and row.
+    const __m256i first = rng.next(), second = n - j > 8 ? rng.next() : first;
+    __m512 x[1] = {_mm512_mul_ps(minusBeta, _mm512_loadu_ps(pre + j))};
+    avx512::expPoly(x);
+    finish(x[0], avx512::uniformOpen(joinWords(first, second)), j, firstLanes(n - j));
+  }
+  rng.store(lanes);
+}
+
+}  // namespace heatbath::kernels
