@@ -13,17 +13,6 @@ using kernels::kGemmMr;
 
 namespace {
 
-// Number of entries equal to 1, or -1 if some entry is neither 0 nor 1. Branch-free: states are
-// random bits, so a branch per entry would be mispredicted half the time.
-int64_t countActive(const float* input, int64_t count) {
-  int64_t ones = 0, others = 0;
-  for (int64_t i = 0; i < count; ++i) {
-    ones += input[i] == 1.0f;
-    others += (input[i] != 0.0f) & (input[i] != 1.0f);
-  }
-  return others == 0 ? ones : -1;
-}
-
 // Lists the 1 entries of each 0/1 row, split at the K-blocks of the product.
 void collectActive(const float* input, int64_t rows, int64_t k, int64_t ones, ConditionalScratch& s) {
   const int64_t depth = gemmBlockDepth(k), blocks = (k + depth - 1) / depth;
@@ -94,7 +83,7 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
   }
   bool active = false;
   if (path != ProductPath::Dense) {
-    const int64_t ones = countActive(input, rows * w.k);
+    const int64_t ones = kernels.countOnes(input, rows * w.k);
     if (path == ProductPath::ActiveRows && ones < 0) {
       throw invalidArgument("the active-row path needs inputs that are exactly 0 or 1");
     }

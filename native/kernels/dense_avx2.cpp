@@ -183,4 +183,32 @@ void sampleRowAvx2(const float* pre, int64_t n, float beta, RngLanes& lanes, flo
   rng.store(lanes);
 }
 
+int64_t countOnesAvx2(const float* values, int64_t count) {
+  // Per-lane counts in 32-bit lanes, summed per chunk so that no lane can overflow.
+  constexpr int64_t kChunk = int64_t{1} << 24;
+  const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+  int64_t ones = 0;
+  for (int64_t start = 0; start < count; start += kChunk) {
+    const int64_t end = std::min(count, start + kChunk);
+    __m256i lanes = _mm256_setzero_si256();
+    __m256 valid = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+    int64_t i = start;
+    for (; i + 8 <= end; i += 8) {
+      const __m256 v = _mm256_loadu_ps(values + i);
+      const __m256 isOne = _mm256_cmp_ps(v, one, _CMP_EQ_OQ);
+      valid = _mm256_and_ps(valid, _mm256_or_ps(isOne, _mm256_cmp_ps(v, zero, _CMP_EQ_OQ)));
+      lanes = _mm256_sub_epi32(lanes, _mm256_castps_si256(isOne));  // true lanes are -1
+    }
+    if (_mm256_movemask_ps(valid) != 0xFF) return -1;
+    alignas(32) int32_t lane[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lane), lanes);
+    for (int32_t x : lane) ones += x;
+    for (; i < end; ++i) {
+      if (values[i] != 0.0f && values[i] != 1.0f) return -1;
+      ones += values[i] == 1.0f;
+    }
+  }
+  return ones;
+}
+
 }  // namespace heatbath::kernels

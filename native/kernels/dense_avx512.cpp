@@ -60,6 +60,7 @@ inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const floa
   // Named accumulators: an array here is kept in memory by GCC (it escapes to writeTile).
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+#pragma GCC unroll 4
   for (int64_t k = 0; k < kc; ++k) {
     const __m512 b0 = _mm512_load_ps(b), b1 = kHalf ? b0 : _mm512_load_ps(b + 16);
     const int64_t at = k * kStep;
@@ -176,6 +177,29 @@ void sampleRowAvx512(const float* pre, int64_t n, float beta, RngLanes& lanes, f
     finish(x[0], avx512::uniformOpen(joinWords(first, second)), j, firstLanes(n - j));
   }
   rng.store(lanes);
+}
+
+int64_t countOnesAvx512(const float* values, int64_t count) {
+  // Per-lane counts in 32-bit lanes, summed per chunk so that no lane can overflow.
+  constexpr int64_t kChunk = int64_t{1} << 24;
+  const __m512 one = _mm512_set1_ps(1.0f), zero = _mm512_setzero_ps();
+  const __m512i increment = _mm512_set1_epi32(1);
+  int64_t ones = 0;
+  for (int64_t start = 0; start < count; start += kChunk) {
+    const int64_t end = std::min(count, start + kChunk);
+    __m512i lanes = _mm512_setzero_si512();
+    __mmask16 valid = 0xFFFF;
+    for (int64_t i = start; i < end; i += 16) {
+      // The last step loads only the live lanes; the others read as 0, a valid non-one entry.
+      const __m512 v = _mm512_maskz_loadu_ps(firstLanes(end - i), values + i);
+      const __mmask16 isOne = _mm512_cmp_ps_mask(v, one, _CMP_EQ_OQ);
+      valid &= isOne | _mm512_cmp_ps_mask(v, zero, _CMP_EQ_OQ);
+      lanes = _mm512_mask_add_epi32(lanes, isOne, lanes, increment);
+    }
+    if (valid != 0xFFFF) return -1;
+    ones += _mm512_reduce_add_epi32(lanes);
+  }
+  return ones;
 }
 
 }  // namespace heatbath::kernels

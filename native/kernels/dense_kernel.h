@@ -50,12 +50,17 @@ using AddActiveRowsFn = void (*)(const float* firstPanel, int64_t panelStride, i
 // width is one).
 using SampleRowFn = void (*)(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);
 
+// Number of entries equal to 1 among values[0..count), or -1 if some entry is neither 0 nor 1
+// (the test that decides whether the active-row path applies).
+using CountOnesFn = int64_t (*)(const float* values, int64_t count);
+
 struct DenseKernels {
   int panelWidth;  // NR of the packed B panels the kernels read
   GemmMicroFn micro;
   GemmMicroRowsFn microRows;
   AddActiveRowsFn addActiveRows;
   SampleRowFn sampleRow;
+  CountOnesFn countOnes;
 };
 
 void gemmMicroScalar(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
@@ -65,6 +70,7 @@ void gemmMicroRowsScalar(int64_t kc, const float* a, int64_t lda, const float* b
 void addActiveRowsScalar(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                          int64_t count, float* out);
 void sampleRowScalar(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);
+int64_t countOnesScalar(const float* values, int64_t count);
 
 void gemmMicroAvx2(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
                    int cols, float alpha, float beta, bool first);
@@ -73,6 +79,7 @@ void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* bPa
 void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                        int64_t count, float* out);
 void sampleRowAvx2(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);
+int64_t countOnesAvx2(const float* values, int64_t count);
 
 void gemmMicroAvx512(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
                      int cols, float alpha, float beta, bool first);
@@ -81,5 +88,6 @@ void gemmMicroRowsAvx512(int64_t kc, const float* a, int64_t lda, const float* b
 void addActiveRowsAvx512(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                          int64_t count, float* out);
 void sampleRowAvx512(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);
+int64_t countOnesAvx512(const float* values, int64_t count);
 
 }  // namespace heatbath::kernels

@@ -75,4 +75,14 @@ void sampleRowScalar(const float* pre, int64_t n, float beta, RngLanes& rng, flo
   }
 }
 
+int64_t countOnesScalar(const float* values, int64_t count) {
+  // Branch-free: states are random bits, so a branch per entry would be mispredicted half the time.
+  int64_t ones = 0, others = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    ones += values[i] == 1.0f;
+    others += (values[i] != 0.0f) & (values[i] != 1.0f);
+  }
+  return others == 0 ? ones : -1;
+}
+
 }  // namespace heatbath::kernels

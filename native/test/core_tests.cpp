@@ -397,6 +397,28 @@ void testGemm() {
   CHECK_THROWS("ERR_NOT_FINITE", gemm(bad, kernels::denseKernels(kernels::Isa::Scalar), pool, 1, workspace));
 }
 
+void testCountOnes() {
+  std::puts("count ones");
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    const auto countOnes = kernels::denseKernels(isa).countOnes;
+    for (int64_t n : {0, 1, 7, 8, 15, 16, 17, 33, 1000}) {
+      auto values = randomStates(static_cast<size_t>(n), 31 + static_cast<uint32_t>(n), 0.3);
+      int64_t ones = 0;
+      for (float x : values) ones += x == 1.0f;
+      CHECK(countOnes(values.data(), n) == ones);
+      // Any entry other than 0 or 1, in a full vector or in the tail, makes it -1.
+      for (int64_t at : {int64_t{0}, n / 2, n - 1}) {
+        if (n == 0) continue;
+        for (float bad : {0.5f, -1.0f, std::nanf("")}) {
+          auto spoilt = values;
+          spoilt[at] = bad;
+          CHECK(countOnes(spoilt.data(), n) == -1);
+        }
+      }
+    }
+  }
+}
+
 struct ConditionalCase {
   int64_t rows = 53, numVisible = 97, numHidden = 41;
   std::vector<float> weights = randomFloats(97 * 41, 11, 0.4f), bias;
@@ -587,6 +609,7 @@ int main() {
   testDeterminism();
   testBadInput();
   testGemm();
+  testCountOnes();
   testConditional();
   testRbmChains();
   std::printf("%d passed, %d failed\n", passes, failures);
