@@ -104,6 +104,13 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
   return active;
 }
 
+RowBlocks::RowBlocks(int64_t rows, int threads) : total_(rows) {
+  share_ = std::max<int64_t>(1, (rows + threads - 1) / threads);
+  perShare_ = (share_ + kGemmBlockRows - 1) / kGemmBlockRows;
+  rows_ = ((share_ + perShare_ - 1) / perShare_ + kGemmMr - 1) / kGemmMr * kGemmMr;
+  count_ = (rows + share_ - 1) / share_ * perShare_;
+}
+
 void seedConditionalRow(kernels::RngLanes& rng, uint64_t seed, uint64_t stream, int64_t row) {
   uint64_t x = seed, y = stream ^ 0x5851F42D4C957F2Dull;
   const uint64_t key = splitmix64(x) ^ splitmix64(y);
@@ -130,15 +137,13 @@ void rbmConditional(const ConditionalArgs& a, const kernels::DenseKernels& kerne
   PackedPanels& packed = workspace.packed;  // hidden: op(B) = W (V x H); visible: op(B) = W^T, W read as stored
   packPanels(a.weights, !toHidden, k, n, kernels.panelWidth, packed, pool, threads);
   const LayerProduct layer{&packed, a.bias};
-  const int64_t rowPanels = (a.rows + kGemmMr - 1) / kGemmMr;
-  const int64_t rowsPerTask =
-      std::min<int64_t>(kGemmBlockRows / kGemmMr, (rowPanels + threads - 1) / threads) * kGemmMr;
-  const int64_t tasks = (a.rows + rowsPerTask - 1) / rowsPerTask;
-  const int workers = static_cast<int>(std::min<int64_t>(threads, tasks));
+  const RowBlocks blocks(a.rows, threads);
+  const int workers = static_cast<int>(std::min<int64_t>(threads, blocks.count()));
   std::vector<ConditionalScratch>& scratch = workspace.scratch;
   if (static_cast<int>(scratch.size()) < workers) scratch.resize(workers);
-  pool.parallelFor(tasks, workers, [&](int64_t task, int worker) {
-    const int64_t row0 = task * rowsPerTask, rows = std::min(rowsPerTask, a.rows - row0);
+  pool.parallelFor(blocks.count(), workers, [&](int64_t block, int worker) {
+    const int64_t row0 = blocks.begin(block), rows = blocks.end(block) - row0;
+    if (rows == 0) return;
     ConditionalScratch& s = scratch[worker];
     s.ensure(packed.paddedColumns());
     for (int64_t r = 0; r < rows; ++r) seedConditionalRow(s.rng[r], a.seed, a.stream, row0 + r);

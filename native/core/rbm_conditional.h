@@ -6,6 +6,7 @@
 // packed weight rows of the active inputs. Both follow the summation contract of
 // kernels/dense_kernel.h, so they give bit-identical pre-activations and samples.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -48,6 +49,23 @@ struct ConditionalScratch {
 bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t rows, float beta,
                       kernels::RngLanes* rng, float* prob, float* sample, ProductPath path,
                       ConditionalScratch& scratch, const kernels::DenseKernels& kernels);
+
+// Rows [0, rows) cut into blocks for `threads` threads: an equal share per thread (the AVX-512
+// kernels' partial row tiles cost about their rows, so 64 rows on 2 threads split 32 + 32 rather
+// than 36 + 28), each share cut into blocks of at most kGemmBlockRows rows at multiples of
+// kGemmMr. Some blocks may be empty. Only speed depends on the split, never results.
+class RowBlocks {
+ public:
+  RowBlocks(int64_t rows, int threads);
+  int64_t count() const { return count_; }
+  int64_t begin(int64_t block) const { return std::min(shareEnd(block), shareStart(block) + block % perShare_ * rows_); }
+  int64_t end(int64_t block) const { return std::min(shareEnd(block), begin(block) + rows_); }
+
+ private:
+  int64_t shareStart(int64_t block) const { return block / perShare_ * share_; }
+  int64_t shareEnd(int64_t block) const { return std::min(total_, shareStart(block) + share_); }
+  int64_t total_, share_, perShare_, rows_, count_;
+};
 
 // The random stream of row `row` in call (seed, stream): lane l is seeded with (key, 8 row + l).
 void seedConditionalRow(kernels::RngLanes& rng, uint64_t seed, uint64_t stream, int64_t row);

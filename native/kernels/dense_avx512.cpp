@@ -45,14 +45,16 @@ inline void writeTile(const __m512 (&acc)[kGemmMr][2], float* c, int64_t ldc, in
   }
 }
 
-// The 6 x 32 tile over kc steps; A element (i, k) at row[i][k * step] (step 1: rows in place,
+// The kRows x 32 tile over kc steps; A element (i, k) at row[i][k * step] (step 1: rows in place,
 // step MR: a packed panel). With kHalf, only columns 0-15 are computed (an edge panel of <= 16
-// columns), each by the same FMA sequence as in a full tile.
-template <int64_t kStep, bool kHalf>
-inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc, int rows,
-                      int cols, float alpha, float beta, bool first) {
+// columns). Edge tiles compute only their rows and columns, each by the same FMA sequence as in a
+// full tile: a partial row tile then costs in proportion to its rows (down to the FMA latency), so
+// work can be split between threads at any row, not only at multiples of MR.
+template <int64_t kStep, bool kHalf, int kRows>
+inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc, int cols,
+                      float alpha, float beta, bool first) {
   // The C tile is read only after the loop: start fetching it now.
-  for (int i = 0; i < rows; ++i) {
+  for (int i = 0; i < kRows; ++i) {
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + kNr - 1), _MM_HINT_T0);
   }
@@ -60,39 +62,48 @@ inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const floa
   // Named accumulators: an array here is kept in memory by GCC (it escapes to writeTile).
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  // One row of the tile: acc(i, 0..31) += a(i, k) * b(k, 0..31).
+#define HEATBATH_TILE_ROW(i)                          \
+  if (kRows > i) {                                    \
+    const __m512 x = _mm512_set1_ps(a##i[at]);        \
+    c##i##0 = _mm512_fmadd_ps(x, b0, c##i##0);        \
+    if (!kHalf) c##i##1 = _mm512_fmadd_ps(x, b1, c##i##1); \
+  }
 #pragma GCC unroll 4
   for (int64_t k = 0; k < kc; ++k) {
     const __m512 b0 = _mm512_load_ps(b), b1 = kHalf ? b0 : _mm512_load_ps(b + 16);
     const int64_t at = k * kStep;
-    __m512 x = _mm512_set1_ps(a0[at]);
-    c00 = _mm512_fmadd_ps(x, b0, c00);
-    if (!kHalf) c01 = _mm512_fmadd_ps(x, b1, c01);
-    x = _mm512_set1_ps(a1[at]);
-    c10 = _mm512_fmadd_ps(x, b0, c10);
-    if (!kHalf) c11 = _mm512_fmadd_ps(x, b1, c11);
-    x = _mm512_set1_ps(a2[at]);
-    c20 = _mm512_fmadd_ps(x, b0, c20);
-    if (!kHalf) c21 = _mm512_fmadd_ps(x, b1, c21);
-    x = _mm512_set1_ps(a3[at]);
-    c30 = _mm512_fmadd_ps(x, b0, c30);
-    if (!kHalf) c31 = _mm512_fmadd_ps(x, b1, c31);
-    x = _mm512_set1_ps(a4[at]);
-    c40 = _mm512_fmadd_ps(x, b0, c40);
-    if (!kHalf) c41 = _mm512_fmadd_ps(x, b1, c41);
-    x = _mm512_set1_ps(a5[at]);
-    c50 = _mm512_fmadd_ps(x, b0, c50);
-    if (!kHalf) c51 = _mm512_fmadd_ps(x, b1, c51);
+    HEATBATH_TILE_ROW(0)
+    HEATBATH_TILE_ROW(1)
+    HEATBATH_TILE_ROW(2)
+    HEATBATH_TILE_ROW(3)
+    HEATBATH_TILE_ROW(4)
+    HEATBATH_TILE_ROW(5)
     b += kNr;
   }
+#undef HEATBATH_TILE_ROW
   const __m512 acc[kGemmMr][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-  writeTile(acc, c, ldc, rows, cols, alpha, beta, first);
+  writeTile(acc, c, ldc, kRows, cols, alpha, beta, first);
+}
+
+template <int64_t kStep, bool kHalf>
+inline void microTileAnyHeight(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc,
+                               int rows, int cols, float alpha, float beta, bool first) {
+  switch (rows) {
+    case 1: microTile<kStep, kHalf, 1>(kc, row, b, c, ldc, cols, alpha, beta, first); break;
+    case 2: microTile<kStep, kHalf, 2>(kc, row, b, c, ldc, cols, alpha, beta, first); break;
+    case 3: microTile<kStep, kHalf, 3>(kc, row, b, c, ldc, cols, alpha, beta, first); break;
+    case 4: microTile<kStep, kHalf, 4>(kc, row, b, c, ldc, cols, alpha, beta, first); break;
+    case 5: microTile<kStep, kHalf, 5>(kc, row, b, c, ldc, cols, alpha, beta, first); break;
+    default: microTile<kStep, kHalf, kGemmMr>(kc, row, b, c, ldc, cols, alpha, beta, first); break;
+  }
 }
 
 template <int64_t kStep>
-inline void microTileAnyWidth(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc,
+inline void microTileAnyShape(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc,
                               int rows, int cols, float alpha, float beta, bool first) {
-  if (cols <= kNr / 2) microTile<kStep, true>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
-  else microTile<kStep, false>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  if (cols <= kNr / 2) microTileAnyHeight<kStep, true>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  else microTileAnyHeight<kStep, false>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
 template <int P>
@@ -124,15 +135,15 @@ inline __m512i joinWords(__m256i first, __m256i second) {
 void gemmMicroAvx512(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
                      float alpha, float beta, bool first) {
   const float* const row[kGemmMr] = {a, a + 1, a + 2, a + 3, a + 4, a + 5};
-  microTileAnyWidth<kGemmMr>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  microTileAnyShape<kGemmMr>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
 void gemmMicroRowsAvx512(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int rows,
                          int cols, float alpha, float beta, bool first) {
-  // Rows past the edge repeat row 0 (always valid); their sums are computed but never written.
+  // Rows past the edge point at row 0 (always valid) but are never read.
   const float* row[kGemmMr];
   for (int i = 0; i < kGemmMr; ++i) row[i] = a + (i < rows ? i : 0) * lda;
-  microTileAnyWidth<1>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  microTileAnyShape<1>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
 void addActiveRowsAvx512(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,

@@ -397,6 +397,29 @@ void testGemm() {
   CHECK_THROWS("ERR_NOT_FINITE", gemm(bad, kernels::denseKernels(kernels::Isa::Scalar), pool, 1, workspace));
 }
 
+void testRowBlocks() {
+  std::puts("row blocks");
+  // Blocks cover the rows in order, none larger than a packed block.
+  for (int64_t rows : {1, 5, 64, 256, 301, 1000}) {
+    for (int threads : {1, 2, 3, 7}) {
+      const RowBlocks blocks(rows, threads);
+      int64_t next = 0;
+      bool ordered = true;
+      for (int64_t b = 0; b < blocks.count(); ++b) {
+        ordered = ordered && blocks.begin(b) == next && blocks.end(b) >= next &&
+                  blocks.end(b) - blocks.begin(b) <= kGemmBlockRows;
+        next = blocks.end(b);
+      }
+      CHECK(ordered && next == rows);
+    }
+  }
+  // Equal shares per thread: 256 rows on 2 threads are 128 + 128, not 132 + 124; 1000 rows on 2
+  // threads are 4 blocks, 2 per share of 500.
+  const RowBlocks two(256, 2), many(1000, 2);
+  CHECK(two.count() == 2 && two.end(0) == 128 && two.end(1) == 256);
+  CHECK(many.count() == 8 && many.end(3) == 500 && many.begin(4) == 500);
+}
+
 void testCountOnes() {
   std::puts("count ones");
   for (kernels::Isa isa : kernels::supportedIsas()) {
@@ -609,6 +632,7 @@ int main() {
   testDeterminism();
   testBadInput();
   testGemm();
+  testRowBlocks();
   testCountOnes();
   testConditional();
   testRbmChains();
