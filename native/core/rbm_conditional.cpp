@@ -97,10 +97,7 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
     const LeftOperand left{input, false, rows, w.k};
     multiplyRows(left, 0, rows, w, 0, w.panels, 1.0f, 1.0f, pre, ldc, ldc, nullptr, kernels);
   }
-  for (int64_t r = 0; r < rows; ++r) {
-    kernels.sampleRow(pre + r * ldc, w.n, beta, rng[r], prob == nullptr ? nullptr : prob + r * w.n,
-                      sample == nullptr ? nullptr : sample + r * w.n);
-  }
+  kernels.sampleRows(pre, ldc, rows, w.n, beta, rng, prob, sample);
   return active;
 }
 

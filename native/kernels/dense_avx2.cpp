@@ -120,37 +120,7 @@ inline void microTileAnyWidth(int64_t kc, const float* const (&row)[kGemmMr], co
   else microTile<kStep, false>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
-}  // namespace
-
-void gemmMicroAvx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
-                   float alpha, float beta, bool first) {
-  const float* const row[kGemmMr] = {a, a + 1, a + 2, a + 3, a + 4, a + 5};
-  microTileAnyWidth<kGemmMr>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
-}
-
-void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int rows,
-                       int cols, float alpha, float beta, bool first) {
-  // Rows past the edge repeat row 0 (always valid); their sums are computed but never written.
-  const float* row[kGemmMr];
-  for (int i = 0; i < kGemmMr; ++i) row[i] = a + (i < rows ? i : 0) * lda;
-  microTileAnyWidth<1>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
-}
-
-void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
-                       int64_t count, float* out) {
-  int p = 0;
-  for (; p + 4 <= numPanels; p += 4) addActivePanels<4>(firstPanel + p * panelStride, panelStride, rows, count, out + p * kNr);
-  const float* rest = firstPanel + p * panelStride;
-  float* restOut = out + p * kNr;
-  switch (numPanels - p) {
-    case 3: addActivePanels<3>(rest, panelStride, rows, count, restOut); break;
-    case 2: addActivePanels<2>(rest, panelStride, rows, count, restOut); break;
-    case 1: addActivePanels<1>(rest, panelStride, rows, count, restOut); break;
-    default: break;
-  }
-}
-
-void sampleRowAvx2(const float* pre, int64_t n, float beta, RngLanes& lanes, float* prob, float* sample) {
+void sampleRow(const float* pre, int64_t n, float beta, RngLanes& lanes, float* prob, float* sample) {
   constexpr int G = 4;  // vectors whose exp chains are interleaved
   avx2::VecRng rng = avx2::VecRng::load(lanes);
   const __m256 minusBeta = _mm256_set1_ps(-beta), one = _mm256_set1_ps(1.0f);
@@ -181,6 +151,44 @@ void sampleRowAvx2(const float* pre, int64_t n, float beta, RngLanes& lanes, flo
     finish(e, avx2::uniformOpen(rng.next()), j, j + 8 <= n);
   }
   rng.store(lanes);
+}
+
+}  // namespace
+
+void gemmMicroAvx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
+                   float alpha, float beta, bool first) {
+  const float* const row[kGemmMr] = {a, a + 1, a + 2, a + 3, a + 4, a + 5};
+  microTileAnyWidth<kGemmMr>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+}
+
+void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int rows,
+                       int cols, float alpha, float beta, bool first) {
+  // Rows past the edge repeat row 0 (always valid); their sums are computed but never written.
+  const float* row[kGemmMr];
+  for (int i = 0; i < kGemmMr; ++i) row[i] = a + (i < rows ? i : 0) * lda;
+  microTileAnyWidth<1>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+}
+
+void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
+                       int64_t count, float* out) {
+  int p = 0;
+  for (; p + 4 <= numPanels; p += 4) addActivePanels<4>(firstPanel + p * panelStride, panelStride, rows, count, out + p * kNr);
+  const float* rest = firstPanel + p * panelStride;
+  float* restOut = out + p * kNr;
+  switch (numPanels - p) {
+    case 3: addActivePanels<3>(rest, panelStride, rows, count, restOut); break;
+    case 2: addActivePanels<2>(rest, panelStride, rows, count, restOut); break;
+    case 1: addActivePanels<1>(rest, panelStride, rows, count, restOut); break;
+    default: break;
+  }
+}
+
+void sampleRowsAvx2(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
+                    float* prob, float* sample) {
+  for (int64_t r = 0; r < rows; ++r) {
+    sampleRow(pre + r * ldPre, n, beta, rng[r], prob == nullptr ? nullptr : prob + r * n,
+              sample == nullptr ? nullptr : sample + r * n);
+  }
 }
 
 int64_t countOnesAvx2(const float* values, int64_t count) {

@@ -130,6 +130,95 @@ inline __m512i joinWords(__m256i first, __m256i second) {
   return _mm512_inserti64x4(_mm512_zextsi256_si512(first), second, 1);
 }
 
+void sampleRow(const float* pre, int64_t n, float beta, RngLanes& lanes, float* prob, float* sample) {
+  constexpr int G = 4;  // vectors whose exp chains are interleaved
+  avx2::VecRng rng = avx2::VecRng::load(lanes);
+  const __m512 minusBeta = _mm512_set1_ps(-beta), one = _mm512_set1_ps(1.0f);
+  auto finish = [&](__m512 e, __m512 u, int64_t j, __mmask16 store) {
+    const __mmask16 below = _mm512_cmp_ps_mask(_mm512_mul_ps(u, e), _mm512_sub_ps(one, u), _CMP_LT_OQ);
+    if (sample != nullptr) _mm512_mask_storeu_ps(sample + j, store, _mm512_maskz_mov_ps(below, one));
+    if (prob != nullptr) _mm512_mask_storeu_ps(prob + j, store, _mm512_div_ps(one, _mm512_add_ps(one, e)));
+  };
+  int64_t j = 0;
+  for (; j + G * 16 <= n; j += G * 16) {
+    __m512 x[G], u[G];
+    for (int g = 0; g < G; ++g) {
+      x[g] = _mm512_mul_ps(minusBeta, _mm512_loadu_ps(pre + j + 16 * g));
+      const __m256i first = rng.next();
+      u[g] = avx512::uniformOpen(joinWords(first, rng.next()));
+    }
+    avx512::expPoly(x);
+    for (int g = 0; g < G; ++g) finish(x[g], u[g], j + 16 * g, 0xFFFF);
+  }
+  for (; j < n; j += 16) {
+    // The second word is drawn only if a column needs it: ceil(n / 8) words per lane and row.
+    const __m256i first = rng.next(), second = n - j > 8 ? rng.next() : first;
+    __m512 x[1] = {_mm512_mul_ps(minusBeta, _mm512_loadu_ps(pre + j))};
+    avx512::expPoly(x);
+    finish(x[0], avx512::uniformOpen(joinWords(first, second)), j, firstLanes(n - j));
+  }
+  rng.store(lanes);
+}
+
+// Rows r and r + 1 side by side: lanes 0-7 hold columns j..j+7 of row r, lanes 8-15 those of row
+// r + 1, so one step of the two rows' generators (VecRng2) gives the words of all 16 lanes; a
+// single row needs two steps of its 8-lane generator per 16 lanes.
+struct RowPair {
+  const float* pre[2];
+  RngLanes* rng[2];
+  float* prob[2];
+  float* sample[2];
+};
+
+inline __m512 loadPair(const float* lo, const float* hi) {
+  return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_zextps256_ps512(_mm256_loadu_ps(lo))),
+                                             _mm256_castps_pd(_mm256_loadu_ps(hi)), 1));
+}
+
+// Stores the live columns (count <= 8) of each half.
+inline void storePair(__m512 v, float* lo, float* hi, int64_t count) {
+  const __m256 low = _mm512_castps512_ps256(v);
+  const __m256 high = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+  if (count >= 8) {
+    _mm256_storeu_ps(lo, low);
+    _mm256_storeu_ps(hi, high);
+  } else {
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)),
+                                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    _mm256_maskstore_ps(lo, mask, low);
+    _mm256_maskstore_ps(hi, mask, high);
+  }
+}
+
+void samplePair(const RowPair& rows, int64_t n, float beta) {
+  constexpr int G = 4;  // vectors whose exp chains are interleaved
+  avx512::VecRng2 rng = avx512::VecRng2::load(*rows.rng[0], *rows.rng[1]);
+  const __m512 minusBeta = _mm512_set1_ps(-beta), one = _mm512_set1_ps(1.0f);
+  auto finish = [&](__m512 e, __m512 u, int64_t j) {
+    const __mmask16 below = _mm512_cmp_ps_mask(_mm512_mul_ps(u, e), _mm512_sub_ps(one, u), _CMP_LT_OQ);
+    if (rows.sample[0] != nullptr) storePair(_mm512_maskz_mov_ps(below, one), rows.sample[0] + j, rows.sample[1] + j, n - j);
+    if (rows.prob[0] != nullptr) {
+      storePair(_mm512_div_ps(one, _mm512_add_ps(one, e)), rows.prob[0] + j, rows.prob[1] + j, n - j);
+    }
+  };
+  int64_t j = 0;
+  for (; j + G * 8 <= n; j += G * 8) {
+    __m512 x[G], u[G];
+    for (int g = 0; g < G; ++g) {
+      x[g] = _mm512_mul_ps(minusBeta, loadPair(rows.pre[0] + j + 8 * g, rows.pre[1] + j + 8 * g));
+      u[g] = avx512::uniformOpen(rng.next());
+    }
+    avx512::expPoly(x);
+    for (int g = 0; g < G; ++g) finish(x[g], u[g], j + 8 * g);
+  }
+  for (; j < n; j += 8) {
+    __m512 x[1] = {_mm512_mul_ps(minusBeta, loadPair(rows.pre[0] + j, rows.pre[1] + j))};
+    avx512::expPoly(x);
+    finish(x[0], avx512::uniformOpen(rng.next()), j);
+  }
+  rng.store(*rows.rng[0], *rows.rng[1]);
+}
+
 }  // namespace
 
 void gemmMicroAvx512(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
@@ -160,34 +249,18 @@ void addActiveRowsAvx512(const float* firstPanel, int64_t panelStride, int numPa
   }
 }
 
-void sampleRowAvx512(const float* pre, int64_t n, float beta, RngLanes& lanes, float* prob, float* sample) {
-  constexpr int G = 4;  // vectors whose exp chains are interleaved
-  avx2::VecRng rng = avx2::VecRng::load(lanes);
-  const __m512 minusBeta = _mm512_set1_ps(-beta), one = _mm512_set1_ps(1.0f);
-  auto finish = [&](__m512 e, __m512 u, int64_t j, __mmask16 store) {
-    const __mmask16 below = _mm512_cmp_ps_mask(_mm512_mul_ps(u, e), _mm512_sub_ps(one, u), _CMP_LT_OQ);
-    if (sample != nullptr) _mm512_mask_storeu_ps(sample + j, store, _mm512_maskz_mov_ps(below, one));
-    if (prob != nullptr) _mm512_mask_storeu_ps(prob + j, store, _mm512_div_ps(one, _mm512_add_ps(one, e)));
-  };
-  int64_t j = 0;
-  for (; j + G * 16 <= n; j += G * 16) {
-    __m512 x[G], u[G];
-    for (int g = 0; g < G; ++g) {
-      x[g] = _mm512_mul_ps(minusBeta, _mm512_loadu_ps(pre + j + 16 * g));
-      const __m256i first = rng.next();
-      u[g] = avx512::uniformOpen(joinWords(first, rng.next()));
-    }
-    avx512::expPoly(x);
-    for (int g = 0; g < G; ++g) finish(x[g], u[g], j + 16 * g, 0xFFFF);
+void sampleRowsAvx512(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
+                      float* prob, float* sample) {
+  auto at = [n](float* out, int64_t r) { return out == nullptr ? nullptr : out + r * n; };
+  int64_t r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const RowPair pair{{pre + r * ldPre, pre + (r + 1) * ldPre},
+                       {&rng[r], &rng[r + 1]},
+                       {at(prob, r), at(prob, r + 1)},
+                       {at(sample, r), at(sample, r + 1)}};
+    samplePair(pair, n, beta);
   }
-  for (; j < n; j += 16) {
-    // The second word is drawn only if a column needs it: ceil(n / 8) words per lane and row.
-    const __m256i first = rng.next(), second = n - j > 8 ? rng.next() : first;
-    __m512 x[1] = {_mm512_mul_ps(minusBeta, _mm512_loadu_ps(pre + j))};
-    avx512::expPoly(x);
-    finish(x[0], avx512::uniformOpen(joinWords(first, second)), j, firstLanes(n - j));
-  }
-  rng.store(lanes);
+  if (r < rows) sampleRow(pre + r * ldPre, n, beta, rng[r], at(prob, r), at(sample, r));
 }
 
 int64_t countOnesAvx512(const float* values, int64_t count) {

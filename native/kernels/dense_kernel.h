@@ -15,7 +15,7 @@
 // bit-identical sums. Neither the tile shape nor the panel width enters the contract, so every
 // kernel set that contracts the products into FMAs (AVX2, AVX-512) gives the same bits.
 //
-// Sampling contract (sampleRow): for column j, x = -beta * pre[j], e = expPoly(x) (clamped to
+// Sampling contract (sampleRows, per row): for column j, x = -beta * pre[j], e = expPoly(x) (clamped to
 // [-80, 80]), u = uniformOpen(word j / 8 of lane j % 8), sample = [u * e < 1 - u], probability
 // = 1 / (1 + e). Every row draws ceil(n / 8) words from each of its 8 lanes. The vector kernels
 // contract the same steps of exp into FMAs, so AVX2 and AVX-512 agree bit for bit.
@@ -45,10 +45,12 @@ using GemmMicroRowsFn = void (*)(int64_t kc, const float* a, int64_t lda, const 
 using AddActiveRowsFn = void (*)(const float* firstPanel, int64_t panelStride, int numPanels,
                                  const int32_t* rows, int64_t count, float* out);
 
-// Bernoulli samples and probabilities of n units from pre-activations (see the contract above).
-// prob and sample may be null; pre must be readable up to a multiple of 16 floats (every panel
-// width is one).
-using SampleRowFn = void (*)(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);
+// Bernoulli samples and probabilities of n units in each of `rows` rows from pre-activations (see
+// the contract above): row r reads pre + r * ldPre, draws from rng[r] and writes prob + r * n and
+// sample + r * n. prob and sample may be null; pre rows must be readable up to a multiple of 16
+// floats (every panel width is one).
+using SampleRowsFn = void (*)(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
+                              float* prob, float* sample);
 
 // Number of entries equal to 1 among values[0..count), or -1 if some entry is neither 0 nor 1
 // (the test that decides whether the active-row path applies).
@@ -59,7 +61,7 @@ struct DenseKernels {
   GemmMicroFn micro;
   GemmMicroRowsFn microRows;
   AddActiveRowsFn addActiveRows;
-  SampleRowFn sampleRow;
+  SampleRowsFn sampleRows;
   CountOnesFn countOnes;
 };
 
@@ -69,7 +71,8 @@ void gemmMicroRowsScalar(int64_t kc, const float* a, int64_t lda, const float* b
                          int rows, int cols, float alpha, float beta, bool first);
 void addActiveRowsScalar(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                          int64_t count, float* out);
-void sampleRowScalar(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);
+void sampleRowsScalar(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
+                      float* prob, float* sample);
 int64_t countOnesScalar(const float* values, int64_t count);
 
 void gemmMicroAvx2(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
@@ -78,7 +81,8 @@ void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* bPa
                        int rows, int cols, float alpha, float beta, bool first);
 void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                        int64_t count, float* out);
-void sampleRowAvx2(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);
+void sampleRowsAvx2(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
+                    float* prob, float* sample);
 int64_t countOnesAvx2(const float* values, int64_t count);
 
 void gemmMicroAvx512(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
@@ -87,7 +91,8 @@ void gemmMicroRowsAvx512(int64_t kc, const float* a, int64_t lda, const float* b
                          int rows, int cols, float alpha, float beta, bool first);
 void addActiveRowsAvx512(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                          int64_t count, float* out);
-void sampleRowAvx512(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample);
+void sampleRowsAvx512(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
+                      float* prob, float* sample);
 int64_t countOnesAvx512(const float* values, int64_t count);
 
 }  // namespace heatbath::kernels

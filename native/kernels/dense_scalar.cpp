@@ -35,6 +35,17 @@ void writeTile(const float (&acc)[kGemmMr][kNr], float* c, int64_t ldc, int rows
   }
 }
 
+void sampleRow(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample) {
+  const int64_t padded = (n + kLanes - 1) / kLanes * kLanes;
+  for (int64_t j = 0; j < padded; ++j) {
+    const float u = uniformOpen(nextWord(rng, static_cast<int>(j % kLanes)));
+    if (j >= n) continue;  // the word is drawn anyway: every row uses ceil(n / 8) words per lane
+    const float e = expPoly(-beta * pre[j]);
+    if (sample != nullptr) sample[j] = u * e < 1.0f - u ? 1.0f : 0.0f;
+    if (prob != nullptr) prob[j] = 1.0f / (1.0f + e);
+  }
+}
+
 }  // namespace
 
 void gemmMicroScalar(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
@@ -64,14 +75,11 @@ void addActiveRowsScalar(const float* firstPanel, int64_t panelStride, int numPa
   }
 }
 
-void sampleRowScalar(const float* pre, int64_t n, float beta, RngLanes& rng, float* prob, float* sample) {
-  const int64_t padded = (n + kLanes - 1) / kLanes * kLanes;
-  for (int64_t j = 0; j < padded; ++j) {
-    const float u = uniformOpen(nextWord(rng, static_cast<int>(j % kLanes)));
-    if (j >= n) continue;  // the word is drawn anyway: every row uses ceil(n / 8) words per lane
-    const float e = expPoly(-beta * pre[j]);
-    if (sample != nullptr) sample[j] = u * e < 1.0f - u ? 1.0f : 0.0f;
-    if (prob != nullptr) prob[j] = 1.0f / (1.0f + e);
+void sampleRowsScalar(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
+                      float* prob, float* sample) {
+  for (int64_t r = 0; r < rows; ++r) {
+    sampleRow(pre + r * ldPre, n, beta, rng[r], prob == nullptr ? nullptr : prob + r * n,
+              sample == nullptr ? nullptr : sample + r * n);
   }
 }
 
