@@ -88,7 +88,7 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
       throw invalidArgument("the active-row path needs inputs that are exactly 0 or 1");
     }
     active = ones >= 0 && (path == ProductPath::ActiveRows ||
-                           static_cast<double>(ones) <= kActiveDensityLimit * static_cast<double>(rows * w.k));
+                           static_cast<double>(ones) <= kernels.activeDensityLimit * static_cast<double>(rows * w.k));
     if (active) collectActive(input, rows, w.k, ones, scratch);
   }
   if (active) {

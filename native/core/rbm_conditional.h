@@ -2,8 +2,8 @@
 // p = sigmoid(beta pre) and s = [u < p], one block of rows at a time.
 //
 // The product takes one of two paths, chosen per block: a dense product (gemm micro-kernel) or,
-// when the inputs are exactly 0/1 and at most kActiveDensityLimit of them are 1, a sum of the
-// packed weight rows of the active inputs. Both follow the summation contract of
+// when the inputs are exactly 0/1 and at most the kernels' activeDensityLimit of them are 1, a sum
+// of the packed weight rows of the active inputs. Both follow the summation contract of
 // kernels/dense_kernel.h, so they give bit-identical pre-activations and samples.
 #pragma once
 #include <algorithm>
@@ -15,14 +15,6 @@
 #include "thread_pool.h"
 
 namespace heatbath {
-
-// Threshold of the automatic choice, measured on AVX2 (Zen 5, 256 rows x 784 inputs -> 500
-// outputs, one thread, dense-equivalent multiply-adds per ns over the FMA ceiling): the dense path
-// runs at ~0.75; the active-row path at 0.6-0.75 with 50 % of inputs active, 1.3-1.6 at 20 % and
-// 2.0-2.3 at 10 %. Each add of a packed weight row needs its own load (from L2), so an active input
-// costs about twice a register-blocked FMA and break-even is near 45 %; 0.4 keeps a margin so that
-// noise never picks the slower path.
-constexpr double kActiveDensityLimit = 0.4;
 
 enum class ProductPath { Auto, Dense, ActiveRows };
 

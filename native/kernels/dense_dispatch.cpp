@@ -5,13 +5,14 @@ namespace heatbath::kernels {
 DenseKernels denseKernels(Isa isa) {
   switch (isa) {
     case Isa::Avx512:
-      return {kPanelWidthAvx512, gemmMicroAvx512, gemmMicroRowsAvx512, addActiveRowsAvx512, sampleRowsAvx512,
-              countOnesAvx512};
+      return {kPanelWidthAvx512, kActiveDensityLimitAvx512, gemmMicroAvx512, gemmMicroRowsAvx512,
+              addActiveRowsAvx512, sampleRowsAvx512, countOnesAvx512};
     case Isa::Avx2:
-      return {kPanelWidthAvx2, gemmMicroAvx2, gemmMicroRowsAvx2, addActiveRowsAvx2, sampleRowsAvx2, countOnesAvx2};
+      return {kPanelWidthAvx2, kActiveDensityLimitAvx2, gemmMicroAvx2, gemmMicroRowsAvx2,
+              addActiveRowsAvx2, sampleRowsAvx2, countOnesAvx2};
     default:
-      return {kPanelWidthAvx2, gemmMicroScalar, gemmMicroRowsScalar, addActiveRowsScalar, sampleRowsScalar,
-              countOnesScalar};
+      return {kPanelWidthAvx2, kActiveDensityLimitAvx2, gemmMicroScalar, gemmMicroRowsScalar,
+              addActiveRowsScalar, sampleRowsScalar, countOnesScalar};
   }
 }
 
