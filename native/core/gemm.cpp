@@ -75,13 +75,16 @@ void packPanels(const float* b, bool trans, int64_t k, int64_t n, int width, Pac
     const int64_t j0 = p * width;
     const int live = static_cast<int>(std::min<int64_t>(width, n - j0));
     if (trans) {
-      for (int q = 0; q < width; ++q) {
-        if (q >= live) {
-          for (int64_t kk = 0; kk < k; ++kk) dst[kk * width + q] = 0.0f;
-          continue;
+      // By blocks of depth, so that the block of the panel being filled stays in L1 while each
+      // source row contributes one column to it.
+      constexpr int64_t kDepthBlock = 64;
+      for (int64_t k0 = 0; k0 < k; k0 += kDepthBlock) {
+        const int64_t k1 = std::min(k, k0 + kDepthBlock);
+        for (int q = 0; q < live; ++q) {
+          const float* src = b + (j0 + q) * k;
+          for (int64_t kk = k0; kk < k1; ++kk) dst[kk * width + q] = src[kk];
         }
-        const float* src = b + (j0 + q) * k;
-        for (int64_t kk = 0; kk < k; ++kk) dst[kk * width + q] = src[kk];
+        for (int64_t kk = k0; kk < k1; ++kk) std::fill(dst + kk * width + live, dst + (kk + 1) * width, 0.0f);
       }
     } else {
       for (int64_t kk = 0; kk < k; ++kk) {
