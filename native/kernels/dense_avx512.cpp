@@ -6,8 +6,9 @@
 // broadcasts and 12 independent FMAs. A 12 x 16 tile also has 12 accumulators but needs 13 loads
 // per 12 FMAs and ran ~20 % slower on Zen 5: the loads, not the FMAs, were the limit. Hence
 // panels 32 columns wide. addActiveRowsAvx512 sums packed rows of the active inputs for up to 4
-// panels at once (8 independent add chains). sampleRowAvx512 draws the words of 16 columns as two
-// steps of the 8-lane generator, then evaluates exp and the test on 16 lanes.
+// panels at once (8 independent add chains). sampleRowsAvx512 takes rows in pairs, so that one
+// 16-lane generator step yields the words of 8 columns of both rows; exp and the test run on 16
+// lanes.
 #include <immintrin.h>
 
 #include <algorithm>
