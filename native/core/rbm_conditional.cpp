@@ -14,21 +14,19 @@ using kernels::kGemmMr;
 namespace {
 
 // Lists the 1 entries of each 0/1 row, split at the K-blocks of the product.
-void collectActive(const float* input, int64_t rows, int64_t k, int64_t ones, ConditionalScratch& s) {
+void collectActive(const float* input, int64_t rows, int64_t k, int64_t ones, ConditionalScratch& s,
+                   const kernels::DenseKernels& kernels) {
   const int64_t depth = gemmBlockDepth(k), blocks = (k + depth - 1) / depth;
-  s.active.resize(static_cast<size_t>(ones + 1));  // + 1: the branch-free store below writes one past
+  s.active.resize(static_cast<size_t>(ones + kernels::kListOnesSlack));
   s.blockStart.resize(static_cast<size_t>(rows * (blocks + 1)));
-  int32_t* out = s.active.data();
   int64_t filled = 0;
   for (int64_t r = 0; r < rows; ++r) {
     const float* row = input + r * k;
     int64_t* starts = s.blockStart.data() + r * (blocks + 1);
     for (int64_t b = 0; b < blocks; ++b) {
       starts[b] = filled;
-      for (int64_t i = b * depth, end = std::min(k, i + depth); i < end; ++i) {
-        out[filled] = static_cast<int32_t>(i);
-        filled += row[i] == 1.0f;
-      }
+      const int64_t i = b * depth;
+      filled += kernels.listOnes(row + i, std::min(depth, k - i), static_cast<int32_t>(i), s.active.data() + filled);
     }
     starts[blocks] = filled;
   }
@@ -89,7 +87,7 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
     }
     active = ones >= 0 && (path == ProductPath::ActiveRows ||
                            static_cast<double>(ones) <= kernels.activeDensityLimit * static_cast<double>(rows * w.k));
-    if (active) collectActive(input, rows, w.k, ones, scratch);
+    if (active) collectActive(input, rows, w.k, ones, scratch, kernels);
   }
   if (active) {
     activeRowProduct(w, rows, pre, ldc, scratch, kernels);

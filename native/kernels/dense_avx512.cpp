@@ -29,6 +29,14 @@ inline __mmask16 firstLanes(int64_t count) {
   return count <= 0 ? 0 : static_cast<__mmask16>((1u << count) - 1);
 }
 
+// Set bits of a 16-bit mask, without the POPCNT instruction (not implied by the -mavx512f flags).
+inline int popcount16(uint32_t bits) {
+  bits = bits - ((bits >> 1) & 0x5555u);
+  bits = (bits & 0x3333u) + ((bits >> 2) & 0x3333u);
+  bits = (bits + (bits >> 4)) & 0x0F0Fu;
+  return static_cast<int>((bits + (bits >> 8)) & 0x1Fu);
+}
+
 // C = (first ? beta * C : C) + alpha * acc for the rows x cols corner of the tile at c. Masked
 // loads and stores keep edge elements on the same arithmetic as all others.
 inline void writeTile(const __m512 (&acc)[kGemmMr][2], float* c, int64_t ldc, int rows, int cols, float alpha,
@@ -285,6 +293,24 @@ int64_t countOnesAvx512(const float* values, int64_t count) {
     ones += _mm512_reduce_add_epi32(lanes);
   }
   return ones;
+}
+
+int64_t listOnesAvx512(const float* values, int64_t count, int32_t first, int32_t* out) {
+  // Compress in a register and store the whole vector: a compressing store to memory is
+  // microcoded and slow on some cores.
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512i step = _mm512_set1_epi32(16);
+  __m512i index = _mm512_add_epi32(_mm512_set1_epi32(first),
+                                   _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  int64_t filled = 0;
+  for (int64_t i = 0; i < count; i += 16) {
+    const __m512 v = _mm512_maskz_loadu_ps(firstLanes(count - i), values + i);
+    const __mmask16 ones = _mm512_cmp_ps_mask(v, one, _CMP_EQ_OQ);
+    _mm512_storeu_si512(out + filled, _mm512_maskz_compress_epi32(ones, index));
+    filled += popcount16(ones);
+    index = _mm512_add_epi32(index, step);
+  }
+  return filled;
 }
 
 }  // namespace heatbath::kernels

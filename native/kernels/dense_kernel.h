@@ -64,6 +64,12 @@ using SampleRowsFn = void (*)(const float* pre, int64_t ldPre, int64_t rows, int
 // (the test that decides whether the active-row path applies).
 using CountOnesFn = int64_t (*)(const float* values, int64_t count);
 
+// Writes first + i for every i in [0, count) with values[i] == 1, in increasing order, to out and
+// returns how many there are. out must have room for that many plus kListOnesSlack entries (the
+// kernels store whole vectors or one entry past the end).
+using ListOnesFn = int64_t (*)(const float* values, int64_t count, int32_t first, int32_t* out);
+constexpr int64_t kListOnesSlack = 16;
+
 struct DenseKernels {
   int panelWidth;  // NR of the packed B panels the kernels read
   // Largest fraction of active (1) inputs for which the automatic choice takes the active-row
@@ -75,6 +81,7 @@ struct DenseKernels {
   AddActiveRowsFn addActiveRows;
   SampleRowsFn sampleRows;
   CountOnesFn countOnes;
+  ListOnesFn listOnes;
 };
 
 void gemmMicroScalar(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
@@ -86,6 +93,7 @@ void addActiveRowsScalar(const float* firstPanel, int64_t panelStride, int numPa
 void sampleRowsScalar(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
                       float* prob, float* sample);
 int64_t countOnesScalar(const float* values, int64_t count);
+int64_t listOnesScalar(const float* values, int64_t count, int32_t first, int32_t* out);
 
 void gemmMicroAvx2(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
                    int cols, float alpha, float beta, bool first);
@@ -106,5 +114,6 @@ void addActiveRowsAvx512(const float* firstPanel, int64_t panelStride, int numPa
 void sampleRowsAvx512(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
                       float* prob, float* sample);
 int64_t countOnesAvx512(const float* values, int64_t count);
+int64_t listOnesAvx512(const float* values, int64_t count, int32_t first, int32_t* out);
 
 }  // namespace heatbath::kernels

@@ -93,4 +93,14 @@ int64_t countOnesScalar(const float* values, int64_t count) {
   return others == 0 ? ones : -1;
 }
 
+int64_t listOnesScalar(const float* values, int64_t count, int32_t first, int32_t* out) {
+  // Branch-free: every index is stored, and the next slot is taken only after a 1.
+  int64_t filled = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    out[filled] = first + static_cast<int32_t>(i);
+    filled += values[i] == 1.0f;
+  }
+  return filled;
+}
+
 }  // namespace heatbath::kernels

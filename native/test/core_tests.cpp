@@ -421,7 +421,7 @@ void testRowBlocks() {
 }
 
 void testCountOnes() {
-  std::puts("count ones");
+  std::puts("count and list ones");
   for (kernels::Isa isa : kernels::supportedIsas()) {
     const auto countOnes = kernels::denseKernels(isa).countOnes;
     for (int64_t n : {0, 1, 7, 8, 15, 16, 17, 33, 1000}) {
@@ -429,6 +429,13 @@ void testCountOnes() {
       int64_t ones = 0;
       for (float x : values) ones += x == 1.0f;
       CHECK(countOnes(values.data(), n) == ones);
+      // listOnes: the indices of the ones, offset by `first`, in order.
+      std::vector<int32_t> want, listed(static_cast<size_t>(ones + kernels::kListOnesSlack), -1);
+      for (int64_t i = 0; i < n; ++i) {
+        if (values[i] == 1.0f) want.push_back(static_cast<int32_t>(100 + i));
+      }
+      const int64_t got = kernels::denseKernels(isa).listOnes(values.data(), n, 100, listed.data());
+      CHECK(got == ones && std::equal(want.begin(), want.end(), listed.begin()));
       // Any entry other than 0 or 1, in a full vector or in the tail, makes it -1.
       for (int64_t at : {int64_t{0}, n / 2, n - 1}) {
         if (n == 0) continue;
