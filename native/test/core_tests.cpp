@@ -554,6 +554,18 @@ void testConditional() {
   cc.beta = 1;
   cc.weights[7] = std::nanf("");
   CHECK_THROWS("ERR_NOT_FINITE", runConditional(cc, LayerDirection::Hidden, kernels::Isa::Scalar, 1, ProductPath::Auto));
+  // The first non-finite entry is named, wherever it is (the scan goes by chunks of 4096).
+  std::vector<float> values(10000, 1.0f);
+  values[7001] = -INFINITY;
+  values[9000] = std::nanf("");
+  std::string message;
+  try {
+    requireFiniteArray(values.data(), 10000, "values");
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  CHECK(message == "values[7001] is infinite");
+  requireFiniteArray(values.data(), 7001, "values");  // all finite: no throw
 }
 
 // Parameters are packed for the kernels of packedFor, then run with those of isa.
