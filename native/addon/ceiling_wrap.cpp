@@ -3,7 +3,7 @@
 #include <chrono>
 #include <vector>
 
-#include "../kernels/ceiling.h"
+#include "../kernels/dispatch.h"
 #include "addon.h"
 #include "convert.h"
 
@@ -35,7 +35,7 @@ Napi::Value MeasureCeiling(const Napi::CallbackInfo& info) {
         if (seconds <= 0 || seconds > 60) throw invalidArgument("seconds must be in (0, 60]");
       }
     }
-    auto loop = addon->isa >= kernels::Isa::Avx2 ? kernels::multiplyAddLoopAvx2 : kernels::multiplyAddLoopScalar;
+    const kernels::MultiplyAddLoopFn loop = kernels::multiplyAddLoop(addon->isa);
     // Calibrate on this thread, then give every thread the same number of rounds for ~`seconds`.
     int64_t rounds = 1 << 14;
     for (;;) {

@@ -74,8 +74,8 @@ Napi::Value RbmWrap::SetParameters(const Napi::CallbackInfo& info) {
     auto visibleBias = argArray<float>(info[1], "visibleBias", chains.numVisible());
     auto hiddenBias = argArray<float>(info[2], "hiddenBias", chains.numHidden());
     Addon* addon = env.GetInstanceData<Addon>();
-    chains.setParameters(weights.Data(), visibleBias.Data(), hiddenBias.Data(), addon->pool,
-                         ThreadPool::hardwareThreads());
+    chains.setParameters(weights.Data(), visibleBias.Data(), hiddenBias.Data(),
+                         kernels::denseKernels(addon->isa).panelWidth, addon->pool, ThreadPool::hardwareThreads());
     return env.Undefined();
   });
 }

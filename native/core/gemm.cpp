@@ -10,7 +10,6 @@
 namespace heatbath {
 
 using kernels::kGemmMr;
-using kernels::kGemmNr;
 
 namespace {
 
@@ -57,42 +56,57 @@ int64_t gemmBlockDepth(int64_t k) {
   return ceilDiv(k, ceilDiv(k, kMaxBlockDepth));
 }
 
-void resizePanels(PackedPanels& out, int64_t k, int64_t n) {
-  const int64_t panels = ceilDiv(n, kGemmNr);
-  if (out.k == k && out.n == n && out.data) {
-    std::fill(out.data.get(), out.data.get() + panels * k * kGemmNr, 0.0f);
+void resizePanels(PackedPanels& out, int64_t k, int64_t n, int width) {
+  const int64_t panels = ceilDiv(n, width);
+  if (out.k == k && out.n == n && out.width == width && out.data) {
+    std::fill(out.data.get(), out.data.get() + panels * k * width, 0.0f);
     return;
   }
-  checkFits(static_cast<long double>(panels) * k * kGemmNr * sizeof(float), "the packed matrix");
-  out.data = allocateAligned<float>(static_cast<size_t>(panels * k * kGemmNr));
-  out.k = k, out.n = n, out.panels = panels;
+  checkFits(static_cast<long double>(panels) * k * width * sizeof(float), "the packed matrix");
+  out.data = allocateAligned<float>(static_cast<size_t>(panels * k * width));
+  out.k = k, out.n = n, out.panels = panels, out.width = width;
 }
 
-void packPanels(const float* b, bool trans, int64_t k, int64_t n, PackedPanels& out, ThreadPool& pool, int threads) {
-  const int64_t panels = ceilDiv(n, kGemmNr);
-  if (out.k != k || out.n != n || !out.data) resizePanels(out, k, n);
-  pool.parallelFor(panels, threads, [&](int64_t p, int) {
-    float* dst = out.data.get() + p * k * kGemmNr;
-    const int64_t j0 = p * kGemmNr;
-    const int live = static_cast<int>(std::min<int64_t>(kGemmNr, n - j0));
+void packPanels(const float* b, bool trans, int64_t k, int64_t n, int width, PackedPanels& out, ThreadPool& pool,
+                int threads) {
+  if (out.k != k || out.n != n || out.width != width || !out.data) resizePanels(out, k, n, width);
+  pool.parallelFor(out.panels, threads, [&](int64_t p, int) {
+    float* dst = out.data.get() + p * out.panelStride();
+    const int64_t j0 = p * width;
+    const int live = static_cast<int>(std::min<int64_t>(width, n - j0));
     if (trans) {
-      for (int q = 0; q < kGemmNr; ++q) {
-        if (q >= live) {
-          for (int64_t kk = 0; kk < k; ++kk) dst[kk * kGemmNr + q] = 0.0f;
-          continue;
+      // By blocks of depth, so that the block of the panel being filled stays in L1 while each
+      // source row contributes one column to it.
+      constexpr int64_t kDepthBlock = 64;
+      for (int64_t k0 = 0; k0 < k; k0 += kDepthBlock) {
+        const int64_t k1 = std::min(k, k0 + kDepthBlock);
+        for (int q = 0; q < live; ++q) {
+          const float* src = b + (j0 + q) * k;
+          for (int64_t kk = k0; kk < k1; ++kk) dst[kk * width + q] = src[kk];
         }
-        const float* src = b + (j0 + q) * k;
-        for (int64_t kk = 0; kk < k; ++kk) dst[kk * kGemmNr + q] = src[kk];
+        for (int64_t kk = k0; kk < k1; ++kk) std::fill(dst + kk * width + live, dst + (kk + 1) * width, 0.0f);
       }
     } else {
       for (int64_t kk = 0; kk < k; ++kk) {
         const float* src = b + kk * n + j0;
-        float* row = dst + kk * kGemmNr;
+        float* row = dst + kk * width;
         for (int q = 0; q < live; ++q) row[q] = src[q];
-        for (int q = live; q < kGemmNr; ++q) row[q] = 0.0f;
+        for (int q = live; q < width; ++q) row[q] = 0.0f;
       }
     }
   });
+}
+
+void setPanelWidth(PackedPanels& panels, int width) {
+  if (panels.width == width || !panels.data) return;
+  PackedPanels out;
+  resizePanels(out, panels.k, panels.n, width);
+  for (int64_t j = 0; j < panels.n; ++j) {
+    const float* src = panels.panel(j / panels.width) + j % panels.width;
+    float* dst = out.data.get() + (j / width) * out.panelStride() + j % width;
+    for (int64_t kk = 0; kk < panels.k; ++kk) dst[kk * width] = src[kk * panels.width];
+  }
+  panels = std::move(out);
 }
 
 AlignedArray<float> allocateLeftPack(int64_t k) {
@@ -102,17 +116,17 @@ AlignedArray<float> allocateLeftPack(int64_t k) {
 void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const PackedPanels& b, int64_t panel0,
                   int64_t panel1, float alpha, float beta, float* c, int64_t ldc, int64_t cols, float* leftPack,
                   const kernels::DenseKernels& kernels) {
-  const int64_t k = b.k, depth = gemmBlockDepth(k);
+  const int64_t k = b.k, depth = gemmBlockDepth(k), nr = b.width;
   for (int64_t k0 = 0; k0 < k; k0 += depth) {
     const int64_t kc = std::min(depth, k - k0);
     if (a.trans) packLeft(a, row0, rows, k0, kc, leftPack);
-    // B micro-panel (kc x 16) stays in L1 while the A block (rows x kc) streams from L2.
+    // B micro-panel (kc x NR) stays in L1 while the A block (rows x kc) streams from L2.
     for (int64_t p = panel0; p < panel1; ++p) {
-      const float* bPanel = b.panel(p) + k0 * kGemmNr;
-      const int width = static_cast<int>(std::min<int64_t>(kGemmNr, cols - p * kGemmNr));
+      const float* bPanel = b.panel(p) + k0 * nr;
+      const int width = static_cast<int>(std::min<int64_t>(nr, cols - p * nr));
       for (int64_t r0 = 0; r0 < rows; r0 += kGemmMr) {
         const int height = static_cast<int>(std::min<int64_t>(kGemmMr, rows - r0));
-        float* tile = c + r0 * ldc + p * kGemmNr;
+        float* tile = c + r0 * ldc + p * nr;
         if (a.trans) {
           kernels.micro(kc, leftPack + (r0 / kGemmMr) * kc * kGemmMr, bPanel, tile, ldc, height, width, alpha, beta,
                         k0 == 0);
@@ -138,12 +152,12 @@ void gemm(const GemmArgs& g, const kernels::DenseKernels& kernels, ThreadPool& p
     return;
   }
   PackedPanels& packed = workspace.packed;
-  packPanels(g.b, g.transB, g.k, g.n, packed, pool, threads);
+  packPanels(g.b, g.transB, g.k, g.n, kernels.panelWidth, packed, pool, threads);
   const LeftOperand left{g.a, g.transA, g.m, g.k};
 
   // One task per thread at most, on the grid of row and column ranges whose largest task is
-  // smallest (e.g. 256 x 500 on 2 threads: two column halves of 16 panels rather than 22 + 21 row
-  // panels). The split never changes results.
+  // smallest (e.g. 256 x 500 on 2 threads, 16-column panels: two column halves of 16 panels rather
+  // than 22 + 21 row panels). The split never changes results.
   const int64_t rowPanels = ceilDiv(g.m, kGemmMr);
   int64_t rowTasks = 1, colTasks = 1, bestCost = -1;
   for (int64_t rt = 1; rt <= std::min<int64_t>(rowPanels, threads); ++rt) {

@@ -15,24 +15,32 @@ namespace heatbath {
 // Rows of A per packed block: 144 x 256 floats (~150 KB) stay in L2 while B panels stream.
 constexpr int64_t kGemmBlockRows = 24 * kernels::kGemmMr;
 
-// Length of the K-blocks for a product of depth k: at most 256 (a B micro-panel of 16 KB stays in
-// L1), as even as possible.
+// Length of the K-blocks for a product of depth k: at most 256 (a B micro-panel, 16 or 32 KB,
+// stays in L1), as even as possible.
 int64_t gemmBlockDepth(int64_t k);
 
-// op(B) (k x n) packed into panels of kGemmNr columns (layout in dense_kernel.h).
+// op(B) (k x n) packed into panels of `width` columns (layout in dense_kernel.h); the width is
+// that of the kernel set that reads them.
 struct PackedPanels {
   int64_t k = 0, n = 0, panels = 0;
+  int width = 0;
   AlignedArray<float> data;
-  const float* panel(int64_t p) const { return data.get() + p * k * kernels::kGemmNr; }
-  int64_t panelStride() const { return k * kernels::kGemmNr; }
+  const float* panel(int64_t p) const { return data.get() + p * panelStride(); }
+  int64_t panelStride() const { return k * width; }
+  int64_t paddedColumns() const { return panels * width; }
 };
 
-// Gives out the shape of op(B) (k x n) with all entries zero, reusing storage of the same shape.
-void resizePanels(PackedPanels& out, int64_t k, int64_t n);
+// Gives out the shape of op(B) (k x n, panels of `width`) with all entries zero, reusing storage
+// of the same shape.
+void resizePanels(PackedPanels& out, int64_t k, int64_t n, int width);
 
-// Packs op(B): b holds k x n (trans false) or n x k (trans true, op(B) = its transpose). Reuses
-// out's storage when the shape is unchanged.
-void packPanels(const float* b, bool trans, int64_t k, int64_t n, PackedPanels& out, ThreadPool& pool, int threads);
+// Packs op(B) into panels of `width`: b holds k x n (trans false) or n x k (trans true, op(B) =
+// its transpose). Reuses out's storage when the shape is unchanged.
+void packPanels(const float* b, bool trans, int64_t k, int64_t n, int width, PackedPanels& out, ThreadPool& pool,
+                int threads);
+
+// Re-lays packed panels out in panels of `width` (no-op if they already are).
+void setPanelWidth(PackedPanels& panels, int width);
 
 // op(A) of a product: a holds m x k (trans false) or k x m (trans true).
 struct LeftOperand {

@@ -10,8 +10,6 @@
 
 namespace heatbath {
 
-using kernels::kGemmMr;
-
 namespace {
 
 void requireBinary(const float* values, int64_t count, const char* what) {
@@ -42,21 +40,21 @@ RbmChains::RbmChains(int64_t numVisible, int64_t numHidden, int64_t chains, uint
   for (int64_t c = 0; c < chains; ++c) {
     for (int lane = 0; lane < kernels::kLanes; ++lane) seedLane(rng_[c], lane, seed, c * kernels::kLanes + lane);
   }
-  resizePanels(toHidden_, numVisible, numHidden);
-  resizePanels(toVisible_, numHidden, numVisible);
+  resizePanels(toHidden_, numVisible, numHidden, kernels::kPanelWidthAvx2);
+  resizePanels(toVisible_, numHidden, numVisible, kernels::kPanelWidthAvx2);
   visibleBias_.assign(numVisible, 0.0f);
   hiddenBias_.assign(numHidden, 0.0f);
   initRandom();
 }
 
 void RbmChains::setParameters(const float* weights, const float* visibleBias, const float* hiddenBias,
-                              ThreadPool& pool, int threads) {
+                              int panelWidth, ThreadPool& pool, int threads) {
   if (threads < 1) throw invalidArgument("threads must be at least 1");
   requireFiniteArray(weights, numVisible_ * numHidden_, "weights");
   requireFiniteArray(visibleBias, numVisible_, "visible biases");
   requireFiniteArray(hiddenBias, numHidden_, "hidden biases");
-  packPanels(weights, false, numVisible_, numHidden_, toHidden_, pool, threads);
-  packPanels(weights, true, numHidden_, numVisible_, toVisible_, pool, threads);
+  packPanels(weights, false, numVisible_, numHidden_, panelWidth, toHidden_, pool, threads);
+  packPanels(weights, true, numHidden_, numVisible_, panelWidth, toVisible_, pool, threads);
   visibleBias_.assign(visibleBias, visibleBias + numVisible_);
   hiddenBias_.assign(hiddenBias, hiddenBias + numHidden_);
 }
@@ -112,18 +110,17 @@ void RbmChains::run(int64_t sweeps, const float* betas, const kernels::DenseKern
     }
   }
   if (sweeps == 0) return;
-  // Chains are independent: each task runs all sweeps for its block of chains. Task counts are a
-  // multiple of the thread count so that blocks are balanced; the split never changes results.
-  const int64_t rowPanels = (chains_ + kGemmMr - 1) / kGemmMr;
-  const int64_t maxPanels = kGemmBlockRows / kGemmMr;
-  const int64_t rounds = (rowPanels + maxPanels * threads - 1) / (maxPanels * threads);
-  const int64_t rowsPerTask = (rowPanels + rounds * threads - 1) / (rounds * threads) * kGemmMr;
-  const int64_t tasks = (chains_ + rowsPerTask - 1) / rowsPerTask;
-  const int workers = static_cast<int>(std::min<int64_t>(threads, tasks));
+  // Packed for other kernels (the SIMD level changed since setParameters): re-lay out once.
+  setPanelWidth(toHidden_, kernels.panelWidth);
+  setPanelWidth(toVisible_, kernels.panelWidth);
+  // Chains are independent: each task runs all sweeps for its block of chains.
+  const RowBlocks blocks(chains_, threads);
+  const int workers = static_cast<int>(std::min<int64_t>(threads, blocks.count()));
   if (static_cast<int>(scratch_.size()) < workers) scratch_.resize(workers);
   const LayerProduct up{&toHidden_, hiddenBias_.data()}, down{&toVisible_, visibleBias_.data()};
-  pool.parallelFor(tasks, workers, [&](int64_t task, int worker) {
-    const int64_t c0 = task * rowsPerTask, rows = std::min(rowsPerTask, chains_ - c0);
+  pool.parallelFor(blocks.count(), workers, [&](int64_t block, int worker) {
+    const int64_t c0 = blocks.begin(block), rows = blocks.end(block) - c0;
+    if (rows == 0) return;
     ConditionalScratch& s = scratch_[worker];
     float* v = visible_.data() + c0 * numVisible_;
     float* h = hidden_.data() + c0 * numHidden_;

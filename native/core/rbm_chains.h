@@ -17,9 +17,10 @@ class RbmChains {
  public:
   RbmChains(int64_t numVisible, int64_t numHidden, int64_t chains, uint64_t seed);
 
-  // weights: numVisible x numHidden; all finite. Packs W and W^T for the two directions.
-  void setParameters(const float* weights, const float* visibleBias, const float* hiddenBias, ThreadPool& pool,
-                     int threads);
+  // weights: numVisible x numHidden; all finite. Packs W and W^T for the two directions, in
+  // panels of panelWidth (that of the kernels run() will get; others cost one re-packing).
+  void setParameters(const float* weights, const float* visibleBias, const float* hiddenBias, int panelWidth,
+                     ThreadPool& pool, int threads);
   void setVisible(const float* states);  // chains x numVisible, each 0 or 1; clamps reapplied
   void initRandom();                     // visible units uniform 0/1 from each chain's stream
   // Clamps `count` distinct visible units to values (chains x count, each 0 or 1), at once and

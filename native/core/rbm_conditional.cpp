@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "error.h"
@@ -10,37 +11,23 @@
 namespace heatbath {
 
 using kernels::kGemmMr;
-using kernels::kGemmNr;
 
 namespace {
 
-// Number of entries equal to 1, or -1 if some entry is neither 0 nor 1. Branch-free: states are
-// random bits, so a branch per entry would be mispredicted half the time.
-int64_t countActive(const float* input, int64_t count) {
-  int64_t ones = 0, others = 0;
-  for (int64_t i = 0; i < count; ++i) {
-    ones += input[i] == 1.0f;
-    others += (input[i] != 0.0f) & (input[i] != 1.0f);
-  }
-  return others == 0 ? ones : -1;
-}
-
 // Lists the 1 entries of each 0/1 row, split at the K-blocks of the product.
-void collectActive(const float* input, int64_t rows, int64_t k, int64_t ones, ConditionalScratch& s) {
+void collectActive(const float* input, int64_t rows, int64_t k, int64_t ones, ConditionalScratch& s,
+                   const kernels::DenseKernels& kernels) {
   const int64_t depth = gemmBlockDepth(k), blocks = (k + depth - 1) / depth;
-  s.active.resize(static_cast<size_t>(ones + 1));  // + 1: the branch-free store below writes one past
+  s.active.resize(static_cast<size_t>(ones + kernels::kListOnesSlack));
   s.blockStart.resize(static_cast<size_t>(rows * (blocks + 1)));
-  int32_t* out = s.active.data();
   int64_t filled = 0;
   for (int64_t r = 0; r < rows; ++r) {
     const float* row = input + r * k;
     int64_t* starts = s.blockStart.data() + r * (blocks + 1);
     for (int64_t b = 0; b < blocks; ++b) {
       starts[b] = filled;
-      for (int64_t i = b * depth, end = std::min(k, i + depth); i < end; ++i) {
-        out[filled] = static_cast<int32_t>(i);
-        filled += row[i] == 1.0f;
-      }
+      const int64_t i = b * depth;
+      filled += kernels.listOnes(row + i, std::min(depth, k - i), static_cast<int32_t>(i), s.active.data() + filled);
     }
     starts[blocks] = filled;
   }
@@ -48,7 +35,7 @@ void collectActive(const float* input, int64_t rows, int64_t k, int64_t ones, Co
 
 void activeRowProduct(const PackedPanels& w, int64_t rows, float* pre, int64_t ldc, const ConditionalScratch& s,
                       const kernels::DenseKernels& kernels) {
-  constexpr int64_t kPanelsPerPass = 4;  // a 4-panel strip of W (4 x K x 64 B) stays in L2 across rows
+  constexpr int64_t kPanelsPerPass = 4;  // a 4-panel strip of W (4 x K x NR floats) stays in L2 across rows
   const int64_t depth = gemmBlockDepth(w.k), blocks = (w.k + depth - 1) / depth;
   for (int64_t p0 = 0; p0 < w.panels; p0 += kPanelsPerPass) {
     const int count = static_cast<int>(std::min(kPanelsPerPass, w.panels - p0));
@@ -56,7 +43,7 @@ void activeRowProduct(const PackedPanels& w, int64_t rows, float* pre, int64_t l
       const int64_t* starts = s.blockStart.data() + r * (blocks + 1);
       for (int64_t b = 0; b < blocks; ++b) {
         kernels.addActiveRows(w.panel(p0), w.panelStride(), count, s.active.data() + starts[b],
-                              starts[b + 1] - starts[b], pre + r * ldc + p0 * kGemmNr);
+                              starts[b + 1] - starts[b], pre + r * ldc + p0 * w.width);
       }
     }
   }
@@ -65,19 +52,34 @@ void activeRowProduct(const PackedPanels& w, int64_t rows, float* pre, int64_t l
 }  // namespace
 
 void requireFiniteArray(const float* values, int64_t count, const char* what) {
-  for (int64_t k = 0; k < count; ++k) {
-    if (!std::isfinite(values[k])) {
-      throw Error("ERR_NOT_FINITE", std::string(what) + "[" + std::to_string(k) + "] is " +
-                                        (std::isnan(values[k]) ? "NaN" : "infinite"));
+  // Chunks are tested on the exponent bits (all ones: infinite or NaN) with an OR that compilers
+  // vectorise; a per-entry test with an early exit cannot be, and cost more than a 64-row product
+  // on a 784 x 500 weight matrix. Only a chunk that fails is searched for the entry to name.
+  constexpr int64_t kChunk = 4096;
+  constexpr uint32_t kExponent = 0x7F800000u;
+  for (int64_t start = 0; start < count; start += kChunk) {
+    const int64_t end = std::min(count, start + kChunk);
+    uint32_t bad = 0;
+    for (int64_t k = start; k < end; ++k) {
+      uint32_t bits;
+      std::memcpy(&bits, values + k, sizeof bits);
+      bad |= (bits & kExponent) == kExponent;
+    }
+    if (bad == 0) continue;
+    for (int64_t k = start; k < end; ++k) {
+      if (!std::isfinite(values[k])) {
+        throw Error("ERR_NOT_FINITE", std::string(what) + "[" + std::to_string(k) + "] is " +
+                                          (std::isnan(values[k]) ? "NaN" : "infinite"));
+      }
     }
   }
 }
 
-void ConditionalScratch::ensure(int64_t panelsIn) {
+void ConditionalScratch::ensure(int64_t columnsIn) {
   // Grows only: the two directions of a sweep share one scratch.
-  if (panelsIn > panels) {
-    pre = allocateAligned<float>(static_cast<size_t>(kGemmBlockRows * panelsIn * kGemmNr));
-    panels = panelsIn;
+  if (columnsIn > columns) {
+    pre = allocateAligned<float>(static_cast<size_t>(kGemmBlockRows * columnsIn));
+    columns = columnsIn;
   }
   if (rng.empty()) rng.resize(kGemmBlockRows);
 }
@@ -86,8 +88,8 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
                       kernels::RngLanes* rng, float* prob, float* sample, ProductPath path,
                       ConditionalScratch& scratch, const kernels::DenseKernels& kernels) {
   const PackedPanels& w = *layer.weights;
-  scratch.ensure(w.panels);
-  const int64_t ldc = w.panels * kGemmNr;
+  scratch.ensure(w.paddedColumns());
+  const int64_t ldc = w.paddedColumns();
   float* pre = scratch.pre.get();
   for (int64_t r = 0; r < rows; ++r) {
     std::copy(layer.bias, layer.bias + w.n, pre + r * ldc);
@@ -95,13 +97,13 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
   }
   bool active = false;
   if (path != ProductPath::Dense) {
-    const int64_t ones = countActive(input, rows * w.k);
+    const int64_t ones = kernels.countOnes(input, rows * w.k);
     if (path == ProductPath::ActiveRows && ones < 0) {
       throw invalidArgument("the active-row path needs inputs that are exactly 0 or 1");
     }
     active = ones >= 0 && (path == ProductPath::ActiveRows ||
-                           static_cast<double>(ones) <= kActiveDensityLimit * static_cast<double>(rows * w.k));
-    if (active) collectActive(input, rows, w.k, ones, scratch);
+                           static_cast<double>(ones) <= kernels.activeDensityLimit * static_cast<double>(rows * w.k));
+    if (active) collectActive(input, rows, w.k, ones, scratch, kernels);
   }
   if (active) {
     activeRowProduct(w, rows, pre, ldc, scratch, kernels);
@@ -109,11 +111,15 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
     const LeftOperand left{input, false, rows, w.k};
     multiplyRows(left, 0, rows, w, 0, w.panels, 1.0f, 1.0f, pre, ldc, ldc, nullptr, kernels);
   }
-  for (int64_t r = 0; r < rows; ++r) {
-    kernels.sampleRow(pre + r * ldc, w.n, beta, rng[r], prob == nullptr ? nullptr : prob + r * w.n,
-                      sample == nullptr ? nullptr : sample + r * w.n);
-  }
+  kernels.sampleRows(pre, ldc, rows, w.n, beta, rng, prob, sample);
   return active;
+}
+
+RowBlocks::RowBlocks(int64_t rows, int threads) : total_(rows) {
+  share_ = std::max<int64_t>(1, (rows + threads - 1) / threads);
+  perShare_ = (share_ + kGemmBlockRows - 1) / kGemmBlockRows;
+  rows_ = ((share_ + perShare_ - 1) / perShare_ + kGemmMr - 1) / kGemmMr * kGemmMr;
+  count_ = (rows + share_ - 1) / share_ * perShare_;
 }
 
 void seedConditionalRow(kernels::RngLanes& rng, uint64_t seed, uint64_t stream, int64_t row) {
@@ -140,19 +146,17 @@ void rbmConditional(const ConditionalArgs& a, const kernels::DenseKernels& kerne
   if (a.rows == 0 || (a.prob == nullptr && a.sample == nullptr)) return;
 
   PackedPanels& packed = workspace.packed;  // hidden: op(B) = W (V x H); visible: op(B) = W^T, W read as stored
-  packPanels(a.weights, !toHidden, k, n, packed, pool, threads);
+  packPanels(a.weights, !toHidden, k, n, kernels.panelWidth, packed, pool, threads);
   const LayerProduct layer{&packed, a.bias};
-  const int64_t rowPanels = (a.rows + kGemmMr - 1) / kGemmMr;
-  const int64_t rowsPerTask =
-      std::min<int64_t>(kGemmBlockRows / kGemmMr, (rowPanels + threads - 1) / threads) * kGemmMr;
-  const int64_t tasks = (a.rows + rowsPerTask - 1) / rowsPerTask;
-  const int workers = static_cast<int>(std::min<int64_t>(threads, tasks));
+  const RowBlocks blocks(a.rows, threads);
+  const int workers = static_cast<int>(std::min<int64_t>(threads, blocks.count()));
   std::vector<ConditionalScratch>& scratch = workspace.scratch;
   if (static_cast<int>(scratch.size()) < workers) scratch.resize(workers);
-  pool.parallelFor(tasks, workers, [&](int64_t task, int worker) {
-    const int64_t row0 = task * rowsPerTask, rows = std::min(rowsPerTask, a.rows - row0);
+  pool.parallelFor(blocks.count(), workers, [&](int64_t block, int worker) {
+    const int64_t row0 = blocks.begin(block), rows = blocks.end(block) - row0;
+    if (rows == 0) return;
     ConditionalScratch& s = scratch[worker];
-    s.ensure(packed.panels);
+    s.ensure(packed.paddedColumns());
     for (int64_t r = 0; r < rows; ++r) seedConditionalRow(s.rng[r], a.seed, a.stream, row0 + r);
     sampleLayerBlock(layer, a.input + row0 * k, rows, a.beta, s.rng.data(),
                      a.prob == nullptr ? nullptr : a.prob + row0 * n, a.sample == nullptr ? nullptr : a.sample + row0 * n,

@@ -2,10 +2,11 @@
 // p = sigmoid(beta pre) and s = [u < p], one block of rows at a time.
 //
 // The product takes one of two paths, chosen per block: a dense product (gemm micro-kernel) or,
-// when the inputs are exactly 0/1 and at most kActiveDensityLimit of them are 1, a sum of the
-// packed weight rows of the active inputs. Both follow the summation contract of
+// when the inputs are exactly 0/1 and at most the kernels' activeDensityLimit of them are 1, a sum
+// of the packed weight rows of the active inputs. Both follow the summation contract of
 // kernels/dense_kernel.h, so they give bit-identical pre-activations and samples.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -14,14 +15,6 @@
 #include "thread_pool.h"
 
 namespace heatbath {
-
-// Threshold of the automatic choice, measured on AVX2 (Zen 5, 256 rows x 784 inputs -> 500
-// outputs, one thread, dense-equivalent multiply-adds per ns over the FMA ceiling): the dense path
-// runs at ~0.75; the active-row path at 0.6-0.75 with 50 % of inputs active, 1.3-1.6 at 20 % and
-// 2.0-2.3 at 10 %. Each add of a packed weight row needs its own load (from L2), so an active input
-// costs about twice a register-blocked FMA and break-even is near 45 %; 0.4 keeps a margin so that
-// noise never picks the slower path.
-constexpr double kActiveDensityLimit = 0.4;
 
 enum class ProductPath { Auto, Dense, ActiveRows };
 
@@ -34,12 +27,12 @@ struct LayerProduct {
 
 // Per-worker scratch, kept between calls.
 struct ConditionalScratch {
-  AlignedArray<float> pre;  // pre-activations, kGemmBlockRows x panels * NR
-  int64_t panels = 0;       // capacity
+  AlignedArray<float> pre;  // pre-activations, kGemmBlockRows x columns
+  int64_t columns = 0;      // capacity: output units padded to whole panels
   std::vector<int32_t> active;
   std::vector<int64_t> blockStart;  // per row: start of each K-block's active inputs, + the end
   std::vector<kernels::RngLanes> rng;
-  void ensure(int64_t panels);  // room for `panels` output panels
+  void ensure(int64_t columns);  // room for `columns` padded output units
 };
 
 // Samples `rows` (<= kGemmBlockRows) output rows from input rows (rows x K, contiguous).
@@ -48,6 +41,23 @@ struct ConditionalScratch {
 bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t rows, float beta,
                       kernels::RngLanes* rng, float* prob, float* sample, ProductPath path,
                       ConditionalScratch& scratch, const kernels::DenseKernels& kernels);
+
+// Rows [0, rows) cut into blocks for `threads` threads: an equal share per thread (the AVX-512
+// kernels' partial row tiles cost about their rows, so 64 rows on 2 threads split 32 + 32 rather
+// than 36 + 28), each share cut into blocks of at most kGemmBlockRows rows at multiples of
+// kGemmMr. Some blocks may be empty. Only speed depends on the split, never results.
+class RowBlocks {
+ public:
+  RowBlocks(int64_t rows, int threads);
+  int64_t count() const { return count_; }
+  int64_t begin(int64_t block) const { return std::min(shareEnd(block), shareStart(block) + block % perShare_ * rows_); }
+  int64_t end(int64_t block) const { return std::min(shareEnd(block), begin(block) + rows_); }
+
+ private:
+  int64_t shareStart(int64_t block) const { return block / perShare_ * share_; }
+  int64_t shareEnd(int64_t block) const { return std::min(total_, shareStart(block) + share_); }
+  int64_t total_, share_, perShare_, rows_, count_;
+};
 
 // The random stream of row `row` in call (seed, stream): lane l is seeded with (key, 8 row + l).
 void seedConditionalRow(kernels::RngLanes& rng, uint64_t seed, uint64_t stream, int64_t row);

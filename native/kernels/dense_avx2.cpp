@@ -13,6 +13,8 @@ namespace heatbath::kernels {
 
 namespace {
 
+constexpr int kNr = kPanelWidthAvx2;
+
 // C = (first ? beta * C : C) + alpha * acc for one full tile at c (row stride ldc).
 inline void writeTile(__m256 (&acc)[kGemmMr][2], float* c, int64_t ldc, float alpha, float beta, bool first) {
   const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
@@ -31,7 +33,7 @@ void addActivePanels(const float* firstPanel, int64_t panelStride, const int32_t
   __m256 acc[P][2];
   for (int p = 0; p < P; ++p) acc[p][0] = acc[p][1] = _mm256_setzero_ps();
   for (int64_t r = 0; r < count; ++r) {
-    const float* row = firstPanel + int64_t{rows[r]} * kGemmNr;
+    const float* row = firstPanel + int64_t{rows[r]} * kNr;
     for (int p = 0; p < P; ++p) {
       acc[p][0] = _mm256_add_ps(acc[p][0], _mm256_load_ps(row + p * panelStride));
       acc[p][1] = _mm256_add_ps(acc[p][1], _mm256_load_ps(row + p * panelStride + 8));
@@ -39,7 +41,7 @@ void addActivePanels(const float* firstPanel, int64_t panelStride, const int32_t
   }
   for (int p = 0; p < P; ++p) {
     for (int h = 0; h < 2; ++h) {
-      float* at = out + p * kGemmNr + h * 8;
+      float* at = out + p * kNr + h * 8;
       _mm256_storeu_ps(at, _mm256_add_ps(_mm256_loadu_ps(at), acc[p][h]));
     }
   }
@@ -57,14 +59,14 @@ namespace {
 // Writes the tile (full or edge) from the 12 accumulators.
 inline void finishTile(__m256 (&acc)[kGemmMr][2], float* c, int64_t ldc, int rows, int cols, float alpha, float beta,
                        bool first) {
-  if (rows == kGemmMr && cols == kGemmNr) {
+  if (rows == kGemmMr && cols == kNr) {
     writeTile(acc, c, ldc, alpha, beta, first);
     return;
   }
   // Edge tile: the same arithmetic on a copy, so edge elements round like all others.
-  alignas(32) float tile[kGemmMr][kGemmNr] = {};
+  alignas(32) float tile[kGemmMr][kNr] = {};
   for (int i = 0; i < rows; ++i) std::copy(c + i * ldc, c + i * ldc + cols, tile[i]);
-  writeTile(acc, tile[0], kGemmNr, alpha, beta, first);
+  writeTile(acc, tile[0], kNr, alpha, beta, first);
   for (int i = 0; i < rows; ++i) std::copy(tile[i], tile[i] + cols, c + i * ldc);
 }
 
@@ -77,7 +79,7 @@ inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const floa
   // The C tile is read only after the loop: start fetching it now.
   for (int i = 0; i < rows; ++i) {
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + kGemmNr - 1), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + kNr - 1), _MM_HINT_T0);
   }
   const float *a0 = row[0], *a1 = row[1], *a2 = row[2], *a3 = row[3], *a4 = row[4], *a5 = row[5];
   // Named accumulators: an array here is kept in memory by GCC (it escapes to writeTile).
@@ -105,7 +107,7 @@ inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const floa
     x = _mm256_broadcast_ss(a5 + at);
     c50 = _mm256_fmadd_ps(x, b0, c50);
     if (!kHalf) c51 = _mm256_fmadd_ps(x, b1, c51);
-    b += kGemmNr;
+    b += kNr;
   }
   __m256 acc[kGemmMr][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
   finishTile(acc, c, ldc, rows, cols, alpha, beta, first);
@@ -114,41 +116,11 @@ inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const floa
 template <int64_t kStep>
 inline void microTileAnyWidth(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc,
                               int rows, int cols, float alpha, float beta, bool first) {
-  if (cols <= kGemmNr / 2) microTile<kStep, true>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  if (cols <= kNr / 2) microTile<kStep, true>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
   else microTile<kStep, false>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
-}  // namespace
-
-void gemmMicroAvx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
-                   float alpha, float beta, bool first) {
-  const float* const row[kGemmMr] = {a, a + 1, a + 2, a + 3, a + 4, a + 5};
-  microTileAnyWidth<kGemmMr>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
-}
-
-void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int rows,
-                       int cols, float alpha, float beta, bool first) {
-  // Rows past the edge repeat row 0 (always valid); their sums are computed but never written.
-  const float* row[kGemmMr];
-  for (int i = 0; i < kGemmMr; ++i) row[i] = a + (i < rows ? i : 0) * lda;
-  microTileAnyWidth<1>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
-}
-
-void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
-                       int64_t count, float* out) {
-  int p = 0;
-  for (; p + 4 <= numPanels; p += 4) addActivePanels<4>(firstPanel + p * panelStride, panelStride, rows, count, out + p * kGemmNr);
-  const float* rest = firstPanel + p * panelStride;
-  float* restOut = out + p * kGemmNr;
-  switch (numPanels - p) {
-    case 3: addActivePanels<3>(rest, panelStride, rows, count, restOut); break;
-    case 2: addActivePanels<2>(rest, panelStride, rows, count, restOut); break;
-    case 1: addActivePanels<1>(rest, panelStride, rows, count, restOut); break;
-    default: break;
-  }
-}
-
-void sampleRowAvx2(const float* pre, int64_t n, float beta, RngLanes& lanes, float* prob, float* sample) {
+void sampleRow(const float* pre, int64_t n, float beta, RngLanes& lanes, float* prob, float* sample) {
   constexpr int G = 4;  // vectors whose exp chains are interleaved
   avx2::VecRng rng = avx2::VecRng::load(lanes);
   const __m256 minusBeta = _mm256_set1_ps(-beta), one = _mm256_set1_ps(1.0f);
@@ -179,6 +151,72 @@ void sampleRowAvx2(const float* pre, int64_t n, float beta, RngLanes& lanes, flo
     finish(e, avx2::uniformOpen(rng.next()), j, j + 8 <= n);
   }
   rng.store(lanes);
+}
+
+}  // namespace
+
+void gemmMicroAvx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
+                   float alpha, float beta, bool first) {
+  const float* const row[kGemmMr] = {a, a + 1, a + 2, a + 3, a + 4, a + 5};
+  microTileAnyWidth<kGemmMr>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+}
+
+void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int rows,
+                       int cols, float alpha, float beta, bool first) {
+  // Rows past the edge repeat row 0 (always valid); their sums are computed but never written.
+  const float* row[kGemmMr];
+  for (int i = 0; i < kGemmMr; ++i) row[i] = a + (i < rows ? i : 0) * lda;
+  microTileAnyWidth<1>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+}
+
+void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
+                       int64_t count, float* out) {
+  int p = 0;
+  for (; p + 4 <= numPanels; p += 4) addActivePanels<4>(firstPanel + p * panelStride, panelStride, rows, count, out + p * kNr);
+  const float* rest = firstPanel + p * panelStride;
+  float* restOut = out + p * kNr;
+  switch (numPanels - p) {
+    case 3: addActivePanels<3>(rest, panelStride, rows, count, restOut); break;
+    case 2: addActivePanels<2>(rest, panelStride, rows, count, restOut); break;
+    case 1: addActivePanels<1>(rest, panelStride, rows, count, restOut); break;
+    default: break;
+  }
+}
+
+void sampleRowsAvx2(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
+                    float* prob, float* sample) {
+  for (int64_t r = 0; r < rows; ++r) {
+    sampleRow(pre + r * ldPre, n, beta, rng[r], prob == nullptr ? nullptr : prob + r * n,
+              sample == nullptr ? nullptr : sample + r * n);
+  }
+}
+
+int64_t countOnesAvx2(const float* values, int64_t count) {
+  // Per-lane counts in 32-bit lanes, summed per chunk so that no lane can overflow.
+  constexpr int64_t kChunk = int64_t{1} << 24;
+  const __m256 one = _mm256_set1_ps(1.0f), zero = _mm256_setzero_ps();
+  int64_t ones = 0;
+  for (int64_t start = 0; start < count; start += kChunk) {
+    const int64_t end = std::min(count, start + kChunk);
+    __m256i lanes = _mm256_setzero_si256();
+    __m256 valid = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+    int64_t i = start;
+    for (; i + 8 <= end; i += 8) {
+      const __m256 v = _mm256_loadu_ps(values + i);
+      const __m256 isOne = _mm256_cmp_ps(v, one, _CMP_EQ_OQ);
+      valid = _mm256_and_ps(valid, _mm256_or_ps(isOne, _mm256_cmp_ps(v, zero, _CMP_EQ_OQ)));
+      lanes = _mm256_sub_epi32(lanes, _mm256_castps_si256(isOne));  // true lanes are -1
+    }
+    if (_mm256_movemask_ps(valid) != 0xFF) return -1;
+    alignas(32) int32_t lane[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lane), lanes);
+    for (int32_t x : lane) ones += x;
+    for (; i < end; ++i) {
+      if (values[i] != 0.0f && values[i] != 1.0f) return -1;
+      ones += values[i] == 1.0f;
+    }
+  }
+  return ones;
 }
 
 }  // namespace heatbath::kernels

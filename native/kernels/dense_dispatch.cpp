@@ -3,9 +3,17 @@
 namespace heatbath::kernels {
 
 DenseKernels denseKernels(Isa isa) {
-  // No AVX-512 dense kernels yet: the AVX2 ones are the widest there are.
-  if (isa == Isa::Avx2 || isa == Isa::Avx512) return {gemmMicroAvx2, gemmMicroRowsAvx2, addActiveRowsAvx2, sampleRowAvx2};
-  return {gemmMicroScalar, gemmMicroRowsScalar, addActiveRowsScalar, sampleRowScalar};
+  switch (isa) {
+    case Isa::Avx512:
+      return {kPanelWidthAvx512, kActiveDensityLimitAvx512, gemmMicroAvx512, gemmMicroRowsAvx512,
+              addActiveRowsAvx512, sampleRowsAvx512, countOnesAvx512, listOnesAvx512};
+    case Isa::Avx2:
+      return {kPanelWidthAvx2, kActiveDensityLimitAvx2, gemmMicroAvx2, gemmMicroRowsAvx2,
+              addActiveRowsAvx2, sampleRowsAvx2, countOnesAvx2, listOnesScalar};  // no AVX2 compress
+    default:
+      return {kPanelWidthAvx2, kActiveDensityLimitAvx2, gemmMicroScalar, gemmMicroRowsScalar,
+              addActiveRowsScalar, sampleRowsScalar, countOnesScalar, listOnesScalar};
+  }
 }
 
 }  // namespace heatbath::kernels

@@ -70,4 +70,12 @@ GibbsSweepFn gibbsKernel(Isa isa) {
   }
 }
 
+MultiplyAddLoopFn multiplyAddLoop(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512: return multiplyAddLoopAvx512;
+    case Isa::Avx2: return multiplyAddLoopAvx2;
+    default: return multiplyAddLoopScalar;
+  }
+}
+
 }  // namespace heatbath::kernels

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "ceiling.h"
 #include "gibbs_kernel.h"
 
 namespace heatbath::kernels {
@@ -20,5 +21,7 @@ Isa bestIsa();
 Isa defaultIsa();
 
 GibbsSweepFn gibbsKernel(Isa isa);
+// The multiply-add loop of the instruction set, so the ceiling is the peak of the kernels that run.
+MultiplyAddLoopFn multiplyAddLoop(Isa isa);
 
 }  // namespace heatbath::kernels

@@ -7,6 +7,7 @@
 #include <functional>
 #include <random>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -255,6 +256,16 @@ std::vector<int8_t> runChains(kernels::Isa isa, int threads, int64_t chains) {
   return obs.states;
 }
 
+void testCeilingLoops() {
+  std::puts("multiply-add ceiling loops");
+  // Each level's loop does its own register width: 8 lanes x 8 (scalar), 8 x 12 (AVX2), 16 x 16
+  // (AVX-512) multiply-adds per round.
+  const int64_t perRound[] = {8, 12 * 8, 16 * 16};
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    CHECK(kernels::multiplyAddLoop(isa)(10) == 10 * perRound[static_cast<int>(isa)]);
+  }
+}
+
 void testDeterminism() {
   std::puts("determinism and kernels");
   for (kernels::Isa isa : kernels::supportedIsas()) {
@@ -336,7 +347,9 @@ void testGemm() {
   for (kernels::Isa isa : kernels::supportedIsas()) {
     if (isa != kernels::Isa::Scalar) CHECK(kernels::denseKernels(isa).micro != &kernels::gemmMicroScalar);
   }
-  const int64_t shapes[][3] = {{1, 1, 1}, {7, 19, 13}, {37, 33, 300}, {6, 16, 256}, {151, 70, 517}, {5, 3, 0}};
+  // n covers full, masked and half-width edge panels of both panel widths (16 and 32 columns).
+  const int64_t shapes[][3] = {{1, 1, 1},     {7, 19, 13},   {37, 33, 300}, {6, 16, 256},
+                               {151, 70, 517}, {5, 3, 0},     {13, 50, 40},  {12, 96, 7}};
   for (kernels::Isa isa : kernels::supportedIsas()) {
     for (int combo = 0; combo < 4; ++combo) {
       const bool ta = combo & 1, tb = combo & 2;
@@ -361,6 +374,10 @@ void testGemm() {
         if (worst > 1) std::printf("  %s trans %d/%d %lldx%lldx%lld: error %.3g x tolerance\n", kernels::isaName(isa), ta, tb,
                                    static_cast<long long>(m), static_cast<long long>(n), static_cast<long long>(k), worst);
         CHECK(worst <= 1);
+        // The summation contract fixes every rounding: all FMA kernel sets agree bit for bit.
+        if (isa == kernels::Isa::Avx512) {
+          CHECK(sameBits(c, runGemm(kernels::Isa::Avx2, ta, tb, m, n, k, alpha, beta, a, b, c0, 2)));
+        }
       }
     }
     // beta = 0 ignores C, NaN included; the thread count never changes a bit.
@@ -381,6 +398,58 @@ void testGemm() {
   CHECK_THROWS("ERR_INVALID_ARGUMENT", gemm(bad, kernels::denseKernels(kernels::Isa::Scalar), pool, 1, workspace));
   bad.m = 1, bad.alpha = INFINITY;
   CHECK_THROWS("ERR_NOT_FINITE", gemm(bad, kernels::denseKernels(kernels::Isa::Scalar), pool, 1, workspace));
+}
+
+void testRowBlocks() {
+  std::puts("row blocks");
+  // Blocks cover the rows in order, none larger than a packed block.
+  for (int64_t rows : {1, 5, 64, 256, 301, 1000}) {
+    for (int threads : {1, 2, 3, 7}) {
+      const RowBlocks blocks(rows, threads);
+      int64_t next = 0;
+      bool ordered = true;
+      for (int64_t b = 0; b < blocks.count(); ++b) {
+        ordered = ordered && blocks.begin(b) == next && blocks.end(b) >= next &&
+                  blocks.end(b) - blocks.begin(b) <= kGemmBlockRows;
+        next = blocks.end(b);
+      }
+      CHECK(ordered && next == rows);
+    }
+  }
+  // Equal shares per thread: 256 rows on 2 threads are 128 + 128, not 132 + 124; 1000 rows on 2
+  // threads are 4 blocks, 2 per share of 500.
+  const RowBlocks two(256, 2), many(1000, 2);
+  CHECK(two.count() == 2 && two.end(0) == 128 && two.end(1) == 256);
+  CHECK(many.count() == 8 && many.end(3) == 500 && many.begin(4) == 500);
+}
+
+void testCountOnes() {
+  std::puts("count and list ones");
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    const auto countOnes = kernels::denseKernels(isa).countOnes;
+    for (int64_t n : {0, 1, 7, 8, 15, 16, 17, 33, 1000}) {
+      auto values = randomStates(static_cast<size_t>(n), 31 + static_cast<uint32_t>(n), 0.3);
+      int64_t ones = 0;
+      for (float x : values) ones += x == 1.0f;
+      CHECK(countOnes(values.data(), n) == ones);
+      // listOnes: the indices of the ones, offset by `first`, in order.
+      std::vector<int32_t> want, listed(static_cast<size_t>(ones + kernels::kListOnesSlack), -1);
+      for (int64_t i = 0; i < n; ++i) {
+        if (values[i] == 1.0f) want.push_back(static_cast<int32_t>(100 + i));
+      }
+      const int64_t got = kernels::denseKernels(isa).listOnes(values.data(), n, 100, listed.data());
+      CHECK(got == ones && std::equal(want.begin(), want.end(), listed.begin()));
+      // Any entry other than 0 or 1, in a full vector or in the tail, makes it -1.
+      for (int64_t at : {int64_t{0}, n / 2, n - 1}) {
+        if (n == 0) continue;
+        for (float bad : {0.5f, -1.0f, std::nanf("")}) {
+          auto spoilt = values;
+          spoilt[at] = bad;
+          CHECK(countOnes(spoilt.data(), n) == -1);
+        }
+      }
+    }
+  }
 }
 
 struct ConditionalCase {
@@ -438,6 +507,14 @@ void testConditional() {
       CHECK(sameBits(dense.first, active.first));
       CHECK(sameBits(dense.second, active.second));
       CHECK_THROWS("ERR_INVALID_ARGUMENT", runConditional(cc, direction, isa, 1, ProductPath::ActiveRows));
+      if (isa == kernels::Isa::Avx512) {  // same sums, exp steps and words as AVX2: same bits
+        const auto avx2 = runConditional(cc, direction, kernels::Isa::Avx2, 2, ProductPath::Auto);
+        CHECK(sameBits(prob, avx2.first));
+        CHECK(sameBits(sample, avx2.second));
+        const auto avx2Active = runConditional(binary, direction, kernels::Isa::Avx2, 2, ProductPath::ActiveRows);
+        CHECK(sameBits(active.first, avx2Active.first));
+        CHECK(sameBits(active.second, avx2Active.second));
+      }
     }
     if (kernels::supportedIsas().size() > 1) {
       // Scalar and AVX2 differ only by FMA rounding in exp: probabilities within a few ulps, and a
@@ -480,14 +557,29 @@ void testConditional() {
   cc.beta = 1;
   cc.weights[7] = std::nanf("");
   CHECK_THROWS("ERR_NOT_FINITE", runConditional(cc, LayerDirection::Hidden, kernels::Isa::Scalar, 1, ProductPath::Auto));
+  // The first non-finite entry is named, wherever it is (the scan goes by chunks of 4096).
+  std::vector<float> values(10000, 1.0f);
+  values[7001] = -INFINITY;
+  values[9000] = std::nanf("");
+  std::string message;
+  try {
+    requireFiniteArray(values.data(), 10000, "values");
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  CHECK(message == "values[7001] is infinite");
+  requireFiniteArray(values.data(), 7001, "values");  // all finite: no throw
 }
 
-std::vector<float> runRbmChains(kernels::Isa isa, int threads, int64_t chains, std::vector<float>* probOut = nullptr) {
+// Parameters are packed for the kernels of packedFor, then run with those of isa.
+std::vector<float> runRbmChains(kernels::Isa isa, int threads, int64_t chains, std::vector<float>* probOut = nullptr,
+                                std::optional<kernels::Isa> packedFor = std::nullopt) {
   const int64_t V = 50, H = 23;
   RbmChains rc(V, H, chains, 99);
   ThreadPool pool;
   const auto w = randomFloats(V * H, 21, 0.5f), vb = randomFloats(V, 22, 0.5f), hb = randomFloats(H, 23, 0.5f);
-  rc.setParameters(w.data(), vb.data(), hb.data(), pool, threads);
+  const int width = kernels::denseKernels(packedFor.value_or(isa)).panelWidth;
+  rc.setParameters(w.data(), vb.data(), hb.data(), width, pool, threads);
   const int32_t nodes[] = {3, 40};
   std::vector<float> values(2 * chains);
   for (int64_t c = 0; c < chains; ++c) values[2 * c] = 1, values[2 * c + 1] = static_cast<float>(c % 2);
@@ -514,6 +606,14 @@ void testRbmChains() {
     CHECK(sameBits(one, runRbmChains(isa, 2, 301, &p2)));
     CHECK(sameBits(p1, p2));
     CHECK(sameBits(one, runRbmChains(isa, 3, 301)));
+    if (isa == kernels::Isa::Avx512) {
+      std::vector<float> pAvx2;
+      CHECK(sameBits(one, runRbmChains(kernels::Isa::Avx2, 2, 301, &pAvx2)));
+      CHECK(sameBits(p1, pAvx2));
+      // Panels packed 16 wide are re-laid out for the 32-wide kernels, and back.
+      CHECK(sameBits(one, runRbmChains(isa, 2, 301, nullptr, kernels::Isa::Avx2)));
+      CHECK(sameBits(one, runRbmChains(kernels::Isa::Avx2, 2, 301, nullptr, isa)));
+    }
   }
   // A chain's trajectory does not depend on how many chains run beside it.
   const auto few = runRbmChains(kernels::Isa::Scalar, 2, 7), many = runRbmChains(kernels::Isa::Scalar, 2, 200);
@@ -526,7 +626,7 @@ void testRbmChains() {
   ThreadPool pool;
   std::vector<float> w(12, 0.1f), vb(4, 0.0f), hb(3, 0.0f);
   w[5] = INFINITY;
-  CHECK_THROWS("ERR_NOT_FINITE", rc.setParameters(w.data(), vb.data(), hb.data(), pool, 1));
+  CHECK_THROWS("ERR_NOT_FINITE", rc.setParameters(w.data(), vb.data(), hb.data(), kernels::kPanelWidthAvx2, pool, 1));
   std::vector<float> states(8, 0.5f);
   CHECK_THROWS("ERR_INVALID_ARGUMENT", rc.setVisible(states.data()));
   const int32_t outOfRange[] = {4}, twice[] = {1, 1};
@@ -584,9 +684,12 @@ int main() {
   testUpdateOrder();
   testThreadPool();
   testRngAndExp();
+  testCeilingLoops();
   testDeterminism();
   testBadInput();
   testGemm();
+  testRowBlocks();
+  testCountOnes();
   testConditional();
   testRbmChains();
   testNormalPolynomials();
