@@ -142,6 +142,7 @@ std::vector<float> LangevinChains::velocity() const { return compact(v_); }
 
 void LangevinChains::refreshProducts(const kernels::DenseKernels& dense, ThreadPool& pool, int threads) {
   if (productValid_) return;
+  model_.usePanelWidth(dense.panelWidth);
   if (model_.hasCouplings()) {
     const int64_t rowsPerTask = kGemmBlockRows;
     const int64_t tasks = (chains_ + rowsPerTask - 1) / rowsPerTask;
@@ -183,6 +184,7 @@ LangevinRunResult LangevinChains::run(const LangevinRunArgs& args, const kernels
   requireProtocol(args.kT, args.steps, "kT", true);
   requireProtocol(args.couplingScale, args.steps, "couplingScale", false);
   requireProtocol(args.fieldScale, args.steps, "fieldScale", false);
+  model_.usePanelWidth(dense.panelWidth);
 
   const int64_t n = numUnits();
   LangevinRunResult out;

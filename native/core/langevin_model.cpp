@@ -12,7 +12,6 @@
 namespace heatbath {
 
 using kernels::kGemmMr;
-using kernels::kGemmNr;
 
 namespace {
 
@@ -22,15 +21,16 @@ constexpr int64_t kRowPad = 16;
 // micro-kernel with the left operand read in place.
 void multiplyInto(const float* x, int64_t rows, int64_t ld, const PackedPanels& b, float* out,
                   const kernels::DenseKernels& kernels) {
+  if (b.width != kernels.panelWidth) throw Error("ERR_INTERNAL", "coupling panels are not laid out for these kernels");
   const int64_t depth = gemmBlockDepth(b.k);
   for (int64_t k0 = 0; k0 < b.k; k0 += depth) {
     const int64_t kc = std::min(depth, b.k - k0);
     for (int64_t p = 0; p < b.panels; ++p) {
-      const float* panel = b.panel(p) + k0 * kGemmNr;
-      const int width = static_cast<int>(std::min<int64_t>(kGemmNr, b.n - p * kGemmNr));
+      const float* panel = b.panel(p) + k0 * b.width;
+      const int width = static_cast<int>(std::min<int64_t>(b.width, b.n - p * b.width));
       for (int64_t r0 = 0; r0 < rows; r0 += kGemmMr) {
         const int height = static_cast<int>(std::min<int64_t>(kGemmMr, rows - r0));
-        kernels.microRows(kc, x + r0 * ld + k0, ld, panel, out + r0 * ld + p * kGemmNr, ld, height, width, 1.0f, 1.0f,
+        kernels.microRows(kc, x + r0 * ld + k0, ld, panel, out + r0 * ld + p * b.width, ld, height, width, 1.0f, 1.0f,
                           false);
       }
     }
@@ -100,9 +100,18 @@ void LangevinModel::addBlock(int64_t rowStart, int64_t rows, int64_t colStart, i
     }
   }
   CouplingBlock block{rowStart, rows, colStart, cols, diagonal, {}, {}};
-  packPanels(weights, true, cols, rows, block.toRows, pool, threads);
-  if (!diagonal) packPanels(weights, false, rows, cols, block.toCols, pool, threads);
+  // Packed for the AVX2/scalar width; usePanelWidth re-lays them out for the kernels of a run.
+  constexpr int kInitialWidth = 16;
+  packPanels(weights, true, cols, rows, kInitialWidth, block.toRows, pool, threads);
+  if (!diagonal) packPanels(weights, false, rows, cols, kInitialWidth, block.toCols, pool, threads);
   blocks_.push_back(std::move(block));
+}
+
+void LangevinModel::usePanelWidth(int width) {
+  for (CouplingBlock& block : blocks_) {
+    setPanelWidth(block.toRows, width);
+    if (!block.diagonal) setPanelWidth(block.toCols, width);
+  }
 }
 
 void LangevinModel::setSparse(const int32_t* rowPtr, const int32_t* cols, const float* values, int64_t nnz) {

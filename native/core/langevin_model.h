@@ -42,6 +42,8 @@ class LangevinModel {
   bool hasCouplings() const { return !blocks_.empty() || !sparseValues_.empty(); }
 
   // out (rows x ld) = J x for rows of x (stride ld).
+  // Re-lays the packed blocks out for kernels reading panels of `width` columns (no-op if they are).
+  void usePanelWidth(int width);
   void couplingProduct(const float* x, int64_t rows, float* out, const kernels::DenseKernels& kernels) const;
 
   // U of one row given its product P = Jx; field may be null.
