@@ -246,8 +246,8 @@ Napi::Value LangevinWrap::Energies(const Napi::CallbackInfo& info) {
     Addon* addon = env.GetInstanceData<Addon>();
     const auto scale = static_cast<float>(argNumber(info[0], "couplingScale"));
     const auto fieldScale = static_cast<float>(argNumber(info[1], "fieldScale"));
-    return Napi::Value(
-        toTypedArray(env, chains.energies(scale, fieldScale, kernels::denseKernels(addon->isa), addon->pool)));
+    return Napi::Value(toTypedArray(env, chains.energies(scale, fieldScale, kernels::denseKernels(addon->isa),
+                                                         kernels::langevinKernels(addon->isa), addon->pool)));
   });
 }
 

@@ -140,15 +140,25 @@ std::vector<float> LangevinChains::compact(const std::vector<float>& padded) con
 std::vector<float> LangevinChains::state() const { return compact(x_); }
 std::vector<float> LangevinChains::velocity() const { return compact(v_); }
 
-void LangevinChains::refreshProducts(const kernels::DenseKernels& dense, ThreadPool& pool, int threads) {
+void LangevinChains::couplingProduct(const float* x, int64_t rows, float* out, int worker,
+                                     const kernels::DenseKernels& dense, const kernels::LangevinKernels& kernels) {
+  Scratch& s = scratch_[worker];
+  if (model_.hasSparse() && !s.sparse) s.sparse = allocateAligned<float>(static_cast<size_t>(ld_ * kernels::kSparseChains));
+  model_.couplingProduct(x, rows, out, dense, kernels.sparseProduct, s.sparse.get());
+}
+
+void LangevinChains::refreshProducts(const kernels::DenseKernels& dense, const kernels::LangevinKernels& kernels,
+                                     ThreadPool& pool, int threads) {
   if (productValid_) return;
   model_.usePanelWidth(dense.panelWidth);
   if (model_.hasCouplings()) {
     const int64_t rowsPerTask = kGemmBlockRows;
     const int64_t tasks = (chains_ + rowsPerTask - 1) / rowsPerTask;
-    pool.parallelFor(tasks, static_cast<int>(std::min<int64_t>(threads, tasks)), [&](int64_t t, int) {
+    const int workers = static_cast<int>(std::min<int64_t>(threads, tasks));
+    if (static_cast<int>(scratch_.size()) < workers) scratch_.resize(workers);
+    pool.parallelFor(tasks, workers, [&](int64_t t, int worker) {
       const int64_t c0 = t * rowsPerTask, rows = std::min(rowsPerTask, chains_ - c0);
-      model_.couplingProduct(x_.data() + c0 * ld_, rows, product_.data() + c0 * ld_, dense);
+      couplingProduct(x_.data() + c0 * ld_, rows, product_.data() + c0 * ld_, worker, dense, kernels);
     });
   } else {
     std::fill(product_.begin(), product_.end(), 0.0f);
@@ -157,9 +167,10 @@ void LangevinChains::refreshProducts(const kernels::DenseKernels& dense, ThreadP
 }
 
 std::vector<double> LangevinChains::energies(float couplingScale, float fieldScale,
-                                             const kernels::DenseKernels& dense, ThreadPool& pool) {
+                                             const kernels::DenseKernels& dense, const kernels::LangevinKernels& kernels,
+                                             ThreadPool& pool) {
   if (!std::isfinite(couplingScale) || !std::isfinite(fieldScale)) throw Error("ERR_NOT_FINITE", "scales must be finite");
-  refreshProducts(dense, pool, ThreadPool::hardwareThreads());
+  refreshProducts(dense, kernels, pool, ThreadPool::hardwareThreads());
   std::vector<double> out(static_cast<size_t>(chains_));
   for (int64_t c = 0; c < chains_; ++c) {
     out[c] = model_.energy(x_.data() + c * ld_, product_.data() + c * ld_,
@@ -203,16 +214,18 @@ LangevinRunResult LangevinChains::run(const LangevinRunArgs& args, const kernels
     out.meanSquare.assign(out.mean.size(), 0.0);
     out.momentSteps = std::max<int64_t>(0, args.steps - args.burnIn);
   }
-  refreshProducts(dense, pool, args.threads);
+  refreshProducts(dense, kernels, pool, args.threads);
   if (args.steps == 0) return out;
 
   // Blocks of chains run all steps independently; a multiple of the thread count of them, each a
-  // multiple of the micro-kernel's rows. The split never changes results.
+  // multiple of the chains the product takes at once (the sparse kernel's or the micro-kernel's
+  // rows). The split never changes results.
   const int threads = args.threads;
-  const int64_t rowPanels = (chains_ + kGemmMr - 1) / kGemmMr;
-  const int64_t maxPanels = kGemmBlockRows / kGemmMr;
+  const int64_t granule = model_.hasSparse() ? kernels::kSparseChains : kGemmMr;
+  const int64_t rowPanels = (chains_ + granule - 1) / granule;
+  const int64_t maxPanels = kGemmBlockRows / granule;
   const int64_t rounds = (rowPanels + maxPanels * threads - 1) / (maxPanels * threads);
-  const int64_t rowsPerTask = (rowPanels + rounds * threads - 1) / (rounds * threads) * kGemmMr;
+  const int64_t rowsPerTask = (rowPanels + rounds * threads - 1) / (rounds * threads) * granule;
   const int64_t tasks = (chains_ + rowsPerTask - 1) / rowsPerTask;
   const int workers = static_cast<int>(std::min<int64_t>(threads, tasks));
   if (static_cast<int>(scratch_.size()) < workers) scratch_.resize(workers);
@@ -251,7 +264,18 @@ void LangevinChains::runBlock(const LangevinRunArgs& args, Task& task, const ker
   if (heat && !baoab) s.previous.resize(static_cast<size_t>(rows * ld));
   float* x = x_.data() + c0 * ld;
   float* v = v_.data() + c0 * ld;
+  // This step's products J x alternate between their home in product_ and the scratch (no copy
+  // per step); they end at home however the run stops.
   float* product = product_.data() + c0 * ld;
+  float* next = coupled ? s.nextProduct.data() : nullptr;
+  struct ProductsHome {
+    float* home;
+    float*& current;
+    int64_t size;
+    ~ProductsHome() {
+      if (current != home) std::copy(current, current + size, home);
+    }
+  } productsHome{product, product, rows * ld};
   const float* field = field_.empty() ? nullptr : field_.data() + c0 * ld;
   auto fieldRow = [&](int64_t r) { return field == nullptr ? nullptr : field + r * ld; };
   const float *a = model_.a(), *c = model_.c(), *h = model_.h(), *mass = model_.mass(), *free = free_.data();
@@ -305,16 +329,15 @@ void LangevinChains::runBlock(const LangevinRunArgs& args, Task& task, const ker
         }
       }
       if (failed) return;
-      if (coupled) model_.couplingProduct(x, rows, s.nextProduct.data(), dense);
+      if (coupled) couplingProduct(x, rows, next, task.worker, dense, kernels);
       if (heat) {
         const float midScale = 0.5f * (scale + nextScale), midField = 0.5f * (fieldScale + nextFieldScale);
         for (int64_t r = 0; r < rows; ++r) {
           out.heat[c0 + r] += model_.midpointWork(s.previous.data() + r * ld, x + r * ld, product + r * ld,
-                                                  (coupled ? s.nextProduct.data() : product) + r * ld, fieldRow(r),
-                                                  midScale, midField);
+                                                  (coupled ? next : product) + r * ld, fieldRow(r), midScale, midField);
         }
       }
-      if (coupled) std::copy(s.nextProduct.begin(), s.nextProduct.end(), product);
+      if (coupled) std::swap(product, next);
     } else {
       const float kTMid = 0.5f * (kT + valueAt(args.kT, step + 1));
       const float noiseScale = std::sqrt(kTMid);
@@ -339,8 +362,8 @@ void LangevinChains::runBlock(const LangevinRunArgs& args, Task& task, const ker
         }
       }
       if (coupled) {
-        model_.couplingProduct(x, rows, s.nextProduct.data(), dense);
-        std::copy(s.nextProduct.begin(), s.nextProduct.end(), product);
+        couplingProduct(x, rows, next, task.worker, dense, kernels);
+        std::swap(product, next);
       }
       for (int64_t r = 0; r < rows; ++r) {
         kick(r, nextScale, nextFieldScale);

@@ -17,6 +17,7 @@
 #include "../kernels/langevin_kernel.h"
 #include "cancel.h"
 #include "langevin_model.h"
+#include "memory.h"
 #include "thread_pool.h"
 
 namespace heatbath {
@@ -71,7 +72,8 @@ class LangevinChains {
 
   std::vector<float> state() const;     // chains x N
   std::vector<float> velocity() const;  // chains x N
-  std::vector<double> energies(float couplingScale, float fieldScale, const kernels::DenseKernels& dense, ThreadPool& pool);
+  std::vector<double> energies(float couplingScale, float fieldScale, const kernels::DenseKernels& dense,
+                               const kernels::LangevinKernels& kernels, ThreadPool& pool);
 
   LangevinRunResult run(const LangevinRunArgs& args, const kernels::DenseKernels& dense,
                         const kernels::LangevinKernels& kernels, ThreadPool& pool, const CancelToken* cancel);
@@ -79,11 +81,16 @@ class LangevinChains {
  private:
   struct Scratch {
     std::vector<float> nextProduct, previous, noise;
+    AlignedArray<float> sparse;  // the sparse product's chain-minor states
   };
   struct Task;
 
   void applyClamp();
-  void refreshProducts(const kernels::DenseKernels& dense, ThreadPool& pool, int threads);
+  void refreshProducts(const kernels::DenseKernels& dense, const kernels::LangevinKernels& kernels, ThreadPool& pool,
+                       int threads);
+  // J x for `rows` chains from x into out, with worker `worker`'s scratch.
+  void couplingProduct(const float* x, int64_t rows, float* out, int worker, const kernels::DenseKernels& dense,
+                       const kernels::LangevinKernels& kernels);
   std::vector<float> compact(const std::vector<float>& padded) const;
   void runBlock(const LangevinRunArgs& args, Task& task, const kernels::DenseKernels& dense,
                 const kernels::LangevinKernels& kernels, LangevinRunResult& out, const CancelToken* cancel);

@@ -142,28 +142,17 @@ void LangevinModel::setSparse(const int32_t* rowPtr, const int32_t* cols, const 
   sparseValues_.assign(values, values + nnz);
 }
 
-void LangevinModel::couplingProduct(const float* x, int64_t rows, float* out,
-                                    const kernels::DenseKernels& kernels) const {
-  std::memset(out, 0, static_cast<size_t>(rows * ld_) * sizeof(float));
+void LangevinModel::couplingProduct(const float* x, int64_t rows, float* out, const kernels::DenseKernels& dense,
+                                    kernels::SparseProductFn sparseProduct, float* scratch) const {
+  const bool sparseOnly = blocks_.empty() && hasSparse();
+  if (!sparseOnly) std::memset(out, 0, static_cast<size_t>(rows * ld_) * sizeof(float));
   for (const CouplingBlock& b : blocks_) {
-    multiplyInto(x + b.colStart, rows, ld_, b.toRows, out + b.rowStart, kernels);
-    if (!b.diagonal) multiplyInto(x + b.rowStart, rows, ld_, b.toCols, out + b.colStart, kernels);
+    multiplyInto(x + b.colStart, rows, ld_, b.toRows, out + b.rowStart, dense);
+    if (!b.diagonal) multiplyInto(x + b.rowStart, rows, ld_, b.toCols, out + b.colStart, dense);
   }
-  if (sparseValues_.empty()) return;
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * ld_;
-    float* pr = out + r * ld_;
-    for (int64_t i = 0; i < n_; ++i) {
-      // Four partial sums: one chain of dependent adds would bound the loop by the add latency.
-      float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-      int32_t k = rowPtr_[i];
-      for (; k + 4 <= rowPtr_[i + 1]; k += 4) {
-        for (int q = 0; q < 4; ++q) part[q] += sparseValues_[k + q] * xr[cols_[k + q]];
-      }
-      for (; k < rowPtr_[i + 1]; ++k) part[0] += sparseValues_[k] * xr[cols_[k]];
-      pr[i] += (part[0] + part[1]) + (part[2] + part[3]);
-    }
-  }
+  if (!hasSparse()) return;
+  const kernels::SparseCouplings j{n_, rowPtr_.data(), cols_.data(), sparseValues_.data()};
+  sparseProduct(j, x, rows, ld_, !sparseOnly, out, scratch);
 }
 
 double LangevinModel::energy(const float* x, const float* product, const float* field, float couplingScale,

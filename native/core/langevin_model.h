@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../kernels/dense_kernel.h"
+#include "../kernels/langevin_kernel.h"
 #include "gemm.h"
 #include "thread_pool.h"
 
@@ -40,11 +41,14 @@ class LangevinModel {
   // CSR: rowPtr N + 1 entries, cols/values nnz entries; symmetric, no duplicates, no self-loops needed.
   void setSparse(const int32_t* rowPtr, const int32_t* cols, const float* values, int64_t nnz);
   bool hasCouplings() const { return !blocks_.empty() || !sparseValues_.empty(); }
+  bool hasSparse() const { return !sparseValues_.empty(); }
 
-  // out (rows x ld) = J x for rows of x (stride ld).
   // Re-lays the packed blocks out for kernels reading panels of `width` columns (no-op if they are).
   void usePanelWidth(int width);
-  void couplingProduct(const float* x, int64_t rows, float* out, const kernels::DenseKernels& kernels) const;
+  // out (rows x ld) = J x for rows of x (stride ld). With sparse couplings, scratch holds
+  // ld * kSparseChains floats, 32-byte aligned (one buffer per thread).
+  void couplingProduct(const float* x, int64_t rows, float* out, const kernels::DenseKernels& dense,
+                       kernels::SparseProductFn sparseProduct, float* scratch) const;
 
   // U of one row given its product P = Jx; field may be null.
   double energy(const float* x, const float* product, const float* field, float couplingScale,

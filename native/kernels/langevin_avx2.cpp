@@ -1,5 +1,8 @@
 // AVX2+FMA Langevin kernels (contract in langevin_kernel.h): Box–Muller eight lanes at a time with
-// the polynomials of normal_poly.h, and the fused overdamped update.
+// the polynomials of normal_poly.h, the fused overdamped update, and the sparse product eight
+// chains at a time.
+#include <algorithm>
+
 #include "langevin_kernel.h"
 #include "normal_poly.h"
 #include "simd_avx2.h"
@@ -55,7 +58,72 @@ inline void normalPair8(__m256i w1, __m256i w2, __m256& z1, __m256& z2) {
   z2 = _mm256_xor_ps(second, _mm256_castsi256_ps(_mm256_and_si256(_mm256_slli_epi32(w2, 1), signMask)));
 }
 
+// Transposes the 8 x 8 block held in r (row q in r[q]).
+inline void transpose8(__m256 (&r)[8]) {
+  __m256 t[8], u[8];
+  for (int q = 0; q < 8; q += 2) {
+    t[q] = _mm256_unpacklo_ps(r[q], r[q + 1]);
+    t[q + 1] = _mm256_unpackhi_ps(r[q], r[q + 1]);
+  }
+  for (int q = 0; q < 8; q += 4) {
+    u[q] = _mm256_shuffle_ps(t[q], t[q + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    u[q + 1] = _mm256_shuffle_ps(t[q], t[q + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    u[q + 2] = _mm256_shuffle_ps(t[q + 1], t[q + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    u[q + 3] = _mm256_shuffle_ps(t[q + 1], t[q + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int q = 0; q < 4; ++q) {
+    r[q] = _mm256_permute2f128_ps(u[q], u[q + 4], 0x20);
+    r[q + 4] = _mm256_permute2f128_ps(u[q], u[q + 4], 0x31);
+  }
+}
+
+// Row i of J times the chain-minor states xt (xt[8 u + c] = x of unit u in chain c), in the
+// contract's order; zero past the last unit.
+inline __m256 sparseRow8(const SparseCouplings& j, int64_t i, const float* xt) {
+  __m256 p0 = _mm256_setzero_ps(), p1 = p0, p2 = p0, p3 = p0;
+  if (i >= j.n) return p0;
+  const int32_t end = j.rowPtr[i + 1];
+  int32_t k = j.rowPtr[i];
+  auto term = [&](int32_t e, __m256 part) {
+    return _mm256_fmadd_ps(_mm256_broadcast_ss(j.values + e), _mm256_load_ps(xt + 8 * int64_t{j.cols[e]}), part);
+  };
+  for (; k + 4 <= end; k += 4) {
+    p0 = term(k, p0);
+    p1 = term(k + 1, p1);
+    p2 = term(k + 2, p2);
+    p3 = term(k + 3, p3);
+  }
+  for (; k < end; ++k) p0 = term(k, p0);
+  return _mm256_add_ps(_mm256_add_ps(p0, p1), _mm256_add_ps(p2, p3));
+}
+
 }  // namespace
+
+void sparseProductAvx2(const SparseCouplings& j, const float* x, int64_t rows, int64_t ld, bool accumulate, float* out,
+                       float* scratch) {
+  // Each edge is one broadcast weight times eight chains' states: the state is transposed to
+  // chain-minor order first, and the sums are transposed back eight units at a time.
+  for (int64_t g = 0; g < rows; g += kSparseChains) {
+    const int64_t width = std::min(kSparseChains, rows - g);
+    const float* xg = x + g * ld;
+    float* og = out + g * ld;
+    for (int64_t u = 0; u < j.n; u += 8) {
+      __m256 block[8];
+      for (int64_t c = 0; c < 8; ++c) block[c] = c < width ? _mm256_loadu_ps(xg + c * ld + u) : _mm256_setzero_ps();
+      transpose8(block);
+      for (int q = 0; q < 8; ++q) _mm256_store_ps(scratch + 8 * (u + q), block[q]);
+    }
+    for (int64_t i = 0; i < ld; i += 8) {
+      __m256 sums[8];
+      for (int q = 0; q < 8; ++q) sums[q] = sparseRow8(j, i + q, scratch);
+      transpose8(sums);
+      for (int64_t c = 0; c < width; ++c) {
+        float* o = og + c * ld + i;
+        _mm256_storeu_ps(o, _mm256_add_ps(accumulate ? _mm256_loadu_ps(o) : _mm256_setzero_ps(), sums[c]));
+      }
+    }
+  }
+}
 
 void normalsAvx2(RngLanes& rng, float* out, int64_t blocks) {
   avx2::VecRng v = avx2::VecRng::load(rng);

@@ -28,15 +28,39 @@ struct OverdampedRow {
 };
 using OverdampedStepFn = bool (*)(const OverdampedRow& row);
 
+// Symmetric CSR couplings of n units.
+struct SparseCouplings {
+  int64_t n;
+  const int32_t *rowPtr, *cols;
+  const float* values;
+};
+
+// The vector kernel runs kSparseChains chains at once on a chain-minor copy of their states;
+// scratch holds ld * kSparseChains floats, 32-byte aligned.
+constexpr int64_t kSparseChains = 8;
+
+// out[r, i] = (accumulate ? out[r, i] : 0) + sum over the entries k of row i of values[k] x[r, cols[k]],
+// for chains r < rows and all units i < ld, the padding included (no entries: sums of zero; rows of
+// x and out with stride ld, a multiple of 16). Each
+// chain's sum is accumulated in the same order by every kernel and for any number of chains: four
+// partial sums p[k mod 4] (the remainder of the row going to p[0]), added as (p0 + p1) + (p2 + p3).
+using SparseProductFn = void (*)(const SparseCouplings& j, const float* x, int64_t rows, int64_t ld, bool accumulate,
+                                 float* out, float* scratch);
+
 struct LangevinKernels {
   NormalsFn normals;
   OverdampedStepFn overdampedStep;
+  SparseProductFn sparseProduct;
 };
 
 void normalsScalar(RngLanes& rng, float* out, int64_t blocks);
 bool overdampedStepScalar(const OverdampedRow& row);
+void sparseProductScalar(const SparseCouplings& j, const float* x, int64_t rows, int64_t ld, bool accumulate, float* out,
+                         float* scratch);
 void normalsAvx2(RngLanes& rng, float* out, int64_t blocks);
 bool overdampedStepAvx2(const OverdampedRow& row);
+void sparseProductAvx2(const SparseCouplings& j, const float* x, int64_t rows, int64_t ld, bool accumulate, float* out,
+                       float* scratch);
 
 LangevinKernels langevinKernels(Isa isa);
 

@@ -26,4 +26,22 @@ bool overdampedStepScalar(const OverdampedRow& r) {
   return finite;
 }
 
+void sparseProductScalar(const SparseCouplings& j, const float* x, int64_t rows, int64_t ld, bool accumulate, float* out,
+                         float*) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * ld;
+    float* pr = out + r * ld;
+    for (int64_t i = 0; i < ld; ++i) {
+      float part[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+      const int32_t end = i < j.n ? j.rowPtr[i + 1] : 0;
+      int32_t k = i < j.n ? j.rowPtr[i] : 0;
+      for (; k + 4 <= end; k += 4) {
+        for (int q = 0; q < 4; ++q) part[q] += j.values[k + q] * xr[j.cols[k + q]];
+      }
+      for (; k < end; ++k) part[0] += j.values[k] * xr[j.cols[k]];
+      pr[i] = (accumulate ? pr[i] : 0.0f) + ((part[0] + part[1]) + (part[2] + part[3]));
+    }
+  }
+}
+
 }  // namespace heatbath::kernels
