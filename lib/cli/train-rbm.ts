@@ -50,9 +50,11 @@ export interface TrainRbmReport {
 export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmReport> {
   const { train, test, source } = await loadTrainingData(opts);
   const V = train.rows * train.cols;
+  // The data's pixel log-odds: the initial visible biases, and AIS's base-rate model.
+  const baseRates = RBM.visibleBiasFromData(train.images, train.count, V);
   const rbm =
     opts.init === undefined
-      ? RBM.create({ visible: V, hidden: opts.hidden, seed: opts.seed, visibleBias: RBM.visibleBiasFromData(train.images, train.count, V) })
+      ? RBM.create({ visible: V, hidden: opts.hidden, seed: opts.seed, visibleBias: baseRates })
       : await startingModel(opts.init, V);
   rbm.info = {
     ...(opts.init === undefined ? {} : { started_from: opts.init }),
@@ -128,7 +130,7 @@ export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmRe
       runs: opts.aisRuns,
       seed: opts.seed,
       threads: opts.threads,
-      baseVisibleBias: RBM.visibleBiasFromData(train.images, train.count, V),
+      baseVisibleBias: baseRates,
     });
     report.ais = {
       ...estimate,

@@ -10,7 +10,8 @@
  * an O(Δt²) bias of stationary averages (Euler–Maruyama's is O(Δt)). A state that becomes non-finite
  * stops the run with ERR_NOT_FINITE naming the step.
  */
-import { asHeatbathError, callNative, HeatbathError } from '../errors';
+import { runCancellable } from '../cancellable';
+import { callNative } from '../errors';
 import { native, NativeLangevinArgs, NativeLangevinChains, NativeLangevinResult } from '../native';
 import { checkFinite, checkInteger, checkSignal, invalid, toFloat32 } from '../util/validate';
 import { LangevinNetwork, LangevinNetworkSpec } from './langevin-network';
@@ -184,20 +185,10 @@ export class LangevinChains {
 
   /** Runs off the main thread. */
   async run(options: LangevinRunOptions): Promise<LangevinRunResult> {
-    const signal = checkSignal(options?.signal);
+    checkSignal(options?.signal);
     const args = this.prepare(options);
-    if (signal?.aborted) throw new HeatbathError('ERR_ABORTED', 'the simulation was aborted before it started');
-    const token = signal ? new (native().CancelToken)() : undefined;
-    const onAbort = () => token?.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const raw = await this.handle.runAsync(token, ...args).catch((err: unknown) => {
-        throw asHeatbathError(err);
-      });
-      return this.result(args, raw);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const raw = await runCancellable(options?.signal, 'the simulation', (token) => this.handle.runAsync(token, ...args));
+    return this.result(args, raw);
   }
 
   /** Runs on the calling thread. */

@@ -5,7 +5,8 @@
  * Scalars, shapes and array types are checked here; array contents (finite, 0/1 where required) are
  * checked natively. Every failure is a HeatbathError with a code.
  */
-import { asHeatbathError, callNative, HeatbathError } from '../errors';
+import { runCancellable } from '../cancellable';
+import { callNative } from '../errors';
 import { native, NativeRbmChains, RbmDirection, RbmProductPath } from '../native';
 import { BetaSchedule, betaPerSweep } from '../sampling/schedule';
 import { checkBeta, checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
@@ -173,19 +174,9 @@ export class RbmChains {
 
   /** Runs sweeps off the main thread. */
   async run(options: RbmRunOptions = {}): Promise<void> {
-    const signal = checkSignal(options.signal);
+    checkSignal(options.signal);
     const { sweeps, betas, threads } = this.prepare(options);
-    if (signal?.aborted) throw new HeatbathError('ERR_ABORTED', 'sampling was aborted before it started');
-    const token = signal ? new (native().CancelToken)() : undefined;
-    const onAbort = () => token?.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await this.handle.runAsync(token, sweeps, betas, threads).catch((err: unknown) => {
-        throw asHeatbathError(err);
-      });
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    await runCancellable(options.signal, 'sampling', (token) => this.handle.runAsync(token, sweeps, betas, threads));
   }
 
   /** Runs sweeps on the calling thread. */

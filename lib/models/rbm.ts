@@ -26,8 +26,9 @@ export interface RbmOptions {
 
 export interface RbmParameters {
   weights: ArrayLike<number>;
-  visibleBias: ArrayLike<number>;
-  hiddenBias: ArrayLike<number>;
+  /** One value per unit, or one for all. */
+  visibleBias: ArrayLike<number> | number;
+  hiddenBias: ArrayLike<number> | number;
 }
 
 export interface RbmSampleOptions {
@@ -71,9 +72,9 @@ export class RBM {
   constructor(numVisible: number, numHidden: number, parameters: RbmParameters) {
     this.numVisible = checkInteger('visible', numVisible, 1, 1 << 20);
     this.numHidden = checkInteger('hidden', numHidden, 1, 1 << 20);
-    this.weights = finiteFloat32('weights', parameters.weights, numVisible * numHidden);
-    this.visibleBias = finiteFloat32('visibleBias', parameters.visibleBias, numVisible);
-    this.hiddenBias = finiteFloat32('hiddenBias', parameters.hiddenBias, numHidden);
+    this.weights = toFloat32('weights', parameters.weights, numVisible * numHidden);
+    this.visibleBias = toFloat32('visibleBias', parameters.visibleBias, numVisible);
+    this.hiddenBias = toFloat32('hiddenBias', parameters.hiddenBias, numHidden);
   }
 
   /** Small random weights from a seed; biases as given (default 0). */
@@ -86,8 +87,8 @@ export class RBM {
     for (let k = 0; k < weights.length; k++) weights[k] = scale * rng.normal();
     return new RBM(v, h, {
       weights,
-      visibleBias: toFloat32('visibleBias', options.visibleBias ?? 0, v),
-      hiddenBias: toFloat32('hiddenBias', options.hiddenBias ?? 0, h),
+      visibleBias: options.visibleBias ?? 0,
+      hiddenBias: options.hiddenBias ?? 0,
     });
   }
 
@@ -174,10 +175,10 @@ export class RBM {
     return this.conditional('visible', hidden, rows, this.visibleBias, this.numVisible, options);
   }
 
-  /** Pre-activations c + vW (rows×H) of the hidden units, from one matrix product. */
-  hiddenInputs(visible: Float32Array, rows: number, threads?: number): Float32Array {
+  /** Pre-activations c + vW (rows×H) of the hidden units, from one matrix product (into `out` if given). */
+  hiddenInputs(visible: Float32Array, rows: number, threads?: number, out = new Float32Array(rows * this.numHidden)): Float32Array {
     checkRows('visible', visible, rows, this.numVisible);
-    const out = new Float32Array(rows * this.numHidden);
+    checkRows('out', out, rows, this.numHidden);
     for (let r = 0; r < rows; r++) out.set(this.hiddenBias, r * this.numHidden);
     gemm(false, false, rows, this.numHidden, this.numVisible, 1, visible, this.weights, 1, out, threads);
     return out;
@@ -316,14 +317,6 @@ function badFile(message: string): HeatbathError {
   return new HeatbathError('ERR_BAD_FILE', message);
 }
 
-function finiteFloat32(name: string, values: ArrayLike<number>, length: number): Float32Array {
-  const out = toFloat32(name, values, length);
-  for (let k = 0; k < out.length; k++) {
-    if (!Number.isFinite(out[k])) throw new HeatbathError('ERR_NOT_FINITE', `${name}[${k}] is ${out[k]}; parameters must be finite`);
-  }
-  return out;
-}
-
 function checkRows(name: string, values: ArrayLike<number>, rows: number, width: number): void {
   checkInteger('rows', rows, 1);
   if (values.length !== rows * width) {
@@ -343,7 +336,8 @@ function binaryStates(name: string, values: ArrayLike<number>, length: number): 
 }
 
 function broadcastRows(row: ArrayLike<number>, rows: number): Float32Array {
-  const out = new Float32Array(rows * row.length);
-  for (let r = 0; r < rows; r++) out.set(Array.from(row), r * row.length);
+  const source = Float32Array.from(row);
+  const out = new Float32Array(rows * source.length);
+  for (let r = 0; r < rows; r++) out.set(source, r * source.length);
   return out;
 }

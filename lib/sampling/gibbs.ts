@@ -3,7 +3,8 @@
  * and resumable chains for streaming and training.
  */
 import { randomInt } from 'crypto';
-import { asHeatbathError, callNative, HeatbathError } from '../errors';
+import { runCancellable } from '../cancellable';
+import { callNative } from '../errors';
 import type { Graph } from '../graphs/graph';
 import {
   native,
@@ -146,20 +147,10 @@ export class GibbsChains {
 
   /** Runs a schedule and waits for it off the main thread. */
   async run(options: SampleOptions = {}): Promise<RunResult> {
-    const signal = checkSignal(options.signal);
+    checkSignal(options.signal);
     const { args, pairs, schedule } = this.prepare(options);
-    if (signal?.aborted) throw new HeatbathError('ERR_ABORTED', 'sampling was aborted before it started');
-    const token = signal ? new (native().CancelToken)() : undefined;
-    const onAbort = () => token?.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const raw = await this.handle.runAsync(token, ...args).catch((err: unknown) => {
-        throw asHeatbathError(err);
-      });
-      return this.result(raw, schedule, pairs);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const raw = await runCancellable(options.signal, 'sampling', (token) => this.handle.runAsync(token, ...args));
+    return this.result(raw, schedule, pairs);
   }
 
   /** Runs a schedule on the calling thread (scripts, small models). */

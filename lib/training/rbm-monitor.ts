@@ -88,15 +88,19 @@ export function annealedLogPartition(rbm: RBM, options: AisOptions = {}): AisEst
   let logZ0 = H * Math.LN2;
   for (let i = 0; i < V; i++) logZ0 += softplus(baseBias[i]);
 
+  // Buffers reused by every annealing step.
   const logW = new Float64Array(M);
+  const inputs = new Float32Array(M * H);
   const hidden = new Float32Array(M * H);
+  const hiddenProb = new Float32Array(M * H);
+  const visibleProb = new Float32Array(M * V);
   const bias = new Float32Array(V);
   let stream = 1;
   let prevBeta = 0;
   for (let k = 1; k <= K; k++) {
     const beta = k / K;
     // Weight update: log p*_β(v) − log p*_{β_prev}(v) at the current states.
-    const inputs = rbm.hiddenInputs(v, M, options.threads);
+    rbm.hiddenInputs(v, M, options.threads, inputs);
     for (let r = 0; r < M; r++) {
       let d = 0;
       for (let i = 0; i < V; i++) d += (beta - prevBeta) * (rbm.visibleBias[i] - baseBias[i]) * v[r * V + i];
@@ -108,9 +112,9 @@ export function annealedLogPartition(rbm: RBM, options: AisOptions = {}): AisEst
     }
     if (k === K) break;
     // Transition that leaves p_β invariant: h | v at β, then v | h with bias ((1−β)/β)·b_A + b at β.
-    rbm.hiddenGivenVisible(v, M, { beta, samples: hidden, seed, stream: stream++, threads: options.threads });
+    rbm.hiddenGivenVisible(v, M, { beta, probabilities: hiddenProb, samples: hidden, seed, stream: stream++, threads: options.threads });
     for (let i = 0; i < V; i++) bias[i] = ((1 - beta) / beta) * baseBias[i] + rbm.visibleBias[i];
-    rbm.visibleGivenHidden(hidden, M, { beta, bias, samples: v, seed, stream: stream++, threads: options.threads });
+    rbm.visibleGivenHidden(hidden, M, { beta, bias, probabilities: visibleProb, samples: v, seed, stream: stream++, threads: options.threads });
     prevBeta = beta;
   }
 
