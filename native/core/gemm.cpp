@@ -109,8 +109,8 @@ void setPanelWidth(PackedPanels& panels, int width) {
   panels = std::move(out);
 }
 
-AlignedArray<float> allocateLeftPack(int64_t k) {
-  return allocateAligned<float>(static_cast<size_t>(kGemmBlockRows * gemmBlockDepth(k)));
+AlignedArray<float> allocateLeftPack(int64_t depth) {
+  return allocateAligned<float>(static_cast<size_t>(kGemmBlockRows * depth));
 }
 
 void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const PackedPanels& b, int64_t panel0,
@@ -173,7 +173,7 @@ void gemm(const GemmArgs& g, const kernels::DenseKernels& kernels, ThreadPool& p
   if (workspace.leftDepth < gemmBlockDepth(g.k)) scratch.clear(), workspace.leftDepth = gemmBlockDepth(g.k);
   if (static_cast<int>(scratch.size()) < workers) scratch.resize(workers);
   pool.parallelFor(rowTasks * colTasks, workers, [&](int64_t task, int worker) {
-    if (g.transA && !scratch[worker]) scratch[worker] = allocateLeftPack(g.k);
+    if (g.transA && !scratch[worker]) scratch[worker] = allocateLeftPack(workspace.leftDepth);
     const int64_t firstRow = (task / colTasks) * rowsPerTask, endRow = std::min(g.m, firstRow + rowsPerTask);
     const int64_t panel0 = (task % colTasks) * colPanelsPerTask;
     const int64_t panel1 = std::min(packed.panels, panel0 + colPanelsPerTask);

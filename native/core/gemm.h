@@ -49,8 +49,8 @@ struct LeftOperand {
   int64_t m, k;
 };
 
-// Scratch for packing blocks of a transposed A: kGemmBlockRows x gemmBlockDepth(k) floats.
-AlignedArray<float> allocateLeftPack(int64_t k);
+// Scratch for packing blocks of a transposed A: kGemmBlockRows x depth floats.
+AlignedArray<float> allocateLeftPack(int64_t depth);
 
 // Rows [row0, row0 + rows) (rows <= kGemmBlockRows) and panels [panel0, panel1) of
 // C = alpha op(A) B + beta C on the calling thread. c points at C's row row0, column 0 (stride
@@ -72,8 +72,8 @@ struct GemmArgs {
 // Buffers kept between products of similar shapes (fresh large allocations cost page faults).
 struct GemmWorkspace {
   PackedPanels packed;
-  std::vector<AlignedArray<float>> leftPacks;  // per worker
-  int64_t leftDepth = 0;
+  std::vector<AlignedArray<float>> leftPacks;  // per worker, each allocateLeftPack(leftDepth)
+  int64_t leftDepth = 0;                       // never shrinks: gemmBlockDepth(k) is not monotonic in k
 };
 
 // Validates sizes and scalars (ERR_INVALID_ARGUMENT, ERR_NOT_FINITE, ERR_TOO_LARGE) and computes.

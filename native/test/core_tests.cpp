@@ -332,9 +332,11 @@ bool sameBits(const std::vector<float>& a, const std::vector<float>& b) {
 }
 
 std::vector<float> runGemm(kernels::Isa isa, bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, float beta,
-                           const std::vector<float>& a, const std::vector<float>& b, std::vector<float> c, int threads) {
+                           const std::vector<float>& a, const std::vector<float>& b, std::vector<float> c, int threads,
+                           GemmWorkspace* reused = nullptr) {
   ThreadPool pool;
-  GemmWorkspace workspace;
+  GemmWorkspace fresh;
+  GemmWorkspace& workspace = reused ? *reused : fresh;
   GemmArgs g;
   g.transA = ta, g.transB = tb, g.m = m, g.n = n, g.k = k, g.alpha = alpha, g.beta = beta;
   g.a = a.data(), g.b = b.data(), g.c = c.data();
@@ -391,6 +393,17 @@ void testGemm() {
     CHECK(finite);
     CHECK(sameBits(one, runGemm(isa, false, true, m, n, k, 1.0f, 0.0f, a, b, nan, 2)));
     CHECK(sameBits(one, runGemm(isa, false, true, m, n, k, 1.0f, 0.0f, a, b, nan, 3)));
+  }
+  // A workspace reused across depths: block depth is not monotonic in k (256 -> 256, 300 -> 150),
+  // so buffers packed for one product must still hold the deepest block of a later one.
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    GemmWorkspace shared;
+    const int64_t m = 150, n = 20;
+    for (const auto& [k, ta] : {std::pair<int64_t, bool>{256, false}, {300, true}, {256, true}, {20, true}, {513, true}}) {
+      const auto a = randomFloats(m * k, 6), b = randomFloats(k * n, 7), c0 = randomFloats(m * n, 8);
+      const auto fresh = runGemm(isa, ta, false, m, n, k, 1.0f, 0.0f, a, b, c0, 2);
+      CHECK(sameBits(fresh, runGemm(isa, ta, false, m, n, k, 1.0f, 0.0f, a, b, c0, 2, &shared)));
+    }
   }
   ThreadPool pool;
   GemmWorkspace workspace;
