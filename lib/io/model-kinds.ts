@@ -1,5 +1,7 @@
 /** The model kinds heatbath files can hold; importing this module registers them with the loader. */
+import { GenerativeComputer } from '../models/gtc';
 import { RBM } from '../models/rbm';
 import { registerModelKind } from './model-file';
 
 registerModelKind('rbm', 1, (file) => RBM.fromModelFile(file));
+registerModelKind('gtc', 1, (file) => GenerativeComputer.fromModelFile(file));

@@ -1,0 +1,301 @@
+/**
+ * Training the generative thermodynamic computer by reverse-path likelihood (SCIENCE.md §5): each
+ * mini-batch of images is noised (gtc-noising.ts), and the parameters move to make the θ-dynamics more
+ * likely to run those noising trajectories backwards (gtc-gradient.ts). The trajectories are simulated
+ * in chunks of steps, so memory stays bounded; `stride` > 1 uses every stride-th step of each
+ * trajectory (an unbiased estimate of the full path gradient at a fraction of the cost).
+ */
+import { HeatbathError } from '../errors';
+import type { DigitDataset } from '../io/dataset';
+import type { GenerativeComputer } from '../models/gtc';
+import { SeededRandom } from '../util/random';
+import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
+import { PathGradient } from './gtc-gradient';
+import { hiddenProjection, Noising } from './gtc-noising';
+import { adam, Optimizer, ParamGroup, sgd } from './optimizers';
+import { constant, StepSchedule } from './schedules';
+
+export interface GtcTrainingOptions {
+  /** Passes over the images (default 1). */
+  epochs?: number;
+  /** Trajectories per parameter update (default 32). */
+  batchSize?: number;
+  /** Use every stride-th step of each trajectory, from a random offset (default 1: all steps). */
+  stride?: number;
+  /** Steps simulated and differentiated at a time (default 50). */
+  chunkSteps?: number;
+  /** 'trajectory' (default): one update per batch of whole trajectories; 'online': one per chunk of steps. */
+  update?: 'trajectory' | 'online';
+  /** A number or a schedule (update, totalUpdates) (default 1e-3 with Adam). */
+  learningRate?: number | StepSchedule;
+  /** 'adam' (default), 'sgd', or an optimizer from lib/training/optimizers. */
+  optimizer?: 'adam' | 'sgd' | Optimizer;
+  /** L2 weight decay on the couplings (default 0). */
+  weightDecay?: number;
+  /** Train the visible biases too (default true; the paper keeps them at 0, which leaves U even in x for b_h = 0). */
+  trainVisibleBias?: boolean;
+  /** Share of labelled trajectories trained with the label units at 0, so unconditional generation works (default 0.2). */
+  labelDropout?: number;
+  seed?: number;
+  threads?: number;
+  signal?: AbortSignal;
+  /** Called after every update with the trajectories done so far and the total. */
+  onUpdate?: (done: number, total: number, stats: { loss: number }) => void;
+  /** Called after every epoch; may be async (checkpoints). */
+  onEpoch?: (stats: GtcEpochStats, model: GenerativeComputer) => void | Promise<void>;
+}
+
+export interface GtcEpochStats {
+  epoch: number;
+  epochs: number;
+  trajectories: number;
+  seconds: number;
+  learningRate: number;
+  /** Mean reverse-step loss per unit and step: 0.5 when the θ-dynamics' noise matches ω's exactly. */
+  loss: number;
+}
+
+/** Least-squares fit of pixels on image states, accumulated over all trajectories. */
+class DecoderFit {
+  private n = 0;
+  private sx = 0;
+  private sp = 0;
+  private sxx = 0;
+  private sxp = 0;
+
+  add(states: Float32Array, pixels: Float32Array, batch: number, visible: number, units: number): void {
+    for (let b = 0; b < batch; b++) {
+      for (let i = 0; i < visible; i++) {
+        const x = states[b * units + i];
+        const p = pixels[b * visible + i];
+        this.n++;
+        this.sx += x;
+        this.sp += p;
+        this.sxx += x * x;
+        this.sxp += x * p;
+      }
+    }
+  }
+
+  /** { scale, offset } of pixel ≈ scale · x + offset. */
+  result(): { scale: number; offset: number } {
+    const mx = this.sx / this.n;
+    const mp = this.sp / this.n;
+    const scale = (this.sxp / this.n - mx * mp) / (this.sxx / this.n - mx * mx);
+    return { scale, offset: mp - scale * mx };
+  }
+}
+
+/**
+ * Trains `model` in place on `data` and returns per-epoch figures. A fresh model (never trained) takes
+ * its pixel normalisation from the data; the decoder is refitted on every run's image states. An
+ * AbortSignal stops training between chunks (ERR_ABORTED; parameters of the last update kept).
+ */
+export async function trainGtc(model: GenerativeComputer, data: DigitDataset, options: GtcTrainingOptions = {}): Promise<GtcEpochStats[]> {
+  const run = new GtcTrainer(model, data, options);
+  return run.train();
+}
+
+class GtcTrainer {
+  private readonly epochs: number;
+  private readonly batch: number;
+  private readonly stride: number;
+  private readonly chunkSteps: number;
+  private readonly online: boolean;
+  private readonly learningRate: StepSchedule;
+  private readonly optimizer: Optimizer;
+  private readonly labelDropout: number;
+  private readonly signal?: AbortSignal;
+  private readonly rng: SeededRandom;
+  private readonly noising: Noising;
+  private readonly gradient: PathGradient;
+  private readonly groups: ParamGroup[];
+  private readonly decoderFit = new DecoderFit();
+  private readonly totalUpdates: number;
+  private updates = 0;
+  private lastRate = 0;
+
+  constructor(
+    private readonly model: GenerativeComputer,
+    private readonly data: DigitDataset,
+    private readonly options: GtcTrainingOptions,
+  ) {
+    if (typeof options !== 'object' || options === null) throw invalid('training options must be an object');
+    const { visible: V, labels: L } = model;
+    if (data.rows * data.cols !== V) throw invalid(`the images have ${data.rows * data.cols} pixels; the model has ${V} visible units`);
+    if (data.count < 1) throw invalid('the training data holds no images');
+    if (L > 0 && data.labels.length !== data.count) throw invalid('a model with label units needs labelled images');
+    if (L > 0) for (const y of data.labels) if (y >= L) throw invalid(`label ${y} is out of range for ${L} label units`);
+    this.epochs = checkInteger('epochs', options.epochs ?? 1, 1);
+    this.batch = checkInteger('batchSize', options.batchSize ?? 32, 1, 1 << 16);
+    this.stride = checkInteger('stride', options.stride ?? 1, 1, model.stepsPerPhase);
+    this.chunkSteps = checkInteger('chunkSteps', options.chunkSteps ?? 50, 1, model.stepsPerPhase);
+    const update = options.update ?? 'trajectory';
+    if (update !== 'trajectory' && update !== 'online') throw invalid("update must be 'trajectory' or 'online'");
+    this.online = update === 'online';
+    const rate = options.learningRate ?? 1e-3;
+    this.learningRate = typeof rate === 'function' ? rate : constant(checkFinite('learningRate', rate));
+    const weightDecay = checkFinite('weightDecay', options.weightDecay ?? 0);
+    const opt = options.optimizer ?? 'adam';
+    if (opt === 'adam') this.optimizer = adam({ weightDecay });
+    else if (opt === 'sgd') this.optimizer = sgd({ weightDecay });
+    else if (typeof opt === 'object' && opt !== null && typeof opt.step === 'function') this.optimizer = opt;
+    else throw invalid("optimizer must be 'adam', 'sgd' or an Optimizer");
+    this.labelDropout = checkFinite('labelDropout', options.labelDropout ?? 0.2);
+    if (this.labelDropout < 0 || this.labelDropout > 1) throw invalid(`labelDropout must be in [0, 1], got ${this.labelDropout}`);
+    this.signal = checkSignal(options.signal);
+    const seed = checkInteger('seed', options.seed ?? 0, 0);
+    this.rng = new SeededRandom(seed);
+    const threads = options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024);
+
+    if (model.info.trajectories === undefined) {
+      model.decoder = { ...model.decoder, ...pixelStatistics(data.images) };
+      model.info.projection_seed = seed;
+    }
+    const projectionSeed = checkInteger('projection_seed', model.info.projection_seed ?? seed, 0);
+    this.noising = new Noising(model, this.batch, hiddenProjection(model.hidden, V, projectionSeed), seed + 1, threads);
+    const rowsPerChunk = Math.ceil(this.chunkSteps / this.stride) * this.batch;
+    this.gradient = new PathGradient(model, rowsPerChunk, threads);
+    const g = this.gradient;
+    this.groups = [
+      { name: 'visible_hidden', param: model.visibleHidden, grad: g.gradVisibleHidden },
+      { name: 'hidden_hidden', param: model.hiddenHidden, grad: g.gradHiddenHidden },
+      { name: 'hidden_bias', param: model.hiddenBias, grad: g.gradHiddenBias, decay: false },
+    ];
+    if (options.trainVisibleBias ?? true) this.groups.push({ name: 'visible_bias', param: model.visibleBias, grad: g.gradVisibleBias, decay: false });
+    if (L > 0) this.groups.push({ name: 'label_hidden', param: model.labelHidden, grad: g.gradLabelHidden });
+    const batchesPerEpoch = Math.ceil(data.count / this.batch);
+    const chunksPerBatch = Math.ceil(model.stepsPerPhase / this.chunkSteps);
+    this.totalUpdates = this.epochs * batchesPerEpoch * (this.online ? chunksPerBatch : 1);
+  }
+
+  async train(): Promise<GtcEpochStats[]> {
+    const { model, data } = this;
+    const history: GtcEpochStats[] = [];
+    const order = Int32Array.from({ length: data.count }, (_, k) => k);
+    const batchesPerEpoch = Math.ceil(data.count / this.batch);
+    const total = this.epochs * batchesPerEpoch * this.batch;
+    let done = 0;
+    for (let epoch = 1; epoch <= this.epochs; epoch++) {
+      const started = process.hrtime.bigint();
+      this.rng.shuffle(order);
+      let loss = 0;
+      let unitSteps = 0;
+      for (let b = 0; b < batchesPerEpoch; b++) {
+        // The last batch wraps around to the start of the order: every batch is full.
+        const rows = Int32Array.from({ length: this.batch }, (_, k) => order[(b * this.batch + k) % data.count]);
+        const batchLoss = await this.trainBatch(rows);
+        loss += batchLoss.loss;
+        unitSteps += batchLoss.unitSteps;
+        done += this.batch;
+        this.options.onUpdate?.(done, total, { loss: batchLoss.loss / batchLoss.unitSteps });
+      }
+      model.decoder = { ...model.decoder, ...this.decoderFit.result() };
+      model.info.trajectories = Number(model.info.trajectories ?? 0) + batchesPerEpoch * this.batch;
+      const stats: GtcEpochStats = {
+        epoch,
+        epochs: this.epochs,
+        trajectories: batchesPerEpoch * this.batch,
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        learningRate: this.lastRate,
+        loss: loss / unitSteps,
+      };
+      history.push(stats);
+      await this.options.onEpoch?.(stats, model);
+    }
+    return history;
+  }
+
+  /** Noises the images `rows` and takes one update (or one per chunk when online); returns the loss summed. */
+  private async trainBatch(rows: Int32Array): Promise<{ loss: number; unitSteps: number }> {
+    const { model, data, batch, gradient } = this;
+    const { visible: V, labels: L, units: N } = model;
+    const pixels = new Float32Array(batch * V);
+    const labels = new Float32Array(batch * L);
+    rows.forEach((r, b) => {
+      pixels.set(data.images.subarray(r * V, (r + 1) * V), b * V);
+      if (L > 0 && this.rng.float() >= this.labelDropout) labels[b * L + data.labels[r]] = 1;
+    });
+    let previous = await this.noising.writeImages(pixels, labels, this.signal);
+    this.decoderFit.add(previous, pixels, batch, V, N);
+    for (let b = 0; b < batch; b++) gradient.rowLabels.set(labels.subarray(b * L, (b + 1) * L), b * L);
+    const K = model.stepsPerPhase;
+    const offset = this.rng.int(this.stride);
+    const weight = this.stride / batch;
+    let loss = 0;
+    let unitSteps = 0;
+    gradient.reset();
+    for (let from = 0; from < K; from += this.chunkSteps) {
+      if (this.signal?.aborted) throw new HeatbathError('ERR_ABORTED', 'training was aborted');
+      const steps = Math.min(this.chunkSteps, K - from);
+      const trajectory = await this.noising.noise(from, steps, this.signal);
+      const count = this.gatherRows(trajectory, previous, from, steps, offset);
+      previous = trajectory.subarray((steps - 1) * batch * N, steps * batch * N);
+      if (count === 0) continue;
+      gradient.accumulate(count * batch, weight);
+      if (this.online) {
+        loss += gradient.loss;
+        unitSteps += gradient.unitSteps;
+        this.update();
+        gradient.reset();
+      }
+    }
+    if (!this.online) {
+      loss = gradient.loss;
+      unitSteps = gradient.unitSteps;
+      this.update();
+    }
+    return { loss, unitSteps };
+  }
+
+  /**
+   * Copies the selected steps of a chunk into the gradient's row buffers (step-major, then chain) and
+   * returns how many steps were selected. Step j of the chunk goes from state j − 1 (or `previous`) to j.
+   */
+  private gatherRows(trajectory: Float32Array, previous: Float32Array, from: number, steps: number, offset: number): number {
+    const { visible: V, hidden: H, labels: L, units: N } = this.model;
+    const g = this.gradient;
+    const batch = this.batch;
+    let selected = 0;
+    for (let j = 0; j < steps; j++) {
+      if ((from + j - offset) % this.stride !== 0) continue;
+      const end = trajectory.subarray(j * batch * N, (j + 1) * batch * N);
+      const start = j === 0 ? previous : trajectory.subarray((j - 1) * batch * N, j * batch * N);
+      for (let b = 0; b < batch; b++) {
+        const row = selected * batch + b;
+        const e = b * N;
+        for (let i = 0; i < V; i++) {
+          g.endVisible[row * V + i] = end[e + i];
+          g.stepVisible[row * V + i] = end[e + i] - start[e + i];
+        }
+        for (let i = 0; i < H; i++) {
+          g.endHidden[row * H + i] = end[e + V + i];
+          g.stepHidden[row * H + i] = end[e + V + i] - start[e + V + i];
+        }
+        if (selected > 0 && L > 0) g.rowLabels.copyWithin(row * L, b * L, (b + 1) * L);
+      }
+      selected++;
+    }
+    return selected;
+  }
+
+  private update(): void {
+    this.lastRate = this.learningRate(this.updates, this.totalUpdates);
+    this.optimizer.step(this.groups, this.lastRate);
+    this.updates++;
+  }
+}
+
+/** Mean and standard deviation of all pixels: the normalisation s = (pixel − mean) / std. */
+function pixelStatistics(images: Float32Array): { pixelMean: number; pixelStd: number } {
+  let sum = 0;
+  let sumSquares = 0;
+  for (const p of images) {
+    sum += p;
+    sumSquares += p * p;
+  }
+  const pixelMean = sum / images.length;
+  const variance = sumSquares / images.length - pixelMean * pixelMean;
+  if (!(variance > 0)) throw invalid('the training images are all the same intensity: nothing to learn');
+  return { pixelMean, pixelStd: Math.sqrt(variance) };
+}
