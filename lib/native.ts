@@ -133,7 +133,7 @@ export interface NativeLangevinChains {
   setClamp(nodes: Int32Array, values: Float32Array): void;
   run(...args: NativeLangevinArgs): NativeLangevinResult;
   runAsync(cancel: NativeCancelToken | undefined, ...args: NativeLangevinArgs): Promise<NativeLangevinResult>;
-  readState(): Float32Array;
+  readState(out?: Float32Array): Float32Array;
   readVelocity(): Float32Array;
   energies(couplingScale: number, fieldScale: number): Float64Array;
 }

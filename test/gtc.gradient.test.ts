@@ -18,6 +18,7 @@ function randomModel(rng: SeededRandom): GenerativeComputer {
   m.hiddenBias.forEach((_, k) => (m.hiddenBias[k] = rng.normal() * 0.5));
   m.visibleBias.forEach((_, k) => (m.visibleBias[k] = rng.normal() * 0.5));
   m.labelHidden.forEach((_, k) => (m.labelHidden[k] = rng.normal() * 0.5));
+  m.labelVisible.forEach((_, k) => (m.labelVisible[k] = rng.normal() * 0.5));
   return m;
 }
 
@@ -31,6 +32,7 @@ function pathLoss(m: GenerativeComputer, g: PathGradient, param: (name: string, 
       let dU = 2 * m.J2 * x(i) + 4 * m.J4 * x(i) ** 3;
       if (i < V) {
         dU += param('bv', i);
+        for (let l = 0; l < L; l++) dU += param('lv', l * V + i) * g.rowLabels[r * L + l];
         for (let h = 0; h < H; h++) dU += param('vh', i * H + h) * x(V + h);
       } else {
         const h = i - V;
@@ -63,6 +65,7 @@ test('the closed-form path gradient matches float64 finite differences (relative
     b: Float64Array.from(m.hiddenBias),
     bv: Float64Array.from(m.visibleBias),
     lh: Float64Array.from(m.labelHidden),
+    lv: Float64Array.from(m.labelVisible),
   };
   const lossWith = (name: string, k: number, delta: number) =>
     pathLoss(m, g, (n, j) => base[n][j] + (n === name && j === k ? delta : 0));
@@ -74,6 +77,7 @@ test('the closed-form path gradient matches float64 finite differences (relative
   for (let k = 0; k < H; k++) entries.push(['b', k]);
   for (let k = 0; k < V; k++) entries.push(['bv', k]);
   for (let k = 0; k < L * H; k++) entries.push(['lh', k]);
+  for (let k = 0; k < L * V; k++) entries.push(['lv', k]);
   const h = 1e-5;
   for (const [name, k] of entries) numeric.push((lossWith(name, k, h) - lossWith(name, k, -h)) / (2 * h));
   const loss = pathLoss(m, g, (n, j) => base[n][j]);
@@ -84,6 +88,7 @@ test('the closed-form path gradient matches float64 finite differences (relative
     if (name === 'hh') return g.gradHiddenHidden[k];
     if (name === 'b') return g.gradHiddenBias[k];
     if (name === 'bv') return g.gradVisibleBias[k];
+    if (name === 'lv') return g.gradLabelVisible[k];
     return g.gradLabelHidden[k];
   });
   let diff = 0;

@@ -3,7 +3,7 @@
  * thermal noise in the potential
  *
  *   U_θ(x) = Σ_i (J2 x_i² + J4 x_i⁴) + Σ_i b_i x_i + Σ_(vh) J_vh x_v x_h + Σ_(h<h') J_hh' x_h x_h'
- *            + Σ_(lh) J_lh y_l x_h
+ *            + Σ_(lv) J_lv y_l x_v + Σ_(lh) J_lh y_l x_h
  *
  * with V visible units (one per pixel), H hidden units and, optionally, L label units y clamped to a
  * one-hot class (or to 0 for unconditional generation). Parameters are kept in this (the paper's)
@@ -14,6 +14,9 @@
 import type { ModelFile } from '../io/model-file';
 import { badFile } from '../io/bytes';
 import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
+import { checkDecoder, decodeStates, GtcDecoder, IDENTITY_DECODER } from './gtc-decoder';
+
+export { GtcDecoder } from './gtc-decoder';
 import { LangevinChains, LangevinNetwork, CouplingBlock } from './langevin';
 
 export interface GtcConfig {
@@ -35,16 +38,6 @@ export interface GtcConfig {
   /** Image shape for pictures (default: the largest square that fits, 28×28 for 784). */
   imageRows?: number;
   imageCols?: number;
-}
-
-/** Pixel normalisation of the training data and the rule mapping visible states back to pixels. */
-export interface GtcDecoder {
-  /** s = (pixel − pixelMean) / pixelStd is the field that writes an image (SCIENCE.md §5). */
-  pixelMean: number;
-  pixelStd: number;
-  /** pixel = clamp(scale · x + offset, 0, 1): least squares of pixels on image states, fitted in training. */
-  scale: number;
-  offset: number;
 }
 
 export interface GtcGenerateOptions {
@@ -105,9 +98,11 @@ export class GenerativeComputer {
   readonly hiddenBias: Float32Array;
   /** b_v: 0 in the paper; trained by default here, which breaks the x → −x symmetry (no inverted digits). */
   readonly visibleBias: Float32Array;
+  /** J_lv, L × V: a class's direct pull on the pixels. */
+  readonly labelVisible: Float32Array;
   /** J_lh, L × H. */
   readonly labelHidden: Float32Array;
-  decoder: GtcDecoder = { pixelMean: 0, pixelStd: 1, scale: 1, offset: 0 };
+  decoder: GtcDecoder = IDENTITY_DECODER;
   /** Free-form facts about how the model was made (saved with it). */
   info: Record<string, unknown> = {};
 
@@ -136,6 +131,7 @@ export class GenerativeComputer {
     this.hiddenHidden = new Float32Array(this.hidden * this.hidden);
     this.hiddenBias = new Float32Array(this.hidden);
     this.visibleBias = new Float32Array(this.visible);
+    this.labelVisible = new Float32Array(this.labels * this.visible);
     this.labelHidden = new Float32Array(this.labels * this.hidden);
   }
 
@@ -168,7 +164,10 @@ export class GenerativeComputer {
       { rows: [0, V], cols: [V, H], weights: negate(this.visibleHidden) },
       { rows: [V, H], cols: [V, H], weights: negate(this.hiddenHidden) },
     ];
-    if (L > 0) blocks.push({ rows: [V + H, L], cols: [V, H], weights: negate(this.labelHidden) });
+    if (L > 0) {
+      blocks.push({ rows: [V + H, L], cols: [0, V], weights: negate(this.labelVisible) });
+      blocks.push({ rows: [V + H, L], cols: [V, H], weights: negate(this.labelHidden) });
+    }
     return new LangevinNetwork({
       units: this.units,
       quadratic: 2 * this.J2,
@@ -178,10 +177,9 @@ export class GenerativeComputer {
     });
   }
 
-  /** Pixels in [0, 1] from visible states by the decoder's rule. */
+  /** Pixels in [0, 1] from visible states by the decoder's rule (gtc-decoder.ts). */
   decode(states: Float32Array): Float32Array {
-    const { scale, offset } = this.decoder;
-    return states.map((x) => Math.min(1, Math.max(0, scale * x + offset)));
+    return decodeStates(this.decoder, states);
   }
 
   /** Label-unit values, count × L: one-hot × strength per labelled sample, zeros for unconditional. */
@@ -251,7 +249,10 @@ export class GenerativeComputer {
       hidden_bias: { dtype: 'F32', shape: [H], data: this.hiddenBias },
       visible_bias: { dtype: 'F32', shape: [V], data: this.visibleBias },
     };
-    if (L > 0) tensors.label_hidden = { dtype: 'F32', shape: [L, H], data: this.labelHidden };
+    if (L > 0) {
+      tensors.label_visible = { dtype: 'F32', shape: [L, V], data: this.labelVisible };
+      tensors.label_hidden = { dtype: 'F32', shape: [L, H], data: this.labelHidden };
+    }
     return { kind: 'gtc', version: 1, tensors, hyper: { ...this.info, ...this.config(), decoder: this.decoder } };
   }
 
@@ -275,6 +276,7 @@ export class GenerativeComputer {
     load('hidden_hidden', model.hiddenHidden, [H, H]);
     load('hidden_bias', model.hiddenBias, [H]);
     load('visible_bias', model.visibleBias, [V]);
+    if (L > 0) load('label_visible', model.labelVisible, [L, V]);
     if (L > 0) load('label_hidden', model.labelHidden, [L, H]);
     for (let i = 0; i < H; i++) {
       if (model.hiddenHidden[i * H + i] !== 0) throw badFile('hidden_hidden must have a zero diagonal');
@@ -286,13 +288,4 @@ export class GenerativeComputer {
     model.info = info;
     return model;
   }
-}
-
-function checkDecoder(value: unknown): GtcDecoder {
-  const d = value as Partial<GtcDecoder> | undefined;
-  const ok = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
-  if (typeof d !== 'object' || d === null || !ok(d.pixelMean) || !ok(d.pixelStd) || !ok(d.scale) || !ok(d.offset) || !(d.pixelStd! > 0)) {
-    throw badFile('the gtc file needs a decoder { pixelMean, pixelStd > 0, scale, offset } of finite numbers');
-  }
-  return { pixelMean: d.pixelMean!, pixelStd: d.pixelStd!, scale: d.scale!, offset: d.offset! };
 }

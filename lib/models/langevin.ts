@@ -166,9 +166,9 @@ export class LangevinChains {
     callNative(() => this.handle.setClamp(nodes, v));
   }
 
-  /** Current states, chains × N (a copy). */
-  readState(): Float32Array {
-    return callNative(() => this.handle.readState());
+  /** Current states, chains × N: a copy, or written into `out` (reused by callers that read often). */
+  readState(out?: Float32Array): Float32Array {
+    return callNative(() => this.handle.readState(out));
   }
 
   /** Current velocities (BAOAB), chains × N. */

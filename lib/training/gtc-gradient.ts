@@ -4,7 +4,7 @@
  * x_k; with Δx = x' − x_k and every force taken at the step end x',
  *
  *   L_step = Σ_i (−Δx_i + μ ∂_iU_θ(x') Δt)² / (4 μ kT Δt),     r_i = (−Δx_i + μ ∂_iU_θ(x') Δt) / (2 kT)
- *   ∂L/∂J_ij = Σ_steps (r_i x'_j + r_j x'_i),   ∂L/∂b_i = Σ_steps r_i,   ∂L/∂J_lh = Σ_steps y_l r_h
+ *   ∂L/∂J_ij = Σ_steps (r_i x'_j + r_j x'_i),   ∂L/∂b_i = Σ_steps r_i,   ∂L/∂J_lu = Σ_steps y_l r_u
  *
  * (label units are clamped, so they carry no loss of their own). Rows (one step of one trajectory
  * each) are processed as matrices: the forces are two products, the gradient three, all float32
@@ -28,6 +28,7 @@ export class PathGradient {
   readonly gradHiddenHidden: Float64Array;
   readonly gradHiddenBias: Float64Array;
   readonly gradVisibleBias: Float64Array;
+  readonly gradLabelVisible: Float64Array;
   readonly gradLabelHidden: Float64Array;
   /** Accumulated Σ L_step and the number of unit-steps it covers. */
   loss = 0;
@@ -35,6 +36,7 @@ export class PathGradient {
   private readonly products: Float32Array;
   private readonly productVH: Float32Array;
   private readonly productHH: Float32Array;
+  private readonly productLV: Float32Array;
   private readonly productLH: Float32Array;
 
   constructor(
@@ -52,11 +54,13 @@ export class PathGradient {
     this.products = new Float32Array(maxRows * Math.max(V, H));
     this.productVH = new Float32Array(V * H);
     this.productHH = new Float32Array(H * H);
+    this.productLV = new Float32Array(L * V);
     this.productLH = new Float32Array(L * H);
     this.gradVisibleHidden = new Float64Array(V * H);
     this.gradHiddenHidden = new Float64Array(H * H);
     this.gradHiddenBias = new Float64Array(H);
     this.gradVisibleBias = new Float64Array(V);
+    this.gradLabelVisible = new Float64Array(L * V);
     this.gradLabelHidden = new Float64Array(L * H);
   }
 
@@ -66,6 +70,7 @@ export class PathGradient {
     this.gradHiddenHidden.fill(0);
     this.gradHiddenBias.fill(0);
     this.gradVisibleBias.fill(0);
+    this.gradLabelVisible.fill(0);
     this.gradLabelHidden.fill(0);
     this.loss = 0;
     this.unitSteps = 0;
@@ -90,9 +95,11 @@ export class PathGradient {
     const a = 2 * m.J2;
     const c = 4 * m.J4;
     let loss = 0;
-    // Visible forces: Σ_h J_vh x_h + b_v; the residual r replaces Δx in place.
+    const y = this.rowLabels.subarray(0, rows * L);
+    // Visible forces: Σ_h J_vh x_h + Σ_l J_lv y_l + b_v; the residual r replaces Δx in place.
     const fv = f.subarray(0, rows * V);
     gemm(false, true, rows, V, H, 1, xh, m.visibleHidden, 0, fv, t);
+    if (L > 0) gemm(false, false, rows, V, L, 1, y, m.labelVisible, 1, fv, t);
     for (let k = 0, i = 0; k < rows * V; k++, i = i + 1 === V ? 0 : i + 1) {
       const x = xv[k];
       const noise = -rv[k] + muDt * (a * x + c * x * x * x + m.visibleBias[i] + fv[k]);
@@ -103,7 +110,7 @@ export class PathGradient {
     const fh = f.subarray(0, rows * H);
     gemm(false, false, rows, H, V, 1, xv, m.visibleHidden, 0, fh, t);
     gemm(false, false, rows, H, H, 1, xh, m.hiddenHidden, 1, fh, t);
-    if (L > 0) gemm(false, false, rows, H, L, 1, this.rowLabels.subarray(0, rows * L), m.labelHidden, 1, fh, t);
+    if (L > 0) gemm(false, false, rows, H, L, 1, y, m.labelHidden, 1, fh, t);
     for (let k = 0, j = 0; k < rows * H; k++, j = j + 1 === H ? 0 : j + 1) {
       const x = xh[k];
       const noise = -rh[k] + muDt * (a * x + c * x * x * x + m.hiddenBias[j] + fh[k]);
@@ -131,7 +138,9 @@ export class PathGradient {
     for (let k = 0, j = 0; k < rows * H; k++, j = j + 1 === H ? 0 : j + 1) this.gradHiddenBias[j] += rh[k] * weight;
     for (let k = 0, i = 0; k < rows * V; k++, i = i + 1 === V ? 0 : i + 1) this.gradVisibleBias[i] += rv[k] * weight;
     if (L > 0) {
-      gemm(true, false, L, H, rows, 1, this.rowLabels.subarray(0, rows * L), rh, 0, this.productLH, t);
+      gemm(true, false, L, V, rows, 1, y, rv, 0, this.productLV, t);
+      addInto(this.gradLabelVisible, this.productLV, weight);
+      gemm(true, false, L, H, rows, 1, y, rh, 0, this.productLH, t);
       addInto(this.gradLabelHidden, this.productLH, weight);
     }
   }

@@ -43,9 +43,9 @@ export class Noising {
 
   /**
    * Phase 1 for `pixels` (batch × V in [0, 1]) with label units clamped to `labels` (batch × L): leaves
-   * the chains in the image states and returns them (batch × units).
+   * the chains in the image states.
    */
-  async writeImages(pixels: Float32Array, labels: Float32Array, signal?: AbortSignal): Promise<Float32Array> {
+  async writeImages(pixels: Float32Array, labels: Float32Array, signal?: AbortSignal): Promise<void> {
     const { visible: V, hidden: H, labels: L, units: N } = this.model;
     const { pixelMean, pixelStd } = this.model.decoder;
     const s = new Float32Array(this.batch * V);
@@ -59,28 +59,22 @@ export class Noising {
     this.chains.setState(new Float32Array(N));
     this.chains.setField(this.field);
     if (L > 0) this.chains.setClamp(Int32Array.from({ length: L }, (_, l) => V + H + l), labels);
-    await this.run(this.model.stepsPerPhase, 2, signal);
-    return this.chains.readState();
+    await this.chains.run({ ...this.runOptions(), steps: this.model.stepsPerPhase, fieldScale: 2, signal });
   }
 
-  /** The next `steps` steps of phase 2 starting at phase-2 step `from`: steps × batch × units states. */
-  async noise(from: number, steps: number, signal?: AbortSignal): Promise<Float32Array> {
-    const { dt, duration } = this.model;
-    const result = await this.run(steps, (t: number) => noisingFieldScale(from * dt + t, duration), signal, true);
-    return result.trajectory!;
-  }
-
-  private run(steps: number, fieldScale: number | ((t: number) => number), signal?: AbortSignal, record = false) {
+  /** Advances phase 2 by `steps` steps from phase-2 step `from`, on the calling thread. */
+  advance(from: number, steps: number): void {
     const m = this.model;
-    return this.chains.run({
-      steps,
-      dt: m.dt,
-      kT: m.kT,
-      mobility: m.mobility,
-      fieldScale,
-      observe: record ? ['trajectory'] : [],
-      threads: this.threads,
-      signal,
-    });
+    this.chains.runSync({ ...this.runOptions(), steps, fieldScale: (t: number) => noisingFieldScale(from * m.dt + t, m.duration) });
+  }
+
+  /** The chains' states, batch × units, into `out`. */
+  read(out: Float32Array): Float32Array {
+    return this.chains.readState(out);
+  }
+
+  private runOptions() {
+    const m = this.model;
+    return { dt: m.dt, kT: m.kT, mobility: m.mobility, threads: this.threads };
   }
 }

@@ -2,14 +2,16 @@
  * Training the generative thermodynamic computer by reverse-path likelihood (SCIENCE.md §5): each
  * mini-batch of images is noised (gtc-noising.ts), and the parameters move to make the θ-dynamics more
  * likely to run those noising trajectories backwards (gtc-gradient.ts). The trajectories are simulated
- * in chunks of steps, so memory stays bounded; `stride` > 1 uses every stride-th step of each
- * trajectory (an unbiased estimate of the full path gradient at a fraction of the cost).
+ * step by step and their steps gathered into chunks of rows for the matrix products, so memory stays
+ * bounded; `stride` > 1 uses every stride-th step of each trajectory (an unbiased estimate of the full
+ * path gradient at a fraction of the cost).
  */
 import { HeatbathError } from '../errors';
 import type { DigitDataset } from '../io/dataset';
 import type { GenerativeComputer } from '../models/gtc';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
+import { DecoderFit } from '../models/gtc-decoder';
 import { PathGradient } from './gtc-gradient';
 import { hiddenProjection, Noising } from './gtc-noising';
 import { adam, Optimizer, ParamGroup, sgd } from './optimizers';
@@ -22,7 +24,7 @@ export interface GtcTrainingOptions {
   batchSize?: number;
   /** Use every stride-th step of each trajectory, from a random offset (default 1: all steps). */
   stride?: number;
-  /** Steps simulated and differentiated at a time (default 50). */
+  /** Steps (of those used) whose rows form one matrix product (default: about 1,024 rows, 1,024 / batchSize steps). */
   chunkSteps?: number;
   /** 'trajectory' (default): one update per batch of whole trajectories; 'online': one per chunk of steps. */
   update?: 'trajectory' | 'online';
@@ -55,37 +57,6 @@ export interface GtcEpochStats {
   loss: number;
 }
 
-/** Least-squares fit of pixels on image states, accumulated over all trajectories. */
-class DecoderFit {
-  private n = 0;
-  private sx = 0;
-  private sp = 0;
-  private sxx = 0;
-  private sxp = 0;
-
-  add(states: Float32Array, pixels: Float32Array, batch: number, visible: number, units: number): void {
-    for (let b = 0; b < batch; b++) {
-      for (let i = 0; i < visible; i++) {
-        const x = states[b * units + i];
-        const p = pixels[b * visible + i];
-        this.n++;
-        this.sx += x;
-        this.sp += p;
-        this.sxx += x * x;
-        this.sxp += x * p;
-      }
-    }
-  }
-
-  /** { scale, offset } of pixel ≈ scale · x + offset. */
-  result(): { scale: number; offset: number } {
-    const mx = this.sx / this.n;
-    const mp = this.sp / this.n;
-    const scale = (this.sxp / this.n - mx * mp) / (this.sxx / this.n - mx * mx);
-    return { scale, offset: mp - scale * mx };
-  }
-}
-
 /**
  * Trains `model` in place on `data` and returns per-epoch figures. A fresh model (never trained) takes
  * its pixel normalisation from the data; the decoder is refitted on every run's image states. An
@@ -112,6 +83,8 @@ class GtcTrainer {
   private readonly groups: ParamGroup[];
   private readonly decoderFit = new DecoderFit();
   private readonly totalUpdates: number;
+  private readonly stateA: Float32Array;
+  private readonly stateB: Float32Array;
   private updates = 0;
   private lastRate = 0;
 
@@ -129,7 +102,8 @@ class GtcTrainer {
     this.epochs = checkInteger('epochs', options.epochs ?? 1, 1);
     this.batch = checkInteger('batchSize', options.batchSize ?? 32, 1, 1 << 16);
     this.stride = checkInteger('stride', options.stride ?? 1, 1, model.stepsPerPhase);
-    this.chunkSteps = checkInteger('chunkSteps', options.chunkSteps ?? 50, 1, model.stepsPerPhase);
+    const usedSteps = Math.ceil(model.stepsPerPhase / this.stride);
+    this.chunkSteps = Math.min(usedSteps, checkInteger('chunkSteps', options.chunkSteps ?? Math.ceil(1024 / this.batch), 1));
     const update = options.update ?? 'trajectory';
     if (update !== 'trajectory' && update !== 'online') throw invalid("update must be 'trajectory' or 'online'");
     this.online = update === 'online';
@@ -154,8 +128,9 @@ class GtcTrainer {
     }
     const projectionSeed = checkInteger('projection_seed', model.info.projection_seed ?? seed, 0);
     this.noising = new Noising(model, this.batch, hiddenProjection(model.hidden, V, projectionSeed), seed + 1, threads);
-    const rowsPerChunk = Math.ceil(this.chunkSteps / this.stride) * this.batch;
-    this.gradient = new PathGradient(model, rowsPerChunk, threads);
+    this.gradient = new PathGradient(model, this.chunkSteps * this.batch, threads);
+    this.stateA = new Float32Array(this.batch * model.units);
+    this.stateB = new Float32Array(this.batch * model.units);
     const g = this.gradient;
     this.groups = [
       { name: 'visible_hidden', param: model.visibleHidden, grad: g.gradVisibleHidden },
@@ -163,9 +138,12 @@ class GtcTrainer {
       { name: 'hidden_bias', param: model.hiddenBias, grad: g.gradHiddenBias, decay: false },
     ];
     if (options.trainVisibleBias ?? true) this.groups.push({ name: 'visible_bias', param: model.visibleBias, grad: g.gradVisibleBias, decay: false });
-    if (L > 0) this.groups.push({ name: 'label_hidden', param: model.labelHidden, grad: g.gradLabelHidden });
+    if (L > 0) {
+      this.groups.push({ name: 'label_visible', param: model.labelVisible, grad: g.gradLabelVisible });
+      this.groups.push({ name: 'label_hidden', param: model.labelHidden, grad: g.gradLabelHidden });
+    }
     const batchesPerEpoch = Math.ceil(data.count / this.batch);
-    const chunksPerBatch = Math.ceil(model.stepsPerPhase / this.chunkSteps);
+    const chunksPerBatch = Math.ceil(usedSteps / this.chunkSteps);
     this.totalUpdates = this.epochs * batchesPerEpoch * (this.online ? chunksPerBatch : 1);
   }
 
@@ -190,7 +168,7 @@ class GtcTrainer {
         done += this.batch;
         this.options.onUpdate?.(done, total, { loss: batchLoss.loss / batchLoss.unitSteps });
       }
-      model.decoder = { ...model.decoder, ...this.decoderFit.result() };
+      model.decoder = this.decoderFit.result(model.decoder.pixelMean, model.decoder.pixelStd);
       model.info.trajectories = Number(model.info.trajectories ?? 0) + batchesPerEpoch * this.batch;
       const stats: GtcEpochStats = {
         epoch,
@@ -208,38 +186,53 @@ class GtcTrainer {
 
   /** Noises the images `rows` and takes one update (or one per chunk when online); returns the loss summed. */
   private async trainBatch(rows: Int32Array): Promise<{ loss: number; unitSteps: number }> {
-    const { model, data, batch, gradient } = this;
-    const { visible: V, labels: L, units: N } = model;
+    const { model, data, batch, gradient, noising } = this;
+    const { visible: V, labels: L } = model;
     const pixels = new Float32Array(batch * V);
     const labels = new Float32Array(batch * L);
     rows.forEach((r, b) => {
       pixels.set(data.images.subarray(r * V, (r + 1) * V), b * V);
       if (L > 0 && this.rng.float() >= this.labelDropout) labels[b * L + data.labels[r]] = 1;
     });
-    let previous = await this.noising.writeImages(pixels, labels, this.signal);
-    this.decoderFit.add(previous, pixels, batch, V, N);
+    await noising.writeImages(pixels, labels, this.signal);
+    let start = noising.read(this.stateA);
+    let end = this.stateB;
+    this.decoderFit.add(start, pixels, batch, V, model.units);
     for (let b = 0; b < batch; b++) gradient.rowLabels.set(labels.subarray(b * L, (b + 1) * L), b * L);
+
+    // Steps offset, offset + stride, … of phase 2; `at` is the step the chains are at, `start` its state.
     const K = model.stepsPerPhase;
-    const offset = this.rng.int(this.stride);
     const weight = this.stride / batch;
+    let at = 0;
+    let filled = 0;
     let loss = 0;
     let unitSteps = 0;
     gradient.reset();
-    for (let from = 0; from < K; from += this.chunkSteps) {
-      if (this.signal?.aborted) throw new HeatbathError('ERR_ABORTED', 'training was aborted');
-      const steps = Math.min(this.chunkSteps, K - from);
-      const trajectory = await this.noising.noise(from, steps, this.signal);
-      const count = this.gatherRows(trajectory, previous, from, steps, offset);
-      previous = trajectory.subarray((steps - 1) * batch * N, steps * batch * N);
-      if (count === 0) continue;
-      gradient.accumulate(count * batch, weight);
+    const flush = async () => {
+      gradient.accumulate(filled * batch, weight);
+      filled = 0;
       if (this.online) {
         loss += gradient.loss;
         unitSteps += gradient.unitSteps;
         this.update();
         gradient.reset();
       }
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.signal?.aborted) throw new HeatbathError('ERR_ABORTED', 'training was aborted');
+    };
+    for (let step = this.rng.int(this.stride); step < K; step += this.stride) {
+      if (step > at) {
+        noising.advance(at, step - at);
+        start = noising.read(start);
+      }
+      noising.advance(step, 1);
+      end = noising.read(end);
+      at = step + 1;
+      this.gatherRows(start, end, filled++);
+      [start, end] = [end, start];
+      if (filled === this.chunkSteps) await flush();
     }
+    if (filled > 0) await flush();
     if (!this.online) {
       loss = gradient.loss;
       unitSteps = gradient.unitSteps;
@@ -248,35 +241,24 @@ class GtcTrainer {
     return { loss, unitSteps };
   }
 
-  /**
-   * Copies the selected steps of a chunk into the gradient's row buffers (step-major, then chain) and
-   * returns how many steps were selected. Step j of the chunk goes from state j − 1 (or `previous`) to j.
-   */
-  private gatherRows(trajectory: Float32Array, previous: Float32Array, from: number, steps: number, offset: number): number {
+  /** Copies one step of every chain (from `start` to `end` states, batch × units) into row block `block`. */
+  private gatherRows(start: Float32Array, end: Float32Array, block: number): void {
     const { visible: V, hidden: H, labels: L, units: N } = this.model;
     const g = this.gradient;
     const batch = this.batch;
-    let selected = 0;
-    for (let j = 0; j < steps; j++) {
-      if ((from + j - offset) % this.stride !== 0) continue;
-      const end = trajectory.subarray(j * batch * N, (j + 1) * batch * N);
-      const start = j === 0 ? previous : trajectory.subarray((j - 1) * batch * N, j * batch * N);
-      for (let b = 0; b < batch; b++) {
-        const row = selected * batch + b;
-        const e = b * N;
-        for (let i = 0; i < V; i++) {
-          g.endVisible[row * V + i] = end[e + i];
-          g.stepVisible[row * V + i] = end[e + i] - start[e + i];
-        }
-        for (let i = 0; i < H; i++) {
-          g.endHidden[row * H + i] = end[e + V + i];
-          g.stepHidden[row * H + i] = end[e + V + i] - start[e + V + i];
-        }
-        if (selected > 0 && L > 0) g.rowLabels.copyWithin(row * L, b * L, (b + 1) * L);
+    for (let b = 0; b < batch; b++) {
+      const row = block * batch + b;
+      const e = b * N;
+      for (let i = 0; i < V; i++) {
+        g.endVisible[row * V + i] = end[e + i];
+        g.stepVisible[row * V + i] = end[e + i] - start[e + i];
       }
-      selected++;
+      for (let i = 0; i < H; i++) {
+        g.endHidden[row * H + i] = end[e + V + i];
+        g.stepHidden[row * H + i] = end[e + V + i] - start[e + V + i];
+      }
+      if (block > 0 && L > 0) g.rowLabels.copyWithin(row * L, b * L, (b + 1) * L);
     }
-    return selected;
   }
 
   private update(): void {

@@ -230,8 +230,15 @@ Napi::Value LangevinWrap::RunAsync(const Napi::CallbackInfo& info) {
   });
 }
 
+// readState(out?): into `out` (chains x units) when given, so that callers reading often reuse one buffer.
 Napi::Value LangevinWrap::ReadState(const Napi::CallbackInfo& info) {
-  return guarded(info.Env(), [&] { return Napi::Value(toTypedArray(info.Env(), idleChains().state())); });
+  return guarded(info.Env(), [&] {
+    std::vector<float> state = idleChains().state();
+    if (info.Length() == 0 || info[0].IsUndefined()) return Napi::Value(toTypedArray(info.Env(), std::move(state)));
+    auto out = argArray<float>(info[0], "out", static_cast<int64_t>(state.size()));
+    std::copy(state.begin(), state.end(), out.Data());
+    return Napi::Value(out);
+  });
 }
 
 Napi::Value LangevinWrap::ReadVelocity(const Napi::CallbackInfo& info) {

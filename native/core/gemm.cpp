@@ -58,12 +58,13 @@ int64_t gemmBlockDepth(int64_t k) {
 
 void resizePanels(PackedPanels& out, int64_t k, int64_t n, int width) {
   const int64_t panels = ceilDiv(n, width);
-  if (out.k == k && out.n == n && out.width == width && out.data) {
-    std::fill(out.data.get(), out.data.get() + panels * k * width, 0.0f);
-    return;
+  const int64_t size = panels * k * width;
+  if (size > out.capacity || !out.data) {
+    checkFits(static_cast<long double>(size) * sizeof(float), "the packed matrix");
+    out.data = allocateAligned<float>(static_cast<size_t>(std::max<int64_t>(size, 1)));
+    out.capacity = size;
   }
-  checkFits(static_cast<long double>(panels) * k * width * sizeof(float), "the packed matrix");
-  out.data = allocateAligned<float>(static_cast<size_t>(panels * k * width));
+  std::fill(out.data.get(), out.data.get() + size, 0.0f);
   out.k = k, out.n = n, out.panels = panels, out.width = width;
 }
 

@@ -25,17 +25,18 @@ struct PackedPanels {
   int64_t k = 0, n = 0, panels = 0;
   int width = 0;
   AlignedArray<float> data;
+  int64_t capacity = 0;  // floats allocated in data
   const float* panel(int64_t p) const { return data.get() + p * panelStride(); }
   int64_t panelStride() const { return k * width; }
   int64_t paddedColumns() const { return panels * width; }
 };
 
-// Gives out the shape of op(B) (k x n, panels of `width`) with all entries zero, reusing storage
-// of the same shape.
+// Gives out the shape of op(B) (k x n, panels of `width`) with all entries zero, reusing its storage
+// when large enough (fresh pages are costly: products of alternating shapes must not reallocate).
 void resizePanels(PackedPanels& out, int64_t k, int64_t n, int width);
 
 // Packs op(B) into panels of `width`: b holds k x n (trans false) or n x k (trans true, op(B) =
-// its transpose). Reuses out's storage when the shape is unchanged.
+// its transpose). Reuses out's storage when large enough.
 void packPanels(const float* b, bool trans, int64_t k, int64_t n, int width, PackedPanels& out, ThreadPool& pool,
                 int threads);
 
