@@ -167,16 +167,4 @@ double LangevinModel::energy(const float* x, const float* product, const float* 
   return u;
 }
 
-double LangevinModel::midpointWork(const float* x0, const float* x1, const float* p0, const float* p1,
-                                   const float* field, float couplingScale, float fieldScale) const {
-  double work = 0.0;
-  for (int64_t i = 0; i < n_; ++i) {
-    const double m = 0.5 * (static_cast<double>(x0[i]) + x1[i]), dx = static_cast<double>(x1[i]) - x0[i];
-    double force = 0.5 * couplingScale * (static_cast<double>(p0[i]) + p1[i]) - a_[i] * m - c_[i] * m * m * m + h_[i];
-    if (field != nullptr) force += static_cast<double>(fieldScale) * field[i];
-    work += force * dx;
-  }
-  return work;
-}
-
 }  // namespace heatbath

@@ -53,10 +53,6 @@ class LangevinModel {
   // U of one row given its product P = Jx; field may be null.
   double energy(const float* x, const float* product, const float* field, float couplingScale,
                 float fieldScale) const;
-  // Sum_i F_i(m) dx_i with the on-site force at m = (x0 + x1)/2 and the coupling force
-  // s (P0 + P1)/2 (exact at the midpoint, J being linear): the heat of one step of one row.
-  double midpointWork(const float* x0, const float* x1, const float* p0, const float* p1, const float* field,
-                      float couplingScale, float fieldScale) const;
 
   const float* a() const { return a_.data(); }
   const float* c() const { return c_.data(); }

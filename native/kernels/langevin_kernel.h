@@ -19,12 +19,22 @@ using NormalsFn = void (*)(RngLanes& rng, float* out, int64_t blocks);
 //   w  = xi (Euler–Maruyama) or (xi + prev) / 2, then prev = xi (Leimkuhler–Matthews, prev != null)
 //   x += free (muDt F + sigma w)
 // Returns false if any new x is not finite.
+//
+// With heat != null the step also measures, in float64 sums:
+//   onsiteWork = sum_i (h - a m - c m^3 + midFieldScale f)_i dx_i, m = (x + x')/2, dx = x' - x
+//   xDotP      = sum_i x_i P_i (before the step)
+// The coupling part of the step's heat, s (P + P')/2 . dx, equals s/2 (x'.P' - x.P) for symmetric
+// J, so the caller completes it from the next step's xDotP without keeping the old state.
+struct OverdampedHeat {
+  double onsiteWork, xDotP;
+};
 struct OverdampedRow {
   int64_t n;
   const float *a, *c, *h, *free, *field, *product, *noise;
   float* prev;
   float* x;
-  float couplingScale, fieldScale, muDt, sigma;
+  float couplingScale, fieldScale, muDt, sigma, midFieldScale;
+  OverdampedHeat* heat;
 };
 using OverdampedStepFn = bool (*)(const OverdampedRow& row);
 
