@@ -3,8 +3,10 @@
 namespace heatbath::kernels {
 
 LangevinKernels langevinKernels(Isa isa) {
-  // The AVX2 kernels serve AVX-512 CPUs too: the dense product or the noise sets the pace there.
-  if (isa == Isa::Avx2 || isa == Isa::Avx512) return {normalsAvx2, overdampedStepAvx2, sparseProductAvx2};
+  // AVX-512 has its own normals (the same bits, twice the lanes); the step and the sparse product are
+  // the AVX2 kernels' (memory, not arithmetic, sets their pace), so both levels give the same results.
+  if (isa == Isa::Avx512) return {normalsAvx512, overdampedStepAvx2, sparseProductAvx2};
+  if (isa == Isa::Avx2) return {normalsAvx2, overdampedStepAvx2, sparseProductAvx2};
   return {normalsScalar, overdampedStepScalar, sparseProductScalar};
 }
 
