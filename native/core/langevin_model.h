@@ -10,6 +10,7 @@
 // Rows of states are padded to ld = roundUp(N, 16) floats; padded entries of a, c, h are zero.
 #pragma once
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "../kernels/dense_kernel.h"
@@ -24,6 +25,8 @@ struct CouplingBlock {
   bool diagonal;         // one range, symmetric W
   PackedPanels toRows;   // B = W^T (K = cols, n = rows): P_R += x_C W^T
   PackedPanels toCols;   // B = W   (K = rows, n = cols): P_C += x_R W (disjoint blocks only)
+  // The product is the first to write its output range, so it stores instead of adding (no clearing pass).
+  bool rowsFirst, colsFirst;
 };
 
 class LangevinModel {
@@ -63,6 +66,9 @@ class LangevinModel {
   int64_t n_, ld_;
   std::vector<float> a_, c_, h_, mass_;
   std::vector<CouplingBlock> blocks_;
+  // Per unit of a row: 1 if some block product writes it, 2 if the first such product stores its value.
+  std::vector<char> written_;
+  std::vector<std::pair<int64_t, int64_t>> cleared_;  // ranges of [0, ld) not stored by a first product
   std::vector<int32_t> rowPtr_, cols_;
   std::vector<float> sparseValues_;
 };
