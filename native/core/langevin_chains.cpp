@@ -224,7 +224,10 @@ LangevinRunResult LangevinChains::run(const LangevinRunArgs& args, const kernels
     out.meanSquare.assign(out.mean.size(), 0.0);
     out.momentSteps = std::max<int64_t>(0, args.steps - args.burnIn);
   }
-  refreshProducts(dense, kernels, pool, args.threads);
+  const bool overdampedHeat = !out.heat.empty() && args.integrator != Integrator::Baoab;
+  // A coupled run that starts with the couplings off leaves the products stale until it needs them
+  // (without couplings they are zeros, which the coupling scale may multiply at any step).
+  if (!model_.hasCouplings() || productNeeded(args, 0, overdampedHeat)) refreshProducts(dense, kernels, pool, args.threads);
   if (args.steps == 0) return out;
 
   // Blocks of chains run all steps independently; a multiple of the thread count of them, each a
@@ -257,7 +260,6 @@ LangevinRunResult LangevinChains::run(const LangevinRunArgs& args, const kernels
     productValid_ = false;
     throw Error("ERR_ABORTED", "the simulation was aborted");
   }
-  const bool overdampedHeat = !out.heat.empty() && args.integrator != Integrator::Baoab;
   productValid_ = !model_.hasCouplings() || productNeeded(args, args.steps, overdampedHeat);
   if (out.momentSteps > 0) {
     const double scale = 1.0 / static_cast<double>(out.momentSteps);
