@@ -330,6 +330,8 @@ void LangevinChains::runBlock(const LangevinRunArgs& args, Task& task, const ker
     const float fieldScale = valueAt(args.fieldScale, step);
     const float nextScale = valueAt(args.couplingScale, step + 1), nextFieldScale = valueAt(args.fieldScale, step + 1);
     bool failed = false;
+    // Null products read as zeros: no couplings, or switched off with no heat to account (stale).
+    const bool productNow = coupled && productNeeded(args, step, overdampedHeat);
     const bool productNext = coupled && productNeeded(args, step + 1, overdampedHeat);
     if (!baoab) {
       const float sigma = static_cast<float>(std::sqrt(2.0 * args.mobility * kT * args.dt));
@@ -341,8 +343,8 @@ void LangevinChains::runBlock(const LangevinRunArgs& args, Task& task, const ker
       for (int64_t r = 0; r < rows; ++r) {
         kernels.normals(rng_[c0 + r], s.noise.data(), ld / 16);
         kernels::OverdampedHeat rowHeat{0.0, 0.0};
-        const kernels::OverdampedRow row{ld, a, c, h, free, fieldRow(r), product + r * ld, s.noise.data(),
-                                         lm ? prevNoise_.data() + (c0 + r) * ld : nullptr, x + r * ld,
+        const kernels::OverdampedRow row{ld, a, c, h, free, fieldRow(r), productNow ? product + r * ld : nullptr,
+                                         s.noise.data(), lm ? prevNoise_.data() + (c0 + r) * ld : nullptr, x + r * ld,
                                          scale, fieldScale, muDt, sigma, midField,
                                          overdampedHeat ? &rowHeat : nullptr};
         if (!kernels.overdampedStep(row)) {

@@ -157,7 +157,8 @@ bool overdampedRow(const OverdampedRow& r) {
   __m256 bad = _mm256_setzero_ps();
   __m256d work0 = _mm256_setzero_pd(), work1 = work0, dot0 = work0, dot1 = work0;
   for (int64_t i = 0; i < r.n; i += 8) {
-    const __m256 x = _mm256_loadu_ps(r.x + i), p = _mm256_loadu_ps(r.product + i);
+    const __m256 x = _mm256_loadu_ps(r.x + i);
+    const __m256 p = r.product != nullptr ? _mm256_loadu_ps(r.product + i) : _mm256_setzero_ps();
     const __m256 a = _mm256_loadu_ps(r.a + i), c = _mm256_loadu_ps(r.c + i), h = _mm256_loadu_ps(r.h + i);
     __m256 force = _mm256_fmadd_ps(s, p, h);
     force = _mm256_fnmadd_ps(a, x, force);

@@ -15,7 +15,7 @@ namespace heatbath::kernels {
 using NormalsFn = void (*)(RngLanes& rng, float* out, int64_t blocks);
 
 // One overdamped step of one chain's row of n units (n a multiple of 16):
-//   F  = s P - a x - c x^3 + h + fs f          (f may be null: no per-chain field)
+//   F  = s P - a x - c x^3 + h + fs f          (f may be null: no per-chain field; P null: zero)
 //   w  = xi (Euler–Maruyama) or (xi + prev) / 2, then prev = xi (Leimkuhler–Matthews, prev != null)
 //   x += free (muDt F + sigma w)
 // Returns false if any new x is not finite.
