@@ -1,8 +1,10 @@
-// AVX-512F normals (contract in langevin_kernel.h): two 16-normal blocks per step, the words of
-// block q in lanes 0-7 and those of block q + 1 in lanes 8-15, drawn in the AVX2 kernel's order.
-// Every step is the AVX2 kernel's operation on 16 lanes (same constants and FMA contractions), so
-// the normals are bit-identical to normalsAvx2's; AVX-512F alone has no float logic or blendv, so
-// those steps are done with masks and integer logic to the same effect.
+// AVX-512F Langevin kernels (contract in langevin_kernel.h), bit-identical to the AVX2 ones: every
+// step is the AVX2 kernel's operation on 16 lanes (same constants and FMA contractions); AVX-512F
+// alone has no float logic or blendv, so those steps use masks and integer logic to the same effect.
+// Normals: two 16-normal blocks per step, the words of block q in lanes 0-7 and those of block q + 1
+// in lanes 8-15, drawn in the AVX2 kernel's order. The overdamped step: 16 units per iteration, its
+// float64 heat sums kept as the AVX2 kernel's two 4-lane accumulators side by side in one register
+// and fed in the same order (the first 8 units, then the next 8).
 #include <immintrin.h>
 
 #include "langevin_kernel.h"
@@ -70,7 +72,66 @@ inline void normalPair16(__m512i w1, __m512i w2, __m512& z1, __m512& z2) {
 
 inline __m512i join(__m256i low, __m256i high) { return _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1); }
 
+inline __m256 lowHalf(__m512 v) { return _mm512_castps512_ps256(v); }
+inline __m256 highHalf(__m512 v) { return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)); }
+
+// The AVX2 kernel's final sum of its accumulators lo (lanes 0-3) and hi (4-7): ((lo + hi) lanes 0 + 1) + (2 + 3).
+inline double sumLanes(__m512d v) {
+  alignas(32) double lane[4];
+  _mm256_store_pd(lane, _mm256_add_pd(_mm512_castpd512_pd256(v), _mm512_extractf64x4_pd(v, 1)));
+  return (lane[0] + lane[1]) + (lane[2] + lane[3]);
+}
+
+template <bool kHeat>
+bool overdampedRow(const OverdampedRow& r) {
+  const __m512 s = _mm512_set1_ps(r.couplingScale), fs = _mm512_set1_ps(r.fieldScale);
+  const __m512 muDt = _mm512_set1_ps(r.muDt), sigma = _mm512_set1_ps(r.sigma), half = _mm512_set1_ps(0.5f);
+  const __m512 midFs = _mm512_set1_ps(r.midFieldScale);
+  const __m512 infinity = _mm512_set1_ps(__builtin_inff());
+  const __m512i magnitude = _mm512_set1_epi32(0x7FFFFFFF);
+  __mmask16 bad = 0;
+  __m512d work = _mm512_setzero_pd(), dot = work;
+  for (int64_t i = 0; i < r.n; i += 16) {
+    const __m512 x = _mm512_loadu_ps(r.x + i);
+    const __m512 p = r.product != nullptr ? _mm512_loadu_ps(r.product + i) : _mm512_setzero_ps();
+    const __m512 a = _mm512_loadu_ps(r.a + i), c = _mm512_loadu_ps(r.c + i), h = _mm512_loadu_ps(r.h + i);
+    __m512 force = _mm512_fmadd_ps(s, p, h);
+    force = _mm512_fnmadd_ps(a, x, force);
+    force = _mm512_fnmadd_ps(_mm512_mul_ps(c, x), _mm512_mul_ps(x, x), force);
+    if (r.field != nullptr) force = _mm512_fmadd_ps(fs, _mm512_loadu_ps(r.field + i), force);
+    __m512 w = _mm512_loadu_ps(r.noise + i);
+    if (r.prev != nullptr) {
+      const __m512 xi = w;
+      w = _mm512_mul_ps(half, _mm512_add_ps(w, _mm512_loadu_ps(r.prev + i)));
+      _mm512_storeu_ps(r.prev + i, xi);
+    }
+    const __m512 move = _mm512_fmadd_ps(muDt, force, _mm512_mul_ps(sigma, w));
+    const __m512 next = _mm512_fmadd_ps(_mm512_loadu_ps(r.free + i), move, x);
+    // |next| < inf is false for infinities and NaN alike.
+    const __m512 size = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(next), magnitude));
+    bad = static_cast<__mmask16>(bad | _mm512_cmp_ps_mask(size, infinity, _CMP_NLT_UQ));
+    _mm512_storeu_ps(r.x + i, next);
+    if (kHeat) {
+      const __m512 m = _mm512_mul_ps(half, _mm512_add_ps(x, next)), dx = _mm512_sub_ps(next, x);
+      __m512 onsite = _mm512_fnmadd_ps(a, m, h);
+      onsite = _mm512_fnmadd_ps(_mm512_mul_ps(c, m), _mm512_mul_ps(m, m), onsite);
+      if (r.field != nullptr) onsite = _mm512_fmadd_ps(midFs, _mm512_loadu_ps(r.field + i), onsite);
+      const __m512 term = _mm512_mul_ps(onsite, dx);
+      work = _mm512_add_pd(work, _mm512_cvtps_pd(lowHalf(term)));
+      work = _mm512_add_pd(work, _mm512_cvtps_pd(highHalf(term)));
+      dot = _mm512_fmadd_pd(_mm512_cvtps_pd(lowHalf(x)), _mm512_cvtps_pd(lowHalf(p)), dot);
+      dot = _mm512_fmadd_pd(_mm512_cvtps_pd(highHalf(x)), _mm512_cvtps_pd(highHalf(p)), dot);
+    }
+  }
+  if (kHeat) *r.heat = {sumLanes(work), sumLanes(dot)};
+  return bad == 0;
+}
+
 }  // namespace
+
+bool overdampedStepAvx512(const OverdampedRow& r) {
+  return r.heat != nullptr ? overdampedRow<true>(r) : overdampedRow<false>(r);
+}
 
 void normalsAvx512(RngLanes& rng, float* out, int64_t blocks) {
   avx2::VecRng v = avx2::VecRng::load(rng);

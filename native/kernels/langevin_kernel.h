@@ -71,7 +71,9 @@ void normalsAvx2(RngLanes& rng, float* out, int64_t blocks);
 bool overdampedStepAvx2(const OverdampedRow& row);
 void sparseProductAvx2(const SparseCouplings& j, const float* x, int64_t rows, int64_t ld, bool accumulate, float* out,
                        float* scratch);
-void normalsAvx512(RngLanes& rng, float* out, int64_t blocks);  // bit-identical to normalsAvx2
+// Bit-identical to the AVX2 kernels.
+void normalsAvx512(RngLanes& rng, float* out, int64_t blocks);
+bool overdampedStepAvx512(const OverdampedRow& row);
 
 LangevinKernels langevinKernels(Isa isa);
 
