@@ -14,7 +14,7 @@
     {
       "target_name": "heatbath_avx512",
       "type": "static_library",
-      "sources": ["native/kernels/gibbs_avx512.cpp", "native/kernels/ceiling_avx512.cpp", "native/kernels/dense_avx512.cpp"],
+      "sources": ["native/kernels/gibbs_avx512.cpp", "native/kernels/ceiling_avx512.cpp", "native/kernels/dense_avx512.cpp", "native/kernels/langevin_avx512.cpp"],
       "cflags_cc": ["<@(heatbath_cflags)", "-mavx512f", "-mavx2", "-mfma", "-fPIC"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx512f", "-mavx2", "-mfma"] }

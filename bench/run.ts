@@ -12,6 +12,7 @@ import { native } from '../lib/native';
 import { BenchFile, BenchRecord } from './record';
 import { pbitCases } from './suites/pbit';
 import { langevinCases } from './suites/langevin';
+import { gtcCases } from './suites/gtc';
 import { denseCases } from './suites/rbm';
 import { trainingCases } from './suites/training';
 import { tlaCases } from './suites/tla';
@@ -139,6 +140,28 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
     const fmaPerNs = fma / ns;
     emit({ name: bench.name, value: perNs, unit: 'unit-steps/ns', ratio: fmaPerNs / timing.ceiling, fmaPerNs, ...common, threads });
     emit({ name: `${bench.name}.fma`, value: fmaPerNs, unit: 'fma/ns', ratio: fmaPerNs / timing.ceiling, ...common, threads });
+  }
+  for (const bench of gtcCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
+    const { op, samples, fma, ...shape } = bench.setup(threads);
+    const timing = await timeBesideCeiling(bench.name, op, threads, 3);
+    // Multiply-adds of the coupled phase only, over the time of both phases.
+    const fmaPerNs = fma / (timing.seconds * 1e9);
+    emit({
+      name: bench.name,
+      value: samples / timing.seconds,
+      unit: 'samples/s',
+      ratio: fmaPerNs / timing.ceiling,
+      ceiling: timing.ceiling,
+      fmaPerNs,
+      secondsPer1000: (1000 * timing.seconds) / samples,
+      rme: timing.rme,
+      samples: timing.samples,
+      batch: samples,
+      description: bench.description,
+      simd: info.simd,
+      threads,
+      ...shape,
+    });
   }
   const file: BenchFile = {
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, simd: info.simd, platform: `${process.platform}-${process.arch}` },

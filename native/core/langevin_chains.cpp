@@ -48,6 +48,16 @@ void recordFailure(std::atomic<int64_t>& firstBad, int64_t code) {
   }
 }
 
+// Whether the products J x_k after k steps are needed: for the force and energy at time k (scale
+// s_k), or for the heat of the steps before and after it (midpoint scales; overdamped only).
+// Phases with the couplings switched off then cost no products.
+bool productNeeded(const LangevinRunArgs& args, int64_t k, bool overdampedHeat) {
+  if (valueAt(args.couplingScale, k) != 0.0f) return true;
+  if (!overdampedHeat) return false;
+  return (k > 0 && valueAt(args.couplingScale, k - 1) != 0.0f) ||
+         (k < args.steps && valueAt(args.couplingScale, k + 1) != 0.0f);
+}
+
 std::string formatNumber(double x) {
   std::ostringstream s;
   s << x;
@@ -214,7 +224,10 @@ LangevinRunResult LangevinChains::run(const LangevinRunArgs& args, const kernels
     out.meanSquare.assign(out.mean.size(), 0.0);
     out.momentSteps = std::max<int64_t>(0, args.steps - args.burnIn);
   }
-  refreshProducts(dense, kernels, pool, args.threads);
+  const bool overdampedHeat = !out.heat.empty() && args.integrator != Integrator::Baoab;
+  // A coupled run that starts with the couplings off leaves the products stale until it needs them
+  // (without couplings they are zeros, which the coupling scale may multiply at any step).
+  if (!model_.hasCouplings() || productNeeded(args, 0, overdampedHeat)) refreshProducts(dense, kernels, pool, args.threads);
   if (args.steps == 0) return out;
 
   // Blocks of chains run all steps independently; a multiple of the thread count of them, each a
@@ -243,7 +256,11 @@ LangevinRunResult LangevinChains::run(const LangevinRunArgs& args, const kernels
                                       "): the integrator is unstable at dt = " + formatNumber(args.dt) +
                                       " for this potential; use a smaller dt");
   }
-  if (cancel != nullptr && cancel->cancelled.load()) throw Error("ERR_ABORTED", "the simulation was aborted");
+  if (cancel != nullptr && cancel->cancelled.load()) {
+    productValid_ = false;
+    throw Error("ERR_ABORTED", "the simulation was aborted");
+  }
+  productValid_ = !model_.hasCouplings() || productNeeded(args, args.steps, overdampedHeat);
   if (out.momentSteps > 0) {
     const double scale = 1.0 / static_cast<double>(out.momentSteps);
     for (double& m : out.mean) m *= scale;
@@ -258,10 +275,11 @@ void LangevinChains::runBlock(const LangevinRunArgs& args, Task& task, const ker
   const int64_t n = numUnits(), c0 = task.c0, rows = task.rows, ld = ld_;
   Scratch& s = scratch_[task.worker];
   const bool coupled = model_.hasCouplings(), heat = !out.heat.empty(), baoab = args.integrator == Integrator::Baoab;
+  const bool overdampedHeat = heat && !baoab;
   // Kept between runs (fresh large allocations cost page faults); every entry is written before use.
   if (coupled) s.nextProduct.resize(static_cast<size_t>(rows * ld));
   s.noise.resize(static_cast<size_t>(ld));
-  if (heat && !baoab) s.previous.resize(static_cast<size_t>(rows * ld));
+  if (overdampedHeat) s.xDotP.resize(static_cast<size_t>(rows));
   float* x = x_.data() + c0 * ld;
   float* v = v_.data() + c0 * ld;
   // This step's products J x alternate between their home in product_ and the scratch (no copy
@@ -312,32 +330,39 @@ void LangevinChains::runBlock(const LangevinRunArgs& args, Task& task, const ker
     const float fieldScale = valueAt(args.fieldScale, step);
     const float nextScale = valueAt(args.couplingScale, step + 1), nextFieldScale = valueAt(args.fieldScale, step + 1);
     bool failed = false;
+    // Null products read as zeros: no couplings, or switched off with no heat to account (stale).
+    const bool productNow = coupled && productNeeded(args, step, overdampedHeat);
+    const bool productNext = coupled && productNeeded(args, step + 1, overdampedHeat);
     if (!baoab) {
-      if (heat) std::copy(x, x + rows * ld, s.previous.begin());
       const float sigma = static_cast<float>(std::sqrt(2.0 * args.mobility * kT * args.dt));
       const float muDt = static_cast<float>(args.mobility * args.dt);
       const bool lm = args.integrator == Integrator::LeimkuhlerMatthews;
+      const float midField = 0.5f * (fieldScale + nextFieldScale);
+      // The coupling heat of the previous step, s/2 (x.P now - x.P then), completes with this step's x.P.
+      const float lastMidScale = step > 0 ? 0.5f * (valueAt(args.couplingScale, step - 1) + scale) : 0.0f;
       for (int64_t r = 0; r < rows; ++r) {
         kernels.normals(rng_[c0 + r], s.noise.data(), ld / 16);
-        const kernels::OverdampedRow row{ld, a, c, h, free, fieldRow(r), product + r * ld, s.noise.data(),
-                                         lm ? prevNoise_.data() + (c0 + r) * ld : nullptr, x + r * ld,
-                                         scale, fieldScale, muDt, sigma};
+        kernels::OverdampedHeat rowHeat{0.0, 0.0};
+        const kernels::OverdampedRow row{ld, a, c, h, free, fieldRow(r), productNow ? product + r * ld : nullptr,
+                                         s.noise.data(), lm ? prevNoise_.data() + (c0 + r) * ld : nullptr, x + r * ld,
+                                         scale, fieldScale, muDt, sigma, midField,
+                                         overdampedHeat ? &rowHeat : nullptr};
         if (!kernels.overdampedStep(row)) {
           recordFailure(*task.firstBad, step * chains_ + c0 + r);
           failed = true;
           break;
         }
-      }
-      if (failed) return;
-      if (coupled) couplingProduct(x, rows, next, task.worker, dense, kernels);
-      if (heat) {
-        const float midScale = 0.5f * (scale + nextScale), midField = 0.5f * (fieldScale + nextFieldScale);
-        for (int64_t r = 0; r < rows; ++r) {
-          out.heat[c0 + r] += model_.midpointWork(s.previous.data() + r * ld, x + r * ld, product + r * ld,
-                                                  (coupled ? next : product) + r * ld, fieldRow(r), midScale, midField);
+        if (overdampedHeat) {
+          out.heat[c0 + r] += rowHeat.onsiteWork;
+          if (lastMidScale != 0.0f) out.heat[c0 + r] += 0.5 * lastMidScale * (rowHeat.xDotP - s.xDotP[r]);
+          s.xDotP[r] = rowHeat.xDotP;
         }
       }
-      if (coupled) std::swap(product, next);
+      if (failed) return;
+      if (productNext) {
+        couplingProduct(x, rows, next, task.worker, dense, kernels);
+        std::swap(product, next);
+      }
     } else {
       const float kTMid = 0.5f * (kT + valueAt(args.kT, step + 1));
       const float noiseScale = std::sqrt(kTMid);
@@ -361,7 +386,7 @@ void LangevinChains::runBlock(const LangevinRunArgs& args, Task& task, const ker
           return;
         }
       }
-      if (coupled) {
+      if (productNext) {
         couplingProduct(x, rows, next, task.worker, dense, kernels);
         std::swap(product, next);
       }
@@ -398,6 +423,15 @@ void LangevinChains::runBlock(const LangevinRunArgs& args, Task& task, const ker
           square[i] += xi * xi;
         }
       }
+    }
+  }
+  if (overdampedHeat && args.steps > 0) {
+    const float lastMidScale = 0.5f * (valueAt(args.couplingScale, args.steps - 1) + valueAt(args.couplingScale, args.steps));
+    if (lastMidScale == 0.0f) return;
+    for (int64_t r = 0; r < rows; ++r) {
+      double xDotP = 0.0;
+      for (int64_t i = 0; i < n; ++i) xDotP += static_cast<double>(x[r * ld + i]) * product[r * ld + i];
+      out.heat[c0 + r] += 0.5 * lastMidScale * (xDotP - s.xDotP[r]);
     }
   }
 }

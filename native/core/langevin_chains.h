@@ -7,8 +7,10 @@
 //   Leimkuhler–Matthews:  x' = x + mu dt F(x) + sqrt(2 mu kT dt) (xi_n + xi_{n+1}) / 2
 //   BAOAB (underdamped, masses m, friction gamma): v += dt/2 F/m; x += dt/2 v;
 //     v = e^{-gamma dt} v + sqrt(kT/m (1 - e^{-2 gamma dt})) xi; x += dt/2 v; v += dt/2 F(x')/m
-// Heat released to the bath: overdamped, the Stratonovich sum -sum grad U(x_mid) . dx; BAOAB, the
-// kinetic energy the O steps give to the bath, sum 1/2 m (v^2 - v'^2).
+// Heat released to the bath: overdamped, the Stratonovich sum -sum grad U(x_mid) . dx (its coupling
+// part s (Jx + Jx')/2 . dx = s/2 (x'.Jx' - x.Jx), measured by the step kernel); BAOAB, the kinetic
+// energy the O steps give to the bath, sum 1/2 m (v^2 - v'^2). Steps whose coupling scale is 0
+// compute no products.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -80,7 +82,8 @@ class LangevinChains {
 
  private:
   struct Scratch {
-    std::vector<float> nextProduct, previous, noise;
+    std::vector<float> nextProduct, noise;
+    std::vector<double> xDotP;  // per row: x . J x before the current step (overdamped heat)
     AlignedArray<float> sparse;  // the sparse product's chain-minor states
   };
   struct Task;

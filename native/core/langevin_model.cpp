@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <string>
 
 #include "error.h"
@@ -19,7 +18,7 @@ constexpr int64_t kRowPad = 16;
 
 // out[:, 0..b.n) += x[:, 0..b.k) B for `rows` rows, x and out with row stride ld: the packed
 // micro-kernel with the left operand read in place.
-void multiplyInto(const float* x, int64_t rows, int64_t ld, const PackedPanels& b, float* out,
+void multiplyInto(const float* x, int64_t rows, int64_t ld, const PackedPanels& b, bool overwrite, float* out,
                   const kernels::DenseKernels& kernels) {
   if (b.width != kernels.panelWidth) throw Error("ERR_INTERNAL", "coupling panels are not laid out for these kernels");
   const int64_t depth = gemmBlockDepth(b.k);
@@ -30,8 +29,8 @@ void multiplyInto(const float* x, int64_t rows, int64_t ld, const PackedPanels& 
       const int width = static_cast<int>(std::min<int64_t>(b.width, b.n - p * b.width));
       for (int64_t r0 = 0; r0 < rows; r0 += kGemmMr) {
         const int height = static_cast<int>(std::min<int64_t>(kGemmMr, rows - r0));
-        kernels.microRows(kc, x + r0 * ld + k0, ld, panel, out + r0 * ld + p * b.width, ld, height, width, 1.0f, 1.0f,
-                          false);
+        kernels.microRows(kc, x + r0 * ld + k0, ld, panel, out + r0 * ld + p * b.width, ld, height, width, 1.0f,
+                          overwrite ? 0.0f : 1.0f, k0 == 0);
       }
     }
   }
@@ -56,6 +55,7 @@ LangevinModel::LangevinModel(int64_t numUnits) : n_(numUnits) {
   h_.assign(ld_, 0.0f);
   mass_.assign(ld_, 1.0f);
   std::fill(a_.begin(), a_.begin() + n_, 1.0f);
+  clearCouplings();
 }
 
 void LangevinModel::setOnsite(const float* a, const float* c, const float* h, const float* mass) {
@@ -74,6 +74,8 @@ void LangevinModel::setOnsite(const float* a, const float* c, const float* h, co
 
 void LangevinModel::clearCouplings() {
   blocks_.clear();
+  written_.assign(ld_, 0);
+  cleared_.assign(1, {0, ld_});
   rowPtr_.clear();
   cols_.clear();
   sparseValues_.clear();
@@ -99,7 +101,22 @@ void LangevinModel::addBlock(int64_t rowStart, int64_t rows, int64_t colStart, i
       }
     }
   }
-  CouplingBlock block{rowStart, rows, colStart, cols, diagonal, {}, {}};
+  CouplingBlock block{rowStart, rows, colStart, cols, diagonal, {}, {}, false, false};
+  // A product whose output range no earlier one touched stores; the others add to cleared or stored values.
+  auto claim = [&](int64_t start, int64_t count) {
+    char* range = written_.data() + start;
+    const bool first = std::all_of(range, range + count, [](char w) { return w == 0; });
+    for (int64_t i = 0; i < count; ++i) range[i] = first ? 2 : std::max<char>(range[i], 1);
+    return first;
+  };
+  block.rowsFirst = claim(rowStart, rows);
+  if (!diagonal) block.colsFirst = claim(colStart, cols);
+  cleared_.clear();
+  for (int64_t i = 0; i < ld_; ++i) {
+    if (written_[i] == 2) continue;
+    if (!cleared_.empty() && cleared_.back().second == i) ++cleared_.back().second;
+    else cleared_.push_back({i, i + 1});
+  }
   // Packed for the AVX2/scalar width; usePanelWidth re-lays them out for the kernels of a run.
   constexpr int kInitialWidth = 16;
   packPanels(weights, true, cols, rows, kInitialWidth, block.toRows, pool, threads);
@@ -145,10 +162,14 @@ void LangevinModel::setSparse(const int32_t* rowPtr, const int32_t* cols, const 
 void LangevinModel::couplingProduct(const float* x, int64_t rows, float* out, const kernels::DenseKernels& dense,
                                     kernels::SparseProductFn sparseProduct, float* scratch) const {
   const bool sparseOnly = blocks_.empty() && hasSparse();
-  if (!sparseOnly) std::memset(out, 0, static_cast<size_t>(rows * ld_) * sizeof(float));
+  if (!sparseOnly) {
+    for (int64_t r = 0; r < rows; ++r) {
+      for (const auto& [start, end] : cleared_) std::fill(out + r * ld_ + start, out + r * ld_ + end, 0.0f);
+    }
+  }
   for (const CouplingBlock& b : blocks_) {
-    multiplyInto(x + b.colStart, rows, ld_, b.toRows, out + b.rowStart, dense);
-    if (!b.diagonal) multiplyInto(x + b.rowStart, rows, ld_, b.toCols, out + b.colStart, dense);
+    multiplyInto(x + b.colStart, rows, ld_, b.toRows, b.rowsFirst, out + b.rowStart, dense);
+    if (!b.diagonal) multiplyInto(x + b.rowStart, rows, ld_, b.toCols, b.colsFirst, out + b.colStart, dense);
   }
   if (!hasSparse()) return;
   const kernels::SparseCouplings j{n_, rowPtr_.data(), cols_.data(), sparseValues_.data()};
@@ -165,18 +186,6 @@ double LangevinModel::energy(const float* x, const float* product, const float* 
     u += 0.5 * a_[i] * x2 + 0.25 * c_[i] * x2 * x2 - hi * xi - 0.5 * couplingScale * xi * product[i];
   }
   return u;
-}
-
-double LangevinModel::midpointWork(const float* x0, const float* x1, const float* p0, const float* p1,
-                                   const float* field, float couplingScale, float fieldScale) const {
-  double work = 0.0;
-  for (int64_t i = 0; i < n_; ++i) {
-    const double m = 0.5 * (static_cast<double>(x0[i]) + x1[i]), dx = static_cast<double>(x1[i]) - x0[i];
-    double force = 0.5 * couplingScale * (static_cast<double>(p0[i]) + p1[i]) - a_[i] * m - c_[i] * m * m * m + h_[i];
-    if (field != nullptr) force += static_cast<double>(fieldScale) * field[i];
-    work += force * dx;
-  }
-  return work;
 }
 
 }  // namespace heatbath

@@ -10,6 +10,7 @@
 // Rows of states are padded to ld = roundUp(N, 16) floats; padded entries of a, c, h are zero.
 #pragma once
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "../kernels/dense_kernel.h"
@@ -24,6 +25,8 @@ struct CouplingBlock {
   bool diagonal;         // one range, symmetric W
   PackedPanels toRows;   // B = W^T (K = cols, n = rows): P_R += x_C W^T
   PackedPanels toCols;   // B = W   (K = rows, n = cols): P_C += x_R W (disjoint blocks only)
+  // The product is the first to write its output range, so it stores instead of adding (no clearing pass).
+  bool rowsFirst, colsFirst;
 };
 
 class LangevinModel {
@@ -53,10 +56,6 @@ class LangevinModel {
   // U of one row given its product P = Jx; field may be null.
   double energy(const float* x, const float* product, const float* field, float couplingScale,
                 float fieldScale) const;
-  // Sum_i F_i(m) dx_i with the on-site force at m = (x0 + x1)/2 and the coupling force
-  // s (P0 + P1)/2 (exact at the midpoint, J being linear): the heat of one step of one row.
-  double midpointWork(const float* x0, const float* x1, const float* p0, const float* p1, const float* field,
-                      float couplingScale, float fieldScale) const;
 
   const float* a() const { return a_.data(); }
   const float* c() const { return c_.data(); }
@@ -67,6 +66,9 @@ class LangevinModel {
   int64_t n_, ld_;
   std::vector<float> a_, c_, h_, mass_;
   std::vector<CouplingBlock> blocks_;
+  // Per unit of a row: 1 if some block product writes it, 2 if the first such product stores its value.
+  std::vector<char> written_;
+  std::vector<std::pair<int64_t, int64_t>> cleared_;  // ranges of [0, ld) not stored by a first product
   std::vector<int32_t> rowPtr_, cols_;
   std::vector<float> sparseValues_;
 };

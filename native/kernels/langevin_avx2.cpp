@@ -137,16 +137,32 @@ void normalsAvx2(RngLanes& rng, float* out, int64_t blocks) {
   v.store(rng);
 }
 
-bool overdampedStepAvx2(const OverdampedRow& r) {
+namespace {
+
+inline __m256d lowHalf(__m256 v) { return _mm256_cvtps_pd(_mm256_castps256_ps128(v)); }
+inline __m256d highHalf(__m256 v) { return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)); }
+
+inline double sumLanes(__m256d v) {
+  alignas(32) double lane[4];
+  _mm256_store_pd(lane, v);
+  return (lane[0] + lane[1]) + (lane[2] + lane[3]);
+}
+
+template <bool kHeat>
+bool overdampedRow(const OverdampedRow& r) {
   const __m256 s = _mm256_set1_ps(r.couplingScale), fs = _mm256_set1_ps(r.fieldScale);
   const __m256 muDt = _mm256_set1_ps(r.muDt), sigma = _mm256_set1_ps(r.sigma), half = _mm256_set1_ps(0.5f);
+  const __m256 midFs = _mm256_set1_ps(r.midFieldScale);
   const __m256 infinity = _mm256_set1_ps(__builtin_inff());
   __m256 bad = _mm256_setzero_ps();
+  __m256d work0 = _mm256_setzero_pd(), work1 = work0, dot0 = work0, dot1 = work0;
   for (int64_t i = 0; i < r.n; i += 8) {
     const __m256 x = _mm256_loadu_ps(r.x + i);
-    __m256 force = _mm256_fmadd_ps(s, _mm256_loadu_ps(r.product + i), _mm256_loadu_ps(r.h + i));
-    force = _mm256_fnmadd_ps(_mm256_loadu_ps(r.a + i), x, force);
-    force = _mm256_fnmadd_ps(_mm256_mul_ps(_mm256_loadu_ps(r.c + i), x), _mm256_mul_ps(x, x), force);
+    const __m256 p = r.product != nullptr ? _mm256_loadu_ps(r.product + i) : _mm256_setzero_ps();
+    const __m256 a = _mm256_loadu_ps(r.a + i), c = _mm256_loadu_ps(r.c + i), h = _mm256_loadu_ps(r.h + i);
+    __m256 force = _mm256_fmadd_ps(s, p, h);
+    force = _mm256_fnmadd_ps(a, x, force);
+    force = _mm256_fnmadd_ps(_mm256_mul_ps(c, x), _mm256_mul_ps(x, x), force);
     if (r.field != nullptr) force = _mm256_fmadd_ps(fs, _mm256_loadu_ps(r.field + i), force);
     __m256 w = _mm256_loadu_ps(r.noise + i);
     if (r.prev != nullptr) {
@@ -159,8 +175,26 @@ bool overdampedStepAvx2(const OverdampedRow& r) {
     // |next| < inf is false for infinities and NaN alike.
     bad = _mm256_or_ps(bad, _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), next), infinity, _CMP_NLT_UQ));
     _mm256_storeu_ps(r.x + i, next);
+    if (kHeat) {
+      const __m256 m = _mm256_mul_ps(half, _mm256_add_ps(x, next)), dx = _mm256_sub_ps(next, x);
+      __m256 onsite = _mm256_fnmadd_ps(a, m, h);
+      onsite = _mm256_fnmadd_ps(_mm256_mul_ps(c, m), _mm256_mul_ps(m, m), onsite);
+      if (r.field != nullptr) onsite = _mm256_fmadd_ps(midFs, _mm256_loadu_ps(r.field + i), onsite);
+      const __m256 term = _mm256_mul_ps(onsite, dx);
+      work0 = _mm256_add_pd(work0, lowHalf(term));
+      work1 = _mm256_add_pd(work1, highHalf(term));
+      dot0 = _mm256_fmadd_pd(lowHalf(x), lowHalf(p), dot0);
+      dot1 = _mm256_fmadd_pd(highHalf(x), highHalf(p), dot1);
+    }
   }
+  if (kHeat) *r.heat = {sumLanes(_mm256_add_pd(work0, work1)), sumLanes(_mm256_add_pd(dot0, dot1))};
   return _mm256_movemask_ps(bad) == 0;
+}
+
+}  // namespace
+
+bool overdampedStepAvx2(const OverdampedRow& r) {
+  return r.heat != nullptr ? overdampedRow<true>(r) : overdampedRow<false>(r);
 }
 
 }  // namespace heatbath::kernels

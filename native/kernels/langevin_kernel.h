@@ -15,16 +15,26 @@ namespace heatbath::kernels {
 using NormalsFn = void (*)(RngLanes& rng, float* out, int64_t blocks);
 
 // One overdamped step of one chain's row of n units (n a multiple of 16):
-//   F  = s P - a x - c x^3 + h + fs f          (f may be null: no per-chain field)
+//   F  = s P - a x - c x^3 + h + fs f          (f may be null: no per-chain field; P null: zero)
 //   w  = xi (Euler–Maruyama) or (xi + prev) / 2, then prev = xi (Leimkuhler–Matthews, prev != null)
 //   x += free (muDt F + sigma w)
 // Returns false if any new x is not finite.
+//
+// With heat != null the step also measures, in float64 sums:
+//   onsiteWork = sum_i (h - a m - c m^3 + midFieldScale f)_i dx_i, m = (x + x')/2, dx = x' - x
+//   xDotP      = sum_i x_i P_i (before the step)
+// The coupling part of the step's heat, s (P + P')/2 . dx, equals s/2 (x'.P' - x.P) for symmetric
+// J, so the caller completes it from the next step's xDotP without keeping the old state.
+struct OverdampedHeat {
+  double onsiteWork, xDotP;
+};
 struct OverdampedRow {
   int64_t n;
   const float *a, *c, *h, *free, *field, *product, *noise;
   float* prev;
   float* x;
-  float couplingScale, fieldScale, muDt, sigma;
+  float couplingScale, fieldScale, muDt, sigma, midFieldScale;
+  OverdampedHeat* heat;
 };
 using OverdampedStepFn = bool (*)(const OverdampedRow& row);
 
@@ -61,6 +71,9 @@ void normalsAvx2(RngLanes& rng, float* out, int64_t blocks);
 bool overdampedStepAvx2(const OverdampedRow& row);
 void sparseProductAvx2(const SparseCouplings& j, const float* x, int64_t rows, int64_t ld, bool accumulate, float* out,
                        float* scratch);
+// Bit-identical to the AVX2 kernels.
+void normalsAvx512(RngLanes& rng, float* out, int64_t blocks);
+bool overdampedStepAvx512(const OverdampedRow& row);
 
 LangevinKernels langevinKernels(Isa isa);
 

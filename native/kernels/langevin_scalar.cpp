@@ -10,9 +10,11 @@ void normalsScalar(RngLanes& rng, float* out, int64_t blocks) { normalsReference
 
 bool overdampedStepScalar(const OverdampedRow& r) {
   bool finite = true;
+  double work = 0.0, xDotP = 0.0;
   for (int64_t i = 0; i < r.n; ++i) {
     const float x = r.x[i];
-    float force = r.couplingScale * r.product[i] - r.a[i] * x - r.c[i] * x * x * x + r.h[i];
+    const float p = r.product != nullptr ? r.product[i] : 0.0f;
+    float force = r.couplingScale * p - r.a[i] * x - r.c[i] * x * x * x + r.h[i];
     if (r.field != nullptr) force += r.fieldScale * r.field[i];
     float w = r.noise[i];
     if (r.prev != nullptr) {
@@ -22,7 +24,15 @@ bool overdampedStepScalar(const OverdampedRow& r) {
     const float next = x + r.free[i] * (r.muDt * force + r.sigma * w);
     finite = finite && std::isfinite(next);
     r.x[i] = next;
+    if (r.heat != nullptr) {
+      const float m = 0.5f * (x + next), dx = next - x;
+      float onsite = r.h[i] - r.a[i] * m - r.c[i] * m * m * m;
+      if (r.field != nullptr) onsite += r.midFieldScale * r.field[i];
+      work += static_cast<double>(onsite * dx);
+      xDotP += static_cast<double>(x) * p;
+    }
   }
+  if (r.heat != nullptr) *r.heat = {work, xDotP};
   return finite;
 }
 
