@@ -56,6 +56,7 @@ export interface TrainGtcReport {
 }
 
 export async function trainGtcCommand(opts: TrainGtcOptions): Promise<TrainGtcReport> {
+  const learningRate = parseSchedule(opts.lr); // a typo fails before the data loads
   const { train: all, test, source } = await loadTrainingData(opts);
   const train = opts.images === undefined ? all : pickImages(all, opts.images, opts.seed);
   const model = opts.init === undefined ? freshModel(train, opts) : await startingModel(opts.init, train, opts.conditional);
@@ -92,7 +93,7 @@ export async function trainGtcCommand(opts: TrainGtcOptions): Promise<TrainGtcRe
       stride: opts.stride,
       chunkSteps: opts.chunkSteps,
       update: opts.update as 'trajectory' | 'online',
-      learningRate: parseSchedule(opts.lr),
+      learningRate,
       optimizer: opts.optimizer as 'adam' | 'sgd',
       weightDecay: opts.weightDecay,
       labelDropout: opts.labelDropout,
