@@ -1,5 +1,5 @@
 /** `heatbath train gtc` and `sample` with generative computers, end to end through the compiled CLI. */
-import { execFile } from 'child_process';
+import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -106,6 +106,51 @@ describe('train gtc, then sample it', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 });
+
+test('IDX data of another shape: one label unit per class, the image shape kept for pictures', async () => {
+  const count = 60;
+  const [rows, cols] = [4, 5];
+  const images = Buffer.alloc(16 + count * rows * cols);
+  images.writeUInt32BE(0x00000803, 0);
+  images.writeUInt32BE(count, 4);
+  images.writeUInt32BE(rows, 8);
+  images.writeUInt32BE(cols, 12);
+  const labels = Buffer.alloc(8 + count);
+  labels.writeUInt32BE(0x00000801, 0);
+  labels.writeUInt32BE(count, 4);
+  for (let n = 0; n < count; n++) {
+    labels[8 + n] = n % 3;
+    for (let p = 0; p < rows * cols; p++) images[16 + n * rows * cols + p] = p % 3 === n % 3 ? 230 : 10;
+  }
+  const imagesFile = path.join(dir, 'images.idx');
+  const labelsFile = path.join(dir, 'labels.idx');
+  fs.writeFileSync(imagesFile, images);
+  fs.writeFileSync(labelsFile, labels);
+  const out = path.join(dir, 'idx.safetensors');
+  const report = await trainGtcCommand({ ...TINY_TRAINING, data: imagesFile, labels: labelsFile, images: undefined, conditional: true, out });
+  expect(report).toMatchObject({ trainRows: 54, testRows: 6, visible: 20, labelUnits: 3 });
+  const png = path.join(dir, 'idx.png');
+  await sampleCommand(out, { n: 6, sweeps: 1, beta: 1, out: png, states: false, labels: 'all', seed: 1, json: true });
+  const image = PNG.sync.read(fs.readFileSync(png));
+  expect([image.width, image.height]).toEqual([2 * 5 * 2 + 3 * 2, 3 * 4 * 2 + 4 * 2]); // 3 classes × 2 samples of 4 × 5 pixels
+});
+
+test('Ctrl-C (SIGINT) stops training, saves the model trained so far and exits with 130', async () => {
+  const out = path.join(dir, 'interrupted.safetensors');
+  const child = spawn(process.execPath, [cli, 'train', 'gtc', ...tiny, '--epochs', '100000', '--checkpoint-every', '1', '--out', out, '--json']);
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  // The first checkpoint shows training (and its SIGINT handler) has started.
+  while (!fs.existsSync(out)) await new Promise((resolve) => setTimeout(resolve, 50));
+  child.kill('SIGINT');
+  expect(await exited).toBe(130);
+  const report = JSON.parse(stdout);
+  expect(report.interrupted).toBe(true);
+  expect(report.history.length).toBeGreaterThanOrEqual(1);
+  const m = (await loadModel(out)) as GenerativeComputer;
+  expect(m.info.epochs_done).toBe(report.history.length);
+}, 60000);
 
 test('train gtc rejects bad settings with coded errors and writes nothing', async () => {
   const out = path.join(dir, 'bad.safetensors');
