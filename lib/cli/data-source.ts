@@ -29,3 +29,12 @@ function binarizeAs(data: DigitDataset, mode: string, seed: number): DigitDatase
   if (mode === 'stochastic') return binarize(data, { mode: 'stochastic', seed });
   throw invalid(`--binarize must be threshold, stochastic or none, not ${mode}`);
 }
+
+/**
+ * At most `count` of the images, each label keeping its share, in their original order. Not simply the
+ * first `count`: the bundled digits are sorted by label, so those would all be zeros.
+ */
+export function pickImages(data: DigitDataset, count: number, seed: number): DigitDataset {
+  if (count >= data.count) return data;
+  return splitDataset(data, { testFraction: 1 - count / data.count, seed, stratified: data.labels.length > 0 }).train;
+}

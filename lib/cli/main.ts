@@ -3,10 +3,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { HeatbathError } from '../errors';
 import { engineInfo } from '../index';
-import { formatDemo, runDemo } from './demo';
+import { ROOM_TEMPERATURE } from '../models/energy';
+import { formatGtcDemo, runGtcDemo } from './demo-gtc';
+import { formatIsingDemo, runIsingDemo } from './demo-ising';
 import { runBenchCommand } from './bench';
 import { evalCommand, formatEval } from './eval';
 import { formatSample, sampleCommand } from './sample';
+import { formatTrainGtc, trainGtcCommand } from './train-gtc';
 import { formatTrainRbm, trainRbmCommand } from './train-rbm';
 
 function number(min: number) {
@@ -28,11 +31,34 @@ function integer(min: number) {
 const program = new Command();
 program
   .name('heatbath')
-  .description('Thermodynamic-computer simulator: p-bit Gibbs sampling on a SIMD C++ core')
-  .showHelpAfterError();
+  .description('Thermodynamic-computer simulator: p-bit Gibbs sampling and Langevin dynamics on a SIMD C++ core')
+  .showHelpAfterError()
+  // A subcommand's options are its own: `demo ising --out x.png` must not set the options of `demo`.
+  .enablePositionalOptions();
 
-program
+const demo = program
   .command('demo')
+  .description('the generative thermodynamic computer drawing digits from noise (trains a small model on first use)')
+  .option('--out <file.png>', 'where to write the samples', 'heatbath-demo.png')
+  .option('--cache-dir <dir>', 'where the trained model is kept between runs (default: ~/.cache/heatbath)')
+  .option('--retrain', 'train again even if the cache holds a model')
+  .option('--images <n>', 'training images (bundled digits, every class equally)', integer(1), 1000)
+  .option('--hidden <n>', 'hidden units', integer(1), 512)
+  .option('--epochs <n>', 'passes over the training images', integer(1), 2)
+  .option('--stride <n>', 'train on every n-th step of each trajectory', integer(1), 10)
+  .option('--duration <t>', 'length t_f of each Langevin phase', number(1e-6), 2.5)
+  .option('--per-class <n>', 'samples of each digit', integer(0), 10)
+  .option('--unconditional <n>', 'samples without a class', integer(0), 10)
+  .option('--temperature <K>', 'physical temperature for the heat in joules', number(1e-9), ROOM_TEMPERATURE)
+  .option('--seed <n>', 'random seed', integer(0), 1)
+  .option('--threads <n>', 'threads (default: all cores)', integer(1))
+  .option('--json', 'print machine-readable JSON')
+  .action(async (opts) => {
+    const report = await runGtcDemo({ ...opts, retrain: Boolean(opts.retrain), json: Boolean(opts.json) });
+    console.log(opts.json ? JSON.stringify(report, null, 2) : formatGtcDemo(report));
+  });
+demo
+  .command('ising')
   .description('sample a 256×256 Ising model across the critical temperature and write a PNG strip')
   .option('--size <L>', 'lattice side', integer(2), 256)
   .option('--chains <n>', 'chains per temperature', integer(1), 64)
@@ -42,8 +68,8 @@ program
   .option('--threads <n>', 'threads (default: all cores)', integer(1))
   .option('--json', 'print machine-readable JSON')
   .action(async (opts) => {
-    const result = await runDemo({ ...opts, json: Boolean(opts.json) });
-    console.log(opts.json ? JSON.stringify(result, null, 2) : formatDemo(result, opts.size));
+    const result = await runIsingDemo({ ...opts, json: Boolean(opts.json) });
+    console.log(opts.json ? JSON.stringify(result, null, 2) : formatIsingDemo(result, opts.size));
   });
 
 const train = program.command('train').description('train a model on data and save it as .safetensors');
@@ -79,13 +105,52 @@ train
     if (report.interrupted) process.exitCode = 130;
   });
 
+train
+  .command('gtc')
+  .description('a generative thermodynamic computer on digits, by reverse-path likelihood of noising trajectories')
+  .option('--data <mnist|images.idx>', 'training data: the bundled MNIST digits or an IDX images file (.gz or not)', 'mnist')
+  .option('--labels <labels.idx>', 'IDX labels for --data (for a stratified split and --conditional)')
+  .option('--binarize <mode>', 'none (grey pixels) | threshold | stochastic', 'none')
+  .option('--test-fraction <f>', 'held-out share of the data', number(0), 0.1)
+  .option('--images <n>', 'train on n of the training images (every class keeping its share; default all)', integer(1))
+  .option('--hidden <n>', 'hidden units', integer(1), 512)
+  .option('--conditional', 'add one label unit per class and train with the labels (class-conditional generation)')
+  .option('--epochs <n>', 'passes over the training images', integer(1), 1)
+  .option('--batch <n>', 'trajectories per update', integer(1), 32)
+  .option('--stride <n>', 'use every n-th step of each trajectory (an unbiased estimate of the path gradient)', integer(1), 10)
+  .option('--chunk-steps <n>', 'steps simulated and differentiated at a time', integer(1), 50)
+  .option('--update <mode>', 'trajectory (one update per batch) | online (one per chunk of steps)', 'trajectory')
+  .option('--lr <schedule>', 'learning rate: 0.001, cosine:0.003:0.0003, step:0.001:0.5:100, warmup:50:cosine:0.003:0.0003', '0.001')
+  .option('--optimizer <adam|sgd>', 'adam or sgd', 'adam')
+  .option('--weight-decay <w>', 'L2 weight decay on the couplings', number(0), 0)
+  .option('--label-dropout <p>', 'share of labelled trajectories trained without their label (for unconditional generation)', number(0), 0.2)
+  .option('--kt <kT>', 'temperature kT of the bath', number(1e-12), 0.1)
+  .option('--dt <dt>', 'Euler–Maruyama time step', number(1e-12), 1e-3)
+  .option('--duration <t>', 'length t_f of each phase', number(1e-12), 2.5)
+  .option('--j2 <J2>', 'on-site quadratic strength', number(1e-12), 1)
+  .option('--j4 <J4>', 'on-site quartic strength', number(0), 1)
+  .option('--mobility <mu>', 'mobility μ', number(1e-12), 1)
+  .option('--init <model.safetensors>', 'continue from a saved gtc model (a checkpoint); its size and physics come from the file')
+  .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
+  .option('--out <model.safetensors>', 'where to write the model', 'gtc.safetensors')
+  .option('--seed <n>', 'random seed', integer(0), 1)
+  .option('--threads <n>', 'threads (default: all cores)', integer(1))
+  .option('--json', 'print machine-readable JSON')
+  .action(async (opts) => {
+    const report = await trainGtcCommand({ ...opts, conditional: Boolean(opts.conditional), json: Boolean(opts.json) });
+    console.log(opts.json ? JSON.stringify(report, null, 2) : formatTrainGtc(report));
+    if (report.interrupted) process.exitCode = 130;
+  });
+
 program
   .command('sample <model>')
-  .description('draw samples from a model file; write a PNG grid or a .npy array')
+  .description('draw samples from a model file (rbm or gtc); write a PNG grid or a .npy array')
   .option('--n <count>', 'number of samples (independent chains)', integer(1), 100)
-  .option('--sweeps <n>', 'Gibbs sweeps from noise', integer(1), 1000)
-  .option('--beta <b>', 'inverse temperature', number(0), 1)
-  .option('--states', 'write the binary states instead of their probabilities')
+  .option('--sweeps <n>', 'rbm: Gibbs sweeps from noise', integer(1), 1000)
+  .option('--beta <b>', 'rbm: inverse temperature', number(0), 1)
+  .option('--labels <digit|all>', 'gtc: generate this class, or all classes in order (n / classes each)')
+  .option('--temperature <K>', 'gtc: physical temperature for the heat in joules', number(1e-9), ROOM_TEMPERATURE)
+  .option('--states', 'write the raw states (rbm: binary units; gtc: visible units, .npy only) instead of images')
   .option('--out <file>', 'samples.png or samples.npy', 'samples.png')
   .option('--seed <n>', 'random seed', integer(0), 1)
   .option('--threads <n>', 'threads (default: all cores)', integer(1))

@@ -1,5 +1,5 @@
 /**
- * `heatbath demo`: a 256×256 Ising ferromagnet sampled at temperatures across the critical point,
+ * `heatbath demo ising`: a 256×256 Ising ferromagnet sampled at temperatures across the critical point,
  * with energy and |magnetization| per spin beside Onsager's exact values, and a PNG strip of snapshots.
  * Hot chains start from random spins, cold ones (β > β_c) from the ordered phase.
  */
@@ -9,7 +9,7 @@ import { IsingModel } from '../models/ising';
 import { onsagerEnergyPerSpin, onsagerMagnetization, BETA_C } from '../reference/onsager';
 import { progressBar } from './progress';
 
-export interface DemoOptions {
+export interface IsingDemoOptions {
   size: number;
   chains: number;
   sweeps: number;
@@ -19,7 +19,7 @@ export interface DemoOptions {
   json: boolean;
 }
 
-export interface DemoRow {
+export interface IsingDemoRow {
   beta: number;
   energyPerSpin: number;
   absMagnetization: number;
@@ -31,10 +31,10 @@ export interface DemoRow {
 /** Inverse temperatures from hot to cold, around β_c = ln(1 + √2)/2 ≈ 0.4407. */
 const BETAS = [0.3, 0.4, 0.43, BETA_C, 0.45, 0.5, 0.6];
 
-export async function runDemo(opts: DemoOptions): Promise<{ rows: DemoRow[]; png: string; seconds: number }> {
+export async function runIsingDemo(opts: IsingDemoOptions): Promise<{ rows: IsingDemoRow[]; png: string; seconds: number }> {
   const graph = graphs.lattice2d(opts.size, opts.size, { periodic: true });
   const bar = progressBar(BETAS.length, 'sampling', !opts.json && process.stderr.isTTY === true);
-  const rows: DemoRow[] = [];
+  const rows: IsingDemoRow[] = [];
   const snapshots: Int8Array[] = [];
   const start = process.hrtime.bigint();
   const samples = 20;
@@ -76,7 +76,7 @@ export async function runDemo(opts: DemoOptions): Promise<{ rows: DemoRow[]; png
   return { rows, png: opts.out, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 }
 
-export function formatDemo(result: { rows: DemoRow[]; png: string; seconds: number }, size: number): string {
+export function formatIsingDemo(result: { rows: IsingDemoRow[]; png: string; seconds: number }, size: number): string {
   const lines = [
     `2D Ising ferromagnet, ${size}×${size} torus, J = 1 (β_c = ${BETA_C.toFixed(4)})`,
     '    β      E/N    exact E/N     |m|   exact |m|   flips/ns',

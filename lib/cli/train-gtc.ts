@@ -1,0 +1,187 @@
+/**
+ * `heatbath train gtc`: trains a generative thermodynamic computer on digits by reverse-path likelihood,
+ * shows progress over trajectories, writes checkpoints and the final model, and reports the loss per
+ * epoch. Ctrl-C stops after the current chunk of steps and still saves the model trained so far.
+ */
+import { HeatbathError } from '../errors';
+import type { DigitDataset } from '../io/dataset';
+import { loadModel, saveModel } from '../io/model-file';
+import { GenerativeComputer } from '../models/gtc';
+import { GtcEpochStats, trainGtc } from '../training/gtc-trainer';
+import { parseSchedule } from '../training/schedules';
+import { invalid } from '../util/validate';
+import { DataOptions, loadTrainingData, pickImages } from './data-source';
+import { progressBar } from './progress';
+
+export interface TrainGtcOptions extends DataOptions {
+  images?: number;
+  hidden: number;
+  conditional: boolean;
+  epochs: number;
+  batch: number;
+  stride: number;
+  chunkSteps: number;
+  update: string;
+  lr: string;
+  optimizer: string;
+  weightDecay: number;
+  labelDropout: number;
+  kt: number;
+  dt: number;
+  duration: number;
+  j2: number;
+  j4: number;
+  mobility: number;
+  init?: string;
+  checkpointEvery?: number;
+  out: string;
+  threads?: number;
+  json: boolean;
+}
+
+export interface TrainGtcReport {
+  model: string;
+  data: string;
+  trainRows: number;
+  testRows: number;
+  visible: number;
+  hidden: number;
+  labelUnits: number;
+  stepsPerPhase: number;
+  seconds: number;
+  /** Trajectories trained on in this run (whole epochs; an interrupted epoch's are not counted). */
+  trajectories: number;
+  interrupted: boolean;
+  history: GtcEpochStats[];
+}
+
+export async function trainGtcCommand(opts: TrainGtcOptions): Promise<TrainGtcReport> {
+  const learningRate = parseSchedule(opts.lr); // a typo fails before the data loads
+  const { train: all, test, source } = await loadTrainingData(opts);
+  const train = opts.images === undefined ? all : pickImages(all, opts.images, opts.seed);
+  const model = opts.init === undefined ? freshModel(train, opts) : await startingModel(opts.init, train, opts.conditional);
+  model.info = {
+    ...model.info,
+    ...(opts.init === undefined ? {} : { started_from: opts.init }),
+    trained_on: source,
+    training_images: train.count,
+    epochs_requested: opts.epochs,
+    batch: opts.batch,
+    stride: opts.stride,
+    chunk_steps: opts.chunkSteps,
+    update: opts.update,
+    learning_rate: opts.lr,
+    optimizer: opts.optimizer,
+    weight_decay: opts.weightDecay,
+    label_dropout: opts.labelDropout,
+    binarize: opts.binarize,
+    seed: opts.seed,
+  };
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const total = opts.epochs * Math.ceil(train.count / opts.batch) * opts.batch;
+  const bar = progressBar(total, 'trajectories', !opts.json && process.stderr.isTTY === true);
+  const started = process.hrtime.bigint();
+  let interrupted = false;
+  const history: GtcEpochStats[] = []; // filled per epoch, so an interrupted run keeps what it did
+  try {
+    await trainGtc(model, train, {
+      epochs: opts.epochs,
+      batchSize: opts.batch,
+      stride: opts.stride,
+      chunkSteps: opts.chunkSteps,
+      update: opts.update as 'trajectory' | 'online',
+      learningRate,
+      optimizer: opts.optimizer as 'adam' | 'sgd',
+      weightDecay: opts.weightDecay,
+      labelDropout: opts.labelDropout,
+      seed: opts.seed,
+      threads: opts.threads,
+      signal: controller.signal,
+      onUpdate: (done, _total, { loss }) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
+      onEpoch: async (stats) => {
+        history.push(stats);
+        if (opts.checkpointEvery && stats.epoch % opts.checkpointEvery === 0 && stats.epoch < opts.epochs) {
+          await saveModel(opts.out, model);
+        }
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof HeatbathError && err.code === 'ERR_ABORTED')) throw err;
+    interrupted = true;
+  } finally {
+    bar.stop();
+    process.removeListener('SIGINT', onSigint);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  model.info.epochs_done = history.length;
+  await saveModel(opts.out, model);
+  return {
+    model: opts.out,
+    data: source,
+    trainRows: train.count,
+    testRows: test.count,
+    visible: model.visible,
+    hidden: model.hidden,
+    labelUnits: model.labels,
+    stepsPerPhase: model.stepsPerPhase,
+    seconds,
+    trajectories: history.reduce((n, h) => n + h.trajectories, 0),
+    interrupted,
+    history,
+  };
+}
+
+/** Label units: one per class of the data when training is conditional (10 for digits), else none. */
+function labelUnits(data: DigitDataset, conditional: boolean): number {
+  if (!conditional) return 0;
+  if (data.labels.length === 0) throw invalid('--conditional needs labelled images (give --labels for IDX data)');
+  return data.labels.reduce((max, y) => Math.max(max, y), 0) + 1;
+}
+
+function freshModel(data: DigitDataset, opts: TrainGtcOptions): GenerativeComputer {
+  return new GenerativeComputer({
+    visible: data.rows * data.cols,
+    hidden: opts.hidden,
+    labels: labelUnits(data, opts.conditional),
+    J2: opts.j2,
+    J4: opts.j4,
+    kT: opts.kt,
+    mobility: opts.mobility,
+    dt: opts.dt,
+    duration: opts.duration,
+    imageRows: data.rows,
+    imageCols: data.cols,
+  });
+}
+
+/** A saved generative computer (e.g. a checkpoint) to continue training; its optimizer state is not kept. */
+async function startingModel(file: string, data: DigitDataset, conditional: boolean): Promise<GenerativeComputer> {
+  const model = await loadModel(file);
+  if (!(model instanceof GenerativeComputer)) throw invalid(`--init ${file} is not a generative thermodynamic computer (gtc)`);
+  const pixels = data.rows * data.cols;
+  if (model.visible !== pixels) throw invalid(`--init ${file} has ${model.visible} visible units; the data has ${pixels} pixels`);
+  if (conditional && model.labels === 0) throw invalid(`--init ${file} has no label units, so it cannot be trained --conditional`);
+  return model;
+}
+
+export function formatTrainGtc(report: TrainGtcReport): string {
+  const lines = [`epoch  trajectories  seconds  learning-rate      loss`];
+  for (const h of report.history) {
+    lines.push(
+      `${String(h.epoch).padStart(5)} ${String(h.trajectories).padStart(13)} ${h.seconds.toFixed(1).padStart(8)} ${h.learningRate
+        .toPrecision(3)
+        .padStart(14)} ${h.loss.toFixed(5).padStart(9)}`,
+    );
+  }
+  const labels = report.labelUnits > 0 ? ` + ${report.labelUnits} label` : '';
+  lines.push(
+    `${report.interrupted ? 'interrupted; ' : ''}${report.visible} visible + ${report.hidden} hidden${labels} units, ${report.stepsPerPhase} steps per phase`,
+    `trained on ${report.trainRows} images of ${report.data}: ${report.trajectories} trajectories in ${report.seconds.toFixed(1)} s`,
+    'loss: mean reverse-step loss per unit and step (0.5 when the learned dynamics reverses the noising exactly)',
+    `model written to ${report.model}`,
+  );
+  return lines.join('\n');
+}
