@@ -20,12 +20,13 @@ export interface TrainGtcOptions extends DataOptions {
   epochs: number;
   batch: number;
   stride: number;
-  chunkSteps: number;
+  chunkSteps?: number;
   update: string;
   lr: string;
   optimizer: string;
   weightDecay: number;
   labelDropout: number;
+  labelInit: 'data' | 'zero';
   kt: number;
   dt: number;
   duration: number;
@@ -74,6 +75,7 @@ export async function trainGtcCommand(opts: TrainGtcOptions): Promise<TrainGtcRe
     optimizer: opts.optimizer,
     weight_decay: opts.weightDecay,
     label_dropout: opts.labelDropout,
+    label_init: opts.labelInit,
     binarize: opts.binarize,
     seed: opts.seed,
   };
@@ -97,6 +99,7 @@ export async function trainGtcCommand(opts: TrainGtcOptions): Promise<TrainGtcRe
       optimizer: opts.optimizer as 'adam' | 'sgd',
       weightDecay: opts.weightDecay,
       labelDropout: opts.labelDropout,
+      labelInit: opts.labelInit,
       seed: opts.seed,
       threads: opts.threads,
       signal: controller.signal,

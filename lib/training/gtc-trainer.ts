@@ -36,6 +36,12 @@ export interface GtcTrainingOptions {
   weightDecay?: number;
   /** Train the visible biases too (default true; the paper keeps them at 0, which leaves U even in x for b_h = 0). */
   trainVisibleBias?: boolean;
+  /**
+   * Starting label couplings of a fresh model: 'data' (default) sets J_lv = −2 s̄_l, the field that
+   * writes class l's mean image (as phase 1 writes an image), so conditioning works from the start;
+   * 'zero' starts them at 0 like every other parameter.
+   */
+  labelInit?: 'data' | 'zero';
   /** Share of labelled trajectories trained with the label units at 0, so unconditional generation works (default 0.2). */
   labelDropout?: number;
   seed?: number;
@@ -122,9 +128,12 @@ class GtcTrainer {
     this.rng = new SeededRandom(seed);
     const threads = options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024);
 
+    const labelInit = options.labelInit ?? 'data';
+    if (labelInit !== 'data' && labelInit !== 'zero') throw invalid("labelInit must be 'data' or 'zero'");
     if (model.info.trajectories === undefined) {
       model.decoder = { ...model.decoder, ...pixelStatistics(data.images) };
       model.info.projection_seed = seed;
+      if (L > 0 && labelInit === 'data') setLabelFieldsFromData(model, data);
     }
     const projectionSeed = checkInteger('projection_seed', model.info.projection_seed ?? seed, 0);
     this.noising = new Noising(model, this.batch, hiddenProjection(model.hidden, V, projectionSeed), seed + 1, threads);
@@ -265,6 +274,23 @@ class GtcTrainer {
     this.lastRate = this.learningRate(this.updates, this.totalUpdates);
     this.optimizer.step(this.groups, this.lastRate);
     this.updates++;
+  }
+}
+
+/** J_lv = −2 (mean image of class l, normalised): the phase-1 field of the class mean. */
+function setLabelFieldsFromData(model: GenerativeComputer, data: DigitDataset): void {
+  const { visible: V, labels: L } = model;
+  const { pixelMean, pixelStd } = model.decoder;
+  const sums = new Float64Array(L * V);
+  const counts = new Float64Array(L);
+  for (let r = 0; r < data.count; r++) {
+    const l = data.labels[r];
+    counts[l]++;
+    for (let i = 0; i < V; i++) sums[l * V + i] += data.images[r * V + i];
+  }
+  for (let l = 0; l < L; l++) {
+    if (counts[l] === 0) continue;
+    for (let i = 0; i < V; i++) model.labelVisible[l * V + i] = (-2 * (sums[l * V + i] / counts[l] - pixelMean)) / pixelStd;
   }
 }
 
