@@ -73,6 +73,12 @@ export {
   PiecewiseLinear,
 } from './models/langevin';
 export { Spu, SpuOptions, SpuInverseOptions, SpuInverseResult } from './models/spu';
+
+// The generative thermodynamic computer: model, training by reverse-path likelihood, energy ledger.
+export { GenerativeComputer, GtcConfig, GtcDecoder, GtcGenerateOptions, GtcSamples, GTC_DEFAULTS } from './models/gtc';
+export { trainGtc, GtcTrainingOptions, GtcEpochStats } from './training/gtc-trainer';
+export { noisingFieldScale } from './training/gtc-noising';
+export { BOLTZMANN_CONSTANT, ROOM_TEMPERATURE, joules, heatLedger, HeatLedger } from './models/energy';
 export * as tla from './tla';
 export { TlaOptions, TlaResult, TlaExpmOptions } from './tla';
 export { OUProcess, OUOptions, OUSampleOptions, OUTrajectories, OUTransitionMatrices } from './models/ou';

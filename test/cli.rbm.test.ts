@@ -6,6 +6,8 @@ import * as path from 'path';
 import { promisify } from 'util';
 import * as zlib from 'zlib';
 import { PNG } from 'pngjs';
+import { digitSplit } from '../lib/eval/digit-classifier';
+import { writeNpy } from '../lib/io/npy';
 
 const run = promisify(execFile);
 const cli = path.resolve(__dirname, '..', 'dist', 'lib', 'cli', 'main.js');
@@ -43,6 +45,25 @@ test('train on the bundled digits, sample to .npy and .png, evaluate the samples
   expect(scored.count).toBe(30);
   expect(scored.classCounts).toHaveLength(10);
 }, 120000);
+
+test('eval --labels scores class-conditional samples against the classes they were drawn for', async () => {
+  // Two held-out real digits of each class, in class order (the order `sample --labels all` uses).
+  const { test: heldOut } = digitSplit();
+  const picked: number[] = [];
+  for (let label = 0; label < 10; label++) {
+    for (let k = 0, found = 0; found < 2; k++) if (heldOut.labels[k] === label) picked.push(k), found++;
+  }
+  const images = new Float32Array(20 * 784);
+  picked.forEach((k, j) => images.set(heldOut.images.subarray(k * 784, (k + 1) * 784), j * 784));
+  const npy = path.join(dir, 'by-class.npy');
+  await writeNpy(npy, { dtype: 'f4', shape: [20, 784], data: images });
+  const right = await heatbath('eval', npy, '--labels', 'all', '--cache-dir', dir);
+  expect(right.intended.accuracy).toBeGreaterThanOrEqual(0.85); // the classifier's held-out accuracy is ~0.96
+  expect(right.intended.perClass).toHaveLength(10);
+  const wrong = await heatbath('eval', npy, '--labels', '3', '--cache-dir', dir);
+  expect(wrong.intended.accuracy).toBeLessThanOrEqual(0.2);
+  expect(wrong.intended.perClass.filter((p: number | null) => p !== null)).toHaveLength(1);
+}, 60000);
 
 test('train on IDX files (gzipped images, plain labels)', async () => {
   const count = 200;

@@ -166,9 +166,10 @@ program
   .description('how digit-like images are: classifier confidence, class coverage, Fréchet distance')
   .option('--seed <n>', 'seed of the reference digits and noise', integer(0), 1)
   .option('--cache-dir <dir>', 'keep the trained scoring classifier here between runs')
+  .option('--labels <digit|all>', 'the samples were drawn for these classes (as sample --labels): also report how often they are classified so')
   .option('--json', 'print machine-readable JSON')
   .action(async (file, opts) => {
-    const result = await evalCommand(file, { seed: opts.seed, cacheDir: opts.cacheDir });
+    const result = await evalCommand(file, { seed: opts.seed, cacheDir: opts.cacheDir, labels: opts.labels });
     console.log(opts.json ? JSON.stringify(result, null, 2) : formatEval(result));
   });
 
