@@ -154,6 +154,27 @@ describe('trainer', () => {
     await expect(trainGtc(m, data, { signal: controller.signal })).rejects.toMatchObject({ code: 'ERR_ABORTED' });
   });
 
+  test("label couplings start as the field of each class's mean image less the overall mean ('zero': at 0)", async () => {
+    const data = tinyData(6, 2, 3, true);
+    const fromData = new GenerativeComputer({ visible: 4, hidden: 3, labels: 3, dt: 0.01, duration: 0.05 });
+    await trainGtc(fromData, data, { batchSize: 2, learningRate: 0 });
+    const { pixelStd } = fromData.decoder;
+    for (let l = 0; l < 3; l++) {
+      for (let i = 0; i < 4; i++) {
+        let classSum = 0;
+        let allSum = 0;
+        for (let r = 0; r < 6; r++) {
+          allSum += data.images[r * 4 + i];
+          if (data.labels[r] === l) classSum += data.images[r * 4 + i];
+        }
+        expect(fromData.labelVisible[l * 4 + i]).toBeCloseTo((-2 * (classSum / 2 - allSum / 6)) / pixelStd, 5);
+      }
+    }
+    const zero = new GenerativeComputer({ visible: 4, hidden: 3, labels: 3, dt: 0.01, duration: 0.05 });
+    await trainGtc(zero, data, { batchSize: 2, learningRate: 0, labelInit: 'zero' });
+    expect(zero.labelVisible.every((w) => w === 0)).toBe(true);
+  });
+
   test('bad input gets clear errors', async () => {
     const m = new GenerativeComputer({ visible: 4, hidden: 3, labels: 2, dt: 0.01, duration: 0.2 });
     await expect(trainGtc(m, tinyData(2, 3, 1), {})).rejects.toThrow(/9 pixels; the model has 4 visible/);

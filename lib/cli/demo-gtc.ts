@@ -14,6 +14,7 @@ import { writePngGrid } from '../io/png';
 import { heatLedger, HeatLedger } from '../models/energy';
 import { GenerativeComputer } from '../models/gtc';
 import { trainGtc } from '../training/gtc-trainer';
+import { cosine } from '../training/schedules';
 import { pickImages } from './data-source';
 import { progressBar } from './progress';
 import { formatHeat, sampleGtc } from './sample-gtc';
@@ -60,8 +61,12 @@ export interface GtcDemoReport {
   png: string;
 }
 
-/** Settings found by trying (1,000 images, 2 epochs): of those tried, the most digit-like samples in about two minutes on two cores. */
-const TRAINING = { batchSize: 16, learningRate: 2e-3, labelDropout: 0.2 };
+/**
+ * Settings found by trying on 4,000 trajectories: label couplings started from the class means (the
+ * trainer's default) and half the trajectories without labels gave class-conditional samples the
+ * classifier recognises ~90 % of the time.
+ */
+const TRAINING = { batchSize: 16, learningRate: cosine(3e-3, 3e-4), labelDropout: 0.5 };
 
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');

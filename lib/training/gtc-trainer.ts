@@ -37,9 +37,10 @@ export interface GtcTrainingOptions {
   /** Train the visible biases too (default true; the paper keeps them at 0, which leaves U even in x for b_h = 0). */
   trainVisibleBias?: boolean;
   /**
-   * Starting label couplings of a fresh model: 'data' (default) sets J_lv = −2 s̄_l, the field that
-   * writes class l's mean image (as phase 1 writes an image), so conditioning works from the start;
-   * 'zero' starts them at 0 like every other parameter.
+   * Starting label couplings of a fresh model: 'data' (default) sets J_lv = −2 (s̄_l − s̄), the field
+   * that writes how class l's mean image differs from the mean of all images (as phase 1 writes an
+   * image), so conditioning works from the start while labels at 0 leave the common part to the rest
+   * of the model; 'zero' starts them at 0 like every other parameter.
    */
   labelInit?: 'data' | 'zero';
   /** Share of labelled trajectories trained with the label units at 0, so unconditional generation works (default 0.2). */
@@ -277,10 +278,10 @@ class GtcTrainer {
   }
 }
 
-/** J_lv = −2 (mean image of class l, normalised): the phase-1 field of the class mean. */
+/** J_lv = −2 (s̄_l − s̄): the phase-1 field of class l's mean image less that of the mean of all images. */
 function setLabelFieldsFromData(model: GenerativeComputer, data: DigitDataset): void {
   const { visible: V, labels: L } = model;
-  const { pixelMean, pixelStd } = model.decoder;
+  const { pixelStd } = model.decoder;
   const sums = new Float64Array(L * V);
   const counts = new Float64Array(L);
   for (let r = 0; r < data.count; r++) {
@@ -288,9 +289,11 @@ function setLabelFieldsFromData(model: GenerativeComputer, data: DigitDataset): 
     counts[l]++;
     for (let i = 0; i < V; i++) sums[l * V + i] += data.images[r * V + i];
   }
+  const overall = new Float64Array(V);
+  for (let r = 0; r < data.count; r++) for (let i = 0; i < V; i++) overall[i] += data.images[r * V + i] / data.count;
   for (let l = 0; l < L; l++) {
     if (counts[l] === 0) continue;
-    for (let i = 0; i < V; i++) model.labelVisible[l * V + i] = (-2 * (sums[l * V + i] / counts[l] - pixelMean)) / pixelStd;
+    for (let i = 0; i < V; i++) model.labelVisible[l * V + i] = (-2 * (sums[l * V + i] / counts[l] - overall[i])) / pixelStd;
   }
 }
 
