@@ -185,6 +185,7 @@ const TINY_TRAINING: Omit<TrainGtcOptions, 'out'> = {
   optimizer: 'adam',
   weightDecay: 0,
   labelDropout: 0.2,
+  labelInit: 'data',
   kt: 0.1,
   dt: 1e-3,
   duration: 0.05,

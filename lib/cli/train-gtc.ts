@@ -3,7 +3,6 @@
  * shows progress over trajectories, writes checkpoints and the final model, and reports the loss per
  * epoch. Ctrl-C stops after the current chunk of steps and still saves the model trained so far.
  */
-import { HeatbathError } from '../errors';
 import type { DigitDataset } from '../io/dataset';
 import { loadModel, saveModel } from '../io/model-file';
 import { GenerativeComputer } from '../models/gtc';
@@ -11,6 +10,7 @@ import { GtcEpochStats, trainGtc } from '../training/gtc-trainer';
 import { parseSchedule } from '../training/schedules';
 import { invalid } from '../util/validate';
 import { DataOptions, loadTrainingData, pickImages } from './data-source';
+import { runInterruptibly } from './interruptible';
 import { progressBar } from './progress';
 
 export interface TrainGtcOptions extends DataOptions {
@@ -80,44 +80,36 @@ export async function trainGtcCommand(opts: TrainGtcOptions): Promise<TrainGtcRe
     seed: opts.seed,
   };
 
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
   const total = opts.epochs * Math.ceil(train.count / opts.batch) * opts.batch;
   const bar = progressBar(total, 'trajectories', !opts.json && process.stderr.isTTY === true);
   const started = process.hrtime.bigint();
-  let interrupted = false;
   const history: GtcEpochStats[] = []; // filled per epoch, so an interrupted run keeps what it did
-  try {
-    await trainGtc(model, train, {
-      epochs: opts.epochs,
-      batchSize: opts.batch,
-      stride: opts.stride,
-      chunkSteps: opts.chunkSteps,
-      update: opts.update as 'trajectory' | 'online',
-      learningRate,
-      optimizer: opts.optimizer as 'adam' | 'sgd',
-      weightDecay: opts.weightDecay,
-      labelDropout: opts.labelDropout,
-      labelInit: opts.labelInit,
-      seed: opts.seed,
-      threads: opts.threads,
-      signal: controller.signal,
-      onUpdate: (done, _total, { loss }) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
-      onEpoch: async (stats) => {
-        history.push(stats);
-        if (opts.checkpointEvery && stats.epoch % opts.checkpointEvery === 0 && stats.epoch < opts.epochs) {
-          await saveModel(opts.out, model);
-        }
-      },
-    });
-  } catch (err) {
-    if (!(err instanceof HeatbathError && err.code === 'ERR_ABORTED')) throw err;
-    interrupted = true;
-  } finally {
-    bar.stop();
-    process.removeListener('SIGINT', onSigint);
-  }
+  const interrupted = await runInterruptibly(
+    (signal) =>
+      trainGtc(model, train, {
+        epochs: opts.epochs,
+        batchSize: opts.batch,
+        stride: opts.stride,
+        chunkSteps: opts.chunkSteps,
+        update: opts.update as 'trajectory' | 'online',
+        learningRate,
+        optimizer: opts.optimizer as 'adam' | 'sgd',
+        weightDecay: opts.weightDecay,
+        labelDropout: opts.labelDropout,
+        labelInit: opts.labelInit,
+        seed: opts.seed,
+        threads: opts.threads,
+        signal,
+        onUpdate: (done, _total, { loss }) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
+        onEpoch: async (stats) => {
+          history.push(stats);
+          if (opts.checkpointEvery && stats.epoch % opts.checkpointEvery === 0 && stats.epoch < opts.epochs) {
+            await saveModel(opts.out, model);
+          }
+        },
+      }),
+    bar,
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   model.info.epochs_done = history.length;
   await saveModel(opts.out, model);
