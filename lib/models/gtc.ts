@@ -15,9 +15,9 @@ import type { ModelFile } from '../io/model-file';
 import { badFile } from '../io/bytes';
 import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 import { checkDecoder, decodeStates, GtcDecoder, IDENTITY_DECODER } from './gtc-decoder';
+import { LangevinChains, LangevinNetwork, CouplingBlock } from './langevin';
 
 export { GtcDecoder } from './gtc-decoder';
-import { LangevinChains, LangevinNetwork, CouplingBlock } from './langevin';
 
 export interface GtcConfig {
   /** Visible units, one per pixel (default 784). */

@@ -173,12 +173,13 @@ class GtcTrainer {
         // The last batch wraps around to the start of the order: every batch is full.
         const rows = Int32Array.from({ length: this.batch }, (_, k) => order[(b * this.batch + k) % data.count]);
         const batchLoss = await this.trainBatch(rows);
+        // Refitted after every batch, so a model saved after an abort decodes with what was seen.
+        model.decoder = this.decoderFit.result(model.decoder.pixelMean, model.decoder.pixelStd);
         loss += batchLoss.loss;
         unitSteps += batchLoss.unitSteps;
         done += this.batch;
         this.options.onUpdate?.(done, total, { loss: batchLoss.loss / batchLoss.unitSteps });
       }
-      model.decoder = this.decoderFit.result(model.decoder.pixelMean, model.decoder.pixelStd);
       model.info.trajectories = Number(model.info.trajectories ?? 0) + batchesPerEpoch * this.batch;
       const stats: GtcEpochStats = {
         epoch,
