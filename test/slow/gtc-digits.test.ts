@@ -20,11 +20,11 @@ test('a conditional generative computer trained for minutes draws recognisable d
   const model = path.join(dir, 'gtc.safetensors');
   const samples = path.join(dir, 'samples.npy');
   await heatbath('train', 'gtc', '--conditional', '--images', '4000', '--epochs', '1', '--batch', '16', '--stride', '8',
-    '--lr', 'cosine:0.003:0.0003', '--label-dropout', '0.5', '--out', model);
+    '--lr', 'cosine:0.003:0.0003', '--label-dropout', '0.8', '--out', model);
   const drawn = await heatbath('sample', model, '--n', '100', '--labels', 'all', '--out', samples);
   expect(drawn.heat.meanKT).toBeGreaterThan(0);
   const scored = await heatbath('eval', samples, '--labels', 'all');
-  expect(scored.intended.accuracy).toBeGreaterThan(0.7); // 0.90–0.93 when the recipe was tuned; chance is 0.1
+  expect(scored.intended.accuracy).toBeGreaterThan(0.7); // 0.9–1.0 when the recipe was tuned; chance is 0.1
   expect(scored.classesPresent).toBe(10);
   expect(scored.frechet).toBeLessThan(0.5 * scored.reference.noise.frechet);
   fs.rmSync(dir, { recursive: true, force: true });
