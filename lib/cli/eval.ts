@@ -8,18 +8,10 @@ import { evaluateDigits, DigitEvaluation, DigitScores } from '../eval/digit-eval
 import { invalid } from '../util/validate';
 import { parseLabels } from './sample-gtc';
 
-/** For class-conditional samples: how often the classifier names the class each sample was drawn for. */
-export interface IntendedClasses {
-  /** Share of all samples classified as their intended class. */
-  accuracy: number;
-  /** The same per intended class 0…9 (null for classes without samples). */
-  perClass: (number | null)[];
-}
-
 export async function evalCommand(
   file: string,
   opts: { seed: number; cacheDir?: string; labels?: string },
-): Promise<DigitEvaluation & { intended?: IntendedClasses }> {
+): Promise<DigitEvaluation> {
   const array = await readNpy(file);
   const pixels = array.shape.slice(1).reduce((a, b) => a * b, 1);
   if (array.shape.length < 2 || pixels !== 784) {
@@ -29,23 +21,12 @@ export async function evalCommand(
   for (let k = 0; k < images.length; k++) {
     if (!(images[k] >= 0 && images[k] <= 1)) throw invalid(`${file}: value ${k} is ${images[k]}; images must lie in [0, 1] (or be uint8 0…255)`);
   }
-  const count = array.shape[0];
-  const labels = parseLabels(opts.labels, count, 10);
+  const intendedLabels = parseLabels(opts.labels, array.shape[0], 10);
   const classifier = opts.cacheDir === undefined ? undefined : digitClassifier({ cacheDir: opts.cacheDir });
-  const result = evaluateDigits(images, { seed: opts.seed, classifier });
-  if (labels === undefined) return result;
-  const predicted = (classifier ?? digitClassifier()).classify(images).labels;
-  const hits = new Array<number>(10).fill(0);
-  const totals = new Array<number>(10).fill(0);
-  labels.forEach((label, k) => {
-    totals[label]++;
-    if (predicted[k] === label) hits[label]++;
-  });
-  const accuracy = hits.reduce((a, b) => a + b, 0) / count;
-  return { ...result, intended: { accuracy, perClass: totals.map((t, l) => (t === 0 ? null : hits[l] / t)) } };
+  return evaluateDigits(images, { seed: opts.seed, classifier, intendedLabels });
 }
 
-export function formatEval(result: DigitEvaluation & { intended?: IntendedClasses }): string {
+export function formatEval(result: DigitEvaluation): string {
   const row = (label: string, s: DigitScores) =>
     `${label.padEnd(22)} ${String(s.count).padStart(6)} ${s.meanConfidence.toFixed(3).padStart(11)} ${`${s.classesPresent}/10`.padStart(8)} ${s.frechet.toFixed(2).padStart(9)}   ${s.classCounts.join(' ')}`;
   return [

@@ -35,9 +35,21 @@ export interface DigitEvaluation extends DigitScores {
   };
   /** Classifier accuracy on all 2,000 held-out digits, in the samples' representation (grey or binary). */
   classifierAccuracy: number;
+  /** With `intendedLabels`: how often each sample was classified as the class it was drawn for. */
+  intended?: IntendedClasses;
+}
+
+/** For class-conditional samples: how often the classifier names the class each sample was drawn for. */
+export interface IntendedClasses {
+  /** Share of all samples classified as their intended class. */
+  accuracy: number;
+  /** The same per intended class 0…9 (null for classes without samples). */
+  perClass: (number | null)[];
 }
 
 export interface EvaluateDigitsOptions {
+  /** The class each sample was drawn for (class-conditional samples): adds `intended` to the result. */
+  intendedLabels?: ArrayLike<number>;
   /** Seed choosing the held-out subset and the noise (default 1). */
   seed?: number;
   /** Defaults to the process-wide classifier trained on the bundled digits. */
@@ -64,18 +76,35 @@ function trainingReference(classifier: DigitClassifier, binary: boolean): Freche
   return reference;
 }
 
-function score(classifier: DigitClassifier, images: Float32Array, reference: FrechetReference): DigitScores {
+/** The scores of `images`, and the digit the classifier chose for each. */
+function score(classifier: DigitClassifier, images: Float32Array, reference: FrechetReference): { scores: DigitScores; labels: Uint8Array } {
   const { labels, confidence, features } = classifier.analyse(images, true);
   const count = labels.length;
   const classCounts = new Array<number>(DIGIT_CLASSES).fill(0);
   for (const label of labels) classCounts[label]++;
   const enough = Math.max(1, Math.ceil(count / (4 * DIGIT_CLASSES)));
-  return {
+  const scores = {
     count,
     meanConfidence: confidence.reduce((sum, c) => sum + c, 0) / count,
     classCounts,
     classesPresent: classCounts.filter((n) => n >= enough).length,
     frechet: reference.distanceTo(fitGaussian(features!, classifier.hidden)),
+  };
+  return { scores, labels };
+}
+
+function intendedClasses(predicted: ArrayLike<number>, intended: ArrayLike<number>): IntendedClasses {
+  if (intended.length !== predicted.length) throw invalid(`intendedLabels must have ${predicted.length} entries, got ${intended.length}`);
+  const hits = new Array<number>(DIGIT_CLASSES).fill(0);
+  const totals = new Array<number>(DIGIT_CLASSES).fill(0);
+  for (let k = 0; k < intended.length; k++) {
+    const label = checkInteger(`intendedLabels[${k}]`, intended[k], 0, DIGIT_CLASSES - 1);
+    totals[label]++;
+    if (predicted[k] === label) hits[label]++;
+  }
+  return {
+    accuracy: hits.reduce((a, b) => a + b, 0) / intended.length,
+    perClass: totals.map((t, l) => (t === 0 ? null : hits[l] / t)),
   };
 }
 
@@ -102,14 +131,16 @@ export function evaluateDigits(samples: Float32Array, options: EvaluateDigitsOpt
   const noise = new Float32Array(size * DIGIT_PIXELS);
   for (let k = 0; k < noise.length; k++) noise[k] = binary ? random.int(2) : random.float();
 
+  const { scores, labels } = score(classifier, samples, reference);
   return {
-    ...score(classifier, samples, reference),
+    ...scores,
     binary,
     reference: {
-      heldOut: score(classifier, binary ? thresholded(heldOut) : heldOut, reference),
-      noise: score(classifier, noise, reference),
+      heldOut: score(classifier, binary ? thresholded(heldOut) : heldOut, reference).scores,
+      noise: score(classifier, noise, reference).scores,
     },
     classifierAccuracy: binary ? classifier.heldOutAccuracy.binary : classifier.heldOutAccuracy.grey,
+    ...(options.intendedLabels === undefined ? {} : { intended: intendedClasses(labels, options.intendedLabels) }),
   };
 }
 

@@ -44,6 +44,18 @@ export interface DeviceRun {
   beta: number;
 }
 
+/** The figures of a device run that every answer reports (TlaResult without value and error). */
+export function runFigures(run: DeviceRun, n: number) {
+  return {
+    n,
+    samples: run.chains * run.perChain,
+    chains: run.chains,
+    interval: run.interval,
+    burnIn: run.burnIn,
+    deviceTime: run.burnIn + (run.perChain - 1) * run.interval,
+  };
+}
+
 /** Receives each chain's state at every sample (x is a view, valid only during the call). */
 export type Recorder = (chain: number, x: Float64Array) => void;
 

@@ -1,7 +1,7 @@
 /** A⁻¹ as β times the device's second moment: with b = 0 its stationary law is N(0, β⁻¹A⁻¹). */
 import { MatrixInput } from '../linalg/input';
 import { combineChains, TlaOptions, TlaResult } from './options';
-import { runDevice, toSpdMatrix } from './device';
+import { runDevice, runFigures, toSpdMatrix } from './device';
 
 /** Inverts a symmetric positive definite A by simulating the thermodynamic device. */
 export function inverse(a: MatrixInput, options: TlaOptions = {}): TlaResult {
@@ -31,13 +31,5 @@ export function inverse(a: MatrixInput, options: TlaOptions = {}): TlaResult {
       }
     }
   }
-  return {
-    ...combineChains(moments, chains, nn),
-    n,
-    samples: chains * perChain,
-    chains,
-    interval: run.interval,
-    burnIn: run.burnIn,
-    deviceTime: run.burnIn + (perChain - 1) * run.interval,
-  };
+  return { ...combineChains(moments, chains, nn), ...runFigures(run, n) };
 }

@@ -1,7 +1,7 @@
 /** x = A⁻¹b as the time average of the device's state: its stationary mean is A⁻¹b. */
 import { MatrixInput, toVector } from '../linalg/input';
 import { combineChains, TlaOptions, TlaResult } from './options';
-import { runDevice, toSpdMatrix } from './device';
+import { runDevice, runFigures, toSpdMatrix } from './device';
 
 /** Solves A x = b for symmetric positive definite A by simulating the thermodynamic device. */
 export function solve(a: MatrixInput, b: ArrayLike<number>, options: TlaOptions = {}): TlaResult {
@@ -18,13 +18,5 @@ export function solve(a: MatrixInput, b: ArrayLike<number>, options: TlaOptions 
   });
   const { chains, perChain } = run;
   for (let k = 0; k < chains * n; k++) sums[k] /= perChain;
-  return {
-    ...combineChains(sums, chains, n),
-    n,
-    samples: chains * perChain,
-    chains,
-    interval: run.interval,
-    burnIn: run.burnIn,
-    deviceTime: run.burnIn + (perChain - 1) * run.interval,
-  };
+  return { ...combineChains(sums, chains, n), ...runFigures(run, n) };
 }

@@ -89,34 +89,20 @@ export class PathGradient {
     const rv = this.stepVisible.subarray(0, rows * V);
     const rh = this.stepHidden.subarray(0, rows * H);
     const f = this.products;
-    const muDt = m.mobility * m.dt;
-    const toR = 1 / (2 * m.kT);
+    const onSite = { muDt: m.mobility * m.dt, a: 2 * m.J2, c: 4 * m.J4, toR: 1 / (2 * m.kT) };
     const toLoss = 1 / (4 * m.mobility * m.kT * m.dt);
-    const a = 2 * m.J2;
-    const c = 4 * m.J4;
-    let loss = 0;
     const y = this.rowLabels.subarray(0, rows * L);
     // Visible forces: Σ_h J_vh x_h + Σ_l J_lv y_l + b_v; the residual r replaces Δx in place.
     const fv = f.subarray(0, rows * V);
     gemm(false, true, rows, V, H, 1, xh, m.visibleHidden, 0, fv, t);
     if (L > 0) gemm(false, false, rows, V, L, 1, y, m.labelVisible, 1, fv, t);
-    for (let k = 0, i = 0; k < rows * V; k++, i = i + 1 === V ? 0 : i + 1) {
-      const x = xv[k];
-      const noise = -rv[k] + muDt * (a * x + c * x * x * x + m.visibleBias[i] + fv[k]);
-      loss += noise * noise;
-      rv[k] = noise * toR;
-    }
+    let loss = residuals(xv, rv, fv, m.visibleBias, onSite);
     // Hidden forces: Σ_v J_vh x_v + Σ_h' J_hh' x_h' + Σ_l J_lh y_l + b_h.
     const fh = f.subarray(0, rows * H);
     gemm(false, false, rows, H, V, 1, xv, m.visibleHidden, 0, fh, t);
     gemm(false, false, rows, H, H, 1, xh, m.hiddenHidden, 1, fh, t);
     if (L > 0) gemm(false, false, rows, H, L, 1, y, m.labelHidden, 1, fh, t);
-    for (let k = 0, j = 0; k < rows * H; k++, j = j + 1 === H ? 0 : j + 1) {
-      const x = xh[k];
-      const noise = -rh[k] + muDt * (a * x + c * x * x * x + m.hiddenBias[j] + fh[k]);
-      loss += noise * noise;
-      rh[k] = noise * toR;
-    }
+    loss += residuals(xh, rh, fh, m.hiddenBias, onSite);
     this.loss += loss * toLoss * weight;
     this.unitSteps += rows * (V + H) * weight;
 
@@ -135,8 +121,8 @@ export class PathGradient {
         g[j * H + i] += sum;
       }
     }
-    for (let k = 0, j = 0; k < rows * H; k++, j = j + 1 === H ? 0 : j + 1) this.gradHiddenBias[j] += rh[k] * weight;
-    for (let k = 0, i = 0; k < rows * V; k++, i = i + 1 === V ? 0 : i + 1) this.gradVisibleBias[i] += rv[k] * weight;
+    addColumnSums(this.gradHiddenBias, rh, weight);
+    addColumnSums(this.gradVisibleBias, rv, weight);
     if (L > 0) {
       gemm(true, false, L, V, rows, 1, y, rv, 0, this.productLV, t);
       addInto(this.gradLabelVisible, this.productLV, weight);
@@ -144,6 +130,34 @@ export class PathGradient {
       addInto(this.gradLabelHidden, this.productLH, weight);
     }
   }
+}
+
+/**
+ * Turns displacements Δx (rows of bias.length units) into residuals r = (−Δx + μΔt ∂U(x')) / 2kT in place,
+ * with ∂U(x') = a x' + c x'³ + b + (coupling part, given); returns Σ (−Δx + μΔt ∂U)².
+ */
+function residuals(
+  x: Float32Array,
+  step: Float32Array,
+  coupling: Float32Array,
+  bias: Float32Array,
+  p: { muDt: number; a: number; c: number; toR: number },
+): number {
+  const width = bias.length;
+  let sum = 0;
+  for (let k = 0, i = 0; k < step.length; k++, i = i + 1 === width ? 0 : i + 1) {
+    const xi = x[k];
+    const noise = -step[k] + p.muDt * (p.a * xi + p.c * xi * xi * xi + bias[i] + coupling[k]);
+    sum += noise * noise;
+    step[k] = noise * p.toR;
+  }
+  return sum;
+}
+
+/** target[j] += weight · Σ_rows values[row, j] (values: rows of target.length). */
+function addColumnSums(target: Float64Array, values: Float32Array, weight: number): void {
+  const width = target.length;
+  for (let k = 0, j = 0; k < values.length; k++, j = j + 1 === width ? 0 : j + 1) target[j] += values[k] * weight;
 }
 
 function addInto(target: Float64Array, values: Float32Array, weight: number): void {

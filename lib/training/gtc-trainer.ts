@@ -89,6 +89,7 @@ class GtcTrainer {
   private readonly gradient: PathGradient;
   private readonly groups: ParamGroup[];
   private readonly decoderFit = new DecoderFit();
+  private readonly batchesPerEpoch: number;
   private readonly totalUpdates: number;
   private readonly stateA: Float32Array;
   private readonly stateB: Float32Array;
@@ -152,16 +153,16 @@ class GtcTrainer {
       this.groups.push({ name: 'label_visible', param: model.labelVisible, grad: g.gradLabelVisible });
       this.groups.push({ name: 'label_hidden', param: model.labelHidden, grad: g.gradLabelHidden });
     }
-    const batchesPerEpoch = Math.ceil(data.count / this.batch);
+    this.batchesPerEpoch = Math.ceil(data.count / this.batch);
     const chunksPerBatch = Math.ceil(usedSteps / this.chunkSteps);
-    this.totalUpdates = this.epochs * batchesPerEpoch * (this.online ? chunksPerBatch : 1);
+    this.totalUpdates = this.epochs * this.batchesPerEpoch * (this.online ? chunksPerBatch : 1);
   }
 
   async train(): Promise<GtcEpochStats[]> {
     const { model, data } = this;
     const history: GtcEpochStats[] = [];
     const order = Int32Array.from({ length: data.count }, (_, k) => k);
-    const batchesPerEpoch = Math.ceil(data.count / this.batch);
+    const { batchesPerEpoch } = this;
     const total = this.epochs * batchesPerEpoch * this.batch;
     let done = 0;
     for (let epoch = 1; epoch <= this.epochs; epoch++) {
@@ -260,14 +261,8 @@ class GtcTrainer {
     for (let b = 0; b < batch; b++) {
       const row = block * batch + b;
       const e = b * N;
-      for (let i = 0; i < V; i++) {
-        g.endVisible[row * V + i] = end[e + i];
-        g.stepVisible[row * V + i] = end[e + i] - start[e + i];
-      }
-      for (let i = 0; i < H; i++) {
-        g.endHidden[row * H + i] = end[e + V + i];
-        g.stepHidden[row * H + i] = end[e + V + i] - start[e + V + i];
-      }
+      copyStep(start, end, e, V, g.endVisible, g.stepVisible, row * V);
+      copyStep(start, end, e + V, H, g.endHidden, g.stepHidden, row * H);
       if (block > 0 && L > 0) g.rowLabels.copyWithin(row * L, b * L, (b + 1) * L);
     }
   }
@@ -295,6 +290,14 @@ function setLabelFieldsFromData(model: GenerativeComputer, data: DigitDataset): 
   for (let l = 0; l < L; l++) {
     if (counts[l] === 0) continue;
     for (let i = 0; i < V; i++) model.labelVisible[l * V + i] = (-2 * (sums[l * V + i] / counts[l] - overall[i])) / pixelStd;
+  }
+}
+
+/** width units from `from` of one chain's step: the end state to ends[at…], the displacement to steps[at…]. */
+function copyStep(start: Float32Array, end: Float32Array, from: number, width: number, ends: Float32Array, steps: Float32Array, at: number): void {
+  for (let i = 0; i < width; i++) {
+    ends[at + i] = end[from + i];
+    steps[at + i] = end[from + i] - start[from + i];
   }
 }
 
