@@ -13,6 +13,7 @@
 
 #include <algorithm>
 
+#include "active_row_groups.h"
 #include "dense_kernel.h"
 #include "simd_avx2.h"
 #include "simd_avx512.h"
@@ -246,16 +247,9 @@ void gemmMicroRowsAvx512(int64_t kc, const float* a, int64_t lda, const float* b
 
 void addActiveRowsAvx512(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                          int64_t count, float* out) {
-  int p = 0;
-  for (; p + 4 <= numPanels; p += 4) addActivePanels<4>(firstPanel + p * panelStride, panelStride, rows, count, out + p * kNr);
-  const float* rest = firstPanel + p * panelStride;
-  float* restOut = out + p * kNr;
-  switch (numPanels - p) {
-    case 3: addActivePanels<3>(rest, panelStride, rows, count, restOut); break;
-    case 2: addActivePanels<2>(rest, panelStride, rows, count, restOut); break;
-    case 1: addActivePanels<1>(rest, panelStride, rows, count, restOut); break;
-    default: break;
-  }
+  forActivePanelGroups<kNr>(firstPanel, panelStride, numPanels, out, [&](auto panels, const float* group, float* groupOut) {
+    addActivePanels<decltype(panels)::value>(group, panelStride, rows, count, groupOut);
+  });
 }
 
 void sampleRowsAvx512(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
