@@ -43,6 +43,7 @@
         "native/core/rbm_chains.cpp",
         "native/core/langevin_model.cpp",
         "native/core/langevin_chains.cpp",
+        "native/core/tngd_device.cpp",
         "native/addon/convert.cpp",
         "native/addon/cancel_wrap.cpp",
         "native/addon/chain_job.cpp",
@@ -52,6 +53,7 @@
         "native/addon/dense_wrap.cpp",
         "native/addon/rbm_wrap.cpp",
         "native/addon/langevin_wrap.cpp",
+        "native/addon/tngd_wrap.cpp",
         "native/addon/addon.cpp"
       ],
       "defines": ["NAPI_VERSION=8"],

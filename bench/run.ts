@@ -16,6 +16,7 @@ import { gtcCases } from './suites/gtc';
 import { denseCases } from './suites/rbm';
 import { trainingCases } from './suites/training';
 import { tlaCases } from './suites/tla';
+import { tngdCases } from './suites/tngd';
 
 export interface BenchOptions {
   filter?: string;
@@ -160,6 +161,26 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       description: bench.description,
       simd: info.simd,
       threads,
+      ...shape,
+    });
+  }
+  // TNGD's iterations are reported as a cost relative to Adam's, timed in the same run.
+  let adamSeconds: number | undefined;
+  for (const bench of tngdCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
+    const { op, ...shape } = bench.setup();
+    const timing = await timeBesideCeiling(bench.name, op, 1);
+    if (bench.baseline) adamSeconds = timing.seconds;
+    emit({
+      name: bench.name,
+      value: 1 / timing.seconds,
+      unit: 'iterations/s',
+      msPerIteration: timing.seconds * 1e3,
+      ...(bench.baseline || adamSeconds === undefined ? {} : { costVsAdam: timing.seconds / adamSeconds }),
+      rme: timing.rme,
+      samples: timing.samples,
+      description: bench.description,
+      simd: info.simd,
+      threads: 1,
       ...shape,
     });
   }

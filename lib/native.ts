@@ -138,6 +138,29 @@ export interface NativeLangevinChains {
   energies(couplingScale: number, fieldScale: number): Float64Array;
 }
 
+/** TNGD's analog device in Jacobian row-space coordinates (native/core/tngd_device.h). */
+export interface NativeTngdDevice {
+  load(
+    batch: number,
+    classes: number,
+    gram: Float32Array,
+    probs: Float32Array,
+    curvatureScale: number,
+    gradient: Float32Array,
+    factor: Float32Array | undefined,
+    rank: number,
+  ): number;
+  run(
+    steps: number,
+    dt: number,
+    damping: number,
+    sigma: number,
+    y: Float32Array,
+    v: Float32Array,
+    h: Float32Array | undefined,
+  ): void;
+}
+
 /** Peak float32 multiply-add throughput of this machine, measured on the active SIMD level. */
 export interface NativeCeiling {
   /** float32 multiply-adds (FMA lanes) per ns, all `threads` together. */
@@ -186,6 +209,7 @@ export interface NativeAddon {
   ): void;
   RbmChains: new (numVisible: number, numHidden: number, numChains: number, seed: number | bigint) => NativeRbmChains;
   LangevinChains: new (numUnits: number, numChains: number, seed: number | bigint) => NativeLangevinChains;
+  TngdDevice: new (seed: number | bigint) => NativeTngdDevice;
   /** Fills `out` with standard normals of stream `stream` under `seed` (the Langevin engine's generator). */
   randomNormals(out: Float32Array, seed: number | bigint, stream: number | bigint): void;
 }

@@ -10,6 +10,7 @@ import { runBenchCommand } from './bench';
 import { evalCommand, formatEval } from './eval';
 import { formatSample, sampleCommand } from './sample';
 import { formatTrainGtc, trainGtcCommand } from './train-gtc';
+import { formatTngdStudy, tngdCommand } from './tngd';
 import { formatTrainRbm, trainRbmCommand } from './train-rbm';
 
 function number(min: number) {
@@ -171,6 +172,31 @@ program
   .action(async (file, opts) => {
     const result = await evalCommand(file, { seed: opts.seed, cacheDir: opts.cacheDir, labels: opts.labels });
     console.log(opts.json ? JSON.stringify(result, null, 2) : formatEval(result));
+  });
+
+program
+  .command('tngd')
+  .description('thermodynamic natural gradient descent against SGD, Adam and exact natural gradient, on the bundled digits')
+  .option('--model <mlp|logistic>', 'the classifier to train', 'mlp')
+  .option('--hidden <n>', 'hidden units of the MLP', integer(1), 64)
+  .option('--iterations <n>', 'updates per optimizer', integer(1), 300)
+  .option('--batch <n>', 'examples per update', integer(1), 32)
+  .option(
+    '--optimizers <list>',
+    'comma-separated specs name[:key=value]... (keys lr, t, td, dt, lambda, kappa), e.g. adam:lr=0.003,tngd:t=20:td=5',
+  )
+  .option('--test-fraction <f>', 'held-out share of the digits', number(0), 0.2)
+  .option('--out <curves.json>', 'where to write the curves', 'tngd-curves.json')
+  .option('--plot <curves.png>', 'where to draw the curves', 'tngd-curves.png')
+  .option('--seed <n>', 'random seed (split, weights, batches, device noise)', integer(0), 1)
+  .option('--json', 'print machine-readable JSON')
+  .action(async (opts) => {
+    const optimizers = opts.optimizers === undefined ? undefined : String(opts.optimizers).split(',');
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort());
+    const report = await tngdCommand({ ...opts, optimizers, json: Boolean(opts.json) }, controller.signal);
+    console.log(opts.json ? JSON.stringify(report, null, 2) : formatTngdStudy(report));
+    if (report.interrupted) process.exitCode = 130;
   });
 
 program

@@ -5,6 +5,7 @@
  * "<group>.<slot>", ready to store in a checkpoint.
  */
 import { HeatbathError } from '../errors';
+import { Linearization } from '../nn/classifier';
 import { checkFinite, invalid } from '../util/validate';
 
 export interface ParamGroup {
@@ -18,6 +19,11 @@ export interface ParamGroup {
 export interface Optimizer {
   readonly name: string;
   step(groups: ParamGroup[], lr: number): void;
+  /**
+   * Second-order optimizers (natural gradient, TNGD) only: the model linearised on the batch of the
+   * next step. Trainers call it before every step when it is present.
+   */
+  setCurvature?(lin: Linearization): void;
   /** Copies of the state buffers, keyed "<group>.<slot>". */
   state(): Record<string, Float32Array>;
   loadState(state: Record<string, Float32Array>): void;

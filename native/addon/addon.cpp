@@ -8,6 +8,7 @@
 #include "graph_wrap.h"
 #include "langevin_wrap.h"
 #include "rbm_wrap.h"
+#include "tngd_wrap.h"
 
 namespace heatbath::addon {
 
@@ -26,6 +27,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : isa(kernels::Isa::Scalar) {
   exports.Set("GibbsChains", GibbsWrap::Define(env));
   exports.Set("RbmChains", RbmWrap::Define(env));
   exports.Set("LangevinChains", LangevinWrap::Define(env));
+  exports.Set("TngdDevice", TngdWrap::Define(env));
   cancelConstructor = Napi::Persistent(CancelWrap::Define(env));
   exports.Set("CancelToken", cancelConstructor.Value());
 }

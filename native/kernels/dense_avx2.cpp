@@ -5,6 +5,8 @@
 // addActiveRowsAvx2 sums packed B rows of the active inputs for up to 4 panels at once, so 8
 // independent add chains are in flight. sampleRowAvx2 interleaves the exp of 4 vectors.
 #include <algorithm>
+#include <array>
+#include <utility>
 
 #include "active_row_groups.h"
 #include "dense_kernel.h"
@@ -211,6 +213,40 @@ int64_t countOnesAvx2(const float* values, int64_t count) {
     }
   }
   return ones;
+}
+
+namespace {
+
+// A strip of 8 * T columns of y in T registers, over all rows.
+template <int T>
+void gemvTransposedStripAvx2(const float* a, int64_t rows, int64_t lda, const float* x, float* y) {
+  __m256 acc[T];
+  for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
+  for (int64_t i = 0; i < rows; ++i) {
+    const __m256 xi = _mm256_broadcast_ss(x + i);
+    for (int t = 0; t < T; ++t) acc[t] = _mm256_fmadd_ps(_mm256_load_ps(a + i * lda + 8 * t), xi, acc[t]);
+  }
+  for (int t = 0; t < T; ++t) _mm256_storeu_ps(y + 8 * t, acc[t]);
+}
+
+}  // namespace
+
+using StripFn = void (*)(const float*, int64_t, int64_t, const float*, float*);
+
+template <size_t... T>
+constexpr std::array<StripFn, sizeof...(T)> stripTable(std::index_sequence<T...>) {
+  return {gemvTransposedStripAvx2<2 * (static_cast<int>(T) + 1)>...};
+}
+
+// Strips of up to 12 registers (12 accumulators + loads fit in 16 ymm), as few and as even as possible.
+void gemvTransposedAvx2(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y) {
+  static constexpr auto strips = stripTable(std::make_index_sequence<6>());
+  const int64_t pairs = cols / 16, passes = (pairs + 5) / 6;  // pairs of ymm = 16 columns
+  for (int64_t p = 0, j = 0; p < passes; ++p) {
+    const int64_t width = (pairs * (p + 1)) / passes - (pairs * p) / passes;
+    strips[width - 1](a + 16 * j, rows, lda, x, y + 16 * j);
+    j += width;
+  }
 }
 
 }  // namespace heatbath::kernels

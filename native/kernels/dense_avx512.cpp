@@ -12,6 +12,8 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 #include "active_row_groups.h"
 #include "dense_kernel.h"
@@ -305,6 +307,41 @@ int64_t listOnesAvx512(const float* values, int64_t count, int32_t first, int32_
     index = _mm512_add_epi32(index, step);
   }
   return filled;
+}
+
+namespace {
+
+// A strip of 16 * T columns of y in T registers, over all rows.
+template <int T>
+void gemvTransposedStripAvx512(const float* a, int64_t rows, int64_t lda, const float* x, float* y) {
+  __m512 acc[T];
+  for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
+  for (int64_t i = 0; i < rows; ++i) {
+    const __m512 xi = _mm512_set1_ps(x[i]);
+    for (int t = 0; t < T; ++t) acc[t] = _mm512_fmadd_ps(_mm512_load_ps(a + i * lda + 16 * t), xi, acc[t]);
+  }
+  for (int t = 0; t < T; ++t) _mm512_storeu_ps(y + 16 * t, acc[t]);
+}
+
+}  // namespace
+
+using StripFn = void (*)(const float*, int64_t, int64_t, const float*, float*);
+
+template <size_t... T>
+constexpr std::array<StripFn, sizeof...(T)> stripTable(std::index_sequence<T...>) {
+  return {gemvTransposedStripAvx512<static_cast<int>(T) + 1>...};
+}
+
+// Strips of up to 24 registers (24 accumulators + loads fit in 32 zmm), as few and as even as possible:
+// a narrow strip would leave too few independent FMA chains.
+void gemvTransposedAvx512(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y) {
+  static constexpr auto strips = stripTable(std::make_index_sequence<24>());
+  const int64_t vectors = cols / 16, passes = (vectors + 23) / 24;
+  for (int64_t p = 0, j = 0; p < passes; ++p) {
+    const int64_t width = (vectors * (p + 1)) / passes - (vectors * p) / passes;
+    strips[width - 1](a + 16 * j, rows, lda, x, y + 16 * j);
+    j += width;
+  }
 }
 
 }  // namespace heatbath::kernels

@@ -70,6 +70,12 @@ using CountOnesFn = int64_t (*)(const float* values, int64_t count);
 using ListOnesFn = int64_t (*)(const float* values, int64_t count, int32_t first, int32_t* out);
 constexpr int64_t kListOnesSlack = 16;
 
+// y[j] = sum_i a[i * lda + j] x[i] for j < cols (y = A^T x; cols and lda multiples of 16, a 64-byte
+// aligned): each y[j] is one FMA chain over i = 0, 1, ..., rows - 1, starting from 0, so every
+// kernel set gives the same bits. The vector kernels keep a strip of y in registers and stream the
+// rows of A once per strip.
+using GemvTransposedFn = void (*)(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y);
+
 struct DenseKernels {
   int panelWidth;  // NR of the packed B panels the kernels read
   // Largest fraction of active (1) inputs for which the automatic choice takes the active-row
@@ -82,6 +88,7 @@ struct DenseKernels {
   SampleRowsFn sampleRows;
   CountOnesFn countOnes;
   ListOnesFn listOnes;
+  GemvTransposedFn gemvTransposed;
 };
 
 void gemmMicroScalar(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
@@ -93,6 +100,7 @@ void addActiveRowsScalar(const float* firstPanel, int64_t panelStride, int numPa
 void sampleRowsScalar(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
                       float* prob, float* sample);
 int64_t countOnesScalar(const float* values, int64_t count);
+void gemvTransposedScalar(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y);
 int64_t listOnesScalar(const float* values, int64_t count, int32_t first, int32_t* out);
 
 void gemmMicroAvx2(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
@@ -104,6 +112,7 @@ void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPane
 void sampleRowsAvx2(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
                     float* prob, float* sample);
 int64_t countOnesAvx2(const float* values, int64_t count);
+void gemvTransposedAvx2(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y);
 
 void gemmMicroAvx512(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
                      int cols, float alpha, float beta, bool first);
@@ -114,6 +123,7 @@ void addActiveRowsAvx512(const float* firstPanel, int64_t panelStride, int numPa
 void sampleRowsAvx512(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
                       float* prob, float* sample);
 int64_t countOnesAvx512(const float* values, int64_t count);
+void gemvTransposedAvx512(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y);
 int64_t listOnesAvx512(const float* values, int64_t count, int32_t first, int32_t* out);
 
 }  // namespace heatbath::kernels

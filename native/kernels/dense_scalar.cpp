@@ -1,5 +1,8 @@
 // Portable reference kernels of the dense engine: the arithmetic of dense_kernel.h, written as
 // plain loops (the vector kernels differ only by FMA contraction).
+#include <algorithm>
+#include <cmath>
+
 #include "dense_kernel.h"
 #include "exp_poly.h"
 
@@ -101,6 +104,13 @@ int64_t listOnesScalar(const float* values, int64_t count, int32_t first, int32_
     filled += values[i] == 1.0f;
   }
   return filled;
+}
+
+void gemvTransposedScalar(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y) {
+  std::fill(y, y + cols, 0.0f);
+  for (int64_t i = 0; i < rows; ++i) {
+    for (int64_t j = 0; j < cols; ++j) y[j] = std::fma(a[i * lda + j], x[i], y[j]);
+  }
 }
 
 }  // namespace heatbath::kernels

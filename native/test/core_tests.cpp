@@ -21,6 +21,7 @@
 #include "../core/rbm_conditional.h"
 #include "../core/seed.h"
 #include "../core/thread_pool.h"
+#include "../core/tngd_device.h"
 #include "../core/update_order.h"
 #include "../kernels/dense_dispatch.h"
 #include "../kernels/dispatch.h"
@@ -815,6 +816,109 @@ void testOverdampedSteps() {
   }
 }
 
+void testGemvTransposed() {
+  std::puts("transposed matrix-vector products");
+  for (int64_t rows : {1, 5, 64, 333}) {
+    for (int64_t cols : {16, 48, 320, 400, 784}) {
+      const int64_t lda = cols + 16;
+      auto a = allocateAligned<float>(static_cast<size_t>(rows * lda));
+      const auto values = randomFloats(static_cast<size_t>(rows * lda), 3 + static_cast<uint32_t>(rows + cols), 1.0f);
+      std::copy(values.begin(), values.end(), a.get());
+      const auto x = randomFloats(static_cast<size_t>(rows), 9, 1.0f);
+      std::vector<float> reference;
+      for (kernels::Isa isa : kernels::supportedIsas()) {
+        std::vector<float> y(static_cast<size_t>(cols), NAN);
+        kernels::denseKernels(isa).gemvTransposed(a.get(), rows, cols, lda, x.data(), y.data());
+        double worst = 0;
+        for (int64_t j = 0; j < cols; ++j) {
+          double exact = 0, scale = 0;
+          for (int64_t i = 0; i < rows; ++i) exact += double(a[i * lda + j]) * x[i], scale += std::fabs(a[i * lda + j] * x[i]);
+          worst = std::max(worst, std::fabs(y[j] - exact) / (scale + 1e-30));
+        }
+        CHECK(worst < 1e-6);
+        if (reference.empty()) reference = y;
+        CHECK(y == reference);  // one FMA chain per output: the same bits on every instruction set
+      }
+    }
+  }
+}
+
+void testTngdDevice() {
+  std::puts("TNGD device");
+  // Two examples of three classes: K = G G^T (positive definite), probabilities, gradient.
+  const int64_t batch = 2, classes = 3, m = batch * classes;
+  const auto g = randomFloats(m * m, 21, 1.0f);
+  std::vector<float> gram(m * m, 0.0f);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < m; ++j)
+      for (int64_t k = 0; k < m; ++k) gram[i * m + j] += g[i * m + k] * g[j * m + k];
+  const std::vector<float> probs = {0.2f, 0.3f, 0.5f, 0.6f, 0.3f, 0.1f};
+  const auto gradient = randomFloats(m, 22, 1.0f);
+  DeviceModel model;
+  model.batch = batch, model.classes = classes, model.gram = gram.data(), model.probs = probs.data();
+  model.curvatureScale = 0.5f, model.gradient = gradient.data();
+  // Reference: the recursion of tngd_device.h in double precision, without noise.
+  const int64_t steps = 50;
+  const double dt = 0.05, damping = 0.1, c = 1 - damping * dt;
+  std::vector<double> y(m, 0.3), v(m, 0.0), hy(m);
+  for (int64_t step = 0; step < steps; ++step) {
+    for (int64_t s = 0; s < batch; ++s) {
+      double py = 0;
+      for (int64_t k = 0; k < classes; ++k) py += probs[s * classes + k] * y[s * classes + k];
+      for (int64_t k = 0; k < classes; ++k) hy[s * classes + k] = 0.5 * probs[s * classes + k] * (y[s * classes + k] - py);
+    }
+    std::vector<double> next(m);
+    for (int64_t i = 0; i < m; ++i) {
+      double khy = 0, ke = 0;
+      for (int64_t j = 0; j < m; ++j) khy += gram[i * m + j] * hy[j], ke += gram[i * m + j] * gradient[j];
+      v[i] = c * v[i] + dt * (gradient[i] - hy[i]);
+      next[i] = c * y[i] + dt * (ke - khy);
+    }
+    y = next;
+  }
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    TngdDevice device(5);
+    const double largest = device.load(model, kernels::denseKernels(isa));
+    CHECK(largest > 0 && std::isfinite(largest));
+    std::vector<float> yf(m, 0.3f), vf(m, 0.0f);
+    DeviceRunArgs args;
+    args.steps = steps, args.dt = static_cast<float>(dt), args.damping = static_cast<float>(damping);
+    args.y = yf.data(), args.v = vf.data();
+    device.run(args, kernels::denseKernels(isa), kernels::langevinKernels(isa).normals);
+    double worst = 0;
+    for (int64_t i = 0; i < m; ++i) worst = std::max({worst, std::fabs(yf[i] - y[i]) / (1 + std::fabs(y[i])), std::fabs(vf[i] - v[i]) / (1 + std::fabs(v[i]))});
+    CHECK(worst < 1e-4);
+    // Too large a step diverges with a coded error naming the step, never silent NaN.
+    args.dt = 1e4f;
+    bool diverged = false;
+    try {
+      device.run(args, kernels::denseKernels(isa), kernels::langevinKernels(isa).normals);
+    } catch (const Error& e) {
+      diverged = e.code() == "ERR_NOT_FINITE" && std::string(e.what()).find("step") != std::string::npos;
+    }
+    CHECK(diverged);
+  }
+  TngdDevice fresh(1);
+  DeviceRunArgs idle;
+  std::vector<float> y1(1), v1(1);
+  idle.steps = 1, idle.dt = 0.1f, idle.y = y1.data(), idle.v = v1.data();
+  bool refused = false;
+  try {
+    fresh.run(idle, kernels::denseKernels(kernels::Isa::Scalar), kernels::langevinKernels(kernels::Isa::Scalar).normals);
+  } catch (const Error& e) {
+    refused = e.code() == "ERR_INVALID_ARGUMENT";
+  }
+  CHECK(refused);
+  gram[3] = NAN;
+  bool rejected = false;
+  try {
+    fresh.load(model, kernels::denseKernels(kernels::Isa::Scalar));
+  } catch (const Error& e) {
+    rejected = e.code() == "ERR_NOT_FINITE";
+  }
+  CHECK(rejected);
+}
+
 int main() {
   testGraphValidation();
   testColouring();
@@ -832,6 +936,8 @@ int main() {
   testNormalPolynomials();
   testSparseProducts();
   testOverdampedSteps();
+  testGemvTransposed();
+  testTngdDevice();
   std::printf("%d passed, %d failed\n", passes, failures);
   return failures == 0 ? 0 : 1;
 }

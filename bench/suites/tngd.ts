@@ -1,0 +1,66 @@
+/**
+ * Thermodynamic natural gradient descent against Adam, per training iteration of the 784-64-10 MLP on
+ * batches of 32 bundled digits: forward pass, gradient (Adam) or linearisation + simulated device (TNGD,
+ * at analog times 5τ, 20τ and 50τ, δt <= 0.1τ), and the update.
+ */
+import { bundledDigits } from '../../lib/io/mnist';
+import { LabelledBatch } from '../../lib/nn/classifier';
+import { MlpClassifier } from '../../lib/nn/mlp-classifier';
+import { adam, Optimizer } from '../../lib/training/optimizers';
+import { tngd } from '../../lib/training/tngd';
+
+const BATCH = 32;
+const BATCHES = 64;
+
+export interface TngdCase {
+  name: string;
+  description: string;
+  /** The Adam baseline every other case is compared with. */
+  baseline?: boolean;
+  setup(): { op: () => void; batch: number; parameters: number };
+}
+
+function iterationCase(name: string, description: string, optimizer: () => Optimizer, learningRate: number, baseline = false): TngdCase {
+  return {
+    name,
+    description,
+    baseline,
+    setup() {
+      const data = bundledDigits();
+      const model = new MlpClassifier({ inputs: 784, hidden: 64, classes: 10 }, 1);
+      // Batches drawn across the (class-sorted) set, so each holds every digit.
+      const batches: LabelledBatch[] = Array.from({ length: BATCHES }, (_, k) => {
+        const picks = Array.from({ length: BATCH }, (_, s) => ((k * BATCH + s) * 7919) % data.count);
+        const inputs = new Float32Array(BATCH * 784);
+        picks.forEach((p, s) => inputs.set(data.images.subarray(p * 784, (p + 1) * 784), s * 784));
+        return { inputs, labels: Uint8Array.from(picks, (p) => data.labels[p]), count: BATCH };
+      });
+      const opt = optimizer();
+      const grad = new Float32Array(model.params.length);
+      const groups = [{ name: 'params', param: model.params, grad }];
+      let next = 0;
+      return {
+        op: () => {
+          const lin = model.linearize(batches[next++ % BATCHES]);
+          if (opt.setCurvature) opt.setCurvature(lin);
+          else lin.vjp(lin.logitGradient, grad);
+          opt.step(groups, learningRate);
+        },
+        batch: BATCH,
+        parameters: model.params.length,
+      };
+    },
+  };
+}
+
+export const tngdCases: TngdCase[] = [
+  iterationCase('tngd.iteration.adam', 'Adam: one iteration of the 784-64-10 MLP, batch 32', () => adam(), 0.003, true),
+  ...[5, 20, 50].map((time) =>
+    iterationCase(
+      `tngd.iteration.t${time}`,
+      `TNGD, analog time ${time}τ (δt <= 0.1τ): one iteration of the 784-64-10 MLP, batch 32`,
+      () => tngd({ time }),
+      0.03,
+    ),
+  ),
+];

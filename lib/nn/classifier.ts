@@ -1,0 +1,115 @@
+/**
+ * Differentiable classifiers for the optimizer studies: a model maps a batch of inputs to logits
+ * z (batch × classes), is trained on the mean cross-entropy ℓ = −(1/b) Σ_s log softmax(z_s)[y_s], and
+ * can be linearised at a batch: its Jacobian J = ∂z/∂θ (m = batch·classes rows, one column per
+ * parameter) is available only through products (J v, Jᵀ u) and through the Gram matrix J Jᵀ (m × m),
+ * never as a matrix of m × N numbers.
+ *
+ * The generalised Gauss–Newton matrix of the loss is G = Jᵀ H J with H block diagonal, one block
+ * (diag p_s − p_s p_sᵀ)/b per example (the Hessian of the loss in the logits), and ∇ℓ = Jᵀ e with
+ * e_s = (p_s − onehot(y_s))/b.
+ */
+import { checkInteger, invalid } from '../util/validate';
+
+export interface LabelledBatch {
+  /** count × inputs values. */
+  inputs: Float32Array;
+  /** count class indices. */
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface Linearization {
+  readonly batch: number;
+  readonly classes: number;
+  readonly parameters: number;
+  /** softmax(z), batch × classes. */
+  readonly probs: Float32Array;
+  /** e = ∂ℓ/∂z, batch × classes (so ∇ℓ = Jᵀ e). */
+  readonly logitGradient: Float32Array;
+  /** The mean loss at the linearisation point. */
+  readonly loss: number;
+  /** out (batch × classes) = J v. */
+  jvp(v: Float32Array, out: Float32Array): void;
+  /** out (parameters) = Jᵀ u. */
+  vjp(u: Float32Array, out: Float32Array): void;
+  /** out (m × m, row-major) = J Jᵀ. */
+  gram(out: Float32Array): void;
+}
+
+export interface Classifier {
+  readonly inputs: number;
+  readonly classes: number;
+  /** All parameters in one flat array (the named views below share its memory). */
+  readonly params: Float32Array;
+  readonly views: Record<string, Float32Array>;
+  /** Logits of `count` inputs into out (count × classes). */
+  logits(inputs: Float32Array, count: number, out: Float32Array): void;
+  /**
+   * The model linearised at the current parameters on a batch. It keeps its own copies of what it
+   * needs, so it stays valid (at the old point) after the parameters change.
+   */
+  linearize(batch: LabelledBatch): Linearization;
+}
+
+/** Checks a batch against a model; returns it. */
+export function checkBatch(model: Classifier, batch: LabelledBatch): LabelledBatch {
+  const count = checkInteger('batch.count', batch?.count, 1);
+  if (!(batch.inputs instanceof Float32Array) || batch.inputs.length !== count * model.inputs) {
+    throw invalid(`batch.inputs must be a Float32Array of count × inputs = ${count * model.inputs} values`);
+  }
+  if (!(batch.labels instanceof Uint8Array) || batch.labels.length !== count) throw invalid(`batch.labels must be a Uint8Array of ${count} labels`);
+  for (let s = 0; s < count; s++) {
+    if (batch.labels[s] >= model.classes) throw invalid(`batch.labels[${s}] is ${batch.labels[s]}: there are ${model.classes} classes`);
+  }
+  for (let k = 0; k < batch.inputs.length; k++) if (!Number.isFinite(batch.inputs[k])) throw invalid(`batch.inputs[${k}] is ${batch.inputs[k]}`);
+  return batch;
+}
+
+/**
+ * Softmax of logits in place (rows of `classes`), returning the summed cross-entropy of the labels
+ * and writing e = (p − onehot)·scale into `gradient` when given.
+ */
+export function softmaxCrossEntropy(
+  logits: Float32Array,
+  labels: Uint8Array,
+  count: number,
+  classes: number,
+  gradient?: Float32Array,
+  scale = 1,
+): number {
+  const { exp, log } = Math;
+  let loss = 0;
+  for (let s = 0; s < count; s++) {
+    const o = s * classes;
+    let max = logits[o];
+    for (let c = 1; c < classes; c++) if (logits[o + c] > max) max = logits[o + c];
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += logits[o + c] = exp(logits[o + c] - max);
+    for (let c = 0; c < classes; c++) logits[o + c] /= sum;
+    loss -= log(Math.max(logits[o + labels[s]], 1e-30));
+    if (gradient) for (let c = 0; c < classes; c++) gradient[o + c] = scale * (logits[o + c] - (c === labels[s] ? 1 : 0));
+  }
+  return loss;
+}
+
+/** Column sums of a rows × cols matrix into out (overwriting). */
+export function columnSums(a: Float32Array, rows: number, cols: number, out: Float32Array, outOffset = 0): void {
+  for (let c = 0; c < cols; c++) out[outOffset + c] = 0;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[outOffset + c] += a[r * cols + c];
+}
+
+/** out = G v + damping·v with G = Jᵀ H J the generalised Gauss–Newton matrix of the linearisation. */
+export function ggnProduct(lin: Linearization, v: Float32Array, damping: number, out: Float32Array): void {
+  const { batch, classes, probs } = lin;
+  const z = new Float32Array(batch * classes);
+  lin.jvp(v, z);
+  for (let s = 0; s < batch; s++) {
+    const o = s * classes;
+    let pz = 0;
+    for (let c = 0; c < classes; c++) pz += probs[o + c] * z[o + c];
+    for (let c = 0; c < classes; c++) z[o + c] = (probs[o + c] * (z[o + c] - pz)) / batch;
+  }
+  lin.vjp(z, out);
+  for (let i = 0; i < out.length; i++) out[i] += damping * v[i];
+}

@@ -1,0 +1,134 @@
+/**
+ * A one-hidden-layer perceptron, z = relu(x W1 + b1) W2 + b2 (W1 inputs × hidden, W2 hidden ×
+ * classes). Parameters, flat: [W1, b1, W2, b2].
+ *
+ * With a_s the hidden activations, d_sj ∈ {0, 1} the ReLU gates and V_(s,c),j = d_sj W2[j, c], the
+ * Jacobian's Gram matrix is
+ *   J Jᵀ[(s,c), (s',c')] = δ_cc' (a_s · a_s' + 1) + (x_s · x_s' + 1) (V Vᵀ)[(s,c), (s',c')]
+ * (the W2 and b2 columns, then the W1 and b1 columns): three matrix products, no m × N Jacobian.
+ */
+import { SeededRandom } from '../util/random';
+import { checkInteger } from '../util/validate';
+import { checkBatch, Classifier, columnSums, LabelledBatch, Linearization, softmaxCrossEntropy } from './classifier';
+import { addRowVector, matmul, matmulTransA, matmulTransB } from './dense';
+
+export interface MlpClassifierShape {
+  inputs: number;
+  hidden: number;
+  classes: number;
+}
+
+export class MlpClassifier implements Classifier {
+  readonly inputs: number;
+  readonly hidden: number;
+  readonly classes: number;
+  readonly params: Float32Array;
+  readonly views: { w1: Float32Array; b1: Float32Array; w2: Float32Array; b2: Float32Array };
+  /** V of the Gram matrix, kept between calls (fresh large buffers cost page faults). */
+  private gatedW2 = new Float32Array(0);
+
+  /** He-initialised weights (seeded), zero biases. */
+  constructor(shape: MlpClassifierShape, seed = 1) {
+    this.inputs = checkInteger('inputs', shape?.inputs, 1);
+    this.hidden = checkInteger('hidden', shape.hidden, 1);
+    this.classes = checkInteger('classes', shape.classes, 2);
+    const { inputs: d, hidden: h, classes: k } = this;
+    this.params = new Float32Array(d * h + h + h * k + k);
+    let at = 0;
+    const take = (n: number) => this.params.subarray(at, (at += n));
+    this.views = { w1: take(d * h), b1: take(h), w2: take(h * k), b2: take(k) };
+    const random = new SeededRandom(seed);
+    for (const [w, fanIn] of [[this.views.w1, d], [this.views.w2, h]] as const) {
+      const scale = Math.sqrt(2 / fanIn);
+      for (let i = 0; i < w.length; i++) w[i] = scale * random.normal();
+    }
+  }
+
+  /** Hidden activations relu(x W1 + b1) of `count` inputs into out (count × hidden). */
+  private activations(inputs: Float32Array, count: number, out: Float32Array): void {
+    matmul(inputs, this.views.w1, out, count, this.inputs, this.hidden);
+    addRowVector(out, count, this.hidden, this.views.b1);
+    for (let i = 0; i < out.length; i++) if (out[i] < 0) out[i] = 0;
+  }
+
+  logits(inputs: Float32Array, count: number, out: Float32Array): void {
+    const a = new Float32Array(count * this.hidden);
+    this.activations(inputs, count, a);
+    matmul(a, this.views.w2, out, count, this.hidden, this.classes);
+    addRowVector(out, count, this.classes, this.views.b2);
+  }
+
+  linearize(batch: LabelledBatch): Linearization {
+    const { inputs: d, hidden: h, classes: k } = this;
+    const { count: b, labels } = checkBatch(this, batch);
+    const x = batch.inputs.slice();
+    const w2 = this.views.w2.slice();
+    const a = new Float32Array(b * h);
+    this.activations(x, b, a);
+    const gate = a.map((value) => (value > 0 ? 1 : 0));
+    const probs = new Float32Array(b * k);
+    matmul(a, w2, probs, b, h, k);
+    addRowVector(probs, b, k, this.views.b2);
+    const logitGradient = new Float32Array(b * k);
+    const loss = softmaxCrossEntropy(probs, labels, b, k, logitGradient, 1 / b) / b;
+    // Offsets of W1, b1, W2, b2 in the flat parameter vector.
+    const oB1 = d * h;
+    const oW2 = oB1 + h;
+    const oB2 = oW2 + h * k;
+    const hiddenTangent = new Float32Array(b * h);
+    const scratch = (length: number) => {
+      if (this.gatedW2.length < length) this.gatedW2 = new Float32Array(length);
+      return this.gatedW2.subarray(0, length);
+    };
+    return {
+      batch: b,
+      classes: k,
+      parameters: this.params.length,
+      probs,
+      logitGradient,
+      loss,
+      jvp(v, out) {
+        matmul(x, v.subarray(0, oB1), hiddenTangent, b, d, h);
+        addRowVector(hiddenTangent, b, h, v, oB1);
+        for (let i = 0; i < hiddenTangent.length; i++) hiddenTangent[i] *= gate[i];
+        matmul(hiddenTangent, w2, out, b, h, k);
+        matmul(a, v.subarray(oW2, oB2), out, b, h, k, 1);
+        addRowVector(out, b, k, v, oB2);
+      },
+      vjp(u, out) {
+        matmulTransA(a, u, out.subarray(oW2, oB2), h, b, k);
+        columnSums(u, b, k, out, oB2);
+        matmulTransB(u, w2, hiddenTangent, b, k, h);
+        for (let i = 0; i < hiddenTangent.length; i++) hiddenTangent[i] *= gate[i];
+        matmulTransA(x, hiddenTangent, out.subarray(0, oB1), d, b, h);
+        columnSums(hiddenTangent, b, h, out, oB1);
+      },
+      gram(out) {
+        const m = b * k;
+        const xx = new Float32Array(b * b);
+        const aa = new Float32Array(b * b);
+        matmulTransB(x, x, xx, b, d, b);
+        matmulTransB(a, a, aa, b, h, b);
+        const gatedW2 = scratch(m * h); // V: row (s, c) holds d_sj W2[j, c] over j
+        for (let s = 0; s < b; s++) {
+          for (let c = 0; c < k; c++) {
+            const row = (s * k + c) * h;
+            for (let j = 0; j < h; j++) gatedW2[row + j] = gate[s * h + j] * w2[j * k + c];
+          }
+        }
+        matmulTransB(gatedW2, gatedW2, out, m, h, m);
+        for (let s = 0; s < b; s++) {
+          for (let t = 0; t < b; t++) {
+            const inputKernel = xx[s * b + t] + 1;
+            const outputKernel = aa[s * b + t] + 1;
+            for (let c = 0; c < k; c++) {
+              const rowStart = (s * k + c) * m + t * k;
+              for (let c2 = 0; c2 < k; c2++) out[rowStart + c2] *= inputKernel;
+              out[rowStart + c] += outputKernel;
+            }
+          }
+        }
+      },
+    };
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Multinomial logistic regression: z = x W + b, W inputs × classes. Parameters, flat: [W, b].
+ * Its Jacobian rows are (x_s ⊗ e_c, e_c), so J Jᵀ = δ_cc' (x_s · x_s' + 1).
+ */
+import { checkInteger } from '../util/validate';
+import { checkBatch, Classifier, columnSums, LabelledBatch, Linearization, softmaxCrossEntropy } from './classifier';
+import { addRowVector, matmul, matmulTransA, matmulTransB } from './dense';
+
+export class SoftmaxRegression implements Classifier {
+  readonly inputs: number;
+  readonly classes: number;
+  readonly params: Float32Array;
+  readonly views: { weights: Float32Array; bias: Float32Array };
+
+  /** Zero weights and biases (the loss is convex: no symmetry to break). */
+  constructor(inputs: number, classes: number) {
+    this.inputs = checkInteger('inputs', inputs, 1);
+    this.classes = checkInteger('classes', classes, 2);
+    this.params = new Float32Array(inputs * classes + classes);
+    this.views = { weights: this.params.subarray(0, inputs * classes), bias: this.params.subarray(inputs * classes) };
+  }
+
+  logits(inputs: Float32Array, count: number, out: Float32Array): void {
+    matmul(inputs, this.views.weights, out, count, this.inputs, this.classes);
+    addRowVector(out, count, this.classes, this.views.bias);
+  }
+
+  linearize(batch: LabelledBatch): Linearization {
+    const { inputs: d, classes } = this;
+    const { count: b, labels } = checkBatch(this, batch);
+    const x = batch.inputs.slice();
+    const probs = new Float32Array(b * classes);
+    this.logits(x, b, probs);
+    const logitGradient = new Float32Array(b * classes);
+    const loss = softmaxCrossEntropy(probs, labels, b, classes, logitGradient, 1 / b) / b;
+    const weightCount = d * classes;
+    return {
+      batch: b,
+      classes,
+      parameters: this.params.length,
+      probs,
+      logitGradient,
+      loss,
+      jvp(v, out) {
+        matmul(x, v.subarray(0, weightCount), out, b, d, classes);
+        addRowVector(out, b, classes, v, weightCount);
+      },
+      vjp(u, out) {
+        matmulTransA(x, u, out.subarray(0, weightCount), d, b, classes);
+        columnSums(u, b, classes, out, weightCount);
+      },
+      gram(out) {
+        const m = b * classes;
+        const xx = new Float32Array(b * b);
+        matmulTransB(x, x, xx, b, d, b);
+        out.fill(0);
+        for (let s = 0; s < b; s++) {
+          for (let t = 0; t < b; t++) {
+            const k = xx[s * b + t] + 1;
+            for (let c = 0; c < classes; c++) out[(s * classes + c) * m + t * classes + c] = k;
+          }
+        }
+      },
+    };
+  }
+}

@@ -1,0 +1,27 @@
+// JS handle on TngdDevice: load a linearisation, run Euler–Maruyama steps (synchronous: one
+// optimizer iteration's worth of steps takes about a millisecond).
+#pragma once
+#include <napi.h>
+
+#include <memory>
+
+#include "../core/tngd_device.h"
+
+namespace heatbath::addon {
+
+class TngdWrap : public Napi::ObjectWrap<TngdWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  // new TngdDevice(seed: number | bigint)
+  explicit TngdWrap(const Napi::CallbackInfo& info);
+
+ private:
+  // load(batch, classes, gram, probs, curvatureScale, gradient, factor?, rank) -> largest eigenvalue of JᵀHJ
+  Napi::Value Load(const Napi::CallbackInfo& info);
+  // run(steps, dt, damping, sigma, y, v, h?)
+  Napi::Value Run(const Napi::CallbackInfo& info);
+
+  std::unique_ptr<TngdDevice> device_;
+};
+
+}  // namespace heatbath::addon
