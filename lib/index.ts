@@ -52,6 +52,7 @@ export { saveModel, loadModel, registerModelKind, modelKinds, encodeModel, decod
 export { DigitDataset, BinarizeOptions, SplitOptions, binarize, splitDataset, subset } from './io/dataset';
 export { IdxArray, readIdx, readIdxDataset, parseIdx } from './io/idx';
 export { bundledDigits } from './io/mnist';
+export { encodeLinePlot, writeLinePlot, PLOT_PALETTE, LineSeries, PlotPanel, LinePlotOptions } from './io/line-plot';
 
 // Continuous units: Langevin networks, the SPU, exact Ornstein–Uhlenbeck processes and thermodynamic linear algebra.
 export {
@@ -83,6 +84,12 @@ export * as tla from './tla';
 export { TlaOptions, TlaResult, TlaExpmOptions } from './tla';
 export { OUProcess, OUOptions, OUSampleOptions, OUTrajectories, OUTransitionMatrices } from './models/ou';
 export * as linalg from './linalg';
+
+// Thermodynamic natural gradient descent: differentiable classifiers, the simulated device, exact NGD, training.
+export { Classifier, LabelledBatch, Linearization, ggnProduct, SoftmaxRegression, MlpClassifier, MlpClassifierShape } from './nn';
+export { tngd, TngdOptions } from './training/tngd';
+export { ngd, naturalGradient, NaturalGradientOptions } from './training/ngd';
+export { trainClassifier, evaluateClassifier, ClassifierTrainingOptions, ClassifierTrainingResult, TrainingPoint } from './training/classifier-trainer';
 
 // How digit-like generated images are.
 export { DigitClassifier, DigitClassifierOptions, DigitClassifierCache, Classification, digitClassifier, trainDigitClassifier } from './eval/digit-classifier';

@@ -1,7 +1,7 @@
 /**
  * Thermodynamic natural gradient descent against Adam, per training iteration of the 784-64-10 MLP on
  * batches of 32 bundled digits: forward pass, gradient (Adam) or linearisation + simulated device (TNGD,
- * at analog times 5τ, 20τ and 50τ, δt <= 0.1τ), and the update.
+ * at analog times 5τ, 20τ and 50τ, δt <= 0.1τ, damping 1 as in `heatbath tngd`), and the update.
  */
 import { bundledDigits } from '../../lib/io/mnist';
 import { LabelledBatch } from '../../lib/nn/classifier';
@@ -59,8 +59,8 @@ export const tngdCases: TngdCase[] = [
     iterationCase(
       `tngd.iteration.t${time}`,
       `TNGD, analog time ${time}τ (δt <= 0.1τ): one iteration of the 784-64-10 MLP, batch 32`,
-      () => tngd({ time }),
-      0.03,
+      () => tngd({ time, damping: 1 }),
+      1,
     ),
   ),
 ];

@@ -179,11 +179,12 @@ program
   .description('thermodynamic natural gradient descent against SGD, Adam and exact natural gradient, on the bundled digits')
   .option('--model <mlp|logistic>', 'the classifier to train', 'mlp')
   .option('--hidden <n>', 'hidden units of the MLP', integer(1), 64)
-  .option('--iterations <n>', 'updates per optimizer', integer(1), 300)
+  .option('--iterations <n>', 'updates per optimizer', integer(1), 500)
+  .option('--eval-every <n>', 'iterations between test evaluations (points of the curves)', integer(1), 5)
   .option('--batch <n>', 'examples per update', integer(1), 32)
   .option(
     '--optimizers <list>',
-    'comma-separated specs name[:key=value]... (keys lr, t, td, dt, lambda, kappa), e.g. adam:lr=0.003,tngd:t=20:td=5',
+    'comma-separated specs name[:key=value]... (keys lr, t, td, dt, lambda (default 1), kappa), e.g. adam:lr=0.003,tngd:t=20:td=5',
   )
   .option('--test-fraction <f>', 'held-out share of the digits', number(0), 0.2)
   .option('--out <curves.json>', 'where to write the curves', 'tngd-curves.json')

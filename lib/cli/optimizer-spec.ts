@@ -2,6 +2,10 @@
  * Optimizer specifications for `heatbath tngd`: "<name>[:key=value]…", e.g. "adam:lr=0.003",
  * "tngd:t=20:td=5:lr=0.03", "tngd-adam:t=20:lr=0.003". Keys: lr (learning rate), t (analog time),
  * td (delay), dt (largest Euler–Maruyama step), lambda (damping), kappa (device noise κ₀).
+ *
+ * The defaults are the best of a learning-rate grid on the 784-64-10 MLP (batch 32, 500 iterations),
+ * and damping λ = 1: with the paper's λ = 0.01 exact natural gradient is unstable at any learning rate
+ * that makes progress on this problem (README, "Thermodynamic natural gradient descent").
  */
 import { ngd } from '../training/ngd';
 import { adam, Optimizer, sgd } from '../training/optimizers';
@@ -16,7 +20,8 @@ export interface OptimizerSpec {
   create(seed: number): Optimizer;
 }
 
-const DEFAULT_LEARNING_RATES = { sgd: 0.3, adam: 0.003, ngd: 0.03, tngd: 0.03, 'tngd-adam': 0.003 };
+const DEFAULT_LEARNING_RATES = { sgd: 0.3, adam: 0.003, ngd: 1, tngd: 1, 'tngd-adam': 0.003 };
+const DEFAULT_DAMPING = 1;
 const KEYS: Record<OptimizerSpec['name'], string[]> = {
   sgd: ['lr'],
   adam: ['lr'],
@@ -25,8 +30,8 @@ const KEYS: Record<OptimizerSpec['name'], string[]> = {
   'tngd-adam': ['lr', 't', 'td', 'dt', 'lambda', 'kappa'],
 };
 
-/** The default comparison: the baselines, TNGD at three analog times, with a delay, and TNGD-Adam. */
-export const DEFAULT_OPTIMIZERS = ['sgd', 'adam', 'ngd', 'tngd:t=5', 'tngd:t=20', 'tngd:t=50', 'tngd:t=20:td=5', 'tngd-adam:t=20'];
+/** The default comparison: the baselines, TNGD at four analog times, with a delay, and TNGD-Adam. */
+export const DEFAULT_OPTIMIZERS = ['sgd', 'adam', 'ngd', 'tngd:t=2', 'tngd:t=2:td=1', 'tngd:t=5', 'tngd:t=20', 'tngd:t=50', 'tngd-adam:t=20'];
 
 export function parseOptimizerSpec(text: string): OptimizerSpec {
   const [name, ...pairs] = text.trim().split(':');
@@ -40,7 +45,8 @@ export function parseOptimizerSpec(text: string): OptimizerSpec {
     if (raw === undefined || raw.trim() === '' || !Number.isFinite(value) || value < 0) throw invalid(`"${text}": ${key} needs a number >= 0`);
     values[key] = value;
   }
-  const device = { time: values.t, delay: values.td, dt: values.dt, damping: values.lambda, noise: values.kappa };
+  const damping = values.lambda ?? DEFAULT_DAMPING;
+  const device = { time: values.t, delay: values.td, dt: values.dt, damping, noise: values.kappa };
   return {
     label: text.trim(),
     name: kind,
@@ -52,7 +58,7 @@ export function parseOptimizerSpec(text: string): OptimizerSpec {
         case 'adam':
           return adam();
         case 'ngd':
-          return ngd({ damping: values.lambda });
+          return ngd({ damping });
         case 'tngd':
           return tngd({ ...device, seed });
         case 'tngd-adam':

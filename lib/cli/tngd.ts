@@ -22,6 +22,7 @@ export interface TngdStudyOptions {
   model: string;
   hidden: number;
   iterations: number;
+  evalEvery: number;
   batch: number;
   optimizers?: string[];
   testFraction: number;
@@ -91,6 +92,7 @@ export async function tngdCommand(opts: TngdStudyOptions, signal?: AbortSignal):
       iterations: opts.iterations,
       learningRate: spec.learningRate,
       batchSize: opts.batch,
+      evaluateEvery: opts.evalEvery,
       seed: opts.seed,
       test: toBatch(test),
       signal,

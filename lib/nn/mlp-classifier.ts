@@ -117,18 +117,27 @@ export class MlpClassifier implements Classifier {
           }
         }
         matmulTransB(gatedW2, gatedW2, out, m, h, m);
-        for (let s = 0; s < b; s++) {
-          for (let t = 0; t < b; t++) {
-            const inputKernel = xx[s * b + t] + 1;
-            const outputKernel = aa[s * b + t] + 1;
-            for (let c = 0; c < k; c++) {
-              const rowStart = (s * k + c) * m + t * k;
-              for (let c2 = 0; c2 < k; c2++) out[rowStart + c2] *= inputKernel;
-              out[rowStart + c] += outputKernel;
-            }
-          }
-        }
+        scaleByInputKernel(out, xx, aa, b, k);
       },
     };
+  }
+}
+
+/**
+ * out[(s,c), (t,c')] ← (x_s·x_t + 1)·out[(s,c), (t,c')] + δ_cc' (a_s·a_t + 1), in place (m = batch·classes
+ * rows; xx and aa hold the batch × batch inner products).
+ */
+function scaleByInputKernel(out: Float32Array, xx: Float32Array, aa: Float32Array, batch: number, classes: number): void {
+  const m = batch * classes;
+  for (let s = 0; s < batch; s++) {
+    for (let c = 0; c < classes; c++) {
+      const row = (s * classes + c) * m;
+      for (let t = 0; t < batch; t++) {
+        const inputKernel = xx[s * batch + t] + 1;
+        const start = row + t * classes;
+        for (let j = start, end = start + classes; j < end; j++) out[j] *= inputKernel;
+        out[start + c] += aa[s * batch + t] + 1;
+      }
+    }
   }
 }

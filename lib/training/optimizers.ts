@@ -119,6 +119,8 @@ class SlotStore {
 }
 
 // The loops live in top-level functions that take everything as arguments: V8 keeps the scalars in registers.
+// The steps walk their groups with an index, not for…of: once V8 inlined a loop below into a for…of body,
+// an Adam step of 50,000 parameters went from 0.2 to 5 ms.
 
 type Grad = Float32Array | Float64Array;
 
@@ -173,7 +175,8 @@ export function sgd(options: SgdOptions = {}): Optimizer {
     name: 'sgd',
     step(groups, lr) {
       checkStep(groups, lr);
-      for (const { name, param, grad, decay } of groups) {
+      for (let k = 0; k < groups.length; k++) {
+        const { name, param, grad, decay } = groups[k];
         const wd = decay === false ? 0 : weightDecay;
         if (momentum === 0) {
           descend(param, grad, lr, wd);
@@ -201,7 +204,8 @@ export function adam(options: AdamOptions = {}): Optimizer {
     name,
     step(groups, lr) {
       checkStep(groups, lr);
-      for (const { name: group, param, grad, decay } of groups) {
+      for (let k = 0; k < groups.length; k++) {
+        const { name: group, param, grad, decay } = groups[k];
         const m = store.get(group, 'm', param.length);
         const v = store.get(group, 'v', param.length);
         const t = ++store.get(group, 'step', 1)[0];

@@ -52,6 +52,8 @@ export class NaturalGradientDevice {
   readonly settings: DeviceSettings;
   private readonly device: NativeTngdDevice;
   private loaded: LoadedModel | undefined;
+  /** The last two linearisations, whose Gram buffers are reused (fresh large buffers cost page faults). */
+  private recent: LoadedModel[] = [];
   private noiseStream = 0;
   /** Jᵀ v, kept between calls (fresh large buffers cost page faults). */
   private back = new Float32Array(0);
@@ -126,19 +128,27 @@ export class NaturalGradientDevice {
     for (let i = 0; i < rank; i++) v[pivots![i]] += x[i];
   }
 
+  /** Loads `lin` into the native device; its Gram matrix is formed once (a delay alternates between two). */
   private load(lin: Linearization): LoadedModel {
     if (this.loaded?.lin === lin) return this.loaded;
-    const m = lin.batch * lin.classes;
-    const gram = new Float32Array(m * m);
-    lin.gram(gram);
-    const model: LoadedModel = { lin, gram, largestCurvature: 0, rank: 0 };
-    if (this.settings.noise > 0) Object.assign(model, factorGram(gram, m));
+    let model = this.recent.find((r) => r.lin === lin);
+    if (model === undefined) {
+      const m = lin.batch * lin.classes;
+      const evicted = this.recent.length === 2 ? this.recent.shift() : undefined;
+      const gram = evicted?.gram.length === m * m ? evicted.gram : new Float32Array(m * m);
+      lin.gram(gram);
+      model = { lin, gram, largestCurvature: 0, rank: 0 };
+      if (this.settings.noise > 0) Object.assign(model, factorGram(gram, m));
+      this.recent.push(model);
+    }
+    const { gram, factor, rank } = model;
     model.largestCurvature = callNative(() =>
-      this.device.load(lin.batch, lin.classes, gram, lin.probs, 1 / lin.batch, lin.logitGradient, model.factor, model.rank),
+      this.device.load(lin.batch, lin.classes, gram, lin.probs, 1 / lin.batch, lin.logitGradient, factor, rank),
     );
     this.loaded = model;
     return model;
   }
+
 }
 
 /** Pivoted Cholesky of K: G (m × rank, original row order) and its pivot block L_R. */
