@@ -16,17 +16,17 @@ describe('heatbath tngd', () => {
   it('trains one model per optimizer and writes the final figures, the curves and a plot', async () => {
     const curves = path.join(dir, 'curves.json');
     const plot = path.join(dir, 'curves.png');
-    const args = ['tngd', '--iterations', '20', '--hidden', '16', '--optimizers', 'adam,tngd:t=5:td=1,ngd:lambda=0.1', '--out', curves, '--plot', plot, '--json'];
+    const args = ['tngd', '--iterations', '20', '--hidden', '16', '--optimizers', 'adam,tngd:t=5:td=1,ngd:lambda=0.3:lr=0.3', '--out', curves, '--plot', plot, '--json'];
     const report = JSON.parse((await run(process.execPath, [cli, ...args], { maxBuffer: 1 << 24 })).stdout);
     expect(report).toMatchObject({ model: 'mlp 784-16-10', parameters: 784 * 16 + 16 + 16 * 10 + 10, batch: 32, interrupted: false });
-    expect(report.runs.map((r: { optimizer: string }) => r.optimizer)).toEqual(['adam', 'tngd:t=5:td=1', 'ngd:lambda=0.1']);
+    expect(report.runs.map((r: { optimizer: string }) => r.optimizer)).toEqual(['adam', 'tngd:t=5:td=1', 'ngd:lambda=0.3:lr=0.3']);
     for (const r of report.runs) {
       expect(r.iterations).toBe(20);
       expect(r.testAccuracy).toBeGreaterThan(0.3);
       expect(r.msPerIteration).toBeGreaterThan(0);
     }
     const written = JSON.parse(fs.readFileSync(curves, 'utf8'));
-    expect(Object.keys(written.curves)).toEqual(['adam', 'tngd:t=5:td=1', 'ngd:lambda=0.1']);
+    expect(Object.keys(written.curves)).toEqual(['adam', 'tngd:t=5:td=1', 'ngd:lambda=0.3:lr=0.3']);
     expect(written.curves.adam.at(-1)).toMatchObject({ iteration: 20, testAccuracy: report.runs[0].testAccuracy });
     const png = PNG.sync.read(fs.readFileSync(plot));
     expect([png.width, png.height]).toEqual([960, 640]);
