@@ -93,6 +93,18 @@ export function softmaxCrossEntropy(
   return loss;
 }
 
+/** The mean loss of a batch's logits and what a linearisation keeps of it: softmax (in place) and e = ∂ℓ/∂z. */
+export function lossAtLogits(
+  logits: Float32Array,
+  labels: Uint8Array,
+  count: number,
+  classes: number,
+): Pick<Linearization, 'probs' | 'logitGradient' | 'loss'> {
+  const logitGradient = new Float32Array(count * classes);
+  const loss = softmaxCrossEntropy(logits, labels, count, classes, logitGradient, 1 / count) / count;
+  return { probs: logits, logitGradient, loss };
+}
+
 /** Column sums of a rows × cols matrix into out (overwriting). */
 export function columnSums(a: Float32Array, rows: number, cols: number, out: Float32Array, outOffset = 0): void {
   for (let c = 0; c < cols; c++) out[outOffset + c] = 0;

@@ -9,7 +9,7 @@
  */
 import { SeededRandom } from '../util/random';
 import { checkInteger } from '../util/validate';
-import { checkBatch, Classifier, columnSums, LabelledBatch, Linearization, softmaxCrossEntropy } from './classifier';
+import { checkBatch, Classifier, columnSums, LabelledBatch, Linearization, lossAtLogits } from './classifier';
 import { addRowVector, matmul, matmulTransA, matmulTransB } from './dense';
 
 export interface MlpClassifierShape {
@@ -66,11 +66,9 @@ export class MlpClassifier implements Classifier {
     const a = new Float32Array(b * h);
     this.activations(x, b, a);
     const gate = a.map((value) => (value > 0 ? 1 : 0));
-    const probs = new Float32Array(b * k);
-    matmul(a, w2, probs, b, h, k);
-    addRowVector(probs, b, k, this.views.b2);
-    const logitGradient = new Float32Array(b * k);
-    const loss = softmaxCrossEntropy(probs, labels, b, k, logitGradient, 1 / b) / b;
+    const logits = new Float32Array(b * k);
+    matmul(a, w2, logits, b, h, k);
+    addRowVector(logits, b, k, this.views.b2);
     // Offsets of W1, b1, W2, b2 in the flat parameter vector.
     const oB1 = d * h;
     const oW2 = oB1 + h;
@@ -84,9 +82,7 @@ export class MlpClassifier implements Classifier {
       batch: b,
       classes: k,
       parameters: this.params.length,
-      probs,
-      logitGradient,
-      loss,
+      ...lossAtLogits(logits, labels, b, k),
       jvp(v, out) {
         matmul(x, v.subarray(0, oB1), hiddenTangent, b, d, h);
         addRowVector(hiddenTangent, b, h, v, oB1);

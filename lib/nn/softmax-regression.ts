@@ -3,7 +3,7 @@
  * Its Jacobian rows are (x_s ⊗ e_c, e_c), so J Jᵀ = δ_cc' (x_s · x_s' + 1).
  */
 import { checkInteger } from '../util/validate';
-import { checkBatch, Classifier, columnSums, LabelledBatch, Linearization, softmaxCrossEntropy } from './classifier';
+import { checkBatch, Classifier, columnSums, LabelledBatch, Linearization, lossAtLogits } from './classifier';
 import { addRowVector, matmul, matmulTransA, matmulTransB } from './dense';
 
 export class SoftmaxRegression implements Classifier {
@@ -29,18 +29,14 @@ export class SoftmaxRegression implements Classifier {
     const { inputs: d, classes } = this;
     const { count: b, labels } = checkBatch(this, batch);
     const x = batch.inputs.slice();
-    const probs = new Float32Array(b * classes);
-    this.logits(x, b, probs);
-    const logitGradient = new Float32Array(b * classes);
-    const loss = softmaxCrossEntropy(probs, labels, b, classes, logitGradient, 1 / b) / b;
+    const logits = new Float32Array(b * classes);
+    this.logits(x, b, logits);
     const weightCount = d * classes;
     return {
       batch: b,
       classes,
       parameters: this.params.length,
-      probs,
-      logitGradient,
-      loss,
+      ...lossAtLogits(logits, labels, b, classes),
       jvp(v, out) {
         matmul(x, v.subarray(0, weightCount), out, b, d, classes);
         addRowVector(out, b, classes, v, weightCount);
