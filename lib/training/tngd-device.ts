@@ -4,11 +4,11 @@
  *
  *   dg = −(F g − ∇ℓ) dt + √(2κ₀) dW,    F = Jᵀ H J + λI
  *
- * simulated with Euler–Maruyama steps of at most δt (time in units of the device's time constant τ;
- * a stiffer curvature gets smaller steps, δt·(λ_max(F)) <= 1, so that the simulation relaxes like the
- * continuous device instead of oscillating or diverging). The
- * steps are run exactly, but in m = batch·classes coordinates instead of N (native/core/tngd_device.h):
- * F acts as λ outside the row space of J, and there the state and the noise evolve in closed form.
+ * simulated with Euler–Maruyama steps of at most δt (time in units of the device's time constant τ; a
+ * stiffer curvature gets smaller steps, δt·λ_max(F) <= 1, so that the simulation relaxes like the
+ * continuous device instead of oscillating or diverging). The steps are run exactly, but in
+ * m = batch·classes coordinates instead of N (native/core/tngd_device.h): F acts as λ outside the row
+ * space of J, and there the state and the noise evolve in closed form.
  *
  *   g_n = c^n g_0 + Jᵀ v_n + w_n,    c = 1 − λδt,    w_n = √(2κ₀δt) Σ_k c^(n−1−k) ξ_k
  *
@@ -63,12 +63,9 @@ export class NaturalGradientDevice {
     this.device = callNative(() => new (native().TngdDevice)(settings.seed));
   }
 
-  /** Euler–Maruyama steps taken so far. */
-  steps = 0;
-
-  /** Relaxes the device under `lin` for analog time `time`, updating g in place. Returns the steps taken. */
-  relax(lin: Linearization, g: Float32Array, time: number): number {
-    if (time === 0) return 0;
+  /** Relaxes the device under `lin` for analog time `time`, updating g in place. */
+  relax(lin: Linearization, g: Float32Array, time: number): void {
+    if (time === 0) return;
     const model = this.load(lin);
     const { damping, noise } = this.settings;
     const largestStep = Math.min(this.settings.dt, 1 / (model.largestCurvature + damping));
@@ -89,8 +86,6 @@ export class NaturalGradientDevice {
     const back = this.back;
     lin.vjp(v, back);
     for (let i = 0; i < g.length; i++) g[i] += back[i];
-    this.steps += steps;
-    return steps;
   }
 
   /** s_n = √(Σ_{k<n} c^(2k)). */
@@ -148,7 +143,6 @@ export class NaturalGradientDevice {
     this.loaded = model;
     return model;
   }
-
 }
 
 /** Pivoted Cholesky of K: G (m × rank, original row order) and its pivot block L_R. */

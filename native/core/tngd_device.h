@@ -43,7 +43,7 @@ class TngdDevice {
  public:
   explicit TngdDevice(uint64_t seed);
 
-  // Copies and packs one linearisation (the device keeps it until the next load). Returns an
+  // Copies one linearisation (the device keeps it until the next load). Returns an
   // estimate of the largest eigenvalue of J^T H J (= that of K H), from below within a few percent.
   double load(const DeviceModel& model, const kernels::DenseKernels& dense);
   // Runs args.steps steps. Throws ERR_NOT_FINITE (naming the step) if y diverges.
@@ -53,7 +53,7 @@ class TngdDevice {
   int64_t rank() const { return rank_; }
 
  private:
-  // out[0, m) = K x (x padded to ld_ floats with zeros).
+  // out[0, ld_) = K x (x padded to ld_ floats with zeros; out's padding gets zeros too).
   void multiplyGram(const float* x, float* out, const kernels::DenseKernels& dense) const;
   // out = H y.
   void applyCurvature(const float* y, float* out) const;
