@@ -160,6 +160,12 @@ describe('tngd', () => {
     expect(Array.from(optimizer.state()['device.readout'])).toEqual(Array.from(readout));
   });
 
+  it('refuses batches whose Gram matrix would not fit, before allocating it', () => {
+    const huge = { ...lin, batch: 3000, classes: 10 };
+    expect(() => direction(tngd({ time: 1 }), huge)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
+    expect(() => naturalGradient(huge, 1)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
+  });
+
   it('rejects bad settings and steps without curvature', () => {
     const code = { code: 'ERR_INVALID_ARGUMENT' };
     expect(() => tngd({ time: 1, delay: 2 })).toThrow(expect.objectContaining(code));

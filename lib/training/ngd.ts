@@ -3,6 +3,7 @@
  * Through the push-through identity (λI + Jᵀ H J)⁻¹ Jᵀ = Jᵀ (λI + H K)⁻¹ with K = J Jᵀ, the solve has
  * the size m = batch·classes of the logits, not N: F⁻¹∇ℓ = Jᵀ x with (λI + H K) x = e.
  */
+import { HeatbathError } from '../errors';
 import { luFactor, luSolve } from '../linalg/lu';
 import { Linearization } from '../nn/classifier';
 import { checkFinite, invalid } from '../util/validate';
@@ -14,10 +15,16 @@ export interface NaturalGradientOptions {
   damping?: number;
 }
 
+/** Largest m = batch·classes for the direct solve (m³/3 multiply-adds in float64, m² numbers). */
+const MAX_SOLVE_UNITS = 4096;
+
 /** F⁻¹∇ℓ of a linearisation, F = Jᵀ H J + damping·I. */
 export function naturalGradient(lin: Linearization, damping: number): Float32Array {
   const { batch, classes, probs } = lin;
   const m = batch * classes;
+  if (m > MAX_SOLVE_UNITS) {
+    throw new HeatbathError('ERR_TOO_LARGE', `batch × classes = ${m}: the direct solve is limited to ${MAX_SOLVE_UNITS} (use tngd for larger batches)`);
+  }
   const gram = new Float32Array(m * m);
   lin.gram(gram);
   // (λI + H K), H block diagonal with blocks (diag p − p pᵀ)/b applied to the columns of K.

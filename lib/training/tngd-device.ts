@@ -16,13 +16,15 @@
  * L_R = G[R, :], orthonormal basis Q = J_Rᵀ L_R⁻ᵀ); its orthogonal part, summed over the n steps, is one
  * Gaussian draw of variance s_n² = Σ_k c^(2k).
  */
-import { callNative } from '../errors';
+import { callNative, HeatbathError } from '../errors';
 import { pivotedCholesky, solveLower, solveLowerTransposed } from '../linalg/cholesky';
 import { native, NativeTngdDevice } from '../native';
 import { Linearization } from '../nn/classifier';
 
 /** Pivots of K below this fraction of its largest diagonal entry count as zero (K is float32). */
 const RANK_TOLERANCE = 1e-6;
+/** Largest m = batch·classes: the device holds the m × m Gram matrix (256 MB at this size). */
+export const MAX_DEVICE_UNITS = 8192;
 
 export interface DeviceSettings {
   /** Largest Euler–Maruyama step δt, in τ. */
@@ -129,6 +131,12 @@ export class NaturalGradientDevice {
     let model = this.recent.find((r) => r.lin === lin);
     if (model === undefined) {
       const m = lin.batch * lin.classes;
+      if (m > MAX_DEVICE_UNITS) {
+        throw new HeatbathError(
+          'ERR_TOO_LARGE',
+          `batch × classes = ${m}: the device's Gram matrix would hold ${m}² numbers; use a batch of at most ${Math.floor(MAX_DEVICE_UNITS / lin.classes)}`,
+        );
+      }
       const evicted = this.recent.length === 2 ? this.recent.shift() : undefined;
       const gram = evicted?.gram.length === m * m ? evicted.gram : new Float32Array(m * m);
       lin.gram(gram);
