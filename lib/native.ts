@@ -147,9 +147,8 @@ export interface NativeTngdDevice {
     probs: Float32Array,
     curvatureScale: number,
     gradient: Float32Array,
-    factor: Float32Array | undefined,
-    rank: number,
-  ): number;
+    noisy: boolean,
+  ): { largestCurvature: number; rank: number };
   run(
     steps: number,
     dt: number,
@@ -159,6 +158,7 @@ export interface NativeTngdDevice {
     v: Float32Array,
     h: Float32Array | undefined,
   ): void;
+  foldNoise(h: Float32Array, jZeta: Float32Array, scale: number, v: Float32Array): void;
 }
 
 /** Peak float32 multiply-add throughput of this machine, measured on the active SIMD level. */

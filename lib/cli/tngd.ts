@@ -149,18 +149,20 @@ export async function tngdCommand(opts: TngdStudyOptions, signal?: AbortSignal):
 }
 
 export function formatTngdStudy(report: TngdStudyReport): string {
+  const width = Math.max(10, ...report.runs.map((r) => r.optimizer.length)) + 2;
   const lines = [
     `${report.model} (${report.parameters} parameters), ${report.trainExamples} training / ${report.testExamples} test digits, batch ${report.batch}`,
     '',
-    `${'optimizer'.padEnd(18)}${'lr'.padStart(7)}${'ms/iter'.padStart(9)}${'test loss'.padStart(11)}${'accuracy'.padStart(10)}   to ${report.targetAccuracy} accuracy`,
+    `${'optimizer'.padEnd(width)}${'lr'.padStart(7)}${'ms/iter'.padStart(9)}${'test loss'.padStart(11)}${'accuracy'.padStart(10)}   to ${report.targetAccuracy} accuracy`,
   ];
   for (const r of report.runs) {
     const target = r.toTarget ? `${r.toTarget.iterations} iterations, ${r.toTarget.seconds.toFixed(2)} s` : 'not reached';
     lines.push(
-      `${r.optimizer.padEnd(18)}${String(r.learningRate).padStart(7)}${r.msPerIteration.toFixed(2).padStart(9)}` +
+      `${r.optimizer.padEnd(width)}${String(r.learningRate).padStart(7)}${r.msPerIteration.toFixed(2).padStart(9)}` +
         `${r.testLoss.toFixed(4).padStart(11)}${r.testAccuracy.toFixed(4).padStart(10)}   ${target}`,
     );
   }
   lines.push('', `curves: ${report.curves}`, `plot:   ${report.plot}`);
+  if (report.interrupted) lines.push('interrupted: the runs that finished are reported');
   return lines.join('\n');
 }

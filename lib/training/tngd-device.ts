@@ -13,16 +13,13 @@
  *   g_n = c^n g_0 + Jᵀ v_n + w_n,    c = 1 − λδt,    w_n = √(2κ₀δt) Σ_k c^(n−1−k) ξ_k
  *
  * The noise's row-space part comes from a pivoted Cholesky factor of K = J Jᵀ (K = G Gᵀ, pivot rows R,
- * L_R = G[R, :], orthonormal basis Q = J_Rᵀ L_R⁻ᵀ); its orthogonal part, summed over the n steps, is one
- * Gaussian draw of variance s_n² = Σ_k c^(2k).
+ * L_R = G[R, :], orthonormal basis Q = J_Rᵀ L_R⁻ᵀ), computed natively when the device is noisy; its
+ * orthogonal part, summed over the n steps, is one Gaussian draw of variance s_n² = Σ_k c^(2k).
  */
 import { callNative, HeatbathError } from '../errors';
-import { pivotedCholesky, solveLower, solveLowerTransposed } from '../linalg/cholesky';
 import { native, NativeTngdDevice } from '../native';
 import { Linearization } from '../nn/classifier';
 
-/** Pivots of K below this fraction of its largest diagonal entry count as zero (K is float32). */
-const RANK_TOLERANCE = 1e-6;
 /** Largest m = batch·classes: the device holds the m × m Gram matrix (256 MB at this size). */
 export const MAX_DEVICE_UNITS = 8192;
 
@@ -36,17 +33,13 @@ export interface DeviceSettings {
   seed: number;
 }
 
-/** One linearisation prepared for the device: its Gram matrix, and the noise factor when noisy. */
+/** One linearisation prepared for the device: its Gram matrix, and what the device reported on loading it. */
 interface LoadedModel {
   lin: Linearization;
   gram: Float32Array;
   /** Estimate of λ_max(Jᵀ H J). */
   largestCurvature: number;
-  /** G (m × rank, original row order) as float32, for the native device. */
-  factor?: Float32Array;
-  /** L_R (rank × rank, lower) and the pivot rows R. */
-  pivotBlock?: Float64Array;
-  pivots?: Int32Array;
+  /** Rank of K found by the noise factorisation (0 for a noiseless device). */
   rank: number;
 }
 
@@ -83,7 +76,7 @@ export class NaturalGradientDevice {
     callNative(() => this.device.run(steps, dt, damping, sigma, y, v, h));
     const decay = c ** steps;
     for (let i = 0; i < g.length; i++) g[i] *= decay;
-    if (sigma > 0 && model.rank > 0) this.addNoise(model, g, v, h, sigma * this.noiseScale(c, steps));
+    if (sigma > 0 && model.rank > 0) this.addNoise(lin, g, v, h, sigma * this.noiseScale(c, steps));
     if (this.back.length !== g.length) this.back = new Float32Array(g.length);
     const back = this.back;
     lin.vjp(v, back);
@@ -97,32 +90,16 @@ export class NaturalGradientDevice {
   }
 
   /**
-   * Adds the accumulated noise w_n = Q h + s (I − Q Qᵀ) ζ to g, the Q parts folded into v (g gets
-   * Jᵀ v afterwards): v += W (h − s Wᵀ J ζ) with Q = Jᵀ W.
+   * Adds the accumulated noise w_n = Q h + s (I − Q Qᵀ) ζ to g: the Q parts go into v (g gets Jᵀ v
+   * afterwards), v += W (h − s Wᵀ J ζ) with Q = Jᵀ W, natively; s ζ directly.
    */
-  private addNoise(model: LoadedModel, g: Float32Array, v: Float32Array, h: Float32Array, scale: number): void {
-    const { lin, rank } = model;
+  private addNoise(lin: Linearization, g: Float32Array, v: Float32Array, h: Float32Array, scale: number): void {
     const zeta = new Float32Array(g.length);
     native().randomNormals(zeta, this.settings.seed, ++this.noiseStream);
     const jZeta = new Float32Array(lin.batch * lin.classes);
     lin.jvp(zeta, jZeta);
-    const coefficients = this.rowSpaceCoordinates(model, jZeta);
-    for (let k = 0; k < rank; k++) coefficients[k] = h[k] - scale * coefficients[k];
-    this.addRowSpaceVector(model, coefficients, v);
+    callNative(() => this.device.foldNoise(h, jZeta, scale, v));
     for (let i = 0; i < g.length; i++) g[i] += scale * zeta[i];
-  }
-
-  /** Wᵀ y = L_R⁻¹ y_R: coordinates in the basis Q of the row-space part of a vector whose J-image is y. */
-  private rowSpaceCoordinates({ pivots, pivotBlock, rank }: LoadedModel, y: Float32Array): Float64Array {
-    const z = new Float64Array(rank);
-    for (let i = 0; i < rank; i++) z[i] = y[pivots![i]];
-    return solveLower(pivotBlock!, rank, z);
-  }
-
-  /** v += W x, W x = L_R⁻ᵀ x placed on the pivot rows (so that Jᵀ W x = Q x). */
-  private addRowSpaceVector({ pivots, pivotBlock, rank }: LoadedModel, x: Float64Array, v: Float32Array): void {
-    solveLowerTransposed(pivotBlock!, rank, x);
-    for (let i = 0; i < rank; i++) v[pivots![i]] += x[i];
   }
 
   /** Loads `lin` into the native device; its Gram matrix is formed once (a delay alternates between two). */
@@ -141,24 +118,14 @@ export class NaturalGradientDevice {
       const gram = evicted?.gram.length === m * m ? evicted.gram : new Float32Array(m * m);
       lin.gram(gram);
       model = { lin, gram, largestCurvature: 0, rank: 0 };
-      if (this.settings.noise > 0) Object.assign(model, factorGram(gram, m));
       this.recent.push(model);
     }
-    const { gram, factor, rank } = model;
-    model.largestCurvature = callNative(() =>
-      this.device.load(lin.batch, lin.classes, gram, lin.probs, 1 / lin.batch, lin.logitGradient, factor, rank),
-    );
+    const { gram } = model;
+    const noisy = this.settings.noise > 0;
+    const loaded = callNative(() => this.device.load(lin.batch, lin.classes, gram, lin.probs, 1 / lin.batch, lin.logitGradient, noisy));
+    model.largestCurvature = loaded.largestCurvature;
+    model.rank = loaded.rank;
     this.loaded = model;
     return model;
   }
-}
-
-/** Pivoted Cholesky of K: G (m × rank, original row order) and its pivot block L_R. */
-function factorGram(gram: Float32Array, m: number): Pick<LoadedModel, 'factor' | 'pivotBlock' | 'pivots' | 'rank'> {
-  const { factor, perm, rank } = pivotedCholesky(Float64Array.from(gram), m, RANK_TOLERANCE);
-  const g = new Float32Array(m * rank);
-  for (let i = 0; i < m; i++) for (let k = 0; k < rank; k++) g[perm[i] * rank + k] = factor[i * m + k];
-  const pivotBlock = new Float64Array(rank * rank);
-  for (let i = 0; i < rank; i++) for (let k = 0; k <= i; k++) pivotBlock[i * rank + k] = factor[i * m + k];
-  return { factor: g, pivotBlock, pivots: perm.slice(0, rank), rank };
 }

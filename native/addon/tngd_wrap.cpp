@@ -13,7 +13,9 @@ constexpr int64_t kMaxUnits = int64_t{1} << 15;  // m = batch x classes: the Gra
 }
 
 Napi::Function TngdWrap::Define(Napi::Env env) {
-  return DefineClass(env, "TngdDevice", {InstanceMethod("load", &TngdWrap::Load), InstanceMethod("run", &TngdWrap::Run)});
+  return DefineClass(env, "TngdDevice",
+                     {InstanceMethod("load", &TngdWrap::Load), InstanceMethod("run", &TngdWrap::Run),
+                      InstanceMethod("foldNoise", &TngdWrap::FoldNoise)});
 }
 
 TngdWrap::TngdWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TngdWrap>(info) {
@@ -33,10 +35,14 @@ Napi::Value TngdWrap::Load(const Napi::CallbackInfo& info) {
     auto probs = argArray<float>(info[3], "probs", m);
     model.curvatureScale = static_cast<float>(argNumber(info[4], "curvatureScale"));
     auto gradient = argArray<float>(info[5], "gradient", m);
-    model.rank = argInteger(info[7], "rank", 0, m);
+    if (!info[6].IsBoolean()) throw invalidArgument("noisy must be a boolean");
+    model.noisy = info[6].As<Napi::Boolean>().Value();
     model.gram = gram.Data(), model.probs = probs.Data(), model.gradient = gradient.Data();
-    if (model.rank > 0) model.factor = argArray<float>(info[6], "factor", m * model.rank).Data();
-    return Napi::Number::New(env, device_->load(model, kernels::denseKernels(addon->isa)));
+    const double largest = device_->load(model, kernels::denseKernels(addon->isa));
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("largestCurvature", largest);
+    out.Set("rank", static_cast<double>(device_->rank()));
+    return out;
   });
 }
 
@@ -55,6 +61,18 @@ Napi::Value TngdWrap::Run(const Napi::CallbackInfo& info) {
     args.y = y.Data(), args.v = v.Data();
     if (device_->rank() > 0 && args.sigma > 0) args.h = argArray<float>(info[6], "h", device_->rank()).Data();
     device_->run(args, kernels::denseKernels(addon->isa), kernels::langevinKernels(addon->isa).normals);
+    return env.Undefined();
+  });
+}
+
+Napi::Value TngdWrap::FoldNoise(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&] {
+    auto h = argArray<float>(info[0], "h", device_->rank());
+    auto jZeta = argArray<float>(info[1], "jZeta", device_->units());
+    const double scale = argNumber(info[2], "scale");
+    auto v = argArray<float>(info[3], "v", device_->units());
+    device_->foldNoise(h.Data(), jZeta.Data(), scale, v.Data());
     return env.Undefined();
   });
 }

@@ -16,10 +16,12 @@ class TngdWrap : public Napi::ObjectWrap<TngdWrap> {
   explicit TngdWrap(const Napi::CallbackInfo& info);
 
  private:
-  // load(batch, classes, gram, probs, curvatureScale, gradient, factor?, rank) -> largest eigenvalue of JᵀHJ
+  // load(batch, classes, gram, probs, curvatureScale, gradient, noisy) -> { largestCurvature, rank }
   Napi::Value Load(const Napi::CallbackInfo& info);
   // run(steps, dt, damping, sigma, y, v, h?)
   Napi::Value Run(const Napi::CallbackInfo& info);
+  // foldNoise(h, jZeta, scale, v)
+  Napi::Value FoldNoise(const Napi::CallbackInfo& info);
 
   std::unique_ptr<TngdDevice> device_;
 };

@@ -31,20 +31,6 @@ void copyPadded(const float* in, int64_t rows, int64_t cols, int64_t ld, Aligned
   }
 }
 
-// Writes the transpose of a rows x cols row-major matrix into `out` (cols rows of stride ld).
-void copyTransposedPadded(const float* in, int64_t rows, int64_t cols, int64_t ld, AlignedArray<float>& out,
-                          size_t& capacity) {
-  const size_t need = static_cast<size_t>(std::max<int64_t>(cols * ld, 16));
-  if (need > capacity) {
-    out = allocateAligned<float>(need);
-    capacity = need;
-  }
-  std::fill(out.get(), out.get() + cols * ld, 0.0f);
-  for (int64_t i = 0; i < rows; ++i) {
-    for (int64_t k = 0; k < cols; ++k) out[k * ld + i] = in[i * cols + k];
-  }
-}
-
 bool allFinite(const float* x, int64_t n) {
   float sum = 0;
   for (int64_t i = 0; i < n; ++i) sum += x[i] * 0.0f;  // NaN iff some x is NaN or infinite
@@ -64,21 +50,19 @@ TngdDevice::TngdDevice(uint64_t seed) {
 double TngdDevice::load(const DeviceModel& model, const kernels::DenseKernels& dense) {
   if (model.batch < 1 || model.classes < 1) throw invalidArgument("the device needs batch >= 1 and classes >= 1");
   const int64_t m = model.batch * model.classes;
-  if (model.rank < 0 || model.rank > m) throw invalidArgument("the noise factor's rank must be in [0, m]");
   if (!std::isfinite(model.curvatureScale) || model.curvatureScale < 0) {
     throw invalidArgument("the curvature scale must be finite and >= 0");
   }
   requireFinite(model.gram, m * m, "the Gram matrix");
   requireFinite(model.probs, m, "the probabilities");
   requireFinite(model.gradient, m, "the gradient");
-  if (model.rank > 0) requireFinite(model.factor, m * model.rank, "the noise factor");
-  batch_ = model.batch, classes_ = model.classes, m_ = m, rank_ = model.rank;
+  batch_ = model.batch, classes_ = model.classes, m_ = m;
   curvatureScale_ = model.curvatureScale;
   probs_.assign(model.probs, model.probs + m);
   gradient_.assign(model.gradient, model.gradient + m);
   ld_ = roundUp16(m);
   copyPadded(model.gram, m, m, ld_, gram_, gramCapacity_);
-  if (rank_ > 0) copyTransposedPadded(model.factor, m, rank_, ld_, factorT_, factorCapacity_);
+  rank_ = model.noisy ? factorGram(model.gram) : 0;
   gradient_.resize(static_cast<size_t>(ld_), 0.0f);
   gramGradient_.assign(static_cast<size_t>(ld_), 0.0f);  // the products write ld_ outputs
   curvatureY_.assign(static_cast<size_t>(ld_), 0.0f);
@@ -87,6 +71,73 @@ double TngdDevice::load(const DeviceModel& model, const kernels::DenseKernels& d
   noiseProduct_.assign(static_cast<size_t>(ld_), 0.0f);
   multiplyGram(gradient_.data(), gramGradient_.data(), dense);
   return largestEigenvalue(dense);
+}
+
+// Pivoted (left-looking) Cholesky of K in float64: K = G G^T over the pivot rows R it picks, stopping
+// when every remaining pivot is below kRankTolerance of K's largest diagonal entry (K is float32, so
+// smaller pivots are rounding). Keeps G^T (rank x m, for the noise G eta of every step), the pivot
+// rows and L_R = G[R, :] (lower triangular, for foldNoise). Returns the rank.
+int64_t TngdDevice::factorGram(const float* gram) {
+  constexpr double kRankTolerance = 1e-6;
+  const int64_t m = m_;
+  factor_.assign(static_cast<size_t>(m * m), 0.0);  // G, row i = original unit i, column k = step k
+  std::vector<double> remaining(static_cast<size_t>(m));
+  std::vector<char> chosen(static_cast<size_t>(m), 0);
+  double scale = 0;
+  for (int64_t i = 0; i < m; ++i) scale = std::max(scale, remaining[i] = gram[i * m + i]);
+  pivots_.clear();
+  for (int64_t k = 0; k < m; ++k) {
+    int64_t pivot = -1;
+    for (int64_t i = 0; i < m; ++i) {
+      if (!chosen[i] && (pivot < 0 || remaining[i] > remaining[pivot])) pivot = i;
+    }
+    if (!(remaining[pivot] > kRankTolerance * scale)) break;
+    chosen[pivot] = 1;
+    pivots_.push_back(pivot);
+    const double d = std::sqrt(remaining[pivot]);
+    const double* gp = factor_.data() + pivot * m;
+    factor_[pivot * m + k] = d;
+    for (int64_t i = 0; i < m; ++i) {
+      if (chosen[i]) continue;
+      const double* gi = factor_.data() + i * m;
+      double dot = 0;
+      for (int64_t l = 0; l < k; ++l) dot += gi[l] * gp[l];
+      const double g = (gram[i * m + pivot] - dot) / d;
+      factor_[i * m + k] = g;
+      remaining[i] -= g * g;
+    }
+  }
+  const int64_t rank = static_cast<int64_t>(pivots_.size());
+  const size_t need = static_cast<size_t>(std::max<int64_t>(rank * ld_, 16));
+  if (need > factorCapacity_) {
+    factorT_ = allocateAligned<float>(need);
+    factorCapacity_ = need;
+  }
+  std::fill(factorT_.get(), factorT_.get() + rank * ld_, 0.0f);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t k = 0; k < rank; ++k) factorT_[k * ld_ + i] = static_cast<float>(factor_[i * m + k]);
+  return rank;
+}
+
+void TngdDevice::foldNoise(const float* h, const float* jZeta, double scale, float* v) const {
+  if (rank_ == 0) return;
+  const int64_t m = m_, r = rank_;
+  // c = h - scale L_R^-1 (J zeta)_R  (forward substitution)
+  std::vector<double> c(static_cast<size_t>(r));
+  for (int64_t a = 0; a < r; ++a) {
+    const double* row = factor_.data() + pivots_[a] * m;
+    double sum = jZeta[pivots_[a]];
+    for (int64_t b = 0; b < a; ++b) sum -= row[b] * c[b];
+    c[a] = sum / row[a];
+  }
+  for (int64_t a = 0; a < r; ++a) c[a] = h[a] - scale * c[a];
+  // v_R += L_R^-T c  (back substitution)
+  for (int64_t a = r - 1; a >= 0; --a) {
+    double sum = c[a];
+    for (int64_t b = a + 1; b < r; ++b) sum -= factor_[pivots_[b] * m + a] * c[b];
+    c[a] = sum / factor_[pivots_[a] * m + a];
+  }
+  for (int64_t a = 0; a < r; ++a) v[pivots_[a]] += static_cast<float>(c[a]);
 }
 
 // Power iteration on K H (similar to the symmetric H^1/2 K H^1/2, so its eigenvalues are real and

@@ -29,8 +29,7 @@ struct DeviceModel {
   const float* probs = nullptr;  // batch x classes
   float curvatureScale = 0;      // H_s = curvatureScale (diag p_s - p_s p_s^T)
   const float* gradient = nullptr;  // e, m
-  const float* factor = nullptr;    // G, m x rank (K = G G^T); may be null when rank == 0
-  int64_t rank = 0;
+  bool noisy = false;               // factor K for the noise (pivoted Cholesky, O(m^3))
 };
 
 struct DeviceRunArgs {
@@ -43,9 +42,13 @@ class TngdDevice {
  public:
   explicit TngdDevice(uint64_t seed);
 
-  // Copies one linearisation (the device keeps it until the next load). Returns an
-  // estimate of the largest eigenvalue of J^T H J (= that of K H), from below within a few percent.
+  // Copies one linearisation (the device keeps it until the next load), factoring K when noisy.
+  // Returns an estimate of the largest eigenvalue of J^T H J (= that of K H), from below within a
+  // few percent.
   double load(const DeviceModel& model, const kernels::DenseKernels& dense);
+  // The noise accumulated outside the steps' coordinates (lib/training/tngd-device.ts): with Q the
+  // orthonormal basis J_R^T L_R^-T of J's row space, v_R += L_R^-T (h - scale L_R^-1 (J zeta)_R).
+  void foldNoise(const float* h, const float* jZeta, double scale, float* v) const;
   // Runs args.steps steps. Throws ERR_NOT_FINITE (naming the step) if y diverges.
   void run(const DeviceRunArgs& args, const kernels::DenseKernels& dense, kernels::NormalsFn normals);
 
@@ -58,6 +61,7 @@ class TngdDevice {
   // out = H y.
   void applyCurvature(const float* y, float* out) const;
   double largestEigenvalue(const kernels::DenseKernels& dense);
+  int64_t factorGram(const float* gram);
 
   int64_t batch_ = 0, classes_ = 0, m_ = 0, rank_ = 0;
   int64_t ld_ = 0;  // row stride of gram_ and factorT_, a multiple of 16
@@ -66,6 +70,8 @@ class TngdDevice {
   AlignedArray<float> gram_, factorT_;  // K (m x m) and G^T (rank x m)
   size_t gramCapacity_ = 0, factorCapacity_ = 0;
   std::vector<float> eigenvector_;  // of the last power iteration, padded to ld_
+  std::vector<double> factor_;      // G (m x m storage, columns [0, rank) used), float64
+  std::vector<int64_t> pivots_;     // R, in pivot order
   std::vector<float> probs_, gradient_, gramGradient_, curvatureY_, product_, noise_, noiseProduct_;
   kernels::RngLanes rng_;
 };
