@@ -898,6 +898,28 @@ void testTngdDevice() {
     }
     CHECK(diverged);
   }
+  // The noise factorisation finds K's rank: K = B B^T with B of rank 3 (m = 6).
+  {
+    const auto low = randomFloats(m * 3, 23, 1.0f);
+    std::vector<float> lowRank(m * m, 0.0f);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < m; ++j)
+        for (int64_t k = 0; k < 3; ++k) lowRank[i * m + j] += low[i * 3 + k] * low[j * 3 + k];
+    DeviceModel noisy = model;
+    noisy.gram = lowRank.data(), noisy.noisy = true;
+    TngdDevice device(3);
+    device.load(noisy, kernels::denseKernels(kernels::defaultIsa()));
+    CHECK(device.rank() == 3);
+    std::vector<float> yf(m, 0.1f), vf(m, 0.0f), h(3, 0.0f), jZeta(m, 0.5f);
+    DeviceRunArgs args;
+    args.steps = 20, args.dt = 0.05f, args.damping = 0.1f, args.sigma = 0.2f;
+    args.y = yf.data(), args.v = vf.data(), args.h = h.data();
+    device.run(args, kernels::denseKernels(kernels::defaultIsa()), kernels::langevinKernels(kernels::defaultIsa()).normals);
+    device.foldNoise(h.data(), jZeta.data(), 0.3, vf.data());
+    bool finite = true;
+    for (int64_t i = 0; i < m; ++i) finite = finite && std::isfinite(yf[i]) && std::isfinite(vf[i]);
+    CHECK(finite && (h[0] != 0.0f || h[1] != 0.0f));
+  }
   TngdDevice fresh(1);
   DeviceRunArgs idle;
   std::vector<float> y1(1), v1(1);
