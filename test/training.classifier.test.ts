@@ -10,21 +10,28 @@ import { tngd } from '../lib/training/tngd';
 
 const { train, test } = splitDataset(bundledDigits(), { testFraction: 0.2, seed: 1 });
 const trainSet: LabelledBatch = { inputs: train.images, labels: train.labels, count: train.count };
-const testSet: LabelledBatch = { inputs: test.images.subarray(0, 500 * 784), labels: test.labels.subarray(0, 500), count: 500 };
+// Every 6th held-out digit: the split keeps classes in runs, so a prefix would hold only a few of them.
+const picks = Array.from({ length: 300 }, (_, k) => 6 * k);
+const testSet: LabelledBatch = {
+  inputs: Float32Array.from(picks.flatMap((k) => Array.from(test.images.subarray(k * 784, (k + 1) * 784)))),
+  labels: Uint8Array.from(picks, (k) => test.labels[k]),
+  count: picks.length,
+};
 
 describe('trainClassifier', () => {
   it.each([
     ['sgd', () => sgd(), 0.3],
     ['adam', () => adam(), 0.003],
-    ['ngd', () => ngd(), 0.03],
-    ['tngd', () => tngd({ time: 5 }), 0.03],
-  ] as const)('%s lifts an MLP from chance to > 75 %% held-out accuracy in 60 iterations', async (_, optimizer, learningRate) => {
-    const model = new MlpClassifier({ inputs: 784, hidden: 32, classes: 10 }, 2);
-    const result = await trainClassifier(model, trainSet, { optimizer: optimizer(), iterations: 60, learningRate, test: testSet, evaluateEvery: 30 });
-    expect(result.curve.map((p) => p.iteration)).toEqual([0, 30, 60]);
+    ['ngd', () => ngd({ damping: 1 }), 1],
+    ['tngd', () => tngd({ time: 5, damping: 1 }), 1],
+  ] as const)('%s lifts an MLP from chance to > 70 %% held-out accuracy in 100 iterations', async (_, optimizer, learningRate) => {
+    const model = new MlpClassifier({ inputs: 784, hidden: 16, classes: 10 }, 2);
+    const options = { optimizer: optimizer(), iterations: 100, learningRate, batchSize: 24, test: testSet, evaluateEvery: 50 };
+    const result = await trainClassifier(model, trainSet, options);
+    expect(result.curve.map((p) => p.iteration)).toEqual([0, 50, 100]);
     expect(result.curve[0].testAccuracy).toBeLessThan(0.3);
     const last = result.curve[2];
-    expect(last.testAccuracy).toBeGreaterThan(0.75);
+    expect(last.testAccuracy).toBeGreaterThan(0.7);
     expect(last.testLoss).toBeLessThan(result.curve[0].testLoss);
     expect(last.seconds).toBeGreaterThan(0);
     expect(evaluateClassifier(model, testSet)).toEqual({ loss: last.testLoss, accuracy: last.testAccuracy });
@@ -59,6 +66,10 @@ describe('trainClassifier', () => {
       { optimizer: {} as never, iterations: 5 },
     ];
     for (const options of bad) await expect(trainClassifier(model, trainSet, options)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    const badTest = { inputs: testSet.inputs.slice(0, 784), labels: Uint8Array.of(12), count: 1 };
+    await expect(trainClassifier(model, trainSet, { optimizer: sgd(), iterations: 1, test: badTest })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    expect(() => evaluateClassifier(model, { ...testSet, count: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => new SoftmaxRegression(1e9, 10)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
     const wrongWidth = { inputs: new Float32Array(10), labels: new Uint8Array(1), count: 1 };
     await expect(trainClassifier(model, wrongWidth, { optimizer: sgd(), iterations: 1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });

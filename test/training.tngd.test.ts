@@ -1,9 +1,10 @@
 import { solve } from '../lib/linalg/lu';
 import { Linearization } from '../lib/nn/classifier';
 import { naturalGradient, ngd } from '../lib/training/ngd';
-import { Optimizer, sgd } from '../lib/training/optimizers';
+import { adam, Optimizer, sgd } from '../lib/training/optimizers';
 import { tngd, TngdOptions } from '../lib/training/tngd';
-import { denseCurvature, lossGradientOf, maxAbs, maxAbsDifference, tinyBatch, tinyMlp } from './helpers/tiny-classifier';
+import { SoftmaxRegression } from '../lib/nn/softmax-regression';
+import { denseCurvature, lossGradientOf, maxAbs, maxAbsDifference, tinyBatch, tinyMlp, TINY } from './helpers/tiny-classifier';
 
 const DAMPING = 0.3;
 
@@ -107,7 +108,16 @@ describe('tngd', () => {
     expect(maxAbsDifference(g, exact)).toBeLessThan(1e-3 * maxAbs(exact));
   });
 
-  it("samples the Euler–Maruyama law of the noisy device: mean and variance per unit", () => {
+  // A batch with a repeated example has a rank-deficient J Jᵀ: the noise factorisation must find its rank.
+  const repeated = tinyBatch();
+  repeated.inputs.copyWithin(6, 0, 6);
+  repeated.labels[1] = repeated.labels[0];
+  it.each([
+    ['full rank', lin],
+    ['a repeated example', model.linearize(repeated)],
+  ] as const)("samples the Euler–Maruyama law of the noisy device (%s): mean and variance per unit", (_, lin) => {
+    const gradient = lossGradientOf(lin);
+    const f = denseCurvature(lin, DAMPING);
     // Exact law of n EM steps from g0 = ∇ℓ: mean μ_{k+1} = T μ_k + dt ∇ℓ, covariance Σ_{k+1} = T Σ_k Tᵀ + 2κ₀dt I, T = I − dt F.
     const n = lin.parameters;
     const dt = 0.05;
@@ -164,6 +174,38 @@ describe('tngd', () => {
     const huge = { ...lin, batch: 3000, classes: 10 };
     expect(() => direction(tngd({ time: 1 }), huge)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
     expect(() => naturalGradient(huge, 1)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
+  });
+
+  it('TNGD-Adam takes the Adam step of the device readout', () => {
+    const readout = direction(tngd({ time: 3, damping: DAMPING }), lin);
+    const viaTngd = tinyMlp().params;
+    const optimizer = tngd({ time: 3, damping: DAMPING, adam: true });
+    optimizer.setCurvature!(lin);
+    optimizer.step([{ name: 'params', param: viaTngd, grad: viaTngd }], 0.01);
+    const viaAdam = tinyMlp().params;
+    adam().step([{ name: 'params', param: viaAdam, grad: readout }], 0.01);
+    expect(Array.from(viaTngd)).toEqual(Array.from(viaAdam));
+    expect(Object.keys(optimizer.state()).sort()).toEqual(['device.readout', 'params.m', 'params.step', 'params.v']);
+  });
+
+  it('resumes from its state: the next step equals that of the optimizer it was saved from', () => {
+    const second = tinyMlp(5).linearize(tinyBatch(1, 1));
+    const original = tngd({ time: 2, damping: DAMPING });
+    direction(original, lin);
+    const resumed = tngd({ time: 2, damping: DAMPING });
+    resumed.loadState(original.state());
+    expect(Array.from(direction(resumed, second))).toEqual(Array.from(direction(original, second)));
+    expect(() => resumed.loadState({ 'device.readout': Float32Array.of(NaN) })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    resumed.loadState({ 'device.readout': new Float32Array(3) });
+    expect(() => direction(resumed, second)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+
+  it('handles a delay that leaves almost no time after it, and refuses relaxations of absurd length', () => {
+    const optimizer = tngd({ time: 1, delay: 1 - 1e-12, damping: DAMPING });
+    direction(optimizer, lin);
+    expect(direction(optimizer, lin).every(Number.isFinite)).toBe(true);
+    const raw = new SoftmaxRegression(TINY.inputs, TINY.classes).linearize(tinyBatch(3000)); // inputs ~10³: λ_max(F) ~ 10⁶
+    expect(() => direction(tngd({ time: 50 }), raw)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
   });
 
   it('rejects bad settings and steps without curvature', () => {

@@ -15,7 +15,9 @@ import { MlpClassifier } from '../nn/mlp-classifier';
 import { SoftmaxRegression } from '../nn/softmax-regression';
 import { TrainingPoint, trainClassifier } from '../training/classifier-trainer';
 import { invalid } from '../util/validate';
-import { DEFAULT_OPTIMIZERS, parseOptimizerSpec } from './optimizer-spec';
+import { MAX_SOLVE_UNITS } from '../training/ngd';
+import { MAX_DEVICE_UNITS } from '../training/tngd-device';
+import { DEFAULT_OPTIMIZERS, OptimizerSpec, parseOptimizerSpec } from './optimizer-spec';
 import { progressBar } from './progress';
 
 export interface TngdStudyOptions {
@@ -76,8 +78,22 @@ function firstReaching(curve: TrainingPoint[], target: number): OptimizerRun['to
   return point ? { iterations: point.iteration, seconds: point.seconds } : null;
 }
 
+/** Refuses a study that would fail part-way: bad settings, repeated optimizers, batches too large for a solver. */
+function checkStudy(specs: OptimizerSpec[], opts: TngdStudyOptions): void {
+  const m = opts.batch * 10;
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    if (seen.has(spec.label)) throw invalid(`optimizer "${spec.label}" is listed twice`);
+    seen.add(spec.label);
+    spec.create(opts.seed); // checks its settings
+    const limit = spec.name === 'ngd' ? MAX_SOLVE_UNITS : spec.name.startsWith('tngd') ? MAX_DEVICE_UNITS : Infinity;
+    if (m > limit) throw invalid(`--batch ${opts.batch} is too large for ${spec.label}: batch × 10 classes must be at most ${limit}`);
+  }
+}
+
 export async function tngdCommand(opts: TngdStudyOptions, signal?: AbortSignal): Promise<TngdStudyReport> {
   const specs = (opts.optimizers ?? DEFAULT_OPTIMIZERS).map(parseOptimizerSpec);
+  checkStudy(specs, opts);
   const { train, test } = splitDataset(bundledDigits(), { testFraction: opts.testFraction, seed: opts.seed });
   const runs: OptimizerRun[] = [];
   const curves: Record<string, TrainingPoint[]> = {};

@@ -9,7 +9,7 @@
  */
 import { SeededRandom } from '../util/random';
 import { checkInteger } from '../util/validate';
-import { checkBatch, Classifier, columnSums, LabelledBatch, Linearization, lossAtLogits } from './classifier';
+import { checkBatch, checkGramOutput, checkParameterCount, Classifier, columnSums, LabelledBatch, Linearization, lossAtLogits } from './classifier';
 import { addRowVector, matmul, matmulTransA, matmulTransB } from './dense';
 
 export interface MlpClassifierShape {
@@ -33,7 +33,7 @@ export class MlpClassifier implements Classifier {
     this.hidden = checkInteger('hidden', shape.hidden, 1);
     this.classes = checkInteger('classes', shape.classes, 2);
     const { inputs: d, hidden: h, classes: k } = this;
-    this.params = new Float32Array(d * h + h + h * k + k);
+    this.params = new Float32Array(checkParameterCount(d * h + h + h * k + k));
     let at = 0;
     const take = (n: number) => this.params.subarray(at, (at += n));
     this.views = { w1: take(d * h), b1: take(h), w2: take(h * k), b2: take(k) };
@@ -101,6 +101,7 @@ export class MlpClassifier implements Classifier {
       },
       gram(out) {
         const m = b * k;
+        checkGramOutput(out, m);
         const xx = new Float32Array(b * b);
         const aa = new Float32Array(b * b);
         matmulTransB(x, x, xx, b, d, b);

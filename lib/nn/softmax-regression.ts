@@ -3,7 +3,7 @@
  * Its Jacobian rows are (x_s ⊗ e_c, e_c), so J Jᵀ = δ_cc' (x_s · x_s' + 1).
  */
 import { checkInteger } from '../util/validate';
-import { checkBatch, Classifier, columnSums, LabelledBatch, Linearization, lossAtLogits } from './classifier';
+import { checkBatch, checkGramOutput, checkParameterCount, Classifier, columnSums, LabelledBatch, Linearization, lossAtLogits } from './classifier';
 import { addRowVector, matmul, matmulTransA, matmulTransB } from './dense';
 
 export class SoftmaxRegression implements Classifier {
@@ -16,7 +16,7 @@ export class SoftmaxRegression implements Classifier {
   constructor(inputs: number, classes: number) {
     this.inputs = checkInteger('inputs', inputs, 1);
     this.classes = checkInteger('classes', classes, 2);
-    this.params = new Float32Array(inputs * classes + classes);
+    this.params = new Float32Array(checkParameterCount(inputs * classes + classes));
     this.views = { weights: this.params.subarray(0, inputs * classes), bias: this.params.subarray(inputs * classes) };
   }
 
@@ -47,6 +47,7 @@ export class SoftmaxRegression implements Classifier {
       },
       gram(out) {
         const m = b * classes;
+        checkGramOutput(out, m);
         const xx = new Float32Array(b * b);
         matmulTransB(x, x, xx, b, d, b);
         out.fill(0);

@@ -48,6 +48,10 @@ const EVALUATION_CHUNK = 500;
 
 /** Mean cross-entropy and accuracy of a model on a labelled set. */
 export function evaluateClassifier(model: Classifier, data: LabelledBatch): { loss: number; accuracy: number } {
+  return evaluate(model, checkBatch(model, data));
+}
+
+function evaluate(model: Classifier, data: LabelledBatch): { loss: number; accuracy: number } {
   const { classes, inputs } = model;
   const logits = new Float32Array(EVALUATION_CHUNK * classes);
   let loss = 0;
@@ -95,7 +99,7 @@ export async function trainClassifier(
   let lossSum = 0;
   let lossCount = 0;
   const record = (iteration: number) => {
-    const { loss, accuracy } = evaluateClassifier(model, test);
+    const { loss, accuracy } = evaluate(model, test);
     const point = { iteration, seconds, trainLoss: lossCount > 0 ? lossSum / lossCount : NaN, testLoss: loss, testAccuracy: accuracy };
     curve.push(point);
     options.onEvaluate?.(point);

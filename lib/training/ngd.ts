@@ -16,7 +16,7 @@ export interface NaturalGradientOptions {
 }
 
 /** Largest m = batch·classes for the direct solve (m³/3 multiply-adds in float64, m² numbers). */
-const MAX_SOLVE_UNITS = 4096;
+export const MAX_SOLVE_UNITS = 4096;
 
 /** F⁻¹∇ℓ of a linearisation, F = Jᵀ H J + damping·I. */
 export function naturalGradient(lin: Linearization, damping: number): Float32Array {
@@ -56,9 +56,9 @@ export function ngd(options: NaturalGradientOptions = {}): Optimizer {
       pending = lin;
     },
     step(groups, lr) {
+      checkFinite('lr', lr);
       const { param, lin } = curvatureStep('ngd', groups, pending);
       pending = undefined;
-      checkFinite('lr', lr);
       const direction = naturalGradient(lin, damping);
       for (let i = 0; i < param.length; i++) param[i] -= lr * direction[i];
     },

@@ -22,6 +22,8 @@ import { Linearization } from '../nn/classifier';
 
 /** Largest m = batch·classes: the device holds the m × m Gram matrix (256 MB at this size). */
 export const MAX_DEVICE_UNITS = 8192;
+/** Most Euler–Maruyama steps of one relaxation (seconds of CPU time for a batch of 32). */
+const MAX_STEPS = 1_000_000;
 
 export interface DeviceSettings {
   /** Largest Euler–Maruyama step δt, in τ. */
@@ -33,10 +35,9 @@ export interface DeviceSettings {
   seed: number;
 }
 
-/** One linearisation prepared for the device: its Gram matrix, and what the device reported on loading it. */
+/** The linearisation loaded in the device, and what the device reported on loading it. */
 interface LoadedModel {
   lin: Linearization;
-  gram: Float32Array;
   /** Estimate of λ_max(Jᵀ H J). */
   largestCurvature: number;
   /** Rank of K found by the noise factorisation (0 for a noiseless device). */
@@ -47,8 +48,8 @@ export class NaturalGradientDevice {
   readonly settings: DeviceSettings;
   private readonly device: NativeTngdDevice;
   private loaded: LoadedModel | undefined;
-  /** The last two linearisations, whose Gram buffers are reused (fresh large buffers cost page faults). */
-  private recent: LoadedModel[] = [];
+  /** The Gram matrix's buffer, reused between loads (fresh large buffers cost page faults). */
+  private gram = new Float32Array(0);
   private noiseStream = 0;
   /** Jᵀ v, kept between calls (fresh large buffers cost page faults). */
   private back = new Float32Array(0);
@@ -64,7 +65,14 @@ export class NaturalGradientDevice {
     const model = this.load(lin);
     const { damping, noise } = this.settings;
     const largestStep = Math.min(this.settings.dt, 1 / (model.largestCurvature + damping));
-    const steps = Math.ceil(time / largestStep - 1e-9);
+    const steps = Math.max(1, Math.ceil(time / largestStep - 1e-9));
+    if (steps > MAX_STEPS) {
+      throw new HeatbathError(
+        'ERR_TOO_LARGE',
+        `relaxing for ${time}τ needs ${steps} Euler–Maruyama steps (the curvature's largest eigenvalue is ` +
+          `${model.largestCurvature.toPrecision(3)}): scale the inputs to [0, 1] or shorten the analog time`,
+      );
+    }
     const dt = time / steps;
     const m = lin.batch * lin.classes;
     const sigma = Math.sqrt(2 * noise * dt);
@@ -102,30 +110,22 @@ export class NaturalGradientDevice {
     for (let i = 0; i < g.length; i++) g[i] += scale * zeta[i];
   }
 
-  /** Loads `lin` into the native device; its Gram matrix is formed once (a delay alternates between two). */
+  /** Loads `lin` into the native device (a delay relaxes first under the model loaded last). */
   private load(lin: Linearization): LoadedModel {
     if (this.loaded?.lin === lin) return this.loaded;
-    let model = this.recent.find((r) => r.lin === lin);
-    if (model === undefined) {
-      const m = lin.batch * lin.classes;
-      if (m > MAX_DEVICE_UNITS) {
-        throw new HeatbathError(
-          'ERR_TOO_LARGE',
-          `batch × classes = ${m}: the device's Gram matrix would hold ${m}² numbers; use a batch of at most ${Math.floor(MAX_DEVICE_UNITS / lin.classes)}`,
-        );
-      }
-      const evicted = this.recent.length === 2 ? this.recent.shift() : undefined;
-      const gram = evicted?.gram.length === m * m ? evicted.gram : new Float32Array(m * m);
-      lin.gram(gram);
-      model = { lin, gram, largestCurvature: 0, rank: 0 };
-      this.recent.push(model);
+    const m = lin.batch * lin.classes;
+    if (m > MAX_DEVICE_UNITS) {
+      throw new HeatbathError(
+        'ERR_TOO_LARGE',
+        `batch × classes = ${m}: the device's Gram matrix would hold ${m}² numbers; use a batch of at most ${Math.floor(MAX_DEVICE_UNITS / lin.classes)}`,
+      );
     }
-    const { gram } = model;
+    if (this.gram.length !== m * m) this.gram = new Float32Array(m * m);
+    const gram = this.gram;
+    lin.gram(gram);
     const noisy = this.settings.noise > 0;
     const loaded = callNative(() => this.device.load(lin.batch, lin.classes, gram, lin.probs, 1 / lin.batch, lin.logitGradient, noisy));
-    model.largestCurvature = loaded.largestCurvature;
-    model.rank = loaded.rank;
-    this.loaded = model;
-    return model;
+    this.loaded = { lin, ...loaded };
+    return this.loaded;
   }
 }

@@ -62,10 +62,13 @@ export function tngd(options: TngdOptions = {}): Optimizer {
       pending = lin;
     },
     step(groups, lr) {
+      checkFinite('lr', lr);
       const { param, lin } = curvatureStep(name, groups, pending);
       pending = undefined;
-      checkFinite('lr', lr);
-      if (!warmStart || readout === undefined || readout.length !== param.length) readout = lossGradient(lin);
+      if (readout !== undefined && readout.length !== param.length) {
+        throw invalid(`${name}: the device's readout has ${readout.length} entries but the model has ${param.length} parameters`);
+      }
+      if (!warmStart || readout === undefined) readout = lossGradient(lin);
       if (previous !== undefined && delay > 0) {
         device.relax(previous, readout, delay);
         device.relax(lin, readout, time - delay);
@@ -82,10 +85,15 @@ export function tngd(options: TngdOptions = {}): Optimizer {
     state() {
       return { ...(inner?.state() ?? {}), ...(readout ? { 'device.readout': readout.slice() } : {}) };
     },
+    /** Restores the readout (and TNGD-Adam's moments); the device noise and a delay's previous model start afresh. */
     loadState(state) {
-      const { 'device.readout': saved, ...rest } = state;
+      const { 'device.readout': saved, ...rest } = state ?? {};
+      if (saved !== undefined && (!(saved instanceof Float32Array) || !saved.every(Number.isFinite))) {
+        throw invalid(`${name} state "device.readout" must be a Float32Array of finite numbers`);
+      }
+      if (inner) inner.loadState(rest);
+      else if (Object.keys(rest).length > 0) throw invalid(`${name} state has unknown entries: ${Object.keys(rest).join(', ')}`);
       readout = saved?.slice();
-      inner?.loadState(rest);
     },
   };
 }

@@ -142,8 +142,8 @@ void TngdDevice::foldNoise(const float* h, const float* jZeta, double scale, flo
 
 // Power iteration on K H (similar to the symmetric H^1/2 K H^1/2, so its eigenvalues are real and
 // >= 0), started from the previous load's eigenvector (the curvature changes little between
-// iterations of a training run); the growth of the iterate converges to the largest eigenvalue from
-// below. The estimate only sets the Euler–Maruyama step, which stays stable up to twice it.
+// iterations of a training run); the growth of the iterate converges to the largest eigenvalue. The
+// estimate only sets the Euler–Maruyama step, which stays stable up to twice it.
 double TngdDevice::largestEigenvalue(const kernels::DenseKernels& dense) {
   constexpr int kIterations = 12;
   if (eigenvector_.size() != static_cast<size_t>(ld_)) {

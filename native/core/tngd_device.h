@@ -43,8 +43,7 @@ class TngdDevice {
   explicit TngdDevice(uint64_t seed);
 
   // Copies one linearisation (the device keeps it until the next load), factoring K when noisy.
-  // Returns an estimate of the largest eigenvalue of J^T H J (= that of K H), from below within a
-  // few percent.
+  // Returns an estimate of the largest eigenvalue of J^T H J (= that of K H), within a few percent.
   double load(const DeviceModel& model, const kernels::DenseKernels& dense);
   // The noise accumulated outside the steps' coordinates (lib/training/tngd-device.ts): with Q the
   // orthonormal basis J_R^T L_R^-T of J's row space, v_R += L_R^-T (h - scale L_R^-1 (J zeta)_R).

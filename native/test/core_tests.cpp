@@ -919,6 +919,28 @@ void testTngdDevice() {
     bool finite = true;
     for (int64_t i = 0; i < m; ++i) finite = finite && std::isfinite(yf[i]) && std::isfinite(vf[i]);
     CHECK(finite && (h[0] != 0.0f || h[1] != 0.0f));
+    // The same seed draws the same noise.
+    TngdDevice twin(3);
+    twin.load(noisy, kernels::denseKernels(kernels::defaultIsa()));
+    std::vector<float> y2(m, 0.1f), v2(m, 0.0f), h2(3, 0.0f);
+    args.y = y2.data(), args.v = v2.data(), args.h = h2.data();
+    twin.run(args, kernels::denseKernels(kernels::defaultIsa()), kernels::langevinKernels(kernels::defaultIsa()).normals);
+    twin.foldNoise(h2.data(), jZeta.data(), 0.3, v2.data());
+    CHECK(y2 == yf && v2 == vf && h2 == h);
+    // With h = 0 and scale 1, foldNoise adds -L_R^-T L_R^-1 z_R = -K_RR^-1 z_R on the pivot rows R.
+    // For z = K w in K's range, K_{:,R} K_RR^-1 K_{R,:} = K (K has rank |R|), so K folded = -z.
+    const auto w = randomFloats(m, 24, 1.0f);
+    std::vector<float> z(m, 0.0f), zeroH(3, 0.0f), folded(m, 0.0f);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < m; ++j) z[i] += lowRank[i * m + j] * w[j];
+    twin.foldNoise(zeroH.data(), z.data(), 1.0, folded.data());
+    double worst = 0;
+    for (int64_t i = 0; i < m; ++i) {
+      double kf = 0;
+      for (int64_t j = 0; j < m; ++j) kf += double(lowRank[i * m + j]) * folded[j];
+      worst = std::max(worst, std::fabs(kf + z[i]) / (1 + std::fabs(z[i])));
+    }
+    CHECK(worst < 1e-3);
   }
   TngdDevice fresh(1);
   DeviceRunArgs idle;

