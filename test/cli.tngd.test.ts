@@ -1,5 +1,5 @@
 /** `heatbath tngd`: the optimizer study end to end through the compiled CLI. */
-import { execFile } from 'child_process';
+import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -30,6 +30,24 @@ describe('heatbath tngd', () => {
     expect(written.curves.adam.at(-1)).toMatchObject({ iteration: 20, testAccuracy: report.runs[0].testAccuracy });
     const png = PNG.sync.read(fs.readFileSync(plot));
     expect([png.width, png.height]).toEqual([960, 640]);
+  }, 60000);
+
+  it('Ctrl-C (SIGINT) stops the study, keeps the optimizers that finished and exits with 130', async () => {
+    const curves = path.join(dir, 'interrupted.json');
+    const plot = path.join(dir, 'interrupted.png');
+    // SIGINT once the first optimizer's curves are on disk (the direct solve then takes seconds).
+    const long = spawn(process.execPath, [cli, 'tngd', '--iterations', '200', '--hidden', '8', '--optimizers', 'sgd,ngd', '--out', curves, '--plot', plot, '--json']);
+    let stdout = '';
+    long.stdout.on('data', (chunk) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => long.on('exit', resolve));
+    while (!fs.existsSync(curves)) await new Promise((resolve) => setTimeout(resolve, 20));
+    long.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ interrupted: true });
+    expect(report.runs.map((r: { optimizer: string }) => r.optimizer)).toEqual(['sgd']);
+    expect(Object.keys(JSON.parse(fs.readFileSync(curves, 'utf8')).curves)).toEqual(['sgd']);
+    expect(fs.existsSync(plot)).toBe(true);
   }, 60000);
 
   it('refuses unknown optimizers and keys with a clear message', async () => {

@@ -135,8 +135,9 @@ export async function tngdCommand(opts: TngdStudyOptions, signal?: AbortSignal):
       testAccuracy: last.testAccuracy,
       toTarget: firstReaching(result.curve, TARGET_ACCURACY),
     });
+    // Written after every optimizer, so that an interrupted or failed study keeps what it measured.
+    await writeFileAtomic(opts.out, JSON.stringify({ model: opts.model, batch: opts.batch, curves }, null, 1));
   }
-  await writeFileAtomic(opts.out, JSON.stringify({ model: opts.model, batch: opts.batch, curves }, null, 1));
   const series = (y: (p: TrainingPoint) => number, x: (p: TrainingPoint) => number) =>
     Object.entries(curves).map(([name, curve]) => ({ name, x: curve.map(x), y: curve.map(y) }));
   const byIteration = (p: TrainingPoint) => p.iteration;
