@@ -127,12 +127,6 @@ export function lossAtLogits(
   return { probs: logits, logitGradient, loss };
 }
 
-/** Column sums of a rows × cols matrix into out (overwriting). */
-export function columnSums(a: Float32Array, rows: number, cols: number, out: Float32Array, outOffset = 0): void {
-  for (let c = 0; c < cols; c++) out[outOffset + c] = 0;
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[outOffset + c] += a[r * cols + c];
-}
-
 /** out = G v + damping·v with G = Jᵀ H J the generalised Gauss–Newton matrix of the linearisation. */
 export function ggnProduct(lin: Linearization, v: Float32Array, damping: number, out: Float32Array): void {
   const { batch, classes, probs } = lin;

@@ -20,3 +20,22 @@ export function matmulTransB(a: Float32Array, b: Float32Array, c: Float32Array, 
 export function addRowVector(a: Float32Array, rows: number, cols: number, bias: Float32Array, offset = 0): void {
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) a[r * cols + c] += bias[offset + c];
 }
+
+/**
+ * Parameter gradients of a linear layer y = x W + b (x rows × inputs) for the upstream gradient g
+ * (rows × outputs): W̄ = xᵀ g into out at weightOffset, b̄ = Σ_rows g into out at biasOffset.
+ */
+export function linearLayerGradient(
+  x: Float32Array,
+  g: Float32Array,
+  rows: number,
+  inputs: number,
+  outputs: number,
+  out: Float32Array,
+  weightOffset: number,
+  biasOffset: number,
+): void {
+  matmulTransA(x, g, out.subarray(weightOffset, weightOffset + inputs * outputs), inputs, rows, outputs);
+  for (let c = 0; c < outputs; c++) out[biasOffset + c] = 0;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < outputs; c++) out[biasOffset + c] += g[r * outputs + c];
+}

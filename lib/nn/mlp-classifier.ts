@@ -9,8 +9,8 @@
  */
 import { SeededRandom } from '../util/random';
 import { checkInteger } from '../util/validate';
-import { checkBatch, checkGramOutput, checkParameterCount, Classifier, columnSums, LabelledBatch, Linearization, lossAtLogits } from './classifier';
-import { addRowVector, matmul, matmulTransA, matmulTransB } from './dense';
+import { checkBatch, checkGramOutput, checkParameterCount, Classifier, LabelledBatch, Linearization, lossAtLogits } from './classifier';
+import { addRowVector, linearLayerGradient, matmul, matmulTransB } from './dense';
 
 export interface MlpClassifierShape {
   inputs: number;
@@ -92,12 +92,10 @@ export class MlpClassifier implements Classifier {
         addRowVector(out, b, k, v, oB2);
       },
       vjp(u, out) {
-        matmulTransA(a, u, out.subarray(oW2, oB2), h, b, k);
-        columnSums(u, b, k, out, oB2);
+        linearLayerGradient(a, u, b, h, k, out, oW2, oB2);
         matmulTransB(u, w2, hiddenTangent, b, k, h);
         for (let i = 0; i < hiddenTangent.length; i++) hiddenTangent[i] *= gate[i];
-        matmulTransA(x, hiddenTangent, out.subarray(0, oB1), d, b, h);
-        columnSums(hiddenTangent, b, h, out, oB1);
+        linearLayerGradient(x, hiddenTangent, b, d, h, out, 0, oB1);
       },
       gram(out) {
         const m = b * k;

@@ -3,8 +3,8 @@
  * Its Jacobian rows are (x_s ⊗ e_c, e_c), so J Jᵀ = δ_cc' (x_s · x_s' + 1).
  */
 import { checkInteger } from '../util/validate';
-import { checkBatch, checkGramOutput, checkParameterCount, Classifier, columnSums, LabelledBatch, Linearization, lossAtLogits } from './classifier';
-import { addRowVector, matmul, matmulTransA, matmulTransB } from './dense';
+import { checkBatch, checkGramOutput, checkParameterCount, Classifier, LabelledBatch, Linearization, lossAtLogits } from './classifier';
+import { addRowVector, linearLayerGradient, matmul, matmulTransB } from './dense';
 
 export class SoftmaxRegression implements Classifier {
   readonly inputs: number;
@@ -42,8 +42,7 @@ export class SoftmaxRegression implements Classifier {
         addRowVector(out, b, classes, v, weightCount);
       },
       vjp(u, out) {
-        matmulTransA(x, u, out.subarray(0, weightCount), d, b, classes);
-        columnSums(u, b, classes, out, weightCount);
+        linearLayerGradient(x, u, b, d, classes, out, 0, weightCount);
       },
       gram(out) {
         const m = b * classes;
