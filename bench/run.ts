@@ -45,6 +45,16 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
     simd: ceiling.simd,
     threads,
   });
+  // What every timed record carries besides its figure: the timing's ceiling and spread, the case and its threads.
+  const details = (timing: Timing, description: string, caseThreads: number, shape: Record<string, unknown> = {}) => ({
+    ceiling: timing.ceiling,
+    rme: timing.rme,
+    samples: timing.samples,
+    description,
+    simd: info.simd,
+    threads: caseThreads,
+    ...shape,
+  });
   for (const bench of pbitCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
     const { op, flips, ...shape } = bench.setup(threads);
     const summary = await b.suite(bench.name, b.add(bench.name, op, CASE_OPTIONS));
@@ -70,16 +80,7 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
   for (const bench of denseCases.filter((c) => !options.filter || `rbm/${c.name}`.includes(options.filter))) {
     const { op, fma, flips, ...shape } = bench.setup(threads);
     const timing = await timeBesideCeiling(bench.name, op, threads);
-    const common = {
-      ceiling: timing.ceiling,
-      rme: timing.rme,
-      microsecondsPerCall: timing.seconds * 1e6,
-      samples: timing.samples,
-      description: bench.description,
-      simd: info.simd,
-      threads,
-      ...shape,
-    };
+    const common = { microsecondsPerCall: timing.seconds * 1e6, ...details(timing, bench.description, threads, shape) };
     const fmaPerNs = fma / (timing.seconds * 1e9);
     if (flips !== undefined) {
       const value = flips / (timing.seconds * 1e9);
@@ -97,15 +98,9 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       value: images / timing.seconds,
       unit: 'images/s',
       ratio: fmaPerNs / timing.ceiling,
-      ceiling: timing.ceiling,
       fmaPerNs,
       secondsPerEpoch: timing.seconds,
-      rme: timing.rme,
-      samples: timing.samples,
-      description: bench.description,
-      simd: info.simd,
-      threads,
-      ...shape,
+      ...details(timing, bench.description, threads, shape),
     });
   }
   for (const bench of tlaCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
@@ -116,31 +111,27 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       value: samples / timing.seconds,
       unit: 'samples/s',
       secondsPerSolve: timing.seconds,
-      rme: timing.rme,
-      samples: timing.samples,
-      description: bench.description,
-      threads: 1,
-      n,
+      ...details(timing, bench.description, 1, { n }),
     });
   }
   for (const bench of langevinCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
     const { op, unitSteps, normals, fma, ...shape } = bench.setup(threads);
     const timing = await timeBesideCeiling(bench.name, op, threads);
     const ns = timing.seconds * 1e9;
-    const common = { ceiling: timing.ceiling, rme: timing.rme, samples: timing.samples, description: bench.description, simd: info.simd, ...shape };
     if (normals !== undefined) {
-      emit({ name: bench.name, value: normals / ns, unit: 'normals/ns', nsPerNormal: ns / normals, ...common, threads: 1 });
+      emit({ name: bench.name, value: normals / ns, unit: 'normals/ns', nsPerNormal: ns / normals, ...details(timing, bench.description, 1, shape) });
       continue;
     }
+    const common = details(timing, bench.description, threads, shape);
     const perNs = unitSteps! / ns;
     if (fma === undefined) {
       // Higher is better for every value the compare script watches: ns per unit-step goes in the details.
-      emit({ name: bench.name, value: perNs, unit: 'unit-steps/ns', nsPerUnitStep: ns / unitSteps!, ...common, threads });
+      emit({ name: bench.name, value: perNs, unit: 'unit-steps/ns', nsPerUnitStep: ns / unitSteps!, ...common });
       continue;
     }
     const fmaPerNs = fma / ns;
-    emit({ name: bench.name, value: perNs, unit: 'unit-steps/ns', ratio: fmaPerNs / timing.ceiling, fmaPerNs, ...common, threads });
-    emit({ name: `${bench.name}.fma`, value: fmaPerNs, unit: 'fma/ns', ratio: fmaPerNs / timing.ceiling, ...common, threads });
+    emit({ name: bench.name, value: perNs, unit: 'unit-steps/ns', ratio: fmaPerNs / timing.ceiling, fmaPerNs, ...common });
+    emit({ name: `${bench.name}.fma`, value: fmaPerNs, unit: 'fma/ns', ratio: fmaPerNs / timing.ceiling, ...common });
   }
   for (const bench of gtcCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
     const { op, samples, fma, ...shape } = bench.setup(threads);
@@ -152,16 +143,10 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       value: samples / timing.seconds,
       unit: 'samples/s',
       ratio: fmaPerNs / timing.ceiling,
-      ceiling: timing.ceiling,
       fmaPerNs,
       secondsPer1000: (1000 * timing.seconds) / samples,
-      rme: timing.rme,
-      samples: timing.samples,
       batch: samples,
-      description: bench.description,
-      simd: info.simd,
-      threads,
-      ...shape,
+      ...details(timing, bench.description, threads, shape),
     });
   }
   // TNGD's iterations are reported as a cost relative to Adam's, timed in the same run.
@@ -176,12 +161,7 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       unit: 'iterations/s',
       msPerIteration: timing.seconds * 1e3,
       ...(bench.baseline || adamSeconds === undefined ? {} : { costVsAdam: timing.seconds / adamSeconds }),
-      rme: timing.rme,
-      samples: timing.samples,
-      description: bench.description,
-      simd: info.simd,
-      threads: 1,
-      ...shape,
+      ...details(timing, bench.description, 1, shape),
     });
   }
   const file: BenchFile = {
@@ -196,6 +176,8 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
   await writeFileAtomic(path.join(options.outDir, 'latest.json'), text);
   return { records, file: target };
 }
+
+type Timing = Awaited<ReturnType<typeof timeBesideCeiling>>;
 
 /**
  * Times one op with benny and measures the ceiling again just before and after it (their mean), so

@@ -11,6 +11,7 @@ import { readNpy } from '../lib/io/npy';
 import { GenerativeComputer } from '../lib/models/gtc';
 import { sampleCommand, SampleCommandOptions } from '../lib/cli/sample';
 import { trainGtcCommand, TrainGtcOptions } from '../lib/cli/train-gtc';
+import { idxDigits } from './helpers/idx';
 
 const run = promisify(execFile);
 const cli = path.resolve(__dirname, '..', 'dist', 'lib', 'cli', 'main.js');
@@ -108,20 +109,7 @@ describe('train gtc, then sample it', () => {
 });
 
 test('IDX data of another shape: one label unit per class, the image shape kept for pictures', async () => {
-  const count = 60;
-  const [rows, cols] = [4, 5];
-  const images = Buffer.alloc(16 + count * rows * cols);
-  images.writeUInt32BE(0x00000803, 0);
-  images.writeUInt32BE(count, 4);
-  images.writeUInt32BE(rows, 8);
-  images.writeUInt32BE(cols, 12);
-  const labels = Buffer.alloc(8 + count);
-  labels.writeUInt32BE(0x00000801, 0);
-  labels.writeUInt32BE(count, 4);
-  for (let n = 0; n < count; n++) {
-    labels[8 + n] = n % 3;
-    for (let p = 0; p < rows * cols; p++) images[16 + n * rows * cols + p] = p % 3 === n % 3 ? 230 : 10;
-  }
+  const { images, labels } = idxDigits(60, 4, 5, 3);
   const imagesFile = path.join(dir, 'images.idx');
   const labelsFile = path.join(dir, 'labels.idx');
   fs.writeFileSync(imagesFile, images);

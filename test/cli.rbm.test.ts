@@ -8,6 +8,7 @@ import * as zlib from 'zlib';
 import { PNG } from 'pngjs';
 import { digitSplit } from '../lib/eval/digit-classifier';
 import { writeNpy } from '../lib/io/npy';
+import { idxDigits } from './helpers/idx';
 
 const run = promisify(execFile);
 const cli = path.resolve(__dirname, '..', 'dist', 'lib', 'cli', 'main.js');
@@ -66,21 +67,7 @@ test('eval --labels scores class-conditional samples against the classes they we
 }, 60000);
 
 test('train on IDX files (gzipped images, plain labels)', async () => {
-  const count = 200;
-  const rows = 4;
-  const cols = 5;
-  const images = Buffer.alloc(16 + count * rows * cols);
-  images.writeUInt32BE(0x00000803, 0);
-  images.writeUInt32BE(count, 4);
-  images.writeUInt32BE(rows, 8);
-  images.writeUInt32BE(cols, 12);
-  const labels = Buffer.alloc(8 + count);
-  labels.writeUInt32BE(0x00000801, 0);
-  labels.writeUInt32BE(count, 4);
-  for (let n = 0; n < count; n++) {
-    labels[8 + n] = n % 2;
-    for (let p = 0; p < rows * cols; p++) images[16 + n * rows * cols + p] = (p % 2 === n % 2 ? 230 : 10);
-  }
+  const { images, labels } = idxDigits(200, 4, 5, 2);
   const imagesFile = path.join(dir, 'images.idx.gz');
   const labelsFile = path.join(dir, 'labels.idx');
   fs.writeFileSync(imagesFile, zlib.gzipSync(images));

@@ -10,12 +10,13 @@ import * as path from 'path';
 import { HeatbathError } from '../errors';
 import { bundledDigits } from '../io/mnist';
 import { loadModel, saveModel } from '../io/model-file';
-import { writePngGrid } from '../io/png';
+import { splitImages, writePngGrid } from '../io/png';
 import { heatLedger, HeatLedger } from '../models/energy';
 import { GenerativeComputer } from '../models/gtc';
 import { trainGtc } from '../training/gtc-trainer';
 import { cosine } from '../training/schedules';
 import { pickImages } from './data-source';
+import { withSigint } from './interruptible';
 import { progressBar } from './progress';
 import { formatHeat, sampleGtc } from './sample-gtc';
 
@@ -80,62 +81,59 @@ function cacheFile(opts: GtcDemoOptions): string {
 }
 
 export async function runGtcDemo(opts: GtcDemoOptions): Promise<GtcDemoReport> {
-  const file = cacheFile(opts);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    const cachedModel = opts.retrain ? undefined : await readCached(file);
-    const trained = cachedModel === undefined ? await trainDemoModel(opts, controller.signal) : undefined;
-    const model = cachedModel ?? trained!.model;
-    if (trained !== undefined) await writeCache(file, model);
+  return withSigint((signal) => demo(opts, signal));
+}
 
-    const classes = model.labels;
-    const labels = Array.from({ length: opts.perClass * classes }, (_, k) => Math.floor(k / opts.perClass));
-    const bar = progressBar(100, 'sampling', !opts.json && process.stderr.isTTY === true);
-    const share = labels.length / (labels.length + opts.unconditional);
-    const draw = (count: number, classOf: number[] | undefined, seed: number, from: number, part: number) =>
-      sampleGtc(model, {
-        count,
-        labels: classOf,
-        kelvin: opts.temperature,
-        seed,
-        threads: opts.threads,
-        signal: controller.signal,
-        onProgress: (f) => bar.update(Math.round(100 * (from + part * f))),
-      });
-    const started = process.hrtime.bigint();
-    const runs = [];
-    try {
-      if (labels.length > 0) runs.push(await draw(labels.length, labels, opts.seed, 0, share));
-      if (opts.unconditional > 0) runs.push(await draw(opts.unconditional, undefined, opts.seed + 1, share, 1 - share));
-    } finally {
-      bar.stop();
-    }
-    const sampleSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const images = runs.flatMap((r) => Array.from({ length: r.samples.count }, (_, k) => r.samples.images.subarray(k * model.visible, (k + 1) * model.visible)));
-    await writePngGrid(opts.out, images, { width: model.imageCols, height: model.imageRows, scale: 2, columns: Math.max(opts.perClass, 1) });
-    const count = images.length;
-    const heat = heatLedger(Float64Array.from(runs.flatMap((r) => Array.from(r.samples.heat))), opts.temperature);
-    return {
-      model: file,
-      cached: cachedModel !== undefined,
-      units: { visible: model.visible, hidden: model.hidden, labels: model.labels },
-      stepsPerSample: 2 * model.stepsPerPhase,
-      trainImages: Number(model.info.training_images),
-      trainSeconds: trained?.seconds ?? 0,
-      trajectories: Number(model.info.trajectories),
-      conditionalSamples: labels.length,
-      unconditionalSamples: opts.unconditional,
-      sampleSeconds,
-      heat,
-      cpuSecondsPerSample: runs.reduce((s, r) => s + r.cpuSecondsPerSample * r.samples.count, 0) / count,
-      secondsPerSample: sampleSeconds / count,
-      png: opts.out,
-    };
+async function demo(opts: GtcDemoOptions, signal: AbortSignal): Promise<GtcDemoReport> {
+  const file = cacheFile(opts);
+  const cachedModel = opts.retrain ? undefined : await readCached(file);
+  const trained = cachedModel === undefined ? await trainDemoModel(opts, signal) : undefined;
+  const model = cachedModel ?? trained!.model;
+  if (trained !== undefined) await writeCache(file, model);
+
+  const classes = model.labels;
+  const labels = Array.from({ length: opts.perClass * classes }, (_, k) => Math.floor(k / opts.perClass));
+  const bar = progressBar(100, 'sampling', !opts.json && process.stderr.isTTY === true);
+  const share = labels.length / (labels.length + opts.unconditional);
+  const draw = (count: number, classOf: number[] | undefined, seed: number, from: number, part: number) =>
+    sampleGtc(model, {
+      count,
+      labels: classOf,
+      kelvin: opts.temperature,
+      seed,
+      threads: opts.threads,
+      signal,
+      onProgress: (f) => bar.update(Math.round(100 * (from + part * f))),
+    });
+  const started = process.hrtime.bigint();
+  const runs = [];
+  try {
+    if (labels.length > 0) runs.push(await draw(labels.length, labels, opts.seed, 0, share));
+    if (opts.unconditional > 0) runs.push(await draw(opts.unconditional, undefined, opts.seed + 1, share, 1 - share));
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    bar.stop();
   }
+  const sampleSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const images = runs.flatMap((r) => splitImages(r.samples.images, model.visible));
+  await writePngGrid(opts.out, images, { width: model.imageCols, height: model.imageRows, scale: 2, columns: Math.max(opts.perClass, 1) });
+  const count = images.length;
+  const heat = heatLedger(Float64Array.from(runs.flatMap((r) => Array.from(r.samples.heat))), opts.temperature);
+  return {
+    model: file,
+    cached: cachedModel !== undefined,
+    units: { visible: model.visible, hidden: model.hidden, labels: model.labels },
+    stepsPerSample: 2 * model.stepsPerPhase,
+    trainImages: Number(model.info.training_images),
+    trainSeconds: trained?.seconds ?? 0,
+    trajectories: Number(model.info.trajectories),
+    conditionalSamples: labels.length,
+    unconditionalSamples: opts.unconditional,
+    sampleSeconds,
+    heat,
+    cpuSecondsPerSample: runs.reduce((s, r) => s + r.cpuSecondsPerSample * r.samples.count, 0) / count,
+    secondsPerSample: sampleSeconds / count,
+    png: opts.out,
+  };
 }
 
 /** The cached model, or undefined when there is none or it cannot be read (it is then trained again). */

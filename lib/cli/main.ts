@@ -7,6 +7,7 @@ import { ROOM_TEMPERATURE } from '../models/energy';
 import { formatGtcDemo, runGtcDemo } from './demo-gtc';
 import { formatIsingDemo, runIsingDemo } from './demo-ising';
 import { runBenchCommand } from './bench';
+import { withSigint } from './interruptible';
 import { evalCommand, formatEval } from './eval';
 import { formatSample, sampleCommand } from './sample';
 import { formatTrainGtc, trainGtcCommand } from './train-gtc';
@@ -27,6 +28,12 @@ function integer(min: number) {
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
     return n;
   };
+}
+
+/** Prints a command's report (JSON with --json); an interrupted one exits with 130. */
+function printReport<R>(report: R, json: boolean, format: (report: R) => string): void {
+  console.log(json ? JSON.stringify(report, null, 2) : format(report));
+  if ((report as { interrupted?: boolean }).interrupted) process.exitCode = 130;
 }
 
 const program = new Command();
@@ -56,7 +63,7 @@ const demo = program
   .option('--json', 'print machine-readable JSON')
   .action(async (opts) => {
     const report = await runGtcDemo({ ...opts, retrain: Boolean(opts.retrain), json: Boolean(opts.json) });
-    console.log(opts.json ? JSON.stringify(report, null, 2) : formatGtcDemo(report));
+    printReport(report, opts.json, formatGtcDemo);
   });
 demo
   .command('ising')
@@ -70,7 +77,7 @@ demo
   .option('--json', 'print machine-readable JSON')
   .action(async (opts) => {
     const result = await runIsingDemo({ ...opts, json: Boolean(opts.json) });
-    console.log(opts.json ? JSON.stringify(result, null, 2) : formatIsingDemo(result, opts.size));
+    printReport(result, opts.json, (r) => formatIsingDemo(r, opts.size));
   });
 
 const train = program.command('train').description('train a model on data and save it as .safetensors');
@@ -102,8 +109,7 @@ train
   .option('--json', 'print machine-readable JSON')
   .action(async (opts) => {
     const report = await trainRbmCommand({ ...opts, ais: Boolean(opts.ais), json: Boolean(opts.json) });
-    console.log(opts.json ? JSON.stringify(report, null, 2) : formatTrainRbm(report));
-    if (report.interrupted) process.exitCode = 130;
+    printReport(report, opts.json, formatTrainRbm);
   });
 
 train
@@ -140,8 +146,7 @@ train
   .option('--json', 'print machine-readable JSON')
   .action(async (opts) => {
     const report = await trainGtcCommand({ ...opts, conditional: Boolean(opts.conditional), json: Boolean(opts.json) });
-    console.log(opts.json ? JSON.stringify(report, null, 2) : formatTrainGtc(report));
-    if (report.interrupted) process.exitCode = 130;
+    printReport(report, opts.json, formatTrainGtc);
   });
 
 program
@@ -159,7 +164,7 @@ program
   .option('--json', 'print machine-readable JSON')
   .action(async (model, opts) => {
     const report = await sampleCommand(model, { ...opts, states: Boolean(opts.states), json: Boolean(opts.json) });
-    console.log(opts.json ? JSON.stringify(report, null, 2) : formatSample(report));
+    printReport(report, opts.json, formatSample);
   });
 
 program
@@ -171,7 +176,7 @@ program
   .option('--json', 'print machine-readable JSON')
   .action(async (file, opts) => {
     const result = await evalCommand(file, { seed: opts.seed, cacheDir: opts.cacheDir, labels: opts.labels });
-    console.log(opts.json ? JSON.stringify(result, null, 2) : formatEval(result));
+    printReport(result, opts.json, formatEval);
   });
 
 program
@@ -193,11 +198,8 @@ program
   .option('--json', 'print machine-readable JSON')
   .action(async (opts) => {
     const optimizers = opts.optimizers === undefined ? undefined : String(opts.optimizers).split(',');
-    const controller = new AbortController();
-    process.once('SIGINT', () => controller.abort());
-    const report = await tngdCommand({ ...opts, optimizers, json: Boolean(opts.json) }, controller.signal);
-    console.log(opts.json ? JSON.stringify(report, null, 2) : formatTngdStudy(report));
-    if (report.interrupted) process.exitCode = 130;
+    const report = await withSigint((signal) => tngdCommand({ ...opts, optimizers, json: Boolean(opts.json) }, signal));
+    printReport(report, opts.json, formatTngdStudy);
   });
 
 program

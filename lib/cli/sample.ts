@@ -7,11 +7,12 @@
 import * as path from 'path';
 import { loadModel } from '../io/model-file';
 import { writeNpy } from '../io/npy';
-import { writePngGrid } from '../io/png';
+import { splitImages, writePngGrid } from '../io/png';
 import { HeatLedger, ROOM_TEMPERATURE } from '../models/energy';
 import { GenerativeComputer } from '../models/gtc';
 import { RBM } from '../models/rbm';
 import { invalid } from '../util/validate';
+import { withSigint } from './interruptible';
 import { formatHeat, parseLabels, sampleGtc } from './sample-gtc';
 
 export interface SampleCommandOptions {
@@ -65,23 +66,15 @@ export async function sampleCommand(file: string, opts: SampleCommandOptions): P
     if (format === '.npy') {
       await writeNpy(opts.out, { dtype: 'f4', shape: [images.length / pixels, pixels], data: images });
     } else {
-      const tiles = Array.from({ length: images.length / pixels }, (_, k) => images.subarray(k * pixels, (k + 1) * pixels));
-      await writePngGrid(opts.out, tiles, { width: cols, height: rows, scale: 2, columns });
+      await writePngGrid(opts.out, splitImages(images, pixels), { width: cols, height: rows, scale: 2, columns });
     }
   };
   const model = await loadModel(file);
   if (!(model instanceof RBM) && !(model instanceof GenerativeComputer)) throw invalid(`${file} holds a model this command cannot sample yet`);
   if (model instanceof RBM && opts.labels !== undefined) throw invalid('--labels is for generative computers (gtc); this model is an RBM');
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    return model instanceof RBM
-      ? await sampleRbm(model, file, opts, write, controller.signal)
-      : await sampleGenerative(model, file, opts, write, controller.signal);
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
+  return withSigint<SampleReport>((signal) =>
+    model instanceof RBM ? sampleRbm(model, file, opts, write, signal) : sampleGenerative(model, file, opts, write, signal),
+  );
 }
 
 async function sampleRbm(model: RBM, file: string, opts: SampleCommandOptions, write: Writer, signal: AbortSignal): Promise<RbmSampleReport> {

@@ -4,13 +4,13 @@
  * epoch. Ctrl-C stops after the current chunk of steps and still saves the model trained so far.
  */
 import type { DigitDataset } from '../io/dataset';
-import { loadModel, saveModel } from '../io/model-file';
+import { loadModel } from '../io/model-file';
 import { GenerativeComputer } from '../models/gtc';
 import { GtcEpochStats, trainGtc } from '../training/gtc-trainer';
 import { parseSchedule } from '../training/schedules';
 import { invalid } from '../util/validate';
 import { DataOptions, loadTrainingData, pickImages } from './data-source';
-import { runInterruptibly } from './interruptible';
+import { trainAndSave } from './interruptible';
 import { progressBar } from './progress';
 
 export interface TrainGtcOptions extends DataOptions {
@@ -82,37 +82,25 @@ export async function trainGtcCommand(opts: TrainGtcOptions): Promise<TrainGtcRe
 
   const total = opts.epochs * Math.ceil(train.count / opts.batch) * opts.batch;
   const bar = progressBar(total, 'trajectories', !opts.json && process.stderr.isTTY === true);
-  const started = process.hrtime.bigint();
-  const history: GtcEpochStats[] = []; // filled per epoch, so an interrupted run keeps what it did
-  const interrupted = await runInterruptibly(
-    (signal) =>
-      trainGtc(model, train, {
-        epochs: opts.epochs,
-        batchSize: opts.batch,
-        stride: opts.stride,
-        chunkSteps: opts.chunkSteps,
-        update: opts.update as 'trajectory' | 'online',
-        learningRate,
-        optimizer: opts.optimizer as 'adam' | 'sgd',
-        weightDecay: opts.weightDecay,
-        labelDropout: opts.labelDropout,
-        labelInit: opts.labelInit,
-        seed: opts.seed,
-        threads: opts.threads,
-        signal,
-        onUpdate: (done, _total, { loss }) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
-        onEpoch: async (stats) => {
-          history.push(stats);
-          if (opts.checkpointEvery && stats.epoch % opts.checkpointEvery === 0 && stats.epoch < opts.epochs) {
-            await saveModel(opts.out, model);
-          }
-        },
-      }),
-    bar,
+  const { history, interrupted, seconds } = await trainAndSave<GtcEpochStats>(model, opts, bar, (signal, recordEpoch) =>
+    trainGtc(model, train, {
+      epochs: opts.epochs,
+      batchSize: opts.batch,
+      stride: opts.stride,
+      chunkSteps: opts.chunkSteps,
+      update: opts.update as 'trajectory' | 'online',
+      learningRate,
+      optimizer: opts.optimizer as 'adam' | 'sgd',
+      weightDecay: opts.weightDecay,
+      labelDropout: opts.labelDropout,
+      labelInit: opts.labelInit,
+      seed: opts.seed,
+      threads: opts.threads,
+      signal,
+      onUpdate: (done, _total, { loss }) => bar.update(done, { info: `loss ${loss.toFixed(4)}` }),
+      onEpoch: recordEpoch,
+    }),
   );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  model.info.epochs_done = history.length;
-  await saveModel(opts.out, model);
   return {
     model: opts.out,
     data: source,

@@ -3,13 +3,13 @@
  * final model, and reports reconstruction error, pseudo-likelihood and (optionally) AIS log-likelihood.
  * Ctrl-C stops after the current mini-batch and still saves the model trained so far.
  */
-import { loadModel, saveModel } from '../io/model-file';
+import { loadModel } from '../io/model-file';
 import { RBM } from '../models/rbm';
 import { annealedLogPartition, logLikelihood, pseudoLogLikelihood } from '../training/rbm-monitor';
 import { RbmEpochStats, trainRbm } from '../training/rbm-trainer';
 import { parseSchedule } from '../training/schedules';
 import { loadTrainingData, DataOptions } from './data-source';
-import { runInterruptibly } from './interruptible';
+import { trainAndSave } from './interruptible';
 import { progressBar } from './progress';
 import { invalid } from '../util/validate';
 
@@ -74,36 +74,26 @@ export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmRe
   };
 
   const bar = progressBar(opts.epochs, 'training', !opts.json && process.stderr.isTTY === true);
-  const started = process.hrtime.bigint();
-  const history: RbmEpochStats[] = []; // filled per epoch, so an interrupted run keeps what it did
-  const interrupted = await runInterruptibly(
-    (signal) =>
-      trainRbm(rbm, train, {
-        method: opts.method as 'cd' | 'pcd',
-        k: opts.k,
-        persistentChains: opts.chains,
-        epochs: opts.epochs,
-        batchSize: opts.batch,
-        learningRate: parseSchedule(opts.lr),
-        optimizer: opts.optimizer as 'sgd' | 'adam',
-        momentum: opts.momentum,
-        weightDecay: opts.weightDecay,
-        seed: opts.seed,
-        threads: opts.threads,
-        signal,
-        onEpoch: async (stats) => {
-          history.push(stats);
-          bar.update(stats.epoch, { info: `recon ${stats.reconstructionError.toFixed(4)} | ${stats.seconds.toFixed(2)} s/epoch` });
-          if (opts.checkpointEvery && stats.epoch % opts.checkpointEvery === 0 && stats.epoch < opts.epochs) {
-            await saveModel(opts.out, rbm);
-          }
-        },
-      }),
-    bar,
+  const { history, interrupted, seconds } = await trainAndSave<RbmEpochStats>(rbm, opts, bar, (signal, recordEpoch) =>
+    trainRbm(rbm, train, {
+      method: opts.method as 'cd' | 'pcd',
+      k: opts.k,
+      persistentChains: opts.chains,
+      epochs: opts.epochs,
+      batchSize: opts.batch,
+      learningRate: parseSchedule(opts.lr),
+      optimizer: opts.optimizer as 'sgd' | 'adam',
+      momentum: opts.momentum,
+      weightDecay: opts.weightDecay,
+      seed: opts.seed,
+      threads: opts.threads,
+      signal,
+      onEpoch: (stats) => {
+        bar.update(stats.epoch, { info: `recon ${stats.reconstructionError.toFixed(4)} | ${stats.seconds.toFixed(2)} s/epoch` });
+        return recordEpoch(stats);
+      },
+    }),
   );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  rbm.info.epochs_done = history.length;
-  await saveModel(opts.out, rbm);
 
   const testRows = Math.min(test.count, 100);
   const report: TrainRbmReport = {

@@ -21,6 +21,15 @@ export interface ModelFile {
   hyper: Record<string, unknown>;
 }
 
+/** The float32 tensor `name` of a model file, checked against `shape` (a bad file otherwise). */
+export function f32Tensor(file: ModelFile, name: string, shape: number[]): Float32Array {
+  const t = file.tensors[name];
+  if (t === undefined) throw badFile(`the ${file.kind} file has no tensor "${name}"`);
+  if (t.dtype !== 'F32' || !(t.data instanceof Float32Array)) throw badFile(`tensor "${name}" is ${t.dtype}; expected F32`);
+  if (t.shape.join('×') !== shape.join('×')) throw badFile(`tensor "${name}" has shape [${t.shape}]; expected [${shape}]`);
+  return t.data;
+}
+
 export interface SavableModel {
   toModelFile(): ModelFile;
 }

@@ -29,6 +29,11 @@ function greyOf(image: Image): (k: number) => number {
   return (k) => Math.round(255 * Math.min(1, Math.max(0, image[k])));
 }
 
+/** The images of a flat count × pixels array, as views (the tiles of a grid). */
+export function splitImages(flat: Float32Array, pixels: number): Float32Array[] {
+  return Array.from({ length: flat.length / pixels }, (_, k) => flat.subarray(k * pixels, (k + 1) * pixels));
+}
+
 export function encodeGrid(images: Image[], options: GridOptions): Buffer {
   const { width, height } = options;
   if (!Array.isArray(images) || images.length === 0) throw invalid('encodeGrid needs at least one image');

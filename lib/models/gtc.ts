@@ -11,7 +11,7 @@
  * Generation: from x = 0 the uncoupled units equilibrate for t_f (thermal noise), then the couplings
  * switch on for t_f; the visible units are the sample. Training lives in lib/training/gtc-trainer.ts.
  */
-import type { ModelFile } from '../io/model-file';
+import { f32Tensor, ModelFile } from '../io/model-file';
 import { badFile } from '../io/bytes';
 import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 import { checkDecoder, decodeStates, GtcDecoder, IDENTITY_DECODER } from './gtc-decoder';
@@ -145,6 +145,12 @@ export class GenerativeComputer {
     return this.visible + this.hidden + this.labels;
   }
 
+  /** The label units' indices among the units (the ones clamped to a class). */
+  labelUnits(): Int32Array {
+    const first = this.visible + this.hidden;
+    return Int32Array.from({ length: this.labels }, (_, l) => first + l);
+  }
+
   config(): Required<GtcConfig> {
     const { visible, hidden, labels, J2, J4, kT, mobility, dt, duration, imageRows, imageCols } = this;
     return { visible, hidden, labels, J2, J4, kT, mobility, dt, duration, imageRows, imageCols };
@@ -205,7 +211,7 @@ export class GenerativeComputer {
     const labelValues = this.labelValues(count, options.labels, options.labelStrength ?? 1);
     const { visible: V, hidden: H, labels: L, units: N } = this;
     const chains = new LangevinChains(this.network(), { chains: count, seed });
-    if (L > 0) chains.setClamp(Int32Array.from({ length: L }, (_, l) => V + H + l), labelValues);
+    if (L > 0) chains.setClamp(this.labelUnits(), labelValues);
     const K = this.stepsPerPhase;
     const heat = new Float64Array(count);
     let seconds = 0;
@@ -264,13 +270,7 @@ export class GenerativeComputer {
     } catch (err) {
       throw badFile(`the gtc file's hyper-parameters are invalid: ${(err as Error).message}`);
     }
-    const load = (name: string, target: Float32Array, shape: number[]) => {
-      const t = file.tensors[name];
-      if (t === undefined) throw badFile(`the gtc file has no tensor "${name}"`);
-      if (t.dtype !== 'F32' || !(t.data instanceof Float32Array)) throw badFile(`tensor "${name}" is ${t.dtype}; expected F32`);
-      if (t.shape.join('×') !== shape.join('×')) throw badFile(`tensor "${name}" has shape [${t.shape}]; expected [${shape}]`);
-      target.set(t.data);
-    };
+    const load = (name: string, target: Float32Array, shape: number[]) => target.set(f32Tensor(file, name, shape));
     const { visible: V, hidden: H, labels: L } = model;
     load('visible_hidden', model.visibleHidden, [V, H]);
     load('hidden_hidden', model.hiddenHidden, [H, H]);

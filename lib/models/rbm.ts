@@ -5,8 +5,8 @@
  * W is stored V×H, row-major (row i holds visible unit i's couplings). Parameters and sampling only:
  * training lives in lib/training, files in lib/io.
  */
-import { HeatbathError } from '../errors';
-import type { ModelFile } from '../io/model-file';
+import { badFile } from '../io/bytes';
+import { f32Tensor, ModelFile } from '../io/model-file';
 import { gemm, rbmConditional, RbmChains } from './rbm-engine';
 import { BetaSchedule } from '../sampling/schedule';
 import { SeededRandom } from '../util/random';
@@ -146,17 +146,10 @@ export class RBM {
     const weights = file.tensors.weights;
     if (weights?.shape.length !== 2) throw badFile('an RBM file needs a 2-D F32 tensor "weights" (visible × hidden)');
     const [V, H] = weights.shape;
-    const tensor = (name: string, shape: number[]): Float32Array => {
-      const t = file.tensors[name];
-      if (t === undefined) throw badFile(`the RBM file has no tensor "${name}"`);
-      if (t.dtype !== 'F32' || !(t.data instanceof Float32Array)) throw badFile(`tensor "${name}" is ${t.dtype}; expected F32`);
-      if (t.shape.join('×') !== shape.join('×')) throw badFile(`tensor "${name}" has shape [${t.shape}]; expected [${shape}]`);
-      return t.data;
-    };
     const rbm = new RBM(V, H, {
-      weights: tensor('weights', [V, H]),
-      visibleBias: tensor('visible_bias', [V]),
-      hiddenBias: tensor('hidden_bias', [H]),
+      weights: f32Tensor(file, 'weights', [V, H]),
+      visibleBias: f32Tensor(file, 'visible_bias', [V]),
+      hiddenBias: f32Tensor(file, 'hidden_bias', [H]),
     });
     const { visible: _v, hidden: _h, ...info } = file.hyper;
     rbm.info = info;
@@ -311,10 +304,6 @@ const { exp, log1p } = Math;
 /** log(1 + e^x) without overflow. */
 export function softplus(x: number): number {
   return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
-}
-
-function badFile(message: string): HeatbathError {
-  return new HeatbathError('ERR_BAD_FILE', message);
 }
 
 function checkRows(name: string, values: ArrayLike<number>, rows: number, width: number): void {

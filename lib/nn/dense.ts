@@ -1,19 +1,19 @@
-/** Row-major float32 matrix products on the native engine, named by shape for the layers' passes. */
-import { native } from '../native';
+/** Row-major float32 matrix products on the native engine (one thread: the layers' products are small), named by shape. */
+import { gemm } from '../models/rbm-engine';
 
 /** c (m × n) = a (m × k) · b (k × n) + beta·c. */
 export function matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, beta = 0): void {
-  native().gemm(false, false, m, n, k, 1, a, b, beta, c, 1);
+  gemm(false, false, m, n, k, 1, a, b, beta, c, 1);
 }
 
 /** c (m × n) = aᵀ · b with a (k × m), b (k × n). */
 export function matmulTransA(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
-  native().gemm(true, false, m, n, k, 1, a, b, 0, c, 1);
+  gemm(true, false, m, n, k, 1, a, b, 0, c, 1);
 }
 
 /** c (m × n) = a · bᵀ with a (m × k), b (n × k). */
 export function matmulTransB(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
-  native().gemm(false, true, m, n, k, 1, a, b, 0, c, 1);
+  gemm(false, true, m, n, k, 1, a, b, 0, c, 1);
 }
 
 /** Adds the row vector `bias` (at `offset` in its array) to every row of a (rows × cols). */

@@ -8,7 +8,7 @@ import { SeededRandom } from '../util/random';
 import { checkInteger, checkSignal, invalid } from '../util/validate';
 import { HeatbathError } from '../errors';
 import { Optimizer } from './optimizers';
-import { StepSchedule } from './schedules';
+import { asSchedule, StepSchedule } from './schedules';
 
 export interface TrainingPoint {
   iteration: number;
@@ -83,8 +83,7 @@ export async function trainClassifier(
   const batchSize = checkInteger('batchSize', options.batchSize ?? 32, 1, train.count);
   const every = checkInteger('evaluateEvery', options.evaluateEvery ?? Math.max(1, Math.round(iterations / 40)), 1);
   const signal = checkSignal(options.signal);
-  const rate = options.learningRate ?? 0.01;
-  const learningRate = typeof rate === 'number' ? () => rate : rate;
+  const learningRate = asSchedule('learningRate', options.learningRate ?? 0.01);
   const test = options.test ? checkBatch(model, options.test) : subset(train, 0, Math.min(1000, train.count));
   const random = new SeededRandom(options.seed ?? 1);
   const { inputs } = model;

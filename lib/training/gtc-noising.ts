@@ -28,7 +28,12 @@ export function hiddenProjection(hidden: number, visible: number, seed: number):
 /** Noising trajectories of a batch of images on one set of uncoupled chains, reused batch after batch. */
 export class Noising {
   readonly chains: LangevinChains;
+  // Kept between batches: the fields (batch × units), the normalised images and their projection, x = 0.
   private readonly field: Float32Array;
+  private readonly normalised: Float32Array;
+  private readonly projected: Float32Array;
+  private readonly origin: Float32Array;
+  private readonly labelUnits: Int32Array;
 
   constructor(
     private readonly model: GenerativeComputer,
@@ -39,6 +44,10 @@ export class Noising {
   ) {
     this.chains = new LangevinChains(model.network(false), { chains: batch, seed });
     this.field = new Float32Array(batch * model.units);
+    this.normalised = new Float32Array(batch * model.visible);
+    this.projected = new Float32Array(batch * model.hidden);
+    this.origin = new Float32Array(model.units);
+    this.labelUnits = model.labelUnits();
   }
 
   /**
@@ -48,17 +57,17 @@ export class Noising {
   async writeImages(pixels: Float32Array, labels: Float32Array, signal?: AbortSignal): Promise<void> {
     const { visible: V, hidden: H, labels: L, units: N } = this.model;
     const { pixelMean, pixelStd } = this.model.decoder;
-    const s = new Float32Array(this.batch * V);
+    const s = this.normalised;
     for (let k = 0; k < s.length; k++) s[k] = (pixels[k] - pixelMean) / pixelStd;
-    const sh = new Float32Array(this.batch * H);
+    const sh = this.projected;
     gemm(false, true, this.batch, H, V, 1, s, this.projection, 0, sh, this.threads);
     for (let b = 0; b < this.batch; b++) {
       this.field.set(s.subarray(b * V, (b + 1) * V), b * N);
       this.field.set(sh.subarray(b * H, (b + 1) * H), b * N + V);
     }
-    this.chains.setState(new Float32Array(N));
+    this.chains.setState(this.origin);
     this.chains.setField(this.field);
-    if (L > 0) this.chains.setClamp(Int32Array.from({ length: L }, (_, l) => V + H + l), labels);
+    if (L > 0) this.chains.setClamp(this.labelUnits, labels);
     await this.chains.run({ ...this.runOptions(), steps: this.model.stepsPerPhase, fieldScale: 2, signal });
   }
 

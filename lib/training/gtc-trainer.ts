@@ -14,8 +14,8 @@ import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validat
 import { DecoderFit } from '../models/gtc-decoder';
 import { PathGradient } from './gtc-gradient';
 import { hiddenProjection, Noising } from './gtc-noising';
-import { adam, Optimizer, ParamGroup, sgd } from './optimizers';
-import { constant, StepSchedule } from './schedules';
+import { chooseOptimizer, Optimizer, ParamGroup } from './optimizers';
+import { asSchedule, StepSchedule } from './schedules';
 
 export interface GtcTrainingOptions {
   /** Passes over the images (default 1). */
@@ -93,6 +93,9 @@ class GtcTrainer {
   private readonly totalUpdates: number;
   private readonly stateA: Float32Array;
   private readonly stateB: Float32Array;
+  // A batch's images and label values, kept between batches.
+  private readonly pixels: Float32Array;
+  private readonly labels: Float32Array;
   private updates = 0;
   private lastRate = 0;
 
@@ -115,14 +118,8 @@ class GtcTrainer {
     const update = options.update ?? 'trajectory';
     if (update !== 'trajectory' && update !== 'online') throw invalid("update must be 'trajectory' or 'online'");
     this.online = update === 'online';
-    const rate = options.learningRate ?? 1e-3;
-    this.learningRate = typeof rate === 'function' ? rate : constant(checkFinite('learningRate', rate));
-    const weightDecay = checkFinite('weightDecay', options.weightDecay ?? 0);
-    const opt = options.optimizer ?? 'adam';
-    if (opt === 'adam') this.optimizer = adam({ weightDecay });
-    else if (opt === 'sgd') this.optimizer = sgd({ weightDecay });
-    else if (typeof opt === 'object' && opt !== null && typeof opt.step === 'function') this.optimizer = opt;
-    else throw invalid("optimizer must be 'adam', 'sgd' or an Optimizer");
+    this.learningRate = asSchedule('learningRate', options.learningRate ?? 1e-3);
+    this.optimizer = chooseOptimizer(options.optimizer ?? 'adam', { weightDecay: checkFinite('weightDecay', options.weightDecay ?? 0) });
     this.labelDropout = checkFinite('labelDropout', options.labelDropout ?? 0.2);
     if (this.labelDropout < 0 || this.labelDropout > 1) throw invalid(`labelDropout must be in [0, 1], got ${this.labelDropout}`);
     this.signal = checkSignal(options.signal);
@@ -142,6 +139,8 @@ class GtcTrainer {
     this.gradient = new PathGradient(model, this.chunkSteps * this.batch, threads);
     this.stateA = new Float32Array(this.batch * model.units);
     this.stateB = new Float32Array(this.batch * model.units);
+    this.pixels = new Float32Array(this.batch * V);
+    this.labels = new Float32Array(this.batch * L);
     const g = this.gradient;
     this.groups = [
       { name: 'visible_hidden', param: model.visibleHidden, grad: g.gradVisibleHidden },
@@ -162,6 +161,7 @@ class GtcTrainer {
     const { model, data } = this;
     const history: GtcEpochStats[] = [];
     const order = Int32Array.from({ length: data.count }, (_, k) => k);
+    const rows = new Int32Array(this.batch);
     const { batchesPerEpoch } = this;
     const total = this.epochs * batchesPerEpoch * this.batch;
     let done = 0;
@@ -172,7 +172,7 @@ class GtcTrainer {
       let unitSteps = 0;
       for (let b = 0; b < batchesPerEpoch; b++) {
         // The last batch wraps around to the start of the order: every batch is full.
-        const rows = Int32Array.from({ length: this.batch }, (_, k) => order[(b * this.batch + k) % data.count]);
+        for (let k = 0; k < this.batch; k++) rows[k] = order[(b * this.batch + k) % data.count];
         const batchLoss = await this.trainBatch(rows);
         // Refitted after every batch, so a model saved after an abort decodes with what was seen.
         model.decoder = this.decoderFit.result(model.decoder.pixelMean, model.decoder.pixelStd);
@@ -200,8 +200,8 @@ class GtcTrainer {
   private async trainBatch(rows: Int32Array): Promise<{ loss: number; unitSteps: number }> {
     const { model, data, batch, gradient, noising } = this;
     const { visible: V, labels: L } = model;
-    const pixels = new Float32Array(batch * V);
-    const labels = new Float32Array(batch * L);
+    const { pixels, labels } = this;
+    labels.fill(0);
     rows.forEach((r, b) => {
       pixels.set(data.images.subarray(r * V, (r + 1) * V), b * V);
       if (L > 0 && this.rng.float() >= this.labelDropout) labels[b * L + data.labels[r]] = 1;
@@ -285,8 +285,8 @@ function setLabelFieldsFromData(model: GenerativeComputer, data: DigitDataset): 
     counts[l]++;
     for (let i = 0; i < V; i++) sums[l * V + i] += data.images[r * V + i];
   }
-  const overall = new Float64Array(V);
-  for (let r = 0; r < data.count; r++) for (let i = 0; i < V; i++) overall[i] += data.images[r * V + i] / data.count;
+  const overall = new Float64Array(V); // every label is < L (checked), so the class sums add up to all images
+  for (let l = 0; l < L; l++) for (let i = 0; i < V; i++) overall[i] += sums[l * V + i] / data.count;
   for (let l = 0; l < L; l++) {
     if (counts[l] === 0) continue;
     for (let i = 0; i < V; i++) model.labelVisible[l * V + i] = (-2 * (sums[l * V + i] / counts[l] - overall[i])) / pixelStd;

@@ -231,3 +231,12 @@ export function adam(options: AdamOptions = {}): Optimizer {
     loadState: (state) => store.load(state),
   };
 }
+
+/** The optimizer a trainer's `optimizer` option names ('sgd' or 'adam', built with these settings), or the Optimizer given. */
+export function chooseOptimizer(choice: unknown, settings: { weightDecay: number; momentum?: number }): Optimizer {
+  const { weightDecay, momentum = 0 } = settings;
+  if (choice === 'sgd') return sgd({ momentum, weightDecay });
+  if (choice === 'adam') return adam({ weightDecay });
+  if (typeof choice === 'object' && choice !== null && typeof (choice as Optimizer).step === 'function') return choice as Optimizer;
+  throw invalid("optimizer must be 'sgd', 'adam' or an Optimizer");
+}

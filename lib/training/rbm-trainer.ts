@@ -8,8 +8,8 @@
 import { HeatbathError } from '../errors';
 import { gemm } from '../models/rbm-engine';
 import type { RBM } from '../models/rbm';
-import { adam, Optimizer, ParamGroup, sgd } from './optimizers';
-import { constant, StepSchedule } from './schedules';
+import { chooseOptimizer, Optimizer, ParamGroup } from './optimizers';
+import { asSchedule, StepSchedule } from './schedules';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 import { pseudoLogLikelihood, reconstructionError } from './rbm-monitor';
@@ -137,16 +137,11 @@ class CdTrainer {
     this.batchSize = checkInteger('batchSize', options.batchSize ?? 64, 1, data.count);
     this.batchesPerEpoch = Math.floor(data.count / this.batchSize);
     this.negativeRows = this.persistent ? checkInteger('persistentChains', options.persistentChains ?? this.batchSize, 1) : this.batchSize;
-    const rate = options.learningRate ?? 0.01;
-    this.learningRate = typeof rate === 'number' ? constant(checkFinite('learningRate', rate)) : rate;
-    const decay = checkFinite('weightDecay', options.weightDecay ?? 1e-4);
-    const opt = options.optimizer ?? 'sgd';
-    this.optimizer =
-      opt === 'sgd'
-        ? sgd({ momentum: checkFinite('momentum', options.momentum ?? 0.5), weightDecay: decay })
-        : opt === 'adam'
-          ? adam({ weightDecay: decay })
-          : opt;
+    this.learningRate = asSchedule('learningRate', options.learningRate ?? 0.01);
+    this.optimizer = chooseOptimizer(options.optimizer ?? 'sgd', {
+      weightDecay: checkFinite('weightDecay', options.weightDecay ?? 1e-4),
+      momentum: checkFinite('momentum', options.momentum ?? 0.5),
+    });
     this.seed = checkInteger('seed', options.seed ?? 0, 0);
     this.threads = options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024);
     this.rng = new SeededRandom(this.seed);

@@ -64,6 +64,11 @@ export function warmup(steps: number, then: (step: number, total: number) => num
   );
 }
 
+/** A learning rate (or β) given as a number or as a schedule, as a schedule. */
+export function asSchedule(name: string, value: number | StepSchedule): StepSchedule {
+  return typeof value === 'function' ? value : constant(checkFinite(name, value));
+}
+
 /** The text form of a schedule (parseSchedule reads it back); "custom" for plain functions. */
 export function describeSchedule(schedule: number | ((step: number, total: number) => number)): string {
   if (typeof schedule === 'number') return String(schedule);

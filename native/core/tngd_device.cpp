@@ -5,6 +5,7 @@
 #include <string>
 
 #include "error.h"
+#include "rbm_conditional.h"  // requireFiniteArray
 #include "seed.h"
 
 namespace heatbath {
@@ -37,10 +38,6 @@ bool allFinite(const float* x, int64_t n) {
   return sum == 0.0f;
 }
 
-void requireFinite(const float* x, int64_t n, const char* name) {
-  if (!allFinite(x, n)) throw Error("ERR_NOT_FINITE", std::string(name) + " holds a NaN or infinite value");
-}
-
 }  // namespace
 
 TngdDevice::TngdDevice(uint64_t seed) {
@@ -53,9 +50,9 @@ double TngdDevice::load(const DeviceModel& model, const kernels::DenseKernels& d
   if (!std::isfinite(model.curvatureScale) || model.curvatureScale < 0) {
     throw invalidArgument("the curvature scale must be finite and >= 0");
   }
-  requireFinite(model.gram, m * m, "the Gram matrix");
-  requireFinite(model.probs, m, "the probabilities");
-  requireFinite(model.gradient, m, "the gradient");
+  requireFiniteArray(model.gram, m * m, "gram");
+  requireFiniteArray(model.probs, m, "probs");
+  requireFiniteArray(model.gradient, m, "gradient");
   batch_ = model.batch, classes_ = model.classes, m_ = m;
   curvatureScale_ = model.curvatureScale;
   probs_.assign(model.probs, model.probs + m);
@@ -188,10 +185,10 @@ void TngdDevice::run(const DeviceRunArgs& args, const kernels::DenseKernels& den
   if (!(args.damping >= 0) || !std::isfinite(args.damping)) throw invalidArgument("damping must be finite and >= 0");
   if (!(args.sigma >= 0) || !std::isfinite(args.sigma)) throw invalidArgument("sigma must be finite and >= 0");
   if (args.steps < 0) throw invalidArgument("steps must be >= 0");
-  requireFinite(args.y, m_, "y");
-  requireFinite(args.v, m_, "v");
+  requireFiniteArray(args.y, m_, "y");
+  requireFiniteArray(args.v, m_, "v");
   const bool noisy = args.sigma > 0 && rank_ > 0;
-  if (noisy) requireFinite(args.h, rank_, "h");
+  if (noisy) requireFiniteArray(args.h, rank_, "h");
   const float c = 1.0f - args.damping * args.dt, dt = args.dt, sigma = args.sigma;
   float* y = args.y;
   float* v = args.v;

@@ -10,6 +10,7 @@
 
 #include "active_row_groups.h"
 #include "dense_kernel.h"
+#include "gemv_strips.h"
 #include "simd_avx2.h"
 
 namespace heatbath::kernels {
@@ -238,15 +239,10 @@ constexpr std::array<StripFn, sizeof...(T)> stripTable(std::index_sequence<T...>
   return {gemvTransposedStripAvx2<2 * (static_cast<int>(T) + 1)>...};
 }
 
-// Strips of up to 12 registers (12 accumulators + loads fit in 16 ymm), as few and as even as possible.
+// Strips of up to 6 blocks: 12 ymm accumulators + loads fit in 16 ymm.
 void gemvTransposedAvx2(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y) {
   static constexpr auto strips = stripTable(std::make_index_sequence<6>());
-  const int64_t pairs = cols / 16, passes = (pairs + 5) / 6;  // pairs of ymm = 16 columns
-  for (int64_t p = 0, j = 0; p < passes; ++p) {
-    const int64_t width = (pairs * (p + 1)) / passes - (pairs * p) / passes;
-    strips[width - 1](a + 16 * j, rows, lda, x, y + 16 * j);
-    j += width;
-  }
+  forEvenStrips<6>(cols, [&](int64_t j, int64_t blocks) { strips[blocks - 1](a + j, rows, lda, x, y + j); });
 }
 
 }  // namespace heatbath::kernels

@@ -17,6 +17,7 @@
 
 #include "active_row_groups.h"
 #include "dense_kernel.h"
+#include "gemv_strips.h"
 #include "simd_avx2.h"
 #include "simd_avx512.h"
 
@@ -332,16 +333,10 @@ constexpr std::array<StripFn, sizeof...(T)> stripTable(std::index_sequence<T...>
   return {gemvTransposedStripAvx512<static_cast<int>(T) + 1>...};
 }
 
-// Strips of up to 24 registers (24 accumulators + loads fit in 32 zmm), as few and as even as possible:
-// a narrow strip would leave too few independent FMA chains.
+// Strips of up to 24 blocks: 24 zmm accumulators + loads fit in 32 zmm.
 void gemvTransposedAvx512(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y) {
   static constexpr auto strips = stripTable(std::make_index_sequence<24>());
-  const int64_t vectors = cols / 16, passes = (vectors + 23) / 24;
-  for (int64_t p = 0, j = 0; p < passes; ++p) {
-    const int64_t width = (vectors * (p + 1)) / passes - (vectors * p) / passes;
-    strips[width - 1](a + 16 * j, rows, lda, x, y + 16 * j);
-    j += width;
-  }
+  forEvenStrips<24>(cols, [&](int64_t j, int64_t blocks) { strips[blocks - 1](a + j, rows, lda, x, y + j); });
 }
 
 }  // namespace heatbath::kernels
