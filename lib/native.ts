@@ -23,6 +23,7 @@ export const OBSERVE_STATES = 1;
 export const OBSERVE_MOMENTS = 2;
 export const OBSERVE_ENERGY = 4;
 export const OBSERVE_MAGNETIZATION = 8;
+export const OBSERVE_CHAIN_MEANS = 16;
 
 /**
  * A run's arguments, positional because named properties are slow to read through N-API:
@@ -39,7 +40,7 @@ export type NativeRunArgs = [
   pairB?: Int32Array,
 ];
 
-/** [states, mean, pairMean, energy, magnetization, sweeps, seconds]; unobserved entries undefined. */
+/** [states, mean, pairMean, energy, magnetization, sweeps, seconds, chainMeans]; unobserved entries undefined. */
 export type NativeRunResult = [
   states: Int8Array | undefined,
   mean: Float64Array | undefined,
@@ -48,6 +49,7 @@ export type NativeRunResult = [
   magnetization: Float64Array | undefined,
   sweeps: number,
   seconds: number,
+  chainMeans: Float32Array | undefined,
 ];
 
 export interface NativeCancelToken {

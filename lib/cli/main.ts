@@ -10,6 +10,7 @@ import { runBenchCommand } from './bench';
 import { withSigint } from './interruptible';
 import { evalCommand, formatEval } from './eval';
 import { formatSample, sampleCommand } from './sample';
+import { formatTrainDtm, trainDtmCommand } from './train-dtm';
 import { formatTrainGtc, trainGtcCommand } from './train-gtc';
 import { formatTngdStudy, tngdCommand } from './tngd';
 import { formatTrainRbm, trainRbmCommand } from './train-rbm';
@@ -149,13 +150,52 @@ train
     printReport(report, opts.json, formatTrainGtc);
   });
 
+train
+  .command('dtm')
+  .description("a denoising thermodynamic model (Extropic's DTM): T conditional Boltzmann machines on a p-bit torus")
+  .option('--data <mnist|images.idx>', 'training data: the bundled MNIST digits or an IDX images file (.gz or not)', 'mnist')
+  .option('--labels <labels.idx>', 'IDX labels for --data (for a stratified split and --conditional)')
+  .option('--binarize <mode>', 'threshold | stochastic', 'threshold')
+  .option('--test-fraction <f>', 'held-out share of the data', number(0), 0.1)
+  .option('--images <n>', 'train on n of the training images (every class keeping its share; default all)', integer(1))
+  .option('--size <L>', 'side of the L×L torus (even)', integer(2), 70)
+  .option('--jumps <G8|G12|G16|G20|G24>', 'jump set of the torus', 'G12')
+  .option('--steps <T>', 'denoising steps', integer(1), 8)
+  .option('--train-steps <list>', 'train only these steps, e.g. 1,2 or 5-8 (they are independent)')
+  .option('--conditional', 'add one-hot label nodes (10 per class) for class-conditional generation')
+  .option('--image-rate <r>', 'noising rate of the pixels', number(1e-9), 0.9)
+  .option('--label-rate <r>', 'noising rate of the label bits', number(1e-9), 0.2)
+  .option('--epochs <n>', 'passes over the training images, per step', integer(1), 10)
+  .option('--batch <n>', 'pairs per update (one chain each)', integer(1), 128)
+  .option('--warmup <n>', 'sweeps before the first sample of each phase', integer(0), 100)
+  .option('--samples <n>', 'samples per phase', integer(1), 20)
+  .option('--thin <n>', 'sweeps between samples', integer(1), 5)
+  .option('--lr <schedule>', 'learning rate: 0.02, cosine:0.02:0.0036, step:0.02:0.5:100, warmup:50:cosine:0.02:0.002', 'cosine:0.02:0.0036')
+  .option('--no-acp', 'train without the adaptive correlation penalty')
+  .option('--acp-threshold <ac>', 'autocorrelation the penalty aims below', number(1e-9), 0.03)
+  .option('--init <model.safetensors>', 'continue from a saved dtm model (a checkpoint); its layout comes from the file')
+  .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
+  .option('--curves <file.json>', 'write the training curves (per epoch and step) here after every epoch')
+  .option('--out <model.safetensors>', 'where to write the model', 'dtm.safetensors')
+  .option('--seed <n>', 'random seed', integer(0), 1)
+  .option('--threads <n>', 'threads (default: all cores)', integer(1))
+  .option('--json', 'print machine-readable JSON')
+  .action(async (opts) => {
+    const report = await trainDtmCommand({ ...opts, conditional: Boolean(opts.conditional), json: Boolean(opts.json) });
+    printReport(report, opts.json, formatTrainDtm);
+  });
+
 program
   .command('sample <model>')
-  .description('draw samples from a model file (rbm or gtc); write a PNG grid or a .npy array')
+  .description('draw samples from a model file (rbm, gtc or dtm); write a PNG grid or a .npy array')
   .option('--n <count>', 'number of samples (independent chains)', integer(1), 100)
-  .option('--sweeps <n>', 'rbm: Gibbs sweeps from noise', integer(1), 1000)
+  .option('--sweeps <n>', 'rbm: Gibbs sweeps from noise; dtm: sweeps per denoising step', integer(1), 1000)
   .option('--beta <b>', 'rbm: inverse temperature', number(0), 1)
-  .option('--labels <digit|all>', 'gtc: generate this class, or all classes in order (n / classes each)')
+  .option('--labels <digit|all>', 'gtc, dtm: generate this class, or all classes in order (n / classes each)')
+  .option('--anneal <from:to>', 'dtm: β annealed within each denoising step', '0.8:1.2')
+  .option('--inpaint <top|bottom|left|right>', 'dtm: hold that half of n bundled digits fixed and sample the rest')
+  .option('--path <file.png>', 'dtm: also draw the denoising path, a row per step')
+  .option('--cell-energy <J>', 'dtm: energy per node update of the p-bit hardware', number(1e-30), 2e-15)
   .option('--temperature <K>', 'gtc: physical temperature for the heat in joules', number(1e-9), ROOM_TEMPERATURE)
   .option('--states', 'write the raw states (rbm: binary units; gtc: visible units, .npy only) instead of images')
   .option('--out <file>', 'samples.png or samples.npy', 'samples.png')

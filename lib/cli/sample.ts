@@ -2,17 +2,20 @@
  * `heatbath sample <model>`: loads a model file and draws samples from it, written as a PNG grid or a
  * .npy array (n × pixels, float32 in [0, 1]). RBM: the units' probabilities given the last sweep (or
  * with --states the binary states). Generative computer (gtc): decoded images (or with --states the
- * raw visible states, .npy only), with the heat the device released.
+ * raw visible states, .npy only), with the heat the device released. Denoising model (dtm): digits
+ * through the reverse steps, class-conditional or inpainting, with the hardware's energy ledger.
  */
 import * as path from 'path';
 import { loadModel } from '../io/model-file';
 import { writeNpy } from '../io/npy';
 import { splitImages, writePngGrid } from '../io/png';
 import { HeatLedger, ROOM_TEMPERATURE } from '../models/energy';
+import { DenoisingModel } from '../models/dtm';
 import { GenerativeComputer } from '../models/gtc';
 import { RBM } from '../models/rbm';
 import { invalid } from '../util/validate';
 import { withSigint } from './interruptible';
+import { DtmEnergyLedger, dtmEnergyLedger, formatDtmLedger, inpaintingTask, pathGrid } from './sample-dtm';
 import { formatHeat, parseLabels, sampleGtc } from './sample-gtc';
 
 export interface SampleCommandOptions {
@@ -25,6 +28,14 @@ export interface SampleCommandOptions {
   labels?: string;
   /** gtc: physical temperature of the heat in joules (default 300 K). */
   temperature?: number;
+  /** dtm: β annealed within each step, "from:to" (default 0.8:1.2). */
+  anneal?: string;
+  /** dtm: hold this half of bundled digits fixed and sample the rest. */
+  inpaint?: string;
+  /** dtm: write the denoising path (a row per step) to this PNG. */
+  path?: string;
+  /** dtm: energy per node update of the hardware, in joules. */
+  cellEnergy?: number;
   seed: number;
   threads?: number;
   json: boolean;
@@ -55,7 +66,23 @@ export interface GtcSampleReport {
   out: string;
 }
 
-export type SampleReport = RbmSampleReport | GtcSampleReport;
+export interface DtmSampleReport {
+  model: string;
+  kind: 'dtm';
+  count: number;
+  labels?: number[];
+  inpaint?: string;
+  steps: number;
+  sweepsPerStep: number;
+  seconds: number;
+  /** Spin updates per ns of wall time over the whole generation. */
+  flipsPerNs: number;
+  energy: DtmEnergyLedger;
+  out: string;
+  path?: string;
+}
+
+export type SampleReport = RbmSampleReport | GtcSampleReport | DtmSampleReport;
 
 type Writer = (images: Float32Array, pixels: number, rows: number, cols: number, columns?: number) => Promise<void>;
 
@@ -70,11 +97,56 @@ export async function sampleCommand(file: string, opts: SampleCommandOptions): P
     }
   };
   const model = await loadModel(file);
-  if (!(model instanceof RBM) && !(model instanceof GenerativeComputer)) throw invalid(`${file} holds a model this command cannot sample yet`);
-  if (model instanceof RBM && opts.labels !== undefined) throw invalid('--labels is for generative computers (gtc); this model is an RBM');
-  return withSigint<SampleReport>((signal) =>
-    model instanceof RBM ? sampleRbm(model, file, opts, write, signal) : sampleGenerative(model, file, opts, write, signal),
-  );
+  if (model instanceof RBM && opts.labels !== undefined) throw invalid('--labels is for gtc and dtm models; this model is an RBM');
+  if (!(model instanceof DenoisingModel) && (opts.inpaint ?? opts.path) !== undefined) throw invalid('--inpaint and --path are for denoising models (dtm)');
+  return withSigint<SampleReport>((signal) => {
+    if (model instanceof RBM) return sampleRbm(model, file, opts, write, signal);
+    if (model instanceof GenerativeComputer) return sampleGenerative(model, file, opts, write, signal);
+    if (model instanceof DenoisingModel) return sampleDenoising(model, file, opts, write, signal);
+    throw invalid(`${file} holds a model this command cannot sample yet`);
+  });
+}
+
+async function sampleDenoising(model: DenoisingModel, file: string, opts: SampleCommandOptions, write: Writer, signal: AbortSignal): Promise<DtmSampleReport> {
+  const labels = parseLabels(opts.labels, opts.n, model.classes);
+  const anneal = (opts.anneal ?? '0.8:1.2').split(':').map(Number);
+  if (anneal.length !== 2 || !anneal.every((b) => Number.isFinite(b) && b >= 0)) throw invalid(`--anneal must be from:to, e.g. 0.8:1.2, not "${opts.anneal}"`);
+  if (opts.path !== undefined && path.extname(opts.path).toLowerCase() !== '.png') throw invalid(`--path must end in .png, not "${opts.path}"`);
+  const task = opts.inpaint === undefined ? undefined : inpaintingTask(model, opts.inpaint, opts.n);
+  const cpu = process.cpuUsage();
+  const samples = await model.generate({
+    count: opts.n,
+    labels,
+    clamp: task && { pixels: task.pixels, values: task.values },
+    sweeps: opts.sweeps,
+    betaStart: anneal[0],
+    betaEnd: anneal[1],
+    keepSteps: opts.path !== undefined,
+    seed: opts.seed,
+    threads: opts.threads,
+    signal,
+  });
+  const used = process.cpuUsage(cpu);
+  const columns = opts.labels === 'all' && model.classes > 0 ? Math.ceil(opts.n / model.classes) : undefined;
+  await write(samples.images, model.pixels, model.imageRows, model.imageCols, columns);
+  if (opts.path !== undefined && samples.path) {
+    const width = Math.min(opts.n, 10);
+    await writePngGrid(opts.path, pathGrid(samples.path, model.pixels, width), { width: model.imageCols, height: model.imageRows, scale: 2, columns: width });
+  }
+  return {
+    model: file,
+    kind: 'dtm',
+    count: samples.count,
+    ...(labels === undefined ? {} : { labels }),
+    ...(opts.inpaint === undefined ? {} : { inpaint: opts.inpaint }),
+    steps: model.steps,
+    sweepsPerStep: samples.sweepsPerStep,
+    seconds: samples.seconds,
+    flipsPerNs: samples.flips / (samples.seconds * 1e9),
+    energy: dtmEnergyLedger(model, samples, (used.user + used.system) / 1e6, opts.cellEnergy),
+    out: opts.out,
+    ...(opts.path === undefined ? {} : { path: opts.path }),
+  };
 }
 
 async function sampleRbm(model: RBM, file: string, opts: SampleCommandOptions, write: Writer, signal: AbortSignal): Promise<RbmSampleReport> {
@@ -126,6 +198,13 @@ function imageShape(model: RBM): { rows: number; cols: number } {
 export function formatSample(r: SampleReport): string {
   if (r.kind === 'rbm') {
     return `${r.count} samples × ${r.sweeps} sweeps from ${r.model} (${r.kind}) in ${r.seconds.toFixed(2)} s, ${r.flipsPerNs.toFixed(2)} flips/ns → ${r.out}`;
+  }
+  if (r.kind === 'dtm') {
+    const what = r.inpaint !== undefined ? `inpainted (${r.inpaint} half held)` : r.labels === undefined ? 'unconditional' : 'class-conditional';
+    return [
+      `${r.count} ${what} samples, ${r.steps} steps × ${r.sweepsPerStep} sweeps, from ${r.model} (dtm) in ${r.seconds.toFixed(2)} s, ${r.flipsPerNs.toFixed(2)} flips/ns → ${r.out}${r.path ? ` (path → ${r.path})` : ''}`,
+      formatDtmLedger(r.energy),
+    ].join('\n');
   }
   const what = r.labels === undefined ? 'unconditional' : 'class-conditional';
   return [

@@ -11,6 +11,7 @@ import {
   NativeGibbsChains,
   NativeRunArgs,
   NativeRunResult,
+  OBSERVE_CHAIN_MEANS,
   OBSERVE_ENERGY,
   OBSERVE_MAGNETIZATION,
   OBSERVE_MOMENTS,
@@ -27,7 +28,7 @@ export interface GibbsTarget {
   readonly beta: number;
 }
 
-export type Observable = 'states' | 'moments' | 'energy' | 'magnetization';
+export type Observable = 'states' | 'moments' | 'energy' | 'magnetization' | 'chainMeans';
 
 export interface ChainOptions {
   /** Number of independent chains (default 64). */
@@ -69,6 +70,8 @@ export interface RunResult {
   energy?: Float64Array;
   /** Σ_i s_i / n per sample per chain, samples × chains (if observed). */
   magnetization?: Float64Array;
+  /** Each chain's ⟨s_i⟩ over its samples, chains × nodes (if 'chainMeans' observed; fewer than 2^24 samples). */
+  chainMeans?: Float32Array;
   sweeps: number;
   seconds: number;
   /** sweeps × nodes × chains / ns, the engine's throughput for this run. */
@@ -84,7 +87,7 @@ export interface SampleResult extends RunResult {
 }
 
 const DEFAULT_SCHEDULE: Schedule = { warmup: 100, samples: 100, thin: 1 };
-const OBSERVABLES: ReadonlySet<string> = new Set(['states', 'moments', 'energy', 'magnetization']);
+const OBSERVABLES: ReadonlySet<string> = new Set(['states', 'moments', 'energy', 'magnetization', 'chainMeans']);
 
 function resolveSeed(seed: number | bigint | undefined): bigint {
   if (seed === undefined) return BigInt(randomInt(0, 2 ** 48 - 1));
@@ -174,7 +177,8 @@ export class GibbsChains {
       (observe.has('states') ? OBSERVE_STATES : 0) |
       (observe.has('moments') ? OBSERVE_MOMENTS : 0) |
       (observe.has('energy') ? OBSERVE_ENERGY : 0) |
-      (observe.has('magnetization') ? OBSERVE_MAGNETIZATION : 0);
+      (observe.has('magnetization') ? OBSERVE_MAGNETIZATION : 0) |
+      (observe.has('chainMeans') ? OBSERVE_CHAIN_MEANS : 0);
     const args: NativeRunArgs = [
       schedule.warmup,
       schedule.samples,
@@ -205,7 +209,7 @@ export class GibbsChains {
   private result(raw: NativeRunResult, schedule: Schedule, pairs?: { a: Int32Array; b: Int32Array }): RunResult {
     const n = this.target.graph.numNodes;
     const chains = this.chains;
-    const [states, mean, pairMean, energy, magnetization, sweeps, seconds] = raw;
+    const [states, mean, pairMean, energy, magnetization, sweeps, seconds, chainMeans] = raw;
     return {
       numNodes: n,
       chains,
@@ -217,6 +221,7 @@ export class GibbsChains {
       pairMean,
       energy,
       magnetization,
+      chainMeans,
       sweeps,
       seconds,
       flipsPerNs: seconds > 0 ? (sweeps * n * chains) / (seconds * 1e9) : 0,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "../kernels/exp_poly.h"
@@ -27,6 +28,95 @@ void requireFinite(const float* values, int64_t count, const char* what) {
     }
   }
 }
+
+// Float sums of +-1 values are exact integers up to this many terms.
+constexpr int64_t kExactFloatCount = int64_t{1} << 24;
+
+// One worker's moment sums: per node and pair, kSlots floats (lane l goes to slot l % kSlots), added a
+// tile at a time and moved into exact integer totals before any slot could hold kExactFloatCount terms.
+// A few slots keep the adds vectorised without a horizontal sum per pair, and the accumulators small
+// enough to stay in cache beside the tile.
+struct MomentSums {
+  static constexpr int kSlots = 4;
+  typedef float Slots __attribute__((vector_size(kSlots * sizeof(float))));
+  static Slots loadSlots(const float* p) {
+    Slots v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+  static void addSlots(float* p, Slots v) {
+    v += loadSlots(p);
+    std::memcpy(p, &v, sizeof v);
+  }
+  static_assert(kLanes % kSlots == 0, "lanes must fill the slots evenly");
+  std::vector<float> node, pair;  // [node][slot], [pair][slot]
+  std::vector<int64_t> nodeTotal, pairTotal;
+  int64_t pending = 0;            // tiles added since the last flush
+  // A slot gains at most kLanes / kSlots terms per tile; flush while a whole group still fits.
+  static constexpr int64_t kMaxPending = kExactFloatCount / (kLanes / kSlots) - 64;
+
+  void reset(int32_t n, int64_t pairs) {
+    node.assign(static_cast<size_t>(n) * kSlots, 0.0f);
+    pair.assign(static_cast<size_t>(pairs) * kSlots, 0.0f);
+    nodeTotal.assign(n, 0);
+    pairTotal.assign(pairs, 0);
+  }
+
+  // Spins of `count` tiles (node i, lane l of tile t at tiles[t][i * kStride + l]); lanes from
+  // lanes[t] on are padding. Pairs are the outer loop, so the tiles' spins of one node, which sit side
+  // by side, are read together.
+  template <int64_t kStride>
+  void add(const float* const* tiles, const int* lanes, int count, const int32_t* pairA, const int32_t* pairB) {
+    const int64_t n = static_cast<int64_t>(nodeTotal.size()), pairs = static_cast<int64_t>(pairTotal.size());
+    bool full = true;
+    for (int t = 0; t < count; ++t) full = full && lanes[t] == kLanes;
+    if (full) {  // whole tiles: kSlots lanes at a time as one vector (GCC/Clang vector extension)
+      for (int64_t i = 0; i < n; ++i) {
+        Slots sum = {};
+        for (int t = 0; t < count; ++t) {
+          for (int l = 0; l < kLanes; l += kSlots) sum += loadSlots(tiles[t] + i * kStride + l);
+        }
+        addSlots(&node[i * kSlots], sum);
+      }
+      for (int64_t p = 0; p < pairs; ++p) {
+        Slots sum = {};
+        for (int t = 0; t < count; ++t) {
+          const float* a = tiles[t] + pairA[p] * kStride;
+          const float* b = tiles[t] + pairB[p] * kStride;
+          for (int l = 0; l < kLanes; l += kSlots) sum += loadSlots(a + l) * loadSlots(b + l);
+        }
+        addSlots(&pair[p * kSlots], sum);
+      }
+    } else {
+      for (int t = 0; t < count; ++t) {
+        for (int64_t i = 0; i < n; ++i) {
+          for (int l = 0; l < lanes[t]; ++l) node[i * kSlots + l % kSlots] += tiles[t][i * kStride + l];
+        }
+        for (int64_t p = 0; p < pairs; ++p) {
+          const float* a = tiles[t] + pairA[p] * kStride;
+          const float* b = tiles[t] + pairB[p] * kStride;
+          for (int l = 0; l < lanes[t]; ++l) pair[p * kSlots + l % kSlots] += a[l] * b[l];
+        }
+      }
+    }
+    pending += count;
+    if (pending >= kMaxPending) flush();
+  }
+
+  void flush() {
+    auto move = [](std::vector<float>& slots, std::vector<int64_t>& totals) {
+      for (size_t k = 0; k < totals.size(); ++k) {
+        for (int s = 0; s < kSlots; ++s) {
+          totals[k] += static_cast<int64_t>(slots[k * kSlots + s]);
+          slots[k * kSlots + s] = 0.0f;
+        }
+      }
+    };
+    move(node, nodeTotal);
+    move(pair, pairTotal);
+    pending = 0;
+  }
+};
 
 }  // namespace
 
@@ -196,12 +286,16 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
   const int64_t groupSize = std::max<int64_t>(1, std::min<int64_t>(kMaxTilesPerCall, perThread));
   const int64_t numGroups = (tiles_ + groupSize - 1) / groupSize;
   const int workers = static_cast<int>(std::min<int64_t>(threads, numGroups));
-  // Integer moment sums are exact, so per-worker partial sums reduce to the same result
-  // whatever the thread count.
-  std::vector<std::vector<int64_t>> nodeSums, pairSums;
-  if (observe.moments) {
-    nodeSums.assign(workers, std::vector<int64_t>(n, 0));
-    pairSums.assign(workers, std::vector<int64_t>(numPairs, 0));
+  // Moments accumulate per lane in float (vectorisable; exact while a lane's count stays below 2^24),
+  // flushed into exact integer totals, so per-worker partial sums reduce to the same result whatever
+  // the thread count.
+  std::vector<MomentSums> sums(observe.moments ? workers : 0);
+  std::vector<float> chainSums;  // [tile][node][lane]
+  for (MomentSums& m : sums) m.reset(n, numPairs);
+  if (observe.chainMeans) {
+    if (samples >= kExactFloatCount) throw invalidArgument("chain means need fewer than 2^24 samples");
+    checkFits(static_cast<long double>(chains_) * n * sizeof(float), "the chain means");
+    chainSums.assign(static_cast<size_t>(tiles_ * n * kLanes), 0.0f);
   }
   const kernels::SparseModel model = kernelModel();
   const int64_t flipsPerSweep = std::max<int64_t>(1, int64_t{n} * kLanes);
@@ -209,20 +303,10 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
   auto observeTile = [&](int64_t tile, int64_t sample, int worker) {
     const float* spins = tileSpins(tile);
     const int lanes = static_cast<int>(std::min<int64_t>(kLanes, chains_ - tile * kLanes));
-    if (observe.moments) {
-      int64_t* sums = nodeSums[worker].data();
+    if (observe.chainMeans) {  // in the tile's own layout (contiguous adds); transposed at the end
+      float* sums = chainSums.data() + tile * n * kLanes;
       for (int32_t i = 0; i < n; ++i) {
-        float s = 0;
-        for (int lane = 0; lane < lanes; ++lane) s += spins[i * nodeStride_ + lane];
-        sums[i] += static_cast<int64_t>(s);
-      }
-      int64_t* pairs = pairSums[worker].data();
-      for (int64_t p = 0; p < numPairs; ++p) {
-        const float* a = spins + observe.pairA[p] * nodeStride_;
-        const float* b = spins + observe.pairB[p] * nodeStride_;
-        float s = 0;
-        for (int lane = 0; lane < lanes; ++lane) s += a[lane] * b[lane];
-        pairs[p] += static_cast<int64_t>(s);
+        for (int lane = 0; lane < kLanes; ++lane) sums[i * kLanes + lane] += spins[i * nodeStride_ + lane];
       }
     }
     if (observe.states) copySpins(tile * kLanes, lanes, out.states.data() + (sample * chains_ + tile * kLanes) * n);
@@ -266,6 +350,15 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
     if (!advance(schedule.warmup)) return;
     for (int64_t s = 0; s < samples; ++s) {
       if (s > 0 && !advance(schedule.thin)) return;
+      if (observe.moments) {
+        const float* spins[kMaxTilesPerCall];
+        int lanes[kMaxTilesPerCall];
+        for (int k = 0; k < count; ++k) {
+          spins[k] = tiles[k].spin;
+          lanes[k] = static_cast<int>(std::min<int64_t>(kLanes, chains_ - (firstTile + k) * kLanes));
+        }
+        sums[worker].add<nodeStride_>(spins, lanes, count, observe.pairA.data(), observe.pairB.data());
+      }
       for (int k = 0; k < count; ++k) observeTile(firstTile + k, s, worker);
     }
   });
@@ -277,12 +370,21 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
     const double norm = samples > 0 ? 1.0 / (static_cast<double>(samples) * chains_) : 0.0;
     out.mean.assign(n, 0.0);
     out.pairMean.assign(numPairs, 0.0);
-    for (int w = 0; w < workers; ++w) {
-      for (int32_t i = 0; i < n; ++i) out.mean[i] += static_cast<double>(nodeSums[w][i]);
-      for (int64_t p = 0; p < numPairs; ++p) out.pairMean[p] += static_cast<double>(pairSums[w][p]);
+    for (MomentSums& m : sums) {
+      m.flush();
+      for (int32_t i = 0; i < n; ++i) out.mean[i] += static_cast<double>(m.nodeTotal[i]);
+      for (int64_t p = 0; p < numPairs; ++p) out.pairMean[p] += static_cast<double>(m.pairTotal[p]);
     }
     for (double& v : out.mean) v *= norm;
     for (double& v : out.pairMean) v *= norm;
+  }
+  if (observe.chainMeans) {
+    out.chainMeans.assign(static_cast<size_t>(chains_ * n), 0.0f);
+    const float norm = samples > 0 ? 1.0f / static_cast<float>(samples) : 0.0f;
+    for (int64_t c = 0; c < chains_; ++c) {
+      const float* sums = chainSums.data() + (c / kLanes) * n * kLanes + c % kLanes;
+      for (int32_t i = 0; i < n; ++i) out.chainMeans[c * n + i] = sums[i * kLanes] * norm;
+    }
   }
   return out;
 }

@@ -29,6 +29,7 @@ struct Observe {
   std::vector<int32_t> pairA, pairB;
   bool energy = false;         // E(s) per sample per chain
   bool magnetization = false;  // sum_i s_i / n per sample per chain
+  bool chainMeans = false;     // <s_i> of each chain over its samples
 };
 
 struct Observations {
@@ -37,6 +38,7 @@ struct Observations {
   std::vector<double> pairMean;       // pairs
   std::vector<double> energy;         // samples x chains
   std::vector<double> magnetization;  // samples x chains
+  std::vector<float> chainMeans;      // chains x nodes
   int64_t sweeps = 0;
   double seconds = 0;
 };
