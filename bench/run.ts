@@ -17,6 +17,7 @@ import { denseCases } from './suites/rbm';
 import { trainingCases } from './suites/training';
 import { tlaCases } from './suites/tla';
 import { tngdCases } from './suites/tngd';
+import { dtmCases } from './suites/dtm';
 
 export interface BenchOptions {
   filter?: string;
@@ -146,6 +147,20 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       fmaPerNs,
       secondsPer1000: (1000 * timing.seconds) / samples,
       batch: samples,
+      ...details(timing, bench.description, threads, shape),
+    });
+  }
+  for (const bench of dtmCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
+    const { op, flips, engineFlipsPerNs, ...shape } = bench.setup(threads);
+    const timing = await timeBesideCeiling(bench.name, op, threads, 3);
+    const value = flips / (timing.seconds * 1e9);
+    emit({
+      name: bench.name,
+      value,
+      unit: 'flips/ns',
+      ratio: value / timing.ceiling,
+      engineFlipsPerNs: engineFlipsPerNs(),
+      msPerUpdate: timing.seconds * 1e3,
       ...details(timing, bench.description, threads, shape),
     });
   }

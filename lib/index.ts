@@ -80,6 +80,16 @@ export { GenerativeComputer, GtcConfig, GtcDecoder, GtcGenerateOptions, GtcSampl
 export { trainGtc, GtcTrainingOptions, GtcEpochStats } from './training/gtc-trainer';
 export { noisingFieldScale } from './training/gtc-noising';
 export { BOLTZMANN_CONSTANT, ROOM_TEMPERATURE, joules, heatLedger, HeatLedger } from './models/energy';
+
+// Extropic's denoising thermodynamic model: T conditional Boltzmann machines on a p-bit torus.
+export { DenoisingModel, DtmConfig, DtmGenerateOptions, DtmSamples, DTM_DEFAULTS } from './models/dtm';
+export { DtmLayout, DtmLayoutOptions, JumpSet } from './models/dtm-layout';
+export { timeGrid, flipProbability, inputCoupling, noisePairs } from './models/dtm-noise';
+export { trainDtm, DtmTrainingOptions, DtmEpochStats, DtmStepStats, DTM_TRAINING_DEFAULTS } from './training/dtm-trainer';
+export { DtmGradientEstimator, DtmBatch, DtmGradient, DtmGradientOptions } from './training/dtm-gradient';
+export { measureMixing, autocorrelation, AdaptivePenalty, Mixing, MixingOptions } from './training/dtm-mixing';
+export { dtmEnergyLedger, DtmEnergyLedger, CELL_ENERGY_JOULES } from './cli/sample-dtm';
+
 export * as tla from './tla';
 export { TlaOptions, TlaResult, TlaExpmOptions } from './tla';
 export { OUProcess, OUOptions, OUSampleOptions, OUTrajectories, OUTransitionMatrices } from './models/ou';

@@ -119,18 +119,26 @@ export class GibbsChains {
     this.target = target;
     this.chains = checkInteger('chains', options.chains ?? 64, 1, 2 ** 40);
     this.seed = resolveSeed(options.seed);
-    const n = target.graph.numNodes;
     this.handle = callNative(() => new (native().GibbsChains)(target.graph.handle, this.chains, this.seed));
     callNative(() => this.handle.setParameters(target.couplings, target.biases));
-    if (options.clamp) {
-      const { nodes, values } = options.clamp;
-      if (nodes == null || typeof nodes.length !== 'number') throw invalid('clamp.nodes must be an array of node indices');
-      const nodeArray = Int32Array.from(nodes, (i) => checkInteger('clamped node', i, 0, n - 1));
-      const valueArray = broadcast('clamp.values', values, nodeArray.length, this.chains);
-      callNative(() => this.handle.setClamp(nodeArray, valueArray));
-    }
-    const init = options.init ?? 'random';
-    if (init === 'hinton') callNative(() => this.handle.initHinton(target.beta));
+    if (options.clamp) this.clamp(options.clamp);
+    this.initialize(options.init ?? 'random');
+  }
+
+  /** Clamps nodes to values (one per node for all chains, or chains × nodes), replacing any earlier clamp. */
+  clamp(clamp: { nodes: ArrayLike<number>; values: ArrayLike<number> }): void {
+    const n = this.target.graph.numNodes;
+    const { nodes, values } = clamp;
+    if (nodes == null || typeof nodes.length !== 'number') throw invalid('clamp.nodes must be an array of node indices');
+    const nodeArray = Int32Array.from(nodes, (i) => checkInteger('clamped node', i, 0, n - 1));
+    const valueArray = broadcast('clamp.values', values, nodeArray.length, this.chains);
+    callNative(() => this.handle.setClamp(nodeArray, valueArray));
+  }
+
+  /** Restarts every chain's free spins: 'random', 'hinton' (from the biases alone) or given spins. */
+  initialize(init: 'random' | 'hinton' | ArrayLike<number>): void {
+    const n = this.target.graph.numNodes;
+    if (init === 'hinton') callNative(() => this.handle.initHinton(this.target.beta));
     else if (init === 'random') callNative(() => this.handle.initRandom());
     else if (typeof init === 'object' && init !== null) {
       const spins = broadcast('init', init, n, this.chains);

@@ -6,12 +6,14 @@
  * Each chain holds one pair, so both averages run over the batch's conditionals. The second coupling term
  * is the adaptive correlation penalty (λ = 0: none): m_a m_b is the mean-field value of the correlation,
  * from each negative chain's own means (conditional on its x^k), so only the chains' own correlations are
- * penalised, not those the data induce. Chains start from the Hinton initialisation every time.
+ * penalised, not those the data induce (with few samples per chain, m_a m_b also holds Cov/samples).
+ * Chains start from the Hinton initialisation for every batch.
  */
 import { HeatbathError } from '../errors';
 import type { DenoisingModel } from '../models/dtm';
 import { GibbsChains, RunResult } from '../sampling/gibbs';
 import { Schedule } from '../sampling/schedule';
+import { checkFinite, checkInteger, invalid } from '../util/validate';
 
 export interface DtmBatch {
   /** rows × outputs spins: the targets x^{k−1} and the inputs x^k. */
@@ -23,7 +25,6 @@ export interface DtmBatch {
 export interface DtmGradientOptions extends Schedule {
   /** Correlation penalty strength λ (default 0). */
   penalty?: number;
-  seed: number;
   threads?: number;
   signal?: AbortSignal;
 }
@@ -37,13 +38,6 @@ export interface DtmGradient {
   /** Spin updates made and the engine's seconds for them. */
   flips: number;
   seconds: number;
-}
-
-/** Clamp values for every chain: each row's `parts` side by side. */
-function clampRows(rows: number, parts: Int8Array[], width: number): Int8Array {
-  const out = new Int8Array(rows * width * parts.length);
-  for (let r = 0; r < rows; r++) parts.forEach((p, j) => out.set(p.subarray(r * width, (r + 1) * width), (r * parts.length + j) * width));
-  return out;
 }
 
 function moments(run: RunResult): { mean: Float64Array; pairMean: Float64Array } {
@@ -69,60 +63,81 @@ export function meanFieldCorrelations(chainMeans: Float32Array, chains: number, 
   return out;
 }
 
-export async function dtmGradient(
-  model: DenoisingModel,
-  step: number,
-  batch: DtmBatch,
-  options: DtmGradientOptions,
-  out: { couplings: Float64Array; biases: Float64Array },
-): Promise<DtmGradient> {
-  const { layout } = model;
-  const { rows } = batch;
-  const width = layout.numOutputs;
-  const target = model.step(step);
-  const outputNodes = layout.outputs;
-  const schedule = { warmup: options.warmup, samples: options.samples, thin: options.thin, threads: options.threads, signal: options.signal };
-  const penalty = options.penalty ?? 0;
+/**
+ * The gradient estimator of one reverse step for batches of a fixed size. Its two sets of chains are made
+ * once and reused: each batch re-reads the parameters, clamps its pairs and restarts from the Hinton
+ * initialisation, so the chains' random streams simply continue from batch to batch.
+ */
+export class DtmGradientEstimator {
+  readonly step: number;
+  readonly rows: number;
+  private readonly model: DenoisingModel;
+  private readonly positive: GibbsChains;
+  private readonly negative: GibbsChains;
+  private readonly positiveNodes: Int32Array;
+  private readonly positiveValues: Int8Array;
 
-  const positive = new GibbsChains(target, {
-    chains: rows,
-    seed: options.seed,
-    init: 'hinton',
-    clamp: { nodes: Int32Array.from([...outputNodes, ...layout.inputs]), values: clampRows(rows, [batch.before, batch.after], width) },
-  });
-  const negative = new GibbsChains(target, {
-    chains: rows,
-    seed: options.seed + 1,
-    init: 'hinton',
-    clamp: { nodes: layout.inputs, values: batch.after },
-  });
-  const pos = await positive.run({ ...schedule, observe: ['moments'] });
-  const negRun = await negative.run({ ...schedule, observe: penalty > 0 ? ['moments', 'chainMeans'] : ['moments'] });
-  const p = moments(pos);
-  const q = moments(negRun);
-
-  const edges = model.numTorusEdges;
-  const torusNodes = layout.size ** 2;
-  const beta = target.beta;
-  const { src, dst } = layout.graph;
-  const meanField = penalty > 0 ? meanFieldCorrelations(negRun.chainMeans as Float32Array, rows, layout.numNodes, src, dst, edges) : undefined;
-  for (let e = 0; e < edges; e++) {
-    out.couplings[e] = -beta * (p.pairMean[e] - q.pairMean[e]) - (meanField ? penalty * (meanField[e] - q.pairMean[e]) : 0);
+  constructor(model: DenoisingModel, step: number, rows: number, seed: number) {
+    this.model = model;
+    this.step = step;
+    this.rows = checkInteger('rows', rows, 1, 1 << 20);
+    const target = model.step(step);
+    const { outputs, inputs, numOutputs } = model.layout;
+    this.positiveNodes = Int32Array.from([...outputs, ...inputs]);
+    this.positiveValues = new Int8Array(2 * rows * numOutputs);
+    this.positive = new GibbsChains(target, { chains: rows, seed });
+    this.negative = new GibbsChains(target, { chains: rows, seed: seed + 1 });
   }
-  for (let i = 0; i < torusNodes; i++) out.biases[i] = -beta * (p.mean[i] - q.mean[i]);
 
-  const final = negative.spins();
-  const n = layout.numNodes;
-  let wrong = 0;
-  for (let r = 0; r < rows; r++) for (let o = 0; o < width; o++) if (final[r * n + outputNodes[o]] !== batch.before[r * width + o]) wrong++;
+  async estimate(batch: DtmBatch, options: DtmGradientOptions, out: { couplings: Float64Array; biases: Float64Array }): Promise<DtmGradient> {
+    const { model, rows, positive, negative } = this;
+    const { layout } = model;
+    const width = layout.numOutputs;
+    if (batch.rows !== rows || batch.before.length !== rows * width || batch.after.length !== rows * width) {
+      throw invalid(`the batch must hold ${rows} rows of ${width} outputs before and after`);
+    }
+    const schedule = { warmup: options.warmup, samples: options.samples, thin: options.thin, threads: options.threads, signal: options.signal };
+    const penalty = checkFinite('penalty', options.penalty ?? 0);
 
-  const sweeps = pos.sweeps;
-  const freePositive = torusNodes - width;
-  return {
-    couplings: out.couplings,
-    biases: out.biases,
-    denoiseError: wrong / (rows * width),
-    flips: sweeps * rows * (freePositive + torusNodes),
-    seconds: pos.seconds + negRun.seconds,
-  };
+    for (let r = 0; r < rows; r++) {
+      this.positiveValues.set(batch.before.subarray(r * width, (r + 1) * width), 2 * r * width);
+      this.positiveValues.set(batch.after.subarray(r * width, (r + 1) * width), (2 * r + 1) * width);
+    }
+    for (const [chains, clamp] of [
+      [positive, { nodes: this.positiveNodes, values: this.positiveValues }],
+      [negative, { nodes: layout.inputs, values: batch.after }],
+    ] as const) {
+      chains.updateParameters();
+      chains.clamp(clamp);
+      chains.initialize('hinton');
+    }
+    const pos = await positive.run({ ...schedule, observe: ['moments'] });
+    const negRun = await negative.run({ ...schedule, observe: penalty > 0 ? ['moments', 'chainMeans'] : ['moments'] });
+    const p = moments(pos);
+    const q = moments(negRun);
+
+    const edges = model.numTorusEdges;
+    const torusNodes = layout.size ** 2;
+    const beta = model.step(this.step).beta;
+    const { src, dst } = layout.graph;
+    const meanField = penalty > 0 ? meanFieldCorrelations(negRun.chainMeans as Float32Array, rows, layout.numNodes, src, dst, edges) : undefined;
+    for (let e = 0; e < edges; e++) {
+      out.couplings[e] = -beta * (p.pairMean[e] - q.pairMean[e]) - (meanField ? penalty * (meanField[e] - q.pairMean[e]) : 0);
+    }
+    for (let i = 0; i < torusNodes; i++) out.biases[i] = -beta * (p.mean[i] - q.mean[i]);
+
+    const final = negative.spins();
+    const n = layout.numNodes;
+    const outputs = layout.outputs;
+    let wrong = 0;
+    for (let r = 0; r < rows; r++) for (let o = 0; o < width; o++) if (final[r * n + outputs[o]] !== batch.before[r * width + o]) wrong++;
+
+    return {
+      couplings: out.couplings,
+      biases: out.biases,
+      denoiseError: wrong / (rows * width),
+      flips: pos.sweeps * rows * (torusNodes - width + torusNodes),
+      seconds: pos.seconds + negRun.seconds,
+    };
+  }
 }

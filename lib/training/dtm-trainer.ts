@@ -10,7 +10,7 @@ import type { DenoisingModel } from '../models/dtm';
 import { noisePairs } from '../models/dtm-noise';
 import { SeededRandom } from '../util/random';
 import { checkInteger, checkSignal, invalid } from '../util/validate';
-import { dtmGradient } from './dtm-gradient';
+import { DtmGradientEstimator } from './dtm-gradient';
 import { AdaptivePenalty, measureMixing, Mixing } from './dtm-mixing';
 import { adam, Optimizer } from './optimizers';
 import { asSchedule, cosine, StepSchedule } from './schedules';
@@ -90,6 +90,7 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
   const perEpoch = Math.floor(data.count / batch);
   const total = epochs * perEpoch * steps.length;
   const optimizers = new Map<number, Optimizer>(steps.map((k) => [k, adam()]));
+  const estimators = new Map(steps.map((k) => [k, new DtmGradientEstimator(model, k, batch, seed + 1_000_003 * k)]));
   const penalties = new Map<number, AdaptivePenalty | undefined>(steps.map((k) => [k, o.acp === false ? undefined : new AdaptivePenalty(o.acp)]));
   const gradient = { couplings: new Float64Array(model.numTorusEdges), biases: new Float64Array(model.layout.size ** 2) };
   const rowsClean = new Int8Array(batch * width);
@@ -116,13 +117,7 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
         for (let r = 0; r < batch; r++) rowsClean.set(clean.subarray(order[b * batch + r] * width, (order[b * batch + r] + 1) * width), r * width);
         noisePairs(rowsClean, width, rates, model.steps, k, random, before, after);
         const update = (epoch - 1) * perEpoch + b;
-        const g = await dtmGradient(
-          model,
-          k,
-          { before, after, rows: batch },
-          { ...schedule, penalty: penalty?.lambda ?? 0, seed: seed + 1_000_003 * k + 2 * (update + 1), threads: o.threads, signal: o.signal },
-          gradient,
-        );
+        const g = await estimators.get(k)!.estimate({ before, after, rows: batch }, { ...schedule, penalty: penalty?.lambda ?? 0, threads: o.threads, signal: o.signal }, gradient);
         optimizers.get(k)!.step(
           [
             { name: 'couplings', param: model.learnedCouplings(k), grad: g.couplings },
