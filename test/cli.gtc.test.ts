@@ -1,5 +1,5 @@
 /** `heatbath train gtc` and `sample` with generative computers, end to end through the compiled CLI. */
-import { execFile, spawn } from 'child_process';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,6 +12,7 @@ import { GenerativeComputer } from '../lib/models/gtc';
 import { sampleCommand, SampleCommandOptions } from '../lib/cli/sample';
 import { trainGtcCommand, TrainGtcOptions } from '../lib/cli/train-gtc';
 import { idxDigits } from './helpers/idx';
+import { interruptWhenWritten } from './helpers/interrupt';
 
 const run = promisify(execFile);
 const cli = path.resolve(__dirname, '..', 'dist', 'lib', 'cli', 'main.js');
@@ -125,19 +126,14 @@ test('IDX data of another shape: one label unit per class, the image shape kept 
 
 test('Ctrl-C (SIGINT) stops training, saves the model trained so far and exits with 130', async () => {
   const out = path.join(dir, 'interrupted.safetensors');
-  const child = spawn(process.execPath, [cli, 'train', 'gtc', ...tiny, '--epochs', '100000', '--checkpoint-every', '1', '--out', out, '--json']);
-  let stdout = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   // The first checkpoint shows training (and its SIGINT handler) has started.
-  while (!fs.existsSync(out)) await new Promise((resolve) => setTimeout(resolve, 50));
-  child.kill('SIGINT');
-  expect(await exited).toBe(130);
-  const report = JSON.parse(stdout);
+  const { code, report } = await interruptWhenWritten(['train', 'gtc', ...tiny, '--epochs', '100000', '--checkpoint-every', '1', '--out', out], out);
+  expect(code).toBe(130);
   expect(report.interrupted).toBe(true);
-  expect(report.history.length).toBeGreaterThanOrEqual(1);
+  const history = report.history as unknown[];
+  expect(history.length).toBeGreaterThanOrEqual(1);
   const m = (await loadModel(out)) as GenerativeComputer;
-  expect(m.info.epochs_done).toBe(report.history.length);
+  expect(m.info.epochs_done).toBe(history.length);
 }, 60000);
 
 test('train gtc rejects bad settings with coded errors and writes nothing', async () => {

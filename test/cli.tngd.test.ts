@@ -1,11 +1,12 @@
 /** `heatbath tngd`: the optimizer study end to end through the compiled CLI. */
-import { execFile, spawn } from 'child_process';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { PNG } from 'pngjs';
 import { parseOptimizerSpec } from '../lib/cli/optimizer-spec';
+import { interruptWhenWritten } from './helpers/interrupt';
 
 const run = promisify(execFile);
 const cli = path.resolve(__dirname, '..', 'dist', 'lib', 'cli', 'main.js');
@@ -36,16 +37,10 @@ describe('heatbath tngd', () => {
     const curves = path.join(dir, 'interrupted.json');
     const plot = path.join(dir, 'interrupted.png');
     // SIGINT once the first optimizer's curves are on disk (the direct solve then takes seconds).
-    const long = spawn(process.execPath, [cli, 'tngd', '--iterations', '200', '--hidden', '8', '--optimizers', 'sgd,ngd', '--out', curves, '--plot', plot, '--json']);
-    let stdout = '';
-    long.stdout.on('data', (chunk) => (stdout += chunk));
-    const exited = new Promise<number | null>((resolve) => long.on('exit', resolve));
-    while (!fs.existsSync(curves)) await new Promise((resolve) => setTimeout(resolve, 20));
-    long.kill('SIGINT');
-    expect(await exited).toBe(130);
-    const report = JSON.parse(stdout);
+    const { code, report } = await interruptWhenWritten(['tngd', '--iterations', '200', '--hidden', '8', '--optimizers', 'sgd,ngd', '--out', curves, '--plot', plot], curves);
+    expect(code).toBe(130);
     expect(report).toMatchObject({ interrupted: true });
-    expect(report.runs.map((r: { optimizer: string }) => r.optimizer)).toEqual(['sgd']);
+    expect((report.runs as Array<{ optimizer: string }>).map((r) => r.optimizer)).toEqual(['sgd']);
     expect(Object.keys(JSON.parse(fs.readFileSync(curves, 'utf8')).curves)).toEqual(['sgd']);
     expect(fs.existsSync(plot)).toBe(true);
   }, 60000);

@@ -37,7 +37,29 @@ function printReport<R>(report: R, json: boolean, format: (report: R) => string)
   if ((report as { interrupted?: boolean }).interrupted) process.exitCode = 130;
 }
 
-const program = new Command();
+/** Commands with the option groups several of them share. */
+class HeatbathCommand extends Command {
+  override createCommand(name?: string): HeatbathCommand {
+    return new HeatbathCommand(name);
+  }
+
+  /** --seed, --threads and --json. */
+  runOptions(): this {
+    return this.option('--seed <n>', 'random seed', integer(0), 1)
+      .option('--threads <n>', 'threads (default: all cores)', integer(1))
+      .option('--json', 'print machine-readable JSON');
+  }
+
+  /** Where training digits come from and how they are binarized and split. */
+  dataOptions(binarize: 'threshold' | 'none'): this {
+    return this.option('--data <mnist|images.idx>', 'training data: the bundled MNIST digits or an IDX images file (.gz or not)', 'mnist')
+      .option('--labels <labels.idx>', 'IDX labels for --data (for a stratified split and class labels)')
+      .option('--binarize <mode>', 'threshold | stochastic | none (grey pixels)', binarize)
+      .option('--test-fraction <f>', 'held-out share of the data', number(0), 0.1);
+  }
+}
+
+const program = new HeatbathCommand();
 program
   .name('heatbath')
   .description('Thermodynamic-computer simulator: p-bit Gibbs sampling and Langevin dynamics on a SIMD C++ core')
@@ -59,9 +81,7 @@ const demo = program
   .option('--per-class <n>', 'samples of each digit', integer(0), 10)
   .option('--unconditional <n>', 'samples without a class', integer(0), 10)
   .option('--temperature <K>', 'physical temperature for the heat in joules', number(1e-9), ROOM_TEMPERATURE)
-  .option('--seed <n>', 'random seed', integer(0), 1)
-  .option('--threads <n>', 'threads (default: all cores)', integer(1))
-  .option('--json', 'print machine-readable JSON')
+  .runOptions()
   .action(async (opts) => {
     const report = await runGtcDemo({ ...opts, retrain: Boolean(opts.retrain), json: Boolean(opts.json) });
     printReport(report, opts.json, formatGtcDemo);
@@ -73,9 +93,7 @@ demo
   .option('--chains <n>', 'chains per temperature', integer(1), 64)
   .option('--sweeps <n>', 'warm-up sweeps per temperature', integer(1), 1000)
   .option('--out <file.png>', 'where to write the snapshots', 'heatbath-demo.png')
-  .option('--seed <n>', 'random seed', integer(0), 1)
-  .option('--threads <n>', 'threads (default: all cores)', integer(1))
-  .option('--json', 'print machine-readable JSON')
+  .runOptions()
   .action(async (opts) => {
     const result = await runIsingDemo({ ...opts, json: Boolean(opts.json) });
     printReport(result, opts.json, (r) => formatIsingDemo(r, opts.size));
@@ -85,10 +103,7 @@ const train = program.command('train').description('train a model on data and sa
 train
   .command('rbm')
   .description('a restricted Boltzmann machine on digits, with CD-k or persistent CD')
-  .option('--data <mnist|images.idx>', 'training data: the bundled MNIST digits or an IDX images file (.gz or not)', 'mnist')
-  .option('--labels <labels.idx>', 'IDX labels for --data (for a stratified split)')
-  .option('--binarize <mode>', 'threshold | stochastic | none', 'threshold')
-  .option('--test-fraction <f>', 'held-out share of the data', number(0), 0.1)
+  .dataOptions('threshold')
   .option('--hidden <n>', 'hidden units', integer(1), 500)
   .option('--epochs <n>', 'passes over the training data', integer(1), 20)
   .option('--batch <n>', 'mini-batch size', integer(1), 64)
@@ -105,9 +120,7 @@ train
   .option('--ais-steps <n>', 'AIS intermediate distributions (fewer bias log Z low)', integer(1), 10000)
   .option('--ais-runs <n>', 'AIS runs', integer(2), 100)
   .option('--out <model.safetensors>', 'where to write the model', 'rbm.safetensors')
-  .option('--seed <n>', 'random seed', integer(0), 1)
-  .option('--threads <n>', 'threads (default: all cores)', integer(1))
-  .option('--json', 'print machine-readable JSON')
+  .runOptions()
   .action(async (opts) => {
     const report = await trainRbmCommand({ ...opts, ais: Boolean(opts.ais), json: Boolean(opts.json) });
     printReport(report, opts.json, formatTrainRbm);
@@ -116,10 +129,7 @@ train
 train
   .command('gtc')
   .description('a generative thermodynamic computer on digits, by reverse-path likelihood of noising trajectories')
-  .option('--data <mnist|images.idx>', 'training data: the bundled MNIST digits or an IDX images file (.gz or not)', 'mnist')
-  .option('--labels <labels.idx>', 'IDX labels for --data (for a stratified split and --conditional)')
-  .option('--binarize <mode>', 'none (grey pixels) | threshold | stochastic', 'none')
-  .option('--test-fraction <f>', 'held-out share of the data', number(0), 0.1)
+  .dataOptions('none')
   .option('--images <n>', 'train on n of the training images (every class keeping its share; default all)', integer(1))
   .option('--hidden <n>', 'hidden units', integer(1), 512)
   .option('--conditional', 'add one label unit per class and train with the labels (class-conditional generation)')
@@ -142,9 +152,7 @@ train
   .option('--init <model.safetensors>', 'continue from a saved gtc model (a checkpoint); its size and physics come from the file')
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
   .option('--out <model.safetensors>', 'where to write the model', 'gtc.safetensors')
-  .option('--seed <n>', 'random seed', integer(0), 1)
-  .option('--threads <n>', 'threads (default: all cores)', integer(1))
-  .option('--json', 'print machine-readable JSON')
+  .runOptions()
   .action(async (opts) => {
     const report = await trainGtcCommand({ ...opts, conditional: Boolean(opts.conditional), json: Boolean(opts.json) });
     printReport(report, opts.json, formatTrainGtc);
@@ -153,10 +161,7 @@ train
 train
   .command('dtm')
   .description("a denoising thermodynamic model (Extropic's DTM): T conditional Boltzmann machines on a p-bit torus")
-  .option('--data <mnist|images.idx>', 'training data: the bundled MNIST digits or an IDX images file (.gz or not)', 'mnist')
-  .option('--labels <labels.idx>', 'IDX labels for --data (for a stratified split and --conditional)')
-  .option('--binarize <mode>', 'threshold | stochastic', 'threshold')
-  .option('--test-fraction <f>', 'held-out share of the data', number(0), 0.1)
+  .dataOptions('threshold')
   .option('--images <n>', 'train on n of the training images (every class keeping its share; default all)', integer(1))
   .option('--size <L>', 'side of the L×L torus (even)', integer(2), 70)
   .option('--jumps <G8|G12|G16|G20|G24>', 'jump set of the torus', 'G12')
@@ -177,9 +182,7 @@ train
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
   .option('--curves <file.json>', 'write the training curves (per epoch and step) here after every epoch')
   .option('--out <model.safetensors>', 'where to write the model', 'dtm.safetensors')
-  .option('--seed <n>', 'random seed', integer(0), 1)
-  .option('--threads <n>', 'threads (default: all cores)', integer(1))
-  .option('--json', 'print machine-readable JSON')
+  .runOptions()
   .action(async (opts) => {
     const report = await trainDtmCommand({ ...opts, conditional: Boolean(opts.conditional), json: Boolean(opts.json) });
     printReport(report, opts.json, formatTrainDtm);
@@ -199,9 +202,7 @@ program
   .option('--temperature <K>', 'gtc: physical temperature for the heat in joules', number(1e-9), ROOM_TEMPERATURE)
   .option('--states', 'write the raw states (rbm: binary units; gtc: visible units, .npy only) instead of images')
   .option('--out <file>', 'samples.png or samples.npy', 'samples.png')
-  .option('--seed <n>', 'random seed', integer(0), 1)
-  .option('--threads <n>', 'threads (default: all cores)', integer(1))
-  .option('--json', 'print machine-readable JSON')
+  .runOptions()
   .action(async (model, opts) => {
     const report = await sampleCommand(model, { ...opts, states: Boolean(opts.states), json: Boolean(opts.json) });
     printReport(report, opts.json, formatSample);
