@@ -5,8 +5,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { PNG } from 'pngjs';
+import { mergeDtmCommand } from '../lib/cli/merge-dtm';
 import { parseSteps } from '../lib/cli/train-dtm';
-import { loadModel } from '../lib/io/model-file';
+import { loadModel, saveModel } from '../lib/io/model-file';
 import '../lib/io/model-kinds';
 import { bundledDigits } from '../lib/io/mnist';
 import { readNpy } from '../lib/io/npy';
@@ -75,6 +76,27 @@ describe('train dtm, then sample it', () => {
       expect(Array.from(images.subarray(c * 784, c * 784 + 14 * 28))).toEqual(top);
     }
   });
+
+  test('steps trained in separate runs of copies merge into one model', async () => {
+    const a = path.join(dir, 'a.safetensors');
+    const b = path.join(dir, 'b.safetensors');
+    await Promise.all([
+      heatbath('train', 'dtm', ...tiny, '--init', conditional, '--train-steps', '1', '--epochs', '1', '--seed', '5', '--out', a),
+      heatbath('train', 'dtm', ...tiny, '--init', conditional, '--train-steps', '2', '--epochs', '1', '--seed', '6', '--out', b),
+    ]);
+    const merged = path.join(dir, 'merged.safetensors');
+    const report = await heatbath('merge', 'dtm', `${a}:1`, `${b}:2`, '--out', merged);
+    expect(report.steps).toEqual([{ step: 1, from: a }, { step: 2, from: b }]);
+    const [ma, mb, mm] = (await Promise.all([a, b, merged].map((f) => loadModel(f)))) as DenoisingModel[];
+    expect(mm.learnedCouplings(1)).toEqual(ma.learnedCouplings(1));
+    expect(mm.learnedBiases(2)).toEqual(mb.learnedBiases(2));
+    expect(ma.learnedCouplings(2)).not.toEqual(mb.learnedCouplings(2));
+    await expect(mergeDtmCommand([`${a}:1-2`, `${b}:2`], merged)).rejects.toThrow(/step 2 is given twice/);
+    await expect(mergeDtmCommand([`${a}:1`], merged)).rejects.toThrow(/steps 2 come from no part/);
+    const other = path.join(dir, 'other.safetensors');
+    await saveModel(other, new DenoisingModel({ size: 56, pixels: 784, steps: 2 }));
+    await expect(mergeDtmCommand([`${a}:1`, `${other}:2`], merged)).rejects.toThrow(/another layout/);
+  }, 60000);
 
   test('clear errors before any work', async () => {
     const bad = (args: string[], pattern: RegExp) =>

@@ -10,6 +10,7 @@ import { runBenchCommand } from './bench';
 import { withSigint } from './interruptible';
 import { evalCommand, formatEval } from './eval';
 import { formatSample, sampleCommand } from './sample';
+import { formatMergeDtm, mergeDtmCommand } from './merge-dtm';
 import { formatTrainDtm, trainDtmCommand } from './train-dtm';
 import { formatTrainGtc, trainGtcCommand } from './train-gtc';
 import { formatTngdStudy, tngdCommand } from './tngd';
@@ -187,6 +188,15 @@ train
     const report = await trainDtmCommand({ ...opts, conditional: Boolean(opts.conditional), json: Boolean(opts.json) });
     printReport(report, opts.json, formatTrainDtm);
   });
+
+program
+  .command('merge')
+  .description('put together models trained in parts')
+  .command('dtm <parts...>')
+  .description('a denoising model from the steps of copies trained separately: a.safetensors:1-4 b.safetensors:5-8')
+  .requiredOption('--out <model.safetensors>', 'where to write the merged model')
+  .option('--json', 'print machine-readable JSON')
+  .action(async (parts, opts) => printReport(await mergeDtmCommand(parts, opts.out), opts.json, formatMergeDtm));
 
 program
   .command('sample <model>')
