@@ -118,6 +118,19 @@ describe('training', () => {
     expect(near / 200).toBeGreaterThan(0.5);
   }, 60000);
 
+  test('the penalty controller measures once per epoch, or every n updates', async () => {
+    const data = twoPatterns(40);
+    const lambdaAfterOneEpoch = async (every?: number) => {
+      const model = new DenoisingModel({ size: 12, pixels: 16, steps: 1, seed: 3 });
+      // With a threshold of 1 every measurement (|ac| < 0.1 here) multiplies λ by 0.6 + 0.2·ac ≈ 0.6.
+      const history = await trainDtm(model, data, { epochs: 2, batchSize: 10, warmup: 4, samples: 2, thin: 2, mixingRows: 8, acp: { initial: 0.01, threshold: 1, every } });
+      return history[1].steps[0].penalty;
+    };
+    // 4 updates per epoch: one measurement, λ ≈ 0.006; with every = 1 four, λ ≈ 0.01 · 0.6^4 = 0.0013.
+    expect(await lambdaAfterOneEpoch()).toBeGreaterThan(0.0058);
+    expect(await lambdaAfterOneEpoch(1)).toBeLessThan(0.0016);
+  });
+
   test('training a subset of steps leaves the others untouched; a signal stops it', async () => {
     const data = twoPatterns(40);
     const model = new DenoisingModel({ size: 12, pixels: 16, steps: 3, seed: 3 });

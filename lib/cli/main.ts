@@ -179,6 +179,7 @@ train
   .option('--lr <schedule>', 'learning rate: 0.02, cosine:0.02:0.0036, step:0.02:0.5:100, warmup:50:cosine:0.02:0.002', 'cosine:0.02:0.0036')
   .option('--no-acp', 'train without the adaptive correlation penalty')
   .option('--acp-threshold <ac>', 'autocorrelation the penalty aims below', number(1e-9), 0.03)
+  .option('--acp-every <n>', 'updates between the penalty controller\'s measurements (default: once per epoch)', integer(1))
   .option('--init <model.safetensors>', 'continue from a saved dtm model (a checkpoint); its layout comes from the file')
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
   .option('--curves <file.json>', 'write the training curves (per epoch and step) here after every epoch')

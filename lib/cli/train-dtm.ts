@@ -32,6 +32,7 @@ export interface TrainDtmOptions extends DataOptions {
   lr: string;
   acp: boolean;
   acpThreshold: number;
+  acpEvery?: number;
   init?: string;
   checkpointEvery?: number;
   curves?: string;
@@ -85,7 +86,7 @@ export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmRe
     batch: opts.batch,
     schedule: { warmup: opts.warmup, samples: opts.samples, thin: opts.thin },
     learning_rate: opts.lr,
-    acp: opts.acp ? { threshold: opts.acpThreshold } : false,
+    acp: opts.acp ? { threshold: opts.acpThreshold, every: opts.acpEvery ?? 'epoch' } : false,
     binarize: opts.binarize,
     seed: opts.seed,
   };
@@ -101,7 +102,7 @@ export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmRe
       samples: opts.samples,
       thin: opts.thin,
       learningRate,
-      acp: opts.acp ? { threshold: opts.acpThreshold } : false,
+      acp: opts.acp ? { threshold: opts.acpThreshold, every: opts.acpEvery } : false,
       steps,
       seed: opts.seed,
       threads: opts.threads,

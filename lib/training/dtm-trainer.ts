@@ -26,8 +26,11 @@ export interface DtmTrainingOptions {
   thin?: number;
   /** A number or a schedule (update, total updates of the step) (default cosine from 0.02 to 0.0036). */
   learningRate?: number | StepSchedule;
-  /** The adaptive correlation penalty (default on, threshold 0.03, starting at λ = 0.01), or false for none. */
-  acp?: false | { threshold?: number; initial?: number };
+  /**
+   * The adaptive correlation penalty (default on, threshold 0.03, starting at λ = 0.01), or false for none.
+   * `every`: updates between the controller's measurements (default: once per epoch, at its end).
+   */
+  acp?: false | { threshold?: number; initial?: number; every?: number };
   /** Rows (each run as two replica chains) of the autocorrelation measurement (default 64). */
   mixingRows?: number;
   /** Reverse steps to train (default all, 1…T). */
@@ -92,6 +95,7 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
   const optimizers = new Map<number, Optimizer>(steps.map((k) => [k, adam()]));
   const estimators = new Map(steps.map((k) => [k, new DtmGradientEstimator(model, k, batch, seed + 1_000_003 * k)]));
   const penalties = new Map<number, AdaptivePenalty | undefined>(steps.map((k) => [k, o.acp === false ? undefined : new AdaptivePenalty(o.acp)]));
+  const acpEvery = o.acp === false || o.acp?.every === undefined ? perEpoch : checkInteger('acp.every', o.acp.every, 1);
   const gradient = { couplings: new Float64Array(model.numTorusEdges), biases: new Float64Array(model.layout.size ** 2) };
   const rowsClean = new Int8Array(batch * width);
   const before = new Int8Array(batch * width);
@@ -101,6 +105,9 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
   const order = Int32Array.from({ length: data.count }, (_, i) => i);
   const history: DtmEpochStats[] = [];
   let done = 0;
+  // The chains' autocorrelation up to the warm-up's length, on the same inputs every time.
+  const mixingSchedule = { ...schedule, samples: Math.max(2, Math.floor(schedule.warmup / schedule.thin) + 1), threads: o.threads, signal: o.signal };
+  const measure = (k: number, update: number) => measureMixing(model, k, mixingInputs[k - 1], { ...mixingSchedule, seed: seed + 7919 * k + update });
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const started = process.hrtime.bigint();
@@ -130,8 +137,9 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
         denoise += g.denoiseError;
         copy += disagreement(before, after);
         options.onUpdate?.(++done, total, { step: k, denoiseError: g.denoiseError });
+        if (penalty && (b + 1) % acpEvery === 0 && b + 1 < perEpoch) penalty.update((await measure(k, update)).longLag);
       }
-      const mixing = await measureMixing(model, k, mixingInputs[k - 1], { ...schedule, samples: Math.max(2, Math.floor(schedule.warmup / schedule.thin) + 1), seed: seed + 7919 * k + epoch, threads: o.threads, signal: o.signal });
+      const mixing = await measure(k, epoch * perEpoch);
       const used = penalty?.lambda ?? 0;
       penalty?.update(mixing.longLag);
       stepStats.push({
