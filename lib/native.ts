@@ -24,6 +24,7 @@ export const OBSERVE_MOMENTS = 2;
 export const OBSERVE_ENERGY = 4;
 export const OBSERVE_MAGNETIZATION = 8;
 export const OBSERVE_CHAIN_MEANS = 16;
+export const OBSERVE_MEAN_FIELD_PAIRS = 32;
 
 /**
  * A run's arguments, positional because named properties are slow to read through N-API:
@@ -40,7 +41,7 @@ export type NativeRunArgs = [
   pairB?: Int32Array,
 ];
 
-/** [states, mean, pairMean, energy, magnetization, sweeps, seconds, chainMeans]; unobserved entries undefined. */
+/** [states, mean, pairMean, energy, magnetization, sweeps, seconds, chainMeans, pairMeanField]; unobserved entries undefined. */
 export type NativeRunResult = [
   states: Int8Array | undefined,
   mean: Float64Array | undefined,
@@ -50,6 +51,7 @@ export type NativeRunResult = [
   sweeps: number,
   seconds: number,
   chainMeans: Float32Array | undefined,
+  pairMeanField: Float64Array | undefined,
 ];
 
 export interface NativeCancelToken {

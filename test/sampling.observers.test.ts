@@ -1,15 +1,15 @@
-/** The sampler's observers agree with each other: moments and per-chain means against the recorded states. */
+/** The sampler's observers agree with each other: moments, per-chain means and mean-field pairs against the recorded states. */
 import { graphs, IsingModel } from '../lib';
 
 describe('observers', () => {
-  // 37 chains: two full tiles of 16 lanes and a partial one, whose padding lanes must not count.
+  // 37 chains: four full tiles of 8 lanes and a partial one, whose padding lanes must not count.
   const model = IsingModel.random(new graphs.Graph(graphs.torus(10, { jumps: 'G8' })), { seed: 4, couplingScale: 0.4 });
   const chains = 37;
   const n = model.graph.numNodes;
   const options = { chains, seed: 8, warmup: 3, samples: 25, thin: 2, clamp: { nodes: [0, 5], values: [1, -1] } };
 
-  test('moments and chain means equal the averages of the recorded states, for any thread count', () => {
-    const run = model.sampleSync({ ...options, observe: ['states', 'moments', 'chainMeans'], threads: 2 });
+  test('moments, chain means and mean-field pairs equal the averages of the recorded states, for any thread count', () => {
+    const run = model.sampleSync({ ...options, observe: ['states', 'moments', 'chainMeans', 'meanFieldPairs'], threads: 2 });
     const states = run.states as Int8Array;
     const { src, dst } = model.graph;
     const mean = new Float64Array(n);
@@ -32,9 +32,17 @@ describe('observers', () => {
     expect(observed).toHaveLength(chains * n);
     for (let k = 0; k < chains * n; k++) expect(observed[k]).toBeCloseTo(chainMeans[k], 6);
     for (let c = 0; c < chains; c++) expect([observed[c * n], observed[c * n + 5]]).toEqual([1, -1]);
+    const meanField = run.pairMeanField as Float64Array;
+    expect(meanField).toHaveLength(src.length);
+    for (let e = 0; e < src.length; e++) {
+      let sum = 0;
+      for (let c = 0; c < chains; c++) sum += chainMeans[c * n + src[e]] * chainMeans[c * n + dst[e]];
+      expect(meanField[e]).toBeCloseTo(sum / chains, 12);
+    }
 
-    const single = model.sampleSync({ ...options, observe: ['moments', 'chainMeans'], threads: 1 });
+    const single = model.sampleSync({ ...options, observe: ['moments', 'chainMeans', 'meanFieldPairs'], threads: 1 });
     expect(single.pairMean).toEqual(run.pairMean);
     expect(single.chainMeans).toEqual(run.chainMeans);
+    expect(single.pairMeanField).toEqual(run.pairMeanField);
   });
 });

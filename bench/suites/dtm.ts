@@ -17,7 +17,7 @@ export interface DtmCase {
 export const dtmCases: DtmCase[] = [
   {
     name: 'dtm.update',
-    description: 'one DTM training update: 70×70 torus G12, 884 outputs, 256 chains per phase, 145 sweeps each, ACP on',
+    description: 'one DTM training update: 70×70 torus G12, 884 outputs, 256 chains per phase, 95 sweeps each, ACP on',
     setup(threads) {
       const rows = 256;
       const model = new DenoisingModel({ size: 70, jumps: 'G12', pixels: 784, classes: 10, seed: 1, initScale: 0.1 });

@@ -12,6 +12,7 @@ import {
   NativeRunArgs,
   NativeRunResult,
   OBSERVE_CHAIN_MEANS,
+  OBSERVE_MEAN_FIELD_PAIRS,
   OBSERVE_ENERGY,
   OBSERVE_MAGNETIZATION,
   OBSERVE_MOMENTS,
@@ -28,7 +29,7 @@ export interface GibbsTarget {
   readonly beta: number;
 }
 
-export type Observable = 'states' | 'moments' | 'energy' | 'magnetization' | 'chainMeans';
+export type Observable = 'states' | 'moments' | 'energy' | 'magnetization' | 'chainMeans' | 'meanFieldPairs';
 
 export interface ChainOptions {
   /** Number of independent chains (default 64). */
@@ -46,7 +47,7 @@ export interface SampleOptions extends ChainOptions, Partial<Schedule> {
   beta?: BetaSchedule;
   /** What to record (default ['moments']). */
   observe?: Observable[];
-  /** Node pairs for second moments: 'edges' (default) or explicit pairs. */
+  /** Node pairs for second moments and mean-field pairs: 'edges' (default) or explicit pairs. */
   pairs?: 'edges' | Array<[number, number]>;
   /** Threads of the native pool (default: all cores). Results do not depend on it. */
   threads?: number;
@@ -63,7 +64,7 @@ export interface RunResult {
   states?: Int8Array;
   /** ⟨s_i⟩ over samples and chains (if 'moments' observed). */
   mean?: Float64Array;
-  /** The pairs of the second moments and ⟨s_a s_b⟩ for each (if 'moments' observed). */
+  /** The pairs (if 'moments' or 'meanFieldPairs' observed) and ⟨s_a s_b⟩ for each (if 'moments' observed). */
   pairs?: { a: Int32Array; b: Int32Array };
   pairMean?: Float64Array;
   /** E(s) per sample per chain, samples × chains (if observed). */
@@ -72,6 +73,11 @@ export interface RunResult {
   magnetization?: Float64Array;
   /** Each chain's ⟨s_i⟩ over its samples, chains × nodes (if 'chainMeans' observed; fewer than 2^24 samples). */
   chainMeans?: Float32Array;
+  /**
+   * Per pair, the mean over chains of m_a m_b, m being each chain's ⟨s_i⟩ over its samples: the
+   * mean-field value of ⟨s_a s_b⟩ (if 'meanFieldPairs' observed; same pairs as the moments).
+   */
+  pairMeanField?: Float64Array;
   sweeps: number;
   seconds: number;
   /** sweeps × nodes × chains / ns, the engine's throughput for this run. */
@@ -87,7 +93,7 @@ export interface SampleResult extends RunResult {
 }
 
 const DEFAULT_SCHEDULE: Schedule = { warmup: 100, samples: 100, thin: 1 };
-const OBSERVABLES: ReadonlySet<string> = new Set(['states', 'moments', 'energy', 'magnetization', 'chainMeans']);
+const OBSERVABLES: ReadonlySet<string> = new Set(['states', 'moments', 'energy', 'magnetization', 'chainMeans', 'meanFieldPairs']);
 
 function resolveSeed(seed: number | bigint | undefined): bigint {
   if (seed === undefined) return BigInt(randomInt(0, 2 ** 48 - 1));
@@ -180,13 +186,14 @@ export class GibbsChains {
     const sweeps = totalSweeps(schedule);
     const observe = new Set(options.observe ?? ['moments']);
     for (const o of observe) if (!OBSERVABLES.has(o)) throw invalid(`unknown observable '${String(o)}'`);
-    const pairs = observe.has('moments') ? this.resolvePairs(options.pairs ?? 'edges') : undefined;
+    const pairs = observe.has('moments') || observe.has('meanFieldPairs') ? this.resolvePairs(options.pairs ?? 'edges') : undefined;
     const observeBits =
       (observe.has('states') ? OBSERVE_STATES : 0) |
       (observe.has('moments') ? OBSERVE_MOMENTS : 0) |
       (observe.has('energy') ? OBSERVE_ENERGY : 0) |
       (observe.has('magnetization') ? OBSERVE_MAGNETIZATION : 0) |
-      (observe.has('chainMeans') ? OBSERVE_CHAIN_MEANS : 0);
+      (observe.has('chainMeans') ? OBSERVE_CHAIN_MEANS : 0) |
+      (observe.has('meanFieldPairs') ? OBSERVE_MEAN_FIELD_PAIRS : 0);
     const args: NativeRunArgs = [
       schedule.warmup,
       schedule.samples,
@@ -217,7 +224,7 @@ export class GibbsChains {
   private result(raw: NativeRunResult, schedule: Schedule, pairs?: { a: Int32Array; b: Int32Array }): RunResult {
     const n = this.target.graph.numNodes;
     const chains = this.chains;
-    const [states, mean, pairMean, energy, magnetization, sweeps, seconds, chainMeans] = raw;
+    const [states, mean, pairMean, energy, magnetization, sweeps, seconds, chainMeans, pairMeanField] = raw;
     return {
       numNodes: n,
       chains,
@@ -225,11 +232,12 @@ export class GibbsChains {
       seed: this.seed,
       states,
       mean,
-      pairs: pairMean ? pairs : undefined,
+      pairs: pairMean || pairMeanField ? pairs : undefined,
       pairMean,
       energy,
       magnetization,
       chainMeans,
+      pairMeanField,
       sweeps,
       seconds,
       flipsPerNs: seconds > 0 ? (sweeps * n * chains) / (seconds * 1e9) : 0,

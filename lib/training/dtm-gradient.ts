@@ -46,24 +46,6 @@ function moments(run: RunResult): { mean: Float64Array; pairMean: Float64Array }
 }
 
 /**
- * Σ over chains of m_a m_b / chains per edge, from each chain's mean spins (chains × nodes). The means
- * are first laid out node-major so that each edge is one contiguous product.
- */
-export function meanFieldCorrelations(chainMeans: Float32Array, chains: number, numNodes: number, src: Int32Array, dst: Int32Array, edges: number): Float64Array {
-  const byNode = new Float32Array(numNodes * chains);
-  for (let c = 0; c < chains; c++) for (let i = 0; i < numNodes; i++) byNode[i * chains + c] = chainMeans[c * numNodes + i];
-  const out = new Float64Array(edges);
-  for (let e = 0; e < edges; e++) {
-    const a = src[e] * chains;
-    const b = dst[e] * chains;
-    let sum = 0;
-    for (let c = 0; c < chains; c++) sum += byNode[a + c] * byNode[b + c];
-    out[e] = sum / chains;
-  }
-  return out;
-}
-
-/**
  * The gradient estimator of one reverse step for batches of a fixed size. Its two sets of chains are made
  * once and reused: each batch re-reads the parameters, clamps its pairs and restarts from the Hinton
  * initialisation, so the chains' random streams simply continue from batch to batch.
@@ -112,15 +94,14 @@ export class DtmGradientEstimator {
       chains.initialize('hinton');
     }
     const pos = await positive.run({ ...schedule, observe: ['moments'] });
-    const negRun = await negative.run({ ...schedule, observe: penalty > 0 ? ['moments', 'chainMeans'] : ['moments'] });
+    const negRun = await negative.run({ ...schedule, observe: penalty > 0 ? ['moments', 'meanFieldPairs'] : ['moments'] });
     const p = moments(pos);
     const q = moments(negRun);
 
     const edges = model.numTorusEdges;
     const torusNodes = layout.size ** 2;
     const beta = model.step(this.step).beta;
-    const { src, dst } = layout.graph;
-    const meanField = penalty > 0 ? meanFieldCorrelations(negRun.chainMeans as Float32Array, rows, layout.numNodes, src, dst, edges) : undefined;
+    const meanField = negRun.pairMeanField;
     for (let e = 0; e < edges; e++) {
       out.couplings[e] = -beta * (p.pairMean[e] - q.pairMean[e]) - (meanField ? penalty * (meanField[e] - q.pairMean[e]) : 0);
     }

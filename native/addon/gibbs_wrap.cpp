@@ -23,7 +23,7 @@ struct RunRequest {
 // Positional arguments, because every named property lookup through N-API costs more than a
 // small run: (warmup, samples, thin, betas: Float32Array, observe: bitmask, threads?, pairA?, pairB?)
 // starting at info[first], with observe bits 1 = states, 2 = moments, 4 = energy, 8 = magnetization,
-// 16 = chain means.
+// 16 = chain means, 32 = mean-field pair products.
 RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first, int defaultThreads) {
   auto arg = [&](size_t k) { return info[first + k]; };  // undefined past the end
   RunRequest r;
@@ -34,12 +34,13 @@ RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first, int def
   const int64_t total = r.schedule.totalSweeps();
   auto betas = argArray<float>(arg(3), "betas", total);
   r.betas.assign(betas.Data(), betas.Data() + total);
-  const auto observe = argInteger(arg(4), "observe", 0, 31);
+  const auto observe = argInteger(arg(4), "observe", 0, 63);
   r.observe.states = observe & 1;
   r.observe.moments = observe & 2;
   r.observe.energy = observe & 4;
   r.observe.magnetization = observe & 8;
   r.observe.chainMeans = observe & 16;
+  r.observe.meanFieldPairs = observe & 32;
   r.threads = arg(5).IsUndefined() ? defaultThreads : static_cast<int>(argInteger(arg(5), "threads", 1, 1024));
   if (!arg(6).IsUndefined()) {
     auto a = argArray<int32_t>(arg(6), "pairA");
@@ -50,10 +51,10 @@ RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first, int def
   return r;
 }
 
-// [states, mean, pairMean, energy, magnetization, sweeps, seconds, chainMeans]; unobserved entries are
-// undefined.
+// [states, mean, pairMean, energy, magnetization, sweeps, seconds, chainMeans, pairMeanField]; unobserved
+// entries are undefined.
 Napi::Array toJs(Napi::Env env, Observations&& obs, const Observe& observe) {
-  Napi::Array out = Napi::Array::New(env, 8);
+  Napi::Array out = Napi::Array::New(env, 9);
   if (observe.states) out.Set(0u, toTypedArray(env, std::move(obs.states)));
   if (observe.moments) {
     out.Set(1u, toTypedArray(env, std::move(obs.mean)));
@@ -64,6 +65,7 @@ Napi::Array toJs(Napi::Env env, Observations&& obs, const Observe& observe) {
   out.Set(5u, Napi::Number::New(env, static_cast<double>(obs.sweeps)));
   out.Set(6u, Napi::Number::New(env, obs.seconds));
   if (observe.chainMeans) out.Set(7u, toTypedArray(env, std::move(obs.chainMeans)));
+  if (observe.meanFieldPairs) out.Set(8u, toTypedArray(env, std::move(obs.pairMeanField)));
   return out;
 }
 

@@ -251,6 +251,31 @@ kernels::SparseModel GibbsChains::kernelModel() const {
                               order_.blockStart.data(), static_cast<int32_t>(order_.blockStart.size()) - 1};
 }
 
+std::vector<double> GibbsChains::meanFieldPairs(std::vector<float>& chainSums, const Observe& observe,
+                                                int64_t samples) const {
+  const int32_t n = graph_->numNodes;
+  const int64_t numPairs = static_cast<int64_t>(observe.pairA.size());
+  // The last tile's unused lanes hold spins of no chain: drop them from the sums.
+  const int64_t lastTile = tiles_ - 1;
+  for (int64_t lane = chains_ - lastTile * kLanes; lane < kLanes; ++lane) {
+    for (int32_t i = 0; i < n; ++i) chainSums[(lastTile * n + i) * kLanes + lane] = 0.0f;
+  }
+  std::vector<double> out(numPairs, 0.0);
+  for (int64_t tile = 0; tile < tiles_; ++tile) {
+    const float* sums = chainSums.data() + tile * n * kLanes;
+    for (int64_t p = 0; p < numPairs; ++p) {
+      const float* a = sums + int64_t{observe.pairA[p]} * kLanes;
+      const float* b = sums + int64_t{observe.pairB[p]} * kLanes;
+      double dot = 0;  // sums are exact integers; their products may not fit a float's mantissa
+      for (int lane = 0; lane < kLanes; ++lane) dot += double{a[lane]} * double{b[lane]};
+      out[p] += dot;
+    }
+  }
+  const double norm = samples > 0 ? 1.0 / (static_cast<double>(samples) * samples * chains_) : 0.0;
+  for (double& v : out) v *= norm;
+  return out;
+}
+
 Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas,
                               const Observe& observe, kernels::GibbsSweepFn kernel,
                               ThreadPool& pool, int threads, const CancelToken* cancel) {
@@ -292,7 +317,8 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
   std::vector<MomentSums> sums(observe.moments ? workers : 0);
   std::vector<float> chainSums;  // [tile][node][lane]
   for (MomentSums& m : sums) m.reset(n, numPairs);
-  if (observe.chainMeans) {
+  const bool perChainSums = observe.chainMeans || observe.meanFieldPairs;
+  if (perChainSums) {
     if (samples >= kExactFloatCount) throw invalidArgument("chain means need fewer than 2^24 samples");
     checkFits(static_cast<long double>(chains_) * n * sizeof(float), "the chain means");
     chainSums.assign(static_cast<size_t>(tiles_ * n * kLanes), 0.0f);
@@ -303,7 +329,7 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
   auto observeTile = [&](int64_t tile, int64_t sample, int worker) {
     const float* spins = tileSpins(tile);
     const int lanes = static_cast<int>(std::min<int64_t>(kLanes, chains_ - tile * kLanes));
-    if (observe.chainMeans) {  // in the tile's own layout (contiguous adds); transposed at the end
+    if (perChainSums) {  // in the tile's own layout (contiguous adds)
       float* sums = chainSums.data() + tile * n * kLanes;
       for (int32_t i = 0; i < n; ++i) {
         for (int lane = 0; lane < kLanes; ++lane) sums[i * kLanes + lane] += spins[i * nodeStride_ + lane];
@@ -386,6 +412,7 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
       for (int32_t i = 0; i < n; ++i) out.chainMeans[c * n + i] = sums[i * kLanes] * norm;
     }
   }
+  if (observe.meanFieldPairs) out.pairMeanField = meanFieldPairs(chainSums, observe, samples);
   return out;
 }
 

@@ -30,6 +30,7 @@ struct Observe {
   bool energy = false;         // E(s) per sample per chain
   bool magnetization = false;  // sum_i s_i / n per sample per chain
   bool chainMeans = false;     // <s_i> of each chain over its samples
+  bool meanFieldPairs = false; // per pair, the mean over chains of m_a m_b (m: each chain's <s_i>)
 };
 
 struct Observations {
@@ -39,6 +40,7 @@ struct Observations {
   std::vector<double> energy;         // samples x chains
   std::vector<double> magnetization;  // samples x chains
   std::vector<float> chainMeans;      // chains x nodes
+  std::vector<double> pairMeanField;  // pairs
   int64_t sweeps = 0;
   double seconds = 0;
 };
@@ -76,6 +78,8 @@ class GibbsChains {
   kernels::SparseModel kernelModel() const;
   // Spins of chains [firstChain, firstChain + width) (within one block) as rows of ±1 bytes.
   void copySpins(int64_t firstChain, int width, int8_t* rows) const;
+  // From per-chain spin sums in tile layout ([tile][node][lane]): (1/chains) Σ_c m_a m_b per pair.
+  std::vector<double> meanFieldPairs(std::vector<float>& chainSums, const Observe& observe, int64_t samples) const;
   void rebuildUpdateOrder();
   void applyClamp();
   template <typename DrawSpin>
