@@ -80,10 +80,15 @@ describe('train dtm, then sample it', () => {
   test('steps trained in separate runs of copies merge into one model', async () => {
     const a = path.join(dir, 'a.safetensors');
     const b = path.join(dir, 'b.safetensors');
-    await Promise.all([
+    const [, plain] = await Promise.all([
       heatbath('train', 'dtm', ...tiny, '--init', conditional, '--train-steps', '1', '--epochs', '1', '--seed', '5', '--out', a),
-      heatbath('train', 'dtm', ...tiny, '--init', conditional, '--train-steps', '2', '--epochs', '1', '--seed', '6', '--out', b),
+      run(process.execPath, [cli, 'train', 'dtm', ...tiny, '--init', conditional, '--train-steps', '2', '--epochs', '2', '--seed', '6', '--out', b]),
     ]);
+    // Without a terminal, each epoch's line is logged on stderr as the epoch ends; the table is the result.
+    const logged = plain.stderr.trim().split('\n');
+    expect(logged[0]).toMatch(/^epoch +seconds +flips\/ns/);
+    expect(logged.slice(1).map((line) => line.trim().split(/ +/)[0])).toEqual(['1', '2']);
+    expect(plain.stdout).toContain(logged[2]);
     const merged = path.join(dir, 'merged.safetensors');
     const report = await heatbath('merge', 'dtm', `${a}:1`, `${b}:2`, '--out', merged);
     expect(report.steps).toEqual([{ step: 1, from: a }, { step: 2, from: b }]);

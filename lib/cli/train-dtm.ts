@@ -92,7 +92,11 @@ export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmRe
   };
 
   const total = opts.epochs * Math.floor(train.count / opts.batch) * steps.length;
-  const bar = progressBar(total, 'updates', !opts.json && process.stderr.isTTY === true);
+  const showBar = !opts.json && process.stderr.isTTY === true;
+  const bar = progressBar(total, 'updates', showBar);
+  // Without a terminal (a log file), each epoch's line goes to stderr as it ends.
+  const logEpochs = !opts.json && !showBar;
+  if (logEpochs) process.stderr.write(`${EPOCH_HEADER}\n`);
   const curves: DtmEpochStats[] = [];
   const { history, interrupted, seconds } = await trainAndSave<DtmEpochStats>(model, opts, bar, (signal, recordEpoch) =>
     trainDtm(model, train, {
@@ -110,6 +114,7 @@ export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmRe
       onUpdate: (done, _total, { step, denoiseError }) => bar.update(done, { info: `step ${step} error ${denoiseError.toFixed(3)}` }),
       onEpoch: async (stats) => {
         curves.push(stats);
+        if (logEpochs) process.stderr.write(`${epochLine(stats)}\n`);
         if (opts.curves !== undefined) await writeFileAtomic(opts.curves, JSON.stringify(curves, null, 1));
         await recordEpoch(stats);
       },
@@ -157,12 +162,15 @@ async function startingModel(file: string, data: DigitDataset): Promise<Denoisin
   return model;
 }
 
+const EPOCH_HEADER = 'epoch  seconds  flips/ns  step: sample error (copy error) autocorrelation λ';
+
+function epochLine(h: DtmEpochStats): string {
+  const steps = h.steps.map((s) => `${s.step}: ${s.denoiseError.toFixed(3)} (${s.copyError.toFixed(3)}) ${s.autocorrelation.toFixed(3)} ${s.penalty.toPrecision(2)}`);
+  return `${String(h.epoch).padStart(5)} ${h.seconds.toFixed(1).padStart(8)} ${h.flipsPerNs.toFixed(2).padStart(9)}  ${steps.join(' | ')}`;
+}
+
 export function formatTrainDtm(report: TrainDtmReport): string {
-  const lines = ['epoch  seconds  flips/ns  step: sample error (copy error) autocorrelation λ'];
-  for (const h of report.history) {
-    const steps = h.steps.map((s) => `${s.step}: ${s.denoiseError.toFixed(3)} (${s.copyError.toFixed(3)}) ${s.autocorrelation.toFixed(3)} ${s.penalty.toPrecision(2)}`);
-    lines.push(`${String(h.epoch).padStart(5)} ${h.seconds.toFixed(1).padStart(8)} ${h.flipsPerNs.toFixed(2).padStart(9)}  ${steps.join(' | ')}`);
-  }
+  const lines = [EPOCH_HEADER, ...report.history.map(epochLine)];
   lines.push(
     `${report.interrupted ? 'interrupted; ' : ''}${report.nodes} nodes (${report.outputs} outputs), steps ${report.steps.join(',')} trained on ${report.trainRows} images of ${report.data} in ${report.seconds.toFixed(1)} s`,
     `engine throughput inside training: ${report.flipsPerNs.toFixed(2)} flips/ns over ${(report.flips / 1e9).toFixed(1)} G spin updates`,
