@@ -232,7 +232,7 @@ export class GibbsChains {
       seed: this.seed,
       states,
       mean,
-      pairs: pairMean || pairMeanField ? pairs : undefined,
+      pairs,
       pairMean,
       energy,
       magnetization,

@@ -251,23 +251,20 @@ kernels::SparseModel GibbsChains::kernelModel() const {
                               order_.blockStart.data(), static_cast<int32_t>(order_.blockStart.size()) - 1};
 }
 
-std::vector<double> GibbsChains::meanFieldPairs(std::vector<float>& chainSums, const Observe& observe,
+std::vector<double> GibbsChains::meanFieldPairs(const std::vector<float>& chainSums, const Observe& observe,
                                                 int64_t samples) const {
   const int32_t n = graph_->numNodes;
   const int64_t numPairs = static_cast<int64_t>(observe.pairA.size());
-  // The last tile's unused lanes hold spins of no chain: drop them from the sums.
-  const int64_t lastTile = tiles_ - 1;
-  for (int64_t lane = chains_ - lastTile * kLanes; lane < kLanes; ++lane) {
-    for (int32_t i = 0; i < n; ++i) chainSums[(lastTile * n + i) * kLanes + lane] = 0.0f;
-  }
   std::vector<double> out(numPairs, 0.0);
   for (int64_t tile = 0; tile < tiles_; ++tile) {
     const float* sums = chainSums.data() + tile * n * kLanes;
+    // The last tile's unused lanes hold spins of no chain.
+    const int lanes = static_cast<int>(std::min<int64_t>(kLanes, chains_ - tile * kLanes));
     for (int64_t p = 0; p < numPairs; ++p) {
       const float* a = sums + int64_t{observe.pairA[p]} * kLanes;
       const float* b = sums + int64_t{observe.pairB[p]} * kLanes;
       double dot = 0;  // sums are exact integers; their products may not fit a float's mantissa
-      for (int lane = 0; lane < kLanes; ++lane) dot += double{a[lane]} * double{b[lane]};
+      for (int lane = 0; lane < lanes; ++lane) dot += double{a[lane]} * double{b[lane]};
       out[p] += dot;
     }
   }

@@ -79,7 +79,7 @@ class GibbsChains {
   // Spins of chains [firstChain, firstChain + width) (within one block) as rows of ±1 bytes.
   void copySpins(int64_t firstChain, int width, int8_t* rows) const;
   // From per-chain spin sums in tile layout ([tile][node][lane]): (1/chains) Σ_c m_a m_b per pair.
-  std::vector<double> meanFieldPairs(std::vector<float>& chainSums, const Observe& observe, int64_t samples) const;
+  std::vector<double> meanFieldPairs(const std::vector<float>& chainSums, const Observe& observe, int64_t samples) const;
   void rebuildUpdateOrder();
   void applyClamp();
   template <typename DrawSpin>
