@@ -6,7 +6,7 @@
     {
       "target_name": "heatbath_avx2",
       "type": "static_library",
-      "sources": ["native/kernels/gibbs_avx2.cpp", "native/kernels/ceiling_avx2.cpp", "native/kernels/dense_avx2.cpp", "native/kernels/langevin_avx2.cpp"],
+      "sources": ["native/kernels/gibbs_avx2.cpp", "native/kernels/ceiling_avx2.cpp", "native/kernels/dense_avx2.cpp", "native/kernels/langevin_avx2.cpp", "native/kernels/moments_avx2.cpp"],
       "cflags_cc": ["<@(heatbath_cflags)", "-mavx2", "-mfma", "-fPIC"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx2", "-mfma"] }
@@ -14,7 +14,7 @@
     {
       "target_name": "heatbath_avx512",
       "type": "static_library",
-      "sources": ["native/kernels/gibbs_avx512.cpp", "native/kernels/ceiling_avx512.cpp", "native/kernels/dense_avx512.cpp", "native/kernels/langevin_avx512.cpp"],
+      "sources": ["native/kernels/gibbs_avx512.cpp", "native/kernels/ceiling_avx512.cpp", "native/kernels/dense_avx512.cpp", "native/kernels/langevin_avx512.cpp", "native/kernels/moments_avx512.cpp"],
       "cflags_cc": ["<@(heatbath_cflags)", "-mavx512f", "-mavx2", "-mfma", "-fPIC"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx512f", "-mavx2", "-mfma"] }
@@ -28,6 +28,7 @@
       ],
       "sources": [
         "native/kernels/gibbs_scalar.cpp",
+        "native/kernels/moments_scalar.cpp",
         "native/kernels/ceiling_scalar.cpp",
         "native/kernels/dispatch.cpp",
         "native/kernels/dense_scalar.cpp",

@@ -2,7 +2,9 @@
 import { graphs, IsingModel } from '../lib';
 
 describe('observers', () => {
-  // 37 chains: four full tiles of 8 lanes and a partial one, whose padding lanes must not count.
+  // 37 chains: four full tiles of 8 lanes and a partial one, whose padding lanes must not count. On one
+  // thread the first four tiles make a whole block (the vector moment kernel); on two, groups of three
+  // tiles take the generic path, so the two runs' equal moments compare the paths.
   const model = IsingModel.random(new graphs.Graph(graphs.torus(10, { jumps: 'G8' })), { seed: 4, couplingScale: 0.4 });
   const chains = 37;
   const n = model.graph.numNodes;

@@ -154,7 +154,7 @@ Napi::Value GibbsWrap::Run(const Napi::CallbackInfo& info) {
     Addon* addon = env.GetInstanceData<Addon>();
     RunRequest request = parseRunRequest(info, 0, ThreadPool::hardwareThreads());
     Observations obs = chains.run(request.schedule, request.betas.data(), request.observe,
-                                  kernels::gibbsKernel(addon->isa), addon->pool, request.threads, nullptr);
+                                  kernels::gibbsKernels(addon->isa), addon->pool, request.threads, nullptr);
     return Napi::Value(toJs(env, std::move(obs), request.observe));
   });
 }
@@ -167,11 +167,11 @@ Napi::Value GibbsWrap::RunAsync(const Napi::CallbackInfo& info) {
     std::shared_ptr<CancelToken> cancel = argCancelToken(env, info[0]);
     auto request = std::make_shared<RunRequest>(parseRunRequest(info, 1, ThreadPool::hardwareThreads()));
     Addon* addon = env.GetInstanceData<Addon>();
-    const kernels::GibbsSweepFn kernel = kernels::gibbsKernel(addon->isa);
+    const kernels::GibbsKernels kernelSet = kernels::gibbsKernels(addon->isa);
     return ChainJob<Observations>::queue(
         env, "heatbath:gibbs", Value(), busy_,
-        [&chains, request, cancel, kernel, addon] {
-          return chains.run(request->schedule, request->betas.data(), request->observe, kernel, addon->pool,
+        [&chains, request, cancel, kernelSet, addon] {
+          return chains.run(request->schedule, request->betas.data(), request->observe, kernelSet, addon->pool,
                             request->threads, cancel.get());
         },
         [request](Napi::Env env, Observations&& result) -> Napi::Value {

@@ -32,84 +32,60 @@ void requireFinite(const float* values, int64_t count, const char* what) {
 // Float sums of +-1 values are exact integers up to this many terms.
 constexpr int64_t kExactFloatCount = int64_t{1} << 24;
 
-// One worker's moment sums: per node and pair, kSlots floats (lane l goes to slot l % kSlots), added a
-// tile at a time and moved into exact integer totals before any slot could hold kExactFloatCount terms.
-// A few slots keep the adds vectorised without a horizontal sum per pair, and the accumulators small
-// enough to stay in cache beside the tile.
+// One worker's moment sums: per node and pair, a float partial sum, moved into exact integer totals
+// before it could reach kExactFloatCount. Each add contributes at most kBlockLanes terms of +-1 (one
+// block of chains), so every worker's totals, and their sum, are the same whatever the thread count.
 struct MomentSums {
-  static constexpr int kSlots = 4;
-  typedef float Slots __attribute__((vector_size(kSlots * sizeof(float))));
-  static Slots loadSlots(const float* p) {
-    Slots v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  }
-  static void addSlots(float* p, Slots v) {
-    v += loadSlots(p);
-    std::memcpy(p, &v, sizeof v);
-  }
-  static_assert(kLanes % kSlots == 0, "lanes must fill the slots evenly");
-  std::vector<float> node, pair;  // [node][slot], [pair][slot]
+  std::vector<float> node, pair;
   std::vector<int64_t> nodeTotal, pairTotal;
-  int64_t pending = 0;            // tiles added since the last flush
-  // A slot gains at most kLanes / kSlots terms per tile; flush while a whole group still fits.
-  static constexpr int64_t kMaxPending = kExactFloatCount / (kLanes / kSlots) - 64;
+  int64_t pending = 0;  // adds since the last flush
+  static constexpr int64_t kMaxPending = kExactFloatCount / kernels::kBlockLanes - 1;
 
   void reset(int32_t n, int64_t pairs) {
-    node.assign(static_cast<size_t>(n) * kSlots, 0.0f);
-    pair.assign(static_cast<size_t>(pairs) * kSlots, 0.0f);
+    node.assign(n, 0.0f);
+    pair.assign(pairs, 0.0f);
     nodeTotal.assign(n, 0);
     pairTotal.assign(pairs, 0);
   }
 
-  // Spins of `count` tiles (node i, lane l of tile t at tiles[t][i * kStride + l]); lanes from
-  // lanes[t] on are padding. Pairs are the outer loop, so the tiles' spins of one node, which sit side
-  // by side, are read together.
+  // Spins of `count` tiles of one block (node i, lane l of tile t at tiles[t][i * kStride + l]); lanes
+  // from lanes[t] on are padding. A whole block goes to the kernel.
   template <int64_t kStride>
-  void add(const float* const* tiles, const int* lanes, int count, const int32_t* pairA, const int32_t* pairB) {
-    const int64_t n = static_cast<int64_t>(nodeTotal.size()), pairs = static_cast<int64_t>(pairTotal.size());
-    bool full = true;
-    for (int t = 0; t < count; ++t) full = full && lanes[t] == kLanes;
-    if (full) {  // whole tiles: kSlots lanes at a time as one vector (GCC/Clang vector extension)
-      for (int64_t i = 0; i < n; ++i) {
-        Slots sum = {};
+  void add(kernels::BlockMomentsFn blockMoments, const float* const* tiles, const int* lanes, int count,
+           const int32_t* pairA, const int32_t* pairB) {
+    static_assert(kStride == kernels::kBlockLanes, "tiles of a block are side by side");
+    const int32_t n = static_cast<int32_t>(nodeTotal.size());
+    const int64_t pairs = static_cast<int64_t>(pairTotal.size());
+    int used = 0;
+    for (int t = 0; t < count; ++t) used += lanes[t];
+    if (used == kernels::kBlockLanes) {
+      blockMoments(tiles[0], n, pairA, pairB, pairs, node.data(), pair.data());
+    } else {
+      for (int32_t i = 0; i < n; ++i) {
+        float sum = 0.0f;
         for (int t = 0; t < count; ++t) {
-          for (int l = 0; l < kLanes; l += kSlots) sum += loadSlots(tiles[t] + i * kStride + l);
+          for (int l = 0; l < lanes[t]; ++l) sum += tiles[t][i * kStride + l];
         }
-        addSlots(&node[i * kSlots], sum);
+        node[i] += sum;
       }
       for (int64_t p = 0; p < pairs; ++p) {
-        Slots sum = {};
+        float sum = 0.0f;
         for (int t = 0; t < count; ++t) {
           const float* a = tiles[t] + pairA[p] * kStride;
           const float* b = tiles[t] + pairB[p] * kStride;
-          for (int l = 0; l < kLanes; l += kSlots) sum += loadSlots(a + l) * loadSlots(b + l);
+          for (int l = 0; l < lanes[t]; ++l) sum += a[l] * b[l];
         }
-        addSlots(&pair[p * kSlots], sum);
-      }
-    } else {
-      for (int t = 0; t < count; ++t) {
-        for (int64_t i = 0; i < n; ++i) {
-          for (int l = 0; l < lanes[t]; ++l) node[i * kSlots + l % kSlots] += tiles[t][i * kStride + l];
-        }
-        for (int64_t p = 0; p < pairs; ++p) {
-          const float* a = tiles[t] + pairA[p] * kStride;
-          const float* b = tiles[t] + pairB[p] * kStride;
-          for (int l = 0; l < lanes[t]; ++l) pair[p * kSlots + l % kSlots] += a[l] * b[l];
-        }
+        pair[p] += sum;
       }
     }
-    pending += count;
-    if (pending >= kMaxPending) flush();
+    if (++pending >= kMaxPending) flush();
   }
 
   void flush() {
-    auto move = [](std::vector<float>& slots, std::vector<int64_t>& totals) {
+    auto move = [](std::vector<float>& partial, std::vector<int64_t>& totals) {
       for (size_t k = 0; k < totals.size(); ++k) {
-        for (int s = 0; s < kSlots; ++s) {
-          totals[k] += static_cast<int64_t>(slots[k * kSlots + s]);
-          slots[k * kSlots + s] = 0.0f;
-        }
+        totals[k] += static_cast<int64_t>(partial[k]);
+        partial[k] = 0.0f;
       }
     };
     move(node, nodeTotal);
@@ -274,7 +250,7 @@ std::vector<double> GibbsChains::meanFieldPairs(const std::vector<float>& chainS
 }
 
 Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas,
-                              const Observe& observe, kernels::GibbsSweepFn kernel,
+                              const Observe& observe, const kernels::GibbsKernels& kernelSet,
                               ThreadPool& pool, int threads, const CancelToken* cancel) {
   const SparseGraph& g = *graph_;
   const int32_t n = g.numNodes;
@@ -308,9 +284,8 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
   const int64_t groupSize = std::max<int64_t>(1, std::min<int64_t>(kMaxTilesPerCall, perThread));
   const int64_t numGroups = (tiles_ + groupSize - 1) / groupSize;
   const int workers = static_cast<int>(std::min<int64_t>(threads, numGroups));
-  // Moments accumulate per lane in float (vectorisable; exact while a lane's count stays below 2^24),
-  // flushed into exact integer totals, so per-worker partial sums reduce to the same result whatever
-  // the thread count.
+  // Moments accumulate per worker in float partial sums of integers, flushed into exact integer totals,
+  // so the per-worker sums reduce to the same result whatever the thread count.
   std::vector<MomentSums> sums(observe.moments ? workers : 0);
   std::vector<float> chainSums;  // [tile][node][lane]
   for (MomentSums& m : sums) m.reset(n, numPairs);
@@ -364,7 +339,7 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
       for (int64_t done = 0; done < sweeps;) {
         if (cancel != nullptr && cancel->cancelled.load(std::memory_order_relaxed)) return false;
         const int64_t now = std::min(chunk, sweeps - done);
-        kernel(model, tiles, count, betas + sweep, static_cast<int>(now));
+        kernelSet.sweeps(model, tiles, count, betas + sweep, static_cast<int>(now));
         sweep += now;
         done += now;
       }
@@ -380,7 +355,7 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
           spins[k] = tiles[k].spin;
           lanes[k] = static_cast<int>(std::min<int64_t>(kLanes, chains_ - (firstTile + k) * kLanes));
         }
-        sums[worker].add<nodeStride_>(spins, lanes, count, observe.pairA.data(), observe.pairB.data());
+        sums[worker].add<nodeStride_>(kernelSet.blockMoments, spins, lanes, count, observe.pairA.data(), observe.pairB.data());
       }
       for (int k = 0; k < count; ++k) observeTile(firstTile + k, s, worker);
     }

@@ -61,7 +61,7 @@ class GibbsChains {
 
   // Runs the schedule with betas[k] for sweep k (schedule.totalSweeps() values).
   Observations run(const SampleSchedule& schedule, const float* betas, const Observe& observe,
-                   kernels::GibbsSweepFn kernel, ThreadPool& pool, int threads,
+                   const kernels::GibbsKernels& kernelSet, ThreadPool& pool, int threads,
                    const CancelToken* cancel);
 
   void readSpins(int8_t* out) const;  // chains x nodes
@@ -88,8 +88,8 @@ class GibbsChains {
   std::shared_ptr<const SparseGraph> graph_;
   // Tiles are stored in blocks of kTilesPerBlock, interleaved per node ([block][node][tile][lane]),
   // so the kernel's reads of one neighbour for all tiles of a call touch adjacent cache lines.
-  static constexpr int kTilesPerBlock = 4;
-  static constexpr int64_t nodeStride_ = int64_t{kTilesPerBlock} * kernels::kLanes;
+  static constexpr int kTilesPerBlock = kernels::kTilesPerBlock;
+  static constexpr int64_t nodeStride_ = kernels::kBlockLanes;
   int64_t chains_, tiles_;
   int64_t blockStride_;                       // floats from one block to the next
   AlignedArray<float> spins_;

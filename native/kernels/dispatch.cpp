@@ -62,11 +62,11 @@ Isa defaultIsa() {
   return bestIsa();
 }
 
-GibbsSweepFn gibbsKernel(Isa isa) {
+GibbsKernels gibbsKernels(Isa isa) {
   switch (isa) {
-    case Isa::Avx512: return gibbsSweepsAvx512;
-    case Isa::Avx2: return gibbsSweepsAvx2;
-    default: return gibbsSweepsScalar;
+    case Isa::Avx512: return {gibbsSweepsAvx512, blockMomentsAvx512};
+    case Isa::Avx2: return {gibbsSweepsAvx2, blockMomentsAvx2};
+    default: return {gibbsSweepsScalar, blockMomentsScalar};
   }
 }
 

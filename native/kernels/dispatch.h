@@ -20,7 +20,7 @@ Isa bestIsa();
 // The ISA named by HEATBATH_SIMD if set (validated), else bestIsa().
 Isa defaultIsa();
 
-GibbsSweepFn gibbsKernel(Isa isa);
+GibbsKernels gibbsKernels(Isa isa);
 // The multiply-add loop of the instruction set, so the ceiling is the peak of the kernels that run.
 MultiplyAddLoopFn multiplyAddLoop(Isa isa);
 

@@ -55,4 +55,28 @@ void gibbsSweepsAvx2(const SparseModel& model, ChainTile* tiles, int count, cons
 void gibbsSweepsAvx512(const SparseModel& model, ChainTile* tiles, int count, const float* beta,
                        int sweeps);
 
+// Chains of one full block of the driver's layout: kTilesPerBlock tiles side by side, so a node's
+// spins across the block are kBlockLanes consecutive floats (spin[i * kBlockLanes + l]).
+constexpr int kTilesPerBlock = 4;
+constexpr int kBlockLanes = kTilesPerBlock * kLanes;
+
+// Moment sums of one full block: adds sum_l s_il to nodeSum[i] and sum_l s_al s_bl to pairSum[p].
+// Every added value is an integer of magnitude <= kBlockLanes, computed exactly, so the kernels agree
+// bit for bit (while the caller keeps the sums below 2^24, where float addition is exact).
+using BlockMomentsFn = void (*)(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB,
+                                int64_t numPairs, float* nodeSum, float* pairSum);
+
+void blockMomentsScalar(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB,
+                        int64_t numPairs, float* nodeSum, float* pairSum);
+void blockMomentsAvx2(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB,
+                      int64_t numPairs, float* nodeSum, float* pairSum);
+void blockMomentsAvx512(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB,
+                        int64_t numPairs, float* nodeSum, float* pairSum);
+
+// The sampling kernels of one instruction set.
+struct GibbsKernels {
+  GibbsSweepFn sweeps;
+  BlockMomentsFn blockMoments;
+};
+
 }  // namespace heatbath::kernels

@@ -245,7 +245,7 @@ std::vector<int8_t> runChains(kernels::Isa isa, int threads, int64_t chains) {
   observe.states = true;
   observe.moments = true;
   ThreadPool pool;
-  Observations obs = gc.run(schedule, betas.data(), observe, kernels::gibbsKernel(isa), pool, threads, nullptr);
+  Observations obs = gc.run(schedule, betas.data(), observe, kernels::gibbsKernels(isa), pool, threads, nullptr);
   // Clamped nodes keep their values in every sample.
   bool clampHeld = true;
   for (int64_t s = 0; s < 5; ++s) {
@@ -284,6 +284,39 @@ void testDeterminism() {
   CHECK(std::memcmp(few.data(), many.data(), 100 * 9) == 0);
 }
 
+void testBlockMoments() {
+  std::puts("block moment kernels");
+  // Random spins of one block, pair and node counts that leave remainders for every vector width, and
+  // sums that already hold values: every kernel must add exactly the integer sums.
+  const int32_t n = 53;
+  const int64_t pairs = 71;
+  std::mt19937 gen(11);
+  std::vector<float> spin(static_cast<size_t>(n) * kernels::kBlockLanes);
+  for (float& s : spin) s = gen() % 2 ? 1.0f : -1.0f;
+  std::vector<int32_t> a(pairs), b(pairs);
+  for (int64_t p = 0; p < pairs; ++p) a[p] = gen() % n, b[p] = gen() % n;
+  std::vector<float> nodeStart(n), pairStart(pairs);
+  for (float& v : nodeStart) v = static_cast<float>(gen() % 1000);
+  for (float& v : pairStart) v = static_cast<float>(gen() % 1000);
+  std::vector<float> nodeExpected(nodeStart), pairExpected(pairStart);
+  for (int32_t i = 0; i < n; ++i) {
+    for (int l = 0; l < kernels::kBlockLanes; ++l) nodeExpected[i] += spin[i * kernels::kBlockLanes + l];
+  }
+  for (int64_t p = 0; p < pairs; ++p) {
+    int sum = 0;
+    for (int l = 0; l < kernels::kBlockLanes; ++l) {
+      sum += static_cast<int>(spin[a[p] * kernels::kBlockLanes + l] * spin[b[p] * kernels::kBlockLanes + l]);
+    }
+    pairExpected[p] += static_cast<float>(sum);
+  }
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    std::vector<float> nodeSum(nodeStart), pairSum(pairStart);
+    kernels::gibbsKernels(isa).blockMoments(spin.data(), n, a.data(), b.data(), pairs, nodeSum.data(), pairSum.data());
+    CHECK(nodeSum == nodeExpected);
+    CHECK(pairSum == pairExpected);
+  }
+}
+
 void testBadInput() {
   std::puts("bad input");
   auto graph = std::make_shared<SparseGraph>(torusGraph(4, false));
@@ -302,12 +335,12 @@ void testBadInput() {
   std::vector<float> betas(1, -1.0f);
   ThreadPool pool;
   CHECK_THROWS("ERR_INVALID_ARGUMENT",
-               gc.run(SampleSchedule{1, 1, 1}, betas.data(), Observe{}, kernels::gibbsSweepsScalar, pool, 1, nullptr));
+               gc.run(SampleSchedule{1, 1, 1}, betas.data(), Observe{}, kernels::gibbsKernels(kernels::Isa::Scalar), pool, 1, nullptr));
   CancelToken cancel;
   cancel.cancelled = true;
   std::vector<float> ok(1000, 1.0f);
   CHECK_THROWS("ERR_ABORTED",
-               gc.run(SampleSchedule{1000, 1, 1}, ok.data(), Observe{}, kernels::gibbsSweepsScalar, pool, 1, &cancel));
+               gc.run(SampleSchedule{1000, 1, 1}, ok.data(), Observe{}, kernels::gibbsKernels(kernels::Isa::Scalar), pool, 1, &cancel));
 }
 
 
@@ -971,6 +1004,7 @@ int main() {
   testRngAndExp();
   testCeilingLoops();
   testDeterminism();
+  testBlockMoments();
   testBadInput();
   testGemm();
   testRowBlocks();
