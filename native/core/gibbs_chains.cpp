@@ -39,6 +39,7 @@ struct MomentSums {
   std::vector<float> node, pair;
   std::vector<int64_t> nodeTotal, pairTotal;
   int64_t pending = 0;  // adds since the last flush
+  static_assert(kMaxTilesPerCall <= kernels::kTilesPerBlock, "an add covers at most one block's lanes");
   static constexpr int64_t kMaxPending = kExactFloatCount / kernels::kBlockLanes - 1;
 
   void reset(int32_t n, int64_t pairs) {
