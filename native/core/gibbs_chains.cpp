@@ -18,7 +18,8 @@ namespace {
 
 // Each kernel call covers about this many spin updates, so cancellation is noticed within ~1 ms.
 constexpr int64_t kFlipsPerCall = int64_t{1} << 21;
-constexpr int kMaxTilesPerCall = 4;
+// A call's tiles never span more than one block, so a whole group is one block of the moment kernel.
+constexpr int kMaxTilesPerCall = kernels::kTilesPerBlock;
 
 void requireFinite(const float* values, int64_t count, const char* what) {
   for (int64_t k = 0; k < count; ++k) {
@@ -39,7 +40,6 @@ struct MomentSums {
   std::vector<float> node, pair;
   std::vector<int64_t> nodeTotal, pairTotal;
   int64_t pending = 0;  // adds since the last flush
-  static_assert(kMaxTilesPerCall <= kernels::kTilesPerBlock, "an add covers at most one block's lanes");
   static constexpr int64_t kMaxPending = kExactFloatCount / kernels::kBlockLanes - 1;
 
   void reset(int32_t n, int64_t pairs) {
@@ -49,12 +49,11 @@ struct MomentSums {
     pairTotal.assign(pairs, 0);
   }
 
-  // Spins of `count` tiles of one block (node i, lane l of tile t at tiles[t][i * kStride + l]); lanes
-  // from lanes[t] on are padding. A whole block goes to the kernel.
-  template <int64_t kStride>
+  // Spins of `count` tiles of one block (node i, lane l of tile t at tiles[t][i * kBlockLanes + l]);
+  // lanes from lanes[t] on are padding. A whole block goes to the kernel.
   void add(kernels::BlockMomentsFn blockMoments, const float* const* tiles, const int* lanes, int count,
            const int32_t* pairA, const int32_t* pairB) {
-    static_assert(kStride == kernels::kBlockLanes, "tiles of a block are side by side");
+    constexpr int64_t kStride = kernels::kBlockLanes;
     const int32_t n = static_cast<int32_t>(nodeTotal.size());
     const int64_t pairs = static_cast<int64_t>(pairTotal.size());
     int used = 0;
@@ -102,7 +101,7 @@ GibbsChains::GibbsChains(std::shared_ptr<const SparseGraph> graph, int64_t chain
   if (chains < 1) throw invalidArgument("chains must be at least 1, got " + std::to_string(chains));
   const int32_t n = graph_->numNodes;
   tiles_ = (chains + kLanes - 1) / kLanes;
-  const int64_t blocks = (tiles_ + kTilesPerBlock - 1) / kTilesPerBlock;
+  const int64_t blocks = (tiles_ + kernels::kTilesPerBlock - 1) / kernels::kTilesPerBlock;
   blockStride_ = int64_t{n} * nodeStride_;
   checkFits(static_cast<long double>(blocks) * blockStride_ * sizeof(float), "the chain states");
   spins_ = allocateAligned<float>(static_cast<size_t>(blocks * blockStride_));
@@ -367,7 +366,7 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
           spins[k] = tiles[k].spin;
           lanes[k] = static_cast<int>(std::min<int64_t>(kLanes, chains_ - (firstTile + k) * kLanes));
         }
-        sums[worker].add<nodeStride_>(kernelSet.blockMoments, spins, lanes, count, observe.pairA.data(), observe.pairB.data());
+        sums[worker].add(kernelSet.blockMoments, spins, lanes, count, observe.pairA.data(), observe.pairB.data());
       }
       for (int k = 0; k < count; ++k) observeTile(firstTile + k, s);
     }

@@ -73,7 +73,8 @@ class GibbsChains {
   // Spin of `node` in `lane` of `tile`.
   float& spin(int64_t tile, int32_t node, int lane) const { return tileSpins(tile)[node * nodeStride_ + lane]; }
   float* tileSpins(int64_t tile) const {
-    return spins_.get() + (tile / kTilesPerBlock) * blockStride_ + (tile % kTilesPerBlock) * kernels::kLanes;
+    return spins_.get() + (tile / kernels::kTilesPerBlock) * blockStride_ +
+           (tile % kernels::kTilesPerBlock) * kernels::kLanes;
   }
   kernels::SparseModel kernelModel() const;
   // Spins of chains [firstChain, firstChain + width) (within one block) as rows of ±1 bytes.
@@ -86,9 +87,8 @@ class GibbsChains {
   void initEachSpin(DrawSpin draw);
 
   std::shared_ptr<const SparseGraph> graph_;
-  // Tiles are stored in blocks of kTilesPerBlock, interleaved per node ([block][node][tile][lane]),
+  // Tiles are stored in blocks of kernels::kTilesPerBlock, interleaved per node ([block][node][tile][lane]),
   // so the kernel's reads of one neighbour for all tiles of a call touch adjacent cache lines.
-  static constexpr int kTilesPerBlock = kernels::kTilesPerBlock;
   static constexpr int64_t nodeStride_ = kernels::kBlockLanes;
   int64_t chains_, tiles_;
   int64_t blockStride_;                       // floats from one block to the next

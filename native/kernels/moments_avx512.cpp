@@ -11,38 +11,37 @@ namespace {
 
 static_assert(kBlockLanes == 32, "a block row is two 16-lane vectors");
 
-// Permutation indices of one reduction level: a vector holding `groups` sums of 32 / groups lanes
-// each, combined with the next vector, keeps the first (`second` = false) or second half of every
-// group's lanes, so that adding the two halves halves each group.
-__m512i halfIndex(int groupLanes, bool second) {
-  alignas(64) int32_t index[16];
-  const int half = groupLanes / 2;
-  for (int j = 0; j < 16; ++j) index[j] = (j / half) * groupLanes + j % half + (second ? half : 0);
-  return _mm512_load_si512(index);
-}
-
-// Lane k of the result is the sum of v[k]'s 16 lanes (v is overwritten).
-inline __m512 transposedSums(__m512* v, const __m512i* first, const __m512i* second) {
-  int count = 16;
-  for (int level = 0; level < 4; ++level) {
-    count /= 2;
-    for (int k = 0; k < count; ++k) {
-      v[k] = _mm512_add_ps(_mm512_permutex2var_ps(v[2 * k], first[level], v[2 * k + 1]),
-                           _mm512_permutex2var_ps(v[2 * k], second[level], v[2 * k + 1]));
-    }
-  }
-  return v[0];
-}
-
+// Sums of 16 vectors' lanes, one per output lane, in four levels of pairwise combines. At each level
+// a vector holds sums that each still span groupLanes lanes; two vectors combine into one whose sums
+// span half as many, by adding the first halves of their groups (permutation `first`) to the second
+// halves (`second`).
 struct Reducer {
   __m512i first[4], second[4];
+
+  static __m512i halfIndex(int groupLanes, bool secondHalf) {
+    alignas(64) int32_t index[16];
+    const int half = groupLanes / 2;
+    for (int j = 0; j < 16; ++j) index[j] = (j / half) * groupLanes + j % half + (secondHalf ? half : 0);
+    return _mm512_load_si512(index);
+  }
+
   Reducer() {
     for (int level = 0, groupLanes = 16; level < 4; ++level, groupLanes /= 2) {
       first[level] = halfIndex(groupLanes, false);
       second[level] = halfIndex(groupLanes, true);
     }
   }
-  __m512 operator()(__m512* v) const { return transposedSums(v, first, second); }
+
+  // Lane k of the result is the sum of v[k]'s 16 lanes (v is overwritten).
+  __m512 operator()(__m512* v) const {
+    for (int level = 0, count = 8; level < 4; ++level, count /= 2) {
+      for (int k = 0; k < count; ++k) {
+        v[k] = _mm512_add_ps(_mm512_permutex2var_ps(v[2 * k], first[level], v[2 * k + 1]),
+                             _mm512_permutex2var_ps(v[2 * k], second[level], v[2 * k + 1]));
+      }
+    }
+    return v[0];
+  }
 };
 
 }  // namespace
