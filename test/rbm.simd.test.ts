@@ -15,8 +15,8 @@ describe('dense engine across SIMD levels', () => {
   const same = (x: Float32Array, y: Float32Array) => Buffer.compare(Buffer.from(x.buffer), Buffer.from(y.buffer)) === 0;
 
   (both ? test : test.skip)('gemm: AVX-512 and AVX2 give the same bits', () => {
-    // n = 50: one full 32-column panel and a masked one; k = 300: two K-blocks.
-    const [m, n, k] = [37, 50, 300];
+    // n = 50: one full 32-column panel and a masked one; k = 2100: two K-blocks.
+    const [m, n, k] = [37, 50, 2100];
     const a = floats(m * k);
     const b = floats(k * n);
     const c0 = floats(m * n);

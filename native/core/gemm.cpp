@@ -13,8 +13,10 @@ using kernels::kGemmMr;
 
 namespace {
 
-constexpr int64_t kMaxBlockDepth = 256;
+constexpr int64_t kMaxBlockDepth = 2048;
 constexpr int64_t kMaxDimension = int64_t{1} << 31;
+// Largest A block (rows x k) that multiplyRows keeps in L2 across a whole B panel (Zen 5's L2 is 1 MB).
+constexpr int64_t kPanelsOuterMaxBytes = int64_t{1} << 20;
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -25,7 +27,7 @@ void packLeft(const LeftOperand& a, int64_t row0, int64_t rows, int64_t k0, int6
     const int live = static_cast<int>(std::min<int64_t>(kGemmMr, rows - r0));
     if (a.trans) {
       for (int64_t kk = 0; kk < kc; ++kk) {
-        const float* src = a.a + (k0 + kk) * a.m + row0 + r0;
+        const float* src = a.a + (k0 + kk) * a.ld + row0 + r0;
         float* dst = panel + kk * kGemmMr;
         for (int i = 0; i < live; ++i) dst[i] = src[i];
         for (int i = live; i < kGemmMr; ++i) dst[i] = 0.0f;
@@ -36,7 +38,7 @@ void packLeft(const LeftOperand& a, int64_t row0, int64_t rows, int64_t k0, int6
           for (int64_t kk = 0; kk < kc; ++kk) panel[kk * kGemmMr + i] = 0.0f;
           continue;
         }
-        const float* src = a.a + (row0 + r0 + i) * a.k + k0;
+        const float* src = a.a + (row0 + r0 + i) * a.ld + k0;
         for (int64_t kk = 0; kk < kc; ++kk) panel[kk * kGemmMr + i] = src[kk];
       }
     }
@@ -118,25 +120,44 @@ void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const Packed
                   int64_t panel1, float alpha, float beta, float* c, int64_t ldc, int64_t cols, float* leftPack,
                   const kernels::DenseKernels& kernels) {
   const int64_t k = b.k, depth = gemmBlockDepth(k), nr = b.width;
+  // Row tiles of even heights (128 rows: 18 of 6 and 4 of 5, not 21 of 6 and one of 2, which costs
+  // as much as 4: too few independent FMA chains to cover their latency). A packed transposed A
+  // has its panels at multiples of MR, so there the tiles are MR rows but the last.
+  const int64_t rowTiles = (rows + kGemmMr - 1) / kGemmMr;
+  auto tileHeight = [&](int64_t t) {
+    if (a.trans) return static_cast<int>(std::min<int64_t>(kGemmMr, rows - t * kGemmMr));
+    return static_cast<int>(rows / rowTiles + (t < rows % rowTiles ? 1 : 0));
+  };
+  // The tiles of panel p over depths [k0, k0 + kc).
+  auto panelBlock = [&](int64_t p, int64_t k0, int64_t kc) {
+    const float* bPanel = b.panel(p) + k0 * nr;
+    const int width = static_cast<int>(std::min<int64_t>(nr, cols - p * nr));
+    for (int64_t t = 0, r0 = 0; t < rowTiles; r0 += tileHeight(t), ++t) {
+      const int height = tileHeight(t);
+      float* tile = c + r0 * ldc + p * nr;
+      if (a.trans) {
+        kernels.micro(kc, leftPack + (r0 / kGemmMr) * kc * kGemmMr, bPanel, tile, ldc, height, width, alpha, beta,
+                      k0 == 0);
+      } else {
+        kernels.microRows(kc, a.a + (row0 + r0) * a.ld + k0, a.ld, bPanel, tile, ldc, height, width, alpha, beta,
+                          k0 == 0);
+      }
+    }
+  };
+  // Either loop order adds each C element's K-blocks in increasing order (the same bits).
+  if (!a.trans && rows * k * static_cast<int64_t>(sizeof(float)) <= kPanelsOuterMaxBytes) {
+    // Panels outer: each B panel streams once from start to end (its K-blocks are consecutive),
+    // which the hardware prefetcher follows, while the A rows stay in L2. On Zen 5, two threads,
+    // 48-144 rows x 784-1296 deep: 5-10 % faster than K-blocks outer.
+    for (int64_t p = panel0; p < panel1; ++p) {
+      for (int64_t k0 = 0; k0 < k; k0 += depth) panelBlock(p, k0, std::min(depth, k - k0));
+    }
+    return;
+  }
   for (int64_t k0 = 0; k0 < k; k0 += depth) {
     const int64_t kc = std::min(depth, k - k0);
     if (a.trans) packLeft(a, row0, rows, k0, kc, leftPack);
-    // B micro-panel (kc x NR) stays in L1 while the A block (rows x kc) streams from L2.
-    for (int64_t p = panel0; p < panel1; ++p) {
-      const float* bPanel = b.panel(p) + k0 * nr;
-      const int width = static_cast<int>(std::min<int64_t>(nr, cols - p * nr));
-      for (int64_t r0 = 0; r0 < rows; r0 += kGemmMr) {
-        const int height = static_cast<int>(std::min<int64_t>(kGemmMr, rows - r0));
-        float* tile = c + r0 * ldc + p * nr;
-        if (a.trans) {
-          kernels.micro(kc, leftPack + (r0 / kGemmMr) * kc * kGemmMr, bPanel, tile, ldc, height, width, alpha, beta,
-                        k0 == 0);
-        } else {
-          kernels.microRows(kc, a.a + (row0 + r0) * a.k + k0, a.k, bPanel, tile, ldc, height, width, alpha, beta,
-                            k0 == 0);
-        }
-      }
-    }
+    for (int64_t p = panel0; p < panel1; ++p) panelBlock(p, k0, kc);
   }
 }
 
@@ -154,7 +175,7 @@ void gemm(const GemmArgs& g, const kernels::DenseKernels& kernels, ThreadPool& p
   }
   PackedPanels& packed = workspace.packed;
   packPanels(g.b, g.transB, g.k, g.n, kernels.panelWidth, packed, pool, threads);
-  const LeftOperand left{g.a, g.transA, g.m, g.k};
+  const LeftOperand left{g.a, g.transA, g.m, g.k, g.transA ? g.m : g.k};
 
   // One task per thread at most, on the grid of row and column ranges whose largest task is
   // smallest (e.g. 256 x 500 on 2 threads, 16-column panels: two column halves of 16 panels rather

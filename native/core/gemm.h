@@ -12,11 +12,13 @@
 
 namespace heatbath {
 
-// Rows of A per packed block: 144 x 256 floats (~150 KB) stay in L2 while B panels stream.
+// Rows of A per block: the rows of a transposed A packed at a time (kGemmBlockRows x depth floats).
 constexpr int64_t kGemmBlockRows = 24 * kernels::kGemmMr;
 
-// Length of the K-blocks for a product of depth k: at most 256 (a B micro-panel, 16 or 32 KB,
-// stays in L1), as even as possible.
+// Length of the K-blocks for a product of depth k: at most 2048, as even as possible. Each block
+// costs a round trip of the C tile; the micro-kernel reads its B micro-panel from L2 about as
+// fast as from L1, so long blocks win (on Zen 5 the RBM and Langevin products ran 2-3 % faster
+// than with blocks of at most 256).
 int64_t gemmBlockDepth(int64_t k);
 
 // op(B) (k x n) packed into panels of `width` columns (layout in dense_kernel.h); the width is
@@ -43,17 +45,18 @@ void packPanels(const float* b, bool trans, int64_t k, int64_t n, int width, Pac
 // Re-lays packed panels out in panels of `width` (no-op if they already are).
 void setPanelWidth(PackedPanels& panels, int width);
 
-// op(A) of a product: a holds m x k (trans false) or k x m (trans true).
+// op(A) of a product: a holds m x k (trans false) or k x m (trans true), rows ld floats apart.
 struct LeftOperand {
   const float* a;
   bool trans;
   int64_t m, k;
+  int64_t ld;
 };
 
 // Scratch for packing blocks of a transposed A: kGemmBlockRows x depth floats.
 AlignedArray<float> allocateLeftPack(int64_t depth);
 
-// Rows [row0, row0 + rows) (rows <= kGemmBlockRows) and panels [panel0, panel1) of
+// Rows [row0, row0 + rows) (rows <= kGemmBlockRows if A is transposed) and panels [panel0, panel1) of
 // C = alpha op(A) B + beta C on the calling thread. c points at C's row row0, column 0 (stride
 // ldc); columns at or past `cols` are not written. A transposed A is packed into leftPack; a
 // row-major one is read in place (leftPack unused).

@@ -10,30 +10,16 @@
 
 namespace heatbath {
 
-using kernels::kGemmMr;
-
 namespace {
 
 constexpr int64_t kRowPad = 16;
 
-// out[:, 0..b.n) += x[:, 0..b.k) B for `rows` rows, x and out with row stride ld: the packed
-// micro-kernel with the left operand read in place.
+// out[:, 0..b.n) (+)= x[:, 0..b.k) B for `rows` rows, x and out with row stride ld.
 void multiplyInto(const float* x, int64_t rows, int64_t ld, const PackedPanels& b, bool overwrite, float* out,
                   const kernels::DenseKernels& kernels) {
   if (b.width != kernels.panelWidth) throw Error("ERR_INTERNAL", "coupling panels are not laid out for these kernels");
-  const int64_t depth = gemmBlockDepth(b.k);
-  for (int64_t k0 = 0; k0 < b.k; k0 += depth) {
-    const int64_t kc = std::min(depth, b.k - k0);
-    for (int64_t p = 0; p < b.panels; ++p) {
-      const float* panel = b.panel(p) + k0 * b.width;
-      const int width = static_cast<int>(std::min<int64_t>(b.width, b.n - p * b.width));
-      for (int64_t r0 = 0; r0 < rows; r0 += kGemmMr) {
-        const int height = static_cast<int>(std::min<int64_t>(kGemmMr, rows - r0));
-        kernels.microRows(kc, x + r0 * ld + k0, ld, panel, out + r0 * ld + p * b.width, ld, height, width, 1.0f,
-                          overwrite ? 0.0f : 1.0f, k0 == 0);
-      }
-    }
-  }
+  const LeftOperand left{x, false, rows, b.k, ld};
+  multiplyRows(left, 0, rows, b, 0, b.panels, 1.0f, overwrite ? 0.0f : 1.0f, out, ld, b.n, nullptr, kernels);
 }
 
 void requireRange(int64_t start, int64_t count, int64_t n, const char* what) {

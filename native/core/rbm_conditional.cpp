@@ -108,7 +108,7 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
   if (active) {
     activeRowProduct(w, rows, pre, ldc, scratch, kernels);
   } else {
-    const LeftOperand left{input, false, rows, w.k};
+    const LeftOperand left{input, false, rows, w.k, w.k};
     multiplyRows(left, 0, rows, w, 0, w.panels, 1.0f, 1.0f, pre, ldc, ldc, nullptr, kernels);
   }
   kernels.sampleRows(pre, ldc, rows, w.n, beta, rng, prob, sample);

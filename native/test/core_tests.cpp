@@ -385,8 +385,9 @@ void testGemm() {
     if (isa != kernels::Isa::Scalar) CHECK(kernels::denseKernels(isa).micro != &kernels::gemmMicroScalar);
   }
   // n covers full, masked and half-width edge panels of both panel widths (16 and 32 columns).
-  const int64_t shapes[][3] = {{1, 1, 1},     {7, 19, 13},   {37, 33, 300}, {6, 16, 256},
-                               {151, 70, 517}, {5, 3, 0},     {13, 50, 40},  {12, 96, 7}};
+  // k = 2100 takes two K-blocks.
+  const int64_t shapes[][3] = {{1, 1, 1},     {7, 19, 13},   {37, 33, 300}, {6, 16, 256},   {151, 70, 517},
+                               {5, 3, 0},     {13, 50, 40},  {12, 96, 7},   {9, 40, 2100}};
   for (kernels::Isa isa : kernels::supportedIsas()) {
     for (int combo = 0; combo < 4; ++combo) {
       const bool ta = combo & 1, tb = combo & 2;
@@ -417,8 +418,10 @@ void testGemm() {
         }
       }
     }
-    // beta = 0 ignores C, NaN included; the thread count never changes a bit.
-    const int64_t m = 301, n = 75, k = 600;
+    // beta = 0 ignores C, NaN included; the thread count never changes a bit. At this depth a
+    // block of 144 rows takes the K-blocks-outer order and smaller ones the panels-outer order,
+    // so the thread count also changes which order some rows see.
+    const int64_t m = 301, n = 75, k = 2100;
     const auto a = randomFloats(m * k, 4), b = randomFloats(k * n, 5);
     std::vector<float> nan(m * n, std::nanf(""));
     const auto one = runGemm(isa, false, true, m, n, k, 1.0f, 0.0f, a, b, nan, 1);
@@ -428,12 +431,12 @@ void testGemm() {
     CHECK(sameBits(one, runGemm(isa, false, true, m, n, k, 1.0f, 0.0f, a, b, nan, 2)));
     CHECK(sameBits(one, runGemm(isa, false, true, m, n, k, 1.0f, 0.0f, a, b, nan, 3)));
   }
-  // A workspace reused across depths: block depth is not monotonic in k (256 -> 256, 300 -> 150),
+  // A workspace reused across depths: block depth is not monotonic in k (2048 -> 2048, 2100 -> 1050),
   // so buffers packed for one product must still hold the deepest block of a later one.
   for (kernels::Isa isa : kernels::supportedIsas()) {
     GemmWorkspace shared;
     const int64_t m = 150, n = 20;
-    for (const auto& [k, ta] : {std::pair<int64_t, bool>{256, false}, {300, true}, {256, true}, {20, true}, {513, true}}) {
+    for (const auto& [k, ta] : {std::pair<int64_t, bool>{2048, false}, {2100, true}, {2048, true}, {20, true}, {2500, true}}) {
       const auto a = randomFloats(m * k, 6), b = randomFloats(k * n, 7), c0 = randomFloats(m * n, 8);
       const auto fresh = runGemm(isa, ta, false, m, n, k, 1.0f, 0.0f, a, b, c0, 2);
       CHECK(sameBits(fresh, runGemm(isa, ta, false, m, n, k, 1.0f, 0.0f, a, b, c0, 2, &shared)));
@@ -578,6 +581,18 @@ void testConditional() {
       CHECK(worst < 1e-6);
       CHECK(differ <= 1);
     }
+  }
+  // Inputs deep enough for two K-blocks: the active-row path splits its lists at the same blocks.
+  ConditionalCase deep;
+  deep.rows = 13, deep.numVisible = 2100;
+  deep.weights = randomFloats(deep.numVisible * deep.numHidden, 17, 0.1f);
+  deep.bias = randomFloats(deep.numHidden, 18, 0.5f);
+  deep.input = randomStates(deep.rows * deep.numVisible, 19, 0.2);
+  for (kernels::Isa isa : kernels::supportedIsas()) {
+    const auto dense = runConditional(deep, LayerDirection::Hidden, isa, 2, ProductPath::Dense);
+    const auto active = runConditional(deep, LayerDirection::Hidden, isa, 1, ProductPath::ActiveRows);
+    CHECK(sameBits(dense.first, active.first));
+    CHECK(sameBits(dense.second, active.second));
   }
   // Sample frequencies match p: 4000 rows with the same input, one unit per column.
   ConditionalCase cc;
