@@ -1,6 +1,7 @@
 // AVX-512F building blocks for the vector kernels: the steps of simd_avx2.h on 16 lanes, i.e. two
 // tiles of kLanes chains side by side. Every step is the same operation as its AVX2 twin (same
-// constants, same FMA contractions), so each lane's result is bit-identical to the AVX2 kernel's.
+// constants, same FMA contractions) or one with the same result, so each lane's result is
+// bit-identical to the AVX2 kernel's.
 // Only include from translation units compiled with -mavx512f.
 #pragma once
 #include <immintrin.h>
@@ -61,11 +62,10 @@ inline __m512 splat(float value) {
   return v;
 }
 
-// avx2::expPoly on N vectors of 16 lanes, step for step.
+// avx2::expPoly on N vectors of 16 lanes, step for step but the last (same bits).
 template <int N>
 inline void expPoly(__m512 (&x)[N]) {
-  __m512 r[N], p[N];
-  __m512i scale[N];
+  __m512 r[N], p[N], n[N];
   {
     const __m512 lo = splat(-kExpClamp), hi = splat(kExpClamp);
     for (int k = 0; k < N; ++k) x[k] = _mm512_min_ps(_mm512_max_ps(x[k], lo), hi);
@@ -73,16 +73,14 @@ inline void expPoly(__m512 (&x)[N]) {
   {
     const __m512 log2e = splat(kLog2e), magic = splat(12582912.0f);
     for (int k = 0; k < N; ++k) {
-      const __m512 shifted = _mm512_fmadd_ps(x[k], log2e, magic);
-      scale[k] = _mm512_slli_epi32(_mm512_castps_si512(shifted), 23);
-      p[k] = _mm512_sub_ps(shifted, magic);
+      n[k] = _mm512_sub_ps(_mm512_fmadd_ps(x[k], log2e, magic), magic);
     }
   }
   {
     const __m512 ln2Hi = splat(kLn2Hi), ln2Lo = splat(kLn2Lo);
     for (int k = 0; k < N; ++k) {
-      r[k] = _mm512_fnmadd_ps(p[k], ln2Hi, x[k]);
-      r[k] = _mm512_fnmadd_ps(p[k], ln2Lo, r[k]);
+      r[k] = _mm512_fnmadd_ps(n[k], ln2Hi, x[k]);
+      r[k] = _mm512_fnmadd_ps(n[k], ln2Lo, r[k]);
     }
   }
   {
@@ -97,9 +95,9 @@ inline void expPoly(__m512 (&x)[N]) {
   hornerStep(kExpC2);
   hornerStep(kExpC1);
   hornerStep(1.0f);
-  for (int k = 0; k < N; ++k) {
-    x[k] = _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(p[k]), scale[k]));
-  }
+  // p * 2^n: one scalef instead of the AVX2 kernel's shift and integer add of n to the exponent
+  // field, the same bits (|x| <= 80 keeps every result a normal number).
+  for (int k = 0; k < N; ++k) x[k] = _mm512_scalef_ps(p[k], n[k]);
 }
 
 }  // namespace heatbath::kernels::avx512
