@@ -177,10 +177,12 @@ void GibbsChains::initRandom() {
 
 void GibbsChains::initHinton(float beta) {
   if (!std::isfinite(beta) || beta < 0) throw invalidArgument("beta must be finite and >= 0");
+  // e^{-2 beta h_i} depends on the node alone: once per node, not once per spin.
+  std::vector<float> odds(static_cast<size_t>(graph_->numNodes));
+  for (int32_t i = 0; i < graph_->numNodes; ++i) odds[i] = kernels::expPoly(-2.0f * beta * bias_[i]);
   initEachSpin([&](kernels::RngLanes& rng, int lane, int32_t i) {
-    const float e = kernels::expPoly(-2.0f * beta * bias_[i]);
     const float u = kernels::uniformOpen(kernels::nextWord(rng, lane));
-    return u * e < 1.0f - u ? 1.0f : -1.0f;
+    return u * odds[i] < 1.0f - u ? 1.0f : -1.0f;
   });
 }
 
