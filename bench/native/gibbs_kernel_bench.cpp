@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -36,16 +37,21 @@ void check(bool ok, const char* what) {
 
 // ---------------------------------------------------------------- models
 
+// Floats from one node's spins to the next in the driver's layout: kTilesPerBlock tiles of kLanes.
+constexpr int64_t kNodeStride = int64_t{kTilesPerBlock} * kLanes;
+
 struct Model {
   int32_t n = 0;
   std::vector<std::vector<int32_t>> adj;  // built first, then frozen into CSR
   std::vector<int32_t> rowStart, neighbour, updateOrder, colourStart;
+  std::vector<int32_t> slotOffset;  // neighbour * kNodeStride, as GibbsChains gives the kernels
   std::vector<float> coupling, bias;
   int32_t numColours = 0;
+  int32_t minFreeDegree = 0, maxFreeDegree = 0;
 
   SparseModel view() const {
     return {n, rowStart.data(), neighbour.data(), coupling.data(), bias.data(), updateOrder.data(),
-            colourStart.data(), numColours};
+            colourStart.data(), numColours, slotOffset.data(), kNodeStride, minFreeDegree, maxFreeDegree};
   }
 };
 
@@ -92,6 +98,12 @@ void finish(Model& m, const std::vector<int32_t>& colour, int32_t numColours, fl
       if (colour[i] == c && (skip.empty() || !skip[i])) m.updateOrder.push_back(i);
     }
     m.colourStart.push_back(static_cast<int32_t>(m.updateOrder.size()));
+  }
+  for (int32_t j : m.neighbour) m.slotOffset.push_back(static_cast<int32_t>(j * kNodeStride));
+  m.minFreeDegree = m.updateOrder.empty() ? 0 : INT32_MAX;
+  for (int32_t i : m.updateOrder) {
+    m.minFreeDegree = std::min(m.minFreeDegree, m.rowStart[i + 1] - m.rowStart[i]);
+    m.maxFreeDegree = std::max(m.maxFreeDegree, m.rowStart[i + 1] - m.rowStart[i]);
   }
   m.adj.clear();
 }
@@ -217,8 +229,6 @@ Model oneColourModel() {
 // Laid out like GibbsChains: blocks of kTilesPerBlock tiles interleaved per node (node stride
 // kTilesPerBlock * kLanes floats), optionally padded between blocks.
 struct Chains {
-  static constexpr int kTilesPerBlock = 4;
-  static constexpr int64_t kNodeStride = int64_t{kTilesPerBlock} * kLanes;
   int32_t n;
   int tiles;
   int64_t blockStride;  // floats from one block to the next: n * kNodeStride, plus optional padding
@@ -363,7 +373,7 @@ void checkAgainstScalar(const char* name, const Model& model, int tiles, int swe
       for (int32_t i = 0; i < model.n; ++i)
         if (clamped[i])
           for (int lane = 0; lane < kLanes; ++lane) {
-            const int64_t k = i * Chains::kNodeStride + lane;
+            const int64_t k = i * kNodeStride + lane;
             untouched &= vec.tileSpins(t)[k] == start.tileSpins(t)[k];
           }
     std::snprintf(what, sizeof what, "%s: nodes outside updateOrder untouched", name);

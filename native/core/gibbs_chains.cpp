@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -111,6 +113,11 @@ GibbsChains::GibbsChains(std::shared_ptr<const SparseGraph> graph, int64_t chain
   }
   edgeCoupling_.assign(graph_->numEdges(), 0.0f);
   slotCoupling_.assign(graph_->neighbour.size(), 0.0f);
+  // Neighbour offsets in the chain store, if they fit in 32 bits (kernels manage without).
+  if (int64_t{n} * nodeStride_ <= INT32_MAX) {
+    slotOffset_.resize(graph_->neighbour.size());
+    for (size_t s = 0; s < slotOffset_.size(); ++s) slotOffset_[s] = static_cast<int32_t>(graph_->neighbour[s] * nodeStride_);
+  }
   bias_.assign(n, 0.0f);
   rebuildUpdateOrder();
   initRandom();
@@ -149,6 +156,13 @@ void GibbsChains::rebuildUpdateOrder() {
   std::vector<char> clamped(graph_->numNodes, 0);
   for (int32_t i : clampNodes_) clamped[i] = 1;
   order_ = localUpdateOrder(*graph_, clamped);
+  minFreeDegree_ = order_.nodes.empty() ? 0 : INT32_MAX;
+  maxFreeDegree_ = 0;
+  for (int32_t i : order_.nodes) {
+    const int32_t degree = graph_->rowStart[i + 1] - graph_->rowStart[i];
+    minFreeDegree_ = std::min(minFreeDegree_, degree);
+    maxFreeDegree_ = std::max(maxFreeDegree_, degree);
+  }
 }
 
 void GibbsChains::applyClamp() {
@@ -224,9 +238,18 @@ void GibbsChains::readSpins(int8_t* out) const {
 
 kernels::SparseModel GibbsChains::kernelModel() const {
   const SparseGraph& g = *graph_;
-  return kernels::SparseModel{g.numNodes,           g.rowStart.data(), g.neighbour.data(),
-                              slotCoupling_.data(), bias_.data(),      order_.nodes.data(),
-                              order_.blockStart.data(), static_cast<int32_t>(order_.blockStart.size()) - 1};
+  return kernels::SparseModel{g.numNodes,
+                              g.rowStart.data(),
+                              g.neighbour.data(),
+                              slotCoupling_.data(),
+                              bias_.data(),
+                              order_.nodes.data(),
+                              order_.blockStart.data(),
+                              static_cast<int32_t>(order_.blockStart.size()) - 1,
+                              slotOffset_.empty() ? nullptr : slotOffset_.data(),
+                              nodeStride_,
+                              minFreeDegree_,
+                              maxFreeDegree_};
 }
 
 std::vector<double> GibbsChains::meanFieldPairs(const std::vector<float>& chainSums, const Observe& observe,

@@ -32,6 +32,12 @@ struct SparseModel {
   const int32_t* updateOrder;  // free (unclamped) nodes, in blocks (core/update_order.h)
   const int32_t* blockStart;   // numBlocks + 1 offsets into updateOrder
   int32_t numBlocks;
+  // Optional (null / 0 when absent): slotOffset[s] = neighbour[s] * slotStride, the offset of the
+  // neighbour's spins in tiles of that stride, so a kernel need not multiply; and the fewest and
+  // most neighbours of a node in updateOrder, so a kernel may unroll.
+  const int32_t* slotOffset;
+  int64_t slotStride;
+  int32_t minFreeDegree, maxFreeDegree;
 };
 
 struct ChainTile {
@@ -51,7 +57,7 @@ void gibbsSweepsScalar(const SparseModel& model, ChainTile* tiles, int count, co
 void gibbsSweepsAvx2(const SparseModel& model, ChainTile* tiles, int count, const float* beta,
                      int sweeps);
 // Bit-identical to gibbsSweepsAvx2; fastest when tiles come in side-by-side pairs (the driver's
-// interleaved layout).
+// interleaved layout) with the model's slotOffset for their stride.
 void gibbsSweepsAvx512(const SparseModel& model, ChainTile* tiles, int count, const float* beta,
                        int sweeps);
 

@@ -62,8 +62,11 @@ void checkThrows(const char* code, const std::function<void()>& body, int line) 
 }
 #define CHECK_THROWS(code, body) checkThrows(code, [&] { body; }, __LINE__)
 
-SparseGraph torusGraph(int L, bool king) {
+// The L x L torus (4 neighbours, or 8 for the king's graph), plus `pendants` nodes after it, pendant
+// k joined to torus node 7k mod L^2 alone.
+SparseGraph torusGraph(int L, bool king, int pendants = 0) {
   std::vector<int32_t> src, dst;
+  for (int k = 0; k < pendants; ++k) src.push_back(L * L + k), dst.push_back(7 * k % (L * L));
   for (int y = 0; y < L; ++y) {
     for (int x = 0; x < L; ++x) {
       const int i = y * L + x;
@@ -76,7 +79,7 @@ SparseGraph torusGraph(int L, bool king) {
       }
     }
   }
-  return buildGraph(L * L, src.data(), dst.data(), static_cast<int64_t>(src.size()));
+  return buildGraph(L * L + pendants, src.data(), dst.data(), static_cast<int64_t>(src.size()));
 }
 
 bool properlyColoured(const SparseGraph& g) {
@@ -227,18 +230,27 @@ void testRngAndExp() {
   CHECK(worst < 5e-7);
 }
 
-std::vector<int8_t> runChains(kernels::Isa isa, int threads, int64_t chains) {
-  auto graph = std::make_shared<SparseGraph>(torusGraph(10, true));
+// Samples of the 10 x 10 king's torus with nodes 5 and 17 clamped, and with `pendants` extra nodes
+// (clamped too if clampPendants): the AVX-512 kernel unrolls all 8 neighbours of every free node
+// without pendants, 8 then the rest with clamped pendants (free nodes of 8 and 9 neighbours), and
+// none with free pendants (nodes of 1).
+std::vector<int8_t> runChains(kernels::Isa isa, int threads, int64_t chains, int pendants = 0,
+                              bool clampPendants = false) {
+  auto graph = std::make_shared<SparseGraph>(torusGraph(10, true, pendants));
   colourGraph(*graph, ColouringMethod::Dsatur);
   GibbsChains gc(graph, chains, 1234);
   std::vector<float> coupling(graph->numEdges()), bias(graph->numNodes);
   for (size_t e = 0; e < coupling.size(); ++e) coupling[e] = 0.3f * std::sin(1.7f * e);
   for (size_t i = 0; i < bias.size(); ++i) bias[i] = 0.2f * std::cos(0.9f * i);
   gc.setParameters(coupling.data(), bias.data());
-  const int32_t clamped[] = {5, 17};
-  std::vector<int8_t> values(2 * chains);
-  for (int64_t c = 0; c < chains; ++c) values[2 * c] = 1, values[2 * c + 1] = c % 2 ? 1 : -1;
-  gc.setClamp(clamped, 2, values.data());
+  std::vector<int32_t> clamped{5, 17};
+  for (int k = 0; clampPendants && k < pendants; ++k) clamped.push_back(100 + k);
+  const int64_t count = static_cast<int64_t>(clamped.size());
+  std::vector<int8_t> values(count * chains);
+  for (int64_t c = 0; c < chains; ++c) {
+    for (int64_t k = 0; k < count; ++k) values[c * count + k] = k == 0 || (c + k + 1) % 2 ? 1 : -1;
+  }
+  gc.setClamp(clamped.data(), count, values.data());
   SampleSchedule schedule{20, 5, 3};
   std::vector<float> betas(schedule.totalSweeps(), 0.8f);
   Observe observe;
@@ -274,10 +286,16 @@ void testDeterminism() {
     CHECK(runChains(isa, 1, 37) == runChains(isa, 2, 37));
     CHECK(runChains(isa, 1, 37) == runChains(isa, 3, 37));
   }
-  // The AVX-512 kernel repeats the AVX2 kernel's operations lane for lane: same bits.
+  // The AVX-512 kernel repeats the AVX2 kernel's operations lane for lane: same bits. One thread
+  // takes the 5 tiles of 37 chains as a full block (two tile pairs, field loops unrolled completely,
+  // in part or not at all) and a single tile; two threads as 3 + 2 tiles (one pair each).
   const std::vector<kernels::Isa> isas = kernels::supportedIsas();
   if (isas.back() == kernels::Isa::Avx512) {
-    CHECK(runChains(kernels::Isa::Avx512, 2, 37) == runChains(kernels::Isa::Avx2, 1, 37));
+    for (int threads : {1, 2}) {
+      CHECK(runChains(kernels::Isa::Avx512, threads, 37) == runChains(kernels::Isa::Avx2, 1, 37));
+      CHECK(runChains(kernels::Isa::Avx512, threads, 37, 9, true) == runChains(kernels::Isa::Avx2, 1, 37, 9, true));
+      CHECK(runChains(kernels::Isa::Avx512, threads, 37, 9, false) == runChains(kernels::Isa::Avx2, 1, 37, 9, false));
+    }
   }
   // Chain c's samples do not depend on how many other chains run.
   auto few = runChains(kernels::Isa::Scalar, 2, 9), many = runChains(kernels::Isa::Scalar, 2, 40);
