@@ -132,7 +132,7 @@ void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const Packed
   auto panelBlock = [&](int64_t p, int64_t k0, int64_t kc) {
     const float* bPanel = b.panel(p) + k0 * nr;
     const int width = static_cast<int>(std::min<int64_t>(nr, cols - p * nr));
-    for (int64_t t = 0, r0 = 0; t < rowTiles; r0 += tileHeight(t), ++t) {
+    for (int64_t t = 0, r0 = 0; t < rowTiles; ++t) {
       const int height = tileHeight(t);
       float* tile = c + r0 * ldc + p * nr;
       if (a.trans) {
@@ -142,6 +142,7 @@ void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const Packed
         kernels.microRows(kc, a.a + (row0 + r0) * a.ld + k0, a.ld, bPanel, tile, ldc, height, width, alpha, beta,
                           k0 == 0);
       }
+      r0 += height;
     }
   };
   // Either loop order adds each C element's K-blocks in increasing order (the same bits).

@@ -156,13 +156,6 @@ void GibbsChains::rebuildUpdateOrder() {
   std::vector<char> clamped(graph_->numNodes, 0);
   for (int32_t i : clampNodes_) clamped[i] = 1;
   order_ = localUpdateOrder(*graph_, clamped);
-  minFreeDegree_ = order_.nodes.empty() ? 0 : INT32_MAX;
-  maxFreeDegree_ = 0;
-  for (int32_t i : order_.nodes) {
-    const int32_t degree = graph_->rowStart[i + 1] - graph_->rowStart[i];
-    minFreeDegree_ = std::min(minFreeDegree_, degree);
-    maxFreeDegree_ = std::max(maxFreeDegree_, degree);
-  }
 }
 
 void GibbsChains::applyClamp() {
@@ -248,8 +241,8 @@ kernels::SparseModel GibbsChains::kernelModel() const {
                               static_cast<int32_t>(order_.blockStart.size()) - 1,
                               slotOffset_.empty() ? nullptr : slotOffset_.data(),
                               nodeStride_,
-                              minFreeDegree_,
-                              maxFreeDegree_};
+                              order_.minDegree,
+                              order_.maxDegree};
 }
 
 std::vector<double> GibbsChains::meanFieldPairs(const std::vector<float>& chainSums, const Observe& observe,

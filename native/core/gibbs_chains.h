@@ -96,7 +96,6 @@ class GibbsChains {
   AlignedArray<kernels::RngLanes> rng_;       // tiles
   std::vector<float> slotCoupling_, bias_, edgeCoupling_;
   std::vector<int32_t> slotOffset_;           // neighbour * nodeStride_ per CSR slot (empty if it would overflow)
-  int32_t minFreeDegree_ = 0, maxFreeDegree_ = 0;  // the fewest and most neighbours of a free node
   std::vector<int32_t> clampNodes_;
   std::vector<int8_t> clampValues_;           // chains x clampNodes_.size()
   UpdateOrder order_;

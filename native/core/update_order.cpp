@@ -1,6 +1,7 @@
 #include "update_order.h"
 
 #include <algorithm>
+#include <climits>
 #include <functional>
 #include <queue>
 
@@ -8,11 +9,18 @@ namespace heatbath {
 
 UpdateOrder localUpdateOrder(const SparseGraph& g, const std::vector<char>& clamped) {
   const int32_t n = g.numNodes;
+  UpdateOrder order;
+  order.minDegree = INT32_MAX;
   // Blocks: the free nodes of each colour in index order, cut every kNodesPerBlock nodes.
   std::vector<std::vector<int32_t>> byColour(g.numColours);
   for (int32_t i = 0; i < n; ++i) {
-    if (!clamped[i]) byColour[g.colour[i]].push_back(i);
+    if (clamped[i]) continue;
+    const int32_t degree = g.rowStart[i + 1] - g.rowStart[i];
+    order.minDegree = std::min(order.minDegree, degree);
+    order.maxDegree = std::max(order.maxDegree, degree);
+    byColour[g.colour[i]].push_back(i);
   }
+  if (order.minDegree == INT32_MAX) order.minDegree = 0;  // no free node
   std::vector<std::vector<int32_t>> blocks;
   std::vector<int32_t> blockOf(n, -1);
   for (const auto& nodes : byColour) {
@@ -42,7 +50,6 @@ UpdateOrder localUpdateOrder(const SparseGraph& g, const std::vector<char>& clam
   for (int32_t b = 0; b < numBlocks; ++b) {
     if (waitingFor[b] == 0) ready.emplace(blocks[b].front(), b);
   }
-  UpdateOrder order;
   order.blockStart.push_back(0);
   while (!ready.empty()) {
     const int32_t a = ready.top().second;

@@ -17,6 +17,7 @@ namespace heatbath {
 struct UpdateOrder {
   std::vector<int32_t> nodes;       // every free node once
   std::vector<int32_t> blockStart;  // blocks of pairwise non-adjacent nodes: [blockStart[b], blockStart[b+1])
+  int32_t minDegree = 0, maxDegree = 0;  // the fewest and most neighbours of a free node (0 if none)
 };
 
 // Nodes with clamped[i] set are left out. Blocks are runs of up to kNodesPerBlock same-colour
