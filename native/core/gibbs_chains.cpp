@@ -41,6 +41,7 @@ constexpr int64_t kExactFloatCount = int64_t{1} << 24;
 struct MomentSums {
   std::vector<float> node, pair;
   std::vector<int64_t> nodeTotal, pairTotal;
+  std::vector<uint32_t> signs;  // the kernel's scratch
   int64_t pending = 0;  // adds since the last flush
   static constexpr int64_t kMaxPending = kExactFloatCount / kernels::kBlockLanes - 1;
 
@@ -49,6 +50,7 @@ struct MomentSums {
     pair.assign(pairs, 0.0f);
     nodeTotal.assign(n, 0);
     pairTotal.assign(pairs, 0);
+    signs.assign(n, 0);
   }
 
   // Spins of `count` tiles of one block (node i, lane l of tile t at tiles[t][i * kBlockLanes + l]);
@@ -61,7 +63,7 @@ struct MomentSums {
     int used = 0;
     for (int t = 0; t < count; ++t) used += lanes[t];
     if (used == kernels::kBlockLanes) {
-      blockMoments(tiles[0], n, pairA, pairB, pairs, node.data(), pair.data());
+      blockMoments(tiles[0], n, pairA, pairB, pairs, node.data(), pair.data(), signs.data());
     } else {
       for (int32_t i = 0; i < n; ++i) {
         float sum = 0.0f;

@@ -27,6 +27,15 @@ bool cpuHasAvx512f() {
 #endif
 }
 
+bool cpuHasAvx512Popcount() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512vpopcntdq");
+#else
+  return false;
+#endif
+}
+
 }  // namespace
 
 const char* isaName(Isa isa) {
@@ -64,7 +73,7 @@ Isa defaultIsa() {
 
 GibbsKernels gibbsKernels(Isa isa) {
   switch (isa) {
-    case Isa::Avx512: return {gibbsSweepsAvx512, blockMomentsAvx512};
+    case Isa::Avx512: return {gibbsSweepsAvx512, cpuHasAvx512Popcount() ? blockMomentsAvx512 : blockMomentsAvx2};
     case Isa::Avx2: return {gibbsSweepsAvx2, blockMomentsAvx2};
     default: return {gibbsSweepsScalar, blockMomentsScalar};
   }

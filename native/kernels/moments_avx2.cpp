@@ -21,7 +21,7 @@ inline __m256 transposedSums(const __m256* v) {
 }  // namespace
 
 void blockMomentsAvx2(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB,
-                      int64_t numPairs, float* nodeSum, float* pairSum) {
+                      int64_t numPairs, float* nodeSum, float* pairSum, uint32_t* /*signs*/) {
   __m256 v[8];
   int32_t i = 0;
   for (; i + 8 <= numNodes; i += 8) {
@@ -44,8 +44,8 @@ void blockMomentsAvx2(const float* spin, int32_t numNodes, const int32_t* pairA,
     _mm256_storeu_ps(pairSum + p, _mm256_add_ps(_mm256_loadu_ps(pairSum + p), transposedSums(v)));
   }
   // The remainders: fewer than 8 nodes and pairs.
-  blockMomentsScalar(spin + int64_t{i} * kBlockLanes, numNodes - i, nullptr, nullptr, 0, nodeSum + i, nullptr);
-  blockMomentsScalar(spin, 0, pairA + p, pairB + p, numPairs - p, nullptr, pairSum + p);
+  blockMomentsScalar(spin + int64_t{i} * kBlockLanes, numNodes - i, nullptr, nullptr, 0, nodeSum + i, nullptr, nullptr);
+  blockMomentsScalar(spin, 0, pairA + p, pairB + p, numPairs - p, nullptr, pairSum + p, nullptr);
 }
 
 }  // namespace heatbath::kernels

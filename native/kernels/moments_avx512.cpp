@@ -1,76 +1,54 @@
-// AVX-512 block moment sums. A node's (or pair's) kBlockLanes values are two vectors; their lane
-// sums are needed per node, so 16 nodes are summed at once by a transposing reduction (15 pairwise
-// combines of two permutes and an add) instead of 16 horizontal sums.
+// AVX-512 block moment sums from sign bits. A node's kBlockLanes spins (+-1) become one word of sign
+// bits, so a pair's sum over the block is kBlockLanes - 2 popcount(a ^ b) and a node's is
+// kBlockLanes - 2 popcount(a): 16 pairs take two gathers and one VPOPCNTD instead of four loads, two
+// multiplies and a 32-lane reduction each, ~2.8x faster on the G12 torus (Zen 5). VPOPCNTD is an
+// extension beyond AVX-512F, so this file's code is compiled for it alone and dispatch.cpp uses it
+// only where the CPU has it (an AVX-512F popcount from shifts and masks was only ~1.8x faster).
 #include <immintrin.h>
 
 #include "gibbs_kernel.h"
+
+#define HEATBATH_VPOPCNT __attribute__((target("avx512f,avx512vpopcntdq")))
 
 namespace heatbath::kernels {
 
 namespace {
 
-static_assert(kBlockLanes == 32, "a block row is two 16-lane vectors");
+static_assert(kBlockLanes == 32, "a block row is two 16-lane vectors, its signs one 32-bit word");
 
-// Sums of 16 vectors' lanes, one per output lane, in four levels of pairwise combines. At each level
-// a vector holds sums that each still span groupLanes lanes; two vectors combine into one whose sums
-// span half as many, by adding the first halves of their groups (permutation `first`) to the second
-// halves (`second`).
-struct Reducer {
-  __m512i first[4], second[4];
+// sums[k] += kBlockLanes - 2 * popcount(bits[k]) for 16 lanes.
+HEATBATH_VPOPCNT inline void addSignSums(float* sums, __m512i bits) {
+  const __m512i minus = _mm512_popcnt_epi32(bits);
+  const __m512i sum = _mm512_sub_epi32(_mm512_set1_epi32(kBlockLanes), _mm512_add_epi32(minus, minus));
+  _mm512_storeu_ps(sums, _mm512_add_ps(_mm512_loadu_ps(sums), _mm512_cvtepi32_ps(sum)));
+}
 
-  static __m512i halfIndex(int groupLanes, bool secondHalf) {
-    alignas(64) int32_t index[16];
-    const int half = groupLanes / 2;
-    for (int j = 0; j < 16; ++j) index[j] = (j / half) * groupLanes + j % half + (secondHalf ? half : 0);
-    return _mm512_load_si512(index);
-  }
-
-  Reducer() {
-    for (int level = 0, groupLanes = 16; level < 4; ++level, groupLanes /= 2) {
-      first[level] = halfIndex(groupLanes, false);
-      second[level] = halfIndex(groupLanes, true);
-    }
-  }
-
-  // Lane k of the result is the sum of v[k]'s 16 lanes (v is overwritten).
-  __m512 operator()(__m512* v) const {
-    for (int level = 0, count = 8; level < 4; ++level, count /= 2) {
-      for (int k = 0; k < count; ++k) {
-        v[k] = _mm512_add_ps(_mm512_permutex2var_ps(v[2 * k], first[level], v[2 * k + 1]),
-                             _mm512_permutex2var_ps(v[2 * k], second[level], v[2 * k + 1]));
-      }
-    }
-    return v[0];
-  }
-};
+inline int signSum(uint32_t bits) { return kBlockLanes - 2 * __builtin_popcount(bits); }
 
 }  // namespace
 
-void blockMomentsAvx512(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB,
-                        int64_t numPairs, float* nodeSum, float* pairSum) {
-  static const Reducer reduce;  // its permutations, built once
-  __m512 v[16];
-  int32_t i = 0;
-  for (; i + 16 <= numNodes; i += 16) {
-    for (int k = 0; k < 16; ++k) {
-      const float* s = spin + int64_t{i + k} * kBlockLanes;
-      v[k] = _mm512_add_ps(_mm512_loadu_ps(s), _mm512_loadu_ps(s + 16));
-    }
-    _mm512_storeu_ps(nodeSum + i, _mm512_add_ps(_mm512_loadu_ps(nodeSum + i), reduce(v)));
+HEATBATH_VPOPCNT void blockMomentsAvx512(const float* spin, int32_t numNodes, const int32_t* pairA,
+                                         const int32_t* pairB, int64_t numPairs, float* nodeSum, float* pairSum,
+                                         uint32_t* signs) {
+  const __m512 zero = _mm512_setzero_ps();
+  for (int32_t i = 0; i < numNodes; ++i) {
+    const float* s = spin + int64_t{i} * kBlockLanes;
+    const uint32_t low = _mm512_cmp_ps_mask(_mm512_loadu_ps(s), zero, _CMP_LT_OQ);
+    const uint32_t high = _mm512_cmp_ps_mask(_mm512_loadu_ps(s + 16), zero, _CMP_LT_OQ);
+    signs[i] = low | high << 16;
   }
+  int32_t i = 0;
+  for (; i + 16 <= numNodes; i += 16) addSignSums(nodeSum + i, _mm512_loadu_si512(signs + i));
+  for (; i < numNodes; ++i) nodeSum[i] += static_cast<float>(signSum(signs[i]));
+
+  const int* words = reinterpret_cast<const int*>(signs);
   int64_t p = 0;
   for (; p + 16 <= numPairs; p += 16) {
-    for (int k = 0; k < 16; ++k) {
-      const float* a = spin + int64_t{pairA[p + k]} * kBlockLanes;
-      const float* b = spin + int64_t{pairB[p + k]} * kBlockLanes;
-      v[k] = _mm512_fmadd_ps(_mm512_loadu_ps(a + 16), _mm512_loadu_ps(b + 16),
-                             _mm512_mul_ps(_mm512_loadu_ps(a), _mm512_loadu_ps(b)));
-    }
-    _mm512_storeu_ps(pairSum + p, _mm512_add_ps(_mm512_loadu_ps(pairSum + p), reduce(v)));
+    const __m512i a = _mm512_i32gather_epi32(_mm512_loadu_si512(pairA + p), words, 4);
+    const __m512i b = _mm512_i32gather_epi32(_mm512_loadu_si512(pairB + p), words, 4);
+    addSignSums(pairSum + p, _mm512_xor_si512(a, b));
   }
-  // The remainders: fewer than 16 nodes and pairs.
-  blockMomentsScalar(spin + int64_t{i} * kBlockLanes, numNodes - i, nullptr, nullptr, 0, nodeSum + i, nullptr);
-  blockMomentsScalar(spin, 0, pairA + p, pairB + p, numPairs - p, nullptr, pairSum + p);
+  for (; p < numPairs; ++p) pairSum[p] += static_cast<float>(signSum(signs[pairA[p]] ^ signs[pairB[p]]));
 }
 
 }  // namespace heatbath::kernels

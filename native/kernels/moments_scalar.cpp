@@ -4,7 +4,7 @@
 namespace heatbath::kernels {
 
 void blockMomentsScalar(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB,
-                        int64_t numPairs, float* nodeSum, float* pairSum) {
+                        int64_t numPairs, float* nodeSum, float* pairSum, uint32_t* /*signs*/) {
   for (int32_t i = 0; i < numNodes; ++i) {
     const float* s = spin + int64_t{i} * kBlockLanes;
     float sum = 0.0f;

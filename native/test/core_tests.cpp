@@ -329,7 +329,9 @@ void testBlockMoments() {
   }
   for (kernels::Isa isa : kernels::supportedIsas()) {
     std::vector<float> nodeSum(nodeStart), pairSum(pairStart);
-    kernels::gibbsKernels(isa).blockMoments(spin.data(), n, a.data(), b.data(), pairs, nodeSum.data(), pairSum.data());
+    std::vector<uint32_t> signs(n);
+    kernels::gibbsKernels(isa).blockMoments(spin.data(), n, a.data(), b.data(), pairs, nodeSum.data(), pairSum.data(),
+                                            signs.data());
     CHECK(nodeSum == nodeExpected);
     CHECK(pairSum == pairExpected);
   }
