@@ -19,6 +19,7 @@
 
 #include "gibbs_kernel.h"
 #include "simd_avx2.h"
+#include "unroll_degree.h"
 
 namespace heatbath::kernels {
 
@@ -127,23 +128,13 @@ void sweepTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int s
   }
 }
 
-template <int D>
-void sweepFourTilesUnrolled(const SparseModel& m, ChainTile* tiles, const float* beta, int sweeps) {
-  if (m.maxFreeDegree == D) sweepTiles<4, D, true, true>(m, tiles, beta, sweeps);
-  else sweepTiles<4, D, false, true>(m, tiles, beta, sweeps);
-}
-
-// A full block of the driver's layout, with the field loops unrolled for the most neighbours every
-// free node has among the degrees of graph.h's lattices and jump tori, as the AVX-512 kernel does.
+// A full block of the driver's layout, with the field loops unrolled as in the AVX-512 kernel.
 void sweepFourTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int sweeps) {
-  const int32_t d = m.minFreeDegree;
-  if (d >= 24) sweepFourTilesUnrolled<24>(m, tiles, beta, sweeps);
-  else if (d >= 20) sweepFourTilesUnrolled<20>(m, tiles, beta, sweeps);
-  else if (d >= 16) sweepFourTilesUnrolled<16>(m, tiles, beta, sweeps);
-  else if (d >= 12) sweepFourTilesUnrolled<12>(m, tiles, beta, sweeps);
-  else if (d >= 8) sweepFourTilesUnrolled<8>(m, tiles, beta, sweeps);
-  else if (d >= 4) sweepFourTilesUnrolled<4>(m, tiles, beta, sweeps);
-  else sweepTiles<4, 0, false, true>(m, tiles, beta, sweeps);
+  withUnrollDegree(m.minFreeDegree, [&](auto degree) {
+    constexpr int D = decltype(degree)::value;
+    if (m.maxFreeDegree == D) sweepTiles<4, D, true, true>(m, tiles, beta, sweeps);
+    else sweepTiles<4, D, false, true>(m, tiles, beta, sweeps);
+  });
 }
 
 // The model has neighbour offsets for the tiles' stride.

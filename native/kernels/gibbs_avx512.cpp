@@ -13,6 +13,7 @@
 
 #include "gibbs_kernel.h"
 #include "simd_avx512.h"
+#include "unroll_degree.h"
 
 namespace heatbath::kernels {
 
@@ -116,26 +117,16 @@ bool sideBySide(const SparseModel& m, const ChainTile& a, const ChainTile& b) {
   return b.spin == a.spin + kLanes && b.stride == a.stride && m.slotOffset != nullptr && a.stride == m.slotStride;
 }
 
-// The driver's full blocks (two pairs of tiles), with the field loops unrolled for the most
-// neighbours every free node has among the degrees of the lattices and jump tori of graph.h (4, 8,
-// 12, 16, 20, 24), completely when every free node has that degree: no loop control or index
-// arithmetic per neighbour. Offsets and unrolling together made single-thread sweeps of the king's
+// The driver's full blocks (two pairs of tiles), with the field loops unrolled for as many
+// neighbours as every free node has (withUnrollDegree), completely when every free node has just
+// that many: no loop control or index arithmetic per neighbour. Offsets and unrolling together made single-thread sweeps of the king's
 // graph 15-33 % faster on Zen 5, and of the G12 torus 0-15 %.
-template <int D>
-void sweepTwoPairsUnrolled(const SparseModel& m, ChainTile* tiles, const float* beta, int sweeps) {
-  if (m.minFreeDegree == D && m.maxFreeDegree == D) sweepPairs<2, D, true>(m, tiles, beta, sweeps);
-  else sweepPairs<2, D, false>(m, tiles, beta, sweeps);
-}
-
 void sweepTwoPairs(const SparseModel& m, ChainTile* tiles, const float* beta, int sweeps) {
-  const int32_t d = m.minFreeDegree;
-  if (d >= 24) sweepTwoPairsUnrolled<24>(m, tiles, beta, sweeps);
-  else if (d >= 20) sweepTwoPairsUnrolled<20>(m, tiles, beta, sweeps);
-  else if (d >= 16) sweepTwoPairsUnrolled<16>(m, tiles, beta, sweeps);
-  else if (d >= 12) sweepTwoPairsUnrolled<12>(m, tiles, beta, sweeps);
-  else if (d >= 8) sweepTwoPairsUnrolled<8>(m, tiles, beta, sweeps);
-  else if (d >= 4) sweepTwoPairsUnrolled<4>(m, tiles, beta, sweeps);
-  else sweepPairs<2, 0, false>(m, tiles, beta, sweeps);
+  withUnrollDegree(m.minFreeDegree, [&](auto degree) {
+    constexpr int D = decltype(degree)::value;
+    if (m.maxFreeDegree == D) sweepPairs<2, D, true>(m, tiles, beta, sweeps);
+    else sweepPairs<2, D, false>(m, tiles, beta, sweeps);
+  });
 }
 
 }  // namespace
