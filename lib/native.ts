@@ -66,7 +66,7 @@ export interface NativeGibbsChains {
   initGiven(spins: Int8Array): void;
   run(...args: NativeRunArgs): NativeRunResult;
   runAsync(cancel: NativeCancelToken | undefined, ...args: NativeRunArgs): Promise<NativeRunResult>;
-  readSpins(): Int8Array;
+  readSpins(out?: Int8Array): Int8Array;
 }
 
 /** Which side of an RBM a layer conditional samples: 'hidden' given visible (uses W), or 'visible' given hidden (uses Wᵀ). */

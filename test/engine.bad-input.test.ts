@@ -41,6 +41,9 @@ describe('bad input gets a coded error, never a crash', () => {
     expectCode('ERR_INVALID_ARGUMENT', () => model.sampleSync({ init: new Int8Array(7).fill(1), samples: 1 }));
     expectCode('ERR_INVALID_ARGUMENT', () => model.sampleSync({ clamp: { nodes: [1, 2], values: [1] }, samples: 1 }));
     expectCode('ERR_INVALID_ARGUMENT', () => model.energy([1, -1]));
+    const chains = model.chains({ chains: 2 });
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.spins(new Int8Array(31)));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.spins(new Float32Array(32) as never));
   });
 
   test('bad chain counts: zero, fractional, and more than memory holds', () => {
@@ -84,6 +87,8 @@ describe('bad input gets a coded error, never a crash', () => {
     expectCode('ERR_INVALID_ARGUMENT', () => chains.run(0, 1, 1, new Float32Array(0), 99));
     expectCode('ERR_INVALID_ARGUMENT', () => chains.run(0, 1, 1, new Float32Array(0), 2, 1, Int32Array.of(0), Int32Array.of()));
     expectCode('ERR_INVALID_ARGUMENT', () => (chains.run as (...a: unknown[]) => unknown)());
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.readSpins(new Int8Array(8 * 16 - 1)));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.readSpins(new Uint8Array(8 * 16) as never));
   });
 
   test('user blocks holding two neighbours are rejected with both named', () => {

@@ -47,4 +47,13 @@ describe('observers', () => {
     expect(single.chainMeans).toEqual(run.chainMeans);
     expect(single.pairMeanField).toEqual(run.pairMeanField);
   });
+
+  test('spins(out) writes the current spins into the given array', () => {
+    const live = model.chains({ chains, seed: 8 });
+    live.runSync({ warmup: 5, samples: 0 });
+    const out = new Int8Array(chains * n).fill(7);
+    expect(live.spins(out)).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(live.spins()));
+    expect(out.every((s) => s === 1 || s === -1)).toBe(true);
+  });
 });

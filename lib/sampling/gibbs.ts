@@ -157,9 +157,16 @@ export class GibbsChains {
     callNative(() => this.handle.setParameters(this.target.couplings, this.target.biases));
   }
 
-  /** Current spins, chains × nodes. */
-  spins(): Int8Array {
-    return callNative(() => this.handle.readSpins());
+  /**
+   * Current spins, chains × nodes; into `out` (an Int8Array of that length) when given, which saves
+   * allocating a new array on every call.
+   */
+  spins(out?: Int8Array): Int8Array {
+    if (out !== undefined) {
+      const length = this.chains * this.target.graph.numNodes;
+      if (!(out instanceof Int8Array) || out.length !== length) throw invalid(`out must be an Int8Array of ${length} entries (chains × nodes)`);
+    }
+    return callNative(() => this.handle.readSpins(out));
   }
 
   /** Runs a schedule and waits for it off the main thread. */

@@ -58,6 +58,7 @@ export class DtmGradientEstimator {
   private readonly negative: GibbsChains;
   private readonly positiveNodes: Int32Array;
   private readonly positiveValues: Int8Array;
+  private readonly finalSpins: Int8Array;
 
   constructor(model: DenoisingModel, step: number, rows: number, seed: number) {
     this.model = model;
@@ -69,6 +70,7 @@ export class DtmGradientEstimator {
     this.positiveValues = new Int8Array(2 * rows * numOutputs);
     this.positive = new GibbsChains(target, { chains: rows, seed });
     this.negative = new GibbsChains(target, { chains: rows, seed: seed + 1 });
+    this.finalSpins = new Int8Array(rows * model.layout.numNodes);
   }
 
   async estimate(batch: DtmBatch, options: DtmGradientOptions, out: { couplings: Float64Array; biases: Float64Array }): Promise<DtmGradient> {
@@ -107,7 +109,7 @@ export class DtmGradientEstimator {
     }
     for (let i = 0; i < torusNodes; i++) out.biases[i] = -beta * (p.mean[i] - q.mean[i]);
 
-    const final = negative.spins();
+    const final = negative.spins(this.finalSpins);
     const n = layout.numNodes;
     const outputs = layout.outputs;
     let wrong = 0;

@@ -148,9 +148,11 @@ void GibbsChains::setClamp(const int32_t* nodes, int64_t count, const int8_t* va
                             std::to_string(values[k]));
     }
   }
+  // Trainers clamp the same nodes to new values every batch: the update order stays.
+  const bool sameNodes = std::equal(nodes, nodes + count, clampNodes_.begin(), clampNodes_.end());
   clampNodes_.assign(nodes, nodes + count);
   clampValues_.assign(values, values + count * chains_);
-  rebuildUpdateOrder();
+  if (!sameNodes) rebuildUpdateOrder();
   applyClamp();
 }
 
