@@ -119,14 +119,16 @@ AlignedArray<float> allocateLeftPack(int64_t depth) {
 void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const PackedPanels& b, int64_t panel0,
                   int64_t panel1, float alpha, float beta, float* c, int64_t ldc, int64_t cols, float* leftPack,
                   const kernels::DenseKernels& kernels) {
+  if (rows <= 0) return;
   const int64_t k = b.k, depth = gemmBlockDepth(k), nr = b.width;
   // Row tiles of even heights (128 rows: 18 of 6 and 4 of 5, not 21 of 6 and one of 2, which costs
   // as much as 4: too few independent FMA chains to cover their latency). A packed transposed A
   // has its panels at multiples of MR, so there the tiles are MR rows but the last.
   const int64_t rowTiles = (rows + kGemmMr - 1) / kGemmMr;
+  const int64_t evenHeight = rows / rowTiles, tallerTiles = rows % rowTiles;  // not divided per tile
   auto tileHeight = [&](int64_t t) {
     if (a.trans) return static_cast<int>(std::min<int64_t>(kGemmMr, rows - t * kGemmMr));
-    return static_cast<int>(rows / rowTiles + (t < rows % rowTiles ? 1 : 0));
+    return static_cast<int>(evenHeight + (t < tallerTiles ? 1 : 0));
   };
   // The tiles of panel p over depths [k0, k0 + kc).
   auto panelBlock = [&](int64_t p, int64_t k0, int64_t kc) {
