@@ -122,13 +122,16 @@ void sweepTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int s
         for (; b + NG <= n; b += NG) {
           updateGroup<T, NG, D, kExact, kOffsets>(m, spin, stride, order + k0 + b, uniform + b * T, minusTwoBeta);
         }
-        for (; b < n; ++b) updateGroup<T, 1, D, kExact, kOffsets>(m, spin, stride, order + k0 + b, uniform + b * T, minusTwoBeta);
+        for (; b < n; ++b) {
+          updateGroup<T, 1, D, kExact, kOffsets>(m, spin, stride, order + k0 + b, uniform + b * T, minusTwoBeta);
+        }
       }
     }
   }
 }
 
-// A full block of the driver's layout, with the field loops unrolled as in the AVX-512 kernel.
+// A full block of the driver's layout (with neighbour offsets), the field loops unrolled as in the
+// AVX-512 kernel.
 void sweepFourTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int sweeps) {
   withUnrollDegree(m.minFreeDegree, [&](auto degree) {
     constexpr int D = decltype(degree)::value;

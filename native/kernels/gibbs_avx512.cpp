@@ -119,8 +119,9 @@ bool sideBySide(const SparseModel& m, const ChainTile& a, const ChainTile& b) {
 
 // The driver's full blocks (two pairs of tiles), with the field loops unrolled for as many
 // neighbours as every free node has (withUnrollDegree), completely when every free node has just
-// that many: no loop control or index arithmetic per neighbour. Offsets and unrolling together made single-thread sweeps of the king's
-// graph 15-33 % faster on Zen 5, and of the G12 torus 0-15 %.
+// that many: no loop control or index arithmetic per neighbour. Offsets and unrolling together
+// made single-thread sweeps of the king's graph 15-33 % faster on Zen 5, and of the G12 torus
+// 0-15 %.
 void sweepTwoPairs(const SparseModel& m, ChainTile* tiles, const float* beta, int sweeps) {
   withUnrollDegree(m.minFreeDegree, [&](auto degree) {
     constexpr int D = decltype(degree)::value;
