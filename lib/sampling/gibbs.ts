@@ -164,7 +164,9 @@ export class GibbsChains {
   spins(out?: Int8Array): Int8Array {
     if (out !== undefined) {
       const length = this.chains * this.target.graph.numNodes;
-      if (!(out instanceof Int8Array) || out.length !== length) throw invalid(`out must be an Int8Array of ${length} entries (chains × nodes)`);
+      if (!(out instanceof Int8Array) || out.length !== length) {
+        throw invalid(`out must be an Int8Array of ${length} entries (chains × nodes)`);
+      }
     }
     return callNative(() => this.handle.readSpins(out));
   }
