@@ -8,33 +8,17 @@ namespace heatbath::kernels {
 
 namespace {
 
-bool cpuHasAvx2Fma() {
+// __builtin_cpu_supports takes only a string literal, hence a macro; it also checks that the OS
+// saves the wider registers (XCR0).
 #if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#define HEATBATH_CPU_HAS(feature) (__builtin_cpu_init(), __builtin_cpu_supports(feature))
 #else
-  return false;
+#define HEATBATH_CPU_HAS(feature) false
 #endif
-}
 
-// __builtin_cpu_supports also checks that the OS saves the zmm registers (XCR0).
-bool cpuHasAvx512f() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f");
-#else
-  return false;
-#endif
-}
-
-bool cpuHasAvx512Popcount() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512vpopcntdq");
-#else
-  return false;
-#endif
-}
+bool cpuHasAvx2Fma() { return HEATBATH_CPU_HAS("avx2") && HEATBATH_CPU_HAS("fma"); }
+bool cpuHasAvx512f() { return HEATBATH_CPU_HAS("avx512f"); }
+bool cpuHasAvx512Popcount() { return HEATBATH_CPU_HAS("avx512vpopcntdq"); }
 
 }  // namespace
 

@@ -31,8 +31,14 @@ using avx2::VecRng;
 constexpr int kBatchItems = 32;  // node-tile updates per RNG batch (uniforms kept on the stack)
 constexpr int kGroupItems = 4;   // node-tile updates whose exp chains are interleaved
 
-// Where the neighbours of slots s and s + 1 sit in a tile's spins: the model's precomputed offsets
-// (kOffsets) or index x stride. Both come from one 8-byte load: load slots are a bottleneck.
+// Where the neighbour of slot s sits in a tile's spins: the model's precomputed offset (kOffsets)
+// or index x stride.
+template <bool kOffsets>
+inline int64_t neighbourAt(const SparseModel& m, int64_t stride, int32_t s) {
+  return kOffsets ? int64_t{m.slotOffset[s]} : int64_t{m.neighbour[s]} * stride;
+}
+
+// The same for slots s and s + 1, from one 8-byte load: load slots are a bottleneck.
 template <bool kOffsets>
 inline void neighbourPair(const SparseModel& m, int64_t stride, int32_t s, int64_t& j0, int64_t& j1) {
   int64_t pair;
@@ -76,7 +82,7 @@ inline void updateGroup(const SparseModel& m, float* const* spin, int64_t stride
       while (s + 2 <= end) addPair();
     }
     if (s < end) {
-      const int64_t j0 = kOffsets ? int64_t{m.slotOffset[s]} : int64_t{m.neighbour[s]} * stride;
+      const int64_t j0 = neighbourAt<kOffsets>(m, stride, s);
       const __m256 w0 = _mm256_broadcast_ss(m.coupling + s);
       for (int t = 0; t < T; ++t) acc0[t] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(spin[t] + j0), acc0[t]);
     }
@@ -160,7 +166,7 @@ void gibbsSweepsAvx2(const SparseModel& m, ChainTile* tiles, int count, const fl
     case 3: sweepAnyTiles<3>(m, tiles, beta, sweeps); break;
     case 4:
       if (hasOffsets(m, tiles)) sweepFourTiles(m, tiles, beta, sweeps);
-      else sweepAnyTiles<4>(m, tiles, beta, sweeps);
+      else sweepTiles<4, 0, false, false>(m, tiles, beta, sweeps);
       break;
     default:  // more than the driver passes; tiles are independent, so any split is exact
       for (int t = 0; t < count; t += 4) gibbsSweepsAvx2(m, tiles + t, std::min(4, count - t), beta, sweeps);
