@@ -3,8 +3,8 @@
  * directory. Layout: the 8 bytes "HBDIGCLS", a u32 LE header length, a JSON header
  * { training, inputs, hidden, classes }, then w1, b1, w2, b2 as little-endian float32.
  */
-import * as fs from 'fs';
 import { HeatbathError } from '../errors';
+import { DeclaredLength, readDeclaredFileSync } from '../io/read-file';
 import { Mlp, MlpShape } from './mlp';
 
 const MAGIC = 'HBDIGCLS';
@@ -28,48 +28,71 @@ export function encodeClassifier({ training, mlp }: ClassifierFile): Uint8Array 
   return out;
 }
 
-export function decodeClassifier(bytes: Uint8Array, file: string): ClassifierFile {
-  const bad = (problem: string) => new HeatbathError('ERR_BAD_FILE', `${file} is not a digit classifier file: ${problem}`);
+/** Real headers are under a hundred bytes. */
+const MAX_HEADER_BYTES = 1 << 16;
+const PREFIX = MAGIC.length + 4;
+
+function badFile(file: string, problem: string): HeatbathError {
+  return new HeatbathError('ERR_BAD_FILE', `${file} is not a digit classifier file: ${problem}`);
+}
+
+/** The header from a file's first bytes, or how many first bytes it takes. */
+function readHeader(bytes: Uint8Array, file: string): { need: number } | { training: string; shape: MlpShape; lengths: number[]; start: number } {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buffer.length < MAGIC.length + 4 || buffer.toString('latin1', 0, MAGIC.length) !== MAGIC) throw bad('wrong magic bytes');
+  if (buffer.toString('latin1', 0, Math.min(MAGIC.length, buffer.length)) !== MAGIC.slice(0, buffer.length)) throw badFile(file, 'wrong magic bytes');
+  if (buffer.length < PREFIX) return { need: PREFIX };
   const headerLength = buffer.readUInt32LE(MAGIC.length);
-  const start = MAGIC.length + 4 + headerLength;
-  if (start > buffer.length) throw bad('truncated header');
+  if (headerLength > MAX_HEADER_BYTES) throw badFile(file, `header length ${headerLength} is absurd (limit ${MAX_HEADER_BYTES} bytes)`);
+  const start = PREFIX + headerLength;
+  if (start > buffer.length) return { need: start };
   let header: { training?: unknown } & Partial<MlpShape>;
   try {
-    header = JSON.parse(buffer.toString('utf8', MAGIC.length + 4, start));
+    header = JSON.parse(buffer.toString('utf8', PREFIX, start));
   } catch {
-    throw bad('header is not JSON');
+    throw badFile(file, 'header is not JSON');
   }
-  const { training, inputs, hidden, classes } = header;
+  const { training, inputs, hidden, classes } = header ?? {};
   const sizes = [inputs, hidden, classes];
   if (typeof training !== 'string' || !sizes.every((n) => Number.isInteger(n) && n! >= 1 && n! <= 1 << 16)) {
-    throw bad('header lacks the training tag or layer sizes');
+    throw badFile(file, 'header lacks the training tag or layer sizes');
   }
   const shape = { inputs: inputs!, hidden: hidden!, classes: classes! };
   const lengths = [shape.inputs * shape.hidden, shape.hidden, shape.hidden * shape.classes, shape.classes];
+  return { training, shape, lengths, start };
+}
+
+function declaredLength(file: string): DeclaredLength {
+  return (head) => {
+    const header = readHeader(head, file);
+    return 'need' in header ? header : { length: header.start + 4 * header.lengths.reduce((a, b) => a + b, 0) };
+  };
+}
+
+export function decodeClassifier(bytes: Uint8Array, file: string): ClassifierFile {
+  const header = readHeader(bytes, file);
+  if ('need' in header) throw badFile(file, 'truncated header');
+  const { training, shape, lengths, start } = header;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const expected = start + 4 * lengths.reduce((a, b) => a + b, 0);
-  if (buffer.length !== expected) throw bad(`expected ${expected} bytes, found ${buffer.length}`);
+  if (buffer.length !== expected) throw badFile(file, `expected ${expected} bytes, found ${buffer.length}`);
   let at = start;
   const [w1, b1, w2, b2] = lengths.map((n) => {
     const array = new Float32Array(n);
     for (let k = 0; k < n; k++, at += 4) {
       array[k] = buffer.readFloatLE(at);
-      if (!Number.isFinite(array[k])) throw bad(`a weight is ${array[k]}`);
+      if (!Number.isFinite(array[k])) throw badFile(file, `a weight is ${array[k]}`);
     }
     return array;
   });
   return { training, mlp: new Mlp(shape, { w1, b1, w2, b2 }) };
 }
 
-/** The file's content, or undefined when there is no such file. */
+/** The file's content (read header first), or undefined when there is no such file. */
 export function readClassifierFile(file: string): ClassifierFile | undefined {
-  let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    return readDeclaredFileSync(file, declaredLength(file), (bytes) => decodeClassifier(bytes, file));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new HeatbathError('ERR_IO', `could not read ${file}: ${(err as Error).message}`, { cause: err });
+    if (err instanceof HeatbathError && (err.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return undefined;
+    throw err;
   }
-  return decodeClassifier(bytes, file);
 }

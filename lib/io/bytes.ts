@@ -1,5 +1,4 @@
 /** Shared pieces of the binary file readers and writers. */
-import * as fs from 'fs';
 import * as os from 'os';
 import { HeatbathError } from '../errors';
 import { invalid } from '../util/validate';
@@ -24,20 +23,4 @@ export function asBytes(caller: string, value: unknown): Uint8Array {
     throw invalid(`${caller} needs the file bytes as a Uint8Array`);
   }
   return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-}
-
-/** Reads a whole file and decodes it; errors name the file. */
-export async function readDecoded<T>(path: string, decode: (bytes: Uint8Array) => T): Promise<T> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.promises.readFile(path);
-  } catch (err) {
-    throw new HeatbathError('ERR_IO', `could not read ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  try {
-    return decode(bytes);
-  } catch (err) {
-    if (err instanceof HeatbathError) throw new HeatbathError(err.code, `${path}: ${err.message}`, { cause: err });
-    throw err;
-  }
 }

@@ -4,10 +4,12 @@
  *   type 0x08 u8, 0x09 i8, 0x0B i16, 0x0C i32, 0x0D f32, 0x0E f64
  */
 import * as fs from 'fs';
-import { promisify } from 'util';
+import { pipeline } from 'stream/promises';
 import * as zlib from 'zlib';
 import { HeatbathError } from '../errors';
+import { checkLoadable } from '../util/load-limit';
 import { DigitDataset } from './dataset';
+import { DeclaredLength, readDeclared, withRegularFile } from './read-file';
 
 export type IdxArray =
   | { dtype: 'u8'; shape: number[]; data: Uint8Array }
@@ -26,28 +28,43 @@ const TYPES = {
   0x0e: { dtype: 'f64', bytes: 8 },
 } as const;
 
-const gunzip = promisify(zlib.gunzip);
-
 function badFile(file: string, problem: string, cause?: unknown): HeatbathError {
   return new HeatbathError('ERR_BAD_FILE', `${file} is not a valid IDX file: ${problem}`, { cause });
 }
 
-/** Decodes the bytes of an (uncompressed) IDX file; `file` names it in errors. */
-export function parseIdx(bytes: Uint8Array, file = 'input'): IdxArray {
-  if (bytes.length < 4) throw badFile(file, `truncated header (${bytes.length} bytes)`);
+type IdxType = (typeof TYPES)[keyof typeof TYPES];
+
+/** The header from the first bytes of an IDX file, or how many first bytes it takes. */
+function readHeader(bytes: Uint8Array, file: string): { need: number } | { type: IdxType; shape: number[]; headerBytes: number; dataBytes: number } {
   const type = TYPES[bytes[2] as keyof typeof TYPES];
-  const ndims = bytes[3];
-  if (bytes[0] !== 0 || bytes[1] !== 0 || type === undefined || ndims === 0) {
+  if ((bytes.length > 0 && bytes[0] !== 0) || (bytes.length > 1 && bytes[1] !== 0) || (bytes.length > 2 && type === undefined) || bytes[3] === 0) {
     const magic = [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
     throw badFile(file, `wrong magic number ${magic}`);
   }
-  const headerBytes = 4 + 4 * ndims;
-  if (bytes.length < headerBytes) throw badFile(file, `truncated header (${bytes.length} of ${headerBytes} bytes)`);
+  if (bytes.length < 4) return { need: 4 };
+  const headerBytes = 4 + 4 * bytes[3];
+  if (bytes.length < headerBytes) return { need: headerBytes };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
-  for (let d = 0; d < ndims; d++) shape.push(view.getUint32(4 + 4 * d, false));
-  const count = shape.reduce((a, b) => a * b, 1);
-  const dataBytes = count * type.bytes;
+  for (let d = 0; d < bytes[3]; d++) shape.push(view.getUint32(4 + 4 * d, false));
+  return { type, shape, headerBytes, dataBytes: shape.reduce((a, b) => a * b, 1) * type.bytes };
+}
+
+/** The length of an (uncompressed) IDX file as its first bytes declare it. */
+function idxLength(file: string): DeclaredLength {
+  return (head) => {
+    const header = readHeader(head, file);
+    return 'need' in header ? header : { length: header.headerBytes + header.dataBytes };
+  };
+}
+
+/** Decodes the bytes of an (uncompressed) IDX file; `file` names it in errors. */
+export function parseIdx(bytes: Uint8Array, file = 'input'): IdxArray {
+  const header = readHeader(bytes, file);
+  if ('need' in header) throw badFile(file, `truncated header (${bytes.length} of ${header.need} bytes)`);
+  const { type, shape, headerBytes, dataBytes } = header;
+  const count = dataBytes / type.bytes;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length - headerBytes !== dataBytes) {
     const what = bytes.length - headerBytes < dataBytes ? 'truncated' : 'trailing bytes';
     throw badFile(file, `${what}: shape [${shape}] needs ${dataBytes} data bytes, found ${bytes.length - headerBytes}`);
@@ -82,24 +99,51 @@ export function parseIdx(bytes: Uint8Array, file = 'input'): IdxArray {
   }
 }
 
-async function readMaybeGzipped(file: string): Promise<Uint8Array> {
-  let bytes: Uint8Array;
+/**
+ * Inflates a gzipped IDX file, streaming, refusing output past the length its (inflated) header declares:
+ * a small file cannot inflate to more than its dimensions allow.
+ */
+async function gunzipIdx(handle: fs.promises.FileHandle, file: string): Promise<Uint8Array> {
+  let head: Uint8Array = new Uint8Array(0);
+  let out: Uint8Array | undefined;
+  let filled = 0;
+  const collect = async (chunks: AsyncIterable<Buffer>) => {
+    for await (const chunk of chunks) {
+      if (out === undefined) {
+        head = Buffer.concat([head, chunk]);
+        const header = readHeader(head, file);
+        if ('need' in header) continue;
+        const length = header.headerBytes + header.dataBytes;
+        checkLoadable(`the inflated file (shape [${header.shape}])`, length);
+        if (head.length > length) throw badFile(file, `inflates past the ${length} bytes its dimensions declare`);
+        out = new Uint8Array(length);
+        out.set(head);
+        filled = head.length;
+      } else {
+        if (filled + chunk.length > out.length) throw badFile(file, `inflates past the ${out.length} bytes its dimensions declare`);
+        out.set(chunk, filled);
+        filled += chunk.length;
+      }
+    }
+  };
   try {
-    bytes = await fs.promises.readFile(file);
+    await pipeline(handle.createReadStream({ start: 0, autoClose: false }), zlib.createGunzip(), collect);
   } catch (err) {
-    throw new HeatbathError('ERR_IO', `could not read ${file}: ${(err as Error).message}`, { cause: err });
-  }
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  try {
-    return await gunzip(bytes);
-  } catch (err) {
+    if (err instanceof HeatbathError) throw err;
     throw badFile(file, `bad gzip data (${(err as Error).message})`, err);
   }
+  if (out === undefined) throw badFile(file, `truncated header (${head.length} bytes after inflating)`);
+  if (filled < out.length) throw badFile(file, `truncated: inflates to ${filled} of the ${out.length} bytes its dimensions declare`);
+  return out;
 }
 
-/** Reads an IDX file, gzipped or not (detected from the gzip magic bytes 1f 8b). */
+/** Reads an IDX file, gzipped or not (detected from the gzip magic bytes 1f 8b), header first either way. */
 export async function readIdx(file: string): Promise<IdxArray> {
-  return parseIdx(await readMaybeGzipped(file), file);
+  const bytes = await withRegularFile(file, async (opened) => {
+    const magic = await opened.head(Math.min(2, opened.size));
+    return magic[0] === 0x1f && magic[1] === 0x8b ? gunzipIdx(opened.handle, file) : readDeclared(opened, idxLength(file));
+  });
+  return parseIdx(bytes, file);
 }
 
 /**

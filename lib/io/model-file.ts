@@ -10,8 +10,9 @@ import { HeatbathError } from '../errors';
 import { checkInteger, invalid } from '../util/validate';
 import { heatbathVersion } from '../util/version';
 import { writeFileAtomic } from './atomic';
-import { badFile, readDecoded } from './bytes';
-import { decodeSafetensors, encodeSafetensors, Tensor } from './safetensors';
+import { badFile } from './bytes';
+import { readDeclaredFile } from './read-file';
+import { decodeSafetensors, encodeSafetensors, safetensorsLength, Tensor } from './safetensors';
 
 export interface ModelFile {
   kind: string;
@@ -138,5 +139,5 @@ export async function saveModel(path: string, model: SavableModel): Promise<void
 }
 
 export async function loadModel(path: string): Promise<SavableModel> {
-  return readDecoded(path, decodeModel);
+  return readDeclaredFile(path, safetensorsLength, decodeModel);
 }

@@ -3,11 +3,13 @@
  * (u16 in 1.0, u32 in 2.0/3.0), then a Python dict literal such as
  *   {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
  * padded with spaces and ended by '\n' so that the data starts at a multiple of 64; then the raw row-major data.
- * Written as 1.0; read as 1.0, 2.0 or 3.0 (3.0 has a UTF-8 header).
+ * Written as 1.0; read as 1.0, 2.0 or 3.0 (3.0 has a UTF-8 header). Files are read header first: the data only
+ * once the header's shape and dtype match the file's length.
  */
 import { invalid } from '../util/validate';
 import { writeFileAtomic } from './atomic';
-import { asBytes, assertLittleEndianHost, badFile, hasArrayType, readDecoded } from './bytes';
+import { asBytes, assertLittleEndianHost, badFile, hasArrayType } from './bytes';
+import { Declared, readDeclaredFile } from './read-file';
 import { parsePythonLiteral } from './python-literal';
 
 export type NpyDtype = 'f4' | 'f8' | 'u1' | 'i1' | 'i4';
@@ -72,27 +74,33 @@ export function encodeNpy(array: NdArray): Buffer {
   return out;
 }
 
+/** Real headers are a few hundred bytes; numpy itself refuses more than 10,000 by default. */
+const MAX_HEADER_BYTES = 1 << 20;
+
 interface Header {
   descr: string;
   shape: number[];
 }
 
-function readHeader(bytes: Uint8Array): { header: Header; dataStart: number } {
-  if (bytes.length < 10 || MAGIC.some((b, k) => bytes[k] !== b)) throw badFile('not a .npy file (no \\x93NUMPY magic)');
+/** The header of a .npy file from its first bytes, or how many first bytes it takes. */
+function readHeader(bytes: Uint8Array): { need: number } | { header: Header; dataStart: number } {
+  if (MAGIC.some((b, k) => k < bytes.length && bytes[k] !== b)) throw badFile('not a .npy file (no \\x93NUMPY magic)');
+  if (bytes.length < 10) return { need: 10 };
   const major = bytes[6];
   if (major < 1 || major > 3) throw badFile(`unsupported .npy version ${major}.${bytes[7]}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const prefix = major === 1 ? 10 : 12;
-  if (bytes.length < prefix) throw badFile('truncated .npy header');
+  if (bytes.length < prefix) return { need: prefix };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  if (prefix + length > bytes.length) throw badFile(`truncated: header length ${length} runs past the end of the ${bytes.length}-byte file`);
+  if (length > MAX_HEADER_BYTES) throw badFile(`header length ${length} is absurd (limit ${MAX_HEADER_BYTES} bytes)`);
+  if (prefix + length > bytes.length) return { need: prefix + length };
   const raw = bytes.subarray(prefix, prefix + length);
   const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString(major === 3 ? 'utf8' : 'latin1');
   let dict: unknown;
   try {
     dict = parsePythonLiteral(text);
   } catch (err) {
-    throw badFile(`unreadable .npy header ${JSON.stringify(text.trim())}: ${(err as Error).message}`);
+    throw badFile(`unreadable .npy header ${JSON.stringify(text.trim().slice(0, 200))}: ${(err as Error).message}`);
   }
   if (!(dict instanceof Map)) throw badFile('.npy header must be a dict');
   const descr = dict.get('descr');
@@ -105,6 +113,14 @@ function readHeader(bytes: Uint8Array): { header: Header; dataStart: number } {
     throw badFile(`.npy shape must be a tuple of non-negative integers, got ${JSON.stringify(shape)}`);
   }
   return { header: { descr, shape }, dataStart: prefix + length };
+}
+
+/** The length of a .npy file as its first bytes declare it (for reading a file header first). */
+export function npyLength(head: Uint8Array): Declared {
+  const read = readHeader(head);
+  if ('need' in read) return read;
+  const { header, dataStart } = read;
+  return { length: dataStart + elementCount(header.shape) * readType(header.descr).fileBytes };
 }
 
 /** The element type a descr reads into; '<i8' narrows to int32 and '|b1' (bool) to uint8. */
@@ -134,7 +150,9 @@ function readType(descr: string): { dtype: NpyDtype; fileBytes: number } {
 export function decodeNpy(file: Uint8Array): NdArray {
   assertLittleEndianHost();
   const bytes = asBytes('decodeNpy', file);
-  const { header, dataStart } = readHeader(bytes);
+  const read = readHeader(bytes);
+  if ('need' in read) throw badFile(`truncated: header length runs past the end of the ${bytes.length}-byte file (the header needs ${read.need} bytes)`);
+  const { header, dataStart } = read;
   const { dtype, fileBytes } = readType(header.descr);
   const count = elementCount(header.shape);
   const needed = count * fileBytes;
@@ -166,5 +184,5 @@ export async function writeNpy(path: string, array: NdArray): Promise<void> {
 }
 
 export async function readNpy(path: string): Promise<NdArray> {
-  return readDecoded(path, decodeNpy);
+  return readDeclaredFile(path, npyLength, decodeNpy);
 }

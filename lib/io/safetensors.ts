@@ -5,11 +5,14 @@
  *             padded with spaces to a multiple of 8
  *   the rest  tensor bytes, row-major little-endian, contiguous with no holes; offsets relative to its start.
  * Like the reference writer, this one puts larger elements first (then orders by name), so every tensor starts at
- * a multiple of its element size. The reader checks every number in the header before using it.
+ * a multiple of its element size. The reader checks every number in the header before using it, and reads a file
+ * header first: its tensors only once the header's sizes match the file's. Tensors and metadata come back as
+ * null-prototype objects, so any name (even "__proto__") is an ordinary key.
  */
 import { invalid } from '../util/validate';
 import { writeFileAtomic } from './atomic';
-import { asBytes, assertLittleEndianHost, badFile, hasArrayType, readDecoded } from './bytes';
+import { asBytes, assertLittleEndianHost, badFile, hasArrayType } from './bytes';
+import { Declared, readDeclaredFile } from './read-file';
 
 export type TensorData = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | BigInt64Array;
 export type Dtype = 'F64' | 'F32' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
@@ -68,7 +71,7 @@ function fileOrder(tensors: Record<string, Tensor>): string[] {
 export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Buffer {
   assertLittleEndianHost();
   if (tensors == null || typeof tensors !== 'object') throw invalid('tensors must be an object of name → tensor');
-  const header: Record<string, unknown> = {};
+  const header: Record<string, unknown> = Object.create(null); // keyed by tensor names: "__proto__" is one too
   if (metadata !== undefined) {
     if (metadata === null || typeof metadata !== 'object') throw invalid('metadata must be an object of strings');
     for (const [key, value] of Object.entries(metadata)) {
@@ -106,16 +109,18 @@ interface Entry {
   end: number;
 }
 
-function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<string, string>; dataStart: number } {
-  if (bytes.length < 8) throw badFile(`truncated: ${bytes.length} bytes, too short for the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const declared = view.getBigUint64(0, true);
+/** The header's byte length N from the first 8 bytes, checked against the cap. */
+function headerLength(bytes: Uint8Array): number {
+  const declared = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (declared > BigInt(MAX_HEADER_BYTES)) throw badFile(`header length ${declared} is absurd (limit ${MAX_HEADER_BYTES} bytes)`);
-  const n = Number(declared);
-  if (8 + n > bytes.length) throw badFile(`truncated: header length ${n} runs past the end of the ${bytes.length}-byte file`);
+  return Number(declared);
+}
+
+/** The JSON header's tensors and metadata, every number checked; keyed by file content, so null-prototype. */
+function parseHeader(raw: Uint8Array): { entries: Entry[]; metadata: Record<string, string> } {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
   } catch {
     throw badFile('header is not valid UTF-8');
   }
@@ -127,7 +132,7 @@ function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<st
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw badFile('header must be a JSON object');
 
-  const metadata: Record<string, string> = {};
+  const metadata: Record<string, string> = Object.create(null);
   const entries: Entry[] = [];
   for (const [name, info] of Object.entries(json as Record<string, unknown>)) {
     if (name === METADATA_KEY) {
@@ -140,7 +145,7 @@ function parseHeader(bytes: Uint8Array): { entries: Entry[]; metadata: Record<st
       entries.push(parseEntry(name, info));
     }
   }
-  return { entries, metadata, dataStart: 8 + n };
+  return { entries, metadata };
 }
 
 function parseEntry(name: string, info: unknown): Entry {
@@ -162,24 +167,44 @@ function parseEntry(name: string, info: unknown): Entry {
   return { name, dtype, shape, begin, end };
 }
 
-export function decodeSafetensors(file: Uint8Array): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
-  assertLittleEndianHost();
-  const bytes = asBytes('decodeSafetensors', file);
-  const { entries, metadata, dataStart } = parseHeader(bytes);
-  const dataLength = bytes.length - dataStart;
+/** Sorts the entries by offset, checks they tile the byte buffer without holes or overlaps, returns its length. */
+function tiledLength(entries: Entry[]): number {
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let expected = 0;
   for (const entry of entries) {
-    if (entry.end > dataLength) {
-      throw badFile(`truncated or out of range: tensor "${entry.name}" ends at byte ${entry.end} of a ${dataLength}-byte buffer`);
-    }
     if (entry.begin < expected) throw badFile(`tensor "${entry.name}" overlaps the previous tensor (offset ${entry.begin} < ${expected})`);
     if (entry.begin > expected) throw badFile(`hole in the byte buffer: bytes ${expected}…${entry.begin} belong to no tensor`);
     expected = entry.end;
   }
-  if (expected !== dataLength) throw badFile(`${dataLength - expected} trailing bytes after the last tensor`);
+  return expected;
+}
 
-  const tensors: Record<string, Tensor> = {};
+/** The length of a safetensors file as its first bytes declare it (for reading a file header first). */
+export function safetensorsLength(head: Uint8Array): Declared {
+  if (head.length < 8) return { need: 8 };
+  const n = headerLength(head);
+  if (head.length < 8 + n) return { need: 8 + n };
+  return { length: 8 + n + tiledLength(parseHeader(head.subarray(8, 8 + n)).entries) };
+}
+
+export function decodeSafetensors(file: Uint8Array): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+  assertLittleEndianHost();
+  const bytes = asBytes('decodeSafetensors', file);
+  if (bytes.length < 8) throw badFile(`truncated: ${bytes.length} bytes, too short for the 8-byte header length`);
+  const n = headerLength(bytes);
+  if (8 + n > bytes.length) throw badFile(`truncated: header length ${n} runs past the end of the ${bytes.length}-byte file`);
+  const { entries, metadata } = parseHeader(bytes.subarray(8, 8 + n));
+  const dataStart = 8 + n;
+  const dataLength = bytes.length - dataStart;
+  const needed = tiledLength(entries);
+  if (needed > dataLength) {
+    const entry = entries.find((e) => e.end > dataLength)!;
+    throw badFile(`truncated or out of range: tensor "${entry.name}" ends at byte ${entry.end} of a ${dataLength}-byte buffer`);
+  }
+  if (needed !== dataLength) throw badFile(`${dataLength - needed} trailing bytes after the last tensor`);
+
+  // Tensor names are file content: a null-prototype object keeps "__proto__" an ordinary name.
+  const tensors: Record<string, Tensor> = Object.create(null);
   for (const { name, dtype, shape, begin, end } of entries) {
     // A copy: aligned for its element type whatever the input's byteOffset, and independent of the file buffer.
     const data = new ARRAY_OF[dtype]((end - begin) / ARRAY_OF[dtype].BYTES_PER_ELEMENT);
@@ -196,5 +221,5 @@ export async function writeSafetensors(path: string, tensors: Record<string, Ten
 }
 
 export async function readSafetensors(path: string): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
-  return readDecoded(path, decodeSafetensors);
+  return readDeclaredFile(path, safetensorsLength, decodeSafetensors);
 }
