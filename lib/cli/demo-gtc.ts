@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { HeatbathError } from '../errors';
+import { makeDirectorySync } from '../io/directory';
 import { bundledDigits } from '../io/mnist';
 import { loadModel, saveModel } from '../io/model-file';
 import { splitImages, writePngGrid } from '../io/png';
@@ -152,7 +153,7 @@ async function readCached(file: string): Promise<GenerativeComputer | undefined>
 /** A cache that cannot be written costs the next run its training time, not this run its result. */
 async function writeCache(file: string, model: GenerativeComputer): Promise<void> {
   try {
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    makeDirectorySync(path.dirname(file));
     await saveModel(file, model);
   } catch (err) {
     process.stderr.write(`heatbath: could not cache the demo model at ${file}: ${(err as Error).message}\n`);

@@ -1,10 +1,12 @@
 /**
  * `heatbath eval <samples.npy>`: how digit-like a set of generated images is, beside the same figures
- * for held-out real digits and for noise, so the numbers can be read.
+ * for held-out real digits and for noise, so the numbers can be read. Samples are read by what they hold
+ * (0/1, ±1, grey levels 0…255 or floats in [0, 1]: lib/eval/pixel-values.ts).
  */
 import { readNpy } from '../io/npy';
 import { digitClassifier } from '../eval/digit-classifier';
 import { evaluateDigits, DigitEvaluation, DigitScores } from '../eval/digit-eval';
+import { toIntensities } from '../eval/pixel-values';
 import { invalid } from '../util/validate';
 import { parseLabels } from './sample-gtc';
 
@@ -17,10 +19,7 @@ export async function evalCommand(
   if (array.shape.length < 2 || pixels !== 784) {
     throw invalid(`${file} has shape [${array.shape}]; expected n × 784 or n × 28 × 28 digit images`);
   }
-  const images = Float32Array.from(array.data as ArrayLike<number>, (x) => (array.dtype === 'u1' ? x / 255 : x));
-  for (let k = 0; k < images.length; k++) {
-    if (!(images[k] >= 0 && images[k] <= 1)) throw invalid(`${file}: value ${k} is ${images[k]}; images must lie in [0, 1] (or be uint8 0…255)`);
-  }
+  const images = toIntensities(file, array);
   const intendedLabels = parseLabels(opts.labels, array.shape[0], 10);
   const classifier = opts.cacheDir === undefined ? undefined : digitClassifier({ cacheDir: opts.cacheDir });
   return evaluateDigits(images, { seed: opts.seed, classifier, intendedLabels });

@@ -3,10 +3,10 @@
  * generated samples: its labels and confidences say which digit a sample looks like, and its hidden
  * activations are the features of the Fréchet distance. Training is seeded and deterministic.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { HeatbathError } from '../errors';
 import { writeFileAtomicSync } from '../io/atomic';
+import { makeDirectorySync } from '../io/directory';
 import { DigitDataset, splitDataset } from '../io/dataset';
 import { bundledDigits } from '../io/mnist';
 import { SeededRandom } from '../util/random';
@@ -225,12 +225,8 @@ export function digitClassifier(options: DigitClassifierCache = {}): DigitClassi
     cached ??= new DigitClassifier(stored.mlp);
     return cached;
   }
+  makeDirectorySync(options.cacheDir); // before training: a cache that cannot exist fails in milliseconds, not seconds
   cached ??= trainDigitClassifier();
-  try {
-    fs.mkdirSync(options.cacheDir, { recursive: true });
-  } catch (err) {
-    throw new HeatbathError('ERR_IO', `could not create ${options.cacheDir}: ${(err as Error).message}`, { cause: err });
-  }
   writeFileAtomicSync(file, encodeClassifier({ training, mlp: cached.network }));
   return cached;
 }

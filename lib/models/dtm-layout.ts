@@ -47,7 +47,7 @@ export class DtmLayout {
   constructor(options: DtmLayoutOptions) {
     this.size = checkInteger('size', options.size ?? 70, 2, 1000);
     this.jumps = options.jumps ?? 'G12';
-    if (!(this.jumps in JUMP_SETS)) throw invalid(`jumps must be one of ${Object.keys(JUMP_SETS).join(', ')}, got ${String(this.jumps)}`);
+    if (!Object.hasOwn(JUMP_SETS, this.jumps)) throw invalid(`jumps must be one of ${Object.keys(JUMP_SETS).join(', ')}, got ${String(this.jumps)}`);
     this.pixels = checkInteger('pixels', options.pixels, 1);
     this.classes = checkInteger('classes', options.classes ?? 0, 0, 1000);
     this.labelCopies = checkInteger('labelCopies', options.labelCopies ?? 10, 1, 1000);

@@ -5,10 +5,12 @@
  * and biases are learned per step. Generation runs step T (pure noise in) down to step 1, annealing β in
  * each. Spins throughout: a pixel or label bit 1 is spin +1, 0 is −1. Training: lib/training/dtm-trainer.ts.
  */
+import { JUMP_SETS } from '../graphs/builders';
 import { badFile } from '../io/bytes';
 import { f32Tensor, ModelFile } from '../io/model-file';
 import { GibbsChains, GibbsTarget } from '../sampling/gibbs';
 import { linearBeta } from '../sampling/schedule';
+import { checkLoadable } from '../util/load-limit';
 import { SeededRandom } from '../util/random';
 import { checkBeta, checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 import { DtmLayout, DtmLayoutOptions, JumpSet } from './dtm-layout';
@@ -302,6 +304,23 @@ export class DenoisingModel {
 
   static fromModelFile(file: ModelFile): DenoisingModel {
     const h = file.hyper;
+    // The settings only claim sizes; the tensors hold data. Compare them before building anything, so a small
+    // file claiming a huge torus or many steps fails at once instead of building the model it describes.
+    if (!Number.isSafeInteger(h.steps) || !Number.isSafeInteger(h.size)) {
+      throw badFile(`the dtm file needs integer hyper-parameters steps and size, got ${JSON.stringify({ steps: h.steps, size: h.size })}`);
+    }
+    const T = h.steps as number;
+    const L = h.size as number;
+    f32Tensor(file, 'biases', [T, L * L]);
+    const couplingRows = file.tensors.couplings?.shape[0];
+    if (couplingRows !== T) throw badFile(`the "couplings" tensor has ${couplingRows ?? 'no'} rows; the hyper-parameters say ${T} steps`);
+    const claimedOutputs = (h.pixels as number) + (h.classes as number) * (h.labelCopies as number);
+    if (file.tensors.outputs?.shape.join() !== String(claimedOutputs)) {
+      throw badFile('the "outputs" tensor does not match the layout the hyper-parameters describe');
+    }
+    // Per step: a coupling per edge (at most 2·jumps per torus node, one per input) and a bias per node.
+    const edgesPerNode = 2 * (Object.hasOwn(JUMP_SETS, h.jumps as string) ? JUMP_SETS[h.jumps as JumpSet].length : 0);
+    checkLoadable(`a ${T}-step dtm on a ${L}×${L} torus`, 4 * T * (L * L * (edgesPerNode + 1) + 2 * claimedOutputs));
     const model = new DenoisingModel({
       size: h.size as number,
       jumps: h.jumps as JumpSet,

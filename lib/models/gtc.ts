@@ -13,6 +13,7 @@
  */
 import { f32Tensor, ModelFile } from '../io/model-file';
 import { badFile } from '../io/bytes';
+import { checkLoadable } from '../util/load-limit';
 import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 import { checkDecoder, decodeStates, GtcDecoder, IDENTITY_DECODER } from './gtc-decoder';
 import { LangevinChains, LangevinNetwork, CouplingBlock } from './langevin';
@@ -264,20 +265,20 @@ export class GenerativeComputer {
 
   static fromModelFile(file: ModelFile): GenerativeComputer {
     const { decoder, visible, hidden, labels, J2, J4, kT, mobility, dt, duration, imageRows, imageCols, ...info } = file.hyper;
+    // The sizes in the settings are claims, the tensors are data: compare them before building anything.
+    const [V, H, L] = [visible ?? GTC_DEFAULTS.visible, hidden ?? GTC_DEFAULTS.hidden, labels ?? GTC_DEFAULTS.labels] as number[];
+    const shapes: Array<[string, number[]]> = [['visible_hidden', [V, H]], ['hidden_hidden', [H, H]], ['hidden_bias', [H]], ['visible_bias', [V]]];
+    if (L !== 0) shapes.push(['label_visible', [L, V]], ['label_hidden', [L, H]]);
+    const tensors = shapes.map(([name, shape]) => f32Tensor(file, name, shape));
+    checkLoadable(`a gtc model of ${V} visible, ${H} hidden and ${L} label units`, tensors.reduce((n, t) => n + t.byteLength, 0));
     let model: GenerativeComputer;
     try {
       model = new GenerativeComputer({ visible, hidden, labels, J2, J4, kT, mobility, dt, duration, imageRows, imageCols } as GtcConfig);
     } catch (err) {
       throw badFile(`the gtc file's hyper-parameters are invalid: ${(err as Error).message}`);
     }
-    const load = (name: string, target: Float32Array, shape: number[]) => target.set(f32Tensor(file, name, shape));
-    const { visible: V, hidden: H, labels: L } = model;
-    load('visible_hidden', model.visibleHidden, [V, H]);
-    load('hidden_hidden', model.hiddenHidden, [H, H]);
-    load('hidden_bias', model.hiddenBias, [H]);
-    load('visible_bias', model.visibleBias, [V]);
-    if (L > 0) load('label_visible', model.labelVisible, [L, V]);
-    if (L > 0) load('label_hidden', model.labelHidden, [L, H]);
+    const targets = [model.visibleHidden, model.hiddenHidden, model.hiddenBias, model.visibleBias, model.labelVisible, model.labelHidden];
+    tensors.forEach((data, k) => targets[k].set(data)); // in the order of `shapes`
     for (let i = 0; i < H; i++) {
       if (model.hiddenHidden[i * H + i] !== 0) throw badFile('hidden_hidden must have a zero diagonal');
       for (let j = 0; j < i; j++) {

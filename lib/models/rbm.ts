@@ -7,6 +7,7 @@
  */
 import { badFile } from '../io/bytes';
 import { f32Tensor, ModelFile } from '../io/model-file';
+import { checkLoadable } from '../util/load-limit';
 import { gemm, rbmConditional, RbmChains } from './rbm-engine';
 import { BetaSchedule } from '../sampling/schedule';
 import { SeededRandom } from '../util/random';
@@ -146,6 +147,13 @@ export class RBM {
     const weights = file.tensors.weights;
     if (weights?.shape.length !== 2) throw badFile('an RBM file needs a 2-D F32 tensor "weights" (visible × hidden)');
     const [V, H] = weights.shape;
+    // The settings repeat the sizes: a file whose settings and tensors disagree is damaged.
+    for (const [name, size] of [['visible', V], ['hidden', H]] as const) {
+      if (file.hyper[name] !== undefined && file.hyper[name] !== size) {
+        throw badFile(`the rbm file's hyper-parameter ${name} = ${JSON.stringify(file.hyper[name])} does not match its weights [${V}, ${H}]`);
+      }
+    }
+    checkLoadable(`an rbm of ${V} visible and ${H} hidden units`, 4 * (V * H + V + H));
     const rbm = new RBM(V, H, {
       weights: f32Tensor(file, 'weights', [V, H]),
       visibleBias: f32Tensor(file, 'visible_bias', [V]),
