@@ -126,11 +126,22 @@ async function gunzipIdx(handle: fs.promises.FileHandle, file: string): Promise<
       }
     }
   };
+  let refusal: HeatbathError | undefined; // pipeline reports an abort, not the refusal that stopped it
+  const sink = async (chunks: AsyncIterable<Buffer>) => {
+    try {
+      await collect(chunks);
+    } catch (err) {
+      if (err instanceof HeatbathError) refusal = err;
+      throw err;
+    }
+  };
   try {
-    await pipeline(handle.createReadStream({ start: 0, autoClose: false }), zlib.createGunzip(), collect);
+    await pipeline(handle.createReadStream({ start: 0, autoClose: false }), zlib.createGunzip(), sink);
   } catch (err) {
-    if (err instanceof HeatbathError) throw err;
-    throw badFile(file, `bad gzip data (${(err as Error).message})`, err);
+    if (refusal !== undefined) throw refusal;
+    // Gunzip stops at the end of the gzip data, ignoring what follows as gzip(1) does; the pipeline then aborts.
+    const complete = out !== undefined && filled === out.length && (err as NodeJS.ErrnoException).code === 'ABORT_ERR';
+    if (!complete) throw badFile(file, `bad gzip data (${(err as Error).message})`, err);
   }
   if (out === undefined) throw badFile(file, `truncated header (${head.length} bytes after inflating)`);
   if (filled < out.length) throw badFile(file, `truncated: inflates to ${filled} of the ${out.length} bytes its dimensions declare`);
