@@ -21,7 +21,7 @@ import { RBM } from '../lib/models/rbm';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-hostile-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const TWO_GB = 2 ** 31;
+const TWO_GB = 2e9;
 /** Peak resident memory of this process so far, in bytes. */
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
 
