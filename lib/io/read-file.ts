@@ -14,6 +14,8 @@ export type Declared = { length: number } | { need: number };
 /** Reads a head of a file (its first bytes); throws ERR_BAD_FILE when they are malformed. */
 export type DeclaredLength = (head: Uint8Array) => Declared;
 
+/** One read call at most (Linux moves under 2 GiB per call; larger files take several). */
+const READ_CHUNK = 1 << 30;
 // O_NONBLOCK: opening a named pipe for reading would otherwise wait for a writer. O_NOCTTY: never adopt a terminal.
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0);
 
@@ -76,7 +78,7 @@ async function readHead(handle: fs.promises.FileHandle, path: string, length: nu
   while (done < length) {
     let n: number;
     try {
-      ({ bytesRead: n } = await handle.read(bytes, done, length - done, done));
+      ({ bytesRead: n } = await handle.read(bytes, done, Math.min(length - done, READ_CHUNK), done));
     } catch (err) {
       throw ioError(path, err);
     }
@@ -92,7 +94,7 @@ function readHeadSync(fd: number, path: string, length: number): Uint8Array {
   while (done < length) {
     let n: number;
     try {
-      n = fs.readSync(fd, bytes, done, length - done, done);
+      n = fs.readSync(fd, bytes, done, Math.min(length - done, READ_CHUNK), done);
     } catch (err) {
       throw ioError(path, err);
     }
