@@ -3,7 +3,8 @@
  * (against the compiled package and CLI, which `npm install` builds), every relative link and picture
  * resolves, docs/index.md lists every page, and the CLI reference names exactly the flags the CLI has.
  *
- * js blocks run with node; each `console.log(...) // expected` comment must match what the block prints.
+ * js blocks run with node, ts blocks type-check against the package's declarations (dist/) and run as ES
+ * modules; each `console.log(...) // expected` comment must match what the block prints.
  * sh blocks run in bash in a scratch directory, `npx heatbath` being the compiled CLI; a block that cannot
  * run in a test (minutes of training, installing, the whole suite) says why in a `<!-- not run: … -->`
  * line just above it. text blocks are equations, synopses and printed output.
@@ -12,6 +13,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as ts from 'typescript';
 import { anchors, CodeBlock, codeBlocks, links } from './helpers/markdown';
 
 const root = path.resolve(__dirname, '..');
@@ -42,20 +44,65 @@ const blocks = pages.flatMap((p) => codeBlocks(text.get(p)!).map((b) => ({ page:
 type Located = CodeBlock & { page: string };
 const name = (b: Located) => `${b.page}:${b.line}`;
 
-test('every code block is js, sh or text, and few are not run', () => {
-  for (const b of blocks) expect([name(b), b.lang]).toEqual([name(b), expect.stringMatching(/^(js|sh|text)$/)]);
+test('every code block is js, ts, sh or text, and few are not run', () => {
+  for (const b of blocks) expect([name(b), b.lang]).toEqual([name(b), expect.stringMatching(/^(js|ts|sh|text)$/)]);
   const notRun = blocks.filter((b) => b.notRun);
   for (const b of notRun) expect([name(b), b.lang]).toEqual([name(b), 'sh']);
   expect(notRun.length).toBeLessThanOrEqual(MAX_NOT_RUN);
 });
 
-const js = blocks.filter((b) => b.lang === 'js');
-test.each(js.map((b) => [name(b), b]))('%s runs and prints what it says', (_name, b) => {
-  const code = (b as Located).code;
+/** Runs a block and compares what it prints with its `console.log(...) // expected` comments. */
+function expectPrints(code: string, args: string[]) {
   const expected = [...code.matchAll(/console\.log\(.*\);\s*\/\/ (.*)$/gm)].map((m) => m[1].trim());
-  const stdout = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 90000 });
+  const stdout = execFileSync(process.execPath, [...args, code], { cwd: root, encoding: 'utf8', timeout: 90000 });
   const printed = stdout.trim().split('\n').filter(Boolean);
   expect(printed.sort()).toEqual(expected.sort());
+}
+
+const js = blocks.filter((b) => b.lang === 'js');
+test.each(js.map((b) => [name(b), b]))('%s runs and prints what it says', (_name, b) => {
+  expectPrints((b as Located).code, ['-e']);
+});
+
+const tsBlocks = blocks.filter((b) => b.lang === 'ts');
+const tsOptions: ts.CompilerOptions = {
+  strict: true,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ES2022,
+  moduleResolution: ts.ModuleResolutionKind.Node10,
+  types: ['node'],
+  typeRoots: [path.join(root, 'node_modules', '@types')],
+  baseUrl: root,
+  paths: { heatbath: ['dist/lib/index.d.ts'] },
+  skipLibCheck: true,
+};
+
+test('ts blocks type-check against the package', () => {
+  // Each block is a module of its own (top-level await allowed), checked in one program.
+  const files = new Map(tsBlocks.map((b, k) => [path.join(root, `docs-block-${k}.ts`), b.code + '\nexport {};\n']));
+  const host = ts.createCompilerHost(tsOptions);
+  const readFile = host.readFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  host.readFile = (f) => files.get(f) ?? readFile(f);
+  host.fileExists = (f) => files.has(f) || fileExists(f);
+  host.getSourceFile = (f, language) => {
+    const text = host.readFile(f);
+    return text === undefined ? undefined : ts.createSourceFile(f, text, language);
+  };
+  const program = ts.createProgram([...files.keys()], tsOptions, host);
+  const problems = ts.getPreEmitDiagnostics(program).map((d) => {
+    const k = d.file ? [...files.keys()].indexOf(d.file.fileName) : -1;
+    const where = k >= 0 && d.start !== undefined ? `${name(tsBlocks[k])} +${d.file!.getLineAndCharacterOfPosition(d.start).line + 1}` : d.file?.fileName;
+    return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  });
+  expect(tsBlocks.length).toBeGreaterThan(0);
+  expect(problems).toEqual([]);
+});
+
+test.each(tsBlocks.map((b) => [name(b), b]))('%s runs and prints what it says', (_name, b) => {
+  const module = ts.transpileModule((b as Located).code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } });
+  expectPrints(module.outputText, ['--input-type=module', '-e']);
 });
 
 const sh = blocks.filter((b) => b.lang === 'sh' && !b.notRun);
