@@ -16,18 +16,21 @@ export interface Link {
 }
 
 const NOT_RUN = /^<!-- not run: (.+) -->$/;
+const FENCE = /^(\s*)```(.*)$/;
 
 /** Every fenced block, in order. An unterminated fence is an error. */
 export function codeBlocks(markdown: string): CodeBlock[] {
   const lines = markdown.split('\n');
   const blocks: CodeBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(.*)$/.exec(lines[i]);
+    const open = FENCE.exec(lines[i]);
     if (!open) continue;
-    const end = lines.indexOf('```', i + 1);
+    // A fence may be indented (inside a list item); its closing fence and its lines carry the same indent.
+    const end = lines.findIndex((l, k) => k > i && l.trim() === '```');
     if (end < 0) throw new Error(`unterminated code block at line ${i + 1}`);
+    const code = lines.slice(i + 1, end).map((l) => l.slice(open[1].length));
     const before = i > 0 ? NOT_RUN.exec(lines[i - 1].trim()) : null;
-    blocks.push({ lang: open[1].trim(), code: lines.slice(i + 1, end).join('\n') + '\n', line: i + 1, notRun: before?.[1] });
+    blocks.push({ lang: open[2].trim(), code: code.join('\n') + '\n', line: i + 1, notRun: before?.[1] });
     i = end;
   }
   return blocks;
@@ -37,7 +40,7 @@ export function codeBlocks(markdown: string): CodeBlock[] {
 function prose(markdown: string): string[] {
   let inside = false;
   return markdown.split('\n').map((line) => {
-    if (line.startsWith('```')) {
+    if (FENCE.test(line)) {
       inside = !inside;
       return '';
     }
