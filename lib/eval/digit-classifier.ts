@@ -63,11 +63,12 @@ export function checkDigitImages(name: string, images: unknown): number {
 }
 
 export class DigitClassifier {
-  /** The trained network. */
+  /** The trained network. @internal */
   readonly network: Mlp;
   /** Accuracy on the 2,000 held-out digits, as grey images and binarized at 0.5. */
   readonly heldOutAccuracy: { grey: number; binary: number };
 
+  /** @internal Made by `digitClassifier` or `trainDigitClassifier`. */
   constructor(network: Mlp) {
     if (network.shape.inputs !== DIGIT_PIXELS || network.shape.classes !== DIGIT_CLASSES) {
       throw invalid(`a digit classifier maps ${DIGIT_PIXELS} pixels to ${DIGIT_CLASSES} classes`);

@@ -39,7 +39,7 @@ export interface DigitEvaluation extends DigitScores {
   intended?: IntendedClasses;
 }
 
-/** For class-conditional samples: how often the classifier names the class each sample was drawn for. */
+/** For class-conditional samples: how often the classifier names the class each sample was drawn for. @inline */
 export interface IntendedClasses {
   /** Share of all samples classified as their intended class. */
   accuracy: number;

@@ -30,6 +30,7 @@ export class Graph {
   readonly handle: NativeGraph;
   private blocksCache?: Int32Array;
 
+  /** @internal Graphs are made by the builders of `graphs`. */
   constructor(spec: GraphSpec, options: GraphOptions = {}) {
     this.numNodes = spec.numNodes;
     this.src = spec.src;

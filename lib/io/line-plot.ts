@@ -33,6 +33,7 @@ export interface LinePlotOptions {
   panelHeight?: number;
 }
 
+/** A colour as red, green, blue in 0…255. @inline */
 export type Rgb = readonly [number, number, number];
 
 /** Series colours, used in order; more than ten names reuse them. */

@@ -7,8 +7,10 @@ import { PNG } from 'pngjs';
 import { invalid } from '../util/validate';
 import { writeFileAtomic } from './atomic';
 
+/** One picture's pixels, row-major. @inline */
 export type Image = Int8Array | Uint8Array | Float32Array | Float64Array;
 
+/** @inline */
 export interface GridOptions {
   width: number;
   height: number;

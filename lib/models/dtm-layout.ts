@@ -9,6 +9,7 @@ import { Graph } from '../graphs/graph';
 import { SeededRandom } from '../util/random';
 import { checkInteger, invalid } from '../util/validate';
 
+/** A named jump set of the DTM torus (SCIENCE.md §3). @useDeclaredType */
 export type JumpSet = keyof typeof JUMP_SETS;
 
 export interface DtmLayoutOptions {

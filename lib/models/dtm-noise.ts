@@ -41,6 +41,7 @@ export function outputRates(pixels: number, labelBits: number, imageRate: number
 /**
  * A training pair of reverse step k for each clean row: x^{k−1} noised from x^0 over t_{k−1}, and x^k noised
  * from x^{k−1} over Δt_k. Rows are ±1 spins, `width` per row; the outputs are written into `before`/`after`.
+ * @internal Used by the DTM trainer.
  */
 export function noisePairs(
   clean: Int8Array,

@@ -69,7 +69,9 @@ export class LangevinNetwork {
   readonly quartic: Float32Array;
   readonly bias: Float32Array;
   readonly mass: Float32Array;
+  /** @internal The coupling blocks as the engine takes them. */
   readonly blocks: readonly ResolvedBlock[];
+  /** @internal The sparse couplings as the engine takes them. */
   readonly sparse: readonly ResolvedSparse[];
 
   constructor(spec: LangevinNetworkSpec) {

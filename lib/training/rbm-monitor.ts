@@ -6,6 +6,7 @@ import { RBM, softplus } from '../models/rbm';
 import { SeededRandom } from '../util/random';
 import { checkInteger, invalid } from '../util/validate';
 
+/** @inline */
 export interface MonitorOptions {
   threads?: number;
   seed?: number;
