@@ -1,5 +1,9 @@
 {
   "variables": {
+    # 1 (HEATBATH_PORTABLE=1, set by `npm run prebuild`): the binary shipped in prebuilds/, loadable on
+    # older Linux systems than the build machine (see native/portable/glibc_floor.cpp). Source builds
+    # on a user's machine stay ordinary builds against its own libraries.
+    "heatbath_portable%": "<!(node -p \"process.env.HEATBATH_PORTABLE === '1' ? 1 : 0\")",
     "heatbath_cflags": ["-O3", "-std=c++17", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wextra"]
   },
   "targets": [
@@ -63,6 +67,18 @@
       "cflags_cc": ["<@(heatbath_cflags)", "-pthread"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "ldflags": ["-pthread"],
+      "conditions": [
+        ["OS=='linux' and heatbath_portable==1", {
+          "sources": ["native/portable/glibc_floor.cpp"],
+          "ldflags": [
+            "-static-libstdc++",
+            "-Wl,--wrap=pthread_create", "-Wl,--wrap=pthread_join", "-Wl,--wrap=pthread_detach",
+            "-Wl,--wrap=pthread_once", "-Wl,--wrap=pthread_key_create", "-Wl,--wrap=pthread_key_delete",
+            "-Wl,--wrap=pthread_getspecific", "-Wl,--wrap=pthread_setspecific", "-Wl,--wrap=exp",
+            "-Wl,--wrap=__libc_single_threaded", "-Wl,--wrap=arc4random"
+          ]
+        }]
+      ],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)"]

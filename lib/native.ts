@@ -1,6 +1,6 @@
 /**
- * Loads the native addon: a prebuilt binary from prebuilds/<platform>-<arch>/ first, else the local
- * node-gyp build (via `bindings`), else a HeatbathError telling the user what to run.
+ * Loads the native addon (a local build, else the prebuilt binary that fits; see load()), or raises a
+ * HeatbathError telling the user what to run.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -234,52 +234,35 @@ export const packageRoot = findPackageRoot(__dirname);
 
 let loaded: { addon: NativeAddon; file: string } | undefined;
 
-function prebuildCandidates(): string[] {
-  const dir = path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  // prebuildify --napi writes "<name>.node" (with tags such as ".napi" or ".glibc" in some versions):
-  // a Node-API binary serves every Node version, so any of them is a match.
-  return names
-    .filter((name) => name.endsWith('.node'))
-    .sort()
-    .map((name) => path.join(dir, name));
-}
-
 /** An error raised by our own addon while initialising (e.g. a bad HEATBATH_SIMD), not a missing binary. */
 function isOurs(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   return typeof code === 'string' && code.startsWith('ERR_') && code !== 'ERR_DLOPEN_FAILED';
 }
 
+/**
+ * node-gyp-build picks the binary: a local build (build/Release, from `npm rebuild` or a checkout) if there
+ * is one, else the prebuild in prebuilds/<platform>-<arch>/ whose tags (libc, Node-API) fit this process.
+ * It is the same choice its install step made when it decided nothing needed compiling, and a binary the
+ * user built on purpose wins over the shipped one. HEATBATH_PREBUILD=<dir> points it at another folder.
+ */
 function load(): { addon: NativeAddon; file: string } {
-  const failures: string[] = [];
-  for (const file of prebuildCandidates()) {
-    try {
-      return { addon: require(file) as NativeAddon, file };
-    } catch (err) {
-      if (isOurs(err)) throw asHeatbathError(err);
-      failures.push(`${file}: ${(err as Error).message}`);
-    }
-  }
+  let file = 'no binary found';
   try {
-    const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => NativeAddon;
-    const addon = bindings({ bindings: 'heatbath', module_root: packageRoot });
-    return { addon, file: path.join(packageRoot, 'build', 'Release', 'heatbath.node') };
+    const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
+    file = nodeGypBuild.resolve(packageRoot);
+    return { addon: require(file) as NativeAddon, file };
   } catch (err) {
     if (isOurs(err)) throw asHeatbathError(err);
-    failures.push(`local build: ${(err as Error).message.split('\n')[0]}`);
+    throw new HeatbathError(
+      'ERR_NATIVE_MISSING',
+      `heatbath's native addon could not be loaded for ${process.platform}-${process.arch} (Node ${process.version}; ` +
+        `${file}): ${(err as Error).message.split('\n')[0]}\n  Build it from source with ` +
+        '"npm rebuild heatbath --build-from-source" (needs python3, make and a C++17 compiler; see docs/install.md), ' +
+        'or "npm run build" in a checkout.',
+      { cause: err },
+    );
   }
-  throw new HeatbathError(
-    'ERR_NATIVE_MISSING',
-    `heatbath's native addon is not available for ${process.platform}-${process.arch} ` +
-      `(Node ${process.version}). Build it with "npm rebuild heatbath" (needs python3, make and a C++17 ` +
-      `compiler), or "npm run build" in a checkout.\n  tried:\n    ${failures.join('\n    ')}`,
-  );
 }
 
 /** The loaded addon (loaded once per environment, on first use). */

@@ -3,10 +3,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { HeatbathError } from '../errors';
 import { engineInfo } from '../index';
+import { heatbathVersion } from '../util/version';
 import { ROOM_TEMPERATURE } from '../models/energy';
 import { formatGtcDemo, runGtcDemo } from './demo-gtc';
 import { formatIsingDemo, runIsingDemo } from './demo-ising';
-import { runBenchCommand } from './bench';
 import { withSigint } from './interruptible';
 import { evalCommand, formatEval } from './eval';
 import { formatSample, sampleCommand } from './sample';
@@ -64,6 +64,7 @@ const program = new HeatbathCommand();
 program
   .name('heatbath')
   .description('Thermodynamic-computer simulator: p-bit Gibbs sampling and Langevin dynamics on a SIMD C++ core')
+  .version(heatbathVersion(), '-v, --version', 'print the version')
   .showHelpAfterError()
   // A subcommand's options are its own: `demo ising --out x.png` must not set the options of `demo`.
   .enablePositionalOptions();
@@ -262,14 +263,17 @@ program
   .option('--out <dir>', 'directory for the results file', 'bench/results')
   .option('--threads <n>', 'threads (default: all cores)', integer(1))
   .action(async (opts) => {
+    const { runBenchCommand } = await import('./bench'); // loads benny only for this command
     await runBenchCommand({ json: Boolean(opts.json), filter: opts.filter, outDir: opts.out, threads: opts.threads });
   });
 
 program
   .command('info')
-  .description('show the native engine: SIMD level, threads, binary')
-  .action(() => {
-    console.log(JSON.stringify(engineInfo(), null, 2));
+  .description('show the version and the native engine: SIMD level, threads, the binary loaded')
+  .option('--json', 'print machine-readable JSON')
+  .action((opts) => {
+    const info = { version: heatbathVersion(), node: process.version, platform: `${process.platform}-${process.arch}`, ...engineInfo() };
+    printReport(info, Boolean(opts.json), (i) => Object.entries(i).map(([key, value]) => `${key.padEnd(16)} ${value}`).join('\n'));
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,5 +1,4 @@
 /** Progress bars for long CLI work: drawn on stderr when it is a terminal, silent otherwise. */
-import { SingleBar, Presets } from 'cli-progress';
 
 export interface Progress {
   update(done: number, payload?: Record<string, string | number>): void;
@@ -8,6 +7,7 @@ export interface Progress {
 
 export function progressBar(total: number, label: string, enabled = process.stderr.isTTY === true): Progress {
   if (!enabled) return { update() {}, stop() {} };
+  const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress'); // only when a bar is drawn
   const bar = new SingleBar(
     { format: `${label} [{bar}] {percentage}% | {value}/{total} {info}`, stream: process.stderr, hideCursor: true },
     Presets.shades_classic,

@@ -4,7 +4,6 @@
  * from a fixed palette by name, in order of first appearance, so legends agree across panels.
  * Points with a non-finite x or y (or y <= 0 on a log axis) break the line; isolated points draw as dots.
  */
-import { PNG } from 'pngjs';
 import { HeatbathError } from '../errors';
 import { checkInteger, invalid } from '../util/validate';
 import { writeFileAtomic } from './atomic';
@@ -532,6 +531,7 @@ export function encodeLinePlot(panels: PlotPanel[], options: LinePlotOptions = {
     drawPanel(canvas, { left, top, right: left + panelWidth, bottom: top + panelHeight }, panel, colourOf);
   });
   const format = { colorType: 2, inputColorType: 2, inputHasAlpha: false } as const;
+  const { PNG } = require('pngjs') as typeof import('pngjs'); // on first use: require('heatbath') stays light
   const png = new PNG({ width: canvas.width, height: canvas.height, ...format });
   png.data = canvas.data;
   // The "Up" filter alone: smallest for plots, and much faster than trying every filter on each row.

@@ -3,7 +3,6 @@
  *   Int8Array spins: +1 → white, −1 → black;  Uint8Array: 0/1 → black/white, or 0…255 grey;
  *   Float32Array / Float64Array: [0, 1] → black…white (clamped).
  */
-import { PNG } from 'pngjs';
 import { invalid } from '../util/validate';
 import { writeFileAtomic } from './atomic';
 
@@ -54,6 +53,8 @@ export function encodeGrid(images: Image[], options: GridOptions): Buffer {
   const rows = Math.ceil(images.length / columns);
   const cellW = width * scale;
   const cellH = height * scale;
+  // pngjs is required here, on first use, so that require('heatbath') does not load it.
+  const { PNG } = require('pngjs') as typeof import('pngjs');
   const png = new PNG({
     width: columns * cellW + (columns + 1) * padding,
     height: rows * cellH + (rows + 1) * padding,
