@@ -1,6 +1,7 @@
 /**
- * Loads the native addon: a prebuilt binary from prebuilds/<platform>-<arch>/ first, else the local
- * node-gyp build (via `bindings`), else a HeatbathError telling the user what to run.
+ * Loads the native addon: the binary HEATBATH_ADDON names if set, else a prebuilt binary from
+ * prebuilds/<platform>-<arch>/, else the local node-gyp build (via `bindings`), else a HeatbathError
+ * telling the user what to run.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -256,7 +257,23 @@ function isOurs(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_') && code !== 'ERR_DLOPEN_FAILED';
 }
 
+/**
+ * HEATBATH_ADDON names a binary to load instead of the usual search, e.g. a build with sanitizers;
+ * failing to load it is an error, never a silent fall-back to another binary.
+ */
+function loadNamed(file: string): { addon: NativeAddon; file: string } {
+  const resolved = path.resolve(file);
+  try {
+    return { addon: require(resolved) as NativeAddon, file: resolved };
+  } catch (err) {
+    if (isOurs(err)) throw asHeatbathError(err);
+    throw new HeatbathError('ERR_NATIVE_MISSING', `HEATBATH_ADDON=${file} could not be loaded: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 function load(): { addon: NativeAddon; file: string } {
+  const named = process.env.HEATBATH_ADDON;
+  if (named) return loadNamed(named);
   const failures: string[] = [];
   for (const file of prebuildCandidates()) {
     try {
