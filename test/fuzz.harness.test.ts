@@ -45,6 +45,14 @@ describe('outcomes from how a process ended', () => {
     expect(cliOutcome(end({ exitCode: 1, stderr: 'something went wrong\n' })).outcome).toBe('uncoded');
     expect(cliOutcome(end({ exitCode: null, signal: 'SIGSEGV' })).outcome).toBe('crash');
   });
+
+  test('a sanitizer report is a crash, even after the process printed a result', () => {
+    const asan = '==123==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000014\n    #0 0x7f in gemm';
+    const ubsan = 'native/core/gemm.cpp:42:17: runtime error: signed integer overflow: 2147483647 + 1';
+    expect(runnerOutcome(end({ exitCode: 1, stderr: asan })).outcome).toBe('crash');
+    expect(runnerOutcome(end({ exitCode: 0, stdout: `${RESULT_PREFIX}{"outcome":"ok"}\n`, stderr: ubsan })).outcome).toBe('crash');
+    expect(cliOutcome(end({ exitCode: 1, stderr: asan })).outcome).toBe('crash');
+  });
 });
 
 describe('limits', () => {

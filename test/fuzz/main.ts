@@ -93,7 +93,9 @@ class Fuzzer {
 
   private limits(kind: string): Limits {
     const factor = kind === 'cli' ? CLI_TIME_FACTOR : 1;
-    return { timeoutMs: this.options.timeoutSeconds * 1000 * factor, rssMb: this.options.rssMb, addressSpaceMb: 4 * this.options.rssMb };
+    // AddressSanitizer reserves terabytes of address space for its shadow memory: no RLIMIT_AS under it.
+    const sanitized = /asan/.test(process.env.LD_PRELOAD ?? '');
+    return { timeoutMs: this.options.timeoutSeconds * 1000 * factor, rssMb: this.options.rssMb, addressSpaceMb: sanitized ? 0 : 4 * this.options.rssMb };
   }
 
   private nodeArgs(): string[] {
@@ -176,6 +178,8 @@ class Fuzzer {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  // Cases run in scratch directories: a relative addon path must not change meaning there.
+  if (process.env.HEATBATH_ADDON) process.env.HEATBATH_ADDON = path.resolve(process.env.HEATBATH_ADDON);
   fs.rmSync(options.out, { recursive: true, force: true });
   fs.mkdirSync(options.out, { recursive: true });
   const setup = Date.now();
@@ -216,6 +220,8 @@ async function main(): Promise<void> {
     }
     console.log(`\nfailing inputs and notes: ${path.relative(process.cwd(), options.out) || '.'}/`);
   }
+  const lines = records.map(({ index, kind, outcome, code, detail }) => JSON.stringify({ index, kind, outcome, code, detail: (detail ?? '').split('\n')[0].slice(0, 300) }));
+  fs.writeFileSync(path.join(options.out, 'cases.jsonl'), `${lines.join('\n')}\n`);
   fs.writeFileSync(
     path.join(options.out, 'summary.json'),
     `${JSON.stringify({ seed: options.seed, budget, jobs: options.jobs, seconds, table, failures: distinct.map(({ example, ...s }) => ({ ...s, example: example.saved, replay: example.replay })) }, null, 1)}\n`,

@@ -2,7 +2,8 @@
  * A case's outcome, decided from how its process ended:
  *   ok       finished
  *   coded    refused with a HeatbathError code (the CLI: a non-zero exit with a one-line coded message)
- *   crash    died by a signal, exited without a result, or threw where nothing could catch it
+ *   crash    died by a signal, exited without a result, threw where nothing could catch it, or a
+ *            sanitizer reported a memory error or undefined behaviour
  *   uncoded  an error without a code (TypeError, RangeError, ERR_INTERNAL, a stack trace from the CLI)
  *   hang     still running at the time limit
  *   memory   over the memory cap (resident set or V8 heap), or an allocation failure
@@ -32,6 +33,8 @@ export interface ProcessEnd {
   peakRssMb: number;
 }
 
+/** A report of AddressSanitizer or UBSan, when the addon is a sanitizer build (they exit with status 1). */
+const SANITIZER_REPORT = /^==\d+==ERROR: \w+Sanitizer|^\S+:\d+:\d+: runtime error: /m;
 const HEAP_EXHAUSTED = /JavaScript heap out of memory|Reached heap limit|Allocation failed - /;
 const STACK_FRAME = /^\s+at .+/m;
 /** The CLI's own coded message, or commander's one-line usage error. */
@@ -57,6 +60,8 @@ function ended(end: ProcessEnd): RunnerResult | undefined {
   if (end.killedFor === 'timeout') return { outcome: 'hang', detail: `no result within the time limit; stderr: ${tail(end.stderr, 3)}` };
   if (end.killedFor === 'memory') return { outcome: 'memory', detail: `resident set reached ${end.peakRssMb} MB` };
   if (HEAP_EXHAUSTED.test(end.stderr)) return { outcome: 'memory', detail: tail(end.stderr, 4) };
+  const report = SANITIZER_REPORT.exec(end.stderr);
+  if (report) return { outcome: 'crash', detail: end.stderr.slice(report.index).split('\n').slice(0, 12).join('\n') };
   return undefined;
 }
 

@@ -49,7 +49,7 @@ function gzipBomb(rng: CaseRandom): Buffer {
 }
 
 export function mutateIdxGz(rng: CaseRandom, seed: Buffer, donor: Buffer): Buffer {
-  switch (rng.int(4)) {
+  switch (rng.int(6)) {
     case 0:
       return gzipBomb(rng);
     case 1:
