@@ -41,7 +41,7 @@ describe('outcomes from how a process ended', () => {
     expect(cliOutcome(end({ exitCode: 1, stderr: "error: option '--n <count>' argument 'x' is invalid.\n\nUsage: …" })).outcome).toBe('coded');
     expect(cliOutcome(end({ exitCode: 1, stderr: 'heatbath: oops (ERR_INTERNAL)\n' })).outcome).toBe('uncoded');
     const trace = "TypeError: Cannot read properties of undefined (reading 'length')\n    at f (/x/lib/a.js:1:2)\n";
-    expect(cliOutcome(end({ exitCode: 1, stderr: trace })).outcome).toBe('uncoded');
+    expect(cliOutcome(end({ exitCode: 1, stderr: `epoch 1 done\n${trace}` }))).toMatchObject({ outcome: 'uncoded', detail: trace.trim() });
     expect(cliOutcome(end({ exitCode: 1, stderr: 'something went wrong\n' })).outcome).toBe('uncoded');
     expect(cliOutcome(end({ exitCode: null, signal: 'SIGSEGV' })).outcome).toBe('crash');
   });

@@ -15,7 +15,7 @@ import { Limits, runLimited } from './child';
 import { SCRATCH_DIR, SCRATCH_FIFO } from './formats/cli';
 import { cliOutcome, FAILURES, ProcessEnd, runnerOutcome } from './outcome';
 import { CaseRecord, countsByKind, formatTable, signatureOf, signatures } from './report';
-import { Fixtures, makeSeeds, writeFixtures } from './seeds';
+import { makeSeeds, writeFixtures } from './seeds';
 
 interface Options {
   seed: number;
@@ -83,11 +83,7 @@ class Fuzzer {
   private readonly kept = new Map<string, number>();
   private readonly work: string;
 
-  constructor(
-    private readonly options: Options,
-    private readonly fixtures: Fixtures,
-    private readonly seeds: ReturnType<typeof makeSeeds>,
-  ) {
+  constructor(private readonly options: Options) {
     this.work = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-fuzz-'));
   }
 
@@ -108,7 +104,7 @@ class Fuzzer {
     let replay: string;
     let input: Buffer;
     let ext: string;
-    if (c.kind === 'cli' && 'argv' in c) {
+    if ('argv' in c) {
       const scratch = path.join(this.work, `cli-${c.index}`);
       fs.mkdirSync(path.join(scratch, SCRATCH_DIR), { recursive: true });
       execFileSync('mkfifo', [path.join(scratch, SCRATCH_FIFO)]);
@@ -118,7 +114,7 @@ class Fuzzer {
       replay = `d=$(mktemp -d) && mkdir $d/${SCRATCH_DIR} && mkfifo $d/${SCRATCH_FIFO} && cd $d && HOME=$d node ${args.map(shellQuote).join(' ')}`;
       input = Buffer.from(JSON.stringify(c.argv, null, 1));
       ext = '.json';
-    } else if ('input' in c) {
+    } else {
       const file = path.join(this.work, `case-${c.index}${c.ext}`);
       fs.writeFileSync(file, c.input);
       const args = [...this.nodeArgs(), RUNNER, c.kind, file];
@@ -127,8 +123,6 @@ class Fuzzer {
       replay = '';
       input = c.input;
       ext = c.ext;
-    } else {
-      throw new Error('unreachable');
     }
     const result = c.kind === 'cli' ? cliOutcome(end) : runnerOutcome(end);
     const peakRssMb = Math.max(end.peakRssMb, result.maxRssMb ?? 0);
@@ -185,7 +179,7 @@ async function main(): Promise<void> {
   const setup = Date.now();
   const fixtures = writeFixtures(path.join(options.out, 'fixtures'));
   const seeds = makeSeeds();
-  const fuzzer = new Fuzzer(options, fixtures, seeds);
+  const fuzzer = new Fuzzer(options);
   const budget = options.cases > 0 ? `${options.cases} cases` : `${options.seconds} s`;
   console.log(`fuzz: seed ${options.seed}, budget ${budget}, ${options.jobs} jobs, kinds ${options.kinds.join(',')} (set-up ${((Date.now() - setup) / 1000).toFixed(1)} s)`);
 

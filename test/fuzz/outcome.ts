@@ -45,6 +45,13 @@ function tail(text: string, lines: number): string {
   return text.trim().split('\n').slice(-lines).join('\n');
 }
 
+/** Stderr from the first line that names an error (progress lines come before it), else its end. */
+function fromError(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  const first = lines.findIndex((line) => /Error\b|\bERR_[A-Z_]+|^error: /.test(line));
+  return first < 0 ? tail(stderr, 12) : lines.slice(first, first + 12).join('\n');
+}
+
 /** The result line a runner printed, if any. */
 function runnerResult(stdout: string): RunnerResult | undefined {
   const at = stdout.lastIndexOf(RESULT_PREFIX);
@@ -81,7 +88,7 @@ export function cliOutcome(end: ProcessEnd): RunnerResult {
   if (stopped) return stopped;
   if (end.signal !== null) return { outcome: 'crash', detail: `signal ${end.signal}; stderr: ${tail(end.stderr, 12)}` };
   if (end.exitCode === 0) return { outcome: 'ok' };
-  if (STACK_FRAME.test(end.stderr)) return { outcome: 'uncoded', detail: tail(end.stderr, 12) };
+  if (STACK_FRAME.test(end.stderr)) return { outcome: 'uncoded', detail: fromError(end.stderr) };
   const coded = CODED_LINE.exec(end.stderr);
   if (coded && coded[1] !== 'ERR_INTERNAL') return { outcome: 'coded', code: coded[1], detail: coded[0] };
   const usage = USAGE_LINE.exec(end.stderr);

@@ -30,7 +30,7 @@ function idx(type: number, shape: number[], values: ArrayLike<number>, bytesPer:
 }
 
 /** `count` 2×2 digit images of two classes, the class's pixels bright, and their labels. */
-export function idxImages(count: number): { images: Buffer; labels: Buffer } {
+function idxImages(count: number): { images: Buffer; labels: Buffer } {
   const pixels = new Uint8Array(count * 4);
   const labels = new Uint8Array(count);
   for (let n = 0; n < count; n++) {

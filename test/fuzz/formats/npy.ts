@@ -16,7 +16,7 @@ function parse(file: Buffer): { text: string; data: Buffer } {
 }
 
 /** A file from header text (padded to 64 bytes with a closing newline, as numpy writes it) and data. */
-export function npyBytes(text: string, data: Buffer, major?: number): Buffer {
+function npyBytes(text: string, data: Buffer, major?: number): Buffer {
   const body = Buffer.from(text, 'latin1');
   const version = major ?? (body.length + 11 > 0xffff ? 2 : 1);
   const prefix = version === 1 ? 10 : 12;

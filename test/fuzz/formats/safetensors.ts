@@ -35,7 +35,7 @@ function parse(file: Buffer): Parsed {
 }
 
 /** A file from header text and data, the header padded with spaces to a multiple of 8 as writers do. */
-export function safetensorsBytes(headerText: string, data: Buffer): Buffer {
+function safetensorsBytes(headerText: string, data: Buffer): Buffer {
   const json = Buffer.from(headerText, 'utf8');
   const padded = Buffer.alloc(Math.ceil(json.length / 8) * 8, 0x20);
   json.copy(padded);
