@@ -78,6 +78,14 @@ function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The addon choice and sanitizer settings a case ran under, for its replay command. */
+function replayEnv(): string {
+  return ['HEATBATH_ADDON', 'LD_PRELOAD', 'ASAN_OPTIONS']
+    .filter((name) => process.env[name])
+    .map((name) => `${name}=${shellQuote(process.env[name]!)} `)
+    .join('');
+}
+
 class Fuzzer {
   readonly records: CaseRecord[] = [];
   private readonly kept = new Map<string, number>();
@@ -111,7 +119,7 @@ class Fuzzer {
       const args = [...this.nodeArgs(), CLI, ...c.argv];
       end = await runLimited(process.execPath, args, { cwd: scratch, env: { ...process.env, HOME: scratch }, limits: this.limits('cli') });
       fs.rmSync(scratch, { recursive: true, force: true });
-      replay = `d=$(mktemp -d) && mkdir $d/${SCRATCH_DIR} && mkfifo $d/${SCRATCH_FIFO} && cd $d && HOME=$d node ${args.map(shellQuote).join(' ')}`;
+      replay = `d=$(mktemp -d) && mkdir $d/${SCRATCH_DIR} && mkfifo $d/${SCRATCH_FIFO} && cd $d && HOME=$d ${replayEnv()}node ${args.map(shellQuote).join(' ')}`;
       input = Buffer.from(JSON.stringify(c.argv, null, 1));
       ext = '.json';
     } else {
@@ -148,7 +156,7 @@ class Fuzzer {
     record.replay =
       record.kind === 'cli'
         ? cliReplay
-        : `node --max-old-space-size=${this.options.heapMb} ${path.relative(ROOT, RUNNER)} ${record.kind} ${record.saved}`;
+        : `${replayEnv()}node --max-old-space-size=${this.options.heapMb} ${path.relative(ROOT, RUNNER)} ${record.kind} ${record.saved}`;
     const note = [
       `case ${record.index} (seed ${this.options.seed}), kind ${record.kind}: ${record.outcome}${record.code ? ` ${record.code}` : ''}`,
       `peak resident set ${record.peakRssMb} MB, ${record.seconds.toFixed(1)} s`,
