@@ -1,6 +1,6 @@
 /**
- * Loads the native addon (a local build, else the prebuilt binary that fits; see load()), or raises a
- * HeatbathError telling the user what to run.
+ * Loads the native addon: the binary HEATBATH_ADDON names if set, else a local build, else the prebuilt
+ * binary that fits (see load()), or raises a HeatbathError telling the user what to run.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -241,12 +241,30 @@ function isOurs(err: unknown): boolean {
 }
 
 /**
+ * HEATBATH_ADDON names a binary to load instead of the usual search, e.g. a build with sanitizers;
+ * failing to load it is an error, never a silent fall-back to another binary.
+ */
+function loadNamed(file: string): { addon: NativeAddon; file: string } {
+  const resolved = path.resolve(file);
+  try {
+    return { addon: require(resolved) as NativeAddon, file: resolved };
+  } catch (err) {
+    if (isOurs(err)) throw asHeatbathError(err);
+    throw new HeatbathError('ERR_NATIVE_MISSING', `HEATBATH_ADDON=${file} could not be loaded: ${(err as Error).message.split('\n')[0]}`, {
+      cause: err,
+    });
+  }
+}
+
+/**
  * node-gyp-build picks the binary: a local build (build/Release, from `npm rebuild` or a checkout) if there
  * is one, else the prebuild in prebuilds/<platform>-<arch>/ whose tags (libc, Node-API) fit this process.
  * It is the same choice its install step made when it decided nothing needed compiling, and a binary the
  * user built on purpose wins over the shipped one. HEATBATH_PREBUILD=<dir> points it at another folder.
  */
 function load(): { addon: NativeAddon; file: string } {
+  const named = process.env.HEATBATH_ADDON;
+  if (named) return loadNamed(named);
   let file = 'no binary found';
   try {
     const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
