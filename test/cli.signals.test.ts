@@ -2,6 +2,7 @@
  * SIGINT (Ctrl-C) and SIGTERM stop every long command with exit code 130 or 143: training saves the model
  * trained so far, sampling writes nothing, a second signal exits at once, and no temporary file is left.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -64,11 +65,32 @@ test('demo ising: Ctrl-C exits 130 and writes no picture', async () => {
   expect(fs.existsSync(out)).toBe(false);
 }, 60000);
 
-test('a second Ctrl-C exits at once with 130 and leaves no temporary file', async () => {
-  const out = path.join(dir, 'twice.safetensors');
-  const ended = await stop(['train', 'rbm', '--hidden', '8', '--epochs', '100000', '--out', out, '--json'], 'SIGINT', true);
-  expect(ended).toMatchObject({ code: 130, signal: null });
-  expect(ended.seconds).toBeLessThan(PROMPT);
-  expect(ended.stderr).toMatch(/send it again to quit at once/);
-  expect(tempFiles(dir)).toEqual([]);
+test('a second signal exits at once, even while the work ignores the first, leaving no temporary file', async () => {
+  const sub = fs.mkdtempSync(path.join(dir, 'second-'));
+  const dist = path.resolve(__dirname, '..', 'dist', 'lib');
+  // Stoppable work that does not heed its AbortSignal: a write in progress, then a long wait.
+  const script = `
+    const fs = require('fs');
+    const { stoppable } = require(${JSON.stringify(path.join(dist, 'cli', 'signals.js'))});
+    const { writeFileAtomic } = require(${JSON.stringify(path.join(dist, 'io', 'atomic.js'))});
+    stoppable(async () => {
+      writeFileAtomic(${JSON.stringify(path.join(sub, 'big.bin'))}, Buffer.alloc(64 << 20, 1)).catch(() => {});
+      while (!fs.readdirSync(${JSON.stringify(sub)}).some((n) => n.endsWith('.tmp'))) await new Promise((r) => setImmediate(r));
+      console.log('ready');
+      await new Promise((r) => setTimeout(r, 60000));
+    });`;
+  const child = spawn(process.execPath, ['-e', script]);
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const ended = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve) => child.stdout.on('data', (chunk) => String(chunk).includes('ready') && resolve()));
+  child.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(child.exitCode).toBeNull(); // the first signal only asked the work to stop
+  expect(stderr).toMatch(/stopping on SIGTERM.*send it again to quit at once/);
+  const sent = Date.now();
+  child.kill('SIGINT');
+  expect(await ended).toBe(130);
+  expect(Date.now() - sent).toBeLessThan(PROMPT * 1000);
+  expect(tempFiles(sub)).toEqual([]);
 }, 60000);

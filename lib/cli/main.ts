@@ -14,7 +14,7 @@ import { reportError } from './exit';
 import { evalCommand, formatEval } from './eval';
 import { formatSample, sampleCommand } from './sample';
 import { formatMergeDtm, mergeDtmCommand } from './merge-dtm';
-import { handleStopSignals, stoppable, stopExitCode } from './signals';
+import { stoppable, stopExitCode } from './signals';
 import { DEFAULT_JUMPS, DEFAULT_SIZE, formatTrainDtm, trainDtmCommand } from './train-dtm';
 import { formatTrainGtc, trainGtcCommand } from './train-gtc';
 import { formatTngdStudy, tngdCommand } from './tngd';
@@ -263,7 +263,6 @@ program
     console.log(JSON.stringify(engineInfo(), null, 2));
   });
 
-handleStopSignals();
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.exitCode = reportError(err);
 });
