@@ -101,6 +101,12 @@ describe('output paths are checked before any work', () => {
     }
   }, 120000);
 
+  test('bench: a results folder that is a file is refused before the benchmarks run', async () => {
+    const ended = await heatbath(['bench', '--filter', 'small', '--out', rbmFile]);
+    expect(ended.code).toBe(1);
+    expect(oneCodedLine(ended.stderr, 'ERR_IO')).toMatch(/--out .*rbm.safetensors: .* is not a folder/);
+  }, 60000);
+
   test('train dtm: a bad --curves path is refused before training, not after the first epoch', async () => {
     const out = inDir('dtm.safetensors');
     const ended = await heatbath(['train', 'dtm', '--images', '20', '--epochs', '100', '--curves', '/nonexistent/curves.json', '--out', out]);

@@ -66,6 +66,22 @@ export function checkOutputs(outputs: NamedFile[], inputs: NamedFile[] = []): vo
   });
 }
 
+/** A folder an output goes into, created if missing: what exists of its path must be writable folders. */
+export function checkOutputFolder(output: NamedFile): void {
+  let folder = path.resolve(output.file);
+  let existing = statOrUndefined(folder);
+  while (existing === undefined && path.dirname(folder) !== folder) {
+    folder = path.dirname(folder);
+    existing = statOrUndefined(folder);
+  }
+  if (existing === undefined || !existing.isDirectory()) throw ioProblem(output, `${folder} is not a folder`);
+  try {
+    fs.accessSync(folder, fs.constants.W_OK | fs.constants.X_OK);
+  } catch {
+    throw ioProblem(output, `cannot write in the folder ${folder}`);
+  }
+}
+
 /** Where a final output goes when its own path fails: the current folder, then the OS temp folder. */
 export function rescuePaths(file: string, folders = [process.cwd(), os.tmpdir()]): string[] {
   const ext = path.extname(file);
