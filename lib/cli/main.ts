@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 /** The `heatbath` command. */
-import { Command, CommanderError } from 'commander';
-import { HeatbathError } from '../errors';
+import { Command } from 'commander';
 import { engineInfo } from '../index';
 import { GTC_DEFAULTS } from '../models/gtc';
 import { DTM_DEFAULTS } from '../models/dtm';
