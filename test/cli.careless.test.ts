@@ -80,6 +80,13 @@ describe('bad numbers: one coded line naming the flag, exit code 2', () => {
   }, 30000);
 });
 
+test('demo with nothing to draw is refused before it trains', async () => {
+  const ended = await heatbath(['demo', '--per-class', '0', '--unconditional', '0', '--cache-dir', inDir('cache'), '--out', inDir('demo.png')]);
+  expect(ended.code).toBe(2);
+  expect(oneCodedLine(ended.stderr, 'ERR_INVALID_ARGUMENT')).toMatch(/nothing to draw/);
+  expect(fs.existsSync(inDir('cache'))).toBe(false);
+}, 60000);
+
 test('train rbm --chains 1e9: a coded line (too large), not a RangeError stack', async () => {
   const ended = await heatbath(['train', 'rbm', '--hidden', '8', '--epochs', '1', '--chains', '1e9', '--out', inDir('huge.safetensors')]);
   expect(ended.code).toBe(1);

@@ -14,6 +14,7 @@ import { splitImages, writePngGrid } from '../io/png';
 import { heatLedger, HeatLedger } from '../models/energy';
 import { GenerativeComputer } from '../models/gtc';
 import { trainGtc } from '../training/gtc-trainer';
+import { invalid } from '../util/validate';
 import { cosine } from '../training/schedules';
 import { pickImages } from './data-source';
 import { checkOutputs, writeOrRescue } from './outputs';
@@ -83,6 +84,8 @@ function cacheFile(opts: GtcDemoOptions): string {
 
 export async function runGtcDemo(opts: GtcDemoOptions): Promise<GtcDemoReport> {
   checkOutputs([{ flag: '--out', file: opts.out }]);
+  // Refused before training, which takes minutes: a picture of nothing.
+  if (opts.perClass === 0 && opts.unconditional === 0) throw invalid('--per-class and --unconditional are both 0: there is nothing to draw');
   return stoppable((signal) => demo(opts, signal));
 }
 
