@@ -105,7 +105,7 @@ describe('train dtm, then sample it', () => {
 
   test('clear errors before any work', async () => {
     const bad = (args: string[], pattern: RegExp) =>
-      expect(run(process.execPath, [cli, ...args])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(pattern) });
+      expect(run(process.execPath, [cli, ...args])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(pattern) });
     await bad(['train', 'dtm', ...tiny, '--size', '61', '--out', path.join(dir, 'x.safetensors')], /even/);
     await bad(['train', 'dtm', ...tiny, '--size', '40', '--out', path.join(dir, 'x.safetensors')], /too few/);
     await bad(['train', 'dtm', ...tiny, '--train-steps', '3', '--out', path.join(dir, 'x.safetensors')], /steps run from 1 to 2/);

@@ -95,7 +95,7 @@ describe('train gtc, then sample it', () => {
   test('clear errors: --labels on an unlabelled model, a class out of range, --states to a PNG', async () => {
     const out = path.join(dir, 'x.png');
     await expect(run(process.execPath, [cli, 'sample', plain, '--labels', '3', '--out', out])).rejects.toMatchObject({
-      code: 1,
+      code: 2,
       stderr: expect.stringMatching(/needs a model with label units.*--conditional.*ERR_INVALID_ARGUMENT/),
     });
     const sample = (model: string, options: Partial<SampleCommandOptions>) =>
@@ -139,7 +139,7 @@ test('Ctrl-C (SIGINT) stops training, saves the model trained so far and exits w
 test('train gtc rejects bad settings with coded errors and writes nothing', async () => {
   const out = path.join(dir, 'bad.safetensors');
   await expect(run(process.execPath, [cli, 'train', 'gtc', '--lr', 'fast', '--out', out])).rejects.toMatchObject({
-    code: 1,
+    code: 2,
     stderr: expect.stringContaining('ERR_INVALID_ARGUMENT'),
   });
   const train = (options: Partial<TrainGtcOptions>) => trainGtcCommand({ ...TINY_TRAINING, out, ...options });

@@ -84,7 +84,7 @@ test('bad input exits non-zero with a coded message and writes nothing', async (
   const notAModel = path.join(dir, 'junk.safetensors');
   fs.writeFileSync(notAModel, 'this is not a model');
   await expect(run(process.execPath, [cli, 'sample', notAModel])).rejects.toMatchObject({ stderr: expect.stringContaining('ERR_BAD_FILE') });
-  await expect(run(process.execPath, [cli, 'sample', notAModel, '--out', 'x.bmp'])).rejects.toMatchObject({ code: 1 });
+  await expect(run(process.execPath, [cli, 'sample', notAModel, '--out', 'x.bmp'])).rejects.toMatchObject({ code: 2 });
   await expect(run(process.execPath, [cli, 'train', 'rbm', '--method', 'xyz', '--epochs', '1', '--out', path.join(dir, 'y.safetensors')])).rejects.toMatchObject({
     stderr: expect.stringContaining('ERR_INVALID_ARGUMENT'),
   });

@@ -59,9 +59,9 @@ test('bench --json prints only JSON records, with the ceiling', async () => {
   expect(fs.existsSync(path.join(dir, 'latest.json'))).toBe(true);
 }, 60000);
 
-test('bad arguments exit non-zero with a message', async () => {
-  await expect(run(process.execPath, [cli, 'demo', 'ising', '--size', '-3'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--size') });
-  await expect(run(process.execPath, [cli, 'demo', '--images', '0'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--images') });
-  await expect(run(process.execPath, [cli, 'bench', '--threads', '0'])).rejects.toMatchObject({ code: 1 });
-  await expect(run(process.execPath, [cli, 'nonsense'])).rejects.toMatchObject({ code: 1 });
+test('bad arguments exit with the usage code 2 and a message', async () => {
+  await expect(run(process.execPath, [cli, 'demo', 'ising', '--size', '-3'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--size') });
+  await expect(run(process.execPath, [cli, 'demo', '--images', '0'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--images') });
+  await expect(run(process.execPath, [cli, 'bench', '--threads', '0'])).rejects.toMatchObject({ code: 2 });
+  await expect(run(process.execPath, [cli, 'nonsense'])).rejects.toMatchObject({ code: 2 });
 });

@@ -50,7 +50,7 @@ describe('heatbath tngd', () => {
       stderr: expect.stringContaining('unknown optimizer "rmsprop"'),
     });
     expect(() => parseOptimizerSpec('adam:t=5')).toThrow(/adam takes lr/);
-    expect(() => parseOptimizerSpec('tngd:t=abc')).toThrow(/t needs a number/);
+    expect(() => parseOptimizerSpec('tngd:t=abc')).toThrow(/t must be a number, got "abc"/);
     expect(parseOptimizerSpec('tngd-adam:t=20:lr=0.001')).toMatchObject({ name: 'tngd-adam', learningRate: 0.001 });
   });
 });

@@ -1,6 +1,7 @@
 /** `heatbath bench`: the benchmark runner, printing a table or (with --json) only the JSON records. */
 import { runBench } from '../../bench/run';
 import { BenchRecord } from '../../bench/record';
+import { checkOutputFolder } from './outputs';
 
 function line(r: BenchRecord): string {
   const ratio = r.ratio === undefined ? '' : `  ratio ${r.ratio.toFixed(4)}`;
@@ -10,6 +11,7 @@ function line(r: BenchRecord): string {
 }
 
 export async function runBenchCommand(opts: { json: boolean; filter?: string; outDir: string; threads?: number }): Promise<void> {
+  checkOutputFolder({ flag: '--out', file: opts.outDir });
   // benny announces each suite on stdout; with --json, stdout carries only the JSON array.
   const log = console.log;
   if (opts.json) console.log = (...args: unknown[]) => console.error(...args);

@@ -6,6 +6,7 @@ import { binarize, splitDataset, DigitDataset } from '../io/dataset';
 import { readIdxDataset } from '../io/idx';
 import { bundledDigits } from '../io/mnist';
 import { invalid } from '../util/validate';
+import type { NamedFile } from './outputs';
 
 export interface DataOptions {
   data: string;
@@ -13,6 +14,12 @@ export interface DataOptions {
   binarize: string;
   testFraction: number;
   seed: number;
+}
+
+/** The data files of --data and --labels: inputs that no output may replace. */
+export function dataInputs(opts: { data: string; labels?: string }): NamedFile[] {
+  const files = opts.data === 'mnist' ? [] : [{ flag: '--data', file: opts.data }];
+  return opts.labels === undefined ? files : [...files, { flag: '--labels', file: opts.labels }];
 }
 
 export async function loadTrainingData(opts: DataOptions): Promise<{ train: DigitDataset; test: DigitDataset; source: string }> {

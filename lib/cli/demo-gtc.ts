@@ -15,9 +15,11 @@ import { splitImages, writePngGrid } from '../io/png';
 import { heatLedger, HeatLedger } from '../models/energy';
 import { GenerativeComputer } from '../models/gtc';
 import { trainGtc } from '../training/gtc-trainer';
+import { invalid } from '../util/validate';
 import { cosine } from '../training/schedules';
 import { pickImages } from './data-source';
-import { withSigint } from './interruptible';
+import { checkOutputs, writeOrRescue } from './outputs';
+import { stoppable } from './signals';
 import { progressBar } from './progress';
 import { formatHeat, sampleGtc } from './sample-gtc';
 
@@ -82,7 +84,10 @@ function cacheFile(opts: GtcDemoOptions): string {
 }
 
 export async function runGtcDemo(opts: GtcDemoOptions): Promise<GtcDemoReport> {
-  return withSigint((signal) => demo(opts, signal));
+  checkOutputs([{ flag: '--out', file: opts.out }]);
+  // Refused before training, which takes minutes: a picture of nothing.
+  if (opts.perClass === 0 && opts.unconditional === 0) throw invalid('--per-class and --unconditional are both 0: there is nothing to draw');
+  return stoppable((signal) => demo(opts, signal));
 }
 
 async function demo(opts: GtcDemoOptions, signal: AbortSignal): Promise<GtcDemoReport> {
@@ -116,7 +121,8 @@ async function demo(opts: GtcDemoOptions, signal: AbortSignal): Promise<GtcDemoR
   }
   const sampleSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const images = runs.flatMap((r) => splitImages(r.samples.images, model.visible));
-  await writePngGrid(opts.out, images, { width: model.imageCols, height: model.imageRows, scale: 2, columns: Math.max(opts.perClass, 1) });
+  const grid = { width: model.imageCols, height: model.imageRows, scale: 2, columns: Math.max(opts.perClass, 1) };
+  await writeOrRescue({ flag: '--out', file: opts.out }, (file) => writePngGrid(file, images, grid));
   const count = images.length;
   const heat = heatLedger(Float64Array.from(runs.flatMap((r) => Array.from(r.samples.heat))), opts.temperature);
   return {

@@ -7,7 +7,9 @@ import * as graphs from '../graphs';
 import { writePngGrid } from '../io/png';
 import { IsingModel } from '../models/ising';
 import { onsagerEnergyPerSpin, onsagerMagnetization, BETA_C } from '../reference/onsager';
+import { checkOutputs, writeOrRescue } from './outputs';
 import { progressBar } from './progress';
+import { stoppable } from './signals';
 
 export interface IsingDemoOptions {
   size: number;
@@ -32,6 +34,11 @@ export interface IsingDemoRow {
 const BETAS = [0.3, 0.4, 0.43, BETA_C, 0.45, 0.5, 0.6];
 
 export async function runIsingDemo(opts: IsingDemoOptions): Promise<{ rows: IsingDemoRow[]; png: string; seconds: number }> {
+  checkOutputs([{ flag: '--out', file: opts.out }]);
+  return stoppable((signal) => isingDemo(opts, signal));
+}
+
+async function isingDemo(opts: IsingDemoOptions, signal: AbortSignal): Promise<{ rows: IsingDemoRow[]; png: string; seconds: number }> {
   const graph = graphs.lattice2d(opts.size, opts.size, { periodic: true });
   const bar = progressBar(BETAS.length, 'sampling', !opts.json && process.stderr.isTTY === true);
   const rows: IsingDemoRow[] = [];
@@ -39,40 +46,45 @@ export async function runIsingDemo(opts: IsingDemoOptions): Promise<{ rows: Isin
   const start = process.hrtime.bigint();
   const samples = 20;
   const thin = Math.max(1, Math.floor(opts.sweeps / 10 / samples));
-  for (const [k, beta] of BETAS.entries()) {
-    const model = new IsingModel(graph, { couplings: 1, beta });
-    const run = await model.sample({
-      chains: opts.chains,
-      warmup: opts.sweeps,
-      samples,
-      thin,
-      seed: opts.seed + k,
-      // Below T_c start in the ordered (+) phase that Onsager's magnetization describes: a quench from
-      // random spins traps some chains in stripes that wrap around the torus for very long times.
-      init: beta > BETA_C ? new Int8Array(graph.numNodes).fill(1) : 'random',
-      threads: opts.threads,
-      observe: ['energy', 'magnetization'],
-    });
-    const n = graph.numNodes;
-    let e = 0;
-    let m = 0;
-    for (let s = 0; s < run.energy!.length; s++) {
-      e += run.energy![s] / n;
-      m += Math.abs(run.magnetization![s]);
+  try {
+    for (const [k, beta] of BETAS.entries()) {
+      const model = new IsingModel(graph, { couplings: 1, beta });
+      const run = await model.sample({
+        chains: opts.chains,
+        warmup: opts.sweeps,
+        samples,
+        thin,
+        seed: opts.seed + k,
+        // Below T_c start in the ordered (+) phase that Onsager's magnetization describes: a quench from
+        // random spins traps some chains in stripes that wrap around the torus for very long times.
+        init: beta > BETA_C ? new Int8Array(graph.numNodes).fill(1) : 'random',
+        threads: opts.threads,
+        observe: ['energy', 'magnetization'],
+        signal,
+      });
+      const n = graph.numNodes;
+      let e = 0;
+      let m = 0;
+      for (let s = 0; s < run.energy!.length; s++) {
+        e += run.energy![s] / n;
+        m += Math.abs(run.magnetization![s]);
+      }
+      rows.push({
+        beta,
+        energyPerSpin: e / run.energy!.length,
+        absMagnetization: m / run.magnetization!.length,
+        exactEnergyPerSpin: onsagerEnergyPerSpin(beta),
+        exactAbsMagnetization: onsagerMagnetization(beta),
+        flipsPerNs: run.flipsPerNs,
+      });
+      snapshots.push(run.finalState.subarray(0, n));
+      bar.update(k + 1, { info: `β=${beta.toFixed(3)}` });
     }
-    rows.push({
-      beta,
-      energyPerSpin: e / run.energy!.length,
-      absMagnetization: m / run.magnetization!.length,
-      exactEnergyPerSpin: onsagerEnergyPerSpin(beta),
-      exactAbsMagnetization: onsagerMagnetization(beta),
-      flipsPerNs: run.flipsPerNs,
-    });
-    snapshots.push(run.finalState.subarray(0, n));
-    bar.update(k + 1, { info: `β=${beta.toFixed(3)}` });
+  } finally {
+    bar.stop();
   }
-  bar.stop();
-  await writePngGrid(opts.out, snapshots, { width: opts.size, height: opts.size, columns: snapshots.length, padding: 4 });
+  const grid = { width: opts.size, height: opts.size, columns: snapshots.length, padding: 4 };
+  await writeOrRescue({ flag: '--out', file: opts.out }, (file) => writePngGrid(file, snapshots, grid));
   return { rows, png: opts.out, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 }
 

@@ -1,41 +1,29 @@
 #!/usr/bin/env node
 /** The `heatbath` command. */
-import { Command, InvalidArgumentError } from 'commander';
-import { HeatbathError } from '../errors';
+import { Command } from 'commander';
 import { engineInfo } from '../index';
 import { heatbathVersion } from '../util/version';
+import { GTC_DEFAULTS } from '../models/gtc';
+import { DTM_DEFAULTS } from '../models/dtm';
 import { ROOM_TEMPERATURE } from '../models/energy';
+import { integer, MAX_SEED, MAX_THREADS, real } from './arguments';
 import { formatGtcDemo, runGtcDemo } from './demo-gtc';
 import { formatIsingDemo, runIsingDemo } from './demo-ising';
-import { withSigint } from './interruptible';
+import { reportError } from './exit';
 import { evalCommand, formatEval } from './eval';
 import { formatSample, sampleCommand } from './sample';
 import { formatMergeDtm, mergeDtmCommand } from './merge-dtm';
-import { formatTrainDtm, trainDtmCommand } from './train-dtm';
+import { stoppable, stopExitCode } from './signals';
+import { DEFAULT_JUMPS, DEFAULT_SIZE, formatTrainDtm, trainDtmCommand } from './train-dtm';
 import { formatTrainGtc, trainGtcCommand } from './train-gtc';
 import { formatTngdStudy, tngdCommand } from './tngd';
-import { formatTrainRbm, trainRbmCommand } from './train-rbm';
+import { DEFAULT_HIDDEN, formatTrainRbm, trainRbmCommand } from './train-rbm';
 
-function number(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`expected a number >= ${min}`);
-    return n;
-  };
-}
-
-function integer(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
-    return n;
-  };
-}
-
-/** Prints a command's report (JSON with --json); an interrupted one exits with 130. */
+/** Prints a command's report (JSON with --json); one stopped by a signal exits with 130 (SIGINT) or 143 (SIGTERM). */
 function printReport<R>(report: R, json: boolean, format: (report: R) => string): void {
   console.log(json ? JSON.stringify(report, null, 2) : format(report));
-  if ((report as { interrupted?: boolean }).interrupted) process.exitCode = 130;
+  const stopped = stopExitCode() ?? ((report as { interrupted?: boolean }).interrupted ? 130 : undefined);
+  if (stopped !== undefined) process.exitCode = stopped;
 }
 
 /** Commands with the option groups several of them share. */
@@ -46,8 +34,8 @@ class HeatbathCommand extends Command {
 
   /** --seed, --threads and --json. */
   runOptions(): this {
-    return this.option('--seed <n>', 'random seed', integer(0), 1)
-      .option('--threads <n>', 'threads (default: all cores)', integer(1))
+    return this.option('--seed <n>', 'random seed', integer(0, MAX_SEED), 1)
+      .option('--threads <n>', 'threads (default: all cores)', integer(1, MAX_THREADS))
       .option('--json', 'print machine-readable JSON');
   }
 
@@ -56,7 +44,7 @@ class HeatbathCommand extends Command {
     return this.option('--data <mnist|images.idx>', 'training data: the bundled MNIST digits or an IDX images file (.gz or not)', 'mnist')
       .option('--labels <labels.idx>', 'IDX labels for --data (for a stratified split and class labels)')
       .option('--binarize <mode>', 'threshold | stochastic | none (grey pixels)', binarize)
-      .option('--test-fraction <f>', 'held-out share of the data', number(0), 0.1);
+      .option('--test-fraction <f>', 'held-out share of the data, between 0 and 1', real({ above: 0, below: 1 }), 0.1);
   }
 }
 
@@ -65,7 +53,9 @@ program
   .name('heatbath')
   .description('Thermodynamic-computer simulator: p-bit Gibbs sampling and Langevin dynamics on a SIMD C++ core')
   .version(heatbathVersion(), '-v, --version', 'print the version')
-  .showHelpAfterError()
+  // Usage errors are printed as one line by reportError (exit.ts), not by commander with the help after them.
+  .exitOverride()
+  .configureOutput({ outputError: () => {} })
   // A subcommand's options are its own: `demo ising --out x.png` must not set the options of `demo`.
   .enablePositionalOptions();
 
@@ -79,10 +69,10 @@ const demo = program
   .option('--hidden <n>', 'hidden units', integer(1), 512)
   .option('--epochs <n>', 'passes over the training images', integer(1), 2)
   .option('--stride <n>', 'train on every n-th step of each trajectory', integer(1), 8)
-  .option('--duration <t>', 'length t_f of each Langevin phase', number(1e-6), 2.5)
+  .option('--duration <t>', 'length t_f of each Langevin phase', real({ above: 0 }), 2.5)
   .option('--per-class <n>', 'samples of each digit', integer(0), 10)
   .option('--unconditional <n>', 'samples without a class', integer(0), 10)
-  .option('--temperature <K>', 'physical temperature for the heat in joules', number(1e-9), ROOM_TEMPERATURE)
+  .option('--temperature <K>', 'physical temperature for the heat in joules', real({ above: 0 }), ROOM_TEMPERATURE)
   .runOptions()
   .action(async (opts) => {
     const report = await runGtcDemo({ ...opts, retrain: Boolean(opts.retrain), json: Boolean(opts.json) });
@@ -106,7 +96,7 @@ train
   .command('rbm')
   .description('a restricted Boltzmann machine on digits, with CD-k or persistent CD')
   .dataOptions('threshold')
-  .option('--hidden <n>', 'hidden units', integer(1), 500)
+  .option('--hidden <n>', `hidden units (default ${DEFAULT_HIDDEN}; with --init, the file's)`, integer(1))
   .option('--epochs <n>', 'passes over the training data', integer(1), 20)
   .option('--batch <n>', 'mini-batch size', integer(1), 64)
   .option('--method <cd|pcd>', 'cd or pcd (persistent chains)', 'pcd')
@@ -114,10 +104,10 @@ train
   .option('--chains <n>', 'persistent chains for pcd (default: the batch size)', integer(1))
   .option('--lr <schedule>', 'learning rate: 0.01, cosine:0.05:0.001, step:0.1:0.5:10, warmup:100:cosine:0.05:0.001', '0.01')
   .option('--optimizer <sgd|adam>', 'sgd (with --momentum) or adam', 'sgd')
-  .option('--momentum <m>', 'SGD momentum', number(0), 0.5)
-  .option('--weight-decay <w>', 'L2 weight decay on the couplings', number(0), 1e-4)
+  .option('--momentum <m>', 'SGD momentum, in [0, 1)', real({ min: 0, below: 1 }), 0.5)
+  .option('--weight-decay <w>', 'L2 weight decay on the couplings', real({ min: 0 }), 1e-4)
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
-  .option('--init <model.safetensors>', 'continue from a saved RBM (a checkpoint) instead of random weights')
+  .option('--init <model.safetensors>', 'continue from a saved RBM (a checkpoint) instead of random weights (--hidden may only repeat its size)')
   .option('--ais', 'estimate log Z and the log-likelihood with annealed importance sampling at the end')
   .option('--ais-steps <n>', 'AIS intermediate distributions (fewer bias log Z low)', integer(1), 10000)
   .option('--ais-runs <n>', 'AIS runs', integer(2), 100)
@@ -133,7 +123,7 @@ train
   .description('a generative thermodynamic computer on digits, by reverse-path likelihood of noising trajectories')
   .dataOptions('none')
   .option('--images <n>', 'train on n of the training images (every class keeping its share; default all)', integer(1))
-  .option('--hidden <n>', 'hidden units', integer(1), 512)
+  .option('--hidden <n>', `hidden units (default ${GTC_DEFAULTS.hidden}; with --init, the file's)`, integer(1))
   .option('--conditional', 'add one label unit per class and train with the labels (class-conditional generation)')
   .option('--epochs <n>', 'passes over the training images', integer(1), 1)
   .option('--batch <n>', 'trajectories per update', integer(1), 32)
@@ -142,16 +132,16 @@ train
   .option('--update <mode>', 'trajectory (one update per batch) | online (one per chunk of steps)', 'trajectory')
   .option('--lr <schedule>', 'learning rate: 0.001, cosine:0.003:0.0003, step:0.001:0.5:100, warmup:50:cosine:0.003:0.0003', '0.001')
   .option('--optimizer <adam|sgd>', 'adam or sgd', 'adam')
-  .option('--weight-decay <w>', 'L2 weight decay on the couplings', number(0), 0)
-  .option('--label-dropout <p>', 'share of labelled trajectories trained without their label (for unconditional generation)', number(0), 0.2)
-  .option('--label-init <data|zero>', 'starting label couplings: data (each class writes its mean image) or zero', 'data')
-  .option('--kt <kT>', 'temperature kT of the bath', number(1e-12), 0.1)
-  .option('--dt <dt>', 'Euler–Maruyama time step', number(1e-12), 1e-3)
-  .option('--duration <t>', 'length t_f of each phase', number(1e-12), 2.5)
-  .option('--j2 <J2>', 'on-site quadratic strength', number(1e-12), 1)
-  .option('--j4 <J4>', 'on-site quartic strength', number(0), 1)
-  .option('--mobility <mu>', 'mobility μ', number(1e-12), 1)
-  .option('--init <model.safetensors>', 'continue from a saved gtc model (a checkpoint); its size and physics come from the file')
+  .option('--weight-decay <w>', 'L2 weight decay on the couplings', real({ min: 0 }), 0)
+  .option('--label-dropout <p>', 'share of labelled trajectories trained without their label (for unconditional generation), in [0, 1]', real({ min: 0, max: 1 }), 0.2)
+  .option('--label-init <data|zero>', 'starting label couplings of a new model: data (each class writes its mean image, the default) or zero')
+  .option('--kt <kT>', `temperature kT of the bath (default ${GTC_DEFAULTS.kT})`, real({ above: 0 }))
+  .option('--dt <dt>', `Euler–Maruyama time step (default ${GTC_DEFAULTS.dt})`, real({ above: 0 }))
+  .option('--duration <t>', `length t_f of each phase (default ${GTC_DEFAULTS.duration})`, real({ above: 0 }))
+  .option('--j2 <J2>', `on-site quadratic strength (default ${GTC_DEFAULTS.J2})`, real({ above: 0 }))
+  .option('--j4 <J4>', `on-site quartic strength (default ${GTC_DEFAULTS.J4})`, real({ min: 0 }))
+  .option('--mobility <mu>', `mobility μ (default ${GTC_DEFAULTS.mobility})`, real({ above: 0 }))
+  .option('--init <model.safetensors>', 'continue from a saved gtc model (a checkpoint); its size and physics come from the file (--hidden, --kt, --dt, --duration, --j2, --j4, --mobility may only repeat them)')
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
   .option('--out <model.safetensors>', 'where to write the model', 'gtc.safetensors')
   .runOptions()
@@ -165,13 +155,13 @@ train
   .description("a denoising thermodynamic model (Extropic's DTM): T conditional Boltzmann machines on a p-bit torus")
   .dataOptions('threshold')
   .option('--images <n>', 'train on n of the training images (every class keeping its share; default all)', integer(1))
-  .option('--size <L>', 'side of the L×L torus (even)', integer(2), 70)
-  .option('--jumps <G8|G12|G16|G20|G24>', 'jump set of the torus', 'G12')
-  .option('--steps <T>', 'denoising steps', integer(1), 8)
+  .option('--size <L>', `side of the L×L torus, even (default ${DEFAULT_SIZE})`, integer(2))
+  .option('--jumps <G8|G12|G16|G20|G24>', `jump set of the torus (default ${DEFAULT_JUMPS})`)
+  .option('--steps <T>', `denoising steps (default ${DTM_DEFAULTS.steps})`, integer(1))
   .option('--train-steps <list>', 'train only these steps, e.g. 1,2 or 5-8 (they are independent)')
   .option('--conditional', 'add one-hot label nodes (10 per class) for class-conditional generation')
-  .option('--image-rate <r>', 'noising rate of the pixels', number(1e-9), 0.9)
-  .option('--label-rate <r>', 'noising rate of the label bits', number(1e-9), 0.2)
+  .option('--image-rate <r>', `noising rate of the pixels (default ${DTM_DEFAULTS.imageRate})`, real({ above: 0 }))
+  .option('--label-rate <r>', `noising rate of the label bits (default ${DTM_DEFAULTS.labelRate})`, real({ above: 0 }))
   .option('--epochs <n>', 'passes over the training images, per step', integer(1), 10)
   .option('--batch <n>', 'pairs per update (one chain each)', integer(1), 128)
   .option('--warmup <n>', 'sweeps before the first sample of each phase', integer(0), 100)
@@ -179,9 +169,9 @@ train
   .option('--thin <n>', 'sweeps between samples', integer(1), 5)
   .option('--lr <schedule>', 'learning rate: 0.02, cosine:0.02:0.0036, step:0.02:0.5:100, warmup:50:cosine:0.02:0.002', 'cosine:0.02:0.0036')
   .option('--no-acp', 'train without the adaptive correlation penalty')
-  .option('--acp-threshold <ac>', 'autocorrelation the penalty aims below', number(1e-9), 0.03)
+  .option('--acp-threshold <ac>', 'autocorrelation the penalty aims below, in (0, 1)', real({ above: 0, below: 1 }), 0.03)
   .option('--acp-every <n>', 'updates between the penalty controller\'s measurements (default: once per epoch)', integer(1))
-  .option('--init <model.safetensors>', 'continue from a saved dtm model (a checkpoint); its layout comes from the file')
+  .option('--init <model.safetensors>', 'continue from a saved dtm model (a checkpoint); its layout comes from the file (--size, --jumps, --steps, --image-rate, --label-rate may only repeat it)')
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
   .option('--curves <file.json>', 'write the training curves (per epoch and step) here after every epoch')
   .option('--out <model.safetensors>', 'where to write the model', 'dtm.safetensors')
@@ -205,13 +195,13 @@ program
   .description('draw samples from a model file (rbm, gtc or dtm); write a PNG grid or a .npy array')
   .option('--n <count>', 'number of samples (independent chains)', integer(1), 100)
   .option('--sweeps <n>', 'rbm: Gibbs sweeps from noise; dtm: sweeps per denoising step', integer(1), 1000)
-  .option('--beta <b>', 'rbm: inverse temperature', number(0), 1)
+  .option('--beta <b>', 'rbm: inverse temperature', real({ min: 0 }), 1)
   .option('--labels <digit|all>', 'gtc, dtm: generate this class, or all classes in order (n / classes each)')
   .option('--anneal <from:to>', 'dtm: β annealed within each denoising step', '0.8:1.2')
   .option('--inpaint <top|bottom|left|right>', 'dtm: hold that half of n bundled digits fixed and sample the rest')
   .option('--path <file.png>', 'dtm: also draw the denoising path, a row per step')
-  .option('--cell-energy <J>', 'dtm: energy per node update of the p-bit hardware', number(1e-30), 2e-15)
-  .option('--temperature <K>', 'gtc: physical temperature for the heat in joules', number(1e-9), ROOM_TEMPERATURE)
+  .option('--cell-energy <J>', 'dtm: energy per node update of the p-bit hardware', real({ above: 0 }), 2e-15)
+  .option('--temperature <K>', 'gtc: physical temperature for the heat in joules', real({ above: 0 }), ROOM_TEMPERATURE)
   .option('--states', 'write the raw states (rbm: binary units; gtc: visible units, .npy only) instead of images')
   .option('--out <file>', 'samples.png or samples.npy', 'samples.png')
   .runOptions()
@@ -223,7 +213,7 @@ program
 program
   .command('eval <samples.npy>')
   .description('how digit-like images are: classifier confidence, class coverage, Fréchet distance')
-  .option('--seed <n>', 'seed of the reference digits and noise', integer(0), 1)
+  .option('--seed <n>', 'seed of the reference digits and noise', integer(0, MAX_SEED), 1)
   .option('--cache-dir <dir>', 'keep the trained scoring classifier here between runs')
   .option('--labels <digit|all>', 'the samples were drawn for these classes (as sample --labels): also report how often they are classified so')
   .option('--json', 'print machine-readable JSON')
@@ -244,14 +234,14 @@ program
     '--optimizers <list>',
     'comma-separated specs name[:key=value]... (keys lr, t, td, dt, lambda (default 1), kappa), e.g. adam:lr=0.003,tngd:t=20:td=5',
   )
-  .option('--test-fraction <f>', 'held-out share of the digits', number(0), 0.2)
+  .option('--test-fraction <f>', 'held-out share of the digits, between 0 and 1', real({ above: 0, below: 1 }), 0.2)
   .option('--out <curves.json>', 'where to write the curves', 'tngd-curves.json')
   .option('--plot <curves.png>', 'where to draw the curves', 'tngd-curves.png')
-  .option('--seed <n>', 'random seed (split, weights, batches, device noise)', integer(0), 1)
+  .option('--seed <n>', 'random seed (split, weights, batches, device noise)', integer(0, MAX_SEED), 1)
   .option('--json', 'print machine-readable JSON')
   .action(async (opts) => {
     const optimizers = opts.optimizers === undefined ? undefined : String(opts.optimizers).split(',');
-    const report = await withSigint((signal) => tngdCommand({ ...opts, optimizers, json: Boolean(opts.json) }, signal));
+    const report = await stoppable((signal) => tngdCommand({ ...opts, optimizers, json: Boolean(opts.json) }, signal));
     printReport(report, opts.json, formatTngdStudy);
   });
 
@@ -261,7 +251,7 @@ program
   .option('--json', 'print an array of {name, value, unit, ...} records')
   .option('--filter <substring>', 'only benchmarks whose name contains this')
   .option('--out <dir>', 'directory for the results file', 'bench/results')
-  .option('--threads <n>', 'threads (default: all cores)', integer(1))
+  .option('--threads <n>', 'threads (default: all cores)', integer(1, MAX_THREADS))
   .action(async (opts) => {
     const { runBenchCommand } = await import('./bench'); // loads benny only for this command
     await runBenchCommand({ json: Boolean(opts.json), filter: opts.filter, outDir: opts.out, threads: opts.threads });
@@ -277,10 +267,5 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof HeatbathError) {
-    console.error(`heatbath: ${err.message} (${err.code})`);
-  } else {
-    console.error(err);
-  }
-  process.exitCode = 1;
+  process.exitCode = reportError(err);
 });

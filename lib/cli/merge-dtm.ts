@@ -5,6 +5,7 @@
 import { loadModel, saveModel } from '../io/model-file';
 import { DenoisingModel } from '../models/dtm';
 import { invalid } from '../util/validate';
+import { checkOutputs, writeOrRescue } from './outputs';
 import { parseSteps } from './train-dtm';
 
 export interface MergeDtmReport {
@@ -15,6 +16,8 @@ export interface MergeDtmReport {
 /** `parts` are "file:steps" (steps as for --train-steps); every step must come from exactly one part. */
 export async function mergeDtmCommand(parts: string[], out: string): Promise<MergeDtmReport> {
   if (parts.length === 0) throw invalid('merge needs at least one model:steps');
+  // --out may name one of the parts: every part is read in full before the merged model replaces it.
+  checkOutputs([{ flag: '--out', file: out }]);
   const sources: Array<{ file: string; model: DenoisingModel; steps: number[] }> = [];
   for (const part of parts) {
     const at = part.lastIndexOf(':');
@@ -40,7 +43,7 @@ export async function mergeDtmCommand(parts: string[], out: string): Promise<Mer
   if (missing.length > 0) throw invalid(`steps ${missing.join(', ')} come from no part; give every step of the ${base.steps}`);
   const steps = [...from].sort((a, b) => a[0] - b[0]).map(([step, file]) => ({ step, from: file }));
   base.info = { ...base.info, merged_from: steps };
-  await saveModel(out, base);
+  await writeOrRescue({ flag: '--out', file: out }, (file) => saveModel(file, base));
   return { out, steps };
 }
 

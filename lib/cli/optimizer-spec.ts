@@ -10,6 +10,7 @@
 import { ngd } from '../training/ngd';
 import { adam, Optimizer, sgd } from '../training/optimizers';
 import { tngd } from '../training/tngd';
+import { parseDecimal } from '../util/decimal';
 import { invalid } from '../util/validate';
 
 export interface OptimizerSpec {
@@ -40,9 +41,9 @@ export function parseOptimizerSpec(text: string): OptimizerSpec {
   const values: Record<string, number> = {};
   for (const pair of pairs) {
     const [key, raw] = pair.split('=');
-    const value = Number(raw);
     if (!KEYS[kind].includes(key)) throw invalid(`"${text}": ${kind} takes ${KEYS[kind].join(', ')}, not "${key}"`);
-    if (raw === undefined || raw.trim() === '' || !Number.isFinite(value) || value < 0) throw invalid(`"${text}": ${key} needs a number >= 0`);
+    const value = parseDecimal(raw ?? '', `"${text}": ${key}`);
+    if (value < 0) throw invalid(`"${text}": ${key} needs a number >= 0`);
     values[key] = value;
   }
   const damping = values.lambda ?? DEFAULT_DAMPING;

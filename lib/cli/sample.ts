@@ -13,8 +13,10 @@ import { HeatLedger, ROOM_TEMPERATURE } from '../models/energy';
 import { DenoisingModel } from '../models/dtm';
 import { GenerativeComputer } from '../models/gtc';
 import { RBM } from '../models/rbm';
+import { parseDecimal } from '../util/decimal';
 import { invalid } from '../util/validate';
-import { withSigint } from './interruptible';
+import { checkOutputs, NamedFile, writeOrRescue } from './outputs';
+import { stoppable } from './signals';
 import { DtmEnergyLedger, dtmEnergyLedger, formatDtmLedger, inpaintingTask, pathGrid } from './sample-dtm';
 import { formatHeat, parseLabels, sampleGtc } from './sample-gtc';
 
@@ -89,17 +91,19 @@ type Writer = (images: Float32Array, pixels: number, rows: number, cols: number,
 export async function sampleCommand(file: string, opts: SampleCommandOptions): Promise<SampleReport> {
   const format = path.extname(opts.out).toLowerCase();
   if (format !== '.png' && format !== '.npy') throw invalid(`--out must end in .png or .npy, not "${opts.out}"`);
-  const write: Writer = async (images, pixels, rows, cols, columns) => {
-    if (format === '.npy') {
-      await writeNpy(opts.out, { dtype: 'f4', shape: [images.length / pixels, pixels], data: images });
-    } else {
-      await writePngGrid(opts.out, splitImages(images, pixels), { width: cols, height: rows, scale: 2, columns });
-    }
-  };
+  const outputs: NamedFile[] = [{ flag: '--out', file: opts.out }];
+  if (opts.path !== undefined) outputs.push({ flag: '--path', file: opts.path });
+  checkOutputs(outputs, [{ flag: '<model>', file }]);
+  const write: Writer = (images, pixels, rows, cols, columns) =>
+    writeOrRescue(outputs[0], (out) =>
+      format === '.npy'
+        ? writeNpy(out, { dtype: 'f4', shape: [images.length / pixels, pixels], data: images })
+        : writePngGrid(out, splitImages(images, pixels), { width: cols, height: rows, scale: 2, columns }),
+    );
   const model = await loadModel(file);
   if (model instanceof RBM && opts.labels !== undefined) throw invalid('--labels is for gtc and dtm models; this model is an RBM');
   if (!(model instanceof DenoisingModel) && (opts.inpaint ?? opts.path) !== undefined) throw invalid('--inpaint and --path are for denoising models (dtm)');
-  return withSigint<SampleReport>((signal) => {
+  return stoppable<SampleReport>((signal) => {
     if (model instanceof RBM) return sampleRbm(model, file, opts, write, signal);
     if (model instanceof GenerativeComputer) return sampleGenerative(model, file, opts, write, signal);
     if (model instanceof DenoisingModel) return sampleDenoising(model, file, opts, write, signal);
@@ -109,8 +113,7 @@ export async function sampleCommand(file: string, opts: SampleCommandOptions): P
 
 async function sampleDenoising(model: DenoisingModel, file: string, opts: SampleCommandOptions, write: Writer, signal: AbortSignal): Promise<DtmSampleReport> {
   const labels = parseLabels(opts.labels, opts.n, model.classes);
-  const anneal = (opts.anneal ?? '0.8:1.2').split(':').map(Number);
-  if (anneal.length !== 2 || !anneal.every((b) => Number.isFinite(b) && b >= 0)) throw invalid(`--anneal must be from:to, e.g. 0.8:1.2, not "${opts.anneal}"`);
+  const anneal = parseAnneal(opts.anneal ?? '0.8:1.2');
   if (opts.path !== undefined && path.extname(opts.path).toLowerCase() !== '.png') throw invalid(`--path must end in .png, not "${opts.path}"`);
   const task = opts.inpaint === undefined ? undefined : inpaintingTask(model, opts.inpaint, opts.n);
   const cpu = process.cpuUsage();
@@ -131,7 +134,8 @@ async function sampleDenoising(model: DenoisingModel, file: string, opts: Sample
   await write(samples.images, model.pixels, model.imageRows, model.imageCols, columns);
   if (opts.path !== undefined && samples.path) {
     const width = Math.min(opts.n, 10);
-    await writePngGrid(opts.path, pathGrid(samples.path, model.pixels, width), { width: model.imageCols, height: model.imageRows, scale: 2, columns: width });
+    const grid = pathGrid(samples.path, model.pixels, width);
+    await writeOrRescue({ flag: '--path', file: opts.path }, (file) => writePngGrid(file, grid, { width: model.imageCols, height: model.imageRows, scale: 2, columns: width }));
   }
   return {
     model: file,
@@ -147,6 +151,14 @@ async function sampleDenoising(model: DenoisingModel, file: string, opts: Sample
     out: opts.out,
     ...(opts.path === undefined ? {} : { path: opts.path }),
   };
+}
+
+/** --anneal from:to, two inverse temperatures >= 0. */
+function parseAnneal(text: string): [number, number] {
+  const parts = text.split(':');
+  const betas = parts.map((part) => parseDecimal(part, '--anneal'));
+  if (betas.length !== 2 || betas.some((b) => b < 0)) throw invalid(`--anneal must be from:to, two numbers >= 0 such as 0.8:1.2, not "${text}"`);
+  return [betas[0], betas[1]];
 }
 
 async function sampleRbm(model: RBM, file: string, opts: SampleCommandOptions, write: Writer, signal: AbortSignal): Promise<RbmSampleReport> {

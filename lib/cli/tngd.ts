@@ -18,6 +18,7 @@ import { invalid } from '../util/validate';
 import { MAX_SOLVE_UNITS } from '../training/ngd';
 import { MAX_DEVICE_UNITS } from '../training/tngd-device';
 import { DEFAULT_OPTIMIZERS, OptimizerSpec, parseOptimizerSpec } from './optimizer-spec';
+import { checkOutputs, writeOrRescue, writeOrWarn } from './outputs';
 import { progressBar } from './progress';
 
 export interface TngdStudyOptions {
@@ -92,11 +93,15 @@ function checkStudy(specs: OptimizerSpec[], opts: TngdStudyOptions): void {
 }
 
 export async function tngdCommand(opts: TngdStudyOptions, signal?: AbortSignal): Promise<TngdStudyReport> {
+  const out = { flag: '--out', file: opts.out };
+  const plot = { flag: '--plot', file: opts.plot };
+  checkOutputs([out, plot]);
   const specs = (opts.optimizers ?? DEFAULT_OPTIMIZERS).map(parseOptimizerSpec);
   checkStudy(specs, opts);
   const { train, test } = splitDataset(bundledDigits(), { testFraction: opts.testFraction, seed: opts.seed });
   const runs: OptimizerRun[] = [];
   const curves: Record<string, TrainingPoint[]> = {};
+  const writeCurves = (file: string) => writeFileAtomic(file, JSON.stringify({ model: opts.model, batch: opts.batch, curves }, null, 1));
   let parameters = 0;
   let interrupted = false;
   for (const spec of specs) {
@@ -136,7 +141,7 @@ export async function tngdCommand(opts: TngdStudyOptions, signal?: AbortSignal):
       toTarget: firstReaching(result.curve, TARGET_ACCURACY),
     });
     // Written after every optimizer, so that an interrupted or failed study keeps what it measured.
-    await writeFileAtomic(opts.out, JSON.stringify({ model: opts.model, batch: opts.batch, curves }, null, 1));
+    await writeOrWarn(out, writeCurves);
   }
   const series = (y: (p: TrainingPoint) => number, x: (p: TrainingPoint) => number) =>
     Object.entries(curves).map(([name, curve]) => ({ name, x: curve.map(x), y: curve.map(y) }));
@@ -145,12 +150,13 @@ export async function tngdCommand(opts: TngdStudyOptions, signal?: AbortSignal):
   const loss = (p: TrainingPoint) => p.testLoss;
   const accuracy = (p: TrainingPoint) => p.testAccuracy;
   if (runs.length === 0) throw new HeatbathError('ERR_ABORTED', 'interrupted before the first optimizer finished');
-  await writeLinePlot(opts.plot, [
+  await writeOrRescue(out, writeCurves);
+  await writeOrRescue(plot, (file) => writeLinePlot(file, [
     { title: 'test loss', xLabel: 'iteration', yLabel: 'cross-entropy', yScale: 'log', series: series(loss, byIteration) },
     { title: 'test loss', xLabel: 'seconds', yLabel: 'cross-entropy', yScale: 'log', series: series(loss, bySeconds) },
     { title: 'test accuracy', xLabel: 'iteration', yLabel: 'accuracy', series: series(accuracy, byIteration) },
     { title: 'test accuracy', xLabel: 'seconds', yLabel: 'accuracy', series: series(accuracy, bySeconds) },
-  ]);
+  ]));
   return {
     model: opts.model === 'mlp' ? `mlp 784-${opts.hidden}-10` : 'logistic 784-10',
     parameters,

@@ -6,24 +6,27 @@
 import type { DigitDataset } from '../io/dataset';
 import { writeFileAtomic } from '../io/atomic';
 import { loadModel } from '../io/model-file';
-import { DenoisingModel } from '../models/dtm';
+import { DenoisingModel, DTM_DEFAULTS } from '../models/dtm';
 import { JumpSet } from '../models/dtm-layout';
 import { DtmEpochStats, trainDtm } from '../training/dtm-trainer';
 import { parseSchedule } from '../training/schedules';
 import { invalid } from '../util/validate';
-import { DataOptions, loadTrainingData, pickImages } from './data-source';
+import { DataOptions, dataInputs, loadTrainingData, pickImages } from './data-source';
+import { refuseInitConflicts } from './init-flags';
+import { checkOutputs, NamedFile, writeOrWarn } from './outputs';
 import { trainAndSave } from './interruptible';
 import { progressBar } from './progress';
 
 export interface TrainDtmOptions extends DataOptions {
   images?: number;
-  size: number;
-  jumps: string;
-  steps: number;
+  /** Layout and noising: the defaults below (and DTM_DEFAULTS) when left out; with --init, from the file. */
+  size?: number;
+  jumps?: string;
+  steps?: number;
   trainSteps?: string;
   conditional: boolean;
-  imageRate: number;
-  labelRate: number;
+  imageRate?: number;
+  labelRate?: number;
   epochs: number;
   batch: number;
   warmup: number;
@@ -56,6 +59,10 @@ export interface TrainDtmReport {
   history: DtmEpochStats[];
 }
 
+/** Side and jump set of a new model's torus. */
+export const DEFAULT_SIZE = 70;
+export const DEFAULT_JUMPS = 'G12';
+
 /** "1,2,5" or "3-8" (default all steps). */
 export function parseSteps(text: string | undefined, total: number): number[] | undefined {
   if (text === undefined) return undefined;
@@ -71,10 +78,13 @@ export function parseSteps(text: string | undefined, total: number): number[] | 
 }
 
 export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmReport> {
+  const outputs: NamedFile[] = [{ flag: '--out', file: opts.out }];
+  if (opts.curves !== undefined) outputs.push({ flag: '--curves', file: opts.curves });
+  checkOutputs(outputs, dataInputs(opts));
   const learningRate = parseSchedule(opts.lr); // a typo fails before the data loads
   const { train: all, source } = await loadTrainingData(opts);
   const train = opts.images === undefined ? all : pickImages(all, opts.images, opts.seed);
-  const model = opts.init === undefined ? freshModel(train, opts) : await startingModel(opts.init, train);
+  const model = opts.init === undefined ? freshModel(train, opts) : await startingModel(opts.init, train, opts);
   const steps = parseSteps(opts.trainSteps, model.steps) ?? Array.from({ length: model.steps }, (_, k) => k + 1);
   model.info = {
     ...model.info,
@@ -115,7 +125,7 @@ export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmRe
       onEpoch: async (stats) => {
         curves.push(stats);
         if (logEpochs) process.stderr.write(`${epochLine(stats)}\n`);
-        if (opts.curves !== undefined) await writeFileAtomic(opts.curves, JSON.stringify(curves, null, 1));
+        if (opts.curves !== undefined) await writeOrWarn(outputs[1], (file) => writeFileAtomic(file, JSON.stringify(curves, null, 1)));
         await recordEpoch(stats);
       },
     }),
@@ -140,13 +150,13 @@ export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmRe
 function freshModel(data: DigitDataset, opts: TrainDtmOptions): DenoisingModel {
   if (opts.conditional && data.labels.length === 0) throw invalid('--conditional needs labelled images (give --labels for IDX data)');
   return new DenoisingModel({
-    size: opts.size,
-    jumps: opts.jumps as JumpSet,
+    size: opts.size ?? DEFAULT_SIZE,
+    jumps: (opts.jumps ?? DEFAULT_JUMPS) as JumpSet,
     pixels: data.rows * data.cols,
     classes: opts.conditional ? data.labels.reduce((max, y) => Math.max(max, y), 0) + 1 : 0,
-    steps: opts.steps,
-    imageRate: opts.imageRate,
-    labelRate: opts.labelRate,
+    steps: opts.steps ?? DTM_DEFAULTS.steps,
+    imageRate: opts.imageRate ?? DTM_DEFAULTS.imageRate,
+    labelRate: opts.labelRate ?? DTM_DEFAULTS.labelRate,
     imageRows: data.rows,
     imageCols: data.cols,
     seed: opts.seed,
@@ -154,9 +164,17 @@ function freshModel(data: DigitDataset, opts: TrainDtmOptions): DenoisingModel {
 }
 
 /** A saved model (e.g. a checkpoint) to continue training; optimizer and penalty state start afresh. */
-async function startingModel(file: string, data: DigitDataset): Promise<DenoisingModel> {
+async function startingModel(file: string, data: DigitDataset, opts: TrainDtmOptions): Promise<DenoisingModel> {
   const model = await loadModel(file);
   if (!(model instanceof DenoisingModel)) throw invalid(`--init ${file} is not a denoising thermodynamic model (dtm)`);
+  refuseInitConflicts(file, [
+    { flag: '--size', given: opts.size, inFile: model.layout.size },
+    { flag: '--jumps', given: opts.jumps, inFile: model.layout.jumps },
+    { flag: '--steps', given: opts.steps, inFile: model.steps },
+    { flag: '--image-rate', given: opts.imageRate, inFile: model.imageRate },
+    { flag: '--label-rate', given: opts.labelRate, inFile: model.labelRate },
+  ]);
+  if (opts.conditional && model.classes === 0) throw invalid(`--init ${file} has no label nodes, so it cannot be trained --conditional`);
   if (model.pixels !== data.rows * data.cols) throw invalid(`--init ${file} has ${model.pixels} pixels; the data has ${data.rows * data.cols}`);
   if (model.classes > 0 && data.labels.length === 0) throw invalid(`--init ${file} has label nodes; the data has no labels`);
   return model;

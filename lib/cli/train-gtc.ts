@@ -5,17 +5,20 @@
  */
 import type { DigitDataset } from '../io/dataset';
 import { loadModel } from '../io/model-file';
-import { GenerativeComputer } from '../models/gtc';
+import { GenerativeComputer, GTC_DEFAULTS } from '../models/gtc';
 import { GtcEpochStats, trainGtc } from '../training/gtc-trainer';
 import { parseSchedule } from '../training/schedules';
 import { invalid } from '../util/validate';
-import { DataOptions, loadTrainingData, pickImages } from './data-source';
+import { DataOptions, dataInputs, loadTrainingData, pickImages } from './data-source';
+import { refuseInitConflicts } from './init-flags';
+import { checkOutputs } from './outputs';
 import { trainAndSave } from './interruptible';
 import { progressBar } from './progress';
 
 export interface TrainGtcOptions extends DataOptions {
   images?: number;
-  hidden: number;
+  /** Size and physics: GTC_DEFAULTS when left out; with --init, from the file (a different value is refused). */
+  hidden?: number;
   conditional: boolean;
   epochs: number;
   batch: number;
@@ -26,13 +29,14 @@ export interface TrainGtcOptions extends DataOptions {
   optimizer: string;
   weightDecay: number;
   labelDropout: number;
-  labelInit: 'data' | 'zero';
-  kt: number;
-  dt: number;
-  duration: number;
-  j2: number;
-  j4: number;
-  mobility: number;
+  /** Starting label couplings of a new model (default data). */
+  labelInit?: 'data' | 'zero';
+  kt?: number;
+  dt?: number;
+  duration?: number;
+  j2?: number;
+  j4?: number;
+  mobility?: number;
   init?: string;
   checkpointEvery?: number;
   out: string;
@@ -57,10 +61,11 @@ export interface TrainGtcReport {
 }
 
 export async function trainGtcCommand(opts: TrainGtcOptions): Promise<TrainGtcReport> {
+  checkOutputs([{ flag: '--out', file: opts.out }], dataInputs(opts));
   const learningRate = parseSchedule(opts.lr); // a typo fails before the data loads
   const { train: all, test, source } = await loadTrainingData(opts);
   const train = opts.images === undefined ? all : pickImages(all, opts.images, opts.seed);
-  const model = opts.init === undefined ? freshModel(train, opts) : await startingModel(opts.init, train, opts.conditional);
+  const model = opts.init === undefined ? freshModel(train, opts) : await startingModel(opts.init, train, opts);
   model.info = {
     ...model.info,
     ...(opts.init === undefined ? {} : { started_from: opts.init }),
@@ -75,7 +80,7 @@ export async function trainGtcCommand(opts: TrainGtcOptions): Promise<TrainGtcRe
     optimizer: opts.optimizer,
     weight_decay: opts.weightDecay,
     label_dropout: opts.labelDropout,
-    label_init: opts.labelInit,
+    label_init: opts.labelInit ?? 'data',
     binarize: opts.binarize,
     seed: opts.seed,
   };
@@ -93,7 +98,7 @@ export async function trainGtcCommand(opts: TrainGtcOptions): Promise<TrainGtcRe
       optimizer: opts.optimizer as 'adam' | 'sgd',
       weightDecay: opts.weightDecay,
       labelDropout: opts.labelDropout,
-      labelInit: opts.labelInit,
+      labelInit: opts.labelInit ?? 'data',
       seed: opts.seed,
       threads: opts.threads,
       signal,
@@ -127,23 +132,34 @@ function labelUnits(data: DigitDataset, conditional: boolean): number {
 function freshModel(data: DigitDataset, opts: TrainGtcOptions): GenerativeComputer {
   return new GenerativeComputer({
     visible: data.rows * data.cols,
-    hidden: opts.hidden,
+    hidden: opts.hidden ?? GTC_DEFAULTS.hidden,
     labels: labelUnits(data, opts.conditional),
-    J2: opts.j2,
-    J4: opts.j4,
-    kT: opts.kt,
-    mobility: opts.mobility,
-    dt: opts.dt,
-    duration: opts.duration,
+    J2: opts.j2 ?? GTC_DEFAULTS.J2,
+    J4: opts.j4 ?? GTC_DEFAULTS.J4,
+    kT: opts.kt ?? GTC_DEFAULTS.kT,
+    mobility: opts.mobility ?? GTC_DEFAULTS.mobility,
+    dt: opts.dt ?? GTC_DEFAULTS.dt,
+    duration: opts.duration ?? GTC_DEFAULTS.duration,
     imageRows: data.rows,
     imageCols: data.cols,
   });
 }
 
 /** A saved generative computer (e.g. a checkpoint) to continue training; its optimizer state is not kept. */
-async function startingModel(file: string, data: DigitDataset, conditional: boolean): Promise<GenerativeComputer> {
+async function startingModel(file: string, data: DigitDataset, opts: TrainGtcOptions): Promise<GenerativeComputer> {
+  const { conditional } = opts;
   const model = await loadModel(file);
   if (!(model instanceof GenerativeComputer)) throw invalid(`--init ${file} is not a generative thermodynamic computer (gtc)`);
+  refuseInitConflicts(file, [
+    { flag: '--hidden', given: opts.hidden, inFile: model.hidden },
+    { flag: '--kt', given: opts.kt, inFile: model.kT },
+    { flag: '--dt', given: opts.dt, inFile: model.dt },
+    { flag: '--duration', given: opts.duration, inFile: model.duration },
+    { flag: '--j2', given: opts.j2, inFile: model.J2 },
+    { flag: '--j4', given: opts.j4, inFile: model.J4 },
+    { flag: '--mobility', given: opts.mobility, inFile: model.mobility },
+  ]);
+  if (opts.labelInit !== undefined) throw invalid(`--label-init sets the label couplings of a new model; --init ${file} brings its own`);
   const pixels = data.rows * data.cols;
   if (model.visible !== pixels) throw invalid(`--init ${file} has ${model.visible} visible units; the data has ${pixels} pixels`);
   if (conditional && model.labels === 0) throw invalid(`--init ${file} has no label units, so it cannot be trained --conditional`);

@@ -8,13 +8,19 @@ import { RBM } from '../models/rbm';
 import { annealedLogPartition, logLikelihood, pseudoLogLikelihood } from '../training/rbm-monitor';
 import { RbmEpochStats, trainRbm } from '../training/rbm-trainer';
 import { parseSchedule } from '../training/schedules';
-import { loadTrainingData, DataOptions } from './data-source';
+import { dataInputs, loadTrainingData, DataOptions } from './data-source';
 import { trainAndSave } from './interruptible';
 import { progressBar } from './progress';
 import { invalid } from '../util/validate';
+import { refuseInitConflicts } from './init-flags';
+import { checkOutputs } from './outputs';
+
+/** Hidden units of a new RBM when --hidden is left out. */
+export const DEFAULT_HIDDEN = 500;
 
 export interface TrainRbmOptions extends DataOptions {
-  hidden: number;
+  /** Default DEFAULT_HIDDEN; with --init, from the file. */
+  hidden?: number;
   epochs: number;
   batch: number;
   method: string;
@@ -48,14 +54,16 @@ export interface TrainRbmReport {
 }
 
 export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmReport> {
+  checkOutputs([{ flag: '--out', file: opts.out }], dataInputs(opts));
+  const learningRate = parseSchedule(opts.lr); // a typo fails before the data loads
   const { train, test, source } = await loadTrainingData(opts);
   const V = train.rows * train.cols;
   // The data's pixel log-odds: the initial visible biases, and AIS's base-rate model.
   const baseRates = RBM.visibleBiasFromData(train.images, train.count, V);
   const rbm =
     opts.init === undefined
-      ? RBM.create({ visible: V, hidden: opts.hidden, seed: opts.seed, visibleBias: baseRates })
-      : await startingModel(opts.init, V);
+      ? RBM.create({ visible: V, hidden: opts.hidden ?? DEFAULT_HIDDEN, seed: opts.seed, visibleBias: baseRates })
+      : await startingModel(opts.init, V, opts.hidden);
   rbm.info = {
     ...(opts.init === undefined ? {} : { started_from: opts.init }),
     image_rows: train.rows,
@@ -81,7 +89,7 @@ export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmRe
       persistentChains: opts.chains,
       epochs: opts.epochs,
       batchSize: opts.batch,
-      learningRate: parseSchedule(opts.lr),
+      learningRate,
       optimizer: opts.optimizer as 'sgd' | 'adam',
       momentum: opts.momentum,
       weightDecay: opts.weightDecay,
@@ -106,7 +114,8 @@ export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmRe
     history,
     testPseudoLogLikelihood: pseudoLogLikelihood(rbm, binaryRows(test.images.subarray(0, testRows * V)), testRows, { threads: opts.threads }),
   };
-  if (opts.ais) {
+  // A stopped run skips AIS (minutes): the user asked to stop; the model is saved.
+  if (opts.ais && !interrupted) {
     const estimate = annealedLogPartition(rbm, {
       steps: opts.aisSteps,
       runs: opts.aisRuns,
@@ -124,9 +133,10 @@ export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmRe
 }
 
 /** A saved RBM (e.g. a checkpoint) to continue training; its optimizer state is not kept. */
-async function startingModel(file: string, numVisible: number): Promise<RBM> {
+async function startingModel(file: string, numVisible: number, hidden: number | undefined): Promise<RBM> {
   const model = await loadModel(file);
   if (!(model instanceof RBM)) throw invalid(`--init ${file} is not an RBM`);
+  refuseInitConflicts(file, [{ flag: '--hidden', given: hidden, inFile: model.numHidden }]);
   if (model.numVisible !== numVisible) throw invalid(`--init ${file} has ${model.numVisible} visible units; the data has ${numVisible} pixels`);
   return model;
 }

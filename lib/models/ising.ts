@@ -73,12 +73,12 @@ export class IsingModel {
     return new IsingModel(graph, { couplings: w.map((x) => x / 4), biases: h, beta: parameters.beta });
   }
 
-  /** E(s) of one configuration (n spins), or of each of several concatenated configurations. */
+  /** E(s) of one configuration (n spins of ±1), or of each of several concatenated configurations; other values are refused. */
   energy(spins: ArrayLike<number>): number;
   energy(spins: ArrayLike<number>, count: number): Float64Array;
   energy(spins: ArrayLike<number>, count?: number): number | Float64Array {
     const n = this.graph.numNodes;
-    const k = count ?? 1;
+    const k = count === undefined ? 1 : checkInteger('count', count, 1);
     if (spins == null || spins.length !== n * k) {
       throw invalid(`energy needs ${n * k} spins (${k} configuration(s) of ${n}), got ${spins?.length}`);
     }
@@ -87,7 +87,11 @@ export class IsingModel {
     for (let c = 0; c < k; c++) {
       const o = c * n;
       let e = 0;
-      for (let i = 0; i < n; i++) e -= this.biases[i] * spins[o + i];
+      for (let i = 0; i < n; i++) {
+        const s = spins[o + i];
+        if (s !== 1 && s !== -1) throw invalid(`energy needs spins of +1 or -1; spin ${o + i} is ${s}`);
+        e -= this.biases[i] * s;
+      }
       for (let j = 0; j < src.length; j++) e -= this.couplings[j] * spins[o + src[j]] * spins[o + dst[j]];
       out[c] = e;
     }

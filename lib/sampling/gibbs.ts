@@ -94,6 +94,8 @@ export interface SampleResult extends RunResult {
 
 const DEFAULT_SCHEDULE: Schedule = { warmup: 100, samples: 100, thin: 1 };
 const OBSERVABLES: ReadonlySet<string> = new Set(['states', 'moments', 'energy', 'magnetization', 'chainMeans', 'meanFieldPairs']);
+/** Observables that are means over the samples: with none they would be 0, not a mean. */
+const AVERAGES = ['moments', 'chainMeans', 'meanFieldPairs'] as const;
 
 function resolveSeed(seed: number | bigint | undefined): bigint {
   if (seed === undefined) return BigInt(randomInt(0, 2 ** 48 - 1));
@@ -193,8 +195,12 @@ export class GibbsChains {
   private prepare(options: SampleOptions) {
     const schedule = resolveSchedule(options, DEFAULT_SCHEDULE);
     const sweeps = totalSweeps(schedule);
-    const observe = new Set(options.observe ?? ['moments']);
+    // With no samples a run only advances the chains (a warm-up): nothing is observed unless asked for.
+    const observe = new Set(options.observe ?? (schedule.samples === 0 ? [] : ['moments']));
     for (const o of observe) if (!OBSERVABLES.has(o)) throw invalid(`unknown observable '${String(o)}'`);
+    for (const o of AVERAGES) {
+      if (schedule.samples === 0 && observe.has(o)) throw invalid(`'${o}' averages over samples: it needs samples >= 1, got 0`);
+    }
     const pairs = observe.has('moments') || observe.has('meanFieldPairs') ? this.resolvePairs(options.pairs ?? 'edges') : undefined;
     const observeBits =
       (observe.has('states') ? OBSERVE_STATES : 0) |

@@ -70,7 +70,8 @@ function phases(model: GibbsTarget, options: KlGradientOptions) {
     }),
     schedule: {
       warmup: options.warmup ?? 100,
-      samples: options.samples ?? 100,
+      // Both phases' moments are means over samples: none would give a gradient of 0, not an estimate.
+      samples: checkInteger('samples', options.samples ?? 100, 1),
       thin: options.thin ?? 1,
       observe: ['moments' as const],
       threads: options.threads,

@@ -4,6 +4,7 @@
  * ("cosine:0.05:0.001") that parseSchedule reads back, for the CLI and for logs.
  */
 import { HeatbathError } from '../errors';
+import { parseDecimal } from '../util/decimal';
 import { checkFinite, checkInteger, invalid } from '../util/validate';
 
 export type StepSchedule = ((step: number, total: number) => number) & { readonly description: string };
@@ -78,21 +79,17 @@ export function describeSchedule(schedule: number | ((step: number, total: numbe
 
 const FORMS = 'a number, constant:v, linear:from:to, cosine:from:to, step:v0:factor:every or warmup:steps:<schedule>';
 
-function parseNumber(text: string, field: string): number {
-  // Number('') is 0 and Number('0x10') is 16: accept plain decimal notation only.
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) throw invalid(`${field} must be a number, got "${text}"`);
-  const value = Number(text);
-  if (!Number.isFinite(value)) throw invalid(`${field} ${text} is out of range`);
-  return value;
-}
+/** Longest schedule text read, and deepest warmup nesting: far beyond any real schedule, so that a hostile one is cheap to refuse. */
+export const MAX_SCHEDULE_LENGTH = 1000;
+export const MAX_SCHEDULE_DEPTH = 8;
 
-function parseForm(text: string): StepSchedule {
-  const [kind, ...args] = text.split(':').map((part) => part.trim());
+/** Reads the form starting at tokens[at] (the whole rest of the tokens), in one pass over them. */
+function parseForm(tokens: string[], at: number, depth: number): StepSchedule {
+  const kind = tokens[at];
+  const args = tokens.length - at - 1;
   const numbers = (names: string[]): number[] => {
-    if (args.length !== names.length) {
-      throw invalid(`${kind} takes ${names.length} value(s) (${kind}:${names.join(':')}), got ${args.length}`);
-    }
-    return args.map((arg, k) => parseNumber(arg, names[k]));
+    if (args !== names.length) throw invalid(`${kind} takes ${names.length} value(s) (${kind}:${names.join(':')}), got ${args}`);
+    return names.map((name, k) => parseDecimal(tokens[at + 1 + k], name));
   };
   switch (kind.toLowerCase()) {
     case 'constant':
@@ -104,10 +101,11 @@ function parseForm(text: string): StepSchedule {
     case 'step':
       return stepDecay(...(numbers(['v0', 'factor', 'every']) as [number, number, number]));
     case 'warmup':
-      if (args.length < 2) throw invalid('warmup takes warmup:steps:<schedule>');
-      return warmup(parseNumber(args[0], 'steps'), parseForm(args.slice(1).join(':')));
+      if (args < 2) throw invalid('warmup takes warmup:steps:<schedule>');
+      if (depth >= MAX_SCHEDULE_DEPTH) throw invalid(`warmup is nested more than ${MAX_SCHEDULE_DEPTH} deep`);
+      return warmup(parseDecimal(tokens[at + 1], 'steps'), parseForm(tokens, at + 2, depth + 1));
     default:
-      if (args.length === 0) return constant(parseNumber(kind, 'value'));
+      if (args === 0) return constant(parseDecimal(kind, 'value'));
       throw invalid(`unknown kind "${kind}"`);
   }
 }
@@ -116,9 +114,11 @@ function parseForm(text: string): StepSchedule {
 export function parseSchedule(text: string): StepSchedule {
   if (typeof text !== 'string') throw invalid(`a schedule must be text: ${FORMS}`);
   try {
-    return parseForm(text.trim());
+    if (text.length > MAX_SCHEDULE_LENGTH) throw invalid(`it is longer than ${MAX_SCHEDULE_LENGTH} characters`);
+    return parseForm(text.trim().split(':').map((part) => part.trim()), 0, 0);
   } catch (err) {
     if (!(err instanceof HeatbathError)) throw err;
-    throw new HeatbathError(err.code, `schedule "${text}": ${err.message} (expected ${FORMS})`, { cause: err });
+    const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+    throw new HeatbathError(err.code, `schedule "${shown}": ${err.message} (expected ${FORMS})`, { cause: err });
   }
 }
