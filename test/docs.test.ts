@@ -160,7 +160,8 @@ describe('CLI reference (docs/cli.md) against `heatbath … --help`', () => {
   /** The flags (with their defaults) and the subcommands that `--help` prints. */
   function help(command: string[]): Help {
     const out = execFileSync(process.execPath, [cli, ...command, '--help'], { encoding: 'utf8' });
-    // commander wraps descriptions: join continuation lines onto their entry first.
+    // commander wraps descriptions: join continuation lines onto their entry first. A default is commander's
+    // `(default: x)` or, for flags whose default depends on other flags, `(default x; …)` in the description.
     const entries = out.split('\n').reduce<string[]>((acc, line) => {
       if (/^ {2}\S/.test(line)) acc.push(line.trim());
       else if (/^ {3,}\S/.test(line) && acc.length > 0) acc[acc.length - 1] += ' ' + line.trim();
@@ -172,7 +173,7 @@ describe('CLI reference (docs/cli.md) against `heatbath … --help`', () => {
     for (const entry of entries) {
       const flag = /^(?:-\w, )?(--[\w-]+)/.exec(entry);
       if (flag) {
-        if (flag[1] !== '--help') flags.set(flag[1], /\(default: "?(.*?)"?\)$/.exec(entry)?.[1]);
+        if (flag[1] !== '--help') flags.set(flag[1], /\(default:? "?([^";)]*)"?(?:;[^)]*)?\)$/.exec(entry)?.[1]);
       } else if (/^[a-z]/.test(entry) && !entry.startsWith('help ')) {
         commands.push(entry.split(' ')[0]);
       }
