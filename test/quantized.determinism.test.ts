@@ -64,3 +64,22 @@ test('chain means and mean-field pairs are refused with a coded error', () => {
     expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
   );
 });
+
+test('HEATBATH_SIMD chooses the kernel at load: the same bits from the scalar one', () => {
+  const { execFileSync } = require('child_process') as typeof import('child_process');
+  const path = require('path') as typeof import('path');
+  const script = `
+    const { graphs, IsingModel, engineInfo } = require('heatbath');
+    const model = IsingModel.random(graphs.torus(16, { jumps: 'G12' }), { beta: 0.9, seed: 8 }).quantize({ couplingBits: 8, fieldBits: 8, randomBits: 5 });
+    const run = model.sampleSync({ chains: 100, warmup: 5, samples: 2, seed: 3, observe: ['states'] });
+    console.log(engineInfo().simd, require('crypto').createHash('sha256').update(run.states).digest('hex'));`;
+  const digest = (simd: string) =>
+    execFileSync(process.execPath, ['-e', script], {
+      cwd: path.resolve(__dirname, '..'),
+      env: { ...process.env, HEATBATH_SIMD: simd },
+      encoding: 'utf8',
+    }).trim().split(' ');
+  const scalar = digest('scalar');
+  expect(scalar[0]).toBe('scalar');
+  for (const simd of available) expect(digest(simd)).toEqual([simd, scalar[1]]);
+});

@@ -170,6 +170,13 @@ describe('quantizing a float model', () => {
       expect(() => chains.setParameters(...zeros, 1, bits)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     }
     expect(() => chains.setParameters(...zeros, 0, 8)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => chains.setParameters(...zeros, NaN, 8)).toThrow(expect.objectContaining({ code: 'ERR_NOT_FINITE' }));
+    const floats = new Float32Array(graph.numEdges) as unknown as Int32Array;
+    expect(() => chains.setParameters(floats, zeros[1], 1, 8)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => new (native().QuantizedChains)(graph.handle, 0, 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => new QuantizedIsingModel(graph, { couplings: zeros[0], biases: zeros[1], scale: 1, randomBits: 8.5 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
   test('a node whose field sum overflows the 16-bit lanes is refused by name', () => {
