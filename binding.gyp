@@ -10,7 +10,7 @@
     {
       "target_name": "heatbath_avx2",
       "type": "static_library",
-      "sources": ["native/kernels/gibbs_avx2.cpp", "native/kernels/ceiling_avx2.cpp", "native/kernels/dense_avx2.cpp", "native/kernels/langevin_avx2.cpp", "native/kernels/moments_avx2.cpp"],
+      "sources": ["native/kernels/gibbs_avx2.cpp", "native/kernels/gibbs_int_avx2.cpp", "native/kernels/ceiling_avx2.cpp", "native/kernels/dense_avx2.cpp", "native/kernels/langevin_avx2.cpp", "native/kernels/moments_avx2.cpp"],
       "cflags_cc": ["<@(heatbath_cflags)", "-mavx2", "-mfma", "-fPIC"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx2", "-mfma"] }
@@ -26,14 +26,28 @@
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx512f", "-mavx2", "-mfma"] }
     },
     {
+      "target_name": "heatbath_avx512bw",
+      "type": "static_library",
+      "sources": ["native/kernels/gibbs_int_avx512.cpp"],
+      "cflags_cc": ["<@(heatbath_cflags)", "-mavx512f", "-mavx512bw", "-mavx2", "-fPIC", "-Wno-maybe-uninitialized", "-Wno-uninitialized"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx512f", "-mavx512bw", "-mavx2"] }
+    },
+    {
       "target_name": "heatbath",
       "dependencies": [
         "heatbath_avx2",
         "heatbath_avx512",
+        "heatbath_avx512bw",
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
       ],
       "sources": [
         "native/kernels/gibbs_scalar.cpp",
+        "native/kernels/gibbs_int_scalar.cpp",
+        "native/kernels/gibbs_int_dispatch.cpp",
+        "native/core/accept_table.cpp",
+        "native/core/quantized_chains.cpp",
+        "native/addon/quantized_wrap.cpp",
         "native/kernels/moments_scalar.cpp",
         "native/kernels/ceiling_scalar.cpp",
         "native/kernels/dispatch.cpp",

@@ -69,6 +69,11 @@ export interface NativeGibbsChains {
   readSpins(out?: Int8Array): Int8Array;
 }
 
+/** Native chains of a quantized model: the float chains' methods and run protocol, integer parameters. */
+export interface NativeQuantizedChains extends Omit<NativeGibbsChains, 'setParameters'> {
+  setParameters(couplings: Int32Array, biases: Int32Array, scale: number, randomBits: number): void;
+}
+
 /** Which side of an RBM a layer conditional samples: 'hidden' given visible (uses W), or 'visible' given hidden (uses Wᵀ). */
 export type RbmDirection = 'hidden' | 'visible';
 
@@ -179,6 +184,7 @@ export interface NativeAddon {
   setSimd(name: string): string;
   Graph: new (numNodes: number, src: Int32Array, dst: Int32Array, colouring: string | Int32Array) => NativeGraph;
   GibbsChains: new (graph: NativeGraph, chains: number, seed: number | bigint) => NativeGibbsChains;
+  QuantizedChains: new (graph: NativeGraph, chains: number, seed: number | bigint) => NativeQuantizedChains;
   CancelToken: new () => NativeCancelToken;
   /** C = alpha·op(A)·op(B) + beta·C, row-major float32; bit-identical for any thread count. */
   gemm(

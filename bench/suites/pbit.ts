@@ -3,7 +3,7 @@
  * Each benny op is one native run of many sweeps (the way users sample), so call overhead is
  * amortised except in pbit.small, which measures it on purpose.
  */
-import { Graph, graphs, IsingModel } from '../../lib';
+import { Graph, graphs, IsingModel, QuantizeOptions } from '../../lib';
 
 export interface PbitCase {
   name: string;
@@ -12,14 +12,23 @@ export interface PbitCase {
   setup(threads?: number): { op: () => unknown; flips: number; chains: number; nodes: number; sweeps: number };
 }
 
-function sweepCase(name: string, description: string, build: () => Graph, chains: number, sweeps: number, sync = false): PbitCase {
+function sweepCase(
+  name: string,
+  description: string,
+  build: () => Graph,
+  chains: number,
+  sweeps: number,
+  sync = false,
+  precision?: QuantizeOptions,
+): PbitCase {
   return {
     name,
     description,
     setup(threads) {
       const graph = build();
       const model = IsingModel.random(graph, { beta: 0.4, seed: 1, couplingScale: 0.3, biasScale: 0.1 });
-      const chainSet = model.chains({ chains, seed: 1 });
+      // With a precision, the same model as a chip holds it, on the integer engine.
+      const chainSet = (precision ? model.quantize(precision) : model).chains({ chains, seed: 1 });
       const options = { warmup: sweeps, samples: 0, observe: [], threads };
       // benny calls an async op once unawaited to probe its type, so each run waits for the previous.
       let previous: Promise<unknown> = Promise.resolve();
@@ -34,5 +43,14 @@ function sweepCase(name: string, description: string, build: () => Graph, chains
 export const pbitCases: PbitCase[] = [
   sweepCase('pbit.king256', "king's graph 256×256 (8 neighbours), 256 chains, float32 couplings", () => graphs.king(256), 256, 20),
   sweepCase('pbit.g12x70', 'DTM torus 70×70, jumps G12 (12 neighbours), 256 chains', () => graphs.torus(70, { jumps: 'G12' }), 256, 100),
+  sweepCase(
+    'pbit.g12x70.int8',
+    'pbit.g12x70 quantized: 8-bit couplings and biases, 8-bit random draws, integer kernel',
+    () => graphs.torus(70, { jumps: 'G12' }),
+    256,
+    100,
+    false,
+    { couplingBits: 8, fieldBits: 8, randomBits: 8 },
+  ),
   sweepCase('pbit.small', '32-spin model (random 4-regular), 1 chain, 200 sweeps per sync call', () => graphs.randomRegular(32, 4, { seed: 1 }), 1, 200, true),
 ];

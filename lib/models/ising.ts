@@ -16,6 +16,7 @@ import {
   stream,
   StreamOptions,
 } from '../sampling/gibbs';
+import { QuantizedIsingModel, QuantizeOptions } from './quantized-ising';
 import { SeededRandom } from '../util/random';
 import { checkBeta, checkFinite, checkInteger, invalid, toFloat32 } from '../util/validate';
 
@@ -71,6 +72,15 @@ export class IsingModel {
       h[graph.dst[e]] += w[e] / 4;
     }
     return new IsingModel(graph, { couplings: w.map((x) => x / 4), biases: h, beta: parameters.beta });
+  }
+
+  /**
+   * The model as a p-bit chip holds it: integer couplings and biases times one scale, b-bit random
+   * draws compared with a sigmoid table (docs/quantized.md). `report` tells what was clipped and the
+   * largest rounding error.
+   */
+  quantize(options: QuantizeOptions): QuantizedIsingModel {
+    return QuantizedIsingModel.quantize(this, options);
   }
 
   /** E(s) of one configuration (n spins of ±1), or of each of several concatenated configurations; other values are refused. */

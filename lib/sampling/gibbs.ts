@@ -27,7 +27,12 @@ export interface GibbsTarget {
   readonly couplings: Float32Array; // per edge of graph
   readonly biases: Float32Array; // per node
   readonly beta: number;
+  /** Live chains of this model, if it has its own engine (default: the float engine's GibbsChains). */
+  chains?(options: ChainOptions): GibbsChains;
 }
+
+/** The native chains' methods that every engine shares (all but how parameters are loaded). */
+export type NativeChainHandle = Omit<NativeGibbsChains, 'setParameters'>;
 
 export type Observable = 'states' | 'moments' | 'energy' | 'magnetization' | 'chainMeans' | 'meanFieldPairs';
 
@@ -121,14 +126,14 @@ export class GibbsChains {
   readonly target: GibbsTarget;
   readonly chains: number;
   readonly seed: bigint;
-  private readonly handle: NativeGibbsChains;
+  protected readonly handle: NativeChainHandle;
 
   constructor(target: GibbsTarget, options: ChainOptions = {}) {
     this.target = target;
     this.chains = checkInteger('chains', options.chains ?? 64, 1, 2 ** 40);
     this.seed = resolveSeed(options.seed);
-    this.handle = callNative(() => new (native().GibbsChains)(target.graph.handle, this.chains, this.seed));
-    callNative(() => this.handle.setParameters(target.couplings, target.biases));
+    this.handle = this.openHandle();
+    this.updateParameters();
     if (options.clamp) this.clamp(options.clamp);
     this.initialize(options.init ?? 'random');
   }
@@ -154,9 +159,15 @@ export class GibbsChains {
     } else throw invalid(`init must be 'random', 'hinton' or an array of spins, got ${String(init)}`);
   }
 
+  /** The native chains of this engine (subclasses bring their own). */
+  protected openHandle(): NativeChainHandle {
+    return callNative(() => new (native().GibbsChains)(this.target.graph.handle, this.chains, this.seed));
+  }
+
   /** Re-reads the model's couplings and biases (after training changed them). */
   updateParameters(): void {
-    callNative(() => this.handle.setParameters(this.target.couplings, this.target.biases));
+    const handle = this.handle as NativeGibbsChains;
+    callNative(() => handle.setParameters(this.target.couplings, this.target.biases));
   }
 
   /**
@@ -275,14 +286,18 @@ function withFinalState(result: RunResult, chains: GibbsChains): SampleResult {
   }) as SampleResult;
 }
 
+function openChains(target: GibbsTarget, options: ChainOptions): GibbsChains {
+  return target.chains ? target.chains(options) : new GibbsChains(target, options);
+}
+
 /** Samples a model: fresh chains, one schedule. */
 export async function sample(target: GibbsTarget, options: SampleOptions = {}): Promise<SampleResult> {
-  const chains = new GibbsChains(target, options);
+  const chains = openChains(target, options);
   return withFinalState(await chains.run(options), chains);
 }
 
 export function sampleSync(target: GibbsTarget, options: SampleOptions = {}): SampleResult {
-  const chains = new GibbsChains(target, options);
+  const chains = openChains(target, options);
   return withFinalState(chains.runSync(options), chains);
 }
 
@@ -304,7 +319,7 @@ export async function* stream(target: GibbsTarget, options: StreamOptions = {}):
   const batch = checkInteger('batch', options.batch ?? 16, 1);
   const maxBatches = options.maxBatches === undefined ? Infinity : checkInteger('maxBatches', options.maxBatches, 0);
   const thin = checkInteger('thin', options.thin ?? 1, 1);
-  const chains = new GibbsChains(target, options);
+  const chains = openChains(target, options);
   let sweepsDone = 0;
   for (let k = 0; k < maxBatches; k++) {
     const warmup = k === 0 ? checkInteger('warmup', options.warmup ?? DEFAULT_SCHEDULE.warmup, 0) : thin;

@@ -7,6 +7,7 @@
 #include "gibbs_wrap.h"
 #include "graph_wrap.h"
 #include "langevin_wrap.h"
+#include "quantized_wrap.h"
 #include "rbm_wrap.h"
 #include "tngd_wrap.h"
 
@@ -25,6 +26,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : isa(kernels::Isa::Scalar) {
   graphConstructor = Napi::Persistent(GraphWrap::Define(env));
   exports.Set("Graph", graphConstructor.Value());
   exports.Set("GibbsChains", GibbsWrap::Define(env));
+  exports.Set("QuantizedChains", QuantizedWrap::Define(env));
   exports.Set("RbmChains", RbmWrap::Define(env));
   exports.Set("LangevinChains", LangevinWrap::Define(env));
   exports.Set("TngdDevice", TngdWrap::Define(env));

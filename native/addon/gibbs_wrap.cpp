@@ -11,15 +11,6 @@
 
 namespace heatbath::addon {
 
-namespace {
-
-struct RunRequest {
-  SampleSchedule schedule;
-  std::vector<float> betas;
-  Observe observe;
-  int threads = 1;
-};
-
 // Positional arguments, because every named property lookup through N-API costs more than a
 // small run: (warmup, samples, thin, betas: Float32Array, observe: bitmask, threads?, pairA?, pairB?)
 // starting at info[first], with observe bits 1 = states, 2 = moments, 4 = energy, 8 = magnetization,
@@ -68,8 +59,6 @@ Napi::Array toJs(Napi::Env env, Observations&& obs, const Observe& observe) {
   if (observe.meanFieldPairs) out.Set(8u, toTypedArray(env, std::move(obs.pairMeanField)));
   return out;
 }
-
-}  // namespace
 
 Napi::Function GibbsWrap::Define(Napi::Env env) {
   return DefineClass(env, "GibbsChains",

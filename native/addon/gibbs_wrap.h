@@ -3,10 +3,21 @@
 #include <napi.h>
 
 #include <memory>
+#include <vector>
 
 #include "../core/gibbs_chains.h"
 
 namespace heatbath::addon {
+
+// The run protocol shared by the chain wrappers (float and quantized).
+struct RunRequest {
+  SampleSchedule schedule;
+  std::vector<float> betas;
+  Observe observe;
+  int threads = 1;
+};
+RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first, int defaultThreads);
+Napi::Array toJs(Napi::Env env, Observations&& obs, const Observe& observe);
 
 class GibbsWrap : public Napi::ObjectWrap<GibbsWrap> {
  public:
