@@ -8,6 +8,7 @@ import { writePngGrid } from '../io/png';
 import { IsingModel } from '../models/ising';
 import { onsagerEnergyPerSpin, onsagerMagnetization, BETA_C } from '../reference/onsager';
 import { progressBar } from './progress';
+import { deriveSeed } from '../util/seed';
 
 export interface IsingDemoOptions {
   size: number;
@@ -46,7 +47,7 @@ export async function runIsingDemo(opts: IsingDemoOptions): Promise<{ rows: Isin
       warmup: opts.sweeps,
       samples,
       thin,
-      seed: opts.seed + k,
+      seed: deriveSeed(opts.seed, 'demo-ising', k),
       // Below T_c start in the ordered (+) phase that Onsager's magnetization describes: a quench from
       // random spins traps some chains in stripes that wrap around the torus for very long times.
       init: beta > BETA_C ? new Int8Array(graph.numNodes).fill(1) : 'random',
