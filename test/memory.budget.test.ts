@@ -103,6 +103,24 @@ describe('Gibbs requests are budgeted as a whole, before allocating', () => {
   });
 });
 
+describe('graph builders', () => {
+  test('a lattice past the budget, or past V8\'s heap, is refused before building', () => {
+    const huge = inChild(`async (h) => { h.graphs.lattice2d(46340); }`);
+    expect(huge.code).toBe('ERR_TOO_LARGE');
+    const regular = inChild(`async (h) => { h.graphs.randomRegular(2e9, 4); }`);
+    expect(regular.code).toBe('ERR_TOO_LARGE');
+    // 128 M edges: more numbers than a JS array can hold (V8 would end the process).
+    const tooMany = inChild(`async (h) => { h.graphs.lattice2d(8000); }`);
+    expect(tooMany.code).toBe('ERR_TOO_LARGE');
+    expect(tooMany.message).toMatch(/128000000 edges/);
+    // 18 M edges fit the machine but not a 512 MB V8 heap.
+    const heap = inChild(`async (h) => { h.graphs.lattice2d(3000); }`, { NODE_OPTIONS: '--max-old-space-size=512' });
+    expect(heap.code).toBe('ERR_TOO_LARGE');
+    expect(heap.message).toMatch(/GB of JavaScript heap/);
+    expect(inChild(`async (h) => h.graphs.lattice2d(300).numEdges`).ok).toBe(180000);
+  });
+});
+
 describe('RBM sizes', () => {
   test('a 2^16 × 2^16 RBM (16 GiB of weights, twice for RBM.create) is refused before allocating', () => {
     const r = inChild(`async (h) => { h.RBM.create({ visible: 2 ** 16, hidden: 2 ** 16 }); }`);

@@ -4,6 +4,7 @@
  * process's cgroup limit), read once from the addon, so typed arrays whose size a user or a file
  * chooses are refused with the same ERR_TOO_LARGE before they are allocated.
  */
+import * as v8 from 'v8';
 import { HeatbathError } from '../errors';
 import { native } from '../native';
 
@@ -23,6 +24,21 @@ export function checkFits(bytes: number, what: string): void {
       'ERR_TOO_LARGE',
       `${what} needs ${(bytes / 1e9).toFixed(6)} GB, more than the ${(usable / 1e9).toFixed(6)} GB one request may use ` +
         '(3/4 of the memory this process can have; HEATBATH_MEMORY_LIMIT overrides)',
+    );
+  }
+}
+
+/**
+ * Throws ERR_TOO_LARGE when `bytes` of plain JS arrays (numbers, Sets) would not fit in what is left
+ * of V8's heap: past its limit V8 ends the process, whatever the machine's memory.
+ */
+export function checkHeapFits(bytes: number, what: string): void {
+  const { heap_size_limit: limit, used_heap_size: used } = v8.getHeapStatistics();
+  if (!(bytes <= limit - used)) {
+    throw new HeatbathError(
+      'ERR_TOO_LARGE',
+      `${what} needs ${(bytes / 1e9).toFixed(6)} GB of JavaScript heap, more than the ${((limit - used) / 1e9).toFixed(6)} GB ` +
+        'left (node --max-old-space-size raises the limit)',
     );
   }
 }
