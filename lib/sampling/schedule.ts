@@ -44,7 +44,8 @@ export function describeBeta(beta: BetaSchedule, sweeps: number, first = 0, tota
   if (typeof beta === 'number') return [Float64Array.of(0, checkBeta('beta', beta)), undefined, first, total];
   const program = scheduleProgram(beta);
   if (program !== undefined) return [Float64Array.from(program), undefined, first, total];
-  checkFits(sweeps * Float32Array.BYTES_PER_ELEMENT, `a table of β for ${sweeps} sweeps (schedules.* forms need none)`);
+  // The table and the engine's copy of it (an async run owns its arguments).
+  checkFits(2 * sweeps * Float32Array.BYTES_PER_ELEMENT, `a table of β for ${sweeps} sweeps (schedules.* forms need none)`);
   return [Float64Array.of(5), betaPerSweep(beta, sweeps, first, total), first, total];
 }
 

@@ -292,8 +292,8 @@ long double GibbsChains::runFootprint(int64_t samples, const Observe& observe, i
   if (observe.states) bytes += perSample * n;
   bytes += (observe.energy + observe.magnetization) * perSample * sizeof(double);
   if (observe.moments) {
-    // Per worker: float partial sums, integer totals and scratch; then the means.
-    bytes += threads * (n * (sizeof(float) + sizeof(int64_t) + sizeof(uint32_t)) + pairs * (sizeof(float) + sizeof(int64_t)));
+    // Per worker (at most one per tile): float partial sums, integer totals and scratch; then the means.
+    bytes += std::min<int64_t>(threads, tiles_) * (n * (sizeof(float) + sizeof(int64_t) + sizeof(uint32_t)) + pairs * (sizeof(float) + sizeof(int64_t)));
     bytes += (n + pairs) * sizeof(double);
   }
   if (observe.chainMeans || observe.meanFieldPairs) bytes += static_cast<long double>(tiles_) * kLanes * n * sizeof(float);
