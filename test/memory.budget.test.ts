@@ -146,6 +146,15 @@ describe('RBM sizes', () => {
     );
   });
 
+  test('training with 1e9 persistent chains is refused before its buffers are allocated', () => {
+    const r = inChild(`async (h) => {
+      const rbm = h.RBM.create({ visible: 4, hidden: 3, seed: 1 });
+      await h.trainRbm(rbm, { images: new Float32Array(8 * 4), count: 8 }, { method: 'pcd', persistentChains: 1e9, batchSize: 4, epochs: 1 }); }`);
+    expect(r.code).toBe('ERR_TOO_LARGE');
+    expect(r.message).toMatch(/1000000000 persistent chains needs/);
+    expect(r.rssGrowthMb).toBeLessThan(200);
+  });
+
   test('RBM chains count their random state and a β table against the same limit', () => {
     const rbm = RBM.create({ visible: 4, hidden: 3, seed: 1 });
     expect(() => rbm.sampleSync({ chains: 2 ** 40, sweeps: 1 })).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
