@@ -43,7 +43,10 @@ export interface ChainOptions {
 }
 
 export interface SampleOptions extends ChainOptions, Partial<Schedule> {
-  /** β: a number (default: the model's β), one value per sweep, or (sweep, total) => β. */
+  /**
+   * β: a number (default: the model's β), a schedule from `schedules` (evaluated per sweep in the engine, no
+   * memory per sweep), one value per sweep, or (sweep, total) => β (these two become a table of one float per sweep).
+   */
   beta?: BetaSchedule;
   /** What to record (default ['moments']). */
   observe?: Observable[];

@@ -7,7 +7,10 @@ import { linear, scheduleProgram } from '../training/schedules';
 import { checkFits } from '../util/memory';
 import { checkBeta, checkInteger, invalid } from '../util/validate';
 
-/** β for every sweep: a constant, one value per sweep, or a function of (sweep, totalSweeps). */
+/**
+ * β for every sweep: a constant, one value per sweep, or a function of (sweep, totalSweeps). Functions built by
+ * `schedules` (linear, cosine, …, and linearBeta) are passed to the engines as their description.
+ */
 export type BetaSchedule = number | ArrayLike<number> | ((sweep: number, totalSweeps: number) => number);
 
 export interface Schedule {

@@ -1,10 +1,10 @@
 #include "addon.h"
 
+#include "../core/memory.h"
+#include "../core/seed.h"
 #include "cancel_wrap.h"
 #include "ceiling_wrap.h"
 #include "convert.h"
-#include "../core/memory.h"
-#include "../core/seed.h"
 #include "dense_wrap.h"
 #include "gibbs_wrap.h"
 #include "graph_wrap.h"
@@ -71,7 +71,7 @@ Napi::Value DeriveSeed(const Napi::CallbackInfo& info) {
   return guarded(env, [&] {
     if (!info[1].IsString()) throw invalidArgument("tag must be a string");
     const std::string tag = info[1].As<Napi::String>().Utf8Value();
-    return Napi::Value(Napi::BigInt::New(env, deriveSeed(argSeed(info[0]), tag, argSeed(info[2]))));
+    return Napi::Value(Napi::BigInt::New(env, deriveSeed(argSeed(info[0]), tag, argUint64(info[2], "index"))));
   });
 }
 
