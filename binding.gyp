@@ -55,6 +55,8 @@
         "native/kernels/dense_dispatch.cpp",
         "native/kernels/langevin_scalar.cpp",
         "native/kernels/langevin_dispatch.cpp",
+        "native/core/memory.cpp",
+        "native/core/beta_schedule.cpp",
         "native/core/graph.cpp",
         "native/core/update_order.cpp",
         "native/core/thread_pool.cpp",

@@ -25,7 +25,10 @@ export {
   sampleSync,
   stream,
 } from './sampling/gibbs';
-export { BetaSchedule, Schedule, linearBeta, totalSweeps } from './sampling/schedule';
+export { BetaSchedule, MAX_SWEEPS, Schedule, linearBeta, totalSweeps } from './sampling/schedule';
+// Memory budget and seed derivation (docs/memory-and-seeds.md).
+export { usableMemoryBytes } from './util/memory';
+export { deriveSeed } from './util/seed';
 export { estimateKlGradient, estimateKlGradientSync, KlGradient, KlGradientOptions } from './training/kl-gradient';
 export { writePngGrid, encodeGrid } from './io/png';
 

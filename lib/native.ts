@@ -11,6 +11,8 @@ export interface NativeInfo {
   simdAvailable: string[];
   hardwareThreads: number;
   lanes: number;
+  /** Bytes one request may use (native/core/memory.h). */
+  memoryLimit: number;
 }
 
 export interface NativeGraph {
@@ -27,14 +29,21 @@ export const OBSERVE_CHAIN_MEANS = 16;
 export const OBSERVE_MEAN_FIELD_PAIRS = 32;
 
 /**
+ * A β schedule as the core evaluates it (native/core/beta_schedule.h): a program (a few numbers), a
+ * table of one β per sweep when the program is [5], the step of the run's first sweep, and the
+ * length the schedule sees (Infinity for streams).
+ */
+export type NativeBeta = [program: Float64Array, table: Float32Array | undefined, first: number, total: number];
+
+/**
  * A run's arguments, positional because named properties are slow to read through N-API:
- * warmup, samples, thin, betas (one per sweep), observe bits, threads, moment pairs.
+ * warmup, samples, thin, β schedule, observe bits, threads, moment pairs.
  */
 export type NativeRunArgs = [
   warmup: number,
   samples: number,
   thin: number,
-  betas: Float32Array,
+  beta: NativeBeta,
   observe: number,
   threads?: number,
   pairA?: Int32Array,
@@ -90,8 +99,8 @@ export interface NativeRbmChains {
   setVisible(states: Float32Array): void;
   initRandom(): void;
   setClamp(nodes: Int32Array, values: Float32Array): void;
-  run(sweeps: number, betas: Float32Array, threads?: number): void;
-  runAsync(cancel: NativeCancelToken | undefined, sweeps: number, betas: Float32Array, threads?: number): Promise<void>;
+  run(sweeps: number, beta: NativeBeta, threads?: number): void;
+  runAsync(cancel: NativeCancelToken | undefined, sweeps: number, beta: NativeBeta, threads?: number): Promise<void>;
   readVisible(): Float32Array;
   readHidden(): Float32Array;
   visibleProbabilities(): Float32Array;
@@ -222,6 +231,8 @@ export interface NativeAddon {
   TngdDevice: new (seed: number | bigint) => NativeTngdDevice;
   /** Fills `out` with standard normals of stream `stream` under `seed` (the Langevin engine's generator). */
   randomNormals(out: Float32Array, seed: number | bigint, stream: number | bigint): void;
+  /** The stream seed of (seed, tag, index), native/core/seed.h (lib/util/seed.ts computes the same). */
+  deriveSeed(seed: number | bigint, tag: string, index: number | bigint): bigint;
 }
 
 /** The package root: the nearest directory above this file holding heatbath's package.json. */

@@ -1,5 +1,5 @@
 import { graphs, HeatbathError, IsingModel } from '../lib';
-import { native } from '../lib/native';
+import { native, NativeBeta } from '../lib/native';
 
 /** Expects `body` to throw a HeatbathError (or native coded error) with this code. */
 function expectCode(code: string, body: () => unknown): void {
@@ -79,13 +79,16 @@ describe('bad input gets a coded error, never a crash', () => {
     expectCode('ERR_INVALID_ARGUMENT', () => chains.setParameters(new Float32Array(3), new Float32Array(16)));
     expectCode('ERR_INVALID_ARGUMENT', () => chains.setClamp(Int32Array.of(99), new Int8Array(8).fill(1)));
     expectCode('ERR_INVALID_ARGUMENT', () => chains.setClamp(Int32Array.of(1), new Int8Array(8).fill(3)));
-    const betas = Float32Array.of(-1);
-    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(1, 1, 1, betas, 0));
-    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(5, 1, 1, new Float32Array(2), 0));
-    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(-1, 1, 1, betas, 0));
-    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(0, 1, 1, new Float32Array(0), 0, 0));
-    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(0, 1, 1, new Float32Array(0), 99));
-    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(0, 1, 1, new Float32Array(0), 2, 1, Int32Array.of(0), Int32Array.of()));
+    const table = (...values: number[]): NativeBeta => [Float64Array.of(5), Float32Array.from(values), 0, values.length];
+    const one: NativeBeta = [Float64Array.of(0, 1), undefined, 0, 1];
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(1, 1, 1, table(-1), 0));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(5, 1, 1, table(1, 1), 0));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(-1, 1, 1, one, 0));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(1, 1, 1, [Float64Array.of(0, -1), undefined, 0, 1], 0));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(1, 1, 1, Float32Array.of(1) as never, 0)); // the old per-sweep form
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(0, 1, 1, one, 0, 0));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(0, 1, 1, one, 99));
+    expectCode('ERR_INVALID_ARGUMENT', () => chains.run(0, 1, 1, one, 2, 1, Int32Array.of(0), Int32Array.of()));
     expectCode('ERR_INVALID_ARGUMENT', () => (chains.run as (...a: unknown[]) => unknown)());
     expectCode('ERR_INVALID_ARGUMENT', () => chains.readSpins(new Int8Array(8 * 16 - 1)));
     expectCode('ERR_INVALID_ARGUMENT', () => chains.readSpins(new Uint8Array(8 * 16) as never));

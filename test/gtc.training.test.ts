@@ -6,6 +6,7 @@ import { hiddenProjection, Noising, noisingFieldScale } from '../lib/training/gt
 import { trainGtc } from '../lib/training/gtc-trainer';
 import { sgd } from '../lib/training/optimizers';
 import { SeededRandom } from '../lib/util/random';
+import { deriveSeed } from '../lib/util/seed';
 import { boltzmannAverage } from './helpers/langevin';
 import { Z_FAMILY } from './helpers/stats';
 
@@ -96,7 +97,7 @@ describe('trainer', () => {
         field[b * (V + H) + V + j] = sum;
       }
     }
-    const chains = new LangevinChains(fresh.network(false), { chains: 2, seed: seed + 1, field });
+    const chains = new LangevinChains(fresh.network(false), { chains: 2, seed: deriveSeed(seed, 'gtc-noising'), field });
     const K = m.stepsPerPhase;
     chains.runSync({ steps: K, dt: m.dt, kT: m.kT, fieldScale: 2 });
     const x0 = chains.readState();

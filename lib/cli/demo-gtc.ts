@@ -22,6 +22,7 @@ import { checkOutputs, writeOrRescue } from './outputs';
 import { stoppable } from './signals';
 import { progressBar } from './progress';
 import { formatHeat, sampleGtc } from './sample-gtc';
+import { deriveSeed } from '../util/seed';
 
 export interface GtcDemoOptions {
   out: string;
@@ -101,7 +102,7 @@ async function demo(opts: GtcDemoOptions, signal: AbortSignal): Promise<GtcDemoR
   const labels = Array.from({ length: opts.perClass * classes }, (_, k) => Math.floor(k / opts.perClass));
   const bar = progressBar(100, 'sampling', !opts.json && process.stderr.isTTY === true);
   const share = labels.length / (labels.length + opts.unconditional);
-  const draw = (count: number, classOf: number[] | undefined, seed: number, from: number, part: number) =>
+  const draw = (count: number, classOf: number[] | undefined, seed: number | bigint, from: number, part: number) =>
     sampleGtc(model, {
       count,
       labels: classOf,
@@ -115,7 +116,7 @@ async function demo(opts: GtcDemoOptions, signal: AbortSignal): Promise<GtcDemoR
   const runs = [];
   try {
     if (labels.length > 0) runs.push(await draw(labels.length, labels, opts.seed, 0, share));
-    if (opts.unconditional > 0) runs.push(await draw(opts.unconditional, undefined, opts.seed + 1, share, 1 - share));
+    if (opts.unconditional > 0) runs.push(await draw(opts.unconditional, undefined, deriveSeed(opts.seed, 'demo-unconditional'), share, 1 - share));
   } finally {
     bar.stop();
   }

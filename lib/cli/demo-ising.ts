@@ -10,6 +10,7 @@ import { onsagerEnergyPerSpin, onsagerMagnetization, BETA_C } from '../reference
 import { checkOutputs, writeOrRescue } from './outputs';
 import { progressBar } from './progress';
 import { stoppable } from './signals';
+import { deriveSeed } from '../util/seed';
 
 export interface IsingDemoOptions {
   size: number;
@@ -54,7 +55,7 @@ async function isingDemo(opts: IsingDemoOptions, signal: AbortSignal): Promise<{
         warmup: opts.sweeps,
         samples,
         thin,
-        seed: opts.seed + k,
+        seed: deriveSeed(opts.seed, 'demo-ising', k),
         // Below T_c start in the ordered (+) phase that Onsager's magnetization describes: a quench from
         // random spins traps some chains in stripes that wrap around the torus for very long times.
         init: beta > BETA_C ? new Int8Array(graph.numNodes).fill(1) : 'random',

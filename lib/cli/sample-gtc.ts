@@ -37,7 +37,7 @@ export interface GtcSampleOptions {
   labels?: number[];
   /** Physical temperature of the joule figures, in kelvin. */
   kelvin: number;
-  seed: number;
+  seed: number | bigint;
   threads?: number;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;

@@ -3,6 +3,7 @@
  * jump patterns (SCIENCE.md §3), random regular graphs, complete graphs, and user edge lists.
  */
 import { HeatbathError } from '../errors';
+import { checkFits, checkHeapFits } from '../util/memory';
 import { SeededRandom } from '../util/random';
 import { checkInteger, invalid } from '../util/validate';
 
@@ -19,6 +20,25 @@ export interface GraphSpec {
 }
 
 const MAX_NODES = 2 ** 31 - 2;
+
+/**
+ * Bytes a builder holds per edge: the pairs and the packed edge lists as JS arrays of numbers (on V8's
+ * heap: 8 bytes a number, 4 numbers an edge, up to twice that while a growing array is copied) and the
+ * sort keys and Int32Arrays beside them; checked before building.
+ */
+const HEAP_BYTES_PER_EDGE = 64;
+const TYPED_BYTES_PER_EDGE = 16;
+/** A JS array holds at most 2^27 − 3 numbers (V8 ends the process past it); the pairs take two per edge. */
+const MAX_BUILDER_EDGES = 2 ** 26 - 2;
+
+function checkBuildFits(what: string, numNodes: number, numEdges: number, extraHeapPerEdge = 0): void {
+  if (numEdges > MAX_BUILDER_EDGES) {
+    throw new HeatbathError('ERR_TOO_LARGE', `${what} has ${numEdges} edges; graphs are built with at most ${MAX_BUILDER_EDGES}`);
+  }
+  const heap = numEdges * (HEAP_BYTES_PER_EDGE + extraHeapPerEdge);
+  checkFits(heap + numEdges * TYPED_BYTES_PER_EDGE + numNodes * Int32Array.BYTES_PER_ELEMENT, what);
+  checkHeapFits(heap, what);
+}
 
 function graphError(message: string): HeatbathError {
   return new HeatbathError('ERR_INVALID_GRAPH', message);
@@ -71,6 +91,7 @@ export function edgeSpec(
   } else {
     throw invalid('edges must be an array of [a, b] pairs or { src, dst } arrays');
   }
+  checkBuildFits(`a graph of ${numNodes} nodes and ${m} edges`, numNodes, m);
   const pairs = new Array<number>(2 * m);
   for (let e = 0; e < m; e++) {
     const [a, b] = get(e);
@@ -95,6 +116,7 @@ function grid(
 ): GraphSpec {
   checkInteger('width', width, 1, 46340);
   checkInteger('height', height, 1, 46340);
+  checkBuildFits(`a ${width}x${height} ${name}`, width * height, width * height * offsets.length);
   const pairs: number[] = [];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -181,6 +203,8 @@ export function randomRegular(n: number, d: number, options: { seed?: number } =
   checkInteger('d', d, 0, n - 1);
   if ((n * d) % 2 !== 0) throw invalid(`n·d must be even for a ${d}-regular graph on ${n} nodes`);
   const rng = new SeededRandom(checkInteger('seed', options.seed ?? 0, 0));
+  // Beside the pairs: the Set of edges drawn (about 32 bytes an entry) and the stubs (8 bytes an edge).
+  checkBuildFits(`a ${d}-regular graph on ${n} nodes`, n, (n * d) / 2, 40);
   for (let attempt = 0; attempt < 100; attempt++) {
     const stubs = new Int32Array(n * d);
     for (let k = 0; k < stubs.length; k++) stubs[k] = Math.floor(k / d);

@@ -15,6 +15,7 @@ import { SeededRandom } from '../util/random';
 import { checkBeta, checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 import { DtmLayout, DtmLayoutOptions, JumpSet } from './dtm-layout';
 import { inputCoupling, outputRates } from './dtm-noise';
+import { checkSeed, deriveSeed } from '../util/seed';
 
 export interface DtmConfig extends DtmLayoutOptions {
   /** Denoising steps T (default 8). */
@@ -94,7 +95,7 @@ export class DenoisingModel {
       throw invalid(`imageRows × imageCols must equal pixels (${this.layout.pixels}); give both`);
     }
     const scale = checkFinite('initScale', c.initScale);
-    const random = new SeededRandom(this.layout.seed + 1);
+    const random = new SeededRandom(deriveSeed(this.layout.seed, 'dtm-couplings'));
     const { numNodes, numEdges } = this.layout.graph;
     this.couplings = [];
     this.biases = [];
@@ -171,7 +172,7 @@ export class DenoisingModel {
     const count = checkInteger('count', options.count ?? 100, 1, 1 << 20);
     const sweeps = checkInteger('sweeps', options.sweeps ?? 800, 1);
     const beta = linearBeta(options.betaStart ?? 0.8, options.betaEnd ?? 1.2);
-    const seed = checkInteger('seed', options.seed ?? 0, 0, 2 ** 40);
+    const seed = checkSeed(options.seed ?? 0);
     const { pixels, numOutputs, outputs, inputs } = this.layout;
     const fixed = this.fixedOutputs(count, options);
     const random = new SeededRandom(seed);
@@ -190,7 +191,7 @@ export class DenoisingModel {
       }
       const chains = new GibbsChains(this.step(k), {
         chains: count,
-        seed: seed + k,
+        seed: deriveSeed(seed, 'dtm-generate', k),
         init: 'hinton',
         clamp: { nodes: clampNodes, values: clampValues },
       });

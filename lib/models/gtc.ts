@@ -17,6 +17,7 @@ import { checkLoadable } from '../util/load-limit';
 import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 import { checkDecoder, decodeStates, GtcDecoder, IDENTITY_DECODER } from './gtc-decoder';
 import { LangevinChains, LangevinNetwork, CouplingBlock } from './langevin';
+import { checkSeed } from '../util/seed';
 
 export { GtcDecoder } from './gtc-decoder';
 
@@ -48,7 +49,7 @@ export interface GtcGenerateOptions {
   labels?: number | ArrayLike<number>;
   /** Value the chosen label unit is clamped to (default 1); 0 makes conditional generation unconditional. */
   labelStrength?: number;
-  seed?: number;
+  seed?: number | bigint;
   threads?: number;
   signal?: AbortSignal;
   /** Called with the fraction done, every `progressSteps` steps (default 250). */
@@ -206,7 +207,7 @@ export class GenerativeComputer {
   async generate(options: GtcGenerateOptions = {}): Promise<GtcSamples> {
     if (typeof options !== 'object' || options === null) throw invalid('generate options must be an object');
     const count = checkInteger('count', options.count ?? 100, 1, 1 << 24);
-    const seed = checkInteger('seed', options.seed ?? 0, 0);
+    const seed = checkSeed(options.seed ?? 0);
     const signal = checkSignal(options.signal);
     const progressSteps = checkInteger('progressSteps', options.progressSteps ?? 250, 1);
     const labelValues = this.labelValues(count, options.labels, options.labelStrength ?? 1);

@@ -3,6 +3,7 @@
  * given by knots ({ times, values }: linear between knots, held constant before the first and after
  * the last), or any function of time. Time t is measured from the start of the run.
  */
+import { checkFits } from '../util/memory';
 import { checkFinite, invalid } from '../util/validate';
 
 export interface PiecewiseLinear {
@@ -55,6 +56,7 @@ export function sampleProtocol(name: string, value: ProtocolValue, steps: number
     return v;
   };
   if (typeof value === 'number') return Float32Array.of(check(name, value));
+  checkFits((steps + 1) * Float32Array.BYTES_PER_ELEMENT, `${name} at each of ${steps + 1} steps`);
   const out = new Float32Array(steps + 1);
   if (typeof value === 'function') {
     for (let k = 0; k <= steps; k++) out[k] = check(`${name}(${k * dt})`, value(k * dt));

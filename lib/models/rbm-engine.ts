@@ -7,8 +7,8 @@
  */
 import { runCancellable } from '../cancellable';
 import { callNative } from '../errors';
-import { native, NativeRbmChains, RbmDirection, RbmProductPath } from '../native';
-import { BetaSchedule, betaPerSweep } from '../sampling/schedule';
+import { native, NativeBeta, NativeRbmChains, RbmDirection, RbmProductPath } from '../native';
+import { BetaSchedule, describeBeta, MAX_SWEEPS } from '../sampling/schedule';
 import { checkBeta, checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 
 export { RbmDirection, RbmProductPath } from '../native';
@@ -175,15 +175,15 @@ export class RbmChains {
   /** Runs sweeps off the main thread. */
   async run(options: RbmRunOptions = {}): Promise<void> {
     checkSignal(options.signal);
-    const { sweeps, betas, threads } = this.prepare(options);
-    await runCancellable(options.signal, 'sampling', (token) => this.handle.runAsync(token, sweeps, betas, threads));
+    const { sweeps, beta, threads } = this.prepare(options);
+    await runCancellable(options.signal, 'sampling', (token) => this.handle.runAsync(token, sweeps, beta, threads));
   }
 
   /** Runs sweeps on the calling thread. */
   runSync(options: RbmRunOptions = {}): void {
     if (options.signal !== undefined) throw invalid('signal is only supported by the async run');
-    const { sweeps, betas, threads } = this.prepare(options);
-    callNative(() => this.handle.run(sweeps, betas, threads));
+    const { sweeps, beta, threads } = this.prepare(options);
+    callNative(() => this.handle.run(sweeps, beta, threads));
   }
 
   /** Visible states, chains×V (a copy). */
@@ -201,9 +201,9 @@ export class RbmChains {
     return callNative(() => this.handle.visibleProbabilities());
   }
 
-  private prepare(options: RbmRunOptions): { sweeps: number; betas: Float32Array; threads?: number } {
+  private prepare(options: RbmRunOptions): { sweeps: number; beta: NativeBeta; threads?: number } {
     if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
-    const sweeps = checkInteger('sweeps', options.sweeps ?? 1, 0, 2 ** 40);
-    return { sweeps, betas: betaPerSweep(options.beta ?? 1, sweeps), threads: checkThreads(options.threads) };
+    const sweeps = checkInteger('sweeps', options.sweeps ?? 1, 0, MAX_SWEEPS);
+    return { sweeps, beta: describeBeta(options.beta ?? 1, sweeps), threads: checkThreads(options.threads) };
   }
 }

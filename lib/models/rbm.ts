@@ -10,6 +10,7 @@ import { f32Tensor, ModelFile } from '../io/model-file';
 import { checkLoadable } from '../util/load-limit';
 import { gemm, rbmConditional, RbmChains } from './rbm-engine';
 import { BetaSchedule } from '../sampling/schedule';
+import { checkFits } from '../util/memory';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, checkSignal, invalid, toFloat32 } from '../util/validate';
 
@@ -61,6 +62,11 @@ export interface RbmSamples {
   seconds: number;
 }
 
+/** Bytes of an RBM's parameters: V×H weights and both biases, float32. */
+function parameterBytes(numVisible: number, numHidden: number): number {
+  return (numVisible * numHidden + numVisible + numHidden) * Float32Array.BYTES_PER_ELEMENT;
+}
+
 export class RBM {
   readonly numVisible: number;
   readonly numHidden: number;
@@ -73,6 +79,10 @@ export class RBM {
   constructor(numVisible: number, numHidden: number, parameters: RbmParameters) {
     this.numVisible = checkInteger('visible', numVisible, 1, 1 << 20);
     this.numHidden = checkInteger('hidden', numHidden, 1, 1 << 20);
+    if (typeof parameters !== 'object' || parameters === null) {
+      throw invalid('new RBM(visible, hidden, { weights, visibleBias, hiddenBias }) needs the parameters; RBM.create makes random ones');
+    }
+    checkFits(parameterBytes(numVisible, numHidden), `a ${numVisible} × ${numHidden} RBM`);
     this.weights = toFloat32('weights', parameters.weights, numVisible * numHidden);
     this.visibleBias = toFloat32('visibleBias', parameters.visibleBias, numVisible);
     this.hiddenBias = toFloat32('hiddenBias', parameters.hiddenBias, numHidden);
@@ -80,10 +90,13 @@ export class RBM {
 
   /** Small random weights from a seed; biases as given (default 0). */
   static create(options: RbmOptions): RBM {
+    if (typeof options !== 'object' || options === null) throw invalid('RBM.create needs { visible, hidden }');
     const v = checkInteger('visible', options.visible, 1, 1 << 20);
     const h = checkInteger('hidden', options.hidden, 1, 1 << 20);
     const scale = checkFinite('weightScale', options.weightScale ?? 0.01);
     const rng = new SeededRandom(checkInteger('seed', options.seed ?? 0, 0));
+    // The random weights, and the model's own copy of them.
+    checkFits(v * h * Float32Array.BYTES_PER_ELEMENT + parameterBytes(v, h), `a ${v} × ${h} RBM`);
     const weights = new Float32Array(v * h);
     for (let k = 0; k < weights.length; k++) weights[k] = scale * rng.normal();
     return new RBM(v, h, {

@@ -19,7 +19,7 @@ import {
   OBSERVE_STATES,
 } from '../native';
 import { checkInteger, checkSignal, invalid, toSpins } from '../util/validate';
-import { BetaSchedule, betaPerSweep, resolveSchedule, Schedule, totalSweeps } from './schedule';
+import { BetaSchedule, describeBeta, resolveSchedule, Schedule, totalSweeps } from './schedule';
 
 /** What a model must provide to be sampled: spins s ∈ {−1,+1}, E(s) = −(Σ h_i s_i + Σ_edges J_e s_a s_b). */
 export interface GibbsTarget {
@@ -48,7 +48,10 @@ export interface ChainOptions {
 }
 
 export interface SampleOptions extends ChainOptions, Partial<Schedule> {
-  /** β: a number (default: the model's β), one value per sweep, or (sweep, total) => β. */
+  /**
+   * β: a number (default: the model's β), a schedule from `schedules` (evaluated per sweep in the engine, no
+   * memory per sweep), one value per sweep, or (sweep, total) => β (these two become a table of one float per sweep).
+   */
   beta?: BetaSchedule;
   /** What to record (default ['moments']). */
   observe?: Observable[];
@@ -186,8 +189,13 @@ export class GibbsChains {
 
   /** Runs a schedule and waits for it off the main thread. */
   async run(options: SampleOptions = {}): Promise<RunResult> {
+    return this.runFrom(options, 0, undefined);
+  }
+
+  /** @internal Runs a schedule whose sweep k sees β(first + k, total) (total: the run's length when undefined). */
+  async runFrom(options: SampleOptions, first: number, total: number | undefined): Promise<RunResult> {
     checkSignal(options.signal);
-    const { args, pairs, schedule } = this.prepare(options);
+    const { args, pairs, schedule } = this.prepare(options, first, total);
     const raw = await runCancellable(options.signal, 'sampling', (token) => this.handle.runAsync(token, ...args));
     return this.result(raw, schedule, pairs);
   }
@@ -195,7 +203,7 @@ export class GibbsChains {
   /** Runs a schedule on the calling thread (scripts, small models). */
   runSync(options: SampleOptions = {}): RunResult {
     if (options.signal !== undefined) throw invalid('signal is only supported by the async run');
-    const { args, pairs, schedule } = this.prepare(options);
+    const { args, pairs, schedule } = this.prepare(options, 0, undefined);
     return this.result(
       callNative(() => this.handle.run(...args)),
       schedule,
@@ -203,7 +211,7 @@ export class GibbsChains {
     );
   }
 
-  private prepare(options: SampleOptions) {
+  private prepare(options: SampleOptions, first: number, total: number | undefined) {
     const schedule = resolveSchedule(options, DEFAULT_SCHEDULE);
     const sweeps = totalSweeps(schedule);
     // With no samples a run only advances the chains (a warm-up): nothing is observed unless asked for.
@@ -224,7 +232,7 @@ export class GibbsChains {
       schedule.warmup,
       schedule.samples,
       schedule.thin,
-      betaPerSweep(options.beta ?? this.target.beta, sweeps),
+      describeBeta(options.beta ?? this.target.beta, sweeps, first, total ?? sweeps),
       observeBits,
       options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024),
       pairs?.a,
@@ -323,9 +331,7 @@ export async function* stream(target: GibbsTarget, options: StreamOptions = {}):
   let sweepsDone = 0;
   for (let k = 0; k < maxBatches; k++) {
     const warmup = k === 0 ? checkInteger('warmup', options.warmup ?? DEFAULT_SCHEDULE.warmup, 0) : thin;
-    const sweeps = warmup + (batch - 1) * thin;
-    const beta = betaPerSweep(options.beta ?? target.beta, sweeps, sweepsDone, Infinity);
-    yield await chains.run({ ...options, warmup, thin, samples: batch, beta });
-    sweepsDone += sweeps;
+    yield await chains.runFrom({ ...options, warmup, thin, samples: batch }, sweepsDone, Infinity);
+    sweepsDone += warmup + (batch - 1) * thin;
   }
 }

@@ -14,6 +14,7 @@ import type { DenoisingModel } from '../models/dtm';
 import { GibbsChains, RunResult } from '../sampling/gibbs';
 import { Schedule } from '../sampling/schedule';
 import { checkFinite, checkInteger, invalid } from '../util/validate';
+import { deriveSeed } from '../util/seed';
 
 export interface DtmBatch {
   /** rows × outputs spins: the targets x^{k−1} and the inputs x^k. */
@@ -60,7 +61,7 @@ export class DtmGradientEstimator {
   private readonly positiveValues: Int8Array;
   private readonly finalSpins: Int8Array;
 
-  constructor(model: DenoisingModel, step: number, rows: number, seed: number) {
+  constructor(model: DenoisingModel, step: number, rows: number, seed: number | bigint) {
     this.model = model;
     this.step = step;
     this.rows = checkInteger('rows', rows, 1, 1 << 20);
@@ -68,8 +69,8 @@ export class DtmGradientEstimator {
     const { outputs, inputs, numOutputs } = model.layout;
     this.positiveNodes = Int32Array.from([...outputs, ...inputs]);
     this.positiveValues = new Int8Array(2 * rows * numOutputs);
-    this.positive = new GibbsChains(target, { chains: rows, seed });
-    this.negative = new GibbsChains(target, { chains: rows, seed: seed + 1 });
+    this.positive = new GibbsChains(target, { chains: rows, seed: deriveSeed(seed, 'dtm-positive') });
+    this.negative = new GibbsChains(target, { chains: rows, seed: deriveSeed(seed, 'dtm-negative') });
     this.finalSpins = new Int8Array(rows * model.layout.numNodes);
   }
 

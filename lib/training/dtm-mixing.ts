@@ -13,6 +13,7 @@ import type { DenoisingModel } from '../models/dtm';
 import { GibbsChains } from '../sampling/gibbs';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, invalid } from '../util/validate';
+import { deriveSeed } from '../util/seed';
 
 export interface MixingOptions {
   warmup: number;
@@ -20,7 +21,7 @@ export interface MixingOptions {
   thin: number;
   /** Random projection directions (default 16). */
   directions?: number;
-  seed: number;
+  seed: number | bigint;
   threads?: number;
   signal?: AbortSignal;
 }
@@ -51,15 +52,15 @@ export async function measureMixing(model: DenoisingModel, step: number, inputs:
     values.set(inputs.subarray(r * width, (r + 1) * width), 2 * r * width);
     values.set(inputs.subarray(r * width, (r + 1) * width), (2 * r + 1) * width);
   }
-  const chains = new GibbsChains(model.step(step), { chains: 2 * rows, seed: options.seed, init: 'hinton', clamp: { nodes: layout.inputs, values } });
+  const chains = new GibbsChains(model.step(step), { chains: 2 * rows, seed: deriveSeed(options.seed, 'mixing-chains'), init: 'hinton', clamp: { nodes: layout.inputs, values } });
   const run = await chains.run({ warmup: options.warmup, samples, thin, observe: ['states'], threads: options.threads, signal: options.signal });
   const y = project(run.states as Int8Array, samples, 2 * rows, layout.numNodes, layout.outputs, directions, options.seed);
   return autocorrelation(y, samples, rows, directions, thin);
 }
 
 /** y[((s · chains) + c) · directions + d]: the outputs of chain c at sample s on Gaussian direction d. */
-function project(states: Int8Array, samples: number, chains: number, numNodes: number, outputs: Int32Array, directions: number, seed: number): Float64Array {
-  const random = new SeededRandom(seed ^ 0x5eed);
+function project(states: Int8Array, samples: number, chains: number, numNodes: number, outputs: Int32Array, directions: number, seed: number | bigint): Float64Array {
+  const random = new SeededRandom(deriveSeed(seed, 'mixing-projection'));
   const g = Float64Array.from({ length: directions * outputs.length }, () => random.normal());
   const y = new Float64Array(samples * chains * directions);
   const spins = new Float64Array(outputs.length);

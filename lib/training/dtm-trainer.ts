@@ -14,6 +14,7 @@ import { DtmGradientEstimator } from './dtm-gradient';
 import { AdaptivePenalty, measureMixing, Mixing } from './dtm-mixing';
 import { adam, Optimizer } from './optimizers';
 import { asSchedule, cosine, StepSchedule } from './schedules';
+import { deriveSeed } from '../util/seed';
 
 export interface DtmTrainingOptions {
   /** Passes over the data, per step (default 10). */
@@ -93,7 +94,7 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
   const perEpoch = Math.floor(data.count / batch);
   const total = epochs * perEpoch * steps.length;
   const optimizers = new Map<number, Optimizer>(steps.map((k) => [k, adam()]));
-  const estimators = new Map(steps.map((k) => [k, new DtmGradientEstimator(model, k, batch, seed + 1_000_003 * k)]));
+  const estimators = new Map(steps.map((k) => [k, new DtmGradientEstimator(model, k, batch, deriveSeed(seed, 'dtm-gradient', k))]));
   const penalties = new Map<number, AdaptivePenalty | undefined>(steps.map((k) => [k, o.acp === false ? undefined : new AdaptivePenalty(o.acp)]));
   const acpEvery = o.acp === false || o.acp?.every === undefined ? perEpoch : checkInteger('acp.every', o.acp.every, 1);
   const gradient = { couplings: new Float64Array(model.numTorusEdges), biases: new Float64Array(model.layout.size ** 2) };
@@ -107,7 +108,7 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
   let done = 0;
   // The chains' autocorrelation up to the warm-up's length, on the same inputs every time.
   const mixingSchedule = { ...schedule, samples: Math.max(2, Math.floor(schedule.warmup / schedule.thin) + 1), threads: o.threads, signal: o.signal };
-  const measure = (k: number, update: number) => measureMixing(model, k, mixingInputs[k - 1], { ...mixingSchedule, seed: seed + 7919 * k + update });
+  const measure = (k: number, update: number) => measureMixing(model, k, mixingInputs[k - 1], { ...mixingSchedule, seed: deriveSeed(deriveSeed(seed, 'dtm-mixing', k), 'update', update) });
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const started = process.hrtime.bigint();
@@ -172,7 +173,7 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
  * noised once with a fixed seed: the same inputs every epoch.
  */
 function mixingSet(clean: Int8Array, width: number, rows: number, rates: Float64Array, T: number, seed: number): Int8Array[] {
-  const random = new SeededRandom(seed ^ 0x3c3c);
+  const random = new SeededRandom(deriveSeed(seed, 'dtm-mixing-set'));
   const count = clean.length / width;
   const first = new Int8Array(rows * width);
   for (let r = 0; r < rows; r++) {

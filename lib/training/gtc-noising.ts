@@ -39,7 +39,7 @@ export class Noising {
     private readonly model: GenerativeComputer,
     readonly batch: number,
     private readonly projection: Float32Array,
-    seed: number,
+    seed: number | bigint,
     private readonly threads?: number,
   ) {
     this.chains = new LangevinChains(model.network(false), { chains: batch, seed });

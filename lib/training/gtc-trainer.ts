@@ -16,6 +16,7 @@ import { PathGradient } from './gtc-gradient';
 import { hiddenProjection, Noising } from './gtc-noising';
 import { chooseOptimizer, Optimizer, ParamGroup } from './optimizers';
 import { asSchedule, StepSchedule } from './schedules';
+import { deriveSeed } from '../util/seed';
 
 export interface GtcTrainingOptions {
   /** Passes over the images (default 1). */
@@ -135,7 +136,7 @@ class GtcTrainer {
       if (L > 0 && labelInit === 'data') setLabelFieldsFromData(model, data);
     }
     const projectionSeed = checkInteger('projection_seed', model.info.projection_seed ?? seed, 0);
-    this.noising = new Noising(model, this.batch, hiddenProjection(model.hidden, V, projectionSeed), seed + 1, threads);
+    this.noising = new Noising(model, this.batch, hiddenProjection(model.hidden, V, projectionSeed), deriveSeed(seed, 'gtc-noising'), threads);
     this.gradient = new PathGradient(model, this.chunkSteps * this.batch, threads);
     this.stateA = new Float32Array(this.batch * model.units);
     this.stateB = new Float32Array(this.batch * model.units);

@@ -8,6 +8,7 @@
 import { HeatbathError } from '../errors';
 import { GibbsChains, GibbsTarget, RunResult } from '../sampling/gibbs';
 import { checkInteger, invalid, toSpins } from '../util/validate';
+import { deriveSeed } from '../util/seed';
 
 export interface KlGradientOptions {
   /** Visible node indices. */
@@ -59,13 +60,13 @@ function phases(model: GibbsTarget, options: KlGradientOptions) {
   return {
     positive: new GibbsChains(model, {
       chains: positiveChains,
-      seed,
+      seed: deriveSeed(seed, 'kl-positive'),
       init: options.init,
       clamp: { nodes: visible, values: clampValues },
     }),
     negative: new GibbsChains(model, {
       chains: checkInteger('negativeChains', options.negativeChains ?? positiveChains, 1),
-      seed: seed + 1,
+      seed: deriveSeed(seed, 'kl-negative'),
       init: options.init,
     }),
     schedule: {

@@ -10,6 +10,7 @@ import { gemm } from '../models/rbm-engine';
 import type { RBM } from '../models/rbm';
 import { chooseOptimizer, Optimizer, ParamGroup } from './optimizers';
 import { asSchedule, StepSchedule } from './schedules';
+import { checkFits } from '../util/memory';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 import { pseudoLogLikelihood, reconstructionError } from './rbm-monitor';
@@ -154,6 +155,11 @@ class CdTrainer {
 
     const B = this.batchSize;
     const N = this.negativeRows;
+    // All of the trainer's buffers together (float32, the biases' gradients float64), before any is allocated.
+    checkFits(
+      4 * (B * (this.V + this.H) + 2 * N * (this.V + this.H) + this.V * this.H) + 8 * (this.V + this.H),
+      `training with a batch of ${B} and ${N} ${this.persistent ? 'persistent' : 'negative'} chains`,
+    );
     this.batch = new Float32Array(B * this.V);
     this.dataHidden = new Float32Array(B * this.H);
     this.negVisible = new Float32Array(N * this.V);

@@ -9,8 +9,26 @@ import { checkFinite, checkInteger, invalid } from '../util/validate';
 
 export type StepSchedule = ((step: number, total: number) => number) & { readonly description: string };
 
-function described(description: string, fn: (step: number, total: number) => number): StepSchedule {
-  return Object.assign(fn, { description });
+/**
+ * The native form of each schedule built here (native/core/beta_schedule.h): the samplers evaluate
+ * it per sweep in the core, so a β schedule costs a few numbers whatever the run's length. Kept
+ * outside the function object so that only schedules built here are trusted to match their form.
+ */
+const programs = new WeakMap<object, readonly number[]>();
+
+function described(
+  description: string,
+  fn: (step: number, total: number) => number,
+  program: readonly number[] | undefined,
+): StepSchedule {
+  const schedule = Object.assign(fn, { description });
+  if (program !== undefined) programs.set(schedule, program);
+  return schedule;
+}
+
+/** The native program of a schedule built by this module (undefined for plain functions). */
+export function scheduleProgram(schedule: unknown): readonly number[] | undefined {
+  return typeof schedule === 'function' ? programs.get(schedule) : undefined;
 }
 
 /** Schedule values are learning rates or inverse temperatures: finite and >= 0. */
@@ -27,7 +45,7 @@ function progress(step: number, total: number): number {
 
 export function constant(value: number): StepSchedule {
   checkValue('value', value);
-  return described(String(value), () => value);
+  return described(String(value), () => value, [0, value]);
 }
 
 /** v0 · factor^⌊step / every⌋. */
@@ -36,21 +54,25 @@ export function stepDecay(v0: number, factor: number, every: number): StepSchedu
   checkFinite('factor', factor);
   if (factor <= 0) throw invalid(`factor must be > 0, got ${factor}`);
   checkInteger('every', every, 1);
-  return described(`step:${v0}:${factor}:${every}`, (step) => v0 * factor ** Math.floor(step / every));
+  return described(`step:${v0}:${factor}:${every}`, (step) => v0 * factor ** Math.floor(step / every), [3, v0, factor, every]);
 }
 
 /** Straight line from `from` at the first step to `to` at the last. */
 export function linear(from: number, to: number): StepSchedule {
   checkValue('from', from);
   checkValue('to', to);
-  return described(`linear:${from}:${to}`, (step, total) => from + (to - from) * progress(step, total));
+  return described(`linear:${from}:${to}`, (step, total) => from + (to - from) * progress(step, total), [1, from, to]);
 }
 
 /** Half a cosine from `from` at the first step to `to` at the last. */
 export function cosine(from: number, to: number): StepSchedule {
   checkValue('from', from);
   checkValue('to', to);
-  return described(`cosine:${from}:${to}`, (step, total) => to + ((from - to) * (1 + Math.cos(Math.PI * progress(step, total)))) / 2);
+  return described(
+    `cosine:${from}:${to}`,
+    (step, total) => to + ((from - to) * (1 + Math.cos(Math.PI * progress(step, total)))) / 2,
+    [2, from, to],
+  );
 }
 
 /**
@@ -60,8 +82,11 @@ export function cosine(from: number, to: number): StepSchedule {
 export function warmup(steps: number, then: (step: number, total: number) => number): StepSchedule {
   checkInteger('steps', steps, 1);
   if (typeof then !== 'function') throw invalid('warmup needs the schedule to follow it');
-  return described(`warmup:${steps}:${describeSchedule(then)}`, (step, total) =>
-    step < steps ? (then(0, total - steps) * step) / steps : then(step - steps, total - steps),
+  const thenProgram = scheduleProgram(then);
+  return described(
+    `warmup:${steps}:${describeSchedule(then)}`,
+    (step, total) => (step < steps ? (then(0, total - steps) * step) / steps : then(step - steps, total - steps)),
+    thenProgram === undefined ? undefined : [4, steps, ...thenProgram],
   );
 }
 

@@ -1,5 +1,7 @@
 #include "addon.h"
 
+#include "../core/memory.h"
+#include "../core/seed.h"
 #include "cancel_wrap.h"
 #include "ceiling_wrap.h"
 #include "convert.h"
@@ -22,6 +24,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : isa(kernels::Isa::Scalar) {
                            InstanceValue("gemm", Napi::Function::New(env, Gemm)),
                            InstanceValue("rbmConditional", Napi::Function::New(env, RbmConditional)),
                            InstanceValue("randomNormals", Napi::Function::New(env, RandomNormals)),
+                           InstanceValue("deriveSeed", Napi::Function::New(env, DeriveSeed)),
                        });
   graphConstructor = Napi::Persistent(GraphWrap::Define(env));
   exports.Set("Graph", graphConstructor.Value());
@@ -34,8 +37,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : isa(kernels::Isa::Scalar) {
   exports.Set("CancelToken", cancelConstructor.Value());
 }
 
-Napi::Value Addon::Info(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+Napi::Object Addon::describe(Napi::Env env) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("simd", kernels::isaName(isa));
   Napi::Array available = Napi::Array::New(env);
@@ -47,11 +49,31 @@ Napi::Value Addon::Info(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Value Addon::Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&] {
+    Napi::Object out = describe(env);
+    // The bytes one request may use (core/memory.h): the TypeScript layer checks its own allocations against it.
+    out.Set("memoryLimit", static_cast<double>(usableMemoryBytes()));
+    return out;
+  });
+}
+
 Napi::Value Addon::SetSimd(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&] {
     if (info.Length() < 1 || !info[0].IsString()) throw invalidArgument("setSimd expects a string");
     isa = kernels::parseIsa(info[0].As<Napi::String>().Utf8Value());
     return Napi::String::New(info.Env(), kernels::isaName(isa));
+  });
+}
+
+// deriveSeed(seed, tag: string, index): the stream seed of core/seed.h, as a BigInt.
+Napi::Value DeriveSeed(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&] {
+    if (!info[1].IsString()) throw invalidArgument("tag must be a string");
+    const std::string tag = info[1].As<Napi::String>().Utf8Value();
+    return Napi::Value(Napi::BigInt::New(env, deriveSeed(argSeed(info[0]), tag, argUint64(info[2], "index"))));
   });
 }
 

@@ -23,8 +23,11 @@ class Addon : public Napi::Addon<Addon> {
   Napi::FunctionReference cancelConstructor;
 
  private:
+  Napi::Object describe(Napi::Env env);
   Napi::Value Info(const Napi::CallbackInfo& info);
   Napi::Value SetSimd(const Napi::CallbackInfo& info);
 };
+
+Napi::Value DeriveSeed(const Napi::CallbackInfo& info);
 
 }  // namespace heatbath::addon

@@ -43,4 +43,22 @@ uint64_t argSeed(const Napi::Value& value) {
   return static_cast<uint64_t>(argInteger(value, "seed", 0, (int64_t{1} << 53) - 1));
 }
 
+BetaSchedule argBetaSchedule(const Napi::Value& value, int64_t sweeps) {
+  if (!value.IsArray() || value.As<Napi::Array>().Length() != 4) {
+    throw Error("ERR_INVALID_ARGUMENT", "beta must be [program, table, first, total]");
+  }
+  const Napi::Array beta = value.As<Napi::Array>();
+  auto program = argArray<double>(beta.Get(0u), "beta program");
+  std::vector<float> table;
+  if (!beta.Get(1u).IsUndefined()) {
+    auto values = argArray<float>(beta.Get(1u), "beta table", sweeps);
+    table.assign(values.Data(), values.Data() + values.ElementLength());
+  }
+  const int64_t first = argInteger(beta.Get(2u), "beta first sweep", 0, kMaxSweeps);
+  if (!beta.Get(3u).IsNumber()) throw Error("ERR_INVALID_ARGUMENT", "beta total must be a number");
+  const double total = beta.Get(3u).As<Napi::Number>().DoubleValue();
+  return BetaSchedule(program.Data(), static_cast<int64_t>(program.ElementLength()), std::move(table), first, total,
+                      sweeps);
+}
+
 }  // namespace heatbath::addon

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/beta_schedule.h"
 #include "../core/error.h"
 
 namespace heatbath::addon {
@@ -37,6 +38,9 @@ Napi::Object argObject(const Napi::CallbackInfo& info, size_t index, const char*
 int64_t argInteger(const Napi::Value& value, const char* name, int64_t min, int64_t max);
 double argNumber(const Napi::Value& value, const char* name);
 uint64_t argSeed(const Napi::Value& value);
+// A β schedule for `sweeps` sweeps from its JS description [program: Float64Array, table: Float32Array |
+// undefined, first: number, total: number] (see core/beta_schedule.h).
+BetaSchedule argBetaSchedule(const Napi::Value& value, int64_t sweeps);
 
 template <typename T>
 constexpr napi_typedarray_type typedArrayTypeOf() {

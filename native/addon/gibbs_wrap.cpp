@@ -12,19 +12,18 @@
 namespace heatbath::addon {
 
 // Positional arguments, because every named property lookup through N-API costs more than a
-// small run: (warmup, samples, thin, betas: Float32Array, observe: bitmask, threads?, pairA?, pairB?)
+// small run: (warmup, samples, thin, beta: [program, table, first, total], observe: bitmask, threads?,
+// pairA?, pairB?)
 // starting at info[first], with observe bits 1 = states, 2 = moments, 4 = energy, 8 = magnetization,
 // 16 = chain means, 32 = mean-field pair products.
 RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first, int defaultThreads) {
   auto arg = [&](size_t k) { return info[first + k]; };  // undefined past the end
   RunRequest r;
-  constexpr int64_t kMaxSweeps = int64_t{1} << 40;
   r.schedule.warmup = argInteger(arg(0), "warmup", 0, kMaxSweeps);
   r.schedule.samples = argInteger(arg(1), "samples", 0, kMaxSweeps);
   r.schedule.thin = argInteger(arg(2), "thin", 1, kMaxSweeps);
-  const int64_t total = r.schedule.totalSweeps();
-  auto betas = argArray<float>(arg(3), "betas", total);
-  r.betas.assign(betas.Data(), betas.Data() + total);
+  const int64_t total = totalSweeps(r.schedule.warmup, r.schedule.samples, r.schedule.thin);
+  r.betas = argBetaSchedule(arg(3), total);
   const auto observe = argInteger(arg(4), "observe", 0, 63);
   r.observe.states = observe & 1;
   r.observe.moments = observe & 2;
@@ -142,7 +141,7 @@ Napi::Value GibbsWrap::Run(const Napi::CallbackInfo& info) {
     GibbsChains& chains = idleChains();
     Addon* addon = env.GetInstanceData<Addon>();
     RunRequest request = parseRunRequest(info, 0, ThreadPool::hardwareThreads());
-    Observations obs = chains.run(request.schedule, request.betas.data(), request.observe,
+    Observations obs = chains.run(request.schedule, request.betas, request.observe,
                                   kernels::gibbsKernels(addon->isa), addon->pool, request.threads, nullptr);
     return Napi::Value(toJs(env, std::move(obs), request.observe));
   });
@@ -160,7 +159,7 @@ Napi::Value GibbsWrap::RunAsync(const Napi::CallbackInfo& info) {
     return ChainJob<Observations>::queue(
         env, "heatbath:gibbs", Value(), busy_,
         [&chains, request, cancel, kernelSet, addon] {
-          return chains.run(request->schedule, request->betas.data(), request->observe, kernelSet, addon->pool,
+          return chains.run(request->schedule, request->betas, request->observe, kernelSet, addon->pool,
                             request->threads, cancel.get());
         },
         [request](Napi::Env env, Observations&& result) -> Napi::Value {

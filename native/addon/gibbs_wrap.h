@@ -12,7 +12,7 @@ namespace heatbath::addon {
 // The run protocol shared by the chain wrappers (float and quantized).
 struct RunRequest {
   SampleSchedule schedule;
-  std::vector<float> betas;
+  BetaSchedule betas = BetaSchedule::constant(1.0f, 0);
   Observe observe;
   int threads = 1;
 };

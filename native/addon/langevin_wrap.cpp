@@ -265,7 +265,8 @@ Napi::Value RandomNormals(const Napi::CallbackInfo& info) {
     auto out = argArray<float>(info[0], "out");
     const uint64_t seed = argUint64(info[1], "seed"), stream = argUint64(info[2], "stream");
     kernels::RngLanes rng;
-    for (int lane = 0; lane < kernels::kLanes; ++lane) seedLane(rng, lane, seed, stream * kernels::kLanes + lane);
+    const uint64_t streamSeed = deriveSeed(seed, "normals", stream);
+    for (int lane = 0; lane < kernels::kLanes; ++lane) seedLane(rng, lane, streamSeed, lane);
     const kernels::NormalsFn normals = kernels::langevinKernels(env.GetInstanceData<Addon>()->isa).normals;
     const int64_t count = static_cast<int64_t>(out.ElementLength()), whole = count / 16;
     normals(rng, out.Data(), whole);

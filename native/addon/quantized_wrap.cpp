@@ -97,7 +97,7 @@ Napi::Value QuantizedWrap::Run(const Napi::CallbackInfo& info) {
     QuantizedChains& chains = idleChains();
     Addon* addon = env.GetInstanceData<Addon>();
     RunRequest request = parseRunRequest(info, 0, ThreadPool::hardwareThreads());
-    Observations obs = chains.run(request.schedule, request.betas.data(), request.observe,
+    Observations obs = chains.run(request.schedule, request.betas, request.observe,
                                   kernels::intSweeps(addon->isa), addon->pool, request.threads, nullptr);
     return Napi::Value(toJs(env, std::move(obs), request.observe));
   });
@@ -114,7 +114,7 @@ Napi::Value QuantizedWrap::RunAsync(const Napi::CallbackInfo& info) {
     return ChainJob<Observations>::queue(
         env, "heatbath:quantized", Value(), busy_,
         [&chains, request, cancel, sweepFn, addon] {
-          return chains.run(request->schedule, request->betas.data(), request->observe, sweepFn, addon->pool,
+          return chains.run(request->schedule, request->betas, request->observe, sweepFn, addon->pool,
                             request->threads, cancel.get());
         },
         [request](Napi::Env env, Observations&& result) -> Napi::Value {

@@ -14,19 +14,16 @@ namespace heatbath::addon {
 
 namespace {
 
-constexpr int64_t kMaxSweeps = int64_t{1} << 40;
-
 struct SweepRequest {
-  std::vector<float> betas;
+  BetaSchedule betas = BetaSchedule::constant(1.0f, 0);
   int threads = 1;
 };
 
-// (sweeps, betas: Float32Array of `sweeps` values, threads?) starting at info[first].
+// (sweeps, beta: [program, table, first, total], threads?) starting at info[first].
 SweepRequest parseSweeps(const Napi::CallbackInfo& info, size_t first) {
   SweepRequest r;
   const int64_t sweeps = argInteger(info[first], "sweeps", 0, kMaxSweeps);
-  auto betas = argArray<float>(info[first + 1], "betas", sweeps);
-  r.betas.assign(betas.Data(), betas.Data() + sweeps);
+  r.betas = argBetaSchedule(info[first + 1], sweeps);
   r.threads = info[first + 2].IsUndefined() ? ThreadPool::hardwareThreads()
                                             : static_cast<int>(argInteger(info[first + 2], "threads", 1, 1024));
   return r;
@@ -113,7 +110,7 @@ Napi::Value RbmWrap::Run(const Napi::CallbackInfo& info) {
     RbmChains& chains = idleChains();
     Addon* addon = env.GetInstanceData<Addon>();
     SweepRequest request = parseSweeps(info, 0);
-    chains.run(static_cast<int64_t>(request.betas.size()), request.betas.data(), kernels::denseKernels(addon->isa),
+    chains.run(request.betas, kernels::denseKernels(addon->isa),
                addon->pool, request.threads, nullptr);
     return env.Undefined();
   });
@@ -122,7 +119,7 @@ Napi::Value RbmWrap::Run(const Napi::CallbackInfo& info) {
 Napi::Value RbmWrap::RunAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&] {
-    // runAsync(cancel: CancelToken | undefined, sweeps, betas, threads?)
+    // runAsync(cancel: CancelToken | undefined, sweeps, beta, threads?)
     RbmChains& chains = idleChains();
     std::shared_ptr<CancelToken> cancel = argCancelToken(env, info[0]);
     auto request = std::make_shared<SweepRequest>(parseSweeps(info, 1));
@@ -131,7 +128,7 @@ Napi::Value RbmWrap::RunAsync(const Napi::CallbackInfo& info) {
     return ChainJob<bool>::queue(
         env, "heatbath:rbm", Value(), busy_,
         [&chains, request, cancel, kernels, addon] {
-          chains.run(static_cast<int64_t>(request->betas.size()), request->betas.data(), kernels, addon->pool,
+          chains.run(request->betas, kernels, addon->pool,
                      request->threads, cancel.get());
           return true;
         },

@@ -20,6 +20,8 @@ namespace {
 
 // Each kernel call covers about this many spin updates, so cancellation is noticed within ~1 ms.
 constexpr int64_t kFlipsPerCall = int64_t{1} << 21;
+// β is evaluated for at most this many sweeps at a time (a stack buffer per worker).
+constexpr int64_t kBetasPerCall = 256;
 // A call's tiles never span more than one block, so a whole group is one block of the moment kernel.
 constexpr int kMaxTilesPerCall = kernels::kTilesPerBlock;
 
@@ -100,6 +102,18 @@ struct MomentSums {
 
 }  // namespace
 
+long double GibbsChains::footprint(const SparseGraph& g, int64_t chains) {
+  const int64_t tiles = (chains + kLanes - 1) / kLanes;
+  const int64_t blocks = (tiles + kernels::kTilesPerBlock - 1) / kernels::kTilesPerBlock;
+  const long double n = g.numNodes, slots = static_cast<long double>(g.neighbour.size());
+  const long double spins = alignedBytes<float>(static_cast<long double>(blocks) * n * nodeStride_);
+  const long double rng = alignedBytes<kernels::RngLanes>(tiles);
+  // Per-edge and per-slot couplings, slot offsets, biases, the update order and clamp flags.
+  const long double model = slots * (sizeof(float) + sizeof(int32_t)) + g.numEdges() * sizeof(float) +
+                            n * (sizeof(float) + 2 * sizeof(int32_t) + 1);
+  return spins + rng + model;
+}
+
 GibbsChains::GibbsChains(std::shared_ptr<const SparseGraph> graph, int64_t chains, uint64_t seed)
     : graph_(std::move(graph)), chains_(chains) {
   if (chains < 1) throw invalidArgument("chains must be at least 1, got " + std::to_string(chains));
@@ -107,7 +121,7 @@ GibbsChains::GibbsChains(std::shared_ptr<const SparseGraph> graph, int64_t chain
   tiles_ = (chains + kLanes - 1) / kLanes;
   const int64_t blocks = (tiles_ + kernels::kTilesPerBlock - 1) / kernels::kTilesPerBlock;
   blockStride_ = int64_t{n} * nodeStride_;
-  checkFits(static_cast<long double>(blocks) * blockStride_ * sizeof(float), "the chain states");
+  checkFits(footprint(*graph_, chains), std::to_string(chains) + " chains of " + std::to_string(n) + " nodes");
   spins_ = allocateAligned<float>(static_cast<size_t>(blocks * blockStride_));
   rng_ = allocateAligned<kernels::RngLanes>(static_cast<size_t>(tiles_));
   for (int64_t t = 0; t < tiles_; ++t) {
@@ -271,20 +285,33 @@ std::vector<double> GibbsChains::meanFieldPairs(const std::vector<float>& chainS
   return out;
 }
 
-Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas,
+long double GibbsChains::runFootprint(int64_t samples, const Observe& observe, int threads) const {
+  const long double n = graph_->numNodes, chains = chains_, pairs = static_cast<long double>(observe.pairA.size());
+  const long double perSample = static_cast<long double>(samples) * chains;
+  long double bytes = footprint(*graph_, chains_);  // the chains themselves stay in memory during the run
+  if (observe.states) bytes += perSample * n;
+  bytes += (observe.energy + observe.magnetization) * perSample * sizeof(double);
+  if (observe.moments) {
+    // Per worker (at most one per tile): float partial sums, integer totals and scratch; then the means.
+    bytes += std::min<int64_t>(threads, tiles_) * (n * (sizeof(float) + sizeof(int64_t) + sizeof(uint32_t)) + pairs * (sizeof(float) + sizeof(int64_t)));
+    bytes += (n + pairs) * sizeof(double);
+  }
+  if (observe.chainMeans || observe.meanFieldPairs) bytes += static_cast<long double>(tiles_) * kLanes * n * sizeof(float);
+  if (observe.chainMeans) bytes += chains * n * sizeof(float);
+  if (observe.meanFieldPairs) bytes += pairs * sizeof(double);
+  return bytes + static_cast<long double>(tiles_) * sizeof(int64_t);  // the task order
+}
+
+Observations GibbsChains::run(const SampleSchedule& schedule, const BetaSchedule& betas,
                               const Observe& observe, const kernels::GibbsKernels& kernelSet,
                               ThreadPool& pool, int threads, const CancelToken* cancel) {
   const SparseGraph& g = *graph_;
   const int32_t n = g.numNodes;
   const int64_t samples = schedule.samples, numPairs = static_cast<int64_t>(observe.pairA.size());
-  if (schedule.warmup < 0 || samples < 0 || schedule.thin < 1) {
-    throw invalidArgument("schedule needs warmup >= 0, samples >= 0 and thin >= 1");
-  }
-  const int64_t totalSweeps = schedule.totalSweeps();
-  for (int64_t k = 0; k < totalSweeps; ++k) {
-    if (!std::isfinite(betas[k]) || betas[k] < 0) {
-      throw invalidArgument("beta for sweep " + std::to_string(k) + " must be finite and >= 0");
-    }
+  const int64_t totalSweeps = heatbath::totalSweeps(schedule.warmup, samples, schedule.thin);
+  if (betas.sweeps() != totalSweeps) {
+    throw invalidArgument("the beta schedule covers " + std::to_string(betas.sweeps()) + " sweeps, the run has " +
+                          std::to_string(totalSweeps));
   }
   for (int64_t p = 0; p < numPairs; ++p) {
     if (observe.pairA[p] < 0 || observe.pairA[p] >= n || observe.pairB[p] < 0 || observe.pairB[p] >= n) {
@@ -293,10 +320,12 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
   }
   if (threads < 1) throw invalidArgument("threads must be at least 1");
 
+  const bool perChainSums = observe.chainMeans || observe.meanFieldPairs;
+  if (perChainSums && samples >= kExactFloatCount) throw invalidArgument("chain means need fewer than 2^24 samples");
+  checkFits(runFootprint(samples, observe, threads) + betas.bytes(), "sampling " + std::to_string(samples) + " samples of " +
+                                                                       std::to_string(chains_) + " chains");
   Observations out;
   const long double perSample = static_cast<long double>(samples) * chains_;
-  checkFits((observe.states ? perSample * n : 0) + (observe.energy + observe.magnetization) * perSample * 8,
-            "the requested observations");
   if (observe.states) out.states.assign(static_cast<size_t>(perSample * n), 0);
   if (observe.energy) out.energy.assign(static_cast<size_t>(perSample), 0.0);
   if (observe.magnetization) out.magnetization.assign(static_cast<size_t>(perSample), 0.0);
@@ -321,10 +350,7 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
   std::vector<MomentSums> sums(observe.moments ? workers : 0);
   std::vector<float> chainSums;  // [tile][node][lane]
   for (MomentSums& m : sums) m.reset(n, numPairs);
-  const bool perChainSums = observe.chainMeans || observe.meanFieldPairs;
   if (perChainSums) {
-    if (samples >= kExactFloatCount) throw invalidArgument("chain means need fewer than 2^24 samples");
-    checkFits(static_cast<long double>(chains_) * n * sizeof(float), "the chain means");
     chainSums.assign(static_cast<size_t>(tiles_ * n * kLanes), 0.0f);
   }
   const kernels::SparseModel model = kernelModel();
@@ -368,11 +394,13 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas
     for (int k = 0; k < count; ++k) tiles[k] = {tileSpins(firstTile + k), nodeStride_, &rng_[firstTile + k]};
     const int64_t chunk = std::max<int64_t>(1, kFlipsPerCall / (flipsPerSweep * count));
     int64_t sweep = 0;
+    float beta[kBetasPerCall];
     auto advance = [&](int64_t sweeps) {
       for (int64_t done = 0; done < sweeps;) {
         if (cancel != nullptr && cancel->cancelled.load(std::memory_order_relaxed)) return false;
-        const int64_t now = std::min(chunk, sweeps - done);
-        kernelSet.sweeps(model, tiles, count, betas + sweep, static_cast<int>(now));
+        const int now = static_cast<int>(std::min({chunk, kBetasPerCall, sweeps - done}));
+        betas.fill(sweep, now, beta);
+        kernelSet.sweeps(model, tiles, count, beta, now);
         sweep += now;
         done += now;
       }

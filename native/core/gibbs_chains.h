@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../kernels/gibbs_kernel.h"
+#include "beta_schedule.h"
 #include "cancel.h"
 #include "graph.h"
 #include "update_order.h"
@@ -20,7 +21,6 @@ namespace heatbath {
 // observe. samples may be 0 (just advance `warmup` sweeps).
 struct SampleSchedule {
   int64_t warmup = 0, samples = 1, thin = 1;
-  int64_t totalSweeps() const { return warmup + (samples > 0 ? (samples - 1) * thin : 0); }
 };
 
 struct Observe {
@@ -47,7 +47,11 @@ struct Observations {
 
 class GibbsChains {
  public:
+  // Throws ERR_TOO_LARGE, before allocating, when footprint() does not fit.
   GibbsChains(std::shared_ptr<const SparseGraph> graph, int64_t chains, uint64_t seed);
+
+  // Bytes `chains` chains on graph g hold: spins, random states, couplings, update order.
+  static long double footprint(const SparseGraph& g, int64_t chains);
 
   // Per-edge couplings (in the graph's edge order) and per-node biases; all must be finite.
   void setParameters(const float* couplingPerEdge, const float* bias);
@@ -59,10 +63,14 @@ class GibbsChains {
   void initHinton(float beta);                // each spin from its bias alone: P(+1) = sigmoid(2 beta h_i)
   void initGiven(const int8_t* spins);        // chains x nodes, +1/-1
 
-  // Runs the schedule with betas[k] for sweep k (schedule.totalSweeps() values).
-  Observations run(const SampleSchedule& schedule, const float* betas, const Observe& observe,
+  // Runs the schedule with β of sweep k from `betas` (which covers the schedule's sweeps). Checks the
+  // chains' footprint plus everything the run allocates (runFootprint) in one check before allocating.
+  Observations run(const SampleSchedule& schedule, const BetaSchedule& betas, const Observe& observe,
                    const kernels::GibbsKernels& kernelSet, ThreadPool& pool, int threads,
                    const CancelToken* cancel);
+
+  // Bytes a run holds: the chains' footprint and the observation buffers and scratch it allocates.
+  long double runFootprint(int64_t samples, const Observe& observe, int threads) const;
 
   void readSpins(int8_t* out) const;  // chains x nodes
   int64_t chains() const { return chains_; }

@@ -1,5 +1,7 @@
 #include "graph.h"
 
+#include "memory.h"
+
 #include <algorithm>
 #include <numeric>
 #include <queue>
@@ -20,9 +22,18 @@ std::string edgeName(int64_t e, int32_t a, int32_t b) {
 
 }  // namespace
 
+long double graphFootprint(int64_t numNodes, int64_t numEdges) {
+  // Per node: degree, row start, fill cursor, colour, update order (4 bytes each), DSATUR's saturation set
+  // (a vector, 24 bytes) and queue entries (12 bytes, about twice). Per edge: the edge list, two CSR slots
+  // with their edge, and the row being sorted (8 + 16 + 16 bytes).
+  return static_cast<long double>(numNodes) * (5 * 4 + 24 + 2 * 12) + static_cast<long double>(numEdges) * 40;
+}
+
 SparseGraph buildGraph(int32_t numNodes, const int32_t* src, const int32_t* dst, int64_t numEdges) {
   if (numNodes <= 0) throw graphError("a graph needs at least one node");
   if (numEdges < 0 || numEdges > (int64_t{1} << 30)) throw graphError("edge count out of range");
+  checkFits(graphFootprint(numNodes, numEdges),
+            "a graph of " + std::to_string(numNodes) + " nodes and " + std::to_string(numEdges) + " edges");
   SparseGraph g;
   g.numNodes = numNodes;
   g.edgeSrc.resize(numEdges);

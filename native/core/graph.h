@@ -21,9 +21,13 @@ struct SparseGraph {
   int64_t numEdges() const { return static_cast<int64_t>(edgeSrc.size()); }
 };
 
+// Bytes building and colouring a graph takes at its peak (edge lists, CSR, degrees, DSATUR's queue
+// and saturation sets, the update order), an upper estimate.
+long double graphFootprint(int64_t numNodes, int64_t numEdges);
+
 // Validates the edge list (range, self-loops, duplicates) and builds the CSR (uncoloured:
-// call colourGraph or setColouring next).
-// Throws Error ERR_INVALID_GRAPH naming the first offending edge.
+// call colourGraph or setColouring next). Throws ERR_TOO_LARGE, before allocating, when
+// graphFootprint does not fit, and ERR_INVALID_GRAPH naming the first offending edge.
 SparseGraph buildGraph(int32_t numNodes, const int32_t* src, const int32_t* dst, int64_t numEdges);
 
 enum class ColouringMethod { Greedy, Dsatur };

@@ -66,10 +66,15 @@ std::string formatNumber(double x) {
 
 }  // namespace
 
+long double LangevinChains::footprint() const {
+  // Positions, velocities, products, the last noise, each chain's random state (one RngLanes per chain).
+  return static_cast<long double>(chains_) * (ld_ * sizeof(float) * 6 + sizeof(kernels::RngLanes));
+}
+
 LangevinChains::LangevinChains(int64_t numUnits, int64_t chains, uint64_t seed)
     : model_(numUnits), chains_(chains), ld_(model_.stride()) {
   if (chains < 1 || chains > (int64_t{1} << 40)) throw invalidArgument("chains must be in [1, 2^40]");
-  checkFits(static_cast<long double>(chains) * ld_ * sizeof(float) * 6, "the Langevin chains");
+  checkFits(footprint(), std::to_string(chains) + " Langevin chains of " + std::to_string(numUnits) + " units");
   x_.assign(static_cast<size_t>(chains * ld_), 0.0f);
   v_.assign(x_.size(), 0.0f);
   product_.assign(x_.size(), 0.0f);
@@ -214,7 +219,8 @@ LangevinRunResult LangevinChains::run(const LangevinRunArgs& args, const kernels
   const long double perSample = static_cast<long double>(chains_) *
                                 (((args.observe & kObserveTrajectory) ? n * 4 : 0) +
                                  ((args.observe & kObserveVelocities) ? n * 4 : 0) + 8);
-  checkFits(perSample * out.samples + static_cast<long double>(chains_) * n * 16, "the observed trajectory");
+  checkFits(footprint() + perSample * out.samples + static_cast<long double>(chains_) * n * 16,
+            "observing " + std::to_string(out.samples) + " samples of " + std::to_string(chains_) + " Langevin chains");
   if (args.observe & kObserveTrajectory) out.trajectory.assign(static_cast<size_t>(out.samples * chains_ * n), 0.0f);
   if (args.observe & kObserveVelocities) out.velocities.assign(static_cast<size_t>(out.samples * chains_ * n), 0.0f);
   if (args.observe & kObserveEnergy) out.energy.assign(static_cast<size_t>(out.samples * chains_), 0.0);

@@ -57,6 +57,8 @@ struct LangevinRunResult {
 class LangevinChains {
  public:
   LangevinChains(int64_t numUnits, int64_t chains, uint64_t seed);
+  // Bytes the chains hold (counted, with what a run allocates, in every memory check).
+  long double footprint() const;
 
   LangevinModel& model() { return model_; }
   const LangevinModel& model() const { return model_; }

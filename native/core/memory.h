@@ -1,42 +1,42 @@
-// Allocation guards: refuse requests that cannot fit in physical memory before touching them
-// (Linux overcommit would otherwise let a huge request through and the OOM killer end the process).
+// Allocation guards: refuse requests that cannot fit in the memory this process may use before
+// touching them (Linux overcommit would otherwise let a huge request through and the OOM killer end
+// the process). One owner for the limit: usableMemoryBytes(); every request sums all of its
+// allocations and calls checkFits once, before allocating anything.
 #pragma once
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 
 #include "error.h"
 
-#if defined(__unix__) || defined(__APPLE__)
-#include <unistd.h>
-#endif
-
 namespace heatbath {
 
-// Read once per process (sysconf walks kernel tables); an immutable value, safe to share.
-inline uint64_t physicalMemoryBytes() {
-  static const uint64_t bytes = [] {
-#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
-    const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && pageSize > 0) return static_cast<uint64_t>(pages) * static_cast<uint64_t>(pageSize);
-#endif
-    return uint64_t{16} << 30;
-  }();
-  return bytes;
-}
+// The fraction of the memory the process can have that one request may use: room is left for
+// the process's other data, V8's heap and the copies JS makes of results.
+constexpr long double kUsableMemoryFraction = 0.75L;
 
-// Throws ERR_TOO_LARGE when `bytes` would exceed 3/4 of physical memory.
-inline void checkFits(long double bytes, const std::string& what) {
-  const long double limit = static_cast<long double>(physicalMemoryBytes()) * 0.75L;
-  if (bytes > limit) {
-    throw Error("ERR_TOO_LARGE", what + " needs " + std::to_string(static_cast<double>(bytes) / 1e9) +
-                                     " GB, more than this machine can hold (" +
-                                     std::to_string(static_cast<double>(limit) / 1e9) + " GB usable)");
-  }
-}
+// Physical memory, read once.
+uint64_t physicalMemoryBytes();
+
+// The smallest memory limit of the cgroups enclosing this process (cgroup v2 memory.max or v1
+// memory.limit_in_bytes, from its own cgroup up to the root), or nothing when there is none.
+// `procSelfCgroup` is the text of /proc/self/cgroup, `root` the cgroup mount (tests pass their own).
+std::optional<uint64_t> cgroupMemoryLimit(const std::string& procSelfCgroup, const std::string& root);
+
+// "1073741824", "512M", "4G", "64k": bytes with an optional binary suffix (K, M, G, T; case-insensitive).
+// Throws ERR_INVALID_ARGUMENT naming `what` for anything else.
+uint64_t parseByteSize(const std::string& text, const std::string& what);
+
+// The bytes one request may use: HEATBATH_MEMORY_LIMIT when set, else kUsableMemoryFraction of
+// min(physical memory, cgroup limit). Read once per process.
+uint64_t usableMemoryBytes();
+
+// Throws ERR_TOO_LARGE when `bytes` (the sum of all of a request's allocations) exceed usableMemoryBytes().
+void checkFits(long double bytes, const std::string& what);
 
 struct AlignedFree {
   void operator()(void* p) const { std::free(p); }
@@ -44,6 +44,12 @@ struct AlignedFree {
 
 template <typename T>
 using AlignedArray = std::unique_ptr<T[], AlignedFree>;
+
+// Bytes allocateAligned<T>(count) takes.
+template <typename T>
+constexpr long double alignedBytes(long double count) {
+  return count * sizeof(T) + 64;
+}
 
 // Zero-initialised, 64-byte aligned array of `count` T.
 template <typename T>

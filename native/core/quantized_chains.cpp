@@ -192,7 +192,7 @@ kernels::QuantizedModel QuantizedChains::kernelModel() const {
                                  static_cast<int32_t>(order_.blockStart.size()) - 1};
 }
 
-Observations QuantizedChains::run(const SampleSchedule& schedule, const float* betas, const Observe& observe,
+Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSchedule& betas, const Observe& observe,
                                   kernels::IntSweepFn sweepFn, ThreadPool& pool, int threads,
                                   const CancelToken* cancel) {
   const SparseGraph& g = *graph_;
@@ -206,10 +206,9 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const float* b
                           "mean-field pairs are not offered");
   }
   const int64_t totalSweeps = schedule.totalSweeps();
-  for (int64_t k = 0; k < totalSweeps; ++k) {
-    if (!std::isfinite(betas[k]) || betas[k] < 0) {
-      throw invalidArgument("beta for sweep " + std::to_string(k) + " must be finite and >= 0");
-    }
+  if (betas.sweeps() != totalSweeps) {
+    throw invalidArgument("the beta schedule covers " + std::to_string(betas.sweeps()) + " sweeps, the run has " +
+                          std::to_string(totalSweeps));
   }
   for (int64_t p = 0; p < numPairs; ++p) {
     if (observe.pairA[p] < 0 || observe.pairA[p] >= n || observe.pairB[p] < 0 || observe.pairB[p] >= n) {
@@ -220,7 +219,7 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const float* b
 
   Observations out;
   const long double perSample = static_cast<long double>(samples) * chains_;
-  checkFits((observe.states ? perSample * n : 0) + (observe.energy + observe.magnetization) * perSample * 8,
+  checkFits((observe.states ? perSample * n : 0) + (observe.energy + observe.magnetization) * perSample * 8 + betas.bytes(),
             "the requested observations");
   if (observe.states) out.states.assign(static_cast<size_t>(perSample * n), 0);
   if (observe.energy) out.energy.assign(static_cast<size_t>(perSample), 0.0);
@@ -278,8 +277,9 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const float* b
         // A run of sweeps at one beta, so the table is built once per change of beta.
         int64_t now = 1;
         const int64_t most = std::min(chunk, sweeps - done);
-        while (now < most && betas[sweep + now] == betas[sweep]) ++now;
-        if (!table.matches(bits_, maxField_, betas[sweep], scale_)) table.build(bits_, maxField_, betas[sweep], scale_);
+        const float beta = betas.at(sweep);
+        while (now < most && betas.at(sweep + now) == beta) ++now;
+        if (!table.matches(bits_, maxField_, beta, scale_)) table.build(bits_, maxField_, beta, scale_);
         sweepFn(model, table.view(), unit, static_cast<int>(now));
         sweep += now;
         done += now;

@@ -33,7 +33,7 @@ class QuantizedChains {
   void initGiven(const int8_t* spins);
 
   // Observes states, moments, energy and magnetization (not chain means or mean-field pairs).
-  Observations run(const SampleSchedule& schedule, const float* betas, const Observe& observe,
+  Observations run(const SampleSchedule& schedule, const BetaSchedule& betas, const Observe& observe,
                    kernels::IntSweepFn sweeps, ThreadPool& pool, int threads, const CancelToken* cancel);
 
   void readSpins(int8_t* out) const;  // chains x nodes

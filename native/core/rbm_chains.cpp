@@ -23,6 +23,12 @@ void requireBinary(const float* values, int64_t count, const char* what) {
 
 }  // namespace
 
+long double RbmChains::footprint(int64_t numVisible, int64_t numHidden, int64_t chains) {
+  const long double units = static_cast<long double>(numVisible) * numHidden * 2 +
+                            static_cast<long double>(chains) * (2 * numVisible + numHidden) + numVisible + numHidden;
+  return units * sizeof(float) + static_cast<long double>(chains) * sizeof(kernels::RngLanes);
+}
+
 RbmChains::RbmChains(int64_t numVisible, int64_t numHidden, int64_t chains, uint64_t seed)
     : numVisible_(numVisible), numHidden_(numHidden), chains_(chains) {
   constexpr int64_t kMaxUnits = int64_t{1} << 31;
@@ -30,9 +36,8 @@ RbmChains::RbmChains(int64_t numVisible, int64_t numHidden, int64_t chains, uint
     throw invalidArgument("numVisible and numHidden must be in [1, 2^31)");
   }
   if (chains < 1) throw invalidArgument("chains must be at least 1, got " + std::to_string(chains));
-  const long double units = static_cast<long double>(numVisible) * numHidden * 2 +
-                            static_cast<long double>(chains) * (2 * numVisible + numHidden);
-  checkFits(units * sizeof(float) + static_cast<long double>(chains) * sizeof(kernels::RngLanes), "the RBM chains");
+  checkFits(footprint(numVisible, numHidden, chains), std::to_string(chains) + " chains of a " +
+                                                          std::to_string(numVisible) + " x " + std::to_string(numHidden) + " RBM");
   visible_.assign(static_cast<size_t>(chains * numVisible), 0.0f);
   visibleProb_.assign(visible_.size(), 0.0f);
   hidden_.assign(static_cast<size_t>(chains * numHidden), 0.0f);
@@ -100,15 +105,11 @@ void RbmChains::applyClamp(int64_t chain0, int64_t count, bool probabilities) {
   }
 }
 
-void RbmChains::run(int64_t sweeps, const float* betas, const kernels::DenseKernels& kernels, ThreadPool& pool,
+void RbmChains::run(const BetaSchedule& betas, const kernels::DenseKernels& kernels, ThreadPool& pool,
                     int threads, const CancelToken* cancel) {
-  if (sweeps < 0) throw invalidArgument("sweeps must be >= 0");
+  const int64_t sweeps = betas.sweeps();
   if (threads < 1) throw invalidArgument("threads must be at least 1");
-  for (int64_t s = 0; s < sweeps; ++s) {
-    if (!std::isfinite(betas[s]) || betas[s] < 0) {
-      throw invalidArgument("beta for sweep " + std::to_string(s) + " must be finite and >= 0");
-    }
-  }
+  checkFits(footprint(numVisible_, numHidden_, chains_) + betas.bytes(), "the RBM run");
   if (sweeps == 0) return;
   // Packed for other kernels (the SIMD level changed since setParameters): re-lay out once.
   setPanelWidth(toHidden_, kernels.panelWidth);
@@ -127,8 +128,9 @@ void RbmChains::run(int64_t sweeps, const float* betas, const kernels::DenseKern
     for (int64_t sweep = 0; sweep < sweeps; ++sweep) {
       if (cancel != nullptr && cancel->cancelled.load(std::memory_order_relaxed)) return;
       const bool last = sweep + 1 == sweeps;
-      sampleLayerBlock(up, v, rows, betas[sweep], &rng_[c0], nullptr, h, ProductPath::Auto, s, kernels);
-      sampleLayerBlock(down, h, rows, betas[sweep], &rng_[c0], last ? visibleProb_.data() + c0 * numVisible_ : nullptr,
+      const float beta = betas.at(sweep);
+      sampleLayerBlock(up, v, rows, beta, &rng_[c0], nullptr, h, ProductPath::Auto, s, kernels);
+      sampleLayerBlock(down, h, rows, beta, &rng_[c0], last ? visibleProb_.data() + c0 * numVisible_ : nullptr,
                        v, ProductPath::Auto, s, kernels);
       applyClamp(c0, rows, last);
     }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../kernels/dense_kernel.h"
+#include "beta_schedule.h"
 #include "cancel.h"
 #include "gemm.h"
 #include "rbm_conditional.h"
@@ -15,7 +16,11 @@ namespace heatbath {
 
 class RbmChains {
  public:
+  // Throws ERR_TOO_LARGE, before allocating, when footprint() does not fit.
   RbmChains(int64_t numVisible, int64_t numHidden, int64_t chains, uint64_t seed);
+
+  // Bytes the chains hold: W packed twice, states, probabilities and random states.
+  static long double footprint(int64_t numVisible, int64_t numHidden, int64_t chains);
 
   // weights: numVisible x numHidden; all finite. Packs W and W^T for the two directions, in
   // panels of panelWidth (that of the kernels run() will get; others cost one re-packing).
@@ -27,8 +32,8 @@ class RbmChains {
   // after every sweep. count 0 releases all clamps.
   void setClamp(const int32_t* nodes, int64_t count, const float* values);
 
-  // sweeps sweeps with betas[s] for sweep s; the visible probabilities of the last one are kept.
-  void run(int64_t sweeps, const float* betas, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads,
+  // betas.sweeps() sweeps with betas.at(s) for sweep s; the visible probabilities of the last one are kept.
+  void run(const BetaSchedule& betas, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads,
            const CancelToken* cancel);
 
   const std::vector<float>& visible() const { return visible_; }

@@ -123,8 +123,7 @@ RowBlocks::RowBlocks(int64_t rows, int threads) : total_(rows) {
 }
 
 void seedConditionalRow(kernels::RngLanes& rng, uint64_t seed, uint64_t stream, int64_t row) {
-  uint64_t x = seed, y = stream ^ 0x5851F42D4C957F2Dull;
-  const uint64_t key = splitmix64(x) ^ splitmix64(y);
+  const uint64_t key = deriveSeed(seed, "conditional", stream);
   for (int lane = 0; lane < kernels::kLanes; ++lane) {
     seedLane(rng, lane, key, static_cast<uint64_t>(row) * kernels::kLanes + lane);
   }

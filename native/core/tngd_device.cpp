@@ -41,7 +41,9 @@ bool allFinite(const float* x, int64_t n) {
 }  // namespace
 
 TngdDevice::TngdDevice(uint64_t seed) {
-  for (int lane = 0; lane < kernels::kLanes; ++lane) seedLane(rng_, lane, seed, lane);
+  // Its own streams: not those of chains 0-7 of an engine seeded alike.
+  const uint64_t deviceSeed = deriveSeed(seed, "tngd-device");
+  for (int lane = 0; lane < kernels::kLanes; ++lane) seedLane(rng_, lane, deviceSeed, lane);
 }
 
 double TngdDevice::load(const DeviceModel& model, const kernels::DenseKernels& dense) {

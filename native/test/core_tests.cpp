@@ -255,12 +255,12 @@ std::vector<int8_t> runChains(kernels::Isa isa, int threads, int64_t chains, int
   }
   gc.setClamp(clamped.data(), count, values.data());
   SampleSchedule schedule{20, 5, 3};
-  std::vector<float> betas(schedule.totalSweeps(), 0.8f);
+  const BetaSchedule betas = BetaSchedule::constant(0.8f, totalSweeps(schedule.warmup, schedule.samples, schedule.thin));
   Observe observe;
   observe.states = true;
   observe.moments = true;
   ThreadPool pool;
-  Observations obs = gc.run(schedule, betas.data(), observe, kernels::gibbsKernels(isa), pool, threads, nullptr);
+  Observations obs = gc.run(schedule, betas, observe, kernels::gibbsKernels(isa), pool, threads, nullptr);
   // Clamped nodes keep their values in every sample.
   bool clampHeld = true;
   for (int64_t s = 0; s < 5; ++s) {
@@ -363,15 +363,14 @@ void testBadInput() {
   const int32_t clamped[] = {99};
   std::vector<int8_t> values(8, 1);
   CHECK_THROWS("ERR_INVALID_ARGUMENT", gc.setClamp(clamped, 1, values.data()));
-  std::vector<float> betas(1, -1.0f);
   ThreadPool pool;
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", BetaSchedule::constant(-1.0f, 1));
   CHECK_THROWS("ERR_INVALID_ARGUMENT",
-               gc.run(SampleSchedule{1, 1, 1}, betas.data(), Observe{}, kernels::gibbsKernels(kernels::Isa::Scalar), pool, 1, nullptr));
+               gc.run(SampleSchedule{1, 1, 1}, BetaSchedule::constant(1.0f, 2), Observe{}, kernels::gibbsKernels(kernels::Isa::Scalar), pool, 1, nullptr));
   CancelToken cancel;
   cancel.cancelled = true;
-  std::vector<float> ok(1000, 1.0f);
   CHECK_THROWS("ERR_ABORTED",
-               gc.run(SampleSchedule{1000, 1, 1}, ok.data(), Observe{}, kernels::gibbsKernels(kernels::Isa::Scalar), pool, 1, &cancel));
+               gc.run(SampleSchedule{1000, 1, 1}, BetaSchedule::constant(1.0f, 1000), Observe{}, kernels::gibbsKernels(kernels::Isa::Scalar), pool, 1, &cancel));
 }
 
 
@@ -678,8 +677,7 @@ std::vector<float> runRbmChains(kernels::Isa isa, int threads, int64_t chains, s
   std::vector<float> values(2 * chains);
   for (int64_t c = 0; c < chains; ++c) values[2 * c] = 1, values[2 * c + 1] = static_cast<float>(c % 2);
   rc.setClamp(nodes, 2, values.data());
-  std::vector<float> betas(30, 0.9f);
-  rc.run(30, betas.data(), kernels::denseKernels(isa), pool, threads, nullptr);
+  rc.run(BetaSchedule::constant(0.9f, 30), kernels::denseKernels(isa), pool, threads, nullptr);
   bool held = true;
   for (int64_t c = 0; c < chains; ++c) {
     held = held && rc.visible()[c * V + 3] == 1 && rc.visible()[c * V + 40] == c % 2;
@@ -727,13 +725,12 @@ void testRbmChains() {
   std::vector<float> values(4, 1.0f);
   CHECK_THROWS("ERR_INVALID_ARGUMENT", rc.setClamp(outOfRange, 1, values.data()));
   CHECK_THROWS("ERR_INVALID_ARGUMENT", rc.setClamp(twice, 2, values.data()));
-  const float negative[] = {-0.5f};
   const auto dense = kernels::denseKernels(kernels::Isa::Scalar);
-  CHECK_THROWS("ERR_INVALID_ARGUMENT", rc.run(1, negative, dense, pool, 1, nullptr));
+  const double negative[] = {5};
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", rc.run(BetaSchedule(negative, 1, {-0.5f}, 0, 1, 1), dense, pool, 1, nullptr));
   CancelToken cancel;
   cancel.cancelled = true;
-  std::vector<float> ok(100, 1.0f);
-  CHECK_THROWS("ERR_ABORTED", rc.run(100, ok.data(), dense, pool, 1, &cancel));
+  CHECK_THROWS("ERR_ABORTED", rc.run(BetaSchedule::constant(1.0f, 100), dense, pool, 1, &cancel));
 }
 
 }  // namespace
