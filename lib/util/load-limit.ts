@@ -1,17 +1,16 @@
 /**
- * The one limit on what a loader builds from a file: bytes it would allocate for the file's content or for
- * the model its settings describe. Checked before allocating, so a file claiming a huge size fails fast with
- * ERR_TOO_LARGE instead of exhausting memory.
+ * The limit on what a loader builds from a file: bytes it would allocate for the file's content or for the
+ * model its settings describe, checked before allocating, so a file claiming a huge size fails fast with
+ * ERR_TOO_LARGE instead of exhausting memory. The budget is the one every request has (util/memory); a file's
+ * content is also read into one Buffer, which caps it at buffer.constants.MAX_LENGTH.
  */
 import { constants } from 'buffer';
-import * as os from 'os';
 import { HeatbathError } from '../errors';
-
-/** A quarter of the machine's memory, and no more than one Buffer can hold (a file is read into one). */
-export const MAX_LOAD_BYTES = Math.min(constants.MAX_LENGTH, Math.floor(os.totalmem() / 4));
+import { checkFits } from './memory';
 
 export function checkLoadable(what: string, bytes: number): void {
-  if (!(bytes <= MAX_LOAD_BYTES)) {
-    throw new HeatbathError('ERR_TOO_LARGE', `${what} needs ${bytes} bytes, more than the ${MAX_LOAD_BYTES} a loader allocates`);
+  if (!(bytes <= constants.MAX_LENGTH)) {
+    throw new HeatbathError('ERR_TOO_LARGE', `${what} needs ${bytes} bytes, more than the ${constants.MAX_LENGTH} one Buffer can hold`);
   }
+  checkFits(bytes, what);
 }
