@@ -205,10 +205,10 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
     throw invalidArgument("quantized chains observe states, moments, energy and magnetization; chain means and "
                           "mean-field pairs are not offered");
   }
-  const int64_t totalSweeps = schedule.totalSweeps();
-  if (betas.sweeps() != totalSweeps) {
+  const int64_t total = heatbath::totalSweeps(schedule.warmup, schedule.samples, schedule.thin);
+  if (betas.sweeps() != total) {
     throw invalidArgument("the beta schedule covers " + std::to_string(betas.sweeps()) + " sweeps, the run has " +
-                          std::to_string(totalSweeps));
+                          std::to_string(total));
   }
   for (int64_t p = 0; p < numPairs; ++p) {
     if (observe.pairA[p] < 0 || observe.pairA[p] >= n || observe.pairB[p] < 0 || observe.pairB[p] >= n) {
@@ -294,7 +294,7 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
   });
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (cancel != nullptr && cancel->cancelled.load()) throw Error("ERR_ABORTED", "sampling was aborted");
-  out.sweeps = totalSweeps;
+  out.sweeps = total;
   if (observe.moments) {
     const double norm = samples > 0 ? 1.0 / (static_cast<double>(samples) * chains_) : 0.0;
     out.mean.assign(n, 0.0);
