@@ -58,6 +58,11 @@ export interface NativeCancelToken {
   cancel(): void;
 }
 
+/**
+ * Native handles on memory (chains, devices) report what they hold to V8 and free it on dispose(): at
+ * once, or, while an async job runs, by cancelling the job (ERR_ABORTED) and freeing when it stops.
+ * Afterwards every method throws ERR_DISPOSED; disposing twice does nothing.
+ */
 export interface NativeGibbsChains {
   setParameters(couplings: Float32Array, biases: Float32Array): void;
   setClamp(nodes: Int32Array, values: Int8Array): void;
@@ -67,6 +72,7 @@ export interface NativeGibbsChains {
   run(...args: NativeRunArgs): NativeRunResult;
   runAsync(cancel: NativeCancelToken | undefined, ...args: NativeRunArgs): Promise<NativeRunResult>;
   readSpins(out?: Int8Array): Int8Array;
+  dispose(): void;
 }
 
 /** Which side of an RBM a layer conditional samples: 'hidden' given visible (uses W), or 'visible' given hidden (uses Wᵀ). */
@@ -90,6 +96,7 @@ export interface NativeRbmChains {
   readVisible(): Float32Array;
   readHidden(): Float32Array;
   visibleProbabilities(): Float32Array;
+  dispose(): void;
 }
 
 /**
@@ -140,6 +147,7 @@ export interface NativeLangevinChains {
   readState(out?: Float32Array): Float32Array;
   readVelocity(): Float32Array;
   energies(couplingScale: number, fieldScale: number): Float64Array;
+  dispose(): void;
 }
 
 /** TNGD's analog device in Jacobian row-space coordinates (native/core/tngd_device.h). */
@@ -163,6 +171,7 @@ export interface NativeTngdDevice {
     h: Float32Array | undefined,
   ): void;
   foldNoise(h: Float32Array, jZeta: Float32Array, scale: number, v: Float32Array): void;
+  dispose(): void;
 }
 
 /** Peak float32 multiply-add throughput of this machine, measured on the active SIMD level. */

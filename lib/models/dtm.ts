@@ -186,7 +186,7 @@ export class DenoisingModel {
         clampValues.set(x.subarray(c * numOutputs, (c + 1) * numOutputs), c * clampNodes.length);
         clampValues.set(fixed.values.subarray(c * fixed.outputs.length, (c + 1) * fixed.outputs.length), c * clampNodes.length + numOutputs);
       }
-      const chains = new GibbsChains(this.step(k), {
+      using chains = new GibbsChains(this.step(k), {
         chains: count,
         seed: seed + k,
         init: 'hinton',

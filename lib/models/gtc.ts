@@ -210,7 +210,7 @@ export class GenerativeComputer {
     const progressSteps = checkInteger('progressSteps', options.progressSteps ?? 250, 1);
     const labelValues = this.labelValues(count, options.labels, options.labelStrength ?? 1);
     const { visible: V, hidden: H, labels: L, units: N } = this;
-    const chains = new LangevinChains(this.network(), { chains: count, seed });
+    using chains = new LangevinChains(this.network(), { chains: count, seed }); // freed on return
     if (L > 0) chains.setClamp(this.labelUnits(), labelValues);
     const K = this.stepsPerPhase;
     const heat = new Float64Array(count);

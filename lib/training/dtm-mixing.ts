@@ -51,7 +51,7 @@ export async function measureMixing(model: DenoisingModel, step: number, inputs:
     values.set(inputs.subarray(r * width, (r + 1) * width), 2 * r * width);
     values.set(inputs.subarray(r * width, (r + 1) * width), (2 * r + 1) * width);
   }
-  const chains = new GibbsChains(model.step(step), { chains: 2 * rows, seed: options.seed, init: 'hinton', clamp: { nodes: layout.inputs, values } });
+  using chains = new GibbsChains(model.step(step), { chains: 2 * rows, seed: options.seed, init: 'hinton', clamp: { nodes: layout.inputs, values } });
   const run = await chains.run({ warmup: options.warmup, samples, thin, observe: ['states'], threads: options.threads, signal: options.signal });
   const y = project(run.states as Int8Array, samples, 2 * rows, layout.numNodes, layout.outputs, directions, options.seed);
   return autocorrelation(y, samples, rows, directions, thin);

@@ -12,7 +12,10 @@
 
 namespace heatbath::addon {
 
-Addon::Addon(Napi::Env env, Napi::Object exports) : isa(kernels::Isa::Scalar) {
+Addon::Addon(Napi::Env env, Napi::Object exports) : jobs(env, runner), isa(kernels::Isa::Scalar), env_(env) {
+  // Added after `jobs` created its thread-safe function: hooks run newest first, so the jobs have
+  // stopped before Node closes that function.
+  NAPI_THROW_IF_FAILED_VOID(env, napi_add_env_cleanup_hook(env, stopJobs, this));
   isa = guarded(env, [] { return kernels::defaultIsa(); });
   DefineAddon(exports, {
                            InstanceMethod("info", &Addon::Info),
@@ -31,6 +34,13 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : isa(kernels::Isa::Scalar) {
   cancelConstructor = Napi::Persistent(CancelWrap::Define(env));
   exports.Set("CancelToken", cancelConstructor.Value());
 }
+
+Addon::~Addon() {
+  napi_remove_env_cleanup_hook(env_, stopJobs, this);
+  runner.stop();
+}
+
+void Addon::stopJobs(void* addon) { static_cast<Addon*>(addon)->runner.stop(); }
 
 Napi::Value Addon::Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -9,6 +9,7 @@
 #include "chain_job.h"
 #include "convert.h"
 #include "dense_wrap.h"
+#include "watched_call.h"
 
 namespace heatbath::addon {
 
@@ -48,22 +49,31 @@ Napi::Function RbmWrap::Define(Napi::Env env) {
                       InstanceMethod("runAsync", &RbmWrap::RunAsync),
                       InstanceMethod("readVisible", &RbmWrap::ReadVisible),
                       InstanceMethod("readHidden", &RbmWrap::ReadHidden),
-                      InstanceMethod("visibleProbabilities", &RbmWrap::VisibleProbabilities)});
+                      InstanceMethod("visibleProbabilities", &RbmWrap::VisibleProbabilities),
+                      InstanceMethod("dispose", &RbmWrap::Dispose)});
 }
 
-RbmWrap::RbmWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RbmWrap>(info) {
+RbmWrap::RbmWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RbmWrap>(info), NativeResource(info.Env()) {
   guarded(info.Env(), [&] {
     constexpr int64_t kMaxUnits = (int64_t{1} << 31) - 1;
     const int64_t numVisible = argInteger(info[0], "numVisible", 1, kMaxUnits);
     const int64_t numHidden = argInteger(info[1], "numHidden", 1, kMaxUnits);
     const int64_t chains = argInteger(info[2], "numChains", 1, int64_t{1} << 40);
     chains_ = std::make_unique<RbmChains>(numVisible, numHidden, chains, argUint64(info[3], "seed"));
+    reportMemory(info.Env());
   });
 }
 
 RbmChains& RbmWrap::idleChains() {
-  if (busy_) throw Error("ERR_BUSY", "these chains are running an async job; await it first");
+  requireIdle();
   return *chains_;
+}
+
+int64_t RbmWrap::heldBytes() const { return chains_ ? chains_->memoryBytes() : 0; }
+
+Napi::Value RbmWrap::Dispose(const Napi::CallbackInfo& info) {
+  dispose(info.Env());
+  return info.Env().Undefined();
 }
 
 Napi::Value RbmWrap::SetParameters(const Napi::CallbackInfo& info) {
@@ -76,6 +86,7 @@ Napi::Value RbmWrap::SetParameters(const Napi::CallbackInfo& info) {
     Addon* addon = env.GetInstanceData<Addon>();
     chains.setParameters(weights.Data(), visibleBias.Data(), hiddenBias.Data(),
                          kernels::denseKernels(addon->isa).panelWidth, addon->pool, ThreadPool::hardwareThreads());
+    reportMemory(env);
     return env.Undefined();
   });
 }
@@ -103,6 +114,7 @@ Napi::Value RbmWrap::SetClamp(const Napi::CallbackInfo& info) {
     const auto count = static_cast<int64_t>(nodes.ElementLength());
     auto values = argArray<float>(info[1], "clamped values", count * chains.chains());
     chains.setClamp(nodes.Data(), count, values.Data());
+    reportMemory(info.Env());
     return info.Env().Undefined();
   });
 }
@@ -113,8 +125,14 @@ Napi::Value RbmWrap::Run(const Napi::CallbackInfo& info) {
     RbmChains& chains = idleChains();
     Addon* addon = env.GetInstanceData<Addon>();
     SweepRequest request = parseSweeps(info, 0);
-    chains.run(static_cast<int64_t>(request.betas.size()), request.betas.data(), kernels::denseKernels(addon->isa),
-               addon->pool, request.threads, nullptr);
+    const kernels::DenseKernels kernels = kernels::denseKernels(addon->isa);
+    const double work = 2.0 * double(request.betas.size()) * double(chains.chains()) * double(chains.numVisible()) *
+                        double(chains.numHidden());
+    runWatched(env, work, [&](const CancelToken* cancel) {
+      chains.run(static_cast<int64_t>(request.betas.size()), request.betas.data(), kernels, addon->pool,
+                 request.threads, cancel);
+    });
+    reportMemory(env);
     return env.Undefined();
   });
 }
@@ -129,10 +147,10 @@ Napi::Value RbmWrap::RunAsync(const Napi::CallbackInfo& info) {
     Addon* addon = env.GetInstanceData<Addon>();
     const kernels::DenseKernels kernels = kernels::denseKernels(addon->isa);
     return ChainJob<bool>::queue(
-        env, "heatbath:rbm", Value(), busy_,
-        [&chains, request, cancel, kernels, addon] {
+        env, *this, Value(), cancel,
+        [&chains, request, kernels, addon](const CancelToken* cancel) {
           chains.run(static_cast<int64_t>(request->betas.size()), request->betas.data(), kernels, addon->pool,
-                     request->threads, cancel.get());
+                     request->threads, cancel);
           return true;
         },
         [](Napi::Env env, bool&&) { return env.Undefined(); });

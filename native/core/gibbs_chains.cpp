@@ -271,6 +271,13 @@ std::vector<double> GibbsChains::meanFieldPairs(const std::vector<float>& chainS
   return out;
 }
 
+int64_t GibbsChains::memoryBytes() const {
+  const int64_t blocks = (tiles_ + kernels::kTilesPerBlock - 1) / kernels::kTilesPerBlock;
+  return blocks * blockStride_ * static_cast<int64_t>(sizeof(float)) +
+         tiles_ * static_cast<int64_t>(sizeof(kernels::RngLanes)) +
+         vectorBytes(slotCoupling_, bias_, edgeCoupling_, slotOffset_, clampNodes_, clampValues_);
+}
+
 Observations GibbsChains::run(const SampleSchedule& schedule, const float* betas,
                               const Observe& observe, const kernels::GibbsKernels& kernelSet,
                               ThreadPool& pool, int threads, const CancelToken* cancel) {
