@@ -186,15 +186,20 @@ export class DenoisingModel {
         clampValues.set(x.subarray(c * numOutputs, (c + 1) * numOutputs), c * clampNodes.length);
         clampValues.set(fixed.values.subarray(c * fixed.outputs.length, (c + 1) * fixed.outputs.length), c * clampNodes.length + numOutputs);
       }
-      using chains = new GibbsChains(this.step(k), {
+      const chains = new GibbsChains(this.step(k), {
         chains: count,
         seed: seed + k,
         init: 'hinton',
         clamp: { nodes: clampNodes, values: clampValues },
       });
-      await chains.run({ warmup: sweeps, samples: 0, beta, threads: options.threads, signal: options.signal });
+      let spins: Int8Array;
+      try {
+        await chains.run({ warmup: sweeps, samples: 0, beta, threads: options.threads, signal: options.signal });
+        spins = chains.spins();
+      } finally {
+        chains.dispose(); // each step's chains: freed now, not at garbage collection
+      }
       flips += sweeps * count * (n - clampNodes.length);
-      const spins = chains.spins();
       x = new Int8Array(count * numOutputs);
       for (let c = 0; c < count; c++) for (let o = 0; o < numOutputs; o++) x[c * numOutputs + o] = spins[c * n + outputs[o]];
       if (options.keepSteps) path.push(toPixels(x, count, numOutputs, pixels));

@@ -274,10 +274,14 @@ export async function simulate(
   options: LangevinRunOptions & LangevinChainOptions,
 ): Promise<LangevinRunResult & { state: Float32Array; velocity?: Float32Array }> {
   const net = network instanceof LangevinNetwork ? network : new LangevinNetwork(network);
-  using chains = new LangevinChains(net, options); // one-shot: freed on return, not at garbage collection
-  const result = await chains.run(options);
-  const state = chains.readState();
-  return options.integrator === 'baoab' ? { ...result, state, velocity: chains.readVelocity() } : { ...result, state };
+  const chains = new LangevinChains(net, options);
+  try {
+    const result = await chains.run(options);
+    const state = chains.readState();
+    return options.integrator === 'baoab' ? { ...result, state, velocity: chains.readVelocity() } : { ...result, state };
+  } finally {
+    chains.dispose(); // one-shot chains: freed now, not at garbage collection
+  }
 }
 
 /**

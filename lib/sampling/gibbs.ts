@@ -328,13 +328,17 @@ export async function* stream(target: GibbsTarget, options: StreamOptions = {}):
   const batch = checkInteger('batch', options.batch ?? 16, 1);
   const maxBatches = options.maxBatches === undefined ? Infinity : checkInteger('maxBatches', options.maxBatches, 0);
   const thin = checkInteger('thin', options.thin ?? 1, 1);
-  using chains = new GibbsChains(target, options); // freed when the consumer stops (break, error, end)
-  let sweepsDone = 0;
-  for (let k = 0; k < maxBatches; k++) {
-    const warmup = k === 0 ? checkInteger('warmup', options.warmup ?? DEFAULT_SCHEDULE.warmup, 0) : thin;
-    const sweeps = warmup + (batch - 1) * thin;
-    const beta = betaPerSweep(options.beta ?? target.beta, sweeps, sweepsDone, Infinity);
-    yield await chains.run({ ...options, warmup, thin, samples: batch, beta });
-    sweepsDone += sweeps;
+  const chains = new GibbsChains(target, options);
+  try {
+    let sweepsDone = 0;
+    for (let k = 0; k < maxBatches; k++) {
+      const warmup = k === 0 ? checkInteger('warmup', options.warmup ?? DEFAULT_SCHEDULE.warmup, 0) : thin;
+      const sweeps = warmup + (batch - 1) * thin;
+      const beta = betaPerSweep(options.beta ?? target.beta, sweeps, sweepsDone, Infinity);
+      yield await chains.run({ ...options, warmup, thin, samples: batch, beta });
+      sweepsDone += sweeps;
+    }
+  } finally {
+    chains.dispose(); // the consumer stopped (break, error, end): freed now
   }
 }

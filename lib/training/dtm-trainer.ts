@@ -94,7 +94,6 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
   const total = epochs * perEpoch * steps.length;
   const optimizers = new Map<number, Optimizer>(steps.map((k) => [k, adam()]));
   const estimators = new Map(steps.map((k) => [k, new DtmGradientEstimator(model, k, batch, seed + 1_000_003 * k)]));
-  using _estimators = { [Symbol.dispose]: () => estimators.forEach((e) => e.dispose()) }; // freed when training ends
   const penalties = new Map<number, AdaptivePenalty | undefined>(steps.map((k) => [k, o.acp === false ? undefined : new AdaptivePenalty(o.acp)]));
   const acpEvery = o.acp === false || o.acp?.every === undefined ? perEpoch : checkInteger('acp.every', o.acp.every, 1);
   const gradient = { couplings: new Float64Array(model.numTorusEdges), biases: new Float64Array(model.layout.size ** 2) };

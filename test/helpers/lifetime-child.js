@@ -5,6 +5,8 @@
 //                                           leaves by <how>: 'exit' (process.exit), 'throw' (uncaught
 //                                           exception) or 'sigterm' (a SIGTERM handler that exits)
 //   node lifetime-child.js memory <loop>    runs an allocation loop, prints {"growthMB": …} (peak RSS - start)
+//   node lifetime-child.js symbol-dispose   disposes each kind of chains through Symbol.dispose, prints the
+//                                           error codes of a call after it
 const { Worker, isMainThread, parentPort, workerData } = require('worker_threads');
 const hb = require('../../dist/lib');
 
@@ -106,6 +108,30 @@ const loops = {
   },
 };
 
+// What `using x = …` does at the end of its block, for each kind of chains: the code of the error after.
+function symbolDispose() {
+  const codeAfter = (chains, call) => {
+    chains[Symbol.dispose]();
+    try {
+      call();
+      return 'no error';
+    } catch (err) {
+      return err.code;
+    }
+  };
+  const model = hb.IsingModel.random(hb.graphs.king(8, 8), { beta: 0.4, seed: 1 });
+  const gibbs = model.chains({ chains: 8 });
+  const rbm = new hb.RbmChains(6, 4, 8, 1);
+  const langevin = new hb.LangevinChains(new hb.LangevinNetwork({ units: 3 }), { chains: 8 });
+  console.log(
+    JSON.stringify({
+      gibbs: codeAfter(gibbs, () => gibbs.spins()),
+      rbm: codeAfter(rbm, () => rbm.readVisible()),
+      langevin: codeAfter(langevin, () => langevin.readState()),
+    }),
+  );
+}
+
 const startRss = process.memoryUsage().rss;
 let peakRss = startRss;
 function sample() {
@@ -121,4 +147,5 @@ if (!isMainThread) jobs[workerData]();
 else if (process.argv[2] === 'terminate') terminate(process.argv[3]);
 else if (process.argv[2] === 'exit') leave(process.argv[3]);
 else if (process.argv[2] === 'memory') memory(process.argv[3]);
+else if (process.argv[2] === 'symbol-dispose') symbolDispose();
 else throw new Error(`unknown mode ${process.argv[2]}`);
