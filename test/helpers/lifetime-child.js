@@ -10,7 +10,9 @@
 const { Worker, isMainThread, parentPort, workerData } = require('worker_threads');
 const hb = require('../../dist/lib');
 
-const LONG = 1e7; // sweeps or steps: hours of work
+// Sweeps or steps: minutes to hours of work, with short per-sweep arrays (β per sweep) so that the
+// native call starts right after 'started' is posted.
+const LONG = 1e5;
 
 // Each job posts 'started' just before its native call: the message leaves at once, the call then runs.
 const jobs = {
@@ -24,12 +26,20 @@ const jobs = {
     model.sample({ chains: 256, warmup: LONG, samples: 1, observe: [] });
     parentPort.postMessage('started');
   },
-  'langevin-sync': () => langevin().runSync({ steps: LONG, dt: 0.01 }, parentPort.postMessage('started')),
+  'langevin-sync': () => {
+    const chains = langevin();
+    parentPort.postMessage('started');
+    chains.runSync({ steps: 100 * LONG, dt: 0.01 });
+  },
   'langevin-async': () => {
-    langevin().run({ steps: LONG, dt: 0.01 });
+    langevin().run({ steps: 100 * LONG, dt: 0.01 });
     parentPort.postMessage('started');
   },
-  'rbm-sync': () => rbmChains().runSync({ sweeps: LONG }, parentPort.postMessage('started')),
+  'rbm-sync': () => {
+    const chains = rbmChains();
+    parentPort.postMessage('started');
+    chains.runSync({ sweeps: LONG });
+  },
   'rbm-async': () => {
     rbmChains().run({ sweeps: LONG });
     parentPort.postMessage('started');
