@@ -35,8 +35,9 @@ void AsyncJobs::deliver(napi_env env, napi_value, void* context, void* data) {
   if (--self->inFlight_ == 0) napi_unref_threadsafe_function(env, self->completions_);
   try {
     job->settle(Napi::Env(env));
-  } catch (const Napi::Error&) {
-    // Settling fails only when the environment can no longer run JS: there is nobody to tell.
+  } catch (...) {
+    // Settling fails only when the environment can no longer run JS (or memory ran out converting the
+    // result): there is nobody to tell, and an exception must not leave this C callback.
   }
   delete job;
 }

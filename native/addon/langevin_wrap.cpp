@@ -159,7 +159,9 @@ Napi::Value LangevinWrap::AddBlock(const Napi::CallbackInfo& info) {
     const int64_t colStart = argInteger(info[2], "colStart", 0, n - 1), cols = argInteger(info[3], "cols", 1, n);
     auto weights = argArray<float>(info[4], "weights", rows * cols);
     Addon* addon = env.GetInstanceData<Addon>();
-    chains.model().addBlock(rowStart, rows, colStart, cols, weights.Data(), addon->pool, ThreadPool::hardwareThreads());
+    runWatched(env, double(rows) * double(cols), [&](const CancelToken*) {
+      chains.model().addBlock(rowStart, rows, colStart, cols, weights.Data(), addon->pool, ThreadPool::hardwareThreads());
+    });
     chains.invalidate();
     reportMemory(env);
     return env.Undefined();
@@ -276,8 +278,13 @@ Napi::Value LangevinWrap::Energies(const Napi::CallbackInfo& info) {
     Addon* addon = env.GetInstanceData<Addon>();
     const auto scale = static_cast<float>(argNumber(info[0], "couplingScale"));
     const auto fieldScale = static_cast<float>(argNumber(info[1], "fieldScale"));
-    return Napi::Value(toTypedArray(env, chains.energies(scale, fieldScale, kernels::denseKernels(addon->isa),
-                                                         kernels::langevinKernels(addon->isa), addon->pool)));
+    const kernels::DenseKernels dense = kernels::denseKernels(addon->isa);
+    const kernels::LangevinKernels langevin = kernels::langevinKernels(addon->isa);
+    const double n = double(chains.numUnits());
+    std::vector<double> energies = runWatched(env, double(chains.chains()) * n * n, [&](const CancelToken*) {
+      return chains.energies(scale, fieldScale, dense, langevin, addon->pool);
+    });
+    return Napi::Value(toTypedArray(env, std::move(energies)));
   });
 }
 

@@ -84,8 +84,12 @@ Napi::Value RbmWrap::SetParameters(const Napi::CallbackInfo& info) {
     auto visibleBias = argArray<float>(info[1], "visibleBias", chains.numVisible());
     auto hiddenBias = argArray<float>(info[2], "hiddenBias", chains.numHidden());
     Addon* addon = env.GetInstanceData<Addon>();
-    chains.setParameters(weights.Data(), visibleBias.Data(), hiddenBias.Data(),
-                         kernels::denseKernels(addon->isa).panelWidth, addon->pool, ThreadPool::hardwareThreads());
+    const int panelWidth = kernels::denseKernels(addon->isa).panelWidth;
+    // Packing uses the pool: behind another job of this environment it must wait on the runner too.
+    runWatched(env, double(chains.numVisible()) * double(chains.numHidden()), [&](const CancelToken*) {
+      chains.setParameters(weights.Data(), visibleBias.Data(), hiddenBias.Data(), panelWidth, addon->pool,
+                           ThreadPool::hardwareThreads());
+    });
     reportMemory(env);
     return env.Undefined();
   });
