@@ -13,9 +13,6 @@
 namespace heatbath::addon {
 
 Addon::Addon(Napi::Env env, Napi::Object exports) : jobs(env, runner), isa(kernels::Isa::Scalar), env_(env) {
-  // Added after `jobs` created its thread-safe function: hooks run newest first, so the jobs have
-  // stopped before Node closes that function.
-  NAPI_THROW_IF_FAILED_VOID(env, napi_add_env_cleanup_hook(env, stopJobs, this));
   isa = guarded(env, [] { return kernels::defaultIsa(); });
   DefineAddon(exports, {
                            InstanceMethod("info", &Addon::Info),
@@ -33,6 +30,9 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : jobs(env, runner), isa(kerne
   exports.Set("TngdDevice", TngdWrap::Define(env));
   cancelConstructor = Napi::Persistent(CancelWrap::Define(env));
   exports.Set("CancelToken", cancelConstructor.Value());
+  // Last, so that a constructor that throws leaves no hook behind. Added after `jobs` created its
+  // thread-safe function: hooks run newest first, so the jobs have stopped before Node closes it.
+  NAPI_THROW_IF_FAILED_VOID(env, napi_add_env_cleanup_hook(env, stopJobs, this));
 }
 
 Addon::~Addon() {
