@@ -17,9 +17,9 @@ export async function runCancellable<T>(
   const onAbort = () => token?.cancel();
   checked?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await start(token).catch((err: unknown) => {
-      throw asHeatbathError(err);
-    });
+    return await start(token);
+  } catch (err) {
+    throw asHeatbathError(err); // rejections and synchronous throws (ERR_BUSY, ERR_DISPOSED) alike
   } finally {
     checked?.removeEventListener('abort', onAbort);
   }

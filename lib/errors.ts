@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'ERR_NOT_STABLE' // a drift matrix with an eigenvalue whose real part is <= 0 (no stationary state)
   | 'ERR_ABORTED' // cancelled by an AbortSignal
   | 'ERR_BUSY' // an object already running a job
+  | 'ERR_DISPOSED' // an object used after its dispose()
   | 'ERR_NATIVE_MISSING' // the native addon could not be loaded
   | 'ERR_IO' // a file could not be read or written
   | 'ERR_BAD_FILE' // a file whose content is malformed

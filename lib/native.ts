@@ -67,6 +67,11 @@ export interface NativeCancelToken {
   cancel(): void;
 }
 
+/**
+ * Native handles on memory (chains, devices) report what they hold to V8 and free it on dispose(): at
+ * once, or, while an async job runs, by cancelling the job (ERR_ABORTED) and freeing when it stops.
+ * Afterwards every method throws ERR_DISPOSED; disposing twice does nothing.
+ */
 export interface NativeGibbsChains {
   setParameters(couplings: Float32Array, biases: Float32Array): void;
   setClamp(nodes: Int32Array, values: Int8Array): void;
@@ -76,6 +81,7 @@ export interface NativeGibbsChains {
   run(...args: NativeRunArgs): NativeRunResult;
   runAsync(cancel: NativeCancelToken | undefined, ...args: NativeRunArgs): Promise<NativeRunResult>;
   readSpins(out?: Int8Array): Int8Array;
+  dispose(): void;
 }
 
 /** Native chains of a quantized model: the float chains' methods and run protocol, integer parameters. */
@@ -104,6 +110,7 @@ export interface NativeRbmChains {
   readVisible(): Float32Array;
   readHidden(): Float32Array;
   visibleProbabilities(): Float32Array;
+  dispose(): void;
 }
 
 /**
@@ -154,6 +161,7 @@ export interface NativeLangevinChains {
   readState(out?: Float32Array): Float32Array;
   readVelocity(): Float32Array;
   energies(couplingScale: number, fieldScale: number): Float64Array;
+  dispose(): void;
 }
 
 /** TNGD's analog device in Jacobian row-space coordinates (native/core/tngd_device.h). */
@@ -177,6 +185,7 @@ export interface NativeTngdDevice {
     h: Float32Array | undefined,
   ): void;
   foldNoise(h: Float32Array, jZeta: Float32Array, scale: number, v: Float32Array): void;
+  dispose(): void;
 }
 
 /** Peak float32 multiply-add throughput of this machine, measured on the active SIMD level. */

@@ -195,9 +195,14 @@ export class DenoisingModel {
         init: 'hinton',
         clamp: { nodes: clampNodes, values: clampValues },
       });
-      await chains.run({ warmup: sweeps, samples: 0, beta, threads: options.threads, signal: options.signal });
+      let spins: Int8Array;
+      try {
+        await chains.run({ warmup: sweeps, samples: 0, beta, threads: options.threads, signal: options.signal });
+        spins = chains.spins();
+      } finally {
+        chains.dispose(); // each step's chains: freed now, not at garbage collection
+      }
       flips += sweeps * count * (n - clampNodes.length);
-      const spins = chains.spins();
       x = new Int8Array(count * numOutputs);
       for (let c = 0; c < count; c++) for (let o = 0; o < numOutputs; o++) x[c * numOutputs + o] = spins[c * n + outputs[o]];
       if (options.keepSteps) path.push(toPixels(x, count, numOutputs, pixels));

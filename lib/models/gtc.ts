@@ -211,8 +211,23 @@ export class GenerativeComputer {
     const signal = checkSignal(options.signal);
     const progressSteps = checkInteger('progressSteps', options.progressSteps ?? 250, 1);
     const labelValues = this.labelValues(count, options.labels, options.labelStrength ?? 1);
-    const { visible: V, hidden: H, labels: L, units: N } = this;
     const chains = new LangevinChains(this.network(), { chains: count, seed });
+    try {
+      return await this.generateWith(chains, count, labelValues, progressSteps, signal, options);
+    } finally {
+      chains.dispose(); // one-shot chains: freed now, not at garbage collection
+    }
+  }
+
+  private async generateWith(
+    chains: LangevinChains,
+    count: number,
+    labelValues: Float32Array,
+    progressSteps: number,
+    signal: AbortSignal | undefined,
+    options: GtcGenerateOptions,
+  ): Promise<GtcSamples> {
+    const { visible: V, hidden: H, labels: L, units: N } = this;
     if (L > 0) chains.setClamp(this.labelUnits(), labelValues);
     const K = this.stepsPerPhase;
     const heat = new Float64Array(count);

@@ -198,6 +198,19 @@ export class LangevinChains {
     return this.result(args, callNative(() => this.handle.run(...args)));
   }
 
+  /**
+   * Frees the native memory now instead of at garbage collection. While an async run is in flight it
+   * is cancelled (its Promise rejects with ERR_ABORTED) and the memory is freed as it stops. Any later
+   * call throws ERR_DISPOSED; disposing twice does nothing. Also `using x = …` (Symbol.dispose).
+   */
+  dispose(): void {
+    this.handle.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   private prepare(options: LangevinRunOptions): NativeLangevinArgs {
     if (typeof options !== 'object' || options === null) throw invalid('run options must be an object');
     const steps = checkInteger('steps', options.steps, 0, 2 ** 40);
@@ -262,9 +275,13 @@ export async function simulate(
 ): Promise<LangevinRunResult & { state: Float32Array; velocity?: Float32Array }> {
   const net = network instanceof LangevinNetwork ? network : new LangevinNetwork(network);
   const chains = new LangevinChains(net, options);
-  const result = await chains.run(options);
-  const state = chains.readState();
-  return options.integrator === 'baoab' ? { ...result, state, velocity: chains.readVelocity() } : { ...result, state };
+  try {
+    const result = await chains.run(options);
+    const state = chains.readState();
+    return options.integrator === 'baoab' ? { ...result, state, velocity: chains.readVelocity() } : { ...result, state };
+  } finally {
+    chains.dispose(); // one-shot chains: freed now, not at garbage collection
+  }
 }
 
 /**

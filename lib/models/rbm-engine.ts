@@ -201,6 +201,19 @@ export class RbmChains {
     return callNative(() => this.handle.visibleProbabilities());
   }
 
+  /**
+   * Frees the native memory now instead of at garbage collection. While an async run is in flight it
+   * is cancelled (its Promise rejects with ERR_ABORTED) and the memory is freed as it stops. Any later
+   * call throws ERR_DISPOSED; disposing twice does nothing. Also `using x = …` (Symbol.dispose).
+   */
+  dispose(): void {
+    this.handle.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   private prepare(options: RbmRunOptions): { sweeps: number; beta: NativeBeta; threads?: number } {
     if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
     const sweeps = checkInteger('sweeps', options.sweeps ?? 1, 0, MAX_SWEEPS);

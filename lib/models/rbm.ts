@@ -234,33 +234,46 @@ export class RBM {
   async sample(options: RbmSampleOptions = {}): Promise<RbmSamples> {
     const signal = checkSignal(options.signal);
     const { chains, run } = this.prepareChains(options);
-    const started = process.hrtime.bigint();
-    await chains.run({ ...run, signal });
-    return this.collect(chains, run.sweeps, started);
+    try {
+      const started = process.hrtime.bigint();
+      await chains.run({ ...run, signal });
+      return this.collect(chains, run.sweeps, started);
+    } finally {
+      chains.dispose(); // one-shot chains: freed now, not at garbage collection
+    }
   }
 
   /** The same on the calling thread. */
   sampleSync(options: RbmSampleOptions = {}): RbmSamples {
     if (options.signal !== undefined) throw invalid('signal is only supported by the async sample');
     const { chains, run } = this.prepareChains(options);
-    const started = process.hrtime.bigint();
-    chains.runSync(run);
-    return this.collect(chains, run.sweeps, started);
+    try {
+      const started = process.hrtime.bigint();
+      chains.runSync(run);
+      return this.collect(chains, run.sweeps, started);
+    } finally {
+      chains.dispose(); // one-shot chains: freed now, not at garbage collection
+    }
   }
 
   private prepareChains(options: RbmSampleOptions) {
     const count = checkInteger('chains', options.chains ?? 100, 1);
     const sweeps = checkInteger('sweeps', options.sweeps ?? 1000, 1);
     const chains = new RbmChains(this.numVisible, this.numHidden, count, checkInteger('seed', options.seed ?? 0, 0));
-    chains.setParameters(this.weights, this.visibleBias, this.hiddenBias);
-    const init = options.init ?? 'random';
-    if (init === 'random') chains.initRandom();
-    else chains.setVisible(binaryStates('init', init, count * this.numVisible));
-    if (options.clamp !== undefined) {
-      const nodes = Int32Array.from(options.clamp.nodes, (n) => checkInteger('clamp.nodes[]', n, 0, this.numVisible - 1));
-      const given = options.clamp.values;
-      const perChain = given.length === nodes.length && count > 1 ? broadcastRows(given, count) : given;
-      chains.setClamp(nodes, binaryStates('clamp.values', perChain, count * nodes.length));
+    try {
+      chains.setParameters(this.weights, this.visibleBias, this.hiddenBias);
+      const init = options.init ?? 'random';
+      if (init === 'random') chains.initRandom();
+      else chains.setVisible(binaryStates('init', init, count * this.numVisible));
+      if (options.clamp !== undefined) {
+        const nodes = Int32Array.from(options.clamp.nodes, (n) => checkInteger('clamp.nodes[]', n, 0, this.numVisible - 1));
+        const given = options.clamp.values;
+        const perChain = given.length === nodes.length && count > 1 ? broadcastRows(given, count) : given;
+        chains.setClamp(nodes, binaryStates('clamp.values', perChain, count * nodes.length));
+      }
+    } catch (err) {
+      chains.dispose();
+      throw err;
     }
     return { chains, run: { sweeps, beta: options.beta ?? 1, threads: options.threads } };
   }

@@ -102,6 +102,15 @@ export class Spu {
   }
 
   /** Slowest relaxation time 1/Re(rate) over the modes: each mode is a damped oscillator ω² = λ/L, γ = R/L. */
+  /** Frees the SPU's native chains now (see LangevinChains.dispose); later use throws ERR_DISPOSED. */
+  dispose(): void {
+    this.chains.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   relaxationTime(): number {
     const gamma = this.resistance / this.inductance;
     const omega2 = this.lambdaMin / this.inductance;

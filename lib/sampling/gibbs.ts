@@ -211,6 +211,19 @@ export class GibbsChains {
     );
   }
 
+  /**
+   * Frees the native memory now instead of at garbage collection. While an async run is in flight it
+   * is cancelled (its Promise rejects with ERR_ABORTED) and the memory is freed as it stops. Any later
+   * call throws ERR_DISPOSED; disposing twice does nothing. Also `using x = …` (Symbol.dispose).
+   */
+  dispose(): void {
+    this.handle.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   private prepare(options: SampleOptions, first: number, total: number | undefined) {
     const schedule = resolveSchedule(options, DEFAULT_SCHEDULE);
     const sweeps = totalSweeps(schedule);
@@ -285,13 +298,16 @@ export class GibbsChains {
   }
 }
 
-/** Adds the final spins of chains nobody else can advance, read only if asked for. */
+/**
+ * Adds the final spins and frees the chains: one-shot calls must not leave native memory for the
+ * garbage collector, whose finalizers wait for the event loop (a synchronous loop would pile it up).
+ */
 function withFinalState(result: RunResult, chains: GibbsChains): SampleResult {
-  let finalState: Int8Array | undefined;
-  return Object.defineProperty(result, 'finalState', {
-    get: () => (finalState ??= chains.spins()),
-    enumerable: true,
-  }) as SampleResult;
+  try {
+    return Object.assign(result, { finalState: chains.spins() });
+  } finally {
+    chains.dispose();
+  }
 }
 
 function openChains(target: GibbsTarget, options: ChainOptions): GibbsChains {
@@ -301,12 +317,26 @@ function openChains(target: GibbsTarget, options: ChainOptions): GibbsChains {
 /** Samples a model: fresh chains, one schedule. */
 export async function sample(target: GibbsTarget, options: SampleOptions = {}): Promise<SampleResult> {
   const chains = openChains(target, options);
-  return withFinalState(await chains.run(options), chains);
+  let result: RunResult;
+  try {
+    result = await chains.run(options);
+  } catch (err) {
+    chains.dispose();
+    throw err;
+  }
+  return withFinalState(result, chains);
 }
 
 export function sampleSync(target: GibbsTarget, options: SampleOptions = {}): SampleResult {
   const chains = openChains(target, options);
-  return withFinalState(chains.runSync(options), chains);
+  let result: RunResult;
+  try {
+    result = chains.runSync(options);
+  } catch (err) {
+    chains.dispose();
+    throw err;
+  }
+  return withFinalState(result, chains);
 }
 
 export interface StreamOptions extends Omit<SampleOptions, 'samples'> {
@@ -328,10 +358,14 @@ export async function* stream(target: GibbsTarget, options: StreamOptions = {}):
   const maxBatches = options.maxBatches === undefined ? Infinity : checkInteger('maxBatches', options.maxBatches, 0);
   const thin = checkInteger('thin', options.thin ?? 1, 1);
   const chains = openChains(target, options);
-  let sweepsDone = 0;
-  for (let k = 0; k < maxBatches; k++) {
-    const warmup = k === 0 ? checkInteger('warmup', options.warmup ?? DEFAULT_SCHEDULE.warmup, 0) : thin;
-    yield await chains.runFrom({ ...options, warmup, thin, samples: batch }, sweepsDone, Infinity);
-    sweepsDone += warmup + (batch - 1) * thin;
+  try {
+    let sweepsDone = 0;
+    for (let k = 0; k < maxBatches; k++) {
+      const warmup = k === 0 ? checkInteger('warmup', options.warmup ?? DEFAULT_SCHEDULE.warmup, 0) : thin;
+      yield await chains.runFrom({ ...options, warmup, thin, samples: batch }, sweepsDone, Infinity);
+      sweepsDone += warmup + (batch - 1) * thin;
+    }
+  } finally {
+    chains.dispose(); // the consumer stopped (break, error, end): freed now
   }
 }

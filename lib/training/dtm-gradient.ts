@@ -74,6 +74,16 @@ export class DtmGradientEstimator {
     this.finalSpins = new Int8Array(rows * model.layout.numNodes);
   }
 
+  /** Frees both phases' native chains now; later use throws ERR_DISPOSED. */
+  dispose(): void {
+    this.positive.dispose();
+    this.negative.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   async estimate(batch: DtmBatch, options: DtmGradientOptions, out: { couplings: Float64Array; biases: Float64Array }): Promise<DtmGradient> {
     const { model, rows, positive, negative } = this;
     const { layout } = model;

@@ -10,7 +10,7 @@
  * (ȳ: time averages, a ≠ b replicas) is the chains' normalised autocorrelation, unbiased by the data.
  */
 import type { DenoisingModel } from '../models/dtm';
-import { GibbsChains } from '../sampling/gibbs';
+import { GibbsChains, RunResult } from '../sampling/gibbs';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, invalid } from '../util/validate';
 import { deriveSeed } from '../util/seed';
@@ -53,7 +53,12 @@ export async function measureMixing(model: DenoisingModel, step: number, inputs:
     values.set(inputs.subarray(r * width, (r + 1) * width), (2 * r + 1) * width);
   }
   const chains = new GibbsChains(model.step(step), { chains: 2 * rows, seed: deriveSeed(options.seed, 'mixing-chains'), init: 'hinton', clamp: { nodes: layout.inputs, values } });
-  const run = await chains.run({ warmup: options.warmup, samples, thin, observe: ['states'], threads: options.threads, signal: options.signal });
+  let run: RunResult;
+  try {
+    run = await chains.run({ warmup: options.warmup, samples, thin, observe: ['states'], threads: options.threads, signal: options.signal });
+  } finally {
+    chains.dispose(); // one-shot chains: freed now, not at garbage collection
+  }
   const y = project(run.states as Int8Array, samples, 2 * rows, layout.numNodes, layout.outputs, directions, options.seed);
   return autocorrelation(y, samples, rows, directions, thin);
 }

@@ -96,11 +96,21 @@ function gradient(beta: number, positive: RunResult, negative: RunResult): KlGra
 
 export async function estimateKlGradient(model: GibbsTarget, options: KlGradientOptions): Promise<KlGradient> {
   const { positive, negative, schedule } = phases(model, options);
-  return gradient(model.beta, await positive.run(schedule), await negative.run(schedule));
+  try {
+    return gradient(model.beta, await positive.run(schedule), await negative.run(schedule));
+  } finally {
+    positive.dispose(); // one-shot chains: freed now, not at garbage collection
+    negative.dispose();
+  }
 }
 
 /** The same estimate on the calling thread (no signal). */
 export function estimateKlGradientSync(model: GibbsTarget, options: Omit<KlGradientOptions, 'signal'>): KlGradient {
   const { positive, negative, schedule } = phases(model, { ...options, signal: undefined });
-  return gradient(model.beta, positive.runSync(schedule), negative.runSync(schedule));
+  try {
+    return gradient(model.beta, positive.runSync(schedule), negative.runSync(schedule));
+  } finally {
+    positive.dispose(); // one-shot chains: freed now, not at garbage collection
+    negative.dispose();
+  }
 }

@@ -92,6 +92,15 @@ export class NaturalGradientDevice {
   }
 
   /** s_n = √(Σ_{k<n} c^(2k)). */
+  /** Frees the device's native memory (the m × m Gram matrix and its factor) now; later use throws ERR_DISPOSED. */
+  dispose(): void {
+    this.device.dispose();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   private noiseScale(c: number, steps: number): number {
     const c2 = c * c;
     return Math.sqrt(c2 === 1 ? steps : (1 - c2 ** steps) / (1 - c2));

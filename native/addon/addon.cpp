@@ -15,7 +15,7 @@
 
 namespace heatbath::addon {
 
-Addon::Addon(Napi::Env env, Napi::Object exports) : isa(kernels::Isa::Scalar) {
+Addon::Addon(Napi::Env env, Napi::Object exports) : jobs(env, runner), isa(kernels::Isa::Scalar), env_(env) {
   isa = guarded(env, [] { return kernels::defaultIsa(); });
   DefineAddon(exports, {
                            InstanceMethod("info", &Addon::Info),
@@ -35,7 +35,17 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : isa(kernels::Isa::Scalar) {
   exports.Set("TngdDevice", TngdWrap::Define(env));
   cancelConstructor = Napi::Persistent(CancelWrap::Define(env));
   exports.Set("CancelToken", cancelConstructor.Value());
+  // Last, so that a constructor that throws leaves no hook behind. Added after `jobs` created its
+  // thread-safe function: hooks run newest first, so the jobs have stopped before Node closes it.
+  NAPI_THROW_IF_FAILED_VOID(env, napi_add_env_cleanup_hook(env, stopJobs, this));
 }
+
+Addon::~Addon() {
+  napi_remove_env_cleanup_hook(env_, stopJobs, this);
+  runner.stop();
+}
+
+void Addon::stopJobs(void* addon) { static_cast<Addon*>(addon)->runner.stop(); }
 
 Napi::Object Addon::describe(Napi::Env env) {
   Napi::Object out = Napi::Object::New(env);

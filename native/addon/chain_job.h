@@ -1,6 +1,6 @@
-// Async runs of live chains: an AsyncWorker that does the work on the libuv pool (which fans out to
-// the addon's own pool) and settles a Promise. The owner is marked busy from queueing until the
-// Promise settles and is kept alive by a reference meanwhile; errors reject with the core's code.
+// Async runs of live chains: the work runs on the environment's job runner (AsyncJobs) and settles a
+// Promise. The owner is busy from queueing until the Promise settles and is kept alive by a reference
+// meanwhile; errors reject with the core's code.
 #pragma once
 #include <napi.h>
 
@@ -12,6 +12,8 @@
 
 #include "../core/cancel.h"
 #include "../core/error.h"
+#include "addon.h"
+#include "native_resource.h"
 
 namespace heatbath::addon {
 
@@ -19,66 +21,72 @@ namespace heatbath::addon {
 std::shared_ptr<CancelToken> argCancelToken(Napi::Env env, const Napi::Value& value);
 
 template <typename Result>
-class ChainJob : public Napi::AsyncWorker {
+class ChainJob final : public AsyncJob {
  public:
-  using Work = std::function<Result()>;
+  using Work = std::function<Result(const CancelToken*)>;
   using ToJs = std::function<Napi::Value(Napi::Env, Result&&)>;
 
-  // Queues the job and returns its Promise. `busy` is the owner's flag, checked by its idle guard.
-  static Napi::Value queue(Napi::Env env, const char* name, Napi::Object owner, bool& busy, Work work, ToJs toJs) {
-    auto* job = new ChainJob(env, name, owner, busy, std::move(work), std::move(toJs));
+  // Queues the job and returns its Promise. `cancel` may be null (a token of the job's own is made:
+  // dispose() and the environment's shutdown cancel through it).
+  static Napi::Value queue(Napi::Env env, NativeResource& owner, Napi::Object ownerObject,
+                           std::shared_ptr<CancelToken> cancel, Work work, ToJs toJs) {
+    if (!cancel) cancel = std::make_shared<CancelToken>();
+    auto* job = new ChainJob(env, owner, ownerObject, std::move(work), std::move(toJs));
     Napi::Promise promise = job->deferred_.Promise();
-    job->Queue();  // the worker deletes itself once settled
+    env.GetInstanceData<Addon>()->jobs.start(env, job, cancel);
+    owner.jobStarted(std::move(cancel));
     return promise;
   }
 
-  void Execute() override {
+  void execute(const CancelToken* cancel) override {
     try {
-      result_ = work_();
+      result_ = work_(cancel);
+      return;
     } catch (const Error& e) {
-      fail(e.code(), e.what());
+      code_ = e.code();
+      message_ = e.what();
     } catch (const std::bad_alloc&) {
-      fail("ERR_TOO_LARGE", "out of memory");
+      code_ = "ERR_TOO_LARGE";
+      message_ = "out of memory";
     } catch (const std::exception& e) {
-      fail("ERR_INTERNAL", e.what());
+      message_ = e.what();
+    }
+    failed_ = true;
+  }
+
+  void settle(Napi::Env env) override {
+    owner_.jobFinished(env);
+    if (failed_) {
+      Napi::Error coded = Napi::Error::New(env, message_);
+      coded.Set("code", Napi::String::New(env, code_));
+      deferred_.Reject(coded.Value());
+    } else {
+      deferred_.Resolve(toJs_(env, std::move(result_)));
     }
   }
 
-  void OnOK() override {
-    busy_ = false;
-    deferred_.Resolve(toJs_(Env(), std::move(result_)));
-  }
-
-  void OnError(const Napi::Error& error) override {
-    busy_ = false;
-    Napi::Error coded = Napi::Error::New(Env(), error.Message());
-    coded.Set("code", Napi::String::New(Env(), code_));
-    deferred_.Reject(coded.Value());
+  void abandon() override {
+    ownerRef_.SuppressDestruct();  // no Node-API call without a live environment
+    delete this;
   }
 
  private:
-  ChainJob(Napi::Env env, const char* name, Napi::Object owner, bool& busy, Work work, ToJs toJs)
-      : Napi::AsyncWorker(env, name),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        ownerRef_(Napi::Persistent(owner)),
-        busy_(busy),
+  ChainJob(Napi::Env env, NativeResource& owner, Napi::Object ownerObject, Work work, ToJs toJs)
+      : deferred_(Napi::Promise::Deferred::New(env)),
+        owner_(owner),
+        ownerRef_(Napi::Persistent(ownerObject)),
         work_(std::move(work)),
-        toJs_(std::move(toJs)) {
-    busy_ = true;
-  }
-
-  void fail(std::string code, const char* message) {
-    code_ = std::move(code);
-    SetError(message);
-  }
+        toJs_(std::move(toJs)) {}
 
   Napi::Promise::Deferred deferred_;
+  NativeResource& owner_;
   Napi::ObjectReference ownerRef_;
-  bool& busy_;
   Work work_;
   ToJs toJs_;
   Result result_{};
+  bool failed_ = false;
   std::string code_ = "ERR_INTERNAL";
+  std::string message_;
 };
 
 }  // namespace heatbath::addon

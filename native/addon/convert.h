@@ -18,11 +18,17 @@ namespace heatbath::addon {
 // Throws a JS Error whose `code` is the core error's code.
 [[noreturn]] void throwCoded(Napi::Env env, const std::string& code, const std::string& message);
 
+// Thrown on the JS thread when its environment is shutting down (a worker being terminated, the
+// process exiting) during a native call: the call returns without touching JS values.
+struct EnvironmentStopping {};
+
 // Runs `body`, turning core errors and std::bad_alloc into coded JS exceptions.
 template <typename Body>
 auto guarded(Napi::Env env, Body&& body) -> decltype(body()) {
   try {
     return body();
+  } catch (const EnvironmentStopping&) {
+    return decltype(body())();
   } catch (const Error& e) {
     throwCoded(env, e.code(), e.what());
   } catch (const std::bad_alloc&) {

@@ -7,6 +7,7 @@
 #include "../kernels/dense_dispatch.h"
 #include "addon.h"
 #include "convert.h"
+#include "watched_call.h"
 
 namespace heatbath::addon {
 
@@ -71,7 +72,9 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     requireDisjoint(c, "c", a, "a");
     requireDisjoint(c, "c", b, "b");
     g.a = a.Data(), g.b = b.Data(), g.c = c.Data();
-    gemm(g, kernels::denseKernels(addon->isa), addon->pool, threads, addon->gemmWorkspace);
+    const kernels::DenseKernels dense = kernels::denseKernels(addon->isa);
+    const double work = double(g.m) * double(g.n) * double(g.k);
+    runWatched(env, work, [&](const CancelToken*) { gemm(g, dense, addon->pool, threads, addon->gemmWorkspace); });
     return env.Undefined();
   });
 }
@@ -110,7 +113,10 @@ Napi::Value RbmConditional(const Napi::CallbackInfo& info) {
     a.weights = weights.Data(), a.bias = bias.Data(), a.input = input.Data();
     a.prob = prob.IsEmpty() ? nullptr : prob.Data();
     a.sample = sample.IsEmpty() ? nullptr : sample.Data();
-    rbmConditional(a, kernels::denseKernels(addon->isa), addon->pool, threads, addon->conditionalWorkspace);
+    const kernels::DenseKernels dense = kernels::denseKernels(addon->isa);
+    runWatched(env, double(a.rows) * double(a.numVisible) * double(a.numHidden), [&](const CancelToken*) {
+      rbmConditional(a, dense, addon->pool, threads, addon->conditionalWorkspace);
+    });
     return env.Undefined();
   });
 }

@@ -8,6 +8,7 @@
 #include "chain_job.h"
 #include "convert.h"
 #include "graph_wrap.h"
+#include "watched_call.h"
 
 namespace heatbath::addon {
 
@@ -68,10 +69,12 @@ Napi::Function GibbsWrap::Define(Napi::Env env) {
                       InstanceMethod("initGiven", &GibbsWrap::InitGiven),
                       InstanceMethod("run", &GibbsWrap::Run),
                       InstanceMethod("runAsync", &GibbsWrap::RunAsync),
-                      InstanceMethod("readSpins", &GibbsWrap::ReadSpins)});
+                      InstanceMethod("readSpins", &GibbsWrap::ReadSpins),
+                      InstanceMethod("dispose", &GibbsWrap::Dispose)});
 }
 
-GibbsWrap::GibbsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<GibbsWrap>(info) {
+GibbsWrap::GibbsWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<GibbsWrap>(info), NativeResource(info.Env()) {
   Napi::Env env = info.Env();
   guarded(env, [&] {
     Addon* addon = env.GetInstanceData<Addon>();
@@ -82,12 +85,20 @@ GibbsWrap::GibbsWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<GibbsWra
     auto graph = GraphWrap::Unwrap(info[0].As<Napi::Object>())->graph();
     const int64_t chains = argInteger(info[1], "chains", 1, int64_t{1} << 40);
     chains_ = std::make_unique<GibbsChains>(std::move(graph), chains, argSeed(info[2]));
+    reportMemory(env);
   });
 }
 
 GibbsChains& GibbsWrap::idleChains() {
-  if (busy_) throw Error("ERR_BUSY", "these chains are running an async job; await it first");
+  requireIdle();
   return *chains_;
+}
+
+int64_t GibbsWrap::heldBytes() const { return chains_ ? chains_->memoryBytes() : 0; }
+
+Napi::Value GibbsWrap::Dispose(const Napi::CallbackInfo& info) {
+  dispose(info.Env());
+  return info.Env().Undefined();
 }
 
 Napi::Value GibbsWrap::SetParameters(const Napi::CallbackInfo& info) {
@@ -97,6 +108,7 @@ Napi::Value GibbsWrap::SetParameters(const Napi::CallbackInfo& info) {
     auto coupling = argArray<float>(info[0], "couplings", g.numEdges());
     auto bias = argArray<float>(info[1], "biases", g.numNodes);
     chains.setParameters(coupling.Data(), bias.Data());
+    reportMemory(info.Env());
     return info.Env().Undefined();
   });
 }
@@ -108,6 +120,7 @@ Napi::Value GibbsWrap::SetClamp(const Napi::CallbackInfo& info) {
     const auto count = static_cast<int64_t>(nodes.ElementLength());
     auto values = argArray<int8_t>(info[1], "clamped values", count * chains.chains());
     chains.setClamp(nodes.Data(), count, values.Data());
+    reportMemory(info.Env());
     return info.Env().Undefined();
   });
 }
@@ -141,8 +154,12 @@ Napi::Value GibbsWrap::Run(const Napi::CallbackInfo& info) {
     GibbsChains& chains = idleChains();
     Addon* addon = env.GetInstanceData<Addon>();
     RunRequest request = parseRunRequest(info, 0, ThreadPool::hardwareThreads());
-    Observations obs = chains.run(request.schedule, request.betas, request.observe,
-                                  kernels::gibbsKernels(addon->isa), addon->pool, request.threads, nullptr);
+    const kernels::GibbsKernels kernelSet = kernels::gibbsKernels(addon->isa);
+    const double work = double(request.betas.sweeps()) * double(chains.chains()) * chains.numNodes();
+    Observations obs = runWatched(env, work, [&](const CancelToken* cancel) {
+      return chains.run(request.schedule, request.betas, request.observe, kernelSet, addon->pool,
+                        request.threads, cancel);
+    });
     return Napi::Value(toJs(env, std::move(obs), request.observe));
   });
 }
@@ -157,10 +174,10 @@ Napi::Value GibbsWrap::RunAsync(const Napi::CallbackInfo& info) {
     Addon* addon = env.GetInstanceData<Addon>();
     const kernels::GibbsKernels kernelSet = kernels::gibbsKernels(addon->isa);
     return ChainJob<Observations>::queue(
-        env, "heatbath:gibbs", Value(), busy_,
-        [&chains, request, cancel, kernelSet, addon] {
+        env, *this, Value(), cancel,
+        [&chains, request, kernelSet, addon](const CancelToken* cancel) {
           return chains.run(request->schedule, request->betas, request->observe, kernelSet, addon->pool,
-                            request->threads, cancel.get());
+                            request->threads, cancel);
         },
         [request](Napi::Env env, Observations&& result) -> Napi::Value {
           return toJs(env, std::move(result), request->observe);
@@ -178,9 +195,11 @@ Napi::Value GibbsWrap::ReadSpins(const Napi::CallbackInfo& info) {
       chains.readSpins(out.Data());
       return Napi::Value(out);
     }
-    std::vector<int8_t> spins(static_cast<size_t>(count));
-    chains.readSpins(spins.data());
-    return Napi::Value(toTypedArray(info.Env(), std::move(spins)));
+    // Straight into memory the JS engine owns: it is freed by garbage collection itself, while the
+    // finalizer of an external buffer waits for the event loop (a synchronous loop would pile them up).
+    auto spins = Napi::TypedArrayOf<int8_t>::New(info.Env(), static_cast<size_t>(count));
+    chains.readSpins(spins.Data());
+    return Napi::Value(spins);
   });
 }
 

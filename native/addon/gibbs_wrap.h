@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../core/gibbs_chains.h"
+#include "native_resource.h"
 
 namespace heatbath::addon {
 
@@ -19,7 +20,7 @@ struct RunRequest {
 RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first, int defaultThreads);
 Napi::Array toJs(Napi::Env env, Observations&& obs, const Observe& observe);
 
-class GibbsWrap : public Napi::ObjectWrap<GibbsWrap> {
+class GibbsWrap : public Napi::ObjectWrap<GibbsWrap>, public NativeResource {
  public:
   static Napi::Function Define(Napi::Env env);
   // new GibbsChains(graph: Graph, chains: number, seed: number | bigint)
@@ -34,12 +35,14 @@ class GibbsWrap : public Napi::ObjectWrap<GibbsWrap> {
   Napi::Value Run(const Napi::CallbackInfo& info);
   Napi::Value RunAsync(const Napi::CallbackInfo& info);
   Napi::Value ReadSpins(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
 
-  // Throws ERR_BUSY while an async run owns the chains.
+  // Throws ERR_BUSY while an async run owns the chains, ERR_DISPOSED after dispose().
   GibbsChains& idleChains();
+  int64_t heldBytes() const override;
+  void release() override { chains_.reset(); }
 
   std::unique_ptr<GibbsChains> chains_;
-  bool busy_ = false;
 };
 
 }  // namespace heatbath::addon

@@ -13,6 +13,7 @@
 #include "chain_job.h"
 #include "convert.h"
 #include "dense_wrap.h"
+#include "watched_call.h"
 
 namespace heatbath::addon {
 
@@ -97,20 +98,30 @@ Napi::Function LangevinWrap::Define(Napi::Env env) {
                       InstanceMethod("runAsync", &LangevinWrap::RunAsync),
                       InstanceMethod("readState", &LangevinWrap::ReadState),
                       InstanceMethod("readVelocity", &LangevinWrap::ReadVelocity),
-                      InstanceMethod("energies", &LangevinWrap::Energies)});
+                      InstanceMethod("energies", &LangevinWrap::Energies),
+                      InstanceMethod("dispose", &LangevinWrap::Dispose)});
 }
 
-LangevinWrap::LangevinWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<LangevinWrap>(info) {
+LangevinWrap::LangevinWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<LangevinWrap>(info), NativeResource(info.Env()) {
   guarded(info.Env(), [&] {
     const int64_t units = argInteger(info[0], "numUnits", 1, kMaxUnits);
     const int64_t chains = argInteger(info[1], "numChains", 1, int64_t{1} << 40);
     chains_ = std::make_unique<LangevinChains>(units, chains, argUint64(info[2], "seed"));
+    reportMemory(info.Env());
   });
 }
 
 LangevinChains& LangevinWrap::idleChains() {
-  if (busy_) throw Error("ERR_BUSY", "these chains are running an async job; await it first");
+  requireIdle();
   return *chains_;
+}
+
+int64_t LangevinWrap::heldBytes() const { return chains_ ? chains_->memoryBytes() : 0; }
+
+Napi::Value LangevinWrap::Dispose(const Napi::CallbackInfo& info) {
+  dispose(info.Env());
+  return info.Env().Undefined();
 }
 
 Napi::Value LangevinWrap::SetOnsite(const Napi::CallbackInfo& info) {
@@ -123,6 +134,7 @@ Napi::Value LangevinWrap::SetOnsite(const Napi::CallbackInfo& info) {
     auto mass = argArray<float>(info[3], "mass", n);
     chains.model().setOnsite(a.Data(), c.Data(), h.Data(), mass.Data());
     chains.invalidate();
+    reportMemory(info.Env());
     return info.Env().Undefined();
   });
 }
@@ -132,6 +144,7 @@ Napi::Value LangevinWrap::ClearCouplings(const Napi::CallbackInfo& info) {
     LangevinChains& chains = idleChains();
     chains.model().clearCouplings();
     chains.invalidate();
+    reportMemory(info.Env());
     return info.Env().Undefined();
   });
 }
@@ -146,8 +159,11 @@ Napi::Value LangevinWrap::AddBlock(const Napi::CallbackInfo& info) {
     const int64_t colStart = argInteger(info[2], "colStart", 0, n - 1), cols = argInteger(info[3], "cols", 1, n);
     auto weights = argArray<float>(info[4], "weights", rows * cols);
     Addon* addon = env.GetInstanceData<Addon>();
-    chains.model().addBlock(rowStart, rows, colStart, cols, weights.Data(), addon->pool, ThreadPool::hardwareThreads());
+    runWatched(env, double(rows) * double(cols), [&](const CancelToken*) {
+      chains.model().addBlock(rowStart, rows, colStart, cols, weights.Data(), addon->pool, ThreadPool::hardwareThreads());
+    });
     chains.invalidate();
+    reportMemory(env);
     return env.Undefined();
   });
 }
@@ -160,6 +176,7 @@ Napi::Value LangevinWrap::SetSparse(const Napi::CallbackInfo& info) {
     auto values = argArray<float>(info[2], "values", static_cast<int64_t>(cols.ElementLength()));
     chains.model().setSparse(rowPtr.Data(), cols.Data(), values.Data(), static_cast<int64_t>(cols.ElementLength()));
     chains.invalidate();
+    reportMemory(info.Env());
     return info.Env().Undefined();
   });
 }
@@ -188,6 +205,7 @@ Napi::Value LangevinWrap::SetField(const Napi::CallbackInfo& info) {
     } else {
       chains.setField(argArray<float>(info[0], "field", chains.chains() * chains.numUnits()).Data());
     }
+    reportMemory(info.Env());
     return info.Env().Undefined();
   });
 }
@@ -199,6 +217,7 @@ Napi::Value LangevinWrap::SetClamp(const Napi::CallbackInfo& info) {
     const auto count = static_cast<int64_t>(nodes.ElementLength());
     auto values = argArray<float>(info[1], "clamped values", count * chains.chains());
     chains.setClamp(nodes.Data(), count, values.Data());
+    reportMemory(info.Env());
     return info.Env().Undefined();
   });
 }
@@ -209,7 +228,13 @@ Napi::Value LangevinWrap::Run(const Napi::CallbackInfo& info) {
     LangevinChains& chains = idleChains();
     Addon* addon = env.GetInstanceData<Addon>();
     const LangevinRunArgs args = parseRun(info, 0);
-    return toJs(env, timedRun(chains, args, addon->isa, addon->pool, nullptr), args.observe);
+    // Dense couplings cost up to N multiply-adds per unit and step (an over-estimate for sparse ones).
+    const double n = double(chains.numUnits());
+    const double work = double(args.steps) * double(chains.chains()) * n * (chains.model().hasCouplings() ? n : 1.0);
+    TimedResult timed = runWatched(
+        env, work, [&](const CancelToken* cancel) { return timedRun(chains, args, addon->isa, addon->pool, cancel); });
+    reportMemory(env);
+    return toJs(env, std::move(timed), args.observe);
   });
 }
 
@@ -224,8 +249,8 @@ Napi::Value LangevinWrap::RunAsync(const Napi::CallbackInfo& info) {
     const kernels::Isa isa = addon->isa;
     const int observe = args->observe;
     return ChainJob<TimedResult>::queue(
-        env, "heatbath:langevin", Value(), busy_,
-        [&chains, args, cancel, isa, addon] { return timedRun(chains, *args, isa, addon->pool, cancel.get()); },
+        env, *this, Value(), cancel,
+        [&chains, args, isa, addon](const CancelToken* cancel) { return timedRun(chains, *args, isa, addon->pool, cancel); },
         [observe](Napi::Env env, TimedResult&& timed) { return toJs(env, std::move(timed), observe); });
   });
 }
@@ -253,8 +278,13 @@ Napi::Value LangevinWrap::Energies(const Napi::CallbackInfo& info) {
     Addon* addon = env.GetInstanceData<Addon>();
     const auto scale = static_cast<float>(argNumber(info[0], "couplingScale"));
     const auto fieldScale = static_cast<float>(argNumber(info[1], "fieldScale"));
-    return Napi::Value(toTypedArray(env, chains.energies(scale, fieldScale, kernels::denseKernels(addon->isa),
-                                                         kernels::langevinKernels(addon->isa), addon->pool)));
+    const kernels::DenseKernels dense = kernels::denseKernels(addon->isa);
+    const kernels::LangevinKernels langevin = kernels::langevinKernels(addon->isa);
+    const double n = double(chains.numUnits());
+    std::vector<double> energies = runWatched(env, double(chains.chains()) * n * n, [&](const CancelToken*) {
+      return chains.energies(scale, fieldScale, dense, langevin, addon->pool);
+    });
+    return Napi::Value(toTypedArray(env, std::move(energies)));
   });
 }
 

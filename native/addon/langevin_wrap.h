@@ -6,10 +6,11 @@
 #include <memory>
 
 #include "../core/langevin_chains.h"
+#include "native_resource.h"
 
 namespace heatbath::addon {
 
-class LangevinWrap : public Napi::ObjectWrap<LangevinWrap> {
+class LangevinWrap : public Napi::ObjectWrap<LangevinWrap>, public NativeResource {
  public:
   static Napi::Function Define(Napi::Env env);
   // new LangevinChains(numUnits, numChains, seed: number | bigint)
@@ -29,12 +30,14 @@ class LangevinWrap : public Napi::ObjectWrap<LangevinWrap> {
   Napi::Value ReadState(const Napi::CallbackInfo& info);
   Napi::Value ReadVelocity(const Napi::CallbackInfo& info);
   Napi::Value Energies(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
 
-  // Throws ERR_BUSY while an async run owns the chains.
+  // Throws ERR_BUSY while an async run owns the chains, ERR_DISPOSED after dispose().
   LangevinChains& idleChains();
+  int64_t heldBytes() const override;
+  void release() override { chains_.reset(); }
 
   std::unique_ptr<LangevinChains> chains_;
-  bool busy_ = false;
 };
 
 // randomNormals(out, seed, stream): fills out with standard normals of stream `stream` under `seed`

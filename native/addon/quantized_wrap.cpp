@@ -10,6 +10,7 @@
 #include "convert.h"
 #include "gibbs_wrap.h"
 #include "graph_wrap.h"
+#include "watched_call.h"
 
 namespace heatbath::addon {
 
@@ -22,10 +23,12 @@ Napi::Function QuantizedWrap::Define(Napi::Env env) {
                       InstanceMethod("initGiven", &QuantizedWrap::InitGiven),
                       InstanceMethod("run", &QuantizedWrap::Run),
                       InstanceMethod("runAsync", &QuantizedWrap::RunAsync),
-                      InstanceMethod("readSpins", &QuantizedWrap::ReadSpins)});
+                      InstanceMethod("readSpins", &QuantizedWrap::ReadSpins),
+                      InstanceMethod("dispose", &QuantizedWrap::Dispose)});
 }
 
-QuantizedWrap::QuantizedWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<QuantizedWrap>(info) {
+QuantizedWrap::QuantizedWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<QuantizedWrap>(info), NativeResource(info.Env()) {
   Napi::Env env = info.Env();
   guarded(env, [&] {
     Addon* addon = env.GetInstanceData<Addon>();
@@ -36,12 +39,20 @@ QuantizedWrap::QuantizedWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
     auto graph = GraphWrap::Unwrap(info[0].As<Napi::Object>())->graph();
     const int64_t chains = argInteger(info[1], "chains", 1, int64_t{1} << 40);
     chains_ = std::make_unique<QuantizedChains>(std::move(graph), chains, argSeed(info[2]));
+    reportMemory(env);
   });
 }
 
 QuantizedChains& QuantizedWrap::idleChains() {
-  if (busy_) throw Error("ERR_BUSY", "these chains are running an async job; await it first");
+  requireIdle();
   return *chains_;
+}
+
+int64_t QuantizedWrap::heldBytes() const { return chains_ ? chains_->memoryBytes() : 0; }
+
+Napi::Value QuantizedWrap::Dispose(const Napi::CallbackInfo& info) {
+  dispose(info.Env());
+  return info.Env().Undefined();
 }
 
 Napi::Value QuantizedWrap::SetParameters(const Napi::CallbackInfo& info) {
@@ -53,6 +64,7 @@ Napi::Value QuantizedWrap::SetParameters(const Napi::CallbackInfo& info) {
     const double scale = argNumber(info[2], "scale");
     const int bits = static_cast<int>(argInteger(info[3], "randomBits", 1, 32));
     chains.setParameters(coupling.Data(), bias.Data(), scale, bits);
+    reportMemory(info.Env());
     return info.Env().Undefined();
   });
 }
@@ -64,6 +76,7 @@ Napi::Value QuantizedWrap::SetClamp(const Napi::CallbackInfo& info) {
     const auto count = static_cast<int64_t>(nodes.ElementLength());
     auto values = argArray<int8_t>(info[1], "clamped values", count * chains.chains());
     chains.setClamp(nodes.Data(), count, values.Data());
+    reportMemory(info.Env());
     return info.Env().Undefined();
   });
 }
@@ -97,8 +110,12 @@ Napi::Value QuantizedWrap::Run(const Napi::CallbackInfo& info) {
     QuantizedChains& chains = idleChains();
     Addon* addon = env.GetInstanceData<Addon>();
     RunRequest request = parseRunRequest(info, 0, ThreadPool::hardwareThreads());
-    Observations obs = chains.run(request.schedule, request.betas, request.observe,
-                                  kernels::intSweeps(addon->isa), addon->pool, request.threads, nullptr);
+    const kernels::IntSweepFn sweepFn = kernels::intSweeps(addon->isa);
+    const double work = double(request.betas.sweeps()) * double(chains.chains()) * chains.numNodes();
+    Observations obs = runWatched(env, work, [&](const CancelToken* cancel) {
+      return chains.run(request.schedule, request.betas, request.observe, sweepFn, addon->pool, request.threads,
+                        cancel);
+    });
     return Napi::Value(toJs(env, std::move(obs), request.observe));
   });
 }
@@ -112,10 +129,10 @@ Napi::Value QuantizedWrap::RunAsync(const Napi::CallbackInfo& info) {
     Addon* addon = env.GetInstanceData<Addon>();
     const kernels::IntSweepFn sweepFn = kernels::intSweeps(addon->isa);
     return ChainJob<Observations>::queue(
-        env, "heatbath:quantized", Value(), busy_,
-        [&chains, request, cancel, sweepFn, addon] {
+        env, *this, Value(), cancel,
+        [&chains, request, sweepFn, addon](const CancelToken* cancel) {
           return chains.run(request->schedule, request->betas, request->observe, sweepFn, addon->pool,
-                            request->threads, cancel.get());
+                            request->threads, cancel);
         },
         [request](Napi::Env env, Observations&& result) -> Napi::Value {
           return toJs(env, std::move(result), request->observe);
@@ -132,9 +149,9 @@ Napi::Value QuantizedWrap::ReadSpins(const Napi::CallbackInfo& info) {
       chains.readSpins(out.Data());
       return Napi::Value(out);
     }
-    std::vector<int8_t> spins(static_cast<size_t>(count));
-    chains.readSpins(spins.data());
-    return Napi::Value(toTypedArray(info.Env(), std::move(spins)));
+    auto spins = Napi::TypedArrayOf<int8_t>::New(info.Env(), static_cast<size_t>(count));  // owned by the JS engine
+    chains.readSpins(spins.Data());
+    return Napi::Value(spins);
   });
 }
 

@@ -6,10 +6,11 @@
 #include <memory>
 
 #include "../core/quantized_chains.h"
+#include "native_resource.h"
 
 namespace heatbath::addon {
 
-class QuantizedWrap : public Napi::ObjectWrap<QuantizedWrap> {
+class QuantizedWrap : public Napi::ObjectWrap<QuantizedWrap>, public NativeResource {
  public:
   static Napi::Function Define(Napi::Env env);
   // new QuantizedChains(graph: Graph, chains: number, seed: number | bigint)
@@ -25,11 +26,14 @@ class QuantizedWrap : public Napi::ObjectWrap<QuantizedWrap> {
   Napi::Value Run(const Napi::CallbackInfo& info);
   Napi::Value RunAsync(const Napi::CallbackInfo& info);
   Napi::Value ReadSpins(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
 
+  // Throws ERR_BUSY while an async run owns the chains, ERR_DISPOSED after dispose().
   QuantizedChains& idleChains();
+  int64_t heldBytes() const override;
+  void release() override { chains_.reset(); }
 
   std::unique_ptr<QuantizedChains> chains_;
-  bool busy_ = false;
 };
 
 }  // namespace heatbath::addon

@@ -9,6 +9,7 @@
 #include "chain_job.h"
 #include "convert.h"
 #include "dense_wrap.h"
+#include "watched_call.h"
 
 namespace heatbath::addon {
 
@@ -45,22 +46,31 @@ Napi::Function RbmWrap::Define(Napi::Env env) {
                       InstanceMethod("runAsync", &RbmWrap::RunAsync),
                       InstanceMethod("readVisible", &RbmWrap::ReadVisible),
                       InstanceMethod("readHidden", &RbmWrap::ReadHidden),
-                      InstanceMethod("visibleProbabilities", &RbmWrap::VisibleProbabilities)});
+                      InstanceMethod("visibleProbabilities", &RbmWrap::VisibleProbabilities),
+                      InstanceMethod("dispose", &RbmWrap::Dispose)});
 }
 
-RbmWrap::RbmWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RbmWrap>(info) {
+RbmWrap::RbmWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RbmWrap>(info), NativeResource(info.Env()) {
   guarded(info.Env(), [&] {
     constexpr int64_t kMaxUnits = (int64_t{1} << 31) - 1;
     const int64_t numVisible = argInteger(info[0], "numVisible", 1, kMaxUnits);
     const int64_t numHidden = argInteger(info[1], "numHidden", 1, kMaxUnits);
     const int64_t chains = argInteger(info[2], "numChains", 1, int64_t{1} << 40);
     chains_ = std::make_unique<RbmChains>(numVisible, numHidden, chains, argUint64(info[3], "seed"));
+    reportMemory(info.Env());
   });
 }
 
 RbmChains& RbmWrap::idleChains() {
-  if (busy_) throw Error("ERR_BUSY", "these chains are running an async job; await it first");
+  requireIdle();
   return *chains_;
+}
+
+int64_t RbmWrap::heldBytes() const { return chains_ ? chains_->memoryBytes() : 0; }
+
+Napi::Value RbmWrap::Dispose(const Napi::CallbackInfo& info) {
+  dispose(info.Env());
+  return info.Env().Undefined();
 }
 
 Napi::Value RbmWrap::SetParameters(const Napi::CallbackInfo& info) {
@@ -71,8 +81,13 @@ Napi::Value RbmWrap::SetParameters(const Napi::CallbackInfo& info) {
     auto visibleBias = argArray<float>(info[1], "visibleBias", chains.numVisible());
     auto hiddenBias = argArray<float>(info[2], "hiddenBias", chains.numHidden());
     Addon* addon = env.GetInstanceData<Addon>();
-    chains.setParameters(weights.Data(), visibleBias.Data(), hiddenBias.Data(),
-                         kernels::denseKernels(addon->isa).panelWidth, addon->pool, ThreadPool::hardwareThreads());
+    const int panelWidth = kernels::denseKernels(addon->isa).panelWidth;
+    // Packing uses the pool: behind another job of this environment it must wait on the runner too.
+    runWatched(env, double(chains.numVisible()) * double(chains.numHidden()), [&](const CancelToken*) {
+      chains.setParameters(weights.Data(), visibleBias.Data(), hiddenBias.Data(), panelWidth, addon->pool,
+                           ThreadPool::hardwareThreads());
+    });
+    reportMemory(env);
     return env.Undefined();
   });
 }
@@ -100,6 +115,7 @@ Napi::Value RbmWrap::SetClamp(const Napi::CallbackInfo& info) {
     const auto count = static_cast<int64_t>(nodes.ElementLength());
     auto values = argArray<float>(info[1], "clamped values", count * chains.chains());
     chains.setClamp(nodes.Data(), count, values.Data());
+    reportMemory(info.Env());
     return info.Env().Undefined();
   });
 }
@@ -110,8 +126,14 @@ Napi::Value RbmWrap::Run(const Napi::CallbackInfo& info) {
     RbmChains& chains = idleChains();
     Addon* addon = env.GetInstanceData<Addon>();
     SweepRequest request = parseSweeps(info, 0);
-    chains.run(request.betas, kernels::denseKernels(addon->isa),
-               addon->pool, request.threads, nullptr);
+    const kernels::DenseKernels kernels = kernels::denseKernels(addon->isa);
+    const double work = 2.0 * double(request.betas.sweeps()) * double(chains.chains()) * double(chains.numVisible()) *
+                        double(chains.numHidden());
+    runWatched(env, work, [&](const CancelToken* cancel) {
+      chains.run(request.betas, kernels, addon->pool,
+                 request.threads, cancel);
+    });
+    reportMemory(env);
     return env.Undefined();
   });
 }
@@ -126,10 +148,10 @@ Napi::Value RbmWrap::RunAsync(const Napi::CallbackInfo& info) {
     Addon* addon = env.GetInstanceData<Addon>();
     const kernels::DenseKernels kernels = kernels::denseKernels(addon->isa);
     return ChainJob<bool>::queue(
-        env, "heatbath:rbm", Value(), busy_,
-        [&chains, request, cancel, kernels, addon] {
+        env, *this, Value(), cancel,
+        [&chains, request, kernels, addon](const CancelToken* cancel) {
           chains.run(request->betas, kernels, addon->pool,
-                     request->threads, cancel.get());
+                     request->threads, cancel);
           return true;
         },
         [](Napi::Env env, bool&&) { return env.Undefined(); });

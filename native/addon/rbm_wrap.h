@@ -5,10 +5,11 @@
 #include <memory>
 
 #include "../core/rbm_chains.h"
+#include "native_resource.h"
 
 namespace heatbath::addon {
 
-class RbmWrap : public Napi::ObjectWrap<RbmWrap> {
+class RbmWrap : public Napi::ObjectWrap<RbmWrap>, public NativeResource {
  public:
   static Napi::Function Define(Napi::Env env);
   // new RbmChains(numVisible, numHidden, numChains, seed: number | bigint)
@@ -24,12 +25,14 @@ class RbmWrap : public Napi::ObjectWrap<RbmWrap> {
   Napi::Value ReadVisible(const Napi::CallbackInfo& info);
   Napi::Value ReadHidden(const Napi::CallbackInfo& info);
   Napi::Value VisibleProbabilities(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
 
-  // Throws ERR_BUSY while an async run owns the chains.
+  // Throws ERR_BUSY while an async run owns the chains, ERR_DISPOSED after dispose().
   RbmChains& idleChains();
+  int64_t heldBytes() const override;
+  void release() override { chains_.reset(); }
 
   std::unique_ptr<RbmChains> chains_;
-  bool busy_ = false;
 };
 
 }  // namespace heatbath::addon

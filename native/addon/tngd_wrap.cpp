@@ -5,6 +5,7 @@
 #include "addon.h"
 #include "convert.h"
 #include "dense_wrap.h"
+#include "watched_call.h"
 
 namespace heatbath::addon {
 
@@ -15,17 +16,32 @@ constexpr int64_t kMaxUnits = int64_t{1} << 15;  // m = batch x classes: the Gra
 Napi::Function TngdWrap::Define(Napi::Env env) {
   return DefineClass(env, "TngdDevice",
                      {InstanceMethod("load", &TngdWrap::Load), InstanceMethod("run", &TngdWrap::Run),
-                      InstanceMethod("foldNoise", &TngdWrap::FoldNoise)});
+                      InstanceMethod("foldNoise", &TngdWrap::FoldNoise),
+                      InstanceMethod("dispose", &TngdWrap::Dispose)});
 }
 
-TngdWrap::TngdWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TngdWrap>(info) {
-  guarded(info.Env(), [&] { device_ = std::make_unique<TngdDevice>(argUint64(info[0], "seed")); });
+TngdWrap::TngdWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TngdWrap>(info), NativeResource(info.Env()) {
+  guarded(info.Env(), [&] {
+    device_ = std::make_unique<TngdDevice>(argUint64(info[0], "seed"));
+    reportMemory(info.Env());
+  });
+}
+
+TngdDevice& TngdWrap::device() {
+  requireIdle();
+  return *device_;
+}
+
+Napi::Value TngdWrap::Dispose(const Napi::CallbackInfo& info) {
+  dispose(info.Env());
+  return info.Env().Undefined();
 }
 
 Napi::Value TngdWrap::Load(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&] {
     Addon* addon = env.GetInstanceData<Addon>();
+    TngdDevice& device = this->device();
     DeviceModel model;
     model.batch = argInteger(info[0], "batch", 1, kMaxUnits);
     model.classes = argInteger(info[1], "classes", 1, kMaxUnits);
@@ -38,10 +54,14 @@ Napi::Value TngdWrap::Load(const Napi::CallbackInfo& info) {
     if (!info[6].IsBoolean()) throw invalidArgument("noisy must be a boolean");
     model.noisy = info[6].As<Napi::Boolean>().Value();
     model.gram = gram.Data(), model.probs = probs.Data(), model.gradient = gradient.Data();
-    const double largest = device_->load(model, kernels::denseKernels(addon->isa));
+    const kernels::DenseKernels dense = kernels::denseKernels(addon->isa);
+    const double m2 = double(m) * double(m);
+    const double largest =
+        runWatched(env, model.noisy ? m2 * double(m) : m2, [&](const CancelToken*) { return device.load(model, dense); });
+    reportMemory(env);
     Napi::Object out = Napi::Object::New(env);
     out.Set("largestCurvature", largest);
-    out.Set("rank", static_cast<double>(device_->rank()));
+    out.Set("rank", static_cast<double>(device.rank()));
     return out;
   });
 }
@@ -50,17 +70,21 @@ Napi::Value TngdWrap::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&] {
     Addon* addon = env.GetInstanceData<Addon>();
+    TngdDevice& device = this->device();
     DeviceRunArgs args;
     args.steps = argInteger(info[0], "steps", 0, int64_t{1} << 40);
     args.dt = static_cast<float>(argNumber(info[1], "dt"));
     args.damping = static_cast<float>(argNumber(info[2], "damping"));
     args.sigma = static_cast<float>(argNumber(info[3], "sigma"));
-    auto y = argArray<float>(info[4], "y", device_->units());
-    auto v = argArray<float>(info[5], "v", device_->units());
+    auto y = argArray<float>(info[4], "y", device.units());
+    auto v = argArray<float>(info[5], "v", device.units());
     requireDisjoint(y, "y", v, "v");
     args.y = y.Data(), args.v = v.Data();
-    if (device_->rank() > 0 && args.sigma > 0) args.h = argArray<float>(info[6], "h", device_->rank()).Data();
-    device_->run(args, kernels::denseKernels(addon->isa), kernels::langevinKernels(addon->isa).normals);
+    if (device.rank() > 0 && args.sigma > 0) args.h = argArray<float>(info[6], "h", device.rank()).Data();
+    const kernels::DenseKernels dense = kernels::denseKernels(addon->isa);
+    const kernels::NormalsFn normals = kernels::langevinKernels(addon->isa).normals;
+    const double units = double(device.units());
+    runWatched(env, double(args.steps) * units * units, [&](const CancelToken*) { device.run(args, dense, normals); });
     return env.Undefined();
   });
 }
@@ -68,11 +92,12 @@ Napi::Value TngdWrap::Run(const Napi::CallbackInfo& info) {
 Napi::Value TngdWrap::FoldNoise(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&] {
-    auto h = argArray<float>(info[0], "h", device_->rank());
-    auto jZeta = argArray<float>(info[1], "jZeta", device_->units());
+    TngdDevice& device = this->device();
+    auto h = argArray<float>(info[0], "h", device.rank());
+    auto jZeta = argArray<float>(info[1], "jZeta", device.units());
     const double scale = argNumber(info[2], "scale");
-    auto v = argArray<float>(info[3], "v", device_->units());
-    device_->foldNoise(h.Data(), jZeta.Data(), scale, v.Data());
+    auto v = argArray<float>(info[3], "v", device.units());
+    device.foldNoise(h.Data(), jZeta.Data(), scale, v.Data());
     return env.Undefined();
   });
 }

@@ -6,10 +6,11 @@
 #include <memory>
 
 #include "../core/tngd_device.h"
+#include "native_resource.h"
 
 namespace heatbath::addon {
 
-class TngdWrap : public Napi::ObjectWrap<TngdWrap> {
+class TngdWrap : public Napi::ObjectWrap<TngdWrap>, public NativeResource {
  public:
   static Napi::Function Define(Napi::Env env);
   // new TngdDevice(seed: number | bigint)
@@ -22,6 +23,12 @@ class TngdWrap : public Napi::ObjectWrap<TngdWrap> {
   Napi::Value Run(const Napi::CallbackInfo& info);
   // foldNoise(h, jZeta, scale, v)
   Napi::Value FoldNoise(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+
+  // Throws ERR_DISPOSED after dispose().
+  TngdDevice& device();
+  int64_t heldBytes() const override { return device_ ? device_->memoryBytes() : 0; }
+  void release() override { device_.reset(); }
 
   std::unique_ptr<TngdDevice> device_;
 };

@@ -197,14 +197,22 @@ void gemm(const GemmArgs& g, const kernels::DenseKernels& kernels, ThreadPool& p
   std::vector<AlignedArray<float>>& scratch = workspace.leftPacks;
   if (workspace.leftDepth < gemmBlockDepth(g.k)) scratch.clear(), workspace.leftDepth = gemmBlockDepth(g.k);
   if (static_cast<int>(scratch.size()) < workers) scratch.resize(workers);
+  // A cancelled product stops between pieces of one row block and a few panels (tens of ms at most);
+  // every C element still adds its K-blocks in order, so the pieces never change results.
+  constexpr int64_t kPanelsPerPiece = 8;
+  const CancelToken* cancel = CancelScope::active();
   pool.parallelFor(rowTasks * colTasks, workers, [&](int64_t task, int worker) {
     if (g.transA && !scratch[worker]) scratch[worker] = allocateLeftPack(workspace.leftDepth);
     const int64_t firstRow = (task / colTasks) * rowsPerTask, endRow = std::min(g.m, firstRow + rowsPerTask);
     const int64_t panel0 = (task % colTasks) * colPanelsPerTask;
     const int64_t panel1 = std::min(packed.panels, panel0 + colPanelsPerTask);
     for (int64_t row0 = firstRow; row0 < endRow; row0 += kGemmBlockRows) {
-      multiplyRows(left, row0, std::min(kGemmBlockRows, endRow - row0), packed, panel0, panel1, g.alpha, g.beta,
-                   g.c + row0 * g.n, g.n, g.n, scratch[worker].get(), kernels);
+      for (int64_t p0 = panel0; p0 < panel1; p0 += kPanelsPerPiece) {
+        if (cancel != nullptr && cancel->isCancelled()) return;
+        multiplyRows(left, row0, std::min(kGemmBlockRows, endRow - row0), packed, p0,
+                     std::min(panel1, p0 + kPanelsPerPiece), g.alpha, g.beta, g.c + row0 * g.n, g.n, g.n,
+                     scratch[worker].get(), kernels);
+      }
     }
   });
 }

@@ -285,6 +285,13 @@ std::vector<double> GibbsChains::meanFieldPairs(const std::vector<float>& chainS
   return out;
 }
 
+int64_t GibbsChains::memoryBytes() const {
+  const int64_t blocks = (tiles_ + kernels::kTilesPerBlock - 1) / kernels::kTilesPerBlock;
+  return blocks * blockStride_ * static_cast<int64_t>(sizeof(float)) +
+         tiles_ * static_cast<int64_t>(sizeof(kernels::RngLanes)) +
+         vectorBytes(slotCoupling_, bias_, edgeCoupling_, slotOffset_, clampNodes_, clampValues_);
+}
+
 long double GibbsChains::runFootprint(int64_t samples, const Observe& observe, int threads) const {
   const long double n = graph_->numNodes, chains = chains_, pairs = static_cast<long double>(observe.pairA.size());
   const long double perSample = static_cast<long double>(samples) * chains;

@@ -76,6 +76,8 @@ class GibbsChains {
   int64_t chains() const { return chains_; }
   int32_t numNodes() const { return graph_->numNodes; }
   const SparseGraph& graph() const { return *graph_; }
+  // Bytes these chains hold (states, generators, parameters; the shared graph not included).
+  int64_t memoryBytes() const;
 
  private:
   // Spin of `node` in `lane` of `tile`.

@@ -171,14 +171,15 @@ void LangevinChains::refreshProducts(const kernels::DenseKernels& dense, const k
     const int64_t tasks = (chains_ + rowsPerTask - 1) / rowsPerTask;
     const int workers = static_cast<int>(std::min<int64_t>(threads, tasks));
     if (static_cast<int>(scratch_.size()) < workers) scratch_.resize(workers);
-    pool.parallelFor(tasks, workers, [&](int64_t t, int worker) {
+    // A cancelled refresh leaves some products stale: they stay invalid.
+    productValid_ = pool.parallelFor(tasks, workers, [&](int64_t t, int worker) {
       const int64_t c0 = t * rowsPerTask, rows = std::min(rowsPerTask, chains_ - c0);
       couplingProduct(x_.data() + c0 * ld_, rows, product_.data() + c0 * ld_, worker, dense, kernels);
     });
   } else {
     std::fill(product_.begin(), product_.end(), 0.0f);
+    productValid_ = true;
   }
-  productValid_ = true;
 }
 
 std::vector<double> LangevinChains::energies(float couplingScale, float fieldScale,
@@ -192,6 +193,16 @@ std::vector<double> LangevinChains::energies(float couplingScale, float fieldSca
                            field_.empty() ? nullptr : field_.data() + c * ld_, couplingScale, fieldScale);
   }
   return out;
+}
+
+int64_t LangevinChains::memoryBytes() const {
+  int64_t bytes = model_.memoryBytes() + vectorBytes(x_, v_, product_, prevNoise_, field_, free_, rng_, clampNodes_,
+                                                     clampValues_, scratch_);
+  for (const Scratch& s : scratch_) {
+    bytes += vectorBytes(s.nextProduct, s.noise, s.xDotP);
+    if (s.sparse) bytes += ld_ * kernels::kSparseChains * static_cast<int64_t>(sizeof(float));
+  }
+  return bytes;
 }
 
 LangevinRunResult LangevinChains::run(const LangevinRunArgs& args, const kernels::DenseKernels& dense,

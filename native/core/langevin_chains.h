@@ -64,6 +64,8 @@ class LangevinChains {
   const LangevinModel& model() const { return model_; }
   int64_t chains() const { return chains_; }
   int64_t numUnits() const { return model_.numUnits(); }
+  // Bytes these chains and their model hold (states, couplings, generators, scratch).
+  int64_t memoryBytes() const;
 
   void setState(const float* x);     // chains x N, finite; clamps reapplied
   void setVelocity(const float* v);  // chains x N, finite

@@ -174,4 +174,10 @@ double LangevinModel::energy(const float* x, const float* product, const float* 
   return u;
 }
 
+int64_t LangevinModel::memoryBytes() const {
+  int64_t bytes = vectorBytes(a_, c_, h_, mass_, blocks_, written_, cleared_, rowPtr_, cols_, sparseValues_);
+  for (const CouplingBlock& b : blocks_) bytes += (b.toRows.capacity + b.toCols.capacity) * static_cast<int64_t>(sizeof(float));
+  return bytes;
+}
+
 }  // namespace heatbath

@@ -57,6 +57,8 @@ class LangevinModel {
   double energy(const float* x, const float* product, const float* field, float couplingScale,
                 float fieldScale) const;
 
+  int64_t memoryBytes() const;  // parameters and packed couplings
+
   const float* a() const { return a_.data(); }
   const float* c() const { return c_.data(); }
   const float* h() const { return h_.data(); }

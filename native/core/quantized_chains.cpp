@@ -192,6 +192,12 @@ kernels::QuantizedModel QuantizedChains::kernelModel() const {
                                  static_cast<int32_t>(order_.blockStart.size()) - 1};
 }
 
+int64_t QuantizedChains::memoryBytes() const {
+  return groups_ * kernels::kGroupTiles * int64_t{graph_->numNodes} * static_cast<int64_t>(sizeof(uint32_t)) +
+         groups_ * kernels::kGroupTiles * static_cast<int64_t>(sizeof(kernels::IntRng)) +
+         vectorBytes(edgeCoupling_, slotCoupling_, bias_, slotTwiceCoupling_, base_, clampNodes_, clampValues_);
+}
+
 Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSchedule& betas, const Observe& observe,
                                   kernels::IntSweepFn sweepFn, ThreadPool& pool, int threads,
                                   const CancelToken* cancel) {

@@ -40,6 +40,8 @@ class QuantizedChains {
   int64_t chains() const { return chains_; }
   int32_t numNodes() const { return graph_->numNodes; }
   const SparseGraph& graph() const { return *graph_; }
+  // Bytes held (spins, random streams, parameters), reported to the JS engine.
+  int64_t memoryBytes() const;
 
  private:
   uint32_t* groupSpins(int64_t group) const { return spins_.get() + group * int64_t{graph_->numNodes} * kernels::kGroupTiles; }

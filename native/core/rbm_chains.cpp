@@ -105,6 +105,16 @@ void RbmChains::applyClamp(int64_t chain0, int64_t count, bool probabilities) {
   }
 }
 
+int64_t RbmChains::memoryBytes() const {
+  int64_t bytes = vectorBytes(visible_, hidden_, visibleProb_, rng_, visibleBias_, hiddenBias_, clampNodes_, clampValues_,
+                              scratch_);
+  bytes += (toHidden_.capacity + toVisible_.capacity) * static_cast<int64_t>(sizeof(float));
+  for (const ConditionalScratch& s : scratch_) {
+    bytes += kGemmBlockRows * s.columns * static_cast<int64_t>(sizeof(float)) + vectorBytes(s.active, s.blockStart, s.rng);
+  }
+  return bytes;
+}
+
 void RbmChains::run(const BetaSchedule& betas, const kernels::DenseKernels& kernels, ThreadPool& pool,
                     int threads, const CancelToken* cancel) {
   const int64_t sweeps = betas.sweeps();
@@ -130,6 +140,8 @@ void RbmChains::run(const BetaSchedule& betas, const kernels::DenseKernels& kern
       const bool last = sweep + 1 == sweeps;
       const float beta = betas.at(sweep);
       sampleLayerBlock(up, v, rows, beta, &rng_[c0], nullptr, h, ProductPath::Auto, s, kernels);
+      // Half a sweep of a large model can take tens of milliseconds: poll between the halves too.
+      if (cancel != nullptr && cancel->cancelled.load(std::memory_order_relaxed)) return;
       sampleLayerBlock(down, h, rows, beta, &rng_[c0], last ? visibleProb_.data() + c0 * numVisible_ : nullptr,
                        v, ProductPath::Auto, s, kernels);
       applyClamp(c0, rows, last);

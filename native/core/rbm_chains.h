@@ -43,6 +43,8 @@ class RbmChains {
   int64_t numVisible() const { return numVisible_; }
   int64_t numHidden() const { return numHidden_; }
   int64_t chains() const { return chains_; }
+  // Bytes these chains hold (states, packed weights, generators, scratch).
+  int64_t memoryBytes() const;
 
  private:
   void applyClamp(int64_t chain0, int64_t count, bool probabilities);

@@ -33,6 +33,10 @@ void ThreadPool::runTasks(int worker) {
   for (;;) {
     const int64_t t = nextTask_.fetch_add(1, std::memory_order_relaxed);
     if (t >= numTasks_) return;
+    if (cancel_ != nullptr && cancel_->isCancelled()) {
+      skipped_.store(true, std::memory_order_relaxed);
+      return;
+    }
     try {
       (*task_)(t, worker);
     } catch (...) {
@@ -62,18 +66,24 @@ void ThreadPool::workerLoop(int worker) {
   }
 }
 
-void ThreadPool::parallelFor(int64_t numTasks, int threads, const Task& task) {
-  if (numTasks <= 0) return;
+bool ThreadPool::parallelFor(int64_t numTasks, int threads, const Task& task) {
+  if (numTasks <= 0) return true;
   const int helpers = static_cast<int>(std::min<int64_t>(std::max(threads, 1), numTasks)) - 1;
+  const CancelToken* cancel = CancelScope::active();
   std::lock_guard<std::mutex> region(regionMutex_);
   if (helpers == 0) {
-    for (int64_t t = 0; t < numTasks; ++t) task(t, 0);
-    return;
+    for (int64_t t = 0; t < numTasks; ++t) {
+      if (cancel != nullptr && cancel->isCancelled()) return false;
+      task(t, 0);
+    }
+    return true;
   }
   ensureWorkers(helpers);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     task_ = &task;
+    cancel_ = cancel;
+    skipped_.store(false, std::memory_order_relaxed);
     numTasks_ = numTasks;
     nextTask_.store(0, std::memory_order_relaxed);
     participants_ = helpers;
@@ -89,8 +99,10 @@ void ThreadPool::parallelFor(int64_t numTasks, int threads, const Task& task) {
     done_.wait(lock, [&] { return finished_ == participants_; });
     error = error_;
     task_ = nullptr;
+    cancel_ = nullptr;
   }
   if (error) std::rethrow_exception(error);
+  return !skipped_.load(std::memory_order_relaxed);
 }
 
 }  // namespace heatbath

@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "cancel.h"
+
 namespace heatbath {
 
 class ThreadPool {
@@ -24,7 +26,9 @@ class ThreadPool {
   // Runs task(t, w) for every t in [0, numTasks) on at most `threads` workers and returns when
   // all are done. `w` < threads identifies the worker (for per-worker scratch). The first
   // exception thrown by a task is rethrown here. Regions from different callers run one at a time.
-  void parallelFor(int64_t numTasks, int threads, const Task& task);
+  // Once the calling thread's CancelScope token is cancelled no further task starts; returns
+  // whether every task ran.
+  bool parallelFor(int64_t numTasks, int threads, const Task& task);
 
   static int hardwareThreads();
 
@@ -38,8 +42,10 @@ class ThreadPool {
   std::condition_variable wake_, done_;
   std::vector<std::thread> workers_;  // worker w + 1 runs in workers_[w]
   const Task* task_ = nullptr;
+  const CancelToken* cancel_ = nullptr;  // of the current region's caller
   int64_t numTasks_ = 0;
   std::atomic<int64_t> nextTask_{0};
+  std::atomic<bool> skipped_{false};  // a task was not run because the region was cancelled
   int participants_ = 0;  // helper workers in the current region
   int finished_ = 0;
   uint64_t generation_ = 0;

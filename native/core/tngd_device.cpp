@@ -85,7 +85,12 @@ int64_t TngdDevice::factorGram(const float* gram) {
   double scale = 0;
   for (int64_t i = 0; i < m; ++i) scale = std::max(scale, remaining[i] = gram[i * m + i]);
   pivots_.clear();
+  const CancelToken* cancel = CancelScope::active();
   for (int64_t k = 0; k < m; ++k) {
+    if (cancel != nullptr && cancel->isCancelled()) {
+      m_ = 0;  // a device half loaded refuses to run
+      throw Error("ERR_ABORTED", "loading the device was aborted");
+    }
     int64_t pivot = -1;
     for (int64_t i = 0; i < m; ++i) {
       if (!chosen[i] && (pivot < 0 || remaining[i] > remaining[pivot])) pivot = i;
@@ -194,7 +199,9 @@ void TngdDevice::run(const DeviceRunArgs& args, const kernels::DenseKernels& den
   const float c = 1.0f - args.damping * args.dt, dt = args.dt, sigma = args.sigma;
   float* y = args.y;
   float* v = args.v;
+  const CancelToken* cancel = CancelScope::active();
   for (int64_t step = 0; step < args.steps; ++step) {
+    if (cancel != nullptr && cancel->isCancelled()) throw Error("ERR_ABORTED", "the device run was aborted");
     applyCurvature(y, curvatureY_.data());
     multiplyGram(curvatureY_.data(), product_.data(), dense);
     for (int64_t i = 0; i < m_; ++i) {
@@ -213,6 +220,12 @@ void TngdDevice::run(const DeviceRunArgs& args, const kernels::DenseKernels& den
                                         "largest eigenvalue of F); use a smaller dt");
     }
   }
+}
+
+int64_t TngdDevice::memoryBytes() const {
+  return static_cast<int64_t>((gramCapacity_ + factorCapacity_) * sizeof(float)) +
+         vectorBytes(eigenvector_, factor_, pivots_, probs_, gradient_, gramGradient_, curvatureY_, product_, noise_,
+                     noiseProduct_);
 }
 
 }  // namespace heatbath

@@ -19,6 +19,7 @@
 
 #include "../kernels/dense_kernel.h"
 #include "../kernels/langevin_kernel.h"
+#include "cancel.h"
 #include "memory.h"
 
 namespace heatbath {
@@ -48,11 +49,13 @@ class TngdDevice {
   // The noise accumulated outside the steps' coordinates (lib/training/tngd-device.ts): with Q the
   // orthonormal basis J_R^T L_R^-T of J's row space, v_R += L_R^-T (h - scale L_R^-1 (J zeta)_R).
   void foldNoise(const float* h, const float* jZeta, double scale, float* v) const;
-  // Runs args.steps steps. Throws ERR_NOT_FINITE (naming the step) if y diverges.
+  // Runs args.steps steps. Throws ERR_NOT_FINITE (naming the step) if y diverges. load and run stop
+  // with ERR_ABORTED when the calling thread's CancelScope token is cancelled.
   void run(const DeviceRunArgs& args, const kernels::DenseKernels& dense, kernels::NormalsFn normals);
 
   int64_t units() const { return m_; }
   int64_t rank() const { return rank_; }
+  int64_t memoryBytes() const;  // the loaded linearisation, its factor and the step buffers
 
  private:
   // out[0, ld_) = K x (x padded to ld_ floats with zeros; out's padding gets zeros too).
