@@ -94,7 +94,7 @@
             "-static-libstdc++",
             "-Wl,--wrap=pthread_create", "-Wl,--wrap=pthread_join", "-Wl,--wrap=pthread_detach",
             "-Wl,--wrap=pthread_once", "-Wl,--wrap=pthread_key_create", "-Wl,--wrap=pthread_key_delete",
-            "-Wl,--wrap=pthread_getspecific", "-Wl,--wrap=pthread_setspecific", "-Wl,--wrap=exp",
+            "-Wl,--wrap=pthread_getspecific", "-Wl,--wrap=pthread_setspecific", "-Wl,--wrap=exp", "-Wl,--wrap=pow", "-Wl,--wrap=pthread_cond_clockwait",
             "-Wl,--wrap=__libc_single_threaded", "-Wl,--wrap=arc4random"
           ]
         }]

@@ -10,7 +10,7 @@ export { HeatbathError, ErrorCode } from './errors';
 export * as graphs from './graphs';
 export { Graph, Blocks, GraphOptions } from './graphs/graph';
 export { IsingModel, IsingParameters, spinsToBinary } from './models/ising';
-export { QuantizedIsingModel, QuantizeOptions, QuantizationReport } from './models/quantized-ising';
+export { QuantizedIsingModel, QuantizeOptions, QuantizationReport, FloatIsingParameters } from './models/quantized-ising';
 export { QuantizedChains, QuantizedTarget } from './sampling/quantized-chains';
 export {
   GibbsChains,

@@ -129,6 +129,7 @@ export class GibbsChains {
   readonly target: GibbsTarget;
   readonly chains: number;
   readonly seed: bigint;
+  /** @internal The native chains. */
   protected readonly handle: NativeChainHandle;
 
   constructor(target: GibbsTarget, options: ChainOptions = {}) {
@@ -162,7 +163,7 @@ export class GibbsChains {
     } else throw invalid(`init must be 'random', 'hinton' or an array of spins, got ${String(init)}`);
   }
 
-  /** The native chains of this engine (subclasses bring their own). */
+  /** @internal The native chains of this engine (subclasses bring their own). */
   protected openHandle(): NativeChainHandle {
     return callNative(() => new (native().GibbsChains)(this.target.graph.handle, this.chains, this.seed));
   }

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
+#include <cerrno>
 #include <sstream>
 
 #if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
 #include <unistd.h>
 #endif
 
@@ -13,12 +14,24 @@ namespace heatbath {
 
 namespace {
 
+// Plain POSIX reads: the limit files are tiny, and iostreams would pull newer libc symbols into the
+// portable build (native/portable/glibc_floor.cpp).
 std::optional<std::string> readFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string text;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) != 0;) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      close(fd);
+      return std::nullopt;
+    }
+    text.append(buffer, static_cast<size_t>(n));
+    if (text.size() > (size_t{1} << 20)) break;  // a cgroup file is a line: never read a huge one whole
+  }
+  close(fd);
+  return text;
 }
 
 // A limit file's value: a byte count, or nothing for "max" (v2) or v1's "no limit" (a value near 2^63).
