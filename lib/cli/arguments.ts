@@ -13,9 +13,6 @@ export const MAX_COUNT = 2 ** 31 - 1;
 /** Seeds: any integer a double holds exactly. */
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
-/** Threads per call, as the engines accept. */
-export const MAX_THREADS = 1024;
-
 /** The value in decimal notation, or NaN (refused by every check below). */
 function decimal(value: string): number {
   try {

@@ -13,7 +13,7 @@
 import { runCancellable } from '../cancellable';
 import { callNative } from '../errors';
 import { native, NativeLangevinArgs, NativeLangevinChains, NativeLangevinResult } from '../native';
-import { checkFinite, checkInteger, checkSignal, invalid, toFloat32 } from '../util/validate';
+import { checkFinite, checkInteger, checkSignal, checkThreads, invalid, toFloat32 } from '../util/validate';
 import { LangevinNetwork, LangevinNetworkSpec } from './langevin-network';
 import { ProtocolValue, sampleProtocol } from './protocol';
 
@@ -128,15 +128,20 @@ export class LangevinChains {
     this.seed = checkSeed(options.seed ?? 0);
     const n = network.units;
     this.handle = callNative(() => new (native().LangevinChains)(n, this.numChains, this.seed));
-    callNative(() => {
-      this.handle.setOnsite(network.quadratic, network.quartic, network.bias, network.mass);
-      for (const b of network.blocks) this.handle.addBlock(b.rowStart, b.rows, b.colStart, b.cols, b.weights);
-      for (const s of network.sparse) this.handle.setSparse(s.rowPtr, s.cols, s.values);
-    });
-    if (options.state !== undefined) this.setState(options.state);
-    if (options.velocity !== undefined) this.setVelocity(options.velocity);
-    if (options.field !== undefined) this.setField(options.field);
-    if (options.clamp !== undefined) this.setClamp(options.clamp.units, options.clamp.values);
+    try {
+      callNative(() => {
+        this.handle.setOnsite(network.quadratic, network.quartic, network.bias, network.mass);
+        for (const b of network.blocks) this.handle.addBlock(b.rowStart, b.rows, b.colStart, b.cols, b.weights);
+        for (const s of network.sparse) this.handle.setSparse(s.rowPtr, s.cols, s.values);
+      });
+      if (options.state !== undefined) this.setState(options.state);
+      if (options.velocity !== undefined) this.setVelocity(options.velocity);
+      if (options.field !== undefined) this.setField(options.field);
+      if (options.clamp !== undefined) this.setClamp(options.clamp.units, options.clamp.values);
+    } catch (err) {
+      this.dispose(); // nobody else holds the handle: free it now, not at garbage collection
+      throw err;
+    }
   }
 
   /** States: N values for every chain or chains × N. */
@@ -231,7 +236,7 @@ export class LangevinChains {
     }
     const every = checkInteger('every', options.every ?? 1, 1, 2 ** 40);
     const burnIn = checkInteger('burnIn', options.burnIn ?? 0, 0, 2 ** 40);
-    const threads = options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024);
+    const threads = checkThreads(options.threads);
     return [
       INTEGRATORS[integrator],
       steps,

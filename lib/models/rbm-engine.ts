@@ -9,7 +9,7 @@ import { runCancellable } from '../cancellable';
 import { callNative } from '../errors';
 import { native, NativeBeta, NativeRbmChains, RbmDirection, RbmProductPath } from '../native';
 import { BetaSchedule, describeBeta, MAX_SWEEPS } from '../sampling/schedule';
-import { checkBeta, checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
+import { checkBeta, checkFinite, checkInteger, checkSignal, checkThreads, invalid } from '../util/validate';
 
 export { RbmDirection, RbmProductPath } from '../native';
 
@@ -23,10 +23,6 @@ function checkFloat32(name: string, value: unknown, length: number): Float32Arra
 
 function checkOptionalFloat32(name: string, value: unknown, length: number): Float32Array | undefined {
   return value === undefined ? undefined : checkFloat32(name, value, length);
-}
-
-function checkThreads(threads: unknown): number | undefined {
-  return threads === undefined ? undefined : checkInteger('threads', threads, 1, 1024);
 }
 
 /** A seed or stream number: an integer in [0, 2^53) or a bigint in [0, 2^64). */

@@ -18,7 +18,7 @@ import {
   OBSERVE_MOMENTS,
   OBSERVE_STATES,
 } from '../native';
-import { checkInteger, checkSignal, invalid, toSpins } from '../util/validate';
+import { checkInteger, checkSignal, checkThreads, invalid, toSpins } from '../util/validate';
 import { BetaSchedule, describeBeta, resolveSchedule, Schedule, totalSweeps } from './schedule';
 
 /** What a model must provide to be sampled: spins s ∈ {−1,+1}, E(s) = −(Σ h_i s_i + Σ_edges J_e s_a s_b). */
@@ -137,9 +137,14 @@ export class GibbsChains {
     this.chains = checkInteger('chains', options.chains ?? 64, 1, 2 ** 40);
     this.seed = resolveSeed(options.seed);
     this.handle = this.openHandle();
-    this.updateParameters();
-    if (options.clamp) this.clamp(options.clamp);
-    this.initialize(options.init ?? 'random');
+    try {
+      this.updateParameters();
+      if (options.clamp) this.clamp(options.clamp);
+      this.initialize(options.init ?? 'random');
+    } catch (err) {
+      this.dispose(); // nobody else holds the handle: free it now, not at garbage collection
+      throw err;
+    }
   }
 
   /** Clamps nodes to values (one per node for all chains, or chains × nodes), replacing any earlier clamp. */
@@ -248,7 +253,7 @@ export class GibbsChains {
       schedule.thin,
       describeBeta(options.beta ?? this.target.beta, sweeps, first, total ?? sweeps),
       observeBits,
-      options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024),
+      checkThreads(options.threads),
       pairs?.a,
       pairs?.b,
     ];

@@ -14,7 +14,7 @@ import { DtmGradientEstimator } from './dtm-gradient';
 import { AdaptivePenalty, measureMixing, Mixing } from './dtm-mixing';
 import { adam, Optimizer } from './optimizers';
 import { asSchedule, cosine, StepSchedule } from './schedules';
-import { deriveSeed } from '../util/seed';
+import { checkSeed, deriveSeed } from '../util/seed';
 
 export interface DtmTrainingOptions {
   /** Passes over the data, per step (default 10). */
@@ -84,7 +84,7 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
   const lr = asSchedule('learningRate', options.learningRate ?? cosine(0.02, 0.0036));
   const steps = (options.steps ?? Array.from({ length: model.steps }, (_, k) => k + 1)).map((k) => checkInteger('step', k, 1, model.steps));
   if (steps.length === 0 || new Set(steps).size !== steps.length) throw invalid('steps must list distinct reverse steps');
-  const seed = checkInteger('seed', o.seed ?? 0, 0, 2 ** 40);
+  const seed = checkSeed(o.seed ?? 0);
   if (data.rows * data.cols !== model.pixels) throw invalid(`the model has ${model.pixels} pixels; the images have ${data.rows * data.cols}`);
   if (data.count < batch) throw invalid(`batchSize (${batch}) exceeds the ${data.count} training images`);
 
@@ -110,60 +110,64 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
   const mixingSchedule = { ...schedule, samples: Math.max(2, Math.floor(schedule.warmup / schedule.thin) + 1), threads: o.threads, signal: o.signal };
   const measure = (k: number, update: number) => measureMixing(model, k, mixingInputs[k - 1], { ...mixingSchedule, seed: deriveSeed(deriveSeed(seed, 'dtm-mixing', k), 'update', update) });
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const started = process.hrtime.bigint();
-    let flips = 0;
-    let engineSeconds = 0;
-    const stepStats: DtmStepStats[] = [];
-    const rate = lr((epoch - 1) * perEpoch, epochs * perEpoch);
-    for (const k of steps) {
-      random.shuffle(order);
-      const penalty = penalties.get(k);
-      let denoise = 0;
-      let copy = 0;
-      for (let b = 0; b < perEpoch; b++) {
-        for (let r = 0; r < batch; r++) rowsClean.set(clean.subarray(order[b * batch + r] * width, (order[b * batch + r] + 1) * width), r * width);
-        noisePairs(rowsClean, width, rates, model.steps, k, random, before, after);
-        const update = (epoch - 1) * perEpoch + b;
-        const g = await estimators.get(k)!.estimate({ before, after, rows: batch }, { ...schedule, penalty: penalty?.lambda ?? 0, threads: o.threads, signal: o.signal }, gradient);
-        optimizers.get(k)!.step(
-          [
-            { name: 'couplings', param: model.learnedCouplings(k), grad: g.couplings },
-            { name: 'biases', param: model.learnedBiases(k), grad: g.biases, decay: false },
-          ],
-          lr(update, epochs * perEpoch),
-        );
-        flips += g.flips;
-        engineSeconds += g.seconds;
-        denoise += g.denoiseError;
-        copy += disagreement(before, after);
-        options.onUpdate?.(++done, total, { step: k, denoiseError: g.denoiseError });
-        if (penalty && (b + 1) % acpEvery === 0 && b + 1 < perEpoch) penalty.update((await measure(k, update)).longLag);
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const started = process.hrtime.bigint();
+      let flips = 0;
+      let engineSeconds = 0;
+      const stepStats: DtmStepStats[] = [];
+      const rate = lr((epoch - 1) * perEpoch, epochs * perEpoch);
+      for (const k of steps) {
+        random.shuffle(order);
+        const penalty = penalties.get(k);
+        let denoise = 0;
+        let copy = 0;
+        for (let b = 0; b < perEpoch; b++) {
+          for (let r = 0; r < batch; r++) rowsClean.set(clean.subarray(order[b * batch + r] * width, (order[b * batch + r] + 1) * width), r * width);
+          noisePairs(rowsClean, width, rates, model.steps, k, random, before, after);
+          const update = (epoch - 1) * perEpoch + b;
+          const g = await estimators.get(k)!.estimate({ before, after, rows: batch }, { ...schedule, penalty: penalty?.lambda ?? 0, threads: o.threads, signal: o.signal }, gradient);
+          optimizers.get(k)!.step(
+            [
+              { name: 'couplings', param: model.learnedCouplings(k), grad: g.couplings },
+              { name: 'biases', param: model.learnedBiases(k), grad: g.biases, decay: false },
+            ],
+            lr(update, epochs * perEpoch),
+          );
+          flips += g.flips;
+          engineSeconds += g.seconds;
+          denoise += g.denoiseError;
+          copy += disagreement(before, after);
+          options.onUpdate?.(++done, total, { step: k, denoiseError: g.denoiseError });
+          if (penalty && (b + 1) % acpEvery === 0 && b + 1 < perEpoch) penalty.update((await measure(k, update)).longLag);
+        }
+        const mixing = await measure(k, epoch * perEpoch);
+        const used = penalty?.lambda ?? 0;
+        penalty?.update(mixing.longLag);
+        stepStats.push({
+          step: k,
+          denoiseError: denoise / perEpoch,
+          copyError: copy / perEpoch,
+          autocorrelation: mixing.longLag,
+          mixing,
+          effectiveSamples: schedule.samples / Math.max(1, mixing.integratedTime / schedule.thin),
+          penalty: used,
+        });
       }
-      const mixing = await measure(k, epoch * perEpoch);
-      const used = penalty?.lambda ?? 0;
-      penalty?.update(mixing.longLag);
-      stepStats.push({
-        step: k,
-        denoiseError: denoise / perEpoch,
-        copyError: copy / perEpoch,
-        autocorrelation: mixing.longLag,
-        mixing,
-        effectiveSamples: schedule.samples / Math.max(1, mixing.integratedTime / schedule.thin),
-        penalty: used,
-      });
+      const stats: DtmEpochStats = {
+        epoch,
+        epochs,
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        learningRate: rate,
+        steps: stepStats,
+        flips,
+        flipsPerNs: engineSeconds > 0 ? flips / (engineSeconds * 1e9) : 0,
+      };
+      history.push(stats);
+      await options.onEpoch?.(stats, model);
     }
-    const stats: DtmEpochStats = {
-      epoch,
-      epochs,
-      seconds: Number(process.hrtime.bigint() - started) / 1e9,
-      learningRate: rate,
-      steps: stepStats,
-      flips,
-      flipsPerNs: engineSeconds > 0 ? flips / (engineSeconds * 1e9) : 0,
-    };
-    history.push(stats);
-    await options.onEpoch?.(stats, model);
+  } finally {
+    for (const estimator of estimators.values()) estimator.dispose(); // their native chains, freed now
   }
   return history;
 }
@@ -172,7 +176,7 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
  * For each step k, x^k of `rows` images spread evenly over the data (sets are often sorted by class),
  * noised once with a fixed seed: the same inputs every epoch.
  */
-function mixingSet(clean: Int8Array, width: number, rows: number, rates: Float64Array, T: number, seed: number): Int8Array[] {
+function mixingSet(clean: Int8Array, width: number, rows: number, rates: Float64Array, T: number, seed: number | bigint): Int8Array[] {
   const random = new SeededRandom(deriveSeed(seed, 'dtm-mixing-set'));
   const count = clean.length / width;
   const first = new Int8Array(rows * width);

@@ -10,7 +10,7 @@ import { HeatbathError } from '../errors';
 import type { DigitDataset } from '../io/dataset';
 import type { GenerativeComputer } from '../models/gtc';
 import { SeededRandom } from '../util/random';
-import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
+import { checkFinite, checkInteger, checkSignal, checkThreads, invalid } from '../util/validate';
 import { DecoderFit } from '../models/gtc-decoder';
 import { PathGradient } from './gtc-gradient';
 import { hiddenProjection, Noising } from './gtc-noising';
@@ -72,7 +72,11 @@ export interface GtcEpochStats {
  */
 export async function trainGtc(model: GenerativeComputer, data: DigitDataset, options: GtcTrainingOptions = {}): Promise<GtcEpochStats[]> {
   const run = new GtcTrainer(model, data, options);
-  return run.train();
+  try {
+    return await run.train();
+  } finally {
+    run.noising.chains.dispose(); // the noising chains' native memory, freed now
+  }
 }
 
 class GtcTrainer {
@@ -86,7 +90,7 @@ class GtcTrainer {
   private readonly labelDropout: number;
   private readonly signal?: AbortSignal;
   private readonly rng: SeededRandom;
-  private readonly noising: Noising;
+  readonly noising: Noising;
   private readonly gradient: PathGradient;
   private readonly groups: ParamGroup[];
   private readonly decoderFit = new DecoderFit();
@@ -126,7 +130,7 @@ class GtcTrainer {
     this.signal = checkSignal(options.signal);
     const seed = checkInteger('seed', options.seed ?? 0, 0);
     this.rng = new SeededRandom(seed);
-    const threads = options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024);
+    const threads = checkThreads(options.threads);
 
     const labelInit = options.labelInit ?? 'data';
     if (labelInit !== 'data' && labelInit !== 'zero') throw invalid("labelInit must be 'data' or 'zero'");

@@ -8,7 +8,7 @@
 import { HeatbathError } from '../errors';
 import { GibbsChains, GibbsTarget, RunResult } from '../sampling/gibbs';
 import { checkInteger, invalid, toSpins } from '../util/validate';
-import { deriveSeed } from '../util/seed';
+import { checkSeed, deriveSeed } from '../util/seed';
 
 export interface KlGradientOptions {
   /** Visible node indices. */
@@ -56,7 +56,7 @@ function phases(model: GibbsTarget, options: KlGradientOptions) {
   for (let r = 0; r < rows; r++) {
     for (let k = 0; k < perRow; k++) clampValues.set(data.subarray(r * width, (r + 1) * width), (r * perRow + k) * width);
   }
-  const seed = checkInteger('seed', options.seed ?? 0, 0, 2 ** 52);
+  const seed = checkSeed(options.seed ?? 0);
   return {
     positive: new GibbsChains(model, {
       chains: positiveChains,

@@ -12,7 +12,7 @@ import { chooseOptimizer, Optimizer, ParamGroup } from './optimizers';
 import { asSchedule, StepSchedule } from './schedules';
 import { checkFits } from '../util/memory';
 import { SeededRandom } from '../util/random';
-import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
+import { checkFinite, checkInteger, checkSignal, checkThreads, invalid } from '../util/validate';
 import { pseudoLogLikelihood, reconstructionError } from './rbm-monitor';
 
 /** Rows of training data: count × width values in [0, 1] (binary or probabilities). */
@@ -144,7 +144,7 @@ class CdTrainer {
       momentum: checkFinite('momentum', options.momentum ?? 0.5),
     });
     this.seed = checkInteger('seed', options.seed ?? 0, 0);
-    this.threads = options.threads === undefined ? undefined : checkInteger('threads', options.threads, 1, 1024);
+    this.threads = checkThreads(options.threads);
     this.rng = new SeededRandom(this.seed);
     this.order = Int32Array.from({ length: data.count }, (_, i) => i);
     this.shuffle();

@@ -62,3 +62,11 @@ export function checkSignal(signal: unknown): AbortSignal | undefined {
   }
   return signal as AbortSignal;
 }
+
+/** The most threads one call may ask for (the core's pool grows to what is asked, up to this). */
+export const MAX_THREADS = 1024;
+
+/** An optional per-call thread count: undefined (all cores) or an integer in [1, MAX_THREADS]. */
+export function checkThreads(threads: unknown): number | undefined {
+  return threads === undefined ? undefined : checkInteger('threads', threads, 1, MAX_THREADS);
+}

@@ -29,7 +29,11 @@ QuantizedChains::QuantizedChains(std::shared_ptr<const SparseGraph> graph, int64
   const int32_t n = graph_->numNodes;
   tiles_ = (chains + kIntLanes - 1) / kIntLanes;
   groups_ = (tiles_ + kGroupTiles - 1) / kGroupTiles;
-  checkFits(static_cast<long double>(groups_) * kGroupTiles * (int64_t{n} * sizeof(uint32_t) + sizeof(kernels::IntRng)),
+  // Spins and random streams, then the parameters laid out per edge, per neighbour slot and per node.
+  const long double slots = static_cast<long double>(graph_->neighbour.size());
+  checkFits(static_cast<long double>(groups_) * kGroupTiles * (int64_t{n} * sizeof(uint32_t) + sizeof(kernels::IntRng)) +
+                static_cast<long double>(graph_->numEdges()) * sizeof(int32_t) +
+                slots * (sizeof(int32_t) + sizeof(int16_t)) + static_cast<long double>(n) * (sizeof(int32_t) + sizeof(int16_t)),
             "the chain states");
   spins_ = allocateAligned<uint32_t>(static_cast<size_t>(groups_ * kGroupTiles * int64_t{n}));
   rng_ = allocateAligned<kernels::IntRng>(static_cast<size_t>(groups_ * kGroupTiles));
@@ -225,13 +229,18 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
 
   Observations out;
   const long double perSample = static_cast<long double>(samples) * chains_;
-  checkFits((observe.states ? perSample * n : 0) + (observe.energy + observe.magnetization) * perSample * 8 + betas.bytes(),
+  const int workers = static_cast<int>(std::min<int64_t>(threads, groups_));
+  // The chains stay in memory during the run; with them: the observations, each worker's moment totals
+  // and acceptance table, and the beta description.
+  const long double acceptTable = (2.0L * maxField_ + 1) * sizeof(uint64_t) + (bits_ <= 16 ? (1u << bits_) * sizeof(int16_t) : 0);
+  const long double perWorker = (observe.moments ? (n + numPairs) * sizeof(int64_t) : 0) + acceptTable;
+  checkFits(static_cast<long double>(memoryBytes()) + (observe.states ? perSample * n : 0) +
+                (observe.energy + observe.magnetization) * perSample * sizeof(double) + workers * perWorker + betas.bytes(),
             "the requested observations");
   if (observe.states) out.states.assign(static_cast<size_t>(perSample * n), 0);
   if (observe.energy) out.energy.assign(static_cast<size_t>(perSample), 0.0);
   if (observe.magnetization) out.magnetization.assign(static_cast<size_t>(perSample), 0.0);
 
-  const int workers = static_cast<int>(std::min<int64_t>(threads, groups_));
   // Exact integer moment sums per worker: their total is the same for any thread count.
   std::vector<std::vector<int64_t>> nodeTotals(observe.moments ? workers : 0, std::vector<int64_t>(n, 0));
   std::vector<std::vector<int64_t>> pairTotals(observe.moments ? workers : 0, std::vector<int64_t>(numPairs, 0));
