@@ -33,7 +33,8 @@ export async function whenLoaded(cliProcess: CliProcess, settleMs = 800): Promis
   const maps = `/proc/${cliProcess.child.pid}/maps`;
   for (;;) {
     if (cliProcess.child.exitCode !== null) throw new Error('the CLI ended before it loaded the addon');
-    if (fs.existsSync(maps) && fs.readFileSync(maps, 'utf8').includes('heatbath.node')) break;
+    // A local build (heatbath.node) or a prebuild (heatbath.glibc.node).
+    if (fs.existsSync(maps) && /\/heatbath(\.\w+)?\.node$/m.test(fs.readFileSync(maps, 'utf8'))) break;
     await sleep(20);
   }
   await sleep(settleMs);
