@@ -8,10 +8,11 @@ import * as path from 'path';
 import { DenoisingModel, GenerativeComputer, loadModel, RBM, saveModel } from '../lib';
 import { rescuePaths, writeOrRescue } from '../lib/cli/outputs';
 import { writeFileAtomic } from '../lib/io/atomic';
-import { startCli, tempFiles, whenWritten } from './helpers/cli-process';
+import { startCli, tempFiles, whenWritten, killStarted } from './helpers/cli-process';
 import { idxDigits } from './helpers/idx';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-careless-'));
+afterEach(killStarted);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const inDir = (name: string) => path.join(dir, name);
 const rbmFile = inDir('rbm.safetensors');

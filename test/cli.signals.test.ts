@@ -7,10 +7,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadModel, RBM, saveModel } from '../lib';
-import { startCli, tempFiles, whenLoaded } from './helpers/cli-process';
+import { startCli, tempFiles, whenLoaded, killStarted } from './helpers/cli-process';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-signals-'));
 const model = path.join(dir, 'model.safetensors');
+afterEach(killStarted);
 beforeAll(() => saveModel(model, RBM.create({ visible: 784, hidden: 8, seed: 1 })));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

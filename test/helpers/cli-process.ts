@@ -11,8 +11,18 @@ export interface CliProcess {
   ended: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
+/** Children still running: a test that fails or times out must not leave them behind (they keep jest alive). */
+const running = new Set<ChildProcess>();
+
+/** Kills every CLI process a test started and that has not ended (for afterEach). */
+export function killStarted(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 export function startCli(args: string[], options: { cwd?: string } = {}): CliProcess {
   const child = spawn(process.execPath, [cli, ...args], { cwd: options.cwd });
+  running.add(child);
+  child.on('close', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
