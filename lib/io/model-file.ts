@@ -13,6 +13,7 @@ import { writeFileAtomic } from './atomic';
 import { badFile } from './bytes';
 import { readDeclaredFile } from './read-file';
 import { decodeSafetensors, encodeSafetensors, safetensorsLength, Tensor } from './safetensors';
+import { preview } from '../util/preview';
 
 export interface ModelFile {
   kind: string;
@@ -105,7 +106,7 @@ export function decodeModel(bytes: Uint8Array): SavableModel {
   const kind = kinds.get(name);
   if (kind === undefined) throw badFile(`unknown model kind "${name}" (${knownKinds()})`);
   const version = Number(versionText);
-  if (!/^\d+$/.test(versionText ?? '') || version < 1) throw badFile(`format_version must be a positive integer, got ${JSON.stringify(versionText)}`);
+  if (!/^\d+$/.test(versionText ?? '') || version < 1) throw badFile(`format_version must be a positive integer, got ${preview(versionText)}`);
   if (version > kind.latestVersion) {
     throw badFile(
       `this ${name} file has format version ${version} but this heatbath (${heatbathVersion()}) reads up to ` +

@@ -11,6 +11,7 @@ import { writeFileAtomic } from './atomic';
 import { asBytes, assertLittleEndianHost, badFile, hasArrayType } from './bytes';
 import { Declared, readDeclaredFile } from './read-file';
 import { parsePythonLiteral } from './python-literal';
+import { preview } from '../util/preview';
 
 export type NpyDtype = 'f4' | 'f8' | 'u1' | 'i1' | 'i4';
 export interface NdArray {
@@ -106,11 +107,11 @@ function readHeader(bytes: Uint8Array): { need: number } | { header: Header; dat
   const descr = dict.get('descr');
   const fortran = dict.get('fortran_order');
   const shape = dict.get('shape');
-  if (typeof descr !== 'string') throw badFile(`.npy descr ${JSON.stringify(descr)} is not a simple dtype (structured arrays are not supported)`);
+  if (typeof descr !== 'string') throw badFile(`.npy descr ${preview(descr)} is not a simple dtype (structured arrays are not supported)`);
   if (fortran === true) throw badFile('.npy array is in Fortran (column-major) order; save it with fortran_order=False (np.ascontiguousarray)');
   if (fortran !== false) throw badFile('.npy header lacks fortran_order');
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw badFile(`.npy shape must be a tuple of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw badFile(`.npy shape must be a tuple of non-negative integers, got ${preview(shape)}`);
   }
   return { header: { descr, shape }, dataStart: prefix + length };
 }

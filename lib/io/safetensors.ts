@@ -13,6 +13,7 @@ import { invalid } from '../util/validate';
 import { writeFileAtomic } from './atomic';
 import { asBytes, assertLittleEndianHost, badFile, hasArrayType } from './bytes';
 import { Declared, readDeclaredFile } from './read-file';
+import { preview } from '../util/preview';
 
 export type TensorData = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | BigInt64Array;
 export type Dtype = 'F64' | 'F32' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
@@ -138,7 +139,7 @@ function parseHeader(raw: Uint8Array): { entries: Entry[]; metadata: Record<stri
     if (name === METADATA_KEY) {
       if (info === null || typeof info !== 'object' || Array.isArray(info)) throw badFile(`${METADATA_KEY} must be an object`);
       for (const [key, value] of Object.entries(info as Record<string, unknown>)) {
-        if (typeof value !== 'string') throw badFile(`${METADATA_KEY} "${key}" must be a string, got ${JSON.stringify(value)}`);
+        if (typeof value !== 'string') throw badFile(`${METADATA_KEY} "${key}" must be a string, got ${preview(value)}`);
         metadata[key] = value;
       }
     } else {
@@ -151,12 +152,12 @@ function parseHeader(raw: Uint8Array): { entries: Entry[]; metadata: Record<stri
 function parseEntry(name: string, info: unknown): Entry {
   const { dtype, shape, data_offsets: offsets } = (info ?? {}) as Record<string, unknown>;
   if (info === null || typeof info !== 'object') throw badFile(`tensor "${name}" must be an object`);
-  if (!isDtype(dtype)) throw badFile(`tensor "${name}" has unknown or unsupported dtype ${JSON.stringify(dtype)}`);
+  if (!isDtype(dtype)) throw badFile(`tensor "${name}" has unknown or unsupported dtype ${preview(dtype)}`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw badFile(`tensor "${name}" shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw badFile(`tensor "${name}" shape must be an array of non-negative integers, got ${preview(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-    throw badFile(`tensor "${name}" data_offsets must be [begin, end] byte offsets, got ${JSON.stringify(offsets)}`);
+    throw badFile(`tensor "${name}" data_offsets must be [begin, end] byte offsets, got ${preview(offsets)}`);
   }
   const [begin, end] = offsets as number[];
   if (end < begin) throw badFile(`tensor "${name}" data_offsets [${begin}, ${end}] end before they begin`);

@@ -16,6 +16,7 @@ import { checkBeta, checkFinite, checkInteger, checkSignal, invalid } from '../u
 import { DtmLayout, DtmLayoutOptions, JumpSet } from './dtm-layout';
 import { inputCoupling, outputRates } from './dtm-noise';
 import { checkSeed, deriveSeed } from '../util/seed';
+import { preview } from '../util/preview';
 
 export interface DtmConfig extends DtmLayoutOptions {
   /** Denoising steps T (default 8). */
@@ -313,7 +314,7 @@ export class DenoisingModel {
     // The settings only claim sizes; the tensors hold data. Compare them before building anything, so a small
     // file claiming a huge torus or many steps fails at once instead of building the model it describes.
     if (!Number.isSafeInteger(h.steps) || !Number.isSafeInteger(h.size)) {
-      throw badFile(`the dtm file needs integer hyper-parameters steps and size, got ${JSON.stringify({ steps: h.steps, size: h.size })}`);
+      throw badFile(`the dtm file needs integer hyper-parameters steps and size, got ${preview({ steps: h.steps, size: h.size })}`);
     }
     const T = h.steps as number;
     const L = h.size as number;

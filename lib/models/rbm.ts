@@ -13,6 +13,7 @@ import { BetaSchedule } from '../sampling/schedule';
 import { checkFits } from '../util/memory';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, checkSignal, invalid, toFloat32 } from '../util/validate';
+import { preview } from '../util/preview';
 
 export interface RbmOptions {
   visible: number;
@@ -163,7 +164,7 @@ export class RBM {
     // The settings repeat the sizes: a file whose settings and tensors disagree is damaged.
     for (const [name, size] of [['visible', V], ['hidden', H]] as const) {
       if (file.hyper[name] !== undefined && file.hyper[name] !== size) {
-        throw badFile(`the rbm file's hyper-parameter ${name} = ${JSON.stringify(file.hyper[name])} does not match its weights [${V}, ${H}]`);
+        throw badFile(`the rbm file's hyper-parameter ${name} = ${preview(file.hyper[name])} does not match its weights [${V}, ${H}]`);
       }
     }
     checkLoadable(`an rbm of ${V} visible and ${H} hidden units`, 4 * (V * H + V + H));

@@ -80,7 +80,7 @@ function shellQuote(arg: string): string {
 
 /** The addon choice and sanitizer settings a case ran under, for its replay command. */
 function replayEnv(): string {
-  return ['HEATBATH_ADDON', 'LD_PRELOAD', 'ASAN_OPTIONS']
+  return ['HEATBATH_ADDON', 'LD_PRELOAD', 'ASAN_OPTIONS', 'HEATBATH_MEMORY_LIMIT']
     .filter((name) => process.env[name])
     .map((name) => `${name}=${shellQuote(process.env[name]!)} `)
     .join('');
@@ -93,6 +93,9 @@ class Fuzzer {
 
   constructor(private readonly options: Options) {
     this.work = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-fuzz-'));
+    // The library's own memory budget, set below the memory cap (Node itself and copies of results need
+    // the rest): a file may honestly declare gigabytes, and must then be refused, not read, within the cap.
+    process.env.HEATBATH_MEMORY_LIMIT ??= `${Math.floor(this.options.rssMb / 2)}M`;
   }
 
   private limits(kind: string): Limits {
