@@ -38,3 +38,25 @@ test('preview never throws and stays short', () => {
   expect(preview({ steps: 8 })).toBe('{"steps":8}');
   expect(preview(undefined)).toBe('undefined');
 });
+
+test('model settings nested deeper than a model needs are ERR_BAD_FILE (a deep array overflowed String())', async () => {
+  const fs = await import('fs');
+  const os = await import('os');
+  const path = await import('path');
+  const { encodeModel, loadModel } = await import('../lib/io/model-file');
+  await import('../lib/io/model-kinds');
+  const { RBM } = await import('../lib/models/rbm');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-preview-')), 'deep.safetensors');
+  const depth = 100_000;
+  const bytes = encodeModel(RBM.create({ visible: 4, hidden: 3, seed: 1 }));
+  // Rewrite the settings' JSON inside the header with a deeply nested image_cols, keeping the header valid.
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength));
+  const hyper = JSON.parse(header.__metadata__.hyper);
+  header.__metadata__.hyper = JSON.stringify({ ...hyper, image_cols: 0 }).replace('"image_cols":0', `"image_cols":${'['.repeat(depth)}${']'.repeat(depth)}`);
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(json.length));
+  fs.writeFileSync(file, Buffer.concat([length, json, bytes.subarray(8 + headerLength)]));
+  await expect(loadModel(file)).rejects.toMatchObject({ code: 'ERR_BAD_FILE', message: expect.stringMatching(/nests deeper/) });
+});

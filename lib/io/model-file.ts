@@ -120,6 +120,9 @@ export function decodeModel(bytes: Uint8Array): SavableModel {
     throw badFile(`hyper is not valid JSON: ${(err as Error).message}`);
   }
   if (hyper === null || typeof hyper !== 'object' || Array.isArray(hyper)) throw badFile('hyper must be a JSON object');
+  // Settings are a few levels deep; a hostile file's deeper nesting would overflow the stack wherever a value
+  // is compared or turned into text (String([[[…]]]) recurses), so it is refused here, once.
+  if (jsonDepth(hyper) > MAX_HYPER_DEPTH) throw badFile(`hyper nests deeper than ${MAX_HYPER_DEPTH} levels`);
   for (const [tensorName, tensor] of Object.entries(tensors)) {
     const k = firstNonFinite(tensor);
     if (k >= 0) throw badFile(`tensor "${tensorName}"[${k}] is ${tensor.data[k]}: a model's parameters must be finite`);
@@ -141,4 +144,20 @@ export async function saveModel(path: string, model: SavableModel): Promise<void
 
 export async function loadModel(path: string): Promise<SavableModel> {
   return readDeclaredFile(path, safetensorsLength, decodeModel);
+}
+
+const MAX_HYPER_DEPTH = 32;
+
+/** How deep a parsed JSON value nests (objects and arrays), without recursion. */
+function jsonDepth(root: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_HYPER_DEPTH) return deepest;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }

@@ -1,5 +1,6 @@
 /** Argument checks for the public API: every failure is a HeatbathError naming the argument. */
 import { HeatbathError } from '../errors';
+import { preview } from './preview';
 
 export function invalid(message: string): HeatbathError {
   return new HeatbathError('ERR_INVALID_ARGUMENT', message);
@@ -7,7 +8,8 @@ export function invalid(message: string): HeatbathError {
 
 export function checkInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalid(`${name} must be an integer in [${min}, ${max}], got ${String(value)}`);
+    // An object (an array nested too deeply for String, from a hostile file) is quoted safely.
+    throw invalid(`${name} must be an integer in [${min}, ${max}], got ${typeof value === 'object' && value !== null ? preview(value) : String(value)}`);
   }
   return value;
 }
