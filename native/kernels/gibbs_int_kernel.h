@@ -37,18 +37,7 @@ struct alignas(64) IntRng {
 
 // One xoshiro128+ step of all 16 streams of a tile.
 inline void stepIntRng(IntRng& r, uint32_t* out) {
-  for (int l = 0; l < kIntStreams; ++l) {
-    uint32_t s0 = r.s[0][l], s1 = r.s[1][l], s2 = r.s[2][l], s3 = r.s[3][l];
-    out[l] = s0 + s3;
-    const uint32_t t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl32(s3, 11);
-    r.s[0][l] = s0; r.s[1][l] = s1; r.s[2][l] = s2; r.s[3][l] = s3;
-  }
+  for (int l = 0; l < kIntStreams; ++l) out[l] = xoshiroStep(r.s[0][l], r.s[1][l], r.s[2][l], r.s[3][l]);
 }
 
 inline uint32_t halfOf(const uint32_t* words, int lane) { return (words[lane / 2] >> (16 * (lane % 2))) & 0xFFFFu; }

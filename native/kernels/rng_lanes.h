@@ -15,9 +15,8 @@ struct alignas(32) RngLanes {
 
 inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
 
-// Advances lane `lane` and returns its next 32-bit word (xoshiro128+).
-inline uint32_t nextWord(RngLanes& r, int lane) {
-  uint32_t s0 = r.s[0][lane], s1 = r.s[1][lane], s2 = r.s[2][lane], s3 = r.s[3][lane];
+// One xoshiro128+ step of the state (s0, s1, s2, s3), returning its output word.
+inline uint32_t xoshiroStep(uint32_t& s0, uint32_t& s1, uint32_t& s2, uint32_t& s3) {
   const uint32_t result = s0 + s3;
   const uint32_t t = s1 << 9;
   s2 ^= s0;
@@ -26,9 +25,11 @@ inline uint32_t nextWord(RngLanes& r, int lane) {
   s0 ^= s3;
   s2 ^= t;
   s3 = rotl32(s3, 11);
-  r.s[0][lane] = s0; r.s[1][lane] = s1; r.s[2][lane] = s2; r.s[3][lane] = s3;
   return result;
 }
+
+// Advances lane `lane` and returns its next 32-bit word (xoshiro128+).
+inline uint32_t nextWord(RngLanes& r, int lane) { return xoshiroStep(r.s[0][lane], r.s[1][lane], r.s[2][lane], r.s[3][lane]); }
 
 // Uniform in the open interval (0, 1) from the top 24 bits: never 0, never 1,
 // so the Gibbs acceptance test below is well defined at extreme fields.

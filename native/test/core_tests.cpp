@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../core/error.h"
+#include "check.h"
 #include "../core/gibbs_chains.h"
 #include "../core/gemm.h"
 #include "../core/graph.h"
@@ -30,37 +31,10 @@
 #include "../kernels/normal_poly.h"
 
 using namespace heatbath;
+using heatbath::test::failures;
+using heatbath::test::passes;
 
 namespace {
-
-int failures = 0, passes = 0;
-
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      std::printf("  FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);     \
-      ++failures;                                                          \
-    } else {                                                               \
-      ++passes;                                                            \
-    }                                                                      \
-  } while (0)
-
-// Checks that body throws a heatbath::Error with the given code.
-void checkThrows(const char* code, const std::function<void()>& body, int line) {
-  try {
-    body();
-    std::printf("  FAILED line %d: expected %s, nothing thrown\n", line, code);
-    ++failures;
-  } catch (const Error& e) {
-    if (e.code() != code) {
-      std::printf("  FAILED line %d: expected %s, got %s (%s)\n", line, code, e.code().c_str(), e.what());
-      ++failures;
-    } else {
-      ++passes;
-    }
-  }
-}
-#define CHECK_THROWS(code, body) checkThrows(code, [&] { body; }, __LINE__)
 
 // The L x L torus (4 neighbours, or 8 for the king's graph; 4 more with `far`: the nodes two steps
 // along each axis; L >= 5), plus `pendants` nodes after it, pendant k joined to torus node 7k mod 25

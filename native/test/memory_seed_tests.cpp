@@ -14,6 +14,7 @@
 
 #include "../core/beta_schedule.h"
 #include "../core/error.h"
+#include "check.h"
 #include "../core/gibbs_chains.h"
 #include "../core/graph.h"
 #include "../core/memory.h"
@@ -21,36 +22,10 @@
 #include "../core/seed.h"
 
 using namespace heatbath;
+using heatbath::test::failures;
+using heatbath::test::passes;
 
 namespace {
-
-int failures = 0, passes = 0;
-
-#define CHECK(cond)                                                    \
-  do {                                                                 \
-    if (!(cond)) {                                                     \
-      std::printf("  FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                      \
-    } else {                                                           \
-      ++passes;                                                        \
-    }                                                                  \
-  } while (0)
-
-void checkThrows(const char* code, const std::function<void()>& body, int line) {
-  try {
-    body();
-    std::printf("  FAILED line %d: expected %s, nothing thrown\n", line, code);
-    ++failures;
-  } catch (const Error& e) {
-    if (e.code() != code) {
-      std::printf("  FAILED line %d: expected %s, got %s (%s)\n", line, code, e.code().c_str(), e.what());
-      ++failures;
-    } else {
-      ++passes;
-    }
-  }
-}
-#define CHECK_THROWS(code, body) checkThrows(code, [&] { body; }, __LINE__)
 
 void writeFile(const std::filesystem::path& path, const std::string& text) {
   std::filesystem::create_directories(path.parent_path());

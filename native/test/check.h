@@ -1,0 +1,41 @@
+// The checks the pure C++ test programs share: CHECK counts a pass or prints the failed condition,
+// CHECK_THROWS expects a heatbath::Error with a given code. Each program prints the totals at the end.
+#pragma once
+#include <cstdio>
+#include <functional>
+
+#include "../core/error.h"
+
+namespace heatbath::test {
+
+inline int failures = 0, passes = 0;
+
+// Checks that body throws a heatbath::Error with the given code.
+inline void checkThrows(const char* code, const std::function<void()>& body, int line) {
+  try {
+    body();
+    std::printf("  FAILED line %d: expected %s, nothing thrown\n", line, code);
+    ++failures;
+  } catch (const Error& e) {
+    if (e.code() != code) {
+      std::printf("  FAILED line %d: expected %s, got %s (%s)\n", line, code, e.code().c_str(), e.what());
+      ++failures;
+    } else {
+      ++passes;
+    }
+  }
+}
+
+}  // namespace heatbath::test
+
+#define CHECK(cond)                                                                 \
+  do {                                                                              \
+    if (!(cond)) {                                                                  \
+      std::printf("  FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);              \
+      ++heatbath::test::failures;                                                   \
+    } else {                                                                        \
+      ++heatbath::test::passes;                                                     \
+    }                                                                               \
+  } while (0)
+
+#define CHECK_THROWS(code, body) heatbath::test::checkThrows(code, [&] { body; }, __LINE__)
