@@ -4,7 +4,7 @@
  * so a busier or slower machine does not read as a regression. Exits 1 if anything fell.
  */
 import * as fs from 'fs';
-import { BenchFile, BenchRecord } from './record';
+import { BenchFile, BenchRecord } from '../lib/bench/record';
 
 export const TOLERANCE = 0.1;
 

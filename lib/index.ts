@@ -11,7 +11,7 @@ export * as graphs from './graphs';
 export { Graph, Blocks, GraphOptions } from './graphs/graph';
 export { IsingModel, IsingParameters, spinsToBinary } from './models/ising';
 export { QuantizedIsingModel, QuantizeOptions, QuantizationReport, FloatIsingParameters } from './models/quantized-ising';
-export { QuantizedChains, QuantizedTarget } from './sampling/quantized-chains';
+export { QuantizedChains, QuantizedTarget } from './engines/quantized-chains';
 export {
   GibbsChains,
   GibbsTarget,
@@ -24,17 +24,17 @@ export {
   sample,
   sampleSync,
   stream,
-} from './sampling/gibbs';
-export { BetaSchedule, MAX_SWEEPS, Schedule, linearBeta, totalSweeps } from './sampling/schedule';
+} from './engines/gibbs';
+export { BetaSchedule, MAX_SWEEPS, Schedule, linearBeta, totalSweeps } from './engines/sweeps';
 // Memory budget and seed derivation (docs/memory-and-seeds.md).
-export { usableMemoryBytes } from './util/memory';
+export { usableMemoryBytes } from './native/memory';
 export { deriveSeed } from './util/seed';
 export { estimateKlGradient, estimateKlGradientSync, KlGradient, KlGradientOptions } from './training/kl-gradient';
 export { writePngGrid, encodeGrid } from './io/png';
 
 // Restricted Boltzmann machines: the model, its dense engine, training and monitoring.
 export { RBM, RbmOptions, RbmParameters, RbmSampleOptions, RbmSamples, ConditionalOptions } from './models/rbm';
-export { gemm, rbmConditional, RbmChains, RbmRunOptions, RbmDirection, RbmProductPath } from './models/rbm-engine';
+export { gemm, rbmConditional, RbmChains, RbmRunOptions, RbmDirection, RbmProductPath } from './engines/rbm';
 export { trainRbm, RbmTrainingOptions, RbmEpochStats, TrainingData } from './training/rbm-trainer';
 export {
   reconstructionError,
@@ -46,11 +46,11 @@ export {
 } from './training/rbm-monitor';
 export * as optimizers from './training/optimizers';
 export { Optimizer, ParamGroup, SgdOptions, AdamOptions } from './training/optimizers';
-export * as schedules from './training/schedules';
-export { StepSchedule } from './training/schedules';
+export * as schedules from './engines/schedules';
+export { StepSchedule } from './engines/schedules';
 
 // Files: models as safetensors, arrays as .npy, digits from the bundled set or IDX files.
-import './io/model-kinds';
+import './models/model-kinds';
 export { encodeSafetensors, decodeSafetensors, writeSafetensors, readSafetensors, Tensor, TensorData, Dtype as TensorDtype } from './io/safetensors';
 export { encodeNpy, decodeNpy, writeNpy, readNpy, NdArray, NpyDtype } from './io/npy';
 export { saveModel, loadModel, registerModelKind, modelKinds, encodeModel, decodeModel, ModelFile, SavableModel } from './io/model-file';
@@ -77,7 +77,7 @@ export {
   LangevinObservable,
   ProtocolValue,
   PiecewiseLinear,
-} from './models/langevin';
+} from './engines/langevin';
 export { Spu, SpuOptions, SpuInverseOptions, SpuInverseResult } from './models/spu';
 
 // The generative thermodynamic computer: model, training by reverse-path likelihood, energy ledger.

@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import { mergeDtmCommand } from '../lib/cli/merge-dtm';
 import { parseSteps } from '../lib/cli/train-dtm';
 import { loadModel, saveModel } from '../lib/io/model-file';
-import '../lib/io/model-kinds';
+import '../lib/models/model-kinds';
 import { bundledDigits } from '../lib/io/mnist';
 import { readNpy } from '../lib/io/npy';
 import { DenoisingModel } from '../lib/models/dtm';

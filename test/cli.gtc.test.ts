@@ -6,7 +6,7 @@ import * as path from 'path';
 import { promisify } from 'util';
 import { PNG } from 'pngjs';
 import { loadModel } from '../lib/io/model-file';
-import '../lib/io/model-kinds';
+import '../lib/models/model-kinds';
 import { readNpy } from '../lib/io/npy';
 import { GenerativeComputer } from '../lib/models/gtc';
 import { sampleCommand, SampleCommandOptions } from '../lib/cli/sample';

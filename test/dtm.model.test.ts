@@ -3,7 +3,7 @@
  * exact enumeration, generation (class-conditional, inpainting) and model files.
  */
 import { decodeModel, encodeModel } from '../lib/io/model-file';
-import '../lib/io/model-kinds';
+import '../lib/models/model-kinds';
 import { DenoisingModel } from '../lib/models/dtm';
 import { DtmLayout } from '../lib/models/dtm-layout';
 import { flipProbability, inputCoupling, noisePairs, timeGrid } from '../lib/models/dtm-noise';

@@ -1,9 +1,9 @@
 /** The generative computer's file format, its generation and the heat it reports. */
 import { decodeModel, encodeModel, ModelFile } from '../lib/io/model-file';
-import '../lib/io/model-kinds';
+import '../lib/models/model-kinds';
 import { BOLTZMANN_CONSTANT, heatLedger, joules } from '../lib/models/energy';
 import { GenerativeComputer, GtcConfig } from '../lib/models/gtc';
-import { LangevinChains } from '../lib/models/langevin';
+import { LangevinChains } from '../lib/engines/langevin';
 import { SeededRandom } from '../lib/util/random';
 
 const V = 16;

@@ -1,5 +1,5 @@
 import { DigitDataset } from '../lib/io/dataset';
-import { LangevinChains } from '../lib/models/langevin';
+import { LangevinChains } from '../lib/engines/langevin';
 import { GenerativeComputer } from '../lib/models/gtc';
 import { checkDecoder, decodeStates, DecoderFit } from '../lib/models/gtc-decoder';
 import { hiddenProjection, Noising, noisingFieldScale } from '../lib/training/gtc-noising';

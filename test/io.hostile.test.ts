@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { readClassifierFile } from '../lib/eval/classifier-file';
 import { readIdx } from '../lib/io/idx';
-import '../lib/io/model-kinds';
+import '../lib/models/model-kinds';
 import { decodeModel, encodeModel, loadModel } from '../lib/io/model-file';
 import { encodeNpy, readNpy } from '../lib/io/npy';
 import { decodeSafetensors, encodeSafetensors, readSafetensors, Tensor, writeSafetensors } from '../lib/io/safetensors';

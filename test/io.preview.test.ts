@@ -44,7 +44,7 @@ test('model settings nested deeper than a model needs are ERR_BAD_FILE (a deep a
   const os = await import('os');
   const path = await import('path');
   const { encodeModel, loadModel } = await import('../lib/io/model-file');
-  await import('../lib/io/model-kinds');
+  await import('../lib/models/model-kinds');
   const { RBM } = await import('../lib/models/rbm');
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-preview-')), 'deep.safetensors');
   const depth = 100_000;

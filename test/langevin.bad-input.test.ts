@@ -1,6 +1,6 @@
 /** Bad input and unstable runs give coded errors, never crashes or silent NaNs; async runs abort promptly. */
 import { HeatbathError } from '../lib/errors';
-import { LangevinChains, LangevinNetwork, simulate } from '../lib/models/langevin';
+import { LangevinChains, LangevinNetwork, simulate } from '../lib/engines/langevin';
 import { Spu } from '../lib/models/spu';
 import { native } from '../lib/native';
 

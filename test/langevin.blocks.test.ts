@@ -4,7 +4,7 @@
  * the heat of a driven run (couplings switched on part-way, field ramped), and the products skipped
  * while the couplings are off. Chain counts and thread counts never change a chain's bits.
  */
-import { LangevinChains, LangevinNetwork } from '../lib/models/langevin';
+import { LangevinChains, LangevinNetwork } from '../lib/engines/langevin';
 import { native } from '../lib/native';
 import { SeededRandom } from '../lib/util/random';
 

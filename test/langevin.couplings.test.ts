@@ -1,5 +1,5 @@
 /** Dense, block and sparse couplings describe the same model; SIMD levels and thread counts agree. */
-import { LangevinChains, LangevinCouplings, LangevinNetwork } from '../lib/models/langevin';
+import { LangevinChains, LangevinCouplings, LangevinNetwork } from '../lib/engines/langevin';
 import { native } from '../lib/native';
 import { SeededRandom } from '../lib/util/random';
 

@@ -1,5 +1,5 @@
 /** The heat observer: for a fixed potential the heat released equals U(x₀) − U(x_end) up to O(Δt). */
-import { LangevinChains, LangevinNetwork } from '../lib/models/langevin';
+import { LangevinChains, LangevinNetwork } from '../lib/engines/langevin';
 import { SeededRandom } from '../lib/util/random';
 
 const N = 12;

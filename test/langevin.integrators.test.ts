@@ -3,7 +3,7 @@
  * copies (no couplings), so every estimate averages over units within a chain and its standard error
  * comes from the spread across chains.
  */
-import { LangevinChains, LangevinNetwork } from '../lib/models/langevin';
+import { LangevinChains, LangevinNetwork } from '../lib/engines/langevin';
 import { boltzmannAverage, unitAveraged } from './helpers/langevin';
 import { Z_FAMILY } from './helpers/stats';
 

@@ -1,5 +1,5 @@
 /** The engine's Gaussian generator: moments, tails, reproducibility, scalar vs SIMD. */
-import { randomNormals } from '../lib/models/langevin';
+import { randomNormals } from '../lib/engines/langevin';
 import { native } from '../lib/native';
 import { Z_FAMILY } from './helpers/stats';
 

@@ -1,5 +1,5 @@
 import { native } from '../lib/native';
-import { gemm, rbmConditional, RbmChains } from '../lib/models/rbm-engine';
+import { gemm, rbmConditional, RbmChains } from '../lib/engines/rbm';
 import { SeededRandom } from '../lib/util/random';
 import { chainEstimate, Estimate, maxZ, Z_FAMILY } from './helpers/stats';
 

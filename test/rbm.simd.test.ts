@@ -1,5 +1,5 @@
 import { engineInfo, setSimd } from '../lib';
-import { gemm, rbmConditional, RbmChains } from '../lib/models/rbm-engine';
+import { gemm, rbmConditional, RbmChains } from '../lib/engines/rbm';
 import { SeededRandom } from '../lib/util/random';
 
 // The dense kernels' contract fixes the order of every sum, the exp steps and the random words, so

@@ -3,10 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { RBM } from '../lib/models/rbm';
 import { loadModel, saveModel } from '../lib/io/model-file';
-import '../lib/io/model-kinds';
+import '../lib/models/model-kinds';
 import { annealedLogPartition, pseudoLogLikelihood } from '../lib/training/rbm-monitor';
 import { trainRbm } from '../lib/training/rbm-trainer';
-import { cosine } from '../lib/training/schedules';
+import { cosine } from '../lib/engines/schedules';
 import { SeededRandom } from '../lib/util/random';
 import { exactFreeEnergy, exactRbm, hiddenInputs, visibleState } from './helpers/rbm-exact';
 

@@ -4,8 +4,8 @@
  * for bit, for every form `schedules` builds, in one-shot runs, streams and RBM chains.
  */
 import { graphs, IsingModel, RBM, stream } from '../lib';
-import { describeBeta } from '../lib/sampling/schedule';
-import { constant, cosine, linear, stepDecay, warmup } from '../lib/training/schedules';
+import { describeBeta } from '../lib/engines/sweeps';
+import { constant, cosine, linear, stepDecay, warmup } from '../lib/engines/schedules';
 
 type Fn = (step: number, total: number) => number;
 

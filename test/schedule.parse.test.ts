@@ -1,5 +1,5 @@
 /** Schedule strings are read in one pass, with a length and a nesting limit: hostile ones are refused at once. */
-import { MAX_SCHEDULE_DEPTH, MAX_SCHEDULE_LENGTH, parseSchedule } from '../lib/training/schedules';
+import { MAX_SCHEDULE_DEPTH, MAX_SCHEDULE_LENGTH, parseSchedule } from '../lib/engines/schedules';
 
 const refused = (pattern: RegExp) => expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(pattern) });
 

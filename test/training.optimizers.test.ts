@@ -1,5 +1,5 @@
 import { adam, Optimizer, ParamGroup, sgd } from '../lib/training/optimizers';
-import { cosine } from '../lib/training/schedules';
+import { cosine } from '../lib/engines/schedules';
 
 function group(name: string, param: number[], grad: number[], decay?: boolean): ParamGroup {
   return { name, param: Float32Array.from(param), grad: Float64Array.from(grad), decay };

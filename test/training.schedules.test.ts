@@ -1,5 +1,5 @@
-import { betaPerSweep, linearBeta } from '../lib/sampling/schedule';
-import { constant, cosine, describeSchedule, linear, parseSchedule, stepDecay, warmup } from '../lib/training/schedules';
+import { betaPerSweep, linearBeta } from '../lib/engines/sweeps';
+import { constant, cosine, describeSchedule, linear, parseSchedule, stepDecay, warmup } from '../lib/engines/schedules';
 
 function expectValues(schedule: (step: number, total: number) => number, total: number, expected: Record<number, number>): void {
   for (const [step, value] of Object.entries(expected)) expect(schedule(Number(step), total)).toBeCloseTo(value, 12);

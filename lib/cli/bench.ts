@@ -1,6 +1,6 @@
 /** `heatbath bench`: the benchmark runner, printing a table or (with --json) only the JSON records. */
-import { runBench } from '../../bench/run';
-import { BenchRecord } from '../../bench/record';
+import { runBench } from '../bench/run';
+import { BenchRecord } from '../bench/record';
 import { checkOutputFolder } from './outputs';
 
 function line(r: BenchRecord): string {

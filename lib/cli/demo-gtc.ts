@@ -16,7 +16,7 @@ import { heatLedger, HeatLedger } from '../models/energy';
 import { GenerativeComputer } from '../models/gtc';
 import { trainGtc } from '../training/gtc-trainer';
 import { invalid } from '../util/validate';
-import { cosine } from '../training/schedules';
+import { cosine } from '../engines/schedules';
 import { pickImages } from './data-source';
 import { checkOutputs, writeOrRescue } from './outputs';
 import { stoppable } from './signals';

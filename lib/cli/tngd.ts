@@ -16,7 +16,7 @@ import { SoftmaxRegression } from '../nn/softmax-regression';
 import { TrainingPoint, trainClassifier } from '../training/classifier-trainer';
 import { invalid } from '../util/validate';
 import { MAX_SOLVE_UNITS } from '../training/ngd';
-import { MAX_DEVICE_UNITS } from '../training/tngd-device';
+import { MAX_DEVICE_UNITS } from '../engines/tngd-device';
 import { DEFAULT_OPTIMIZERS, OptimizerSpec, parseOptimizerSpec } from './optimizer-spec';
 import { checkOutputs, writeOrRescue, writeOrWarn } from './outputs';
 import { progressBar } from './progress';

@@ -9,7 +9,7 @@ import { loadModel } from '../io/model-file';
 import { DenoisingModel, DTM_DEFAULTS } from '../models/dtm';
 import { JumpSet } from '../models/dtm-layout';
 import { DtmEpochStats, trainDtm } from '../training/dtm-trainer';
-import { parseSchedule } from '../training/schedules';
+import { parseSchedule } from '../engines/schedules';
 import { invalid } from '../util/validate';
 import { DataOptions, dataInputs, loadTrainingData, pickImages } from './data-source';
 import { refuseInitConflicts } from './init-flags';

@@ -7,7 +7,7 @@ import type { DigitDataset } from '../io/dataset';
 import { loadModel } from '../io/model-file';
 import { GenerativeComputer, GTC_DEFAULTS } from '../models/gtc';
 import { GtcEpochStats, trainGtc } from '../training/gtc-trainer';
-import { parseSchedule } from '../training/schedules';
+import { parseSchedule } from '../engines/schedules';
 import { invalid } from '../util/validate';
 import { DataOptions, dataInputs, loadTrainingData, pickImages } from './data-source';
 import { refuseInitConflicts } from './init-flags';

@@ -7,7 +7,7 @@ import { loadModel } from '../io/model-file';
 import { RBM } from '../models/rbm';
 import { annealedLogPartition, logLikelihood, pseudoLogLikelihood } from '../training/rbm-monitor';
 import { RbmEpochStats, trainRbm } from '../training/rbm-trainer';
-import { parseSchedule } from '../training/schedules';
+import { parseSchedule } from '../engines/schedules';
 import { dataInputs, loadTrainingData, DataOptions } from './data-source';
 import { trainAndSave } from './interruptible';
 import { progressBar } from './progress';

@@ -3,7 +3,7 @@
  * jump patterns (SCIENCE.md §3), random regular graphs, complete graphs, and user edge lists.
  */
 import { HeatbathError } from '../errors';
-import { checkFits, checkHeapFits } from '../util/memory';
+import { checkFits, checkHeapFits } from '../native/memory';
 import { SeededRandom } from '../util/random';
 import { checkInteger, invalid } from '../util/validate';
 

@@ -8,8 +8,8 @@
 import { JUMP_SETS } from '../graphs/builders';
 import { badFile } from '../io/bytes';
 import { f32Tensor, ModelFile } from '../io/model-file';
-import { GibbsChains, GibbsTarget } from '../sampling/gibbs';
-import { linearBeta } from '../sampling/schedule';
+import { GibbsChains, GibbsTarget } from '../engines/gibbs';
+import { linearBeta } from '../engines/sweeps';
 import { checkLoadable } from '../util/load-limit';
 import { SeededRandom } from '../util/random';
 import { checkBeta, checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';

@@ -16,7 +16,7 @@ import { badFile } from '../io/bytes';
 import { checkLoadable } from '../util/load-limit';
 import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 import { checkDecoder, decodeStates, GtcDecoder, IDENTITY_DECODER } from './gtc-decoder';
-import { LangevinChains, LangevinNetwork, CouplingBlock } from './langevin';
+import { LangevinChains, LangevinNetwork, CouplingBlock } from '../engines/langevin';
 import { checkSeed } from '../util/seed';
 
 export { GtcDecoder } from './gtc-decoder';

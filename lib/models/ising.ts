@@ -15,7 +15,7 @@ import {
   sampleSync,
   stream,
   StreamOptions,
-} from '../sampling/gibbs';
+} from '../engines/gibbs';
 import { QuantizedIsingModel, QuantizeOptions } from './quantized-ising';
 import { SeededRandom } from '../util/random';
 import { checkBeta, checkFinite, checkInteger, invalid, toFloat32 } from '../util/validate';

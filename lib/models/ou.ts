@@ -12,7 +12,7 @@ import { asymmetry, matVec } from '../linalg/matrix';
 import { fillNormals } from '../util/normals';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, invalid } from '../util/validate';
-import { OUTransition } from './ou-transition';
+import { OUTransition } from '../engines/ou-transition';
 
 export interface OUOptions {
   /** A: the drift matrix (n × n, rows or flat row-major). Must be stable. */

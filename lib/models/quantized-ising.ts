@@ -4,8 +4,8 @@
  * (docs/quantized.md gives the exact transition rule). Sampled by the native integer engine.
  */
 import type { Graph } from '../graphs/graph';
-import { ChainOptions, RunResult, sample, SampleOptions, SampleResult, sampleSync, stream, StreamOptions } from '../sampling/gibbs';
-import { QuantizedChains, QuantizedTarget } from '../sampling/quantized-chains';
+import { ChainOptions, RunResult, sample, SampleOptions, SampleResult, sampleSync, stream, StreamOptions } from '../engines/gibbs';
+import { QuantizedChains, QuantizedTarget } from '../engines/quantized-chains';
 import { HeatbathError } from '../errors';
 import { checkBeta, checkFinite, checkInteger, invalid } from '../util/validate';
 

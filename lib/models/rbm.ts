@@ -8,9 +8,9 @@
 import { badFile } from '../io/bytes';
 import { f32Tensor, ModelFile } from '../io/model-file';
 import { checkLoadable } from '../util/load-limit';
-import { gemm, rbmConditional, RbmChains } from './rbm-engine';
-import { BetaSchedule } from '../sampling/schedule';
-import { checkFits } from '../util/memory';
+import { gemm, rbmConditional, RbmChains } from '../engines/rbm';
+import { BetaSchedule } from '../engines/sweeps';
+import { checkFits } from '../native/memory';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, checkSignal, invalid, toFloat32 } from '../util/validate';
 import { preview } from '../util/preview';

@@ -16,7 +16,7 @@
  */
 import { invalid, checkFinite, checkInteger } from '../util/validate';
 import { symmetricEigen } from '../util/symmetric-eigen';
-import { LangevinChains, LangevinNetwork } from './langevin';
+import { LangevinChains, LangevinNetwork } from '../engines/langevin';
 
 export interface SpuOptions {
   /** The n×n symmetric positive-definite matrix A to program (row-major). */

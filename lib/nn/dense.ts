@@ -1,5 +1,5 @@
 /** Row-major float32 matrix products on the native engine (one thread: the layers' products are small), named by shape. */
-import { gemm } from '../models/rbm-engine';
+import { gemm } from '../engines/rbm';
 
 /** c (m × n) = a (m × k) · b (k × n) + beta·c. */
 export function matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, beta = 0): void {

@@ -7,7 +7,7 @@ import { HeatbathError } from '../errors';
 import { symmetricEigenRange } from '../linalg/eigen-range';
 import { MatrixInput, toSquareMatrix } from '../linalg/input';
 import { asymmetry, symmetricPart } from '../linalg/matrix';
-import { OUTransition } from '../models/ou-transition';
+import { OUTransition } from '../engines/ou-transition';
 import { SeededRandom } from '../util/random';
 import { checkPositive, checkRunShape, TlaOptions } from './options';
 

@@ -12,7 +12,7 @@
  */
 import { MatrixInput, toSquareMatrix } from '../linalg/input';
 import { symmetricPart } from '../linalg/matrix';
-import { OUTransition } from '../models/ou-transition';
+import { OUTransition } from '../engines/ou-transition';
 import { fillNormals } from '../util/normals';
 import { SeededRandom } from '../util/random';
 import { symmetricEigen } from '../util/symmetric-eigen';

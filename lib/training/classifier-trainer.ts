@@ -8,7 +8,7 @@ import { SeededRandom } from '../util/random';
 import { checkInteger, checkSignal, invalid } from '../util/validate';
 import { HeatbathError } from '../errors';
 import { Optimizer } from './optimizers';
-import { asSchedule, StepSchedule } from './schedules';
+import { asSchedule, StepSchedule } from '../engines/schedules';
 
 export interface TrainingPoint {
   iteration: number;

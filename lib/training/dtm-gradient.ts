@@ -11,8 +11,8 @@
  */
 import { HeatbathError } from '../errors';
 import type { DenoisingModel } from '../models/dtm';
-import { GibbsChains, RunResult } from '../sampling/gibbs';
-import { Schedule } from '../sampling/schedule';
+import { GibbsChains, RunResult } from '../engines/gibbs';
+import { Schedule } from '../engines/sweeps';
 import { checkFinite, checkInteger, invalid } from '../util/validate';
 import { deriveSeed } from '../util/seed';
 

@@ -10,7 +10,7 @@
  * (ȳ: time averages, a ≠ b replicas) is the chains' normalised autocorrelation, unbiased by the data.
  */
 import type { DenoisingModel } from '../models/dtm';
-import { GibbsChains, RunResult } from '../sampling/gibbs';
+import { GibbsChains, RunResult } from '../engines/gibbs';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, invalid } from '../util/validate';
 import { deriveSeed } from '../util/seed';

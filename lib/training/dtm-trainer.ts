@@ -13,7 +13,7 @@ import { checkInteger, checkSignal, invalid } from '../util/validate';
 import { DtmGradientEstimator } from './dtm-gradient';
 import { AdaptivePenalty, measureMixing, Mixing } from './dtm-mixing';
 import { adam, Optimizer } from './optimizers';
-import { asSchedule, cosine, StepSchedule } from './schedules';
+import { asSchedule, cosine, StepSchedule } from '../engines/schedules';
 import { checkSeed, deriveSeed } from '../util/seed';
 
 export interface DtmTrainingOptions {

@@ -10,7 +10,7 @@
  * each) are processed as matrices: the forces are two products, the gradient three, all float32
  * matrix products whose results are accumulated in float64 across calls.
  */
-import { gemm } from '../models/rbm-engine';
+import { gemm } from '../engines/rbm';
 import type { GenerativeComputer } from '../models/gtc';
 
 export class PathGradient {

@@ -7,8 +7,8 @@
  *            → the state relaxes to the uncoupled wells' equilibrium (noise).
  * Phase 2 is the trajectory ω the trained dynamics learns to run backwards.
  */
-import { LangevinChains } from '../models/langevin';
-import { gemm } from '../models/rbm-engine';
+import { LangevinChains } from '../engines/langevin';
+import { gemm } from '../engines/rbm';
 import type { GenerativeComputer } from '../models/gtc';
 import { SeededRandom } from '../util/random';
 

@@ -15,7 +15,7 @@ import { DecoderFit } from '../models/gtc-decoder';
 import { PathGradient } from './gtc-gradient';
 import { hiddenProjection, Noising } from './gtc-noising';
 import { chooseOptimizer, Optimizer, ParamGroup } from './optimizers';
-import { asSchedule, StepSchedule } from './schedules';
+import { asSchedule, StepSchedule } from '../engines/schedules';
 import { deriveSeed } from '../util/seed';
 
 export interface GtcTrainingOptions {

@@ -6,7 +6,7 @@
  * ₋: the free model. Descend it: J ← J − lr · gradient.
  */
 import { HeatbathError } from '../errors';
-import { GibbsChains, GibbsTarget, RunResult } from '../sampling/gibbs';
+import { GibbsChains, GibbsTarget, RunResult } from '../engines/gibbs';
 import { checkInteger, invalid, toSpins } from '../util/validate';
 import { checkSeed, deriveSeed } from '../util/seed';
 

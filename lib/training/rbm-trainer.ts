@@ -6,11 +6,11 @@
  * term comes from k Gibbs sweeps started at the data (CD) or at persistent chains (PCD).
  */
 import { HeatbathError } from '../errors';
-import { gemm } from '../models/rbm-engine';
+import { gemm } from '../engines/rbm';
 import type { RBM } from '../models/rbm';
 import { chooseOptimizer, Optimizer, ParamGroup } from './optimizers';
-import { asSchedule, StepSchedule } from './schedules';
-import { checkFits } from '../util/memory';
+import { asSchedule, StepSchedule } from '../engines/schedules';
+import { checkFits } from '../native/memory';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, checkSignal, checkThreads, invalid } from '../util/validate';
 import { pseudoLogLikelihood, reconstructionError } from './rbm-monitor';

@@ -12,7 +12,7 @@ import { Linearization } from '../nn/classifier';
 import { checkFinite, checkInteger, invalid } from '../util/validate';
 import { curvatureStep, lossGradient } from './curvature-step';
 import { adam, AdamOptions, Optimizer } from './optimizers';
-import { NaturalGradientDevice } from './tngd-device';
+import { NaturalGradientDevice } from '../engines/tngd-device';
 
 export interface TngdOptions {
   /** Analog time t per iteration, in units of the device's time constant τ (default 50). */

@@ -6,7 +6,7 @@
  */
 import { constants } from 'buffer';
 import { HeatbathError } from '../errors';
-import { checkFits } from './memory';
+import { checkFits } from '../native/memory';
 
 export function checkLoadable(what: string, bytes: number): void {
   if (!(bytes <= constants.MAX_LENGTH)) {

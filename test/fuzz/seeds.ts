@@ -9,7 +9,7 @@ import { encodeClassifier } from '../../lib/eval/classifier-file';
 import { digitClassifier } from '../../lib/eval/digit-classifier';
 import { Mlp } from '../../lib/eval/mlp';
 import { encodeModel } from '../../lib/io/model-file';
-import '../../lib/io/model-kinds';
+import '../../lib/models/model-kinds';
 import { encodeNpy } from '../../lib/io/npy';
 import { encodeSafetensors } from '../../lib/io/safetensors';
 import { DenoisingModel } from '../../lib/models/dtm';

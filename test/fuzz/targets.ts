@@ -10,7 +10,7 @@ import * as path from 'path';
 type Target = (file: string) => Promise<void>;
 
 async function sampleModel(file: string): Promise<void> {
-  await import('../../lib/io/model-kinds');
+  await import('../../lib/models/model-kinds');
   const { sampleCommand } = await import('../../lib/cli/sample');
   const out = path.join(os.tmpdir(), `heatbath-fuzz-${process.pid}.npy`);
   try {
@@ -51,7 +51,7 @@ export const TARGETS: Record<string, Target> = {
     stored.mlp.output(h.map((v) => Math.max(0, v)), new Float32Array(classes));
   },
   async schedule(file) {
-    const { parseSchedule } = await import('../../lib/training/schedules');
+    const { parseSchedule } = await import('../../lib/engines/schedules');
     const schedule = parseSchedule(fs.readFileSync(file, 'utf8'));
     for (let step = 0; step < 100; step++) schedule(step, 100);
   },

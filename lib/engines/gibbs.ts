@@ -3,7 +3,7 @@
  * and resumable chains for streaming and training.
  */
 import { randomInt } from 'crypto';
-import { runCancellable } from '../cancellable';
+import { runCancellable } from '../native/cancellable';
 import { callNative } from '../errors';
 import type { Graph } from '../graphs/graph';
 import {
@@ -19,7 +19,7 @@ import {
   OBSERVE_STATES,
 } from '../native';
 import { checkInteger, checkSignal, checkThreads, invalid, toSpins } from '../util/validate';
-import { BetaSchedule, describeBeta, resolveSchedule, Schedule, totalSweeps } from './schedule';
+import { BetaSchedule, describeBeta, resolveSchedule, Schedule, totalSweeps } from './sweeps';
 
 /** What a model must provide to be sampled: spins s ∈ {−1,+1}, E(s) = −(Σ h_i s_i + Σ_edges J_e s_a s_b). */
 export interface GibbsTarget {

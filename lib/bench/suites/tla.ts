@@ -3,8 +3,8 @@
  * (A = G Gᵀ/100, G 50 × 100 standard normal) with 10⁴ samples, setup included (spectrum, transition).
  * Report seconds per solve and samples/s.
  */
-import * as tla from '../../lib/tla';
-import { SeededRandom } from '../../lib/util/random';
+import * as tla from '../../tla';
+import { SeededRandom } from '../../util/random';
 
 export interface TlaCase {
   name: string;

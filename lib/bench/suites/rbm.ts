@@ -4,8 +4,8 @@
  * dense product would need (2·V·H per chain and sweep), so the active-row path, which skips inactive
  * inputs, can go beyond the machine's multiply-add ceiling.
  */
-import { gemm, RbmChains } from '../../lib/models/rbm-engine';
-import { SeededRandom } from '../../lib/util/random';
+import { gemm, RbmChains } from '../../engines/rbm';
+import { SeededRandom } from '../../util/random';
 
 export interface DenseCase {
   name: string;

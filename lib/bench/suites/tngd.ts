@@ -5,11 +5,11 @@
  * of 32 (the study's) and of 16: each device step costs m² multiply-adds for m = 10·batch, so the ratio
  * to Adam grows with the batch.
  */
-import { bundledDigits } from '../../lib/io/mnist';
-import { LabelledBatch } from '../../lib/nn/classifier';
-import { MlpClassifier } from '../../lib/nn/mlp-classifier';
-import { adam, Optimizer } from '../../lib/training/optimizers';
-import { tngd } from '../../lib/training/tngd';
+import { bundledDigits } from '../../io/mnist';
+import { LabelledBatch } from '../../nn/classifier';
+import { MlpClassifier } from '../../nn/mlp-classifier';
+import { adam, Optimizer } from '../../training/optimizers';
+import { tngd } from '../../training/tngd';
 
 const BATCHES = 64;
 

@@ -3,8 +3,8 @@
  * `thin` sweeps, observe. β may change every sweep (annealing). A run has at most MAX_SWEEPS sweeps.
  */
 import type { NativeBeta } from '../native';
-import { linear, scheduleProgram } from '../training/schedules';
-import { checkFits } from '../util/memory';
+import { linear, scheduleProgram } from './schedules';
+import { checkFits } from '../native/memory';
 import { checkBeta, checkInteger, invalid } from '../util/validate';
 
 /**

@@ -3,7 +3,7 @@
  * Each benny op is one native run of many sweeps (the way users sample), so call overhead is
  * amortised except in pbit.small, which measures it on purpose.
  */
-import { Graph, graphs, IsingModel, QuantizeOptions } from '../../lib';
+import { Graph, graphs, IsingModel, QuantizeOptions } from '../..';
 
 export interface PbitCase {
   name: string;

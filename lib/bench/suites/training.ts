@@ -3,7 +3,7 @@
  * reported as images/s, with the dense-equivalent multiply-adds per ns beside the machine's ceiling
  * (per mini-batch: three layer conditionals and two gradient products, B·V·H multiply-adds each).
  */
-import { binarize, bundledDigits, RBM, trainRbm } from '../../lib';
+import { binarize, bundledDigits, RBM, trainRbm } from '../..';
 
 export interface TrainingCase {
   name: string;

@@ -2,9 +2,9 @@
  * Async native jobs that an AbortSignal can stop: the job gets a CancelToken the signal trips, an
  * already aborted signal rejects before the job starts, and addon errors become HeatbathErrors.
  */
-import { asHeatbathError, HeatbathError } from './errors';
-import { native, NativeCancelToken } from './native';
-import { checkSignal } from './util/validate';
+import { asHeatbathError, HeatbathError } from '../errors';
+import { native, NativeCancelToken } from '.';
+import { checkSignal } from '../util/validate';
 
 export async function runCancellable<T>(
   signal: unknown,

@@ -10,7 +10,7 @@
  * an O(Δt²) bias of stationary averages (Euler–Maruyama's is O(Δt)). A state that becomes non-finite
  * stops the run with ERR_NOT_FINITE naming the step.
  */
-import { runCancellable } from '../cancellable';
+import { runCancellable } from '../native/cancellable';
 import { callNative } from '../errors';
 import { native, NativeLangevinArgs, NativeLangevinChains, NativeLangevinResult } from '../native';
 import { checkFinite, checkInteger, checkSignal, checkThreads, invalid, toFloat32 } from '../util/validate';

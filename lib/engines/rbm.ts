@@ -5,10 +5,10 @@
  * Scalars, shapes and array types are checked here; array contents (finite, 0/1 where required) are
  * checked natively. Every failure is a HeatbathError with a code.
  */
-import { runCancellable } from '../cancellable';
+import { runCancellable } from '../native/cancellable';
 import { callNative } from '../errors';
 import { native, NativeBeta, NativeRbmChains, RbmDirection, RbmProductPath } from '../native';
-import { BetaSchedule, describeBeta, MAX_SWEEPS } from '../sampling/schedule';
+import { BetaSchedule, describeBeta, MAX_SWEEPS } from './sweeps';
 import { checkBeta, checkFinite, checkInteger, checkSignal, checkThreads, invalid } from '../util/validate';
 
 export { RbmDirection, RbmProductPath } from '../native';

@@ -1,8 +1,8 @@
 /** The model kinds heatbath files can hold; importing this module registers them with the loader. */
-import { DenoisingModel } from '../models/dtm';
-import { GenerativeComputer } from '../models/gtc';
-import { RBM } from '../models/rbm';
-import { registerModelKind } from './model-file';
+import { DenoisingModel } from './dtm';
+import { GenerativeComputer } from './gtc';
+import { RBM } from './rbm';
+import { registerModelKind } from '../io/model-file';
 
 registerModelKind('rbm', 1, (file) => RBM.fromModelFile(file));
 registerModelKind('gtc', 1, (file) => GenerativeComputer.fromModelFile(file));

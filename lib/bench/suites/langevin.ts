@@ -4,8 +4,8 @@
  * reports them beside the machine's ceiling; the sparse and uncoupled cases are bound by the Gaussian
  * generator, whose own speed is measured per core (normals/ns, one thread).
  */
-import { LangevinChains, LangevinNetwork, randomNormals } from '../../lib/models/langevin';
-import { SeededRandom } from '../../lib/util/random';
+import { LangevinChains, LangevinNetwork, randomNormals } from '../../engines/langevin';
+import { SeededRandom } from '../../util/random';
 
 export interface LangevinCase {
   name: string;

@@ -6,7 +6,7 @@
  */
 import * as v8 from 'v8';
 import { HeatbathError } from '../errors';
-import { native } from '../native';
+import { native } from '.';
 
 let limit: number | undefined;
 

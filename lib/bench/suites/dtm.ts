@@ -4,9 +4,9 @@
  * 10 samples 5 apart, moments observed; the negative phase also per-chain means for the correlation
  * penalty), then the gradient. flips/ns = spin updates of both phases / ns of the whole update (wall).
  */
-import { DenoisingModel } from '../../lib/models/dtm';
-import { DtmGradientEstimator } from '../../lib/training/dtm-gradient';
-import { SeededRandom } from '../../lib/util/random';
+import { DenoisingModel } from '../../models/dtm';
+import { DtmGradientEstimator } from '../../training/dtm-gradient';
+import { SeededRandom } from '../../util/random';
 
 export interface DtmCase {
   name: string;

@@ -3,7 +3,7 @@
  * given by knots ({ times, values }: linear between knots, held constant before the first and after
  * the last), or any function of time. Time t is measured from the start of the run.
  */
-import { checkFits } from '../util/memory';
+import { checkFits } from '../native/memory';
 import { checkFinite, invalid } from '../util/validate';
 
 export interface PiecewiseLinear {

@@ -5,8 +5,8 @@
  * couplings switched off (thermal noise; no products), then 2,500 steps with them on, observing the heat;
  * kT = 0.1, Δt = 10⁻³. A batch of chains is timed as one op.
  */
-import { LangevinChains, LangevinNetwork } from '../../lib/models/langevin';
-import { SeededRandom } from '../../lib/util/random';
+import { LangevinChains, LangevinNetwork } from '../../engines/langevin';
+import { SeededRandom } from '../../util/random';
 
 export const GTC_VISIBLE = 784;
 export const GTC_HIDDEN = 512;

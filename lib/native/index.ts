@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { asHeatbathError, HeatbathError } from './errors';
+import { asHeatbathError, HeatbathError } from '../errors';
 
 export interface NativeInfo {
   simd: string;
@@ -252,7 +252,7 @@ function findPackageRoot(start: string): string {
     } catch {
       // no readable package.json here: keep looking upwards
     }
-    if (path.dirname(dir) === dir) return path.resolve(start, '..', '..');
+    if (path.dirname(dir) === dir) return path.resolve(start, '..', '..', '..');
   }
 }
 
