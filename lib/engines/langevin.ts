@@ -12,7 +12,7 @@
  */
 import { runCancellable } from '../native/cancellable';
 import { callNative } from '../errors';
-import { native, NativeLangevinArgs, NativeLangevinChains, NativeLangevinResult } from '../native';
+import { LANGEVIN_INTEGRATORS, LANGEVIN_OBSERVE, native, NativeLangevinArgs, NativeLangevinChains, NativeLangevinResult } from '../native';
 import { checkFinite, checkInteger, checkSignal, checkThreads, invalid, toFloat32 } from '../util/validate';
 import { LangevinNetwork, LangevinNetworkSpec } from './langevin-network';
 import { ProtocolValue, sampleProtocol } from './protocol';
@@ -23,8 +23,8 @@ export { PiecewiseLinear, ProtocolValue, interpolate } from './protocol';
 export type LangevinIntegrator = 'euler-maruyama' | 'leimkuhler-matthews' | 'baoab';
 export type LangevinObservable = 'trajectory' | 'velocities' | 'energy' | 'heat' | 'moments';
 
-const INTEGRATORS: Record<LangevinIntegrator, number> = { 'euler-maruyama': 0, 'leimkuhler-matthews': 1, baoab: 2 };
-const OBSERVE_BITS: Record<LangevinObservable, number> = { trajectory: 1, energy: 2, heat: 4, moments: 8, velocities: 16 };
+const INTEGRATORS: Record<LangevinIntegrator, number> = LANGEVIN_INTEGRATORS;
+const OBSERVE_BITS: Record<LangevinObservable, number> = LANGEVIN_OBSERVE;
 
 export interface LangevinRunOptions {
   /** Number of steps (required). */

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { HeatbathError } from '../errors';
-import { packageRoot } from '../native';
+import { packageRoot } from '../util/package-root';
 import { DigitDataset } from './dataset';
 import { parseIdx } from './idx';
 

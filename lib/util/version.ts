@@ -1,7 +1,7 @@
 /** heatbath's own version, as recorded in files it writes. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { packageRoot } from '../native';
+import { packageRoot } from './package-root';
 
 let cached: string | undefined;
 
