@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import { pipeline } from 'stream/promises';
 import * as zlib from 'zlib';
 import { HeatbathError } from '../errors';
-import { checkLoadable } from '../util/load-limit';
+import { checkLoadable } from '../native/load-limit';
 import { DigitDataset } from './dataset';
 import { DeclaredLength, readDeclared, withRegularFile } from './read-file';
 

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { HeatbathError } from '../errors';
-import { checkLoadable } from '../util/load-limit';
+import { checkLoadable } from '../native/load-limit';
 import { badFile } from './bytes';
 
 /** What a file's first bytes say: the whole file's length, or how many first bytes it takes to tell. */

@@ -10,7 +10,7 @@ import { badFile } from '../io/bytes';
 import { f32Tensor, ModelFile } from '../io/model-file';
 import { GibbsChains, GibbsTarget } from '../engines/gibbs';
 import { linearBeta } from '../engines/sweeps';
-import { checkLoadable } from '../util/load-limit';
+import { checkLoadable } from '../native/load-limit';
 import { SeededRandom } from '../util/random';
 import { checkBeta, checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 import { DtmLayout, DtmLayoutOptions, JumpSet } from './dtm-layout';

@@ -13,7 +13,7 @@
  */
 import { f32Tensor, ModelFile } from '../io/model-file';
 import { badFile } from '../io/bytes';
-import { checkLoadable } from '../util/load-limit';
+import { checkLoadable } from '../native/load-limit';
 import { checkFinite, checkInteger, checkSignal, invalid } from '../util/validate';
 import { checkDecoder, decodeStates, GtcDecoder, IDENTITY_DECODER } from './gtc-decoder';
 import { LangevinChains, LangevinNetwork, CouplingBlock } from '../engines/langevin';

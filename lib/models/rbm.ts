@@ -7,7 +7,7 @@
  */
 import { badFile } from '../io/bytes';
 import { f32Tensor, ModelFile } from '../io/model-file';
-import { checkLoadable } from '../util/load-limit';
+import { checkLoadable } from '../native/load-limit';
 import { gemm, rbmConditional, RbmChains } from '../engines/rbm';
 import { BetaSchedule } from '../engines/sweeps';
 import { checkFits } from '../native/memory';

@@ -6,7 +6,7 @@
  */
 import { constants } from 'buffer';
 import { HeatbathError } from '../errors';
-import { checkFits } from '../native/memory';
+import { checkFits } from './memory';
 
 export function checkLoadable(what: string, bytes: number): void {
   if (!(bytes <= constants.MAX_LENGTH)) {
