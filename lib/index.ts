@@ -93,7 +93,7 @@ export { timeGrid, flipProbability, inputCoupling, noisePairs } from './models/d
 export { trainDtm, DtmTrainingOptions, DtmEpochStats, DtmStepStats, DTM_TRAINING_DEFAULTS } from './training/dtm-trainer';
 export { DtmGradientEstimator, DtmBatch, DtmGradient, DtmGradientOptions } from './training/dtm-gradient';
 export { measureMixing, autocorrelation, AdaptivePenalty, Mixing, MixingOptions } from './training/dtm-mixing';
-export { dtmEnergyLedger, DtmEnergyLedger, CELL_ENERGY_JOULES } from './cli/sample-dtm';
+export { dtmEnergyLedger, DtmEnergyLedger, CELL_ENERGY_JOULES } from './models/dtm-energy';
 
 export * as tla from './tla';
 export { TlaOptions, TlaResult, TlaExpmOptions } from './tla';

@@ -17,7 +17,8 @@ import { parseDecimal } from '../util/decimal';
 import { invalid } from '../util/validate';
 import { checkOutputs, NamedFile, writeOrRescue } from './outputs';
 import { stoppable } from './signals';
-import { DtmEnergyLedger, dtmEnergyLedger, formatDtmLedger, inpaintingTask, pathGrid } from './sample-dtm';
+import { DtmEnergyLedger, dtmEnergyLedger } from '../models/dtm-energy';
+import { formatDtmLedger, inpaintingTask, pathGrid } from './sample-dtm';
 import { formatHeat, parseLabels, sampleGtc } from './sample-gtc';
 
 export interface SampleCommandOptions {

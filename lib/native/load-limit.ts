@@ -1,7 +1,7 @@
 /**
  * The limit on what a loader builds from a file: bytes it would allocate for the file's content or for the
  * model its settings describe, checked before allocating, so a file claiming a huge size fails fast with
- * ERR_TOO_LARGE instead of exhausting memory. The budget is the one every request has (util/memory); a file's
+ * ERR_TOO_LARGE instead of exhausting memory. The budget is the one every request has (native/memory); a file's
  * content is also read into one Buffer, which caps it at buffer.constants.MAX_LENGTH.
  */
 import { constants } from 'buffer';
