@@ -18,7 +18,22 @@
  */
 import { callNative, HeatbathError } from '../errors';
 import { native, NativeTngdDevice } from '../native';
-import { Linearization } from '../nn/classifier';
+
+/** What the device reads of a model linearised on a batch (nn/classifier's Linearization). */
+export interface DeviceLinearization {
+  readonly batch: number;
+  readonly classes: number;
+  /** softmax(z), batch × classes. */
+  readonly probs: Float32Array;
+  /** e = ∂ℓ/∂z, batch × classes (so ∇ℓ = Jᵀ e). */
+  readonly logitGradient: Float32Array;
+  /** out (batch × classes) = J v. */
+  jvp(v: Float32Array, out: Float32Array): void;
+  /** out (parameters) = Jᵀ u. */
+  vjp(u: Float32Array, out: Float32Array): void;
+  /** out (m × m, row-major) = J Jᵀ. */
+  gram(out: Float32Array): void;
+}
 
 /** Largest m = batch·classes: the device holds the m × m Gram matrix (256 MB at this size). */
 export const MAX_DEVICE_UNITS = 8192;
@@ -37,7 +52,7 @@ export interface DeviceSettings {
 
 /** The linearisation loaded in the device, and what the device reported on loading it. */
 interface LoadedModel {
-  lin: Linearization;
+  lin: DeviceLinearization;
   /** Estimate of λ_max(Jᵀ H J). */
   largestCurvature: number;
   /** Rank of K found by the noise factorisation (0 for a noiseless device). */
@@ -60,7 +75,7 @@ export class NaturalGradientDevice {
   }
 
   /** Relaxes the device under `lin` for analog time `time`, updating g in place. */
-  relax(lin: Linearization, g: Float32Array, time: number): void {
+  relax(lin: DeviceLinearization, g: Float32Array, time: number): void {
     if (time === 0) return;
     const model = this.load(lin);
     const { damping, noise } = this.settings;
@@ -110,7 +125,7 @@ export class NaturalGradientDevice {
    * Adds the accumulated noise w_n = Q h + s (I − Q Qᵀ) ζ to g: the Q parts go into v (g gets Jᵀ v
    * afterwards), v += W (h − s Wᵀ J ζ) with Q = Jᵀ W, natively; s ζ directly.
    */
-  private addNoise(lin: Linearization, g: Float32Array, v: Float32Array, h: Float32Array, scale: number): void {
+  private addNoise(lin: DeviceLinearization, g: Float32Array, v: Float32Array, h: Float32Array, scale: number): void {
     const zeta = new Float32Array(g.length);
     native().randomNormals(zeta, this.settings.seed, ++this.noiseStream);
     const jZeta = new Float32Array(lin.batch * lin.classes);
@@ -120,7 +135,7 @@ export class NaturalGradientDevice {
   }
 
   /** Loads `lin` into the native device (a delay relaxes first under the model loaded last). */
-  private load(lin: Linearization): LoadedModel {
+  private load(lin: DeviceLinearization): LoadedModel {
     if (this.loaded?.lin === lin) return this.loaded;
     const m = lin.batch * lin.classes;
     if (m > MAX_DEVICE_UNITS) {

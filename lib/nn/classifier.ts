@@ -11,6 +11,7 @@
  */
 import { HeatbathError } from '../errors';
 import { checkInteger, invalid } from '../util/validate';
+import type { DeviceLinearization } from '../engines/tngd-device';
 
 export interface LabelledBatch {
   /** count × inputs values. */
@@ -20,22 +21,11 @@ export interface LabelledBatch {
   count: number;
 }
 
-export interface Linearization {
-  readonly batch: number;
-  readonly classes: number;
+/** A classifier linearised on a batch: what the natural-gradient device reads, and the loss. */
+export interface Linearization extends DeviceLinearization {
   readonly parameters: number;
-  /** softmax(z), batch × classes. */
-  readonly probs: Float32Array;
-  /** e = ∂ℓ/∂z, batch × classes (so ∇ℓ = Jᵀ e). */
-  readonly logitGradient: Float32Array;
   /** The mean loss at the linearisation point. */
   readonly loss: number;
-  /** out (batch × classes) = J v. */
-  jvp(v: Float32Array, out: Float32Array): void;
-  /** out (parameters) = Jᵀ u. */
-  vjp(u: Float32Array, out: Float32Array): void;
-  /** out (m × m, row-major) = J Jᵀ. */
-  gram(out: Float32Array): void;
 }
 
 export interface Classifier {
