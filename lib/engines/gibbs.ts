@@ -18,7 +18,7 @@ import {
   OBSERVE_MOMENTS,
   OBSERVE_STATES,
 } from '../native';
-import { checkInteger, checkSignal, checkThreads, invalid, toSpins } from '../util/validate';
+import { checkInteger, checkSignal, checkThreads, invalid, MAX_CHAINS, toSpins } from '../util/validate';
 import { BetaSchedule, describeBeta, resolveSchedule, Schedule, totalSweeps } from './sweeps';
 
 /** What a model must provide to be sampled: spins s ∈ {−1,+1}, E(s) = −(Σ h_i s_i + Σ_edges J_e s_a s_b). */
@@ -134,7 +134,7 @@ export class GibbsChains {
 
   constructor(target: GibbsTarget, options: ChainOptions = {}) {
     this.target = target;
-    this.chains = checkInteger('chains', options.chains ?? 64, 1, 2 ** 40);
+    this.chains = checkInteger('chains', options.chains ?? 64, 1, MAX_CHAINS);
     this.seed = resolveSeed(options.seed);
     this.handle = this.openHandle();
     try {

@@ -13,7 +13,7 @@
 import { runCancellable } from '../native/cancellable';
 import { callNative } from '../errors';
 import { LANGEVIN_INTEGRATORS, LANGEVIN_OBSERVE, native, NativeLangevinArgs, NativeLangevinChains, NativeLangevinResult } from '../native';
-import { checkFinite, checkInteger, checkSignal, checkThreads, invalid, toFloat32 } from '../util/validate';
+import { checkFinite, checkInteger, checkSignal, checkThreads, invalid, MAX_CHAINS, toFloat32 } from '../util/validate';
 import { LangevinNetwork, LangevinNetworkSpec } from './langevin-network';
 import { ProtocolValue, sampleProtocol } from './protocol';
 
@@ -22,6 +22,9 @@ export { PiecewiseLinear, ProtocolValue, interpolate } from './protocol';
 
 export type LangevinIntegrator = 'euler-maruyama' | 'leimkuhler-matthews' | 'baoab';
 export type LangevinObservable = 'trajectory' | 'velocities' | 'energy' | 'heat' | 'moments';
+
+/** The most steps (and the longest sampling interval and burn-in) of one run (the addon's limit too). */
+const MAX_STEPS = 2 ** 40;
 
 const INTEGRATORS: Record<LangevinIntegrator, number> = LANGEVIN_INTEGRATORS;
 const OBSERVE_BITS: Record<LangevinObservable, number> = LANGEVIN_OBSERVE;
@@ -124,7 +127,7 @@ export class LangevinChains {
     if (!(network instanceof LangevinNetwork)) throw invalid('network must be a LangevinNetwork');
     if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
     this.network = network;
-    this.numChains = checkInteger('chains', options.chains ?? 1, 1, 2 ** 40);
+    this.numChains = checkInteger('chains', options.chains ?? 1, 1, MAX_CHAINS);
     this.seed = checkSeed(options.seed ?? 0);
     const n = network.units;
     this.handle = callNative(() => new (native().LangevinChains)(n, this.numChains, this.seed));
@@ -218,7 +221,7 @@ export class LangevinChains {
 
   private prepare(options: LangevinRunOptions): NativeLangevinArgs {
     if (typeof options !== 'object' || options === null) throw invalid('run options must be an object');
-    const steps = checkInteger('steps', options.steps, 0, 2 ** 40);
+    const steps = checkInteger('steps', options.steps, 0, MAX_STEPS);
     const dt = checkFinite('dt', options.dt);
     if (!(dt > 0)) throw invalid(`dt must be > 0, got ${dt}`);
     const integrator = options.integrator ?? 'euler-maruyama';
@@ -234,8 +237,8 @@ export class LangevinChains {
       if (!Object.prototype.hasOwnProperty.call(OBSERVE_BITS, o)) throw invalid(`unknown observable '${String(o)}'`);
       bits |= OBSERVE_BITS[o];
     }
-    const every = checkInteger('every', options.every ?? 1, 1, 2 ** 40);
-    const burnIn = checkInteger('burnIn', options.burnIn ?? 0, 0, 2 ** 40);
+    const every = checkInteger('every', options.every ?? 1, 1, MAX_STEPS);
+    const burnIn = checkInteger('burnIn', options.burnIn ?? 0, 0, MAX_STEPS);
     const threads = checkThreads(options.threads);
     return [
       INTEGRATORS[integrator],

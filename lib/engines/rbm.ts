@@ -9,7 +9,7 @@ import { runCancellable } from '../native/cancellable';
 import { callNative } from '../errors';
 import { native, NativeBeta, NativeRbmChains, RbmDirection, RbmProductPath } from '../native';
 import { BetaSchedule, describeBeta, MAX_SWEEPS } from './sweeps';
-import { checkBeta, checkFinite, checkInteger, checkSignal, checkThreads, invalid } from '../util/validate';
+import { checkBeta, checkFinite, checkInteger, checkSignal, checkThreads, invalid, MAX_CHAINS } from '../util/validate';
 
 export { RbmDirection, RbmProductPath } from '../native';
 
@@ -133,7 +133,7 @@ export class RbmChains {
   constructor(numVisible: number, numHidden: number, numChains: number, seed: number | bigint) {
     this.numVisible = checkInteger('numVisible', numVisible, 1, MAX_DIMENSION);
     this.numHidden = checkInteger('numHidden', numHidden, 1, MAX_DIMENSION);
-    this.numChains = checkInteger('numChains', numChains, 1, 2 ** 40);
+    this.numChains = checkInteger('numChains', numChains, 1, MAX_CHAINS);
     this.seed = checkUint64('seed', seed);
     this.handle = callNative(() => new (native().RbmChains)(numVisible, numHidden, numChains, this.seed));
   }

@@ -65,6 +65,9 @@ export function checkSignal(signal: unknown): AbortSignal | undefined {
   return signal as AbortSignal;
 }
 
+/** The most chains one engine may run side by side (the addon's limit too). */
+export const MAX_CHAINS = 2 ** 40;
+
 /** The most threads one call may ask for (the core's pool grows to what is asked, up to this). */
 export const MAX_THREADS = 1024;
 
