@@ -51,6 +51,13 @@ module.exports = {
   forbidden: [
     ...floorRules,
     {
+      name: 'on-a-floor',
+      severity: 'error',
+      comment: 'every folder of lib/ stands on a floor: add a new folder to FLOORS',
+      from: { path: '^lib/', pathNot: place(FLOORS.flat()) },
+      to: {},
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'modules of lib/ must not import each other in a cycle',

@@ -1,5 +1,5 @@
 /**
- * One memory budget for every request (native/core/memory.h, lib/util/memory.ts): a request sums all of
+ * One memory budget for every request (native/core/memory.h, lib/native/memory.ts): a request sums all of
  * its allocations (random states, observation buffers, β tables) and is refused with ERR_TOO_LARGE
  * before anything is allocated. Requests that would take gigabytes run in a child process under a
  * virtual-memory ulimit, so a regression fails the test instead of taking the machine's memory.

@@ -1,6 +1,6 @@
 /**
  * Thermodynamic natural gradient descent (Donatella et al., arXiv 2405.13817): each iteration the
- * analog device (tngd-device.ts) relaxes towards F⁻¹∇ℓ for an analog time t, starting from its
+ * analog device (engines/tngd-device.ts) relaxes towards F⁻¹∇ℓ for an analog time t, starting from its
  * previous state (warm start), and the parameters move along its readout: θ ← θ − η g̃. The time
  * interpolates between the gradient (t = 0, from g̃₀ = ∇ℓ) and the natural gradient (t ≫ 1/λ_min(F)).
  *
