@@ -15,10 +15,10 @@ import { callNative } from '../errors';
 import { LANGEVIN_INTEGRATORS, LANGEVIN_OBSERVE, native, NativeLangevinArgs, NativeLangevinChains, NativeLangevinResult } from '../native';
 import { checkFinite, checkInteger, checkSignal, checkThreads, invalid, MAX_CHAINS, toFloat32 } from '../util/validate';
 import { LangevinNetwork, LangevinNetworkSpec } from './langevin-network';
-import { ProtocolValue, sampleProtocol } from './protocol';
+import { ProtocolValue, sampleProtocol } from './langevin-protocol';
 
 export * from './langevin-network';
-export { PiecewiseLinear, ProtocolValue, interpolate } from './protocol';
+export { PiecewiseLinear, ProtocolValue, interpolate } from './langevin-protocol';
 
 export type LangevinIntegrator = 'euler-maruyama' | 'leimkuhler-matthews' | 'baoab';
 export type LangevinObservable = 'trajectory' | 'velocities' | 'energy' | 'heat' | 'moments';
