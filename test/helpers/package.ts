@@ -56,6 +56,16 @@ export function pack(destination: string): Packed {
 }
 
 /**
+ * The registry address of a lockfile entry's tarball. npm leaves `resolved` out of lockfiles when it is the
+ * default registry's; written out, `npm ci --offline` finds the tarball in the cache by its integrity and
+ * needs no package metadata (which the cache may not hold).
+ */
+function registryTarball(at: string, version: string): string {
+  const name = at.slice(at.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  return `https://registry.npmjs.org/${name}/-/${name.slice(name.lastIndexOf('/') + 1)}-${version}.tgz`;
+}
+
+/**
  * The app's lockfile: heatbath from the tarball and its runtime dependencies at the versions this
  * checkout's lockfile pins (resolved URL and integrity included), so `npm ci --offline` takes them from
  * the npm cache that installing this checkout filled, without asking the registry.
@@ -89,7 +99,7 @@ function appLockfile(tarballName: string, integrity: string): object {
     const at = pending.pop()!;
     if (packages[at]) continue;
     const entry = lock.packages[at];
-    packages[at] = entry;
+    packages[at] = { resolved: registryTarball(at, entry.version), ...entry };
     for (const name of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })) {
       try {
         pending.push(locate(name, at));
