@@ -25,16 +25,24 @@ export async function evalCommand(
   return evaluateDigits(images, { seed: opts.seed, classifier, intendedLabels });
 }
 
+const fixed = (value: number, digits: number, width: number) => (Number.isNaN(value) ? '–' : value.toFixed(digits)).padStart(width);
+
 export function formatEval(result: DigitEvaluation): string {
   const row = (label: string, s: DigitScores) =>
-    `${label.padEnd(22)} ${String(s.count).padStart(6)} ${s.meanConfidence.toFixed(3).padStart(11)} ${`${s.classesPresent}/10`.padStart(8)} ${s.frechet.toFixed(2).padStart(9)}   ${s.classCounts.join(' ')}`;
+    `${label.padEnd(22)} ${String(s.count).padStart(6)} ${s.meanConfidence.toFixed(3).padStart(11)} ${`${s.classesPresent}/10`.padStart(8)} ${s.frechet.toFixed(2).padStart(9)} ${fixed(s.diversity.overall, 2, 10)} ${fixed(s.precision, 2, 10)} ${fixed(s.recall, 2, 7)}   ${s.classCounts.join(' ')}`;
+  const expected = result.expectedShare.map((share) => Math.round(share * result.count));
   return [
-    `${'images'.padEnd(22)} ${'count'.padStart(6)} ${'confidence'.padStart(11)} ${'classes'.padStart(8)} ${'Fréchet'.padStart(9)}   per class 0…9`,
+    `${'images'.padEnd(22)} ${'count'.padStart(6)} ${'confidence'.padStart(11)} ${'classes'.padStart(8)} ${'Fréchet'.padStart(9)} ${'diversity'.padStart(10)} ${'precision'.padStart(10)} ${'recall'.padStart(7)}   per class 0…9`,
     row('samples', result),
     row('held-out real digits', result.reference.heldOut),
     row('noise', result.reference.noise),
+    `${'expected per class'.padEnd(22)} ${' '.repeat(69)}   ${expected.join(' ')}`,
+    `samples' diversity per class 0…9: ${result.diversity.perClass.map((d) => (d === null ? '–' : d.toFixed(2))).join(' ')}`,
     `${result.binary ? 'binary' : 'grey'} images; classifier accuracy on held-out digits ${(100 * result.classifierAccuracy).toFixed(1)} %.`,
     'Digit-like samples score near the real digits: high confidence, all classes, a Fréchet distance near theirs.',
+    'Samples that cover the data also score near them in diversity (spread within each class, 1 for real digits),',
+    'precision (share that look real) and recall (share of real digits they come close to); copies of a few digits',
+    'keep precision but lose diversity and recall.',
     ...(result.intended === undefined
       ? []
       : [

@@ -213,7 +213,7 @@ program
 
 program
   .command('eval <samples.npy>')
-  .description('how digit-like images are: classifier confidence, class coverage, Fréchet distance')
+  .description('how digit-like images are and how much of the data they cover: classifier confidence, class coverage, Fréchet distance, within-class diversity, precision and recall')
   .option('--seed <n>', 'seed of the reference digits and noise', integer(0, MAX_SEED), 1)
   .option('--cache-dir <dir>', 'keep the trained scoring classifier here between runs')
   .option('--labels <digit|all>', 'the samples were drawn for these classes (as sample --labels): also report how often they are classified so')

@@ -1,11 +1,12 @@
 /**
- * How digit-like a batch of generated 28×28 images is, judged by the digit classifier, next to two
- * references scored the same way: real held-out digits (what a perfect generator would get at this
- * sample size) and noise (what a useless one gets).
+ * How digit-like a batch of generated 28×28 images is, and how much of the data it covers, judged by the
+ * digit classifier, next to two references scored the same way: real held-out digits (what a perfect
+ * generator would get at this sample size) and noise (what a useless one gets).
  */
 import { SeededRandom } from '../util/random';
 import { checkInteger, invalid } from '../util/validate';
 import { Classification, DIGIT_CLASSES, DIGIT_PIXELS, DigitClassifier, checkDigitImages, digitClassifier, digitSplit } from './digit-classifier';
+import { Diversity, membersByClass, meanPairwiseDistance, precisionRecall, unitRows, withinClassDiversity } from './coverage';
 import { FrechetReference, fitGaussian } from './frechet';
 
 export interface DigitScores {
@@ -22,6 +23,15 @@ export interface DigitScores {
    * `reference.heldOut.frechet`, not against 0.
    */
   frechet: number;
+  /**
+   * Within-class diversity: per predicted class, the images' mean pairwise pixel distance over that of
+   * the held-out real digits of the class (about 1 for real digits, near 0 for copies of one image).
+   */
+  diversity: Diversity;
+  /** Share of the images inside the k-NN manifold of real digits' features: how many look real. */
+  precision: number;
+  /** Share of real digits inside the images' k-NN feature manifold: how much of the data they cover. */
+  recall: number;
 }
 
 export interface DigitEvaluation extends DigitScores {
@@ -33,6 +43,8 @@ export interface DigitEvaluation extends DigitScores {
     /** As many uniform-noise images. */
     noise: DigitScores;
   };
+  /** The share each class 0…9 has among the held-out digits: what `classCounts / count` should be. */
+  expectedShare: number[];
   /** Classifier accuracy on all 2,000 held-out digits, in the samples' representation (grey or binary). */
   classifierAccuracy: number;
   /** With `intendedLabels`: how often each sample was classified as the class it was drawn for. */
@@ -76,8 +88,34 @@ function trainingReference(classifier: DigitClassifier, binary: boolean): Freche
   return reference;
 }
 
+const realSpreads = new Map<boolean, number[]>();
+
+/** Per class, the mean pairwise pixel distance of all held-out digits of that class, computed once. */
+function realSpread(binary: boolean): number[] {
+  let spread = realSpreads.get(binary);
+  if (!spread) {
+    const { test } = digitSplit();
+    const images = binary ? thresholded(test.images) : test.images;
+    spread = membersByClass(test.labels, DIGIT_CLASSES).map((rows) => meanPairwiseDistance(images, DIGIT_PIXELS, rows));
+    realSpreads.set(binary, spread);
+  }
+  return spread;
+}
+
+/** What every scored batch is compared with: the training features' Gaussian and the real-digit manifolds. */
+interface Baseline {
+  frechet: FrechetReference;
+  /**
+   * Unit-length features of as many training digits as there are samples (the real k-NN manifold). The
+   * manifolds use the features' directions: non-digits have short feature vectors that sit at a typical
+   * neighbour distance from real digits, so with raw features one ordinary digit's ball can hold all the noise.
+   */
+  realDirections: Float32Array;
+  spread: number[];
+}
+
 /** The scores of `images`, and the digit the classifier chose for each. */
-function score(classifier: DigitClassifier, images: Float32Array, reference: FrechetReference): { scores: DigitScores; labels: Uint8Array } {
+function score(classifier: DigitClassifier, images: Float32Array, baseline: Baseline): { scores: DigitScores; labels: Uint8Array } {
   const { labels, confidence, features } = classifier.analyse(images, true);
   const count = labels.length;
   const classCounts = new Array<number>(DIGIT_CLASSES).fill(0);
@@ -88,7 +126,9 @@ function score(classifier: DigitClassifier, images: Float32Array, reference: Fre
     meanConfidence: confidence.reduce((sum, c) => sum + c, 0) / count,
     classCounts,
     classesPresent: classCounts.filter((n) => n >= enough).length,
-    frechet: reference.distanceTo(fitGaussian(features!, classifier.hidden)),
+    frechet: baseline.frechet.distanceTo(fitGaussian(features!, classifier.hidden)),
+    diversity: withinClassDiversity(images, DIGIT_PIXELS, labels, baseline.spread),
+    ...precisionRecall(baseline.realDirections, unitRows(features!, classifier.hidden), classifier.hidden),
   };
   return { scores, labels };
 }
@@ -113,6 +153,15 @@ function isBinary(images: Float32Array): boolean {
   return true;
 }
 
+/** `size` images of `data` drawn without replacement. */
+function randomImages(data: { count: number; images: Float32Array }, size: number, random: SeededRandom): Float32Array {
+  const order = Int32Array.from({ length: data.count }, (_, k) => k);
+  random.shuffle(order);
+  const out = new Float32Array(size * DIGIT_PIXELS);
+  for (let s = 0; s < size; s++) out.set(data.images.subarray(order[s] * DIGIT_PIXELS, (order[s] + 1) * DIGIT_PIXELS), s * DIGIT_PIXELS);
+  return out;
+}
+
 /** Scores samples (n × 784, n >= 2, values in [0, 1] or exactly 0/1) against held-out digits and noise. */
 export function evaluateDigits(samples: Float32Array, options: EvaluateDigitsOptions = {}): DigitEvaluation {
   const count = checkDigitImages('samples', samples);
@@ -120,25 +169,27 @@ export function evaluateDigits(samples: Float32Array, options: EvaluateDigitsOpt
   const random = new SeededRandom(checkInteger('seed', options.seed ?? 1, 0));
   const classifier = options.classifier ?? digitClassifier();
   const binary = isBinary(samples);
-  const reference = trainingReference(classifier, binary);
-
-  const { test } = digitSplit();
+  const { train, test } = digitSplit();
   const size = Math.min(count, test.count);
-  const order = Int32Array.from({ length: test.count }, (_, k) => k);
-  random.shuffle(order);
-  const heldOut = new Float32Array(size * DIGIT_PIXELS);
-  for (let s = 0; s < size; s++) heldOut.set(test.images.subarray(order[s] * DIGIT_PIXELS, (order[s] + 1) * DIGIT_PIXELS), s * DIGIT_PIXELS);
+  const heldOut = randomImages(test, size, random);
   const noise = new Float32Array(size * DIGIT_PIXELS);
   for (let k = 0; k < noise.length; k++) noise[k] = binary ? random.int(2) : random.float();
+  const realDigits = randomImages(train, size, random);
+  const baseline: Baseline = {
+    frechet: trainingReference(classifier, binary),
+    realDirections: unitRows(classifier.features(binary ? thresholded(realDigits) : realDigits), classifier.hidden),
+    spread: realSpread(binary),
+  };
 
-  const { scores, labels } = score(classifier, samples, reference);
+  const { scores, labels } = score(classifier, samples, baseline);
   return {
     ...scores,
     binary,
     reference: {
-      heldOut: score(classifier, binary ? thresholded(heldOut) : heldOut, reference).scores,
-      noise: score(classifier, noise, reference).scores,
+      heldOut: score(classifier, binary ? thresholded(heldOut) : heldOut, baseline).scores,
+      noise: score(classifier, noise, baseline).scores,
     },
+    expectedShare: membersByClass(test.labels, DIGIT_CLASSES).map((rows) => rows.length / test.count),
     classifierAccuracy: binary ? classifier.heldOutAccuracy.binary : classifier.heldOutAccuracy.grey,
     ...(options.intendedLabels === undefined ? {} : { intended: intendedClasses(labels, options.intendedLabels) }),
   };
