@@ -8,7 +8,7 @@
 import { bundledDigits } from '../../lib/io/mnist';
 import { LabelledBatch } from '../../lib/nn/classifier';
 import { MlpClassifier } from '../../lib/nn/mlp-classifier';
-import { adam, Optimizer } from '../../lib/training/optimizers';
+import { adam, Optimizer } from '../../lib/nn/optimizers';
 import { tngd } from '../../lib/training/tngd';
 
 const BATCHES = 64;

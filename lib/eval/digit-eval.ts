@@ -5,7 +5,8 @@
  */
 import { SeededRandom } from '../util/random';
 import { checkInteger, invalid } from '../util/validate';
-import { Classification, DIGIT_CLASSES, DIGIT_PIXELS, DigitClassifier, checkDigitImages, digitClassifier, digitSplit } from './digit-classifier';
+import { digitClassifier } from './default-classifier';
+import { Classification, DIGIT_CLASSES, DIGIT_PIXELS, DigitClassifier, checkDigitImages, digitSplit } from './digit-classifier';
 import { FrechetReference, fitGaussian } from './frechet';
 
 export interface DigitScores {
