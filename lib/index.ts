@@ -44,8 +44,8 @@ export {
   AisOptions,
   AisEstimate,
 } from './training/rbm-monitor';
-export * as optimizers from './training/optimizers';
-export { Optimizer, ParamGroup, SgdOptions, AdamOptions } from './training/optimizers';
+export * as optimizers from './nn/optimizers';
+export { Optimizer, ParamGroup, SgdOptions, AdamOptions } from './nn/optimizers';
 export * as schedules from './engines/schedules';
 export { StepSchedule } from './engines/schedules';
 
@@ -107,7 +107,9 @@ export { ngd, naturalGradient, NaturalGradientOptions } from './training/ngd';
 export { trainClassifier, evaluateClassifier, ClassifierTrainingOptions, ClassifierTrainingResult, TrainingPoint } from './training/classifier-trainer';
 
 // How digit-like generated images are.
-export { DigitClassifier, DigitClassifierOptions, DigitClassifierCache, Classification, digitClassifier, trainDigitClassifier } from './eval/digit-classifier';
+export { DigitClassifier, DigitClassifierOptions, DigitClassifierTraining, Classification } from './eval/digit-classifier';
+export { trainDigitClassifier } from './eval/digit-training';
+export { DigitClassifierCache, digitClassifier } from './eval/default-classifier';
 export { DigitEvaluation, DigitScores, EvaluateDigitsOptions, evaluateDigits, classify } from './eval/digit-eval';
 export { Features, Gaussian, FrechetReference, fitGaussian, frechetDistance } from './eval/frechet';
 

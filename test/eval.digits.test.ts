@@ -1,9 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { decodeClassifier, encodeClassifier, readClassifierFile } from '../lib/eval/classifier-file';
-import { DigitClassifier, digitClassifier, digitSplit, trainDigitClassifier } from '../lib/eval/digit-classifier';
+import { digitClassifier } from '../lib/eval/default-classifier';
+import { DigitClassifier, digitSplit } from '../lib/eval/digit-classifier';
+import { trainDigitClassifier } from '../lib/eval/digit-training';
 import { classify, evaluateDigits } from '../lib/eval/digit-eval';
+import { decodeModel, encodeModel, loadModel } from '../lib/io/model-file';
+import { decodeSafetensors, encodeSafetensors } from '../lib/io/safetensors';
 
 // Trained once for the file (a few seconds); every test below shares it.
 let classifier: DigitClassifier;
@@ -54,9 +57,8 @@ test('training is deterministic for a seed', () => {
   const a = trainDigitClassifier({ hidden: 8, epochs: 1, seed: 3 });
   const b = trainDigitClassifier({ hidden: 8, epochs: 1, seed: 3 });
   const c = trainDigitClassifier({ hidden: 8, epochs: 1, seed: 4 });
-  expect(sameBits(b.network.params.w1, a.network.params.w1)).toBe(true);
-  expect(sameBits(b.network.params.w2, a.network.params.w2)).toBe(true);
-  expect(sameBits(c.network.params.w1, a.network.params.w1)).toBe(false);
+  expect(sameBits(b.network.params, a.network.params)).toBe(true);
+  expect(sameBits(c.network.views.w1, a.network.views.w1)).toBe(false);
 });
 
 test('held-out digits score far better than noise in confidence, coverage and Fréchet distance', () => {
@@ -113,29 +115,46 @@ test('bad samples are refused with ERR_INVALID_ARGUMENT', () => {
 describe('the weights file', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-classifier-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const cacheFile = (cacheDir: string) => path.join(cacheDir, 'digit-classifier.safetensors');
+  const sameWeights = (model: unknown) => model instanceof DigitClassifier && sameBits(model.network.params, classifier.network.params);
 
-  test('written only under a given cache directory, and read back bit for bit', () => {
+  test('written only under a given cache directory as a digit-classifier model file, and read back bit for bit', async () => {
     const cacheDir = path.join(dir, 'cache');
     expect(digitClassifier({ cacheDir })).toBe(classifier);
-    const stored = readClassifierFile(path.join(cacheDir, 'digit-classifier.bin'))!;
-    expect(stored.mlp.shape).toEqual(classifier.network.shape);
-    for (const key of ['w1', 'b1', 'w2', 'b2'] as const) expect(sameBits(stored.mlp.params[key], classifier.network.params[key])).toBe(true);
+    const stored = await loadModel(cacheFile(cacheDir));
+    expect(sameWeights(stored)).toBe(true);
+    expect((stored as DigitClassifier).training).toEqual(classifier.training);
+    expect(decodeSafetensors(fs.readFileSync(cacheFile(cacheDir))).metadata.kind).toBe('digit-classifier');
     expect(digitClassifier({ cacheDir })).toBe(classifier);
-    expect(readClassifierFile(path.join(dir, 'absent.bin'))).toBeUndefined();
   });
 
   test('damaged files are ERR_BAD_FILE', () => {
-    const bytes = encodeClassifier({ training: 'x', mlp: classifier.network });
-    expect(decodeClassifier(bytes, 'f').mlp.params.b2).toEqual(classifier.network.params.b2);
+    const bytes = encodeModel(classifier);
+    expect(sameWeights(decodeModel(bytes))).toBe(true);
     const bad = { code: 'ERR_BAD_FILE' };
-    expect(() => decodeClassifier(bytes.subarray(0, bytes.length - 4), 'f')).toThrow(expect.objectContaining(bad));
-    expect(() => decodeClassifier(Buffer.from('not a classifier'), 'f')).toThrow(expect.objectContaining(bad));
+    expect(() => decodeModel(bytes.subarray(0, bytes.length - 4))).toThrow(expect.objectContaining(bad));
+    expect(() => decodeModel(Buffer.from('not a classifier'))).toThrow(expect.objectContaining(bad));
     const nan = Uint8Array.from(bytes);
     nan.set([0, 0, 0xc0, 0x7f], nan.length - 4); // the last weight becomes NaN
-    expect(() => decodeClassifier(nan, 'f')).toThrow(/NaN/);
-    const file = path.join(dir, 'broken', 'digit-classifier.bin');
-    fs.mkdirSync(path.dirname(file));
-    fs.writeFileSync(file, bytes.subarray(0, 100));
-    expect(() => digitClassifier({ cacheDir: path.dirname(file) })).toThrow(expect.objectContaining(bad));
+    expect(() => decodeModel(nan)).toThrow(/NaN/);
+    const { tensors, metadata } = decodeSafetensors(bytes);
+    const hyper = (change: object) => encodeSafetensors(tensors, { ...metadata, hyper: JSON.stringify({ ...JSON.parse(metadata.hyper), ...change }) });
+    expect(() => decodeModel(hyper({ hidden: 64 }))).toThrow(expect.objectContaining({ ...bad, message: expect.stringMatching(/shape/) }));
+    expect(() => decodeModel(hyper({ recipe: 7 }))).toThrow(expect.objectContaining({ ...bad, message: expect.stringMatching(/recipe/) }));
+  });
+
+  test('a damaged or stale cache is trained again and replaced', async () => {
+    const stale = encodeModel(new DigitClassifier(classifier.network, { ...classifier.training, recipe: 'an older recipe' }));
+    for (const [name, content] of [
+      ['truncated', encodeModel(classifier).subarray(0, 100)],
+      ['stale', stale],
+    ] as const) {
+      const cacheDir = path.join(dir, name);
+      fs.mkdirSync(cacheDir);
+      fs.writeFileSync(cacheFile(cacheDir), content);
+      expect(digitClassifier({ cacheDir })).toBe(classifier);
+      expect(sameWeights(await loadModel(cacheFile(cacheDir)))).toBe(true);
+      expect(fs.readdirSync(cacheDir)).toEqual(['digit-classifier.safetensors']);
+    }
   });
 });

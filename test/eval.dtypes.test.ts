@@ -9,7 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { evalCommand } from '../lib/cli/eval';
-import { digitClassifier, digitSplit } from '../lib/eval/digit-classifier';
+import { digitClassifier } from '../lib/eval/default-classifier';
+import { digitSplit } from '../lib/eval/digit-classifier';
 import { toIntensities } from '../lib/eval/pixel-values';
 import { encodeNpy, NdArray } from '../lib/io/npy';
 

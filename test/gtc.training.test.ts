@@ -4,7 +4,7 @@ import { GenerativeComputer } from '../lib/models/gtc';
 import { checkDecoder, decodeStates, DecoderFit } from '../lib/models/gtc-decoder';
 import { hiddenProjection, Noising, noisingFieldScale } from '../lib/training/gtc-noising';
 import { trainGtc } from '../lib/training/gtc-trainer';
-import { sgd } from '../lib/training/optimizers';
+import { sgd } from '../lib/nn/optimizers';
 import { SeededRandom } from '../lib/util/random';
 import { deriveSeed } from '../lib/util/seed';
 import { boltzmannAverage } from './helpers/langevin';

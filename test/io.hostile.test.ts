@@ -8,7 +8,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { readClassifierFile } from '../lib/eval/classifier-file';
 import { readIdx } from '../lib/io/idx';
 import '../lib/models/model-kinds';
 import { decodeModel, encodeModel, loadModel } from '../lib/io/model-file';
@@ -50,7 +49,6 @@ const readers: Array<{ name: string; read: (file: string) => Promise<unknown>; s
   { name: 'loadModel', read: loadModel, sample: () => encodeModel(RBM.create({ visible: 3, hidden: 2 })) },
   { name: 'readNpy', read: readNpy, sample: () => encodeNpy({ dtype: 'f4', shape: [2], data: Float32Array.of(1, 2) }) },
   { name: 'readIdx', read: readIdx, sample: () => Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 2, 7, 9) },
-  { name: 'readClassifierFile', read: async (file) => readClassifierFile(file), sample: () => Buffer.from('HBDIGCLS\x02\x00\x00\x00{}', 'latin1') },
 ];
 
 describe('a 2 GB sparse file is refused from its header, without reading it', () => {
@@ -59,7 +57,7 @@ describe('a 2 GB sparse file is refused from its header, without reading it', ()
     const file = sparse('giant', sample(), TWO_GB);
     const before = peakRss();
     const started = Date.now();
-    await expect(read(file)).rejects.toMatchObject({ code: 'ERR_BAD_FILE', message: expect.stringMatching(/trailing bytes|lacks|not a digit classifier/) });
+    await expect(read(file)).rejects.toMatchObject({ code: 'ERR_BAD_FILE', message: expect.stringMatching(/trailing bytes|lacks/) });
     expect(peakRss() - before).toBeLessThan(100e6);
     expect(Date.now() - started).toBeLessThan(2000);
     fs.rmSync(file);

@@ -5,7 +5,7 @@ import { MlpClassifier } from '../lib/nn/mlp-classifier';
 import { SoftmaxRegression } from '../lib/nn/softmax-regression';
 import { evaluateClassifier, trainClassifier } from '../lib/training/classifier-trainer';
 import { ngd } from '../lib/training/ngd';
-import { adam, sgd } from '../lib/training/optimizers';
+import { adam, sgd } from '../lib/nn/optimizers';
 import { tngd } from '../lib/training/tngd';
 
 const { train, test } = splitDataset(bundledDigits(), { testFraction: 0.2, seed: 1 });

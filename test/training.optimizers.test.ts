@@ -1,4 +1,4 @@
-import { adam, Optimizer, ParamGroup, sgd } from '../lib/training/optimizers';
+import { adam, Optimizer, ParamGroup, sgd } from '../lib/nn/optimizers';
 import { cosine } from '../lib/engines/schedules';
 
 function group(name: string, param: number[], grad: number[], decay?: boolean): ParamGroup {

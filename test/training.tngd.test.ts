@@ -1,7 +1,7 @@
 import { solve } from '../lib/linalg/lu';
 import { Linearization } from '../lib/nn/classifier';
 import { naturalGradient, ngd } from '../lib/training/ngd';
-import { adam, Optimizer, sgd } from '../lib/training/optimizers';
+import { adam, Optimizer, sgd } from '../lib/nn/optimizers';
 import { tngd, TngdOptions } from '../lib/training/tngd';
 import { SoftmaxRegression } from '../lib/nn/softmax-regression';
 import { denseCurvature, lossGradientOf, maxAbs, maxAbsDifference, tinyBatch, tinyMlp, TINY } from './helpers/tiny-classifier';

@@ -4,7 +4,7 @@
  * (0/1, ±1, grey levels 0…255 or floats in [0, 1]: lib/eval/pixel-values.ts).
  */
 import { readNpy } from '../io/npy';
-import { digitClassifier } from '../eval/digit-classifier';
+import { digitClassifier } from '../eval/default-classifier';
 import { evaluateDigits, DigitEvaluation, DigitScores } from '../eval/digit-eval';
 import { toIntensities } from '../eval/pixel-values';
 import { invalid } from '../util/validate';

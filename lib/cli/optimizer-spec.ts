@@ -8,7 +8,7 @@
  * that makes progress on this problem (README, "Thermodynamic natural gradient descent").
  */
 import { ngd } from '../training/ngd';
-import { adam, Optimizer, sgd } from '../training/optimizers';
+import { adam, Optimizer, sgd } from '../nn/optimizers';
 import { tngd } from '../training/tngd';
 import { parseDecimal } from '../util/decimal';
 import { invalid } from '../util/validate';

@@ -5,8 +5,9 @@
  */
 import { SeededRandom } from '../util/random';
 import { checkInteger, invalid } from '../util/validate';
-import { Classification, DIGIT_CLASSES, DIGIT_PIXELS, DigitClassifier, checkDigitImages, digitClassifier, digitSplit } from './digit-classifier';
 import { Diversity, membersByClass, meanPairwiseDistance, precisionRecall, unitRows, withinClassDiversity } from './coverage';
+import { digitClassifier } from './default-classifier';
+import { Classification, DIGIT_CLASSES, DIGIT_PIXELS, DigitClassifier, checkDigitImages, digitSplit } from './digit-classifier';
 import { FrechetReference, fitGaussian } from './frechet';
 
 export interface DigitScores {

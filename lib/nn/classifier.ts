@@ -78,6 +78,19 @@ export function checkBatch(model: Classifier, batch: LabelledBatch): LabelledBat
   return batch;
 }
 
+/** Softmax of logits in place, `count` rows of `classes`. */
+export function softmax(logits: Float32Array, count: number, classes: number): void {
+  const { exp } = Math; // a local alias: global lookups are slow in hot loops under jest's vm
+  for (let s = 0; s < count; s++) {
+    const o = s * classes;
+    let max = logits[o];
+    for (let c = 1; c < classes; c++) if (logits[o + c] > max) max = logits[o + c];
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += logits[o + c] = exp(logits[o + c] - max);
+    for (let c = 0; c < classes; c++) logits[o + c] /= sum;
+  }
+}
+
 /**
  * Softmax of logits in place (rows of `classes`), returning the summed cross-entropy of the labels
  * and writing e = (p − onehot)·scale into `gradient` when given.
@@ -90,15 +103,11 @@ export function softmaxCrossEntropy(
   gradient?: Float32Array,
   scale = 1,
 ): number {
-  const { exp, log } = Math;
+  const { log } = Math;
+  softmax(logits, count, classes);
   let loss = 0;
   for (let s = 0; s < count; s++) {
     const o = s * classes;
-    let max = logits[o];
-    for (let c = 1; c < classes; c++) if (logits[o + c] > max) max = logits[o + c];
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += logits[o + c] = exp(logits[o + c] - max);
-    for (let c = 0; c < classes; c++) logits[o + c] /= sum;
     loss -= log(Math.max(logits[o + labels[s]], 1e-30));
     if (gradient) for (let c = 0; c < classes; c++) gradient[o + c] = scale * (logits[o + c] - (c === labels[s] ? 1 : 0));
   }

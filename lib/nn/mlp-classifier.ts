@@ -44,18 +44,23 @@ export class MlpClassifier implements Classifier {
     }
   }
 
-  /** Hidden activations relu(x W1 + b1) of `count` inputs into out (count × hidden). */
-  private activations(inputs: Float32Array, count: number, out: Float32Array): void {
+  /** Hidden activations relu(x W1 + b1) of `count` inputs into out (count × hidden): the learned features. */
+  activations(inputs: Float32Array, count: number, out: Float32Array): void {
     matmul(inputs, this.views.w1, out, count, this.inputs, this.hidden);
     addRowVector(out, count, this.hidden, this.views.b1);
     for (let i = 0; i < out.length; i++) if (out[i] < 0) out[i] = 0;
   }
 
+  /** Logits a W2 + b2 of `count` rows of hidden activations into out (count × classes). */
+  readout(activations: Float32Array, count: number, out: Float32Array): void {
+    matmul(activations, this.views.w2, out, count, this.hidden, this.classes);
+    addRowVector(out, count, this.classes, this.views.b2);
+  }
+
   logits(inputs: Float32Array, count: number, out: Float32Array): void {
     const a = new Float32Array(count * this.hidden);
     this.activations(inputs, count, a);
-    matmul(a, this.views.w2, out, count, this.hidden, this.classes);
-    addRowVector(out, count, this.classes, this.views.b2);
+    this.readout(a, count, out);
   }
 
   linearize(batch: LabelledBatch): Linearization {

@@ -7,7 +7,7 @@ import { checkBatch, Classifier, LabelledBatch, softmaxCrossEntropy } from '../n
 import { SeededRandom } from '../util/random';
 import { checkInteger, checkSignal, invalid } from '../util/validate';
 import { HeatbathError } from '../errors';
-import { Optimizer } from './optimizers';
+import { Optimizer } from '../nn/optimizers';
 import { asSchedule, StepSchedule } from '../engines/schedules';
 
 export interface TrainingPoint {

@@ -1,7 +1,7 @@
 /** What the second-order optimizers share: one flat parameter group checked against the linearisation of its step. */
 import { Linearization } from '../nn/classifier';
 import { invalid } from '../util/validate';
-import { ParamGroup } from './optimizers';
+import { ParamGroup } from '../nn/optimizers';
 
 /** The single group's parameters and the step's linearisation (consumed: each step needs a fresh one). */
 export function curvatureStep(name: string, groups: ParamGroup[], lin: Linearization | undefined): { param: Float32Array; lin: Linearization } {

@@ -12,7 +12,7 @@ import { SeededRandom } from '../util/random';
 import { checkInteger, checkSignal, invalid } from '../util/validate';
 import { DtmGradientEstimator } from './dtm-gradient';
 import { AdaptivePenalty, measureMixing, Mixing } from './dtm-mixing';
-import { adam, Optimizer } from './optimizers';
+import { adam, Optimizer } from '../nn/optimizers';
 import { asSchedule, cosine, StepSchedule } from '../engines/schedules';
 import { checkSeed, deriveSeed } from '../util/seed';
 

@@ -14,7 +14,7 @@ import { checkFinite, checkInteger, checkSignal, checkThreads, invalid } from '.
 import { DecoderFit } from '../models/gtc-decoder';
 import { PathGradient } from './gtc-gradient';
 import { hiddenProjection, Noising } from './gtc-noising';
-import { chooseOptimizer, Optimizer, ParamGroup } from './optimizers';
+import { chooseOptimizer, Optimizer, ParamGroup } from '../nn/optimizers';
 import { asSchedule, StepSchedule } from '../engines/schedules';
 import { deriveSeed } from '../util/seed';
 
@@ -31,7 +31,7 @@ export interface GtcTrainingOptions {
   update?: 'trajectory' | 'online';
   /** A number or a schedule (update, totalUpdates) (default 1e-3 with Adam). */
   learningRate?: number | StepSchedule;
-  /** 'adam' (default), 'sgd', or an optimizer from lib/training/optimizers. */
+  /** 'adam' (default), 'sgd', or an optimizer from lib/nn/optimizers. */
   optimizer?: 'adam' | 'sgd' | Optimizer;
   /** L2 weight decay on the couplings (default 0). */
   weightDecay?: number;

@@ -8,7 +8,7 @@ import { luFactor, luSolve } from '../linalg/lu';
 import { Linearization } from '../nn/classifier';
 import { checkFinite, invalid } from '../util/validate';
 import { curvatureStep } from './curvature-step';
-import { Optimizer } from './optimizers';
+import { Optimizer } from '../nn/optimizers';
 
 export interface NaturalGradientOptions {
   /** λ added to the curvature (default 0.01). */

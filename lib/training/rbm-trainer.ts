@@ -8,7 +8,7 @@
 import { HeatbathError } from '../errors';
 import { gemm } from '../engines/rbm';
 import type { RBM } from '../models/rbm';
-import { chooseOptimizer, Optimizer, ParamGroup } from './optimizers';
+import { chooseOptimizer, Optimizer, ParamGroup } from '../nn/optimizers';
 import { asSchedule, StepSchedule } from '../engines/schedules';
 import { checkFits } from '../native/memory';
 import { SeededRandom } from '../util/random';
@@ -42,7 +42,7 @@ export interface RbmTrainingOptions {
   batchSize?: number;
   /** A number or a schedule (step, totalSteps) over mini-batch steps (default 0.01). */
   learningRate?: number | StepSchedule;
-  /** 'sgd' (default, momentum 0.5), 'adam', or an optimizer from lib/training/optimizers. */
+  /** 'sgd' (default, momentum 0.5), 'adam', or an optimizer from lib/nn/optimizers. */
   optimizer?: 'sgd' | 'adam' | Optimizer;
   momentum?: number;
   /** L2 weight decay on W (not on biases), default 1e-4. */

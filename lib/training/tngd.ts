@@ -11,7 +11,7 @@
 import { Linearization } from '../nn/classifier';
 import { checkFinite, checkInteger, invalid } from '../util/validate';
 import { curvatureStep, lossGradient } from './curvature-step';
-import { adam, AdamOptions, Optimizer } from './optimizers';
+import { adam, AdamOptions, Optimizer } from '../nn/optimizers';
 import { NaturalGradientDevice } from '../engines/tngd-device';
 
 export interface TngdOptions {

@@ -1,6 +1,5 @@
 /** The fuzz kinds and the case generator: case i of a seed is always the same input. */
 import { cliArguments } from './formats/cli';
-import { mutateClassifier } from './formats/classifier';
 import { mutateIdx, mutateIdxGz } from './formats/idx';
 import { mutateNpy } from './formats/npy';
 import { scheduleString } from './formats/schedule';
@@ -23,7 +22,7 @@ const FILE_KINDS: Record<string, { ext: string; mutate: Mutator }> = {
   npy: { ext: '.npy', mutate: mutateNpy },
   idx: { ext: '.idx', mutate: mutateIdx },
   'idx-gz': { ext: '.idx.gz', mutate: mutateIdxGz },
-  classifier: { ext: '.bin', mutate: mutateClassifier },
+  classifier: { ext: '.safetensors', mutate: mutateSafetensors },
 };
 
 export const KINDS = [...Object.keys(FILE_KINDS), 'schedule', 'cli'];

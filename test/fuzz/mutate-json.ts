@@ -1,5 +1,5 @@
 /**
- * Mutations of JSON documents (safetensors headers, model hyper-parameters, classifier headers), done on the
+ * Mutations of JSON documents (safetensors headers, model hyper-parameters), done on the
  * text so they can hold what JSON.stringify never writes: huge and non-finite numbers, duplicate and
  * __proto__ keys, nesting deeper than any parser's stack.
  */

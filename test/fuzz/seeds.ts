@@ -5,9 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { encodeClassifier } from '../../lib/eval/classifier-file';
-import { digitClassifier } from '../../lib/eval/digit-classifier';
-import { Mlp } from '../../lib/eval/mlp';
+import { digitClassifier } from '../../lib/eval/default-classifier';
+import { DigitClassifier } from '../../lib/eval/digit-classifier';
 import { encodeModel } from '../../lib/io/model-file';
 import '../../lib/models/model-kinds';
 import { encodeNpy } from '../../lib/io/npy';
@@ -15,6 +14,7 @@ import { encodeSafetensors } from '../../lib/io/safetensors';
 import { DenoisingModel } from '../../lib/models/dtm';
 import { GenerativeComputer } from '../../lib/models/gtc';
 import { RBM } from '../../lib/models/rbm';
+import { MlpClassifier } from '../../lib/nn/mlp-classifier';
 import { SeededRandom } from '../../lib/util/random';
 
 export type Seeds = Record<string, Buffer[]>;
@@ -53,11 +53,10 @@ function models(): { rbm: Buffer; gtc: Buffer; dtm: Buffer } {
   return { rbm: encodeModel(rbm), gtc: encodeModel(gtc), dtm: encodeModel(dtm) };
 }
 
+/** A digit classifier file with 2 hidden units (untrained: the loader does not care how good it is). */
 function classifier(): Buffer {
-  const rng = new SeededRandom(4);
-  const values = (n: number) => Float32Array.from({ length: n }, () => 0.1 * rng.normal());
-  const mlp = new Mlp({ inputs: 4, hidden: 3, classes: 2 }, { w1: values(12), b1: values(3), w2: values(6), b2: values(2) });
-  return Buffer.from(encodeClassifier({ training: 'fuzz-seed', mlp }));
+  const network = new MlpClassifier({ inputs: 784, hidden: 2, classes: 10 }, 4);
+  return encodeModel(new DigitClassifier(network, { recipe: 'fuzz-seed', hidden: 2, epochs: 1, seed: 4 }));
 }
 
 /** Seed files per fuzz kind. */

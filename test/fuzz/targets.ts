@@ -41,14 +41,11 @@ export const TARGETS: Record<string, Target> = {
   idx,
   'idx-gz': idx,
   async classifier(file) {
-    const { readClassifierFile } = await import('../../lib/eval/classifier-file');
-    const stored = readClassifierFile(file);
-    if (stored === undefined) return;
-    // One forward pass, as scoring a sample does.
-    const { inputs, hidden, classes } = stored.mlp.shape;
-    const h = new Float32Array(hidden);
-    stored.mlp.hiddenInput(new Float32Array(inputs).fill(0.5), 0, h);
-    stored.mlp.output(h.map((v) => Math.max(0, v)), new Float32Array(classes));
+    const { DigitClassifier } = await import('../../lib/eval/digit-classifier'); // registers the kind
+    const { loadModel } = await import('../../lib/io/model-file');
+    const model = await loadModel(file);
+    // One image scored, as evaluating a sample does.
+    if (model instanceof DigitClassifier) model.classify(new Float32Array(784).fill(0.5));
   },
   async schedule(file) {
     const { parseSchedule } = await import('../../lib/engines/schedules');

@@ -8,7 +8,7 @@
 import { bundledDigits } from '../../io/mnist';
 import { LabelledBatch } from '../../nn/classifier';
 import { MlpClassifier } from '../../nn/mlp-classifier';
-import { adam, Optimizer } from '../../training/optimizers';
+import { adam, Optimizer } from '../../nn/optimizers';
 import { tngd } from '../../training/tngd';
 
 const BATCHES = 64;

@@ -5,7 +5,7 @@
  * "<group>.<slot>", ready to store in a checkpoint.
  */
 import { HeatbathError } from '../errors';
-import { Linearization } from '../nn/classifier';
+import { Linearization } from './classifier';
 import { checkFinite, invalid } from '../util/validate';
 
 export interface ParamGroup {
@@ -153,6 +153,7 @@ function adamUpdate(
 ): void {
   const keep1 = 1 - beta1;
   const keep2 = 1 - beta2;
+  const { sqrt } = Math; // a local alias: a global lookup per parameter is slow under jest's vm
   for (let i = 0, n = param.length; i < n; i++) {
     const p = param[i];
     const g = grad[i] + l2 * p;
@@ -160,7 +161,7 @@ function adamUpdate(
     const vi = beta2 * v[i] + keep2 * g * g;
     m[i] = mi;
     v[i] = vi;
-    param[i] = shrink * p - (rate * mi) / (Math.sqrt(vi) + epsHat);
+    param[i] = shrink * p - (rate * mi) / (sqrt(vi) + epsHat);
   }
 }
 
