@@ -69,6 +69,15 @@ describe.each(['integer', 'multispin'] as const)('the quantized chain against it
     expect(zAgainst(run.states!, 8, exact.probabilities)).toBeGreaterThan(Z_FAMILY);
   });
 
+  test('±1 couplings (the multispin kernel’s ±J path), 4-bit draws', () => {
+    const rng = new SeededRandom(6);
+    const couplings = Array.from({ length: graph.numEdges }, () => (rng.float() < 0.5 ? -1 : 1));
+    const biases = Array.from({ length: graph.numNodes }, () => Math.floor(rng.float() * 5) - 2);
+    const model = new QuantizedIsingModel(graph, { couplings, biases, scale: 0.4, randomBits: 4, beta: 1 });
+    const run = model.sampleSync({ ...schedule, seed: 16 });
+    expect(zAgainst(run.states!, 8, stationary(model))).toBeLessThan(Z_FAMILY);
+  });
+
   test('clamped nodes (per chain values), 5-bit draws: the conditional chain', () => {
     const model = integerModel(graph, 2, 5, 0.8);
     const nodes = [0, 3];

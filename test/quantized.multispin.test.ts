@@ -17,11 +17,16 @@ afterAll(() => setSimd(available.at(-1)!));
 const same = (a: ArrayBufferView | undefined, b: ArrayBufferView | undefined) =>
   Buffer.compare(Buffer.from(a!.buffer, a!.byteOffset, a!.byteLength), Buffer.from(b!.buffer, b!.byteOffset, b!.byteLength)) === 0;
 
-/** Couplings drawn from {−k..k} and biases from [−3, 3] on king's graph (8 neighbours: up to 8k steps). */
+/**
+ * Couplings drawn from {−k..k} (k = 0: from {−1, +1}, the ±J path) and biases from [−3, 3] on king's
+ * graph (8 neighbours: up to 8k steps).
+ */
 function kingModel(side: number, k: number, randomBits: number, seed = 1): QuantizedIsingModel {
   const graph = graphs.king(side);
   const rng = new SeededRandom(seed);
-  const couplings = Array.from({ length: graph.numEdges }, () => Math.floor(rng.float() * (2 * k + 1)) - k);
+  const couplings = Array.from({ length: graph.numEdges }, () =>
+    k === 0 ? (rng.float() < 0.5 ? -1 : 1) : Math.floor(rng.float() * (2 * k + 1)) - k,
+  );
   const biases = Array.from({ length: graph.numNodes }, () => Math.floor(rng.float() * 7) - 3);
   return new QuantizedIsingModel(graph, { couplings, biases, scale: 0.2, randomBits, beta: 0.7 });
 }
@@ -30,13 +35,16 @@ function kingModel(side: number, k: number, randomBits: number, seed = 1): Quant
 const opts = { chains: 1100, warmup: 4, samples: 2, thin: 2, seed: 4, kernel: 'multispin' as const, observe: ['states' as const, 'moments' as const] };
 
 describe.each([
+  [0, 1],
+  [0, 8],
+  [0, 32],
   [1, 1],
   [1, 3],
   [1, 8],
   [3, 8],
   [2, 17],
   [1, 32],
-])('couplings in {−%i..%i}, %i random bits', (k, randomBits) => {
+])('couplings in {−k..k} for k = %i (0: ±1), %i random bits', (k, randomBits) => {
   const model = kingModel(6, k, randomBits);
 
   test('every instruction set and thread count gives the same spins', () => {
@@ -81,7 +89,7 @@ test('clamped nodes keep their per-chain values; live chains resume where they s
 });
 
 test('auto takes the multispin kernel when every node fits it, the integer kernel otherwise', () => {
-  const pm1 = kingModel(4, 1, 8);
+  const pm1 = kingModel(4, 0, 8);
   const heavy = kingModel(4, 12, 8); // about 50 steps at an inner node
   const pick = (model: QuantizedIsingModel, kernel?: 'auto' | 'integer' | 'multispin') => {
     const chains = model.chains({ chains: 1, kernel });

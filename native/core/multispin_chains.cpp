@@ -39,7 +39,7 @@ MultispinChains::MultispinChains(std::shared_ptr<const SparseGraph> graph, int64
   const long double slots = static_cast<long double>(graph_->neighbour.size());
   checkFits(static_cast<long double>(blocks_) * (int64_t{n} * kBlockWords * sizeof(uint64_t) + sizeof(kernels::BlockRng)) +
                 static_cast<long double>(graph_->numEdges()) * sizeof(int32_t) +
-                slots * kernels::kMaxCountBits * sizeof(kernels::MultispinTerm) + static_cast<long double>(n) * 6 * sizeof(int32_t),
+                slots * kernels::kMaxCountBits * sizeof(kernels::MultispinTerm) + static_cast<long double>(n) * 8 * sizeof(int32_t),
             "the chain states");
   spins_ = allocateAligned<uint64_t>(static_cast<size_t>(blocks_ * int64_t{n} * kBlockWords));
   rng_ = allocateAligned<kernels::BlockRng>(static_cast<size_t>(blocks_));
@@ -56,6 +56,7 @@ MultispinChains::MultispinChains(std::shared_ptr<const SparseGraph> graph, int64
   countBits_.assign(n, 0);
   weightSum_.assign(n, 0);
   base_.assign(n, 0);
+  unitDegree_.assign(n, 0);
   rebuildUpdateOrder();
   initRandom();
 }
@@ -92,11 +93,15 @@ void MultispinChains::setParameters(const int32_t* couplingPerEdge, const int32_
   const std::string why = refusal(g, couplingPerEdge, bias);
   if (!why.empty()) throw invalidArgument(why);
   std::vector<kernels::MultispinTerm> terms;
-  int32_t maxField = 0;
+  int32_t maxField = 0, maskField = 0;
   for (int32_t i = 0; i < g.numNodes; ++i) {
     termStart_[i] = static_cast<int32_t>(terms.size());
     int32_t sum = 0;
-    for (int32_t s = g.rowStart[i]; s < g.rowStart[i + 1]; ++s) sum += std::abs(couplingPerEdge[g.slotEdge[s]]);
+    bool unit = true;
+    for (int32_t s = g.rowStart[i]; s < g.rowStart[i + 1]; ++s) {
+      sum += std::abs(couplingPerEdge[g.slotEdge[s]]);
+      unit = unit && std::abs(couplingPerEdge[g.slotEdge[s]]) == 1;
+    }
     // Terms by column: |J| = 3 puts the neighbour in columns 0 and 1.
     for (int column = 0; column < bitLength(sum); ++column) {
       for (int32_t s = g.rowStart[i]; s < g.rowStart[i + 1]; ++s) {
@@ -104,6 +109,9 @@ void MultispinChains::setParameters(const int32_t* couplingPerEdge, const int32_
         if ((std::abs(j) >> column) & 1) terms.push_back({g.neighbour[s], column, j < 0 ? ~uint64_t{0} : 0});
       }
     }
+    const int32_t degree = g.rowStart[i + 1] - g.rowStart[i];
+    unitDegree_[i] = unit && degree >= 1 && degree <= 8 ? degree : 0;
+    if (unitDegree_[i] > 0) maskField = std::max(maskField, std::abs(bias[i]) + degree);
     countBits_[i] = bitLength(sum);
     weightSum_[i] = sum;
     base_[i] = bias[i] - sum;
@@ -116,6 +124,7 @@ void MultispinChains::setParameters(const int32_t* couplingPerEdge, const int32_
   scale_ = scale;
   bits_ = randomBits;
   maxField_ = maxField;
+  maskField_ = maskField;
 }
 
 void MultispinChains::setClamp(const int32_t* nodes, int64_t count, const int8_t* values) {
@@ -208,14 +217,14 @@ void MultispinChains::readSpins(int8_t* out) const {
 
 kernels::MultispinModel MultispinChains::kernelModel() const {
   return kernels::MultispinModel{termStart_.data(), terms_.data(), countBits_.data(), weightSum_.data(), base_.data(),
-                                 order_.nodes.data(), order_.blockStart.data(),
+                                 unitDegree_.data(), order_.nodes.data(), order_.blockStart.data(),
                                  static_cast<int32_t>(order_.blockStart.size()) - 1};
 }
 
 int64_t MultispinChains::memoryBytes() const {
   return blocks_ * int64_t{graph_->numNodes} * kBlockWords * static_cast<int64_t>(sizeof(uint64_t)) +
          blocks_ * static_cast<int64_t>(sizeof(kernels::BlockRng)) +
-         vectorBytes(edgeCoupling_, bias_, termStart_, countBits_, weightSum_, base_, terms_, clampNodes_, clampValues_);
+         vectorBytes(edgeCoupling_, bias_, termStart_, countBits_, weightSum_, base_, unitDegree_, terms_, clampNodes_, clampValues_);
 }
 
 Observations MultispinChains::run(const SampleSchedule& schedule, const BetaSchedule& betas, const Observe& observe,
@@ -245,7 +254,7 @@ Observations MultispinChains::run(const SampleSchedule& schedule, const BetaSche
   Observations out;
   const long double perSample = static_cast<long double>(samples) * chains_;
   const int workers = static_cast<int>(std::min<int64_t>(threads, blocks_));
-  const long double acceptTable = (2.0L * maxField_ + 1) * sizeof(uint64_t);
+  const long double acceptTable = ((2.0L * maxField_ + 1) + (2.0L * maskField_ + 1) * (bits_ + 1)) * sizeof(uint64_t);
   const long double perWorker = (observe.moments ? (n + numPairs) * sizeof(int64_t) : 0) + acceptTable;
   checkFits(static_cast<long double>(memoryBytes()) + (observe.states ? perSample * n : 0) +
                 (observe.energy + observe.magnetization) * perSample * sizeof(double) + workers * perWorker + betas.bytes(),
@@ -258,6 +267,7 @@ Observations MultispinChains::run(const SampleSchedule& schedule, const BetaSche
   std::vector<std::vector<int64_t>> nodeTotals(observe.moments ? workers : 0, std::vector<int64_t>(n, 0));
   std::vector<std::vector<int64_t>> pairTotals(observe.moments ? workers : 0, std::vector<int64_t>(numPairs, 0));
   std::vector<AcceptTable> tables(workers);  // each worker's table of the beta it last used
+  std::vector<std::vector<uint64_t>> masks(workers, std::vector<uint64_t>((2 * int64_t{maskField_} + 1) * (bits_ + 1)));
   const kernels::MultispinModel model = kernelModel();
 
   auto observeBlock = [&](int64_t block, int64_t sample, int worker) {
@@ -309,9 +319,13 @@ Observations MultispinChains::run(const SampleSchedule& schedule, const BetaSche
         const int64_t most = std::min(chunk, sweeps - done);
         const float beta = betas.at(sweep);
         while (now < most && betas.at(sweep + now) == beta) ++now;
-        if (!table.matches(bits_, maxField_, beta, scale_)) table.build(bits_, maxField_, beta, scale_, false);
-        const kernels::AcceptView view = table.view();
-        sweepFn(model, kernels::MultispinAccept{view.bits, view.maxField, view.table}, unit, static_cast<int>(now));
+        if (!table.matches(bits_, maxField_, beta, scale_)) {
+          table.build(bits_, maxField_, beta, scale_, false);
+          kernels::fillThresholdMasks(bits_, maxField_, table.view().table, maskField_, masks[worker].data());
+        }
+        const kernels::AcceptView built = table.view();
+        sweepFn(model, kernels::MultispinAccept{built.bits, built.maxField, built.table, maskField_, masks[worker].data()}, unit,
+                static_cast<int>(now));
         sweep += now;
         done += now;
       }

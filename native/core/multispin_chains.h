@@ -62,11 +62,12 @@ class MultispinChains {
   int64_t chains_, blocks_;
   AlignedArray<uint64_t> spins_;          // [block][node][kBlockWords]
   AlignedArray<kernels::BlockRng> rng_;   // per block
-  std::vector<int32_t> edgeCoupling_, bias_, termStart_, countBits_, weightSum_, base_;
+  std::vector<int32_t> edgeCoupling_, bias_, termStart_, countBits_, weightSum_, base_, unitDegree_;
   std::vector<kernels::MultispinTerm> terms_;
   double scale_ = 1.0;
   int bits_ = 32;
   int32_t maxField_ = 0;
+  int32_t maskField_ = 0;  // the largest |h_i| + degree of a ±J-path node
   std::vector<int32_t> clampNodes_;
   std::vector<int8_t> clampValues_;
   UpdateOrder order_;

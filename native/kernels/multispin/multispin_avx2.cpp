@@ -27,6 +27,11 @@ struct Pair {
   friend Pair operator&(const Pair& a, const Pair& b) { return {_mm256_and_si256(a.lo, b.lo), _mm256_and_si256(a.hi, b.hi)}; }
   friend Pair operator|(const Pair& a, const Pair& b) { return {_mm256_or_si256(a.lo, b.lo), _mm256_or_si256(a.hi, b.hi)}; }
   friend Pair notAnd(const Pair& a, const Pair& b) { return {_mm256_andnot_si256(a.lo, b.lo), _mm256_andnot_si256(a.hi, b.hi)}; }
+  // t is all ones or all zeros per byte, so a byte blend picks p & g or p | g.
+  friend Pair stepAtLeast(const Pair& t, const Pair& p, const Pair& g) {
+    const Pair both = p & g, either = p | g;
+    return {_mm256_blendv_epi8(either.lo, both.lo, t.lo), _mm256_blendv_epi8(either.hi, both.hi, t.hi)};
+  }
   friend Pair xor3(const Pair& a, const Pair& b, const Pair& c) { return a ^ b ^ c; }
   friend Pair maj(const Pair& a, const Pair& b, const Pair& c) { return (a & b) | (c & (a ^ b)); }
   friend Pair mux(const Pair& s, const Pair& a, const Pair& b) { return b ^ (s & (a ^ b)); }

@@ -23,6 +23,7 @@ struct Zmm {
   // Truth tables over (a, b, c) = (0xF0, 0xCC, 0xAA).
   friend Zmm xor3(Zmm a, Zmm b, Zmm c) { return {_mm512_ternarylogic_epi64(a.v, b.v, c.v, 0x96)}; }
   friend Zmm maj(Zmm a, Zmm b, Zmm c) { return {_mm512_ternarylogic_epi64(a.v, b.v, c.v, 0xE8)}; }
+  friend Zmm stepAtLeast(Zmm t, Zmm p, Zmm g) { return {_mm512_ternarylogic_epi64(t.v, p.v, g.v, 0x8E)}; }
   friend Zmm mux(Zmm s, Zmm a, Zmm b) { return {_mm512_ternarylogic_epi64(s.v, a.v, b.v, 0xCA)}; }
 };
 

@@ -14,6 +14,7 @@
 // half adder, column after column. Acceptance compares r with every threshold t_n = T[h − W + 2n],
 // n = 0..W, least significant plane first (ge = r_q AND ge where t has a 1, r_q OR ge where it has a
 // 0: r >= t), and a multiplexer tree over the bits of n picks the one the chain's count selects.
+// Nodes with at most 8 neighbours and unit |J| (±J models) take a fixed network held in registers.
 //
 // The random stream of a block: 16 xoshiro128+ streams (rng_lanes.h's generator); one step of all
 // 16 is a 512-bit plane in which stream L gives chains 32L..32L+31 (bit k of its word: chain 32L+k).
@@ -56,6 +57,8 @@ struct MultispinModel {
   const int32_t* countBits;  // bits of W_i
   const int32_t* weightSum;  // W_i
   const int32_t* base;       // h_i − W_i: the field with n = 0
+  const int32_t* unitDegree; // the degree when it is 1..8 and every |J_ij| = 1 (a faster path), else 0
+                             // (then |h_i| + degree <= the accept view's maskField)
   const int32_t* updateOrder;
   const int32_t* blockStart;
   int32_t numBlocks;
@@ -65,7 +68,23 @@ struct MultispinAccept {
   int bits;
   int32_t maxField;
   const uint64_t* table;  // T[I] at table[I + maxField]
+  // T[I] as words for the ±J path, for |I| <= maskField: row I + maskField holds bits + 1 words, the
+  // start of the comparison (0 when T[I] = 2^b, which accepts every draw, else all ones) and then
+  // bit q of T[I] spread over a word (all ones when T[I] = 2^b).
+  int32_t maskField;
+  const uint64_t* masks;
 };
+
+// Fills masks for |I| <= maskField from the table (MultispinAccept's layout).
+inline void fillThresholdMasks(int bits, int32_t maxField, const uint64_t* table, int32_t maskField, uint64_t* masks) {
+  for (int32_t field = -maskField; field <= maskField; ++field) {
+    const uint64_t t = table[field + maxField];
+    const bool always = (t >> bits) != 0;
+    uint64_t* row = masks + int64_t{field + maskField} * (bits + 1);
+    row[0] = always ? 0 : ~uint64_t{0};
+    for (int q = 0; q < bits; ++q) row[q + 1] = (always || ((t >> q) & 1u)) ? ~uint64_t{0} : 0;
+  }
+}
 
 struct MultispinBlock {
   uint64_t* spins;  // node i at spins[i * kBlockWords], kBlockWords words

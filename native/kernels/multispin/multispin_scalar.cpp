@@ -41,6 +41,9 @@ struct Words {
   friend Words mux(const Words& s, const Words& a, const Words& b) {
     return each(s, a, b, [](uint64_t x, uint64_t y, uint64_t z) { return (x & y) | (~x & z); });
   }
+  friend Words stepAtLeast(const Words& t, const Words& p, const Words& g) {
+    return each(t, p, g, [](uint64_t x, uint64_t y, uint64_t z) { return (x & y & z) | (~x & (y | z)); });
+  }
   friend Words notAnd(const Words& a, const Words& b) { return each(a, b, b, [](uint64_t x, uint64_t y, uint64_t) { return ~x & y; }); }
 };
 
