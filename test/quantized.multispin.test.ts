@@ -88,6 +88,16 @@ test('clamped nodes keep their per-chain values; live chains resume where they s
   chains.dispose();
 });
 
+test('streams run on the multispin kernel and give the batches a sampling run gives', async () => {
+  const model = kingModel(5, 0, 8);
+  const options = { chains: 520, warmup: 3, thin: 2, seed: 9, kernel: 'multispin' as const, observe: ['states' as const] };
+  const batches = [];
+  for await (const batch of model.stream({ ...options, batch: 2, maxBatches: 2 })) batches.push(batch);
+  const run = model.sampleSync({ ...options, samples: 4 });
+  const streamed = Buffer.concat(batches.map((b) => Buffer.from(b.states!.buffer, b.states!.byteOffset, b.states!.byteLength)));
+  expect(same(streamed, run.states)).toBe(true);
+});
+
 test('auto takes the multispin kernel when every node fits it, the integer kernel otherwise', () => {
   const pm1 = kingModel(4, 0, 8);
   const heavy = kingModel(4, 12, 8); // about 50 steps at an inner node
