@@ -169,7 +169,6 @@ export class GibbsChains {
   }
 
   /** @internal The native chains of this engine (subclasses bring their own, and may read engine options). */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   protected openHandle(options: ChainOptions): NativeChainHandle {
     return callNative(() => new (native().GibbsChains)(this.target.graph.handle, this.chains, this.seed));
   }
