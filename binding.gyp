@@ -10,7 +10,7 @@
     {
       "target_name": "heatbath_avx2",
       "type": "static_library",
-      "sources": ["native/kernels/gibbs_avx2.cpp", "native/kernels/gibbs_int_avx2.cpp", "native/kernels/ceiling_avx2.cpp", "native/kernels/dense_avx2.cpp", "native/kernels/langevin_avx2.cpp", "native/kernels/moments_avx2.cpp"],
+      "sources": ["native/kernels/gibbs_avx2.cpp", "native/kernels/gibbs_int_avx2.cpp", "native/kernels/ceiling_avx2.cpp", "native/kernels/dense_avx2.cpp", "native/kernels/langevin_avx2.cpp", "native/kernels/moments_avx2.cpp", "native/kernels/multispin/multispin_avx2.cpp"],
       "cflags_cc": ["<@(heatbath_cflags)", "-mavx2", "-mfma", "-fPIC"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx2", "-mfma"] }
@@ -18,7 +18,7 @@
     {
       "target_name": "heatbath_avx512",
       "type": "static_library",
-      "sources": ["native/kernels/gibbs_avx512.cpp", "native/kernels/ceiling_avx512.cpp", "native/kernels/dense_avx512.cpp", "native/kernels/langevin_avx512.cpp", "native/kernels/moments_avx512.cpp"],
+      "sources": ["native/kernels/gibbs_avx512.cpp", "native/kernels/ceiling_avx512.cpp", "native/kernels/dense_avx512.cpp", "native/kernels/langevin_avx512.cpp", "native/kernels/moments_avx512.cpp", "native/kernels/multispin/multispin_avx512.cpp"],
       # GCC 12 warns that its own AVX-512 headers use or may use an uninitialised value (a false
       # positive, hundreds of times per build) wherever 256-bit halves are joined or split.
       "cflags_cc": ["<@(heatbath_cflags)", "-mavx512f", "-mavx2", "-mfma", "-fPIC", "-Wno-maybe-uninitialized", "-Wno-uninitialized"],
@@ -48,6 +48,10 @@
         "native/core/accept_table.cpp",
         "native/core/quantized_chains.cpp",
         "native/addon/quantized_wrap.cpp",
+        "native/kernels/multispin/multispin_scalar.cpp",
+        "native/kernels/multispin/multispin_dispatch.cpp",
+        "native/core/multispin_chains.cpp",
+        "native/addon/multispin_wrap.cpp",
         "native/kernels/moments_scalar.cpp",
         "native/kernels/ceiling_scalar.cpp",
         "native/kernels/dispatch.cpp",

@@ -11,7 +11,7 @@ export * as graphs from './graphs';
 export { Graph, Blocks, GraphOptions } from './graphs/graph';
 export { IsingModel, IsingParameters, spinsToBinary } from './models/ising';
 export { QuantizedIsingModel, QuantizeOptions, QuantizationReport, FloatIsingParameters } from './models/quantized-ising';
-export { QuantizedChains, QuantizedTarget } from './engines/quantized-chains';
+export { QuantizedChainOptions, QuantizedChains, QuantizedKernel, QuantizedTarget } from './engines/quantized-chains';
 export {
   GibbsChains,
   GibbsTarget,

@@ -1,5 +1,5 @@
 /**
- * The integer p-bit engine against the exact chain of the circuit: the stationary distribution of
+ * The integer and multispin p-bit kernels against the exact chain of the circuit: the stationary distribution of
  * the 2^N × 2^N sweep matrix (helpers/quantized-exact.ts). With 32-bit draws and exactly
  * representable couplings it is the float model's Boltzmann distribution; with 3-bit draws it is not,
  * and the sampler follows the matrix, not Boltzmann. Standard errors come from independent chains.
@@ -13,7 +13,7 @@ import { maxZ, momentEstimates, Z_FAMILY } from './helpers/stats';
 
 const CHAINS = 1024;
 const SAMPLES = 40;
-const schedule = { chains: CHAINS, warmup: 100, samples: SAMPLES, thin: 3, observe: ['states' as const] };
+const baseSchedule = { chains: CHAINS, warmup: 100, samples: SAMPLES, thin: 3, observe: ['states' as const] };
 
 function allPairs(n: number): Array<[number, number]> {
   const pairs: Array<[number, number]> = [];
@@ -44,8 +44,10 @@ function zAgainst(states: Int8Array, n: number, probabilities: Float64Array, cha
 
 const maxDifference = (a: Float64Array, b: Float64Array) => a.reduce((m, v, k) => Math.max(m, Math.abs(v - b[k])), 0);
 
-describe('the quantized chain against its exact transition matrix', () => {
+// Couplings in [−3, 3] on a 3-regular graph: at most 9 steps per node, so both kernels can run them.
+describe.each(['integer', 'multispin'] as const)('the quantized chain against its exact transition matrix (%s kernel)', (kernel) => {
   const graph = graphs.randomRegular(8, 3, { seed: 5 });
+  const schedule = { ...baseSchedule, kernel };
 
   test('32-bit draws, exactly representable couplings: the Boltzmann distribution of the float model', () => {
     const model = integerModel(graph, 1, 32);
@@ -65,6 +67,15 @@ describe('the quantized chain against its exact transition matrix', () => {
     expect(zAgainst(run.states!, 8, pi)).toBeLessThan(Z_FAMILY);
     // The same samples and the same check reject Boltzmann: the test tells the two chains apart.
     expect(zAgainst(run.states!, 8, exact.probabilities)).toBeGreaterThan(Z_FAMILY);
+  });
+
+  test('±1 couplings (the multispin kernel’s ±J path), 4-bit draws', () => {
+    const rng = new SeededRandom(6);
+    const couplings = Array.from({ length: graph.numEdges }, () => (rng.float() < 0.5 ? -1 : 1));
+    const biases = Array.from({ length: graph.numNodes }, () => Math.floor(rng.float() * 5) - 2);
+    const model = new QuantizedIsingModel(graph, { couplings, biases, scale: 0.4, randomBits: 4, beta: 1 });
+    const run = model.sampleSync({ ...schedule, seed: 16 });
+    expect(zAgainst(run.states!, 8, stationary(model))).toBeLessThan(Z_FAMILY);
   });
 
   test('clamped nodes (per chain values), 5-bit draws: the conditional chain', () => {
@@ -94,6 +105,9 @@ describe('the quantized chain against its exact transition matrix', () => {
   test('the moment and energy observers agree with the states, exactly', () => {
     const model = integerModel(graph, 4, 8);
     const options = { ...schedule, chains: 100, seed: 15 };
+    const chains = model.chains(options);
+    expect(chains.kernel).toBe(kernel);
+    chains.dispose();
     const run = model.sampleSync({ ...options, observe: ['states', 'moments', 'energy', 'magnetization'] });
     const n = 8;
     const est = momentEstimates(run.states!, SAMPLES, 100, n, []);
@@ -188,5 +202,8 @@ describe('quantizing a float model', () => {
     // One step less and it runs.
     const fits = new QuantizedIsingModel(star, { couplings: [12000, -12000, 8766], biases: [0, 0, 0, 0], scale: 1, randomBits: 8 });
     expect(fits.sampleSync({ chains: 4, warmup: 1, samples: 1 }).mean).toHaveLength(4);
+    const auto = fits.chains({ chains: 1 }); // far too many steps for the multispin kernel
+    expect(auto.kernel).toBe('integer');
+    auto.dispose();
   });
 });

@@ -136,7 +136,7 @@ export class GibbsChains {
     this.target = target;
     this.chains = checkInteger('chains', options.chains ?? 64, 1, MAX_CHAINS);
     this.seed = resolveSeed(options.seed);
-    this.handle = this.openHandle();
+    this.handle = this.openHandle(options);
     try {
       this.updateParameters();
       if (options.clamp) this.clamp(options.clamp);
@@ -168,8 +168,8 @@ export class GibbsChains {
     } else throw invalid(`init must be 'random', 'hinton' or an array of spins, got ${String(init)}`);
   }
 
-  /** @internal The native chains of this engine (subclasses bring their own). */
-  protected openHandle(): NativeChainHandle {
+  /** @internal The native chains of this engine (subclasses bring their own, and may read engine options). */
+  protected openHandle(options: ChainOptions): NativeChainHandle {
     return callNative(() => new (native().GibbsChains)(this.target.graph.handle, this.chains, this.seed));
   }
 

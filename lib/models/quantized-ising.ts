@@ -1,11 +1,11 @@
 /**
  * A fixed-point Ising model, as a p-bit chip holds one: couplings and biases are integers times one
  * scale, and each spin update compares a b-bit random number with a table of the sigmoid
- * (docs/quantized.md gives the exact transition rule). Sampled by the native integer engine.
+ * (docs/quantized.md gives the exact transition rule). Sampled by the native integer or multispin kernel.
  */
 import type { Graph } from '../graphs/graph';
-import { ChainOptions, RunResult, sample, SampleOptions, SampleResult, sampleSync, stream, StreamOptions } from '../engines/gibbs';
-import { QuantizedChains, QuantizedTarget } from '../engines/quantized-chains';
+import { RunResult, sample, SampleOptions, SampleResult, sampleSync, stream, StreamOptions } from '../engines/gibbs';
+import { QuantizedChainOptions, QuantizedChains, QuantizedTarget } from '../engines/quantized-chains';
 import { HeatbathError } from '../errors';
 import { checkBeta, checkFinite, checkInteger, invalid } from '../util/validate';
 
@@ -138,21 +138,21 @@ export class QuantizedIsingModel implements QuantizedTarget {
   }
 
   /** Samples with fresh chains (async; the event loop stays free). */
-  sample(options: SampleOptions = {}): Promise<SampleResult> {
+  sample(options: SampleOptions & QuantizedChainOptions = {}): Promise<SampleResult> {
     return sample(this, options);
   }
 
-  sampleSync(options: SampleOptions = {}): SampleResult {
+  sampleSync(options: SampleOptions & QuantizedChainOptions = {}): SampleResult {
     return sampleSync(this, options);
   }
 
   /** Endless batches of samples as an async iterator. */
-  stream(options: StreamOptions = {}): AsyncGenerator<RunResult> {
+  stream(options: StreamOptions & QuantizedChainOptions = {}): AsyncGenerator<RunResult> {
     return stream(this, options);
   }
 
-  /** Live chains on the integer engine. */
-  chains(options: ChainOptions = {}): QuantizedChains {
+  /** Live chains on the multispin kernel when the model fits it, else the integer kernel (options.kernel chooses). */
+  chains(options: QuantizedChainOptions = {}): QuantizedChains {
     return new QuantizedChains(this, options);
   }
 }

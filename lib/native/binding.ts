@@ -122,6 +122,11 @@ export interface NativeAddon {
   Graph: new (numNodes: number, src: Int32Array, dst: Int32Array, colouring: string | Int32Array) => NativeGraph;
   GibbsChains: new (graph: NativeGraph, chains: number, seed: number | bigint) => NativeGibbsChains;
   QuantizedChains: new (graph: NativeGraph, chains: number, seed: number | bigint) => NativeQuantizedChains;
+  /** The multispin kernel's chains; refusal says why a quantized model does not fit it (null when it does). */
+  MultispinChains: {
+    new (graph: NativeGraph, chains: number, seed: number | bigint): NativeQuantizedChains;
+    refusal(graph: NativeGraph, couplings: Int32Array, biases: Int32Array): string | null;
+  };
   CancelToken: new () => NativeCancelToken;
   /** C = alpha·op(A)·op(B) + beta·C, row-major float32; bit-identical for any thread count. */
   gemm(

@@ -9,6 +9,7 @@
 #include "gibbs_wrap.h"
 #include "graph_wrap.h"
 #include "langevin_wrap.h"
+#include "multispin_wrap.h"
 #include "quantized_wrap.h"
 #include "rbm_wrap.h"
 #include "tngd_wrap.h"
@@ -30,6 +31,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : jobs(env, runner), isa(kerne
   exports.Set("Graph", graphConstructor.Value());
   exports.Set("GibbsChains", GibbsWrap::Define(env));
   exports.Set("QuantizedChains", QuantizedWrap::Define(env));
+  exports.Set("MultispinChains", MultispinWrap::Define(env));
   exports.Set("RbmChains", RbmWrap::Define(env));
   exports.Set("LangevinChains", LangevinWrap::Define(env));
   exports.Set("TngdDevice", TngdWrap::Define(env));

@@ -5,7 +5,7 @@
 
 namespace heatbath {
 
-void AcceptTable::build(int bits, int32_t maxField, double beta, double scale) {
+void AcceptTable::build(int bits, int32_t maxField, double beta, double scale, bool withInverse) {
   bits_ = bits;
   maxField_ = maxField;
   beta_ = beta;
@@ -20,7 +20,7 @@ void AcceptTable::build(int bits, int32_t maxField, double beta, double scale) {
     table_[field + maxField] = previous;
   }
   theta_.clear();
-  if (bits <= 16) {
+  if (withInverse && bits <= 16) {
     // Padded to at least 64 entries (a kernel's register pieces) plus one (a gather's 4-byte read).
     const int64_t draws = int64_t{1} << bits;
     theta_.assign(static_cast<size_t>(std::max<int64_t>(draws, 64) + 1), static_cast<int16_t>(maxField + 1));

@@ -12,7 +12,8 @@ namespace heatbath {
 
 class AcceptTable {
  public:
-  void build(int bits, int32_t maxField, double beta, double scale);
+  // withInverse = false skips theta (2^b entries), which the multispin kernel does not use.
+  void build(int bits, int32_t maxField, double beta, double scale, bool withInverse = true);
   bool matches(int bits, int32_t maxField, double beta, double scale) const {
     return built_ && bits == bits_ && maxField == maxField_ && beta == beta_ && scale == scale_;
   }

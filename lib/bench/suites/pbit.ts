@@ -3,7 +3,7 @@
  * Each benny op is one native run of many sweeps (the way users sample), so call overhead is
  * amortised except in pbit.small, which measures it on purpose.
  */
-import { Graph, graphs, IsingModel, QuantizeOptions } from '../..';
+import { Graph, graphs, IsingModel, QuantizedIsingModel, QuantizeOptions } from '../..';
 
 export interface PbitCase {
   name: string;
@@ -40,8 +40,28 @@ function sweepCase(
   };
 }
 
+/** King's graph 256², couplings ±1 (random signs), no biases, 8-bit draws: the multispin kernel's case. */
+function kingPm1Case(chains: number, sweeps: number): PbitCase {
+  return {
+    name: 'pbit.king256.pm1',
+    description: `king's graph 256×256, ±1 couplings, 8-bit random draws, ${chains} chains, multispin kernel`,
+    setup(threads) {
+      const graph = graphs.king(256);
+      let state = 1;
+      const couplings = Int32Array.from({ length: graph.numEdges }, () => ((state = (state * 1103515245 + 12345) >>> 0) >>> 30) & 1 ? 1 : -1);
+      const model = new QuantizedIsingModel(graph, { couplings, biases: new Int32Array(graph.numNodes), scale: 1, randomBits: 8, beta: 0.4 });
+      const chainSet = model.chains({ chains, seed: 1, kernel: 'multispin' });
+      const options = { warmup: sweeps, samples: 0, observe: [], threads };
+      let previous: Promise<unknown> = Promise.resolve();
+      const op = () => (previous = previous.then(() => chainSet.run(options)));
+      return { op, flips: sweeps * graph.numNodes * chains, chains, nodes: graph.numNodes, sweeps };
+    },
+  };
+}
+
 export const pbitCases: PbitCase[] = [
   sweepCase('pbit.king256', "king's graph 256×256 (8 neighbours), 256 chains, float32 couplings", () => graphs.king(256), 256, 20),
+  kingPm1Case(4096, 10),
   sweepCase('pbit.g12x70', 'DTM torus 70×70, jumps G12 (12 neighbours), 256 chains', () => graphs.torus(70, { jumps: 'G12' }), 256, 100),
   sweepCase(
     'pbit.g12x70.int8',
