@@ -175,6 +175,7 @@ train
   .option('--init <model.safetensors>', 'continue from a saved dtm model (a checkpoint); its layout comes from the file (--size, --jumps, --steps, --image-rate, --label-rate may only repeat it)')
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
   .option('--curves <file.json>', 'write the training curves (per epoch and step) here after every epoch')
+  .option('--precision <c:r>', 'train in the loop on a p-bit chip\'s arithmetic: the sampler uses c-bit couplings and biases and r-bit random draws (c:r:f for f-bit biases); the float parameters are updated and re-quantized every batch')
   .option('--out <model.safetensors>', 'where to write the model', 'dtm.safetensors')
   .runOptions()
   .action(async (opts) => {
@@ -203,6 +204,7 @@ program
   .option('--path <file.png>', 'dtm: also draw the denoising path, a row per step')
   .option('--cell-energy <J>', 'dtm: energy per node update of the p-bit hardware', real({ above: 0 }), 2e-15)
   .option('--temperature <K>', 'gtc: physical temperature for the heat in joules', real({ above: 0 }), ROOM_TEMPERATURE)
+  .option('--precision <c:r>', 'rbm, dtm: sample on a p-bit chip\'s arithmetic: c-bit couplings and biases, r-bit random draws (c:r:f for f-bit biases), e.g. 6:8')
   .option('--states', 'write the raw states (rbm: binary units; gtc: visible units, .npy only) instead of images')
   .option('--out <file>', 'samples.png or samples.npy', 'samples.png')
   .runOptions()

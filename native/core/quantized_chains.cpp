@@ -211,10 +211,6 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
   if (schedule.warmup < 0 || samples < 0 || schedule.thin < 1) {
     throw invalidArgument("schedule needs warmup >= 0, samples >= 0 and thin >= 1");
   }
-  if (observe.chainMeans || observe.meanFieldPairs) {
-    throw invalidArgument("quantized chains observe states, moments, energy and magnetization; chain means and "
-                          "mean-field pairs are not offered");
-  }
   const int64_t total = heatbath::totalSweeps(schedule.warmup, schedule.samples, schedule.thin);
   if (betas.sweeps() != total) {
     throw invalidArgument("the beta schedule covers " + std::to_string(betas.sweeps()) + " sweeps, the run has " +
@@ -234,8 +230,11 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
   // and acceptance table, and the beta description.
   const long double acceptTable = (2.0L * maxField_ + 1) * sizeof(uint64_t) + (bits_ <= 16 ? (1u << bits_) * sizeof(int16_t) : 0);
   const long double perWorker = (observe.moments ? (n + numPairs) * sizeof(int64_t) : 0) + acceptTable;
+  const bool perChain = observe.chainMeans || observe.meanFieldPairs;
+  const long double perChainBytes = perChain ? static_cast<long double>(chains_) * n * sizeof(int32_t) : 0;
   checkFits(static_cast<long double>(memoryBytes()) + (observe.states ? perSample * n : 0) +
-                (observe.energy + observe.magnetization) * perSample * sizeof(double) + workers * perWorker + betas.bytes(),
+                (observe.energy + observe.magnetization) * perSample * sizeof(double) + workers * perWorker + betas.bytes() +
+                perChainBytes + (observe.chainMeans ? perChainBytes : 0) + (observe.meanFieldPairs ? numPairs * sizeof(double) : 0),
             "the requested observations");
   if (observe.states) out.states.assign(static_cast<size_t>(perSample * n), 0);
   if (observe.energy) out.energy.assign(static_cast<size_t>(perSample), 0.0);
@@ -244,6 +243,9 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
   // Exact integer moment sums per worker: their total is the same for any thread count.
   std::vector<std::vector<int64_t>> nodeTotals(observe.moments ? workers : 0, std::vector<int64_t>(n, 0));
   std::vector<std::vector<int64_t>> pairTotals(observe.moments ? workers : 0, std::vector<int64_t>(numPairs, 0));
+  // Up-spin counts per chain (chain-major), for chain means and mean-field pairs: each group writes only
+  // its own chains, so the counts are exact and the same for any thread count.
+  std::vector<int32_t> upCounts(perChain ? static_cast<size_t>(chains_ * n) : 0, 0);
   std::vector<AcceptTable> tables(workers);  // each worker's table of the beta it last used
   const kernels::QuantizedModel model = kernelModel();
 
@@ -255,6 +257,12 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
         for (int32_t i = 0; i < n; ++i) nodeTotals[worker][i] += 2 * __builtin_popcount(word(t, i) & used) - lanes;
         for (int64_t p = 0; p < numPairs; ++p) {
           pairTotals[worker][p] += lanes - 2 * __builtin_popcount((word(t, observe.pairA[p]) ^ word(t, observe.pairB[p])) & used);
+        }
+      }
+      if (perChain) {
+        for (int l = 0; l < lanes; ++l) {
+          int32_t* counts = upCounts.data() + (t * kIntLanes + l) * n;
+          for (int32_t i = 0; i < n; ++i) counts[i] += static_cast<int32_t>((word(t, i) >> l) & 1u);
         }
       }
       for (int l = 0; l < lanes; ++l) {
@@ -320,6 +328,24 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
     }
     for (double& v : out.mean) v *= norm;
     for (double& v : out.pairMean) v *= norm;
+  }
+  // A chain's spin sum over its samples is 2 * ups - samples, an exact integer.
+  auto spinSum = [&](int64_t chain, int32_t node) { return 2 * int64_t{upCounts[chain * n + node]} - samples; };
+  if (observe.chainMeans) {
+    const double norm = samples > 0 ? 1.0 / static_cast<double>(samples) : 0.0;
+    out.chainMeans.assign(static_cast<size_t>(chains_ * n), 0.0f);
+    for (int64_t c = 0; c < chains_; ++c) {
+      for (int32_t i = 0; i < n; ++i) out.chainMeans[c * n + i] = static_cast<float>(static_cast<double>(spinSum(c, i)) * norm);
+    }
+  }
+  if (observe.meanFieldPairs) {
+    const double norm = samples > 0 ? 1.0 / (static_cast<double>(samples) * samples * chains_) : 0.0;
+    out.pairMeanField.assign(numPairs, 0.0);
+    for (int64_t p = 0; p < numPairs; ++p) {
+      double dot = 0;  // products of exact integers, summed in double as the float engine does
+      for (int64_t c = 0; c < chains_; ++c) dot += static_cast<double>(spinSum(c, observe.pairA[p]) * spinSum(c, observe.pairB[p]));
+      out.pairMeanField[p] = dot * norm;
+    }
   }
   return out;
 }
