@@ -150,11 +150,15 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       ...details(timing, bench.description, threads, shape),
     });
   }
+  // The integer-kernel update is also reported as a ratio to the float one measured in the same run.
+  let floatUpdate: number | undefined;
   for (const bench of dtmCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
     const { op, flips, engineFlipsPerNs, ...shape } = bench.setup(threads);
     const timing = await timeBesideCeiling(bench.name, op, threads, 3);
     const value = flips / (timing.seconds * 1e9);
+    if (bench.name === 'dtm.update') floatUpdate = value;
     emit({
+      ...(bench.name === 'dtm.update.int8' && floatUpdate !== undefined ? { vsFloat: value / floatUpdate } : {}),
       name: bench.name,
       value,
       unit: 'flips/ns',

@@ -8,56 +8,65 @@
 import type { ChainOptions } from '../sampling/gibbs';
 import { QuantizedChains, QuantizedTarget } from '../sampling/quantized-chains';
 import type { DenoisingModel, DtmGenerateOptions, DtmSamples } from './dtm';
-import { QuantizationReport, QuantizedIsingModel, QuantizeOptions } from './quantized-ising';
+import type { Graph } from '../graphs/graph';
+import { QuantizationReport, QuantizedIsingModel, QuantizeOptions, roundToSteps } from './quantized-ising';
 
 /** One reverse step on the chip, re-quantized from the float model whenever `requantize` is called. */
 export class QuantizedDtmStep implements QuantizedTarget {
-  private current: QuantizedIsingModel;
+  readonly graph: Graph;
+  readonly beta: number;
+  integerCouplings: Int32Array = new Int32Array(0);
+  integerBiases: Int32Array = new Int32Array(0);
+  scale = 1;
+  randomBits = 1;
+  report!: QuantizationReport;
+  private values?: { couplings: Float32Array; biases: Float32Array };
 
   constructor(
     readonly model: DenoisingModel,
     readonly step: number,
     readonly precision: QuantizeOptions,
   ) {
-    this.current = QuantizedIsingModel.quantize(model.step(step), precision);
+    const target = model.step(step);
+    this.graph = target.graph;
+    this.beta = target.beta;
+    this.requantize();
   }
 
   /** Rounds the step's current float couplings and biases again (after an optimizer step). */
   requantize(): this {
-    this.current = QuantizedIsingModel.quantize(this.model.step(this.step), this.precision);
+    const { couplings, biases } = this.model.step(this.step);
+    const { src, dst } = this.graph;
+    const q = roundToSteps(couplings, biases, this.precision, {
+      coupling: (e) => `step ${this.step}'s coupling of edge ${e} (nodes ${src[e]}–${dst[e]})`,
+      bias: (i) => `step ${this.step}'s bias of node ${i}`,
+    });
+    this.integerCouplings = q.couplings;
+    this.integerBiases = q.biases;
+    this.scale = q.report.scale;
+    this.randomBits = q.randomBits;
+    this.report = q.report;
+    this.values = undefined;
     return this;
   }
 
-  get graph() {
-    return this.current.graph;
+  /** The values the chip holds, integer × scale (made on first use after each requantize). */
+  get couplings(): Float32Array {
+    return (this.values ??= this.valuesNow()).couplings;
   }
-  get couplings() {
-    return this.current.couplings;
-  }
-  get biases() {
-    return this.current.biases;
-  }
-  get beta() {
-    return this.current.beta;
-  }
-  get integerCouplings() {
-    return this.current.integerCouplings;
-  }
-  get integerBiases() {
-    return this.current.integerBiases;
-  }
-  get scale() {
-    return this.current.scale;
-  }
-  get randomBits() {
-    return this.current.randomBits;
-  }
-  get report(): QuantizationReport {
-    return this.current.report;
+  get biases(): Float32Array {
+    return (this.values ??= this.valuesNow()).biases;
   }
 
   chains(options: ChainOptions = {}): QuantizedChains {
     return new QuantizedChains(this, options);
+  }
+
+  private valuesNow(): { couplings: Float32Array; biases: Float32Array } {
+    return {
+      couplings: Float32Array.from(this.integerCouplings, (q) => q * this.scale),
+      biases: Float32Array.from(this.integerBiases, (q) => q * this.scale),
+    };
   }
 }
 
