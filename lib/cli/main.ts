@@ -18,6 +18,7 @@ import { stoppable, stopExitCode } from './signals';
 import { DEFAULT_JUMPS, DEFAULT_SIZE, formatTrainDtm, trainDtmCommand } from './train-dtm';
 import { formatTrainGtc, trainGtcCommand } from './train-gtc';
 import { formatTngdStudy, tngdCommand } from './tngd';
+import { formatStudyBits, studyBitsCommand } from './study-bits';
 import { DEFAULT_HIDDEN, formatTrainRbm, trainRbmCommand } from './train-rbm';
 
 /** Prints a command's report (JSON with --json); one stopped by a signal exits with 130 (SIGINT) or 143 (SIGTERM). */
@@ -211,6 +212,28 @@ program
   .action(async (model, opts) => {
     const report = await sampleCommand(model, { ...opts, states: Boolean(opts.states), json: Boolean(opts.json) });
     printReport(report, opts.json, formatSample);
+  });
+
+program
+  .command('study')
+  .description('studies that sample model files many ways and report figures, tables and pictures')
+  .command('bits')
+  .description('how many bits does a p-bit need? sample an RBM and a DTM at coupling × randomness precisions (and float), score with eval, time the spin updates')
+  .option('--rbm <model.safetensors>', 'an RBM of 28×28 digits')
+  .option('--dtm <model.safetensors>', 'a denoising model (dtm) of 28×28 digits')
+  .option('--coupling-bits <list>', 'coupling (and bias) bits, e.g. 3-8 (default 3-8; --quick 3,8)')
+  .option('--random-bits <list>', 'bits per random draw, e.g. 4,6,8,12,16 (default 4,6,8,12,16; --quick 4,16)')
+  .option('--n <count>', 'samples per cell (default 200; --quick 20)', integer(2))
+  .option('--rbm-sweeps <n>', 'rbm: Gibbs sweeps from noise (default 1000; --quick 20)', integer(1))
+  .option('--dtm-sweeps <n>', 'dtm: sweeps per denoising step (default 400; --quick 10)', integer(1))
+  .option('--quick', 'a small grid with few samples and sweeps (a check that it all runs)')
+  .option('--cache-dir <dir>', 'keep the trained scoring classifier here between runs')
+  .option('--out <file.json>', 'where to write the figures', 'bits.json')
+  .option('--png <file.png>', 'where to draw the heat maps', 'bits.png')
+  .runOptions()
+  .action(async (opts) => {
+    const report = await stoppable((signal) => studyBitsCommand({ ...opts, quick: Boolean(opts.quick), json: Boolean(opts.json), signal }));
+    printReport(report, opts.json, formatStudyBits);
   });
 
 program

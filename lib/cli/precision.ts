@@ -3,11 +3,10 @@
  * (sign included), r-bit random draws, f-bit biases (default f = c). One parser, one set of limits (the
  * quantizer's own: lib/models/quantized-ising.ts), refusals with ERR_INVALID_ARGUMENT naming the flag.
  */
-import type { QuantizationReport, QuantizeOptions } from '../models/quantized-ising';
+import { PRECISION_LIMITS as LIMITS, QuantizationReport, QuantizeOptions } from '../models/quantized-ising';
 import { invalid } from '../util/validate';
 
-/** Bit ranges the quantizer accepts (QuantizeOptions). */
-const LIMITS = { couplingBits: [2, 16], randomBits: [1, 32], fieldBits: [2, 16] } as const;
+export { PRECISION_LIMITS } from '../models/quantized-ising';
 
 /** "6:8" → 6-bit couplings and biases, 8-bit randomness; "6:8:10" → 10-bit biases. */
 export function parsePrecision(text: string): QuantizeOptions {

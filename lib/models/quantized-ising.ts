@@ -9,6 +9,9 @@ import { QuantizedChains, QuantizedTarget } from '../sampling/quantized-chains';
 import { HeatbathError } from '../errors';
 import { checkBeta, checkFinite, checkInteger, invalid } from '../util/validate';
 
+/** The bit widths a chip may have (inclusive ranges): what QuantizeOptions and `--precision` accept. */
+export const PRECISION_LIMITS = { couplingBits: [2, 16], fieldBits: [2, 16], randomBits: [1, 32] } as const;
+
 export interface QuantizeOptions {
   /** Bits of each coupling, sign included: integers in [−(2^(c−1) − 1), 2^(c−1) − 1]; 2..16. */
   couplingBits: number;
@@ -61,9 +64,9 @@ export function roundToSteps(
   names: { coupling: (k: number) => string; bias: (k: number) => string },
 ): { couplings: Int32Array; biases: Int32Array; randomBits: number; report: QuantizationReport } {
   if (options == null || typeof options !== 'object') throw invalid('quantize needs { couplingBits, fieldBits, randomBits }');
-  const couplingBits = checkInteger('couplingBits', options.couplingBits, 2, 16);
-  const fieldBits = checkInteger('fieldBits', options.fieldBits, 2, 16);
-  const randomBits = checkInteger('randomBits', options.randomBits, 1, 32);
+  const couplingBits = checkInteger('couplingBits', options.couplingBits, ...PRECISION_LIMITS.couplingBits);
+  const fieldBits = checkInteger('fieldBits', options.fieldBits, ...PRECISION_LIMITS.fieldBits);
+  const randomBits = checkInteger('randomBits', options.randomBits, ...PRECISION_LIMITS.randomBits);
   const onOverflow = options.onOverflow ?? 'clip';
   if (onOverflow !== 'clip' && onOverflow !== 'refuse') throw invalid(`onOverflow must be 'clip' or 'refuse', got ${String(onOverflow)}`);
   const couplingMax = 2 ** (couplingBits - 1) - 1;
@@ -125,7 +128,7 @@ export class QuantizedIsingModel implements QuantizedTarget {
     this.graph = graph;
     this.scale = checkFinite('scale', parameters.scale);
     if (this.scale <= 0) throw invalid(`scale must be > 0, got ${this.scale}`);
-    this.randomBits = checkInteger('randomBits', parameters.randomBits, 1, 32);
+    this.randomBits = checkInteger('randomBits', parameters.randomBits, ...PRECISION_LIMITS.randomBits);
     this.integerCouplings = QuantizedIsingModel.integers('couplings', parameters.couplings, graph.numEdges);
     this.integerBiases = QuantizedIsingModel.integers('biases', parameters.biases, graph.numNodes);
     this.couplings = Float32Array.from(this.integerCouplings, (q) => q * this.scale);

@@ -132,13 +132,19 @@ export class QuantizedRBM {
     const spins = run.finalState;
     const visible = new Float32Array(count * V);
     for (let c = 0; c < count; c++) for (let i = 0; i < V; i++) visible[c * V + i] = spins[c * (V + H) + i] > 0 ? 1 : 0;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const lastBeta = typeof beta === 'number' ? checkBeta('beta', beta) : undefined;
+    let probabilities: Float32Array | undefined;
+    const visibleProbabilities = () => (lastBeta === undefined ? visible : this.visibleProbabilities(spins, count, lastBeta));
     return {
       chains: count,
       visible,
-      probabilities: lastBeta === undefined ? visible : this.visibleProbabilities(spins, count, lastBeta),
+      /** Made on first use (V × H work per chain); under a β schedule, the visible states themselves. */
+      get probabilities(): Float32Array {
+        return (probabilities ??= visibleProbabilities());
+      },
       sweeps,
-      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      seconds,
     };
   }
 
