@@ -21,6 +21,8 @@ export interface HeatPanel {
   text?: string[][];
   /** Colour range [low, high] (default: the panel's smallest and largest value). */
   range?: [number, number];
+  /** Low values are good: the ramp runs the other way (yellow at the low end). */
+  lowIsGood?: boolean;
 }
 
 const CELL_W = 44;
@@ -88,8 +90,9 @@ export function encodeHeatMaps(panels: HeatPanel[], perRow = 2): Buffer {
   panels.forEach(checkPanel);
   checkInteger('perRow', perRow, 1, 16);
   const labelWidth = Math.max(...panels.flatMap((p) => p.rows.map(textWidth))) + 8;
-  const panelW = MARGIN * 2 + GLYPH_HEIGHT + 6 + labelWidth + Math.max(...panels.map((p) => p.columns.length)) * CELL_W;
-  const panelH = MARGIN * 2 + 3 * (GLYPH_HEIGHT + 6) + Math.max(...panels.map((p) => p.rows.length)) * CELL_H;
+  const gridWidth = GLYPH_HEIGHT + 6 + labelWidth + Math.max(...panels.map((p) => p.columns.length)) * CELL_W;
+  const panelW = MARGIN * 3 + Math.max(gridWidth, ...panels.map((p) => textWidth(p.title)));
+  const panelH = MARGIN * 2 + 4 * (GLYPH_HEIGHT + 6) + Math.max(...panels.map((p) => p.rows.length)) * CELL_H;
   const columns = Math.min(perRow, panels.length);
   const canvas = new Canvas(columns * panelW, Math.ceil(panels.length / columns) * panelH);
   panels.forEach((panel, k) => {
@@ -99,7 +102,7 @@ export function encodeHeatMaps(panels: HeatPanel[], perRow = 2): Buffer {
     const [lo, hi] = panel.range ?? [Math.min(...finite), Math.max(...finite)];
     canvas.text(panel.title, x0, y0);
     const gridX = x0 + GLYPH_HEIGHT + 6 + labelWidth;
-    const gridY = y0 + 2 * (GLYPH_HEIGHT + 6);
+    const gridY = y0 + 3 * (GLYPH_HEIGHT + 6);
     canvas.text(panel.columnTitle, gridX, y0 + GLYPH_HEIGHT + 6);
     panel.columns.forEach((label, c) => canvas.text(label, gridX + c * CELL_W + (CELL_W - textWidth(label)) / 2, gridY - GLYPH_HEIGHT - 3));
     // The row title, written downward one letter per line beside the row labels.
@@ -108,7 +111,8 @@ export function encodeHeatMaps(panels: HeatPanel[], perRow = 2): Buffer {
       canvas.text(label, gridX - textWidth(label) - 6, gridY + r * CELL_H + (CELL_H - GLYPH_HEIGHT) / 2);
       panel.columns.forEach((_, c) => {
         const v = panel.values[r][c];
-        const t = v === null || !(hi > lo) ? 0.5 : (v - lo) / (hi - lo);
+        const linear = v === null || !(hi > lo) ? 0.5 : (v - lo) / (hi - lo);
+        const t = panel.lowIsGood ? 1 - linear : linear;
         const colour = v === null ? EMPTY : rampColour(t);
         canvas.fill(gridX + c * CELL_W + 1, gridY + r * CELL_H + 1, CELL_W - 2, CELL_H - 2, colour);
         const text = panel.text?.[r]?.[c] ?? (v === null ? '' : v.toPrecision(3));
