@@ -93,6 +93,7 @@ test('study bits --quick: every cell scored and timed, a JSON file and a heat ma
   for (const cell of report.cells) {
     expect(cell.confidence).toBeGreaterThan(0);
     expect(cell.flipsPerNs).toBeGreaterThan(0);
+    expect(cell.flipsPerCpuNs).toBeGreaterThan(0);
   }
   expect(JSON.parse(fs.readFileSync(json, 'utf8')).cells).toEqual(report.cells);
   const image = PNG.sync.read(fs.readFileSync(png));

@@ -46,8 +46,13 @@ export interface StudyCell {
   confidence: number | null;
   classesPresent: number | null;
   frechet: number | null;
-  /** Spin updates per ns while sampling (10⁹ per second). */
+  /** Spin updates per ns of wall time while sampling (10⁹ per second). */
   flipsPerNs: number | null;
+  /**
+   * Spin updates per ns of the process's CPU time while sampling: on a machine shared with other work
+   * the steadier figure (what waiting for a core costs is not counted).
+   */
+  flipsPerCpuNs: number | null;
   clippedCouplings: number;
   clippedBiases: number;
   /** Why the cell has no figures (e.g. a field beyond the engine's range). */
@@ -161,14 +166,16 @@ interface CellRun {
 
 /** Samples and scores one cell; a precision the engine refuses (a coded error) becomes a cell with the reason. */
 async function cell(model: 'rbm' | 'dtm', c: number | null, r: number | null, classifier: DigitClassifier, seed: number, draw: () => Promise<CellRun>): Promise<StudyCell> {
-  const empty = { model, couplingBits: c, randomBits: r, confidence: null, classesPresent: null, frechet: null, flipsPerNs: null, clippedCouplings: 0, clippedBiases: 0 };
+  const empty = { model, couplingBits: c, randomBits: r, confidence: null, classesPresent: null, frechet: null, flipsPerNs: null, flipsPerCpuNs: null, clippedCouplings: 0, clippedBiases: 0 };
   let run: CellRun;
+  const cpu = process.cpuUsage();
   try {
     run = await draw();
   } catch (err) {
     if (err instanceof HeatbathError && err.code === 'ERR_INVALID_ARGUMENT') return { ...empty, error: err.message };
     throw err;
   }
+  const used = process.cpuUsage(cpu);
   const scores = evaluateDigits(run.images, { seed, classifier });
   return {
     ...empty,
@@ -176,6 +183,7 @@ async function cell(model: 'rbm' | 'dtm', c: number | null, r: number | null, cl
     classesPresent: scores.classesPresent,
     frechet: scores.frechet,
     flipsPerNs: run.flips / (run.seconds * 1e9),
+    flipsPerCpuNs: run.flips / ((used.user + used.system) * 1e3),
     clippedCouplings: run.report?.clippedCouplings ?? 0,
     clippedBiases: run.report?.clippedBiases ?? 0,
   };
@@ -202,9 +210,12 @@ export function heatPanels(report: StudyBitsReport): HeatPanel[] {
     const axes = { rowTitle: 'coupling bits', columnTitle: 'random bits per draw' };
     // Fréchet distance on a log scale: it sees missing classes, which a confident classifier does not.
     const quality = grid(report, model, (c) => (c.frechet === null ? null : Math.log(c.frechet)), (c) => (c.frechet === null ? 'n/a' : c.frechet.toFixed(c.frechet < 100 ? 1 : 0)));
-    const speed = grid(report, model, (c) => c.flipsPerNs, (c) => (c.flipsPerNs === null ? 'n/a' : c.flipsPerNs.toFixed(2)));
+    // Speed as a ratio to the float model's cell of the same run, in CPU time.
+    const float = report.cells.find((c) => c.model === model && c.couplingBits === null)?.flipsPerCpuNs ?? null;
+    const ratio = (c: StudyCell) => (c.flipsPerCpuNs === null || float === null ? null : c.flipsPerCpuNs / float);
+    const speed = grid(report, model, ratio, (c) => (ratio(c) === null ? 'n/a' : `${ratio(c)!.toFixed(2)}x`));
     panels.push({ title: `${model.toUpperCase()}: Frechet distance to real digits (lower is better)`, ...axes, ...quality, lowIsGood: true });
-    panels.push({ title: `${model.toUpperCase()}: spin updates per ns`, ...axes, ...speed });
+    panels.push({ title: `${model.toUpperCase()}: spin updates per CPU second, x float`, ...axes, ...speed });
   }
   return panels;
 }
@@ -214,10 +225,10 @@ export function formatStudyBits(report: StudyBitsReport): string {
   for (const model of ['rbm', 'dtm'] as const) {
     if (!report.cells.some((c) => c.model === model)) continue;
     const figures = (c: StudyCell) =>
-      c.confidence === null ? `n/a` : `${c.confidence.toFixed(3)} · ${c.classesPresent}/10 · ${c.frechet!.toFixed(1)} · ${c.flipsPerNs!.toFixed(2)}${c.clippedCouplings + c.clippedBiases > 0 ? ` (${c.clippedCouplings + c.clippedBiases} clipped)` : ''}`;
+      c.confidence === null ? `n/a` : `${c.confidence.toFixed(3)} · ${c.classesPresent}/10 · ${c.frechet!.toFixed(1)} · ${c.flipsPerCpuNs!.toFixed(3)}${c.clippedCouplings + c.clippedBiases > 0 ? ` (${c.clippedCouplings + c.clippedBiases} clipped)` : ''}`;
     const q = grid(report, model, () => 0, figures);
     lines.push(
-      `${model.toUpperCase()} (${model === 'rbm' ? report.models.rbm : report.models.dtm}): confidence · classes · Fréchet · spin updates/ns; rows coupling bits, columns random bits`,
+      `${model.toUpperCase()} (${model === 'rbm' ? report.models.rbm : report.models.dtm}): confidence · classes · Fréchet · spin updates per CPU ns; rows coupling bits, columns random bits`,
       '',
       `| coupling \\ random | ${q.columns.join(' | ')} |`,
       `|---|${q.columns.map(() => '---').join('|')}|`,
