@@ -12,7 +12,14 @@ import type { QuantizeOptions } from '../../lib/models/quantized-ising';
 export interface DtmCase {
   name: string;
   description: string;
-  setup(threads?: number): { op: () => Promise<unknown>; flips: number; engineFlipsPerNs: () => number; [shape: string]: unknown };
+  setup(threads?: number): {
+    op: () => Promise<unknown>;
+    flips: number;
+    engineFlipsPerNs: () => number;
+    /** Mean process CPU milliseconds per update so far (steadier than wall time on a shared machine). */
+    cpuMsPerUpdate: () => number;
+    [shape: string]: unknown;
+  };
 }
 
 /** One training update of step 4; with a precision, both phases sample the step quantized (integer kernel). */
@@ -32,16 +39,29 @@ function updateCase(name: string, description: string, precision?: QuantizeOptio
       const schedule = { warmup: 50, samples: 10, thin: 5, penalty: 0.01, threads };
       let flips = 0;
       let engineSeconds = 0;
+      let cpuMicroseconds = 0;
+      let updates = 0;
       // benny calls an async op once unawaited to probe its type, so each run waits for the previous.
       let previous: Promise<unknown> = Promise.resolve();
       const op = () =>
         (previous = previous.then(async () => {
+          const cpu = process.cpuUsage();
           const g = await estimator.estimate({ before, after, rows }, schedule, out);
+          const used = process.cpuUsage(cpu);
+          cpuMicroseconds += used.user + used.system;
+          updates++;
           flips += g.flips;
           engineSeconds += g.seconds;
         }));
       const perUpdate = 95 * rows * (2 * 70 * 70 - width);
-      return { op, flips: perUpdate, engineFlipsPerNs: () => flips / (engineSeconds * 1e9), chains: rows, nodes: 70 * 70 };
+      return {
+        op,
+        flips: perUpdate,
+        engineFlipsPerNs: () => flips / (engineSeconds * 1e9),
+        cpuMsPerUpdate: () => cpuMicroseconds / 1e3 / updates,
+        chains: rows,
+        nodes: 70 * 70,
+      };
     },
   };
 }
