@@ -19,6 +19,7 @@ import { checkOutputs, NamedFile, writeOrRescue } from './outputs';
 import { formatPrecision, parsePrecision, PrecisionReport, precisionReport } from './precision';
 import { QuantizedRBM } from '../models/quantized-rbm';
 import { QuantizedDtm } from '../models/quantized-dtm';
+import type { QuantizeOptions } from '../models/quantized-ising';
 import { stoppable } from './signals';
 import { DtmEnergyLedger, dtmEnergyLedger, formatDtmLedger, inpaintingTask, pathGrid } from './sample-dtm';
 import { formatHeat, parseLabels, sampleGtc } from './sample-gtc';
@@ -115,20 +116,27 @@ export async function sampleCommand(file: string, opts: SampleCommandOptions): P
   if (model instanceof RBM && opts.labels !== undefined) throw invalid('--labels is for gtc and dtm models; this model is an RBM');
   if (!(model instanceof DenoisingModel) && (opts.inpaint ?? opts.path) !== undefined) throw invalid('--inpaint and --path are for denoising models (dtm)');
   return stoppable<SampleReport>((signal) => {
-    if (model instanceof RBM) return sampleRbm(model, file, opts, write, signal);
+    if (model instanceof RBM) return sampleRbm(model, file, opts, write, signal, precision);
     if (model instanceof GenerativeComputer) return sampleGenerative(model, file, opts, write, signal);
-    if (model instanceof DenoisingModel) return sampleDenoising(model, file, opts, write, signal);
+    if (model instanceof DenoisingModel) return sampleDenoising(model, file, opts, write, signal, precision);
     throw invalid(`${file} holds a model this command cannot sample yet`);
   });
 }
 
-async function sampleDenoising(model: DenoisingModel, file: string, opts: SampleCommandOptions, write: Writer, signal: AbortSignal): Promise<DtmSampleReport> {
+async function sampleDenoising(
+  model: DenoisingModel,
+  file: string,
+  opts: SampleCommandOptions,
+  write: Writer,
+  signal: AbortSignal,
+  precision: QuantizeOptions | undefined,
+): Promise<DtmSampleReport> {
   const labels = parseLabels(opts.labels, opts.n, model.classes);
   const anneal = parseAnneal(opts.anneal ?? '0.8:1.2');
   if (opts.path !== undefined && path.extname(opts.path).toLowerCase() !== '.png') throw invalid(`--path must end in .png, not "${opts.path}"`);
   const task = opts.inpaint === undefined ? undefined : inpaintingTask(model, opts.inpaint, opts.n);
   const cpu = process.cpuUsage();
-  const chip = opts.precision === undefined ? undefined : QuantizedDtm.quantize(model, parsePrecision(opts.precision));
+  const chip = precision === undefined ? undefined : QuantizedDtm.quantize(model, precision);
   const samples = await (chip ?? model).generate({
     count: opts.n,
     labels,
@@ -174,8 +182,14 @@ function parseAnneal(text: string): [number, number] {
   return [betas[0], betas[1]];
 }
 
-async function sampleRbm(model: RBM, file: string, opts: SampleCommandOptions, write: Writer, signal: AbortSignal): Promise<RbmSampleReport> {
-  const precision = opts.precision === undefined ? undefined : parsePrecision(opts.precision);
+async function sampleRbm(
+  model: RBM,
+  file: string,
+  opts: SampleCommandOptions,
+  write: Writer,
+  signal: AbortSignal,
+  precision: QuantizeOptions | undefined,
+): Promise<RbmSampleReport> {
   const chip = precision === undefined ? undefined : QuantizedRBM.quantize(model, precision);
   const run = await (chip ?? model).sample({ chains: opts.n, sweeps: opts.sweeps, beta: opts.beta, seed: opts.seed, threads: opts.threads, signal });
   const { rows, cols } = imageShape(model);
