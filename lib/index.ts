@@ -12,6 +12,8 @@ export { Graph, Blocks, GraphOptions } from './graphs/graph';
 export { IsingModel, IsingParameters, spinsToBinary } from './models/ising';
 export { QuantizedIsingModel, QuantizeOptions, QuantizationReport, FloatIsingParameters } from './models/quantized-ising';
 export { QuantizedChainOptions, QuantizedChains, QuantizedKernel, QuantizedTarget } from './engines/quantized-chains';
+export { QuantizedRBM, QuantizedRbmSampleOptions } from './models/quantized-rbm';
+export { QuantizedDtm, QuantizedDtmStep, DtmQuantizationReport } from './models/quantized-dtm';
 export {
   GibbsChains,
   GibbsTarget,

@@ -150,11 +150,18 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       ...details(timing, bench.description, threads, shape),
     });
   }
+  // The integer-kernel update is also reported as a ratio to the float one measured in the same run, by
+  // wall time and by process CPU time (what other work on a shared machine does not inflate).
+  let floatUpdate: { value: number; cpuMs: number } | undefined;
   for (const bench of dtmCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
-    const { op, flips, engineFlipsPerNs, ...shape } = bench.setup(threads);
+    const { op, flips, engineFlipsPerNs, cpuMsPerUpdate, ...shape } = bench.setup(threads);
     const timing = await timeBesideCeiling(bench.name, op, threads, 3);
     const value = flips / (timing.seconds * 1e9);
+    const cpuMs = cpuMsPerUpdate();
+    if (bench.name === 'dtm.update') floatUpdate = { value, cpuMs };
     emit({
+      ...(bench.name === 'dtm.update.int8' && floatUpdate !== undefined ? { vsFloat: value / floatUpdate.value, vsFloatCpu: floatUpdate.cpuMs / cpuMs } : {}),
+      cpuMsPerUpdate: cpuMs,
       name: bench.name,
       value,
       unit: 'flips/ns',

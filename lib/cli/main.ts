@@ -18,6 +18,7 @@ import { stoppable, stopExitCode } from './signals';
 import { DEFAULT_JUMPS, DEFAULT_SIZE, formatTrainDtm, trainDtmCommand } from './train-dtm';
 import { formatTrainGtc, trainGtcCommand } from './train-gtc';
 import { formatTngdStudy, tngdCommand } from './tngd';
+import { formatStudyBits, studyBitsCommand } from './study-bits';
 import { DEFAULT_HIDDEN, formatTrainRbm, trainRbmCommand } from './train-rbm';
 
 /** Prints a command's report (JSON with --json); one stopped by a signal exits with 130 (SIGINT) or 143 (SIGTERM). */
@@ -175,6 +176,7 @@ train
   .option('--init <model.safetensors>', 'continue from a saved dtm model (a checkpoint); its layout comes from the file (--size, --jumps, --steps, --image-rate, --label-rate may only repeat it)')
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
   .option('--curves <file.json>', 'write the training curves (per epoch and step) here after every epoch')
+  .option('--precision <c:r>', 'train in the loop on a p-bit chip\'s arithmetic: the sampler uses c-bit couplings and biases and r-bit random draws (c:r:f for f-bit biases); the float parameters are updated and re-quantized every batch')
   .option('--out <model.safetensors>', 'where to write the model', 'dtm.safetensors')
   .runOptions()
   .action(async (opts) => {
@@ -203,12 +205,35 @@ program
   .option('--path <file.png>', 'dtm: also draw the denoising path, a row per step')
   .option('--cell-energy <J>', 'dtm: energy per node update of the p-bit hardware', real({ above: 0 }), 2e-15)
   .option('--temperature <K>', 'gtc: physical temperature for the heat in joules', real({ above: 0 }), ROOM_TEMPERATURE)
+  .option('--precision <c:r>', 'rbm, dtm: sample on a p-bit chip\'s arithmetic: c-bit couplings and biases, r-bit random draws (c:r:f for f-bit biases), e.g. 6:8')
   .option('--states', 'write the raw states (rbm: binary units; gtc: visible units, .npy only) instead of images')
   .option('--out <file>', 'samples.png or samples.npy', 'samples.png')
   .runOptions()
   .action(async (model, opts) => {
     const report = await sampleCommand(model, { ...opts, states: Boolean(opts.states), json: Boolean(opts.json) });
     printReport(report, opts.json, formatSample);
+  });
+
+program
+  .command('study')
+  .description('studies that sample model files many ways and report figures, tables and pictures')
+  .command('bits')
+  .description('how many bits does a p-bit need? sample an RBM and a DTM at coupling × randomness precisions (and float), score with eval, time the spin updates')
+  .option('--rbm <model.safetensors>', 'an RBM of 28×28 digits')
+  .option('--dtm <model.safetensors>', 'a denoising model (dtm) of 28×28 digits')
+  .option('--coupling-bits <list>', 'coupling (and bias) bits, e.g. 3-8 (default 3-8; --quick: 3,8)')
+  .option('--random-bits <list>', 'bits per random draw, e.g. 4,6,8,12,16 (default 4,6,8,12,16; --quick: 4,16)')
+  .option('--n <count>', 'samples per cell (default 200; --quick: 20)', integer(2))
+  .option('--rbm-sweeps <n>', 'rbm: Gibbs sweeps from noise (default 1000; --quick: 20)', integer(1))
+  .option('--dtm-sweeps <n>', 'dtm: sweeps per denoising step (default 400; --quick: 10)', integer(1))
+  .option('--quick', 'a small grid with few samples and sweeps (a check that it all runs)')
+  .option('--cache-dir <dir>', 'keep the trained scoring classifier here between runs')
+  .option('--out <file.json>', 'where to write the figures', 'bits.json')
+  .option('--png <file.png>', 'where to draw the heat maps', 'bits.png')
+  .runOptions()
+  .action(async (opts) => {
+    const report = await stoppable((signal) => studyBitsCommand({ ...opts, quick: Boolean(opts.quick), json: Boolean(opts.json), signal }));
+    printReport(report, opts.json, formatStudyBits);
   });
 
 program

@@ -16,6 +16,10 @@ import { RBM } from '../models/rbm';
 import { parseDecimal } from '../util/decimal';
 import { invalid } from '../util/validate';
 import { checkOutputs, NamedFile, writeOrRescue } from './outputs';
+import { formatPrecision, parsePrecision, PrecisionReport, precisionReport } from './precision';
+import { QuantizedRBM } from '../models/quantized-rbm';
+import { QuantizedDtm } from '../models/quantized-dtm';
+import type { QuantizeOptions } from '../models/quantized-ising';
 import { stoppable } from './signals';
 import { DtmEnergyLedger, dtmEnergyLedger } from '../models/dtm-energy';
 import { formatDtmLedger, inpaintingTask, pathGrid } from './sample-dtm';
@@ -39,6 +43,8 @@ export interface SampleCommandOptions {
   path?: string;
   /** dtm: energy per node update of the hardware, in joules. */
   cellEnergy?: number;
+  /** rbm, dtm: sample on the chip's arithmetic, "couplingBits:randomBits[:biasBits]". */
+  precision?: string;
   seed: number;
   threads?: number;
   json: boolean;
@@ -51,6 +57,7 @@ export interface RbmSampleReport {
   sweeps: number;
   seconds: number;
   flipsPerNs: number;
+  precision?: PrecisionReport;
   out: string;
 }
 
@@ -81,6 +88,7 @@ export interface DtmSampleReport {
   /** Spin updates per ns of wall time over the whole generation. */
   flipsPerNs: number;
   energy: DtmEnergyLedger;
+  precision?: PrecisionReport;
   out: string;
   path?: string;
 }
@@ -101,24 +109,36 @@ export async function sampleCommand(file: string, opts: SampleCommandOptions): P
         ? writeNpy(out, { dtype: 'f4', shape: [images.length / pixels, pixels], data: images })
         : writePngGrid(out, splitImages(images, pixels), { width: cols, height: rows, scale: 2, columns }),
     );
+  const precision = opts.precision === undefined ? undefined : parsePrecision(opts.precision); // a typo fails before the model loads
   const model = await loadModel(file);
+  if (precision !== undefined && model instanceof GenerativeComputer) {
+    throw invalid('--precision is for p-bit samplers (rbm, dtm); a gtc model is sampled by Langevin dynamics of continuous units, not by p-bits');
+  }
   if (model instanceof RBM && opts.labels !== undefined) throw invalid('--labels is for gtc and dtm models; this model is an RBM');
   if (!(model instanceof DenoisingModel) && (opts.inpaint ?? opts.path) !== undefined) throw invalid('--inpaint and --path are for denoising models (dtm)');
   return stoppable<SampleReport>((signal) => {
-    if (model instanceof RBM) return sampleRbm(model, file, opts, write, signal);
+    if (model instanceof RBM) return sampleRbm(model, file, opts, write, signal, precision);
     if (model instanceof GenerativeComputer) return sampleGenerative(model, file, opts, write, signal);
-    if (model instanceof DenoisingModel) return sampleDenoising(model, file, opts, write, signal);
+    if (model instanceof DenoisingModel) return sampleDenoising(model, file, opts, write, signal, precision);
     throw invalid(`${file} holds a model this command cannot sample yet`);
   });
 }
 
-async function sampleDenoising(model: DenoisingModel, file: string, opts: SampleCommandOptions, write: Writer, signal: AbortSignal): Promise<DtmSampleReport> {
+async function sampleDenoising(
+  model: DenoisingModel,
+  file: string,
+  opts: SampleCommandOptions,
+  write: Writer,
+  signal: AbortSignal,
+  precision: QuantizeOptions | undefined,
+): Promise<DtmSampleReport> {
   const labels = parseLabels(opts.labels, opts.n, model.classes);
   const anneal = parseAnneal(opts.anneal ?? '0.8:1.2');
   if (opts.path !== undefined && path.extname(opts.path).toLowerCase() !== '.png') throw invalid(`--path must end in .png, not "${opts.path}"`);
   const task = opts.inpaint === undefined ? undefined : inpaintingTask(model, opts.inpaint, opts.n);
   const cpu = process.cpuUsage();
-  const samples = await model.generate({
+  const chip = precision === undefined ? undefined : QuantizedDtm.quantize(model, precision);
+  const samples = await (chip ?? model).generate({
     count: opts.n,
     labels,
     clamp: task && { pixels: task.pixels, values: task.values },
@@ -149,6 +169,7 @@ async function sampleDenoising(model: DenoisingModel, file: string, opts: Sample
     seconds: samples.seconds,
     flipsPerNs: samples.flips / (samples.seconds * 1e9),
     energy: dtmEnergyLedger(model, samples, (used.user + used.system) / 1e6, opts.cellEnergy),
+    ...(chip === undefined ? {} : { precision: precisionReport(chip.precision, chip.report) }),
     out: opts.out,
     ...(opts.path === undefined ? {} : { path: opts.path }),
   };
@@ -162,12 +183,29 @@ function parseAnneal(text: string): [number, number] {
   return [betas[0], betas[1]];
 }
 
-async function sampleRbm(model: RBM, file: string, opts: SampleCommandOptions, write: Writer, signal: AbortSignal): Promise<RbmSampleReport> {
-  const run = await model.sample({ chains: opts.n, sweeps: opts.sweeps, beta: opts.beta, seed: opts.seed, threads: opts.threads, signal });
+async function sampleRbm(
+  model: RBM,
+  file: string,
+  opts: SampleCommandOptions,
+  write: Writer,
+  signal: AbortSignal,
+  precision: QuantizeOptions | undefined,
+): Promise<RbmSampleReport> {
+  const chip = precision === undefined ? undefined : QuantizedRBM.quantize(model, precision);
+  const run = await (chip ?? model).sample({ chains: opts.n, sweeps: opts.sweeps, beta: opts.beta, seed: opts.seed, threads: opts.threads, signal });
   const { rows, cols } = imageShape(model);
   await write(opts.states ? run.visible : run.probabilities, model.numVisible, rows, cols);
   const flips = run.sweeps * opts.n * (model.numVisible + model.numHidden);
-  return { model: file, kind: 'rbm', count: opts.n, sweeps: run.sweeps, seconds: run.seconds, flipsPerNs: flips / (run.seconds * 1e9), out: opts.out };
+  return {
+    model: file,
+    kind: 'rbm',
+    count: opts.n,
+    sweeps: run.sweeps,
+    seconds: run.seconds,
+    flipsPerNs: flips / (run.seconds * 1e9),
+    ...(precision === undefined || chip === undefined ? {} : { precision: precisionReport(precision, chip.report) }),
+    out: opts.out,
+  };
 }
 
 async function sampleGenerative(
@@ -210,13 +248,15 @@ function imageShape(model: RBM): { rows: number; cols: number } {
 
 export function formatSample(r: SampleReport): string {
   if (r.kind === 'rbm') {
-    return `${r.count} samples × ${r.sweeps} sweeps from ${r.model} (${r.kind}) in ${r.seconds.toFixed(2)} s, ${r.flipsPerNs.toFixed(2)} flips/ns → ${r.out}`;
+    const line = `${r.count} samples × ${r.sweeps} sweeps from ${r.model} (${r.kind}) in ${r.seconds.toFixed(2)} s, ${r.flipsPerNs.toFixed(2)} flips/ns → ${r.out}`;
+    return r.precision ? `${line}\n${formatPrecision(r.precision)}` : line;
   }
   if (r.kind === 'dtm') {
     const what = r.inpaint !== undefined ? `inpainted (${r.inpaint} half held)` : r.labels === undefined ? 'unconditional' : 'class-conditional';
     return [
       `${r.count} ${what} samples, ${r.steps} steps × ${r.sweepsPerStep} sweeps, from ${r.model} (dtm) in ${r.seconds.toFixed(2)} s, ${r.flipsPerNs.toFixed(2)} flips/ns → ${r.out}${r.path ? ` (path → ${r.path})` : ''}`,
       formatDtmLedger(r.energy),
+      ...(r.precision ? [formatPrecision(r.precision)] : []),
     ].join('\n');
   }
   const what = r.labels === undefined ? 'unconditional' : 'class-conditional';

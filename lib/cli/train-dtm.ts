@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../io/atomic';
 import { loadModel } from '../io/model-file';
 import { DenoisingModel, DTM_DEFAULTS } from '../models/dtm';
 import { JumpSet } from '../models/dtm-layout';
+import type { QuantizeOptions } from '../models/quantized-ising';
 import { DtmEpochStats, trainDtm } from '../training/dtm-trainer';
 import { parseSchedule } from '../engines/schedules';
 import { invalid } from '../util/validate';
@@ -16,6 +17,7 @@ import { refuseInitConflicts } from './init-flags';
 import { checkOutputs, NamedFile, writeOrWarn } from './outputs';
 import { trainAndSave } from './interruptible';
 import { progressBar } from './progress';
+import { parsePrecision } from './precision';
 
 export interface TrainDtmOptions extends DataOptions {
   images?: number;
@@ -39,6 +41,8 @@ export interface TrainDtmOptions extends DataOptions {
   init?: string;
   checkpointEvery?: number;
   curves?: string;
+  /** Train with the chip's arithmetic, "couplingBits:randomBits[:biasBits]". */
+  precision?: string;
   out: string;
   threads?: number;
   json: boolean;
@@ -51,6 +55,8 @@ export interface TrainDtmReport {
   nodes: number;
   outputs: number;
   steps: number[];
+  /** The chip's arithmetic the sampler used, if any. */
+  precision?: QuantizeOptions;
   seconds: number;
   interrupted: boolean;
   /** Spin updates in training phases over the whole run, and their rate while the engine ran. */
@@ -82,6 +88,7 @@ export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmRe
   if (opts.curves !== undefined) outputs.push({ flag: '--curves', file: opts.curves });
   checkOutputs(outputs, dataInputs(opts));
   const learningRate = parseSchedule(opts.lr); // a typo fails before the data loads
+  const precision = opts.precision === undefined ? undefined : parsePrecision(opts.precision);
   const { train: all, source } = await loadTrainingData(opts);
   const train = opts.images === undefined ? all : pickImages(all, opts.images, opts.seed);
   const model = opts.init === undefined ? freshModel(train, opts) : await startingModel(opts.init, train, opts);
@@ -98,6 +105,7 @@ export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmRe
     learning_rate: opts.lr,
     acp: opts.acp ? { threshold: opts.acpThreshold, every: opts.acpEvery ?? 'epoch' } : false,
     binarize: opts.binarize,
+    ...(precision === undefined ? {} : { precision }),
     seed: opts.seed,
   };
 
@@ -118,6 +126,7 @@ export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmRe
       learningRate,
       acp: opts.acp ? { threshold: opts.acpThreshold, every: opts.acpEvery } : false,
       steps,
+      precision,
       seed: opts.seed,
       threads: opts.threads,
       signal,
@@ -139,6 +148,7 @@ export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmRe
     nodes: model.layout.size ** 2,
     outputs: model.layout.numOutputs,
     steps,
+    ...(precision === undefined ? {} : { precision }),
     seconds,
     interrupted,
     flips,
@@ -191,7 +201,8 @@ export function formatTrainDtm(report: TrainDtmReport): string {
   const lines = [EPOCH_HEADER, ...report.history.map(epochLine)];
   lines.push(
     `${report.interrupted ? 'interrupted; ' : ''}${report.nodes} nodes (${report.outputs} outputs), steps ${report.steps.join(',')} trained on ${report.trainRows} images of ${report.data} in ${report.seconds.toFixed(1)} s`,
-    `engine throughput inside training: ${report.flipsPerNs.toFixed(2)} flips/ns over ${(report.flips / 1e9).toFixed(1)} G spin updates`,
+    `engine throughput inside training: ${report.flipsPerNs.toFixed(2)} flips/ns over ${(report.flips / 1e9).toFixed(1)} G spin updates` +
+      (report.precision ? ` on the chip's arithmetic (${report.precision.couplingBits}-bit couplings, ${report.precision.fieldBits}-bit biases, ${report.precision.randomBits}-bit random draws)` : ''),
     'sample error: share of output bits a negative-phase sample gets wrong; copy error: the share copying x^k gets wrong',
     `model written to ${report.model}`,
   );

@@ -167,8 +167,11 @@ export class DenoisingModel {
     return out;
   }
 
-  /** Draws samples: x^T uniform noise, then each reverse step in turn samples x^{k−1} given x^k. */
-  async generate(options: DtmGenerateOptions = {}): Promise<DtmSamples> {
+  /**
+   * Draws samples: x^T uniform noise, then each reverse step in turn samples x^{k−1} given x^k.
+   * `stepTarget` (internal: QuantizedDtm) gives the model sampled for step k, by default `step(k)`.
+   */
+  async generate(options: DtmGenerateOptions = {}, stepTarget: (step: number) => GibbsTarget = (k) => this.step(k)): Promise<DtmSamples> {
     checkSignal(options.signal);
     const count = checkInteger('count', options.count ?? 100, 1, 1 << 20);
     const sweeps = checkInteger('sweeps', options.sweeps ?? 800, 1);
@@ -190,12 +193,9 @@ export class DenoisingModel {
         clampValues.set(x.subarray(c * numOutputs, (c + 1) * numOutputs), c * clampNodes.length);
         clampValues.set(fixed.values.subarray(c * fixed.outputs.length, (c + 1) * fixed.outputs.length), c * clampNodes.length + numOutputs);
       }
-      const chains = new GibbsChains(this.step(k), {
-        chains: count,
-        seed: deriveSeed(seed, 'dtm-generate', k),
-        init: 'hinton',
-        clamp: { nodes: clampNodes, values: clampValues },
-      });
+      const target = stepTarget(k);
+      const chainOptions = { chains: count, seed: deriveSeed(seed, 'dtm-generate', k), init: 'hinton' as const, clamp: { nodes: clampNodes, values: clampValues } };
+      const chains = target.chains ? target.chains(chainOptions) : new GibbsChains(target, chainOptions);
       let spins: Int8Array;
       try {
         await chains.run({ warmup: sweeps, samples: 0, beta, threads: options.threads, signal: options.signal });

@@ -9,6 +9,9 @@ import { QuantizedChainOptions, QuantizedChains, QuantizedTarget } from '../engi
 import { HeatbathError } from '../errors';
 import { checkBeta, checkFinite, checkInteger, invalid } from '../util/validate';
 
+/** The bit widths a chip may have (inclusive ranges): what QuantizeOptions and `--precision` accept. */
+export const PRECISION_LIMITS = { couplingBits: [2, 16], fieldBits: [2, 16], randomBits: [1, 32] } as const;
+
 export interface QuantizeOptions {
   /** Bits of each coupling, sign included: integers in [−(2^(c−1) − 1), 2^(c−1) − 1]; 2..16. */
   couplingBits: number;
@@ -50,6 +53,60 @@ function maxAbs(values: ArrayLike<number>): number {
   return m;
 }
 
+/**
+ * Couplings and biases as integers × one scale, by the rules of `QuantizeOptions`: the one quantizer of
+ * every model a chip holds (Ising, RBM, DTM steps). `names` says which value a refusal is about.
+ */
+export function roundToSteps(
+  couplings: ArrayLike<number>,
+  biases: ArrayLike<number>,
+  options: QuantizeOptions,
+  names: { coupling: (k: number) => string; bias: (k: number) => string },
+): { couplings: Int32Array; biases: Int32Array; randomBits: number; report: QuantizationReport } {
+  if (options == null || typeof options !== 'object') throw invalid('quantize needs { couplingBits, fieldBits, randomBits }');
+  const couplingBits = checkInteger('couplingBits', options.couplingBits, ...PRECISION_LIMITS.couplingBits);
+  const fieldBits = checkInteger('fieldBits', options.fieldBits, ...PRECISION_LIMITS.fieldBits);
+  const randomBits = checkInteger('randomBits', options.randomBits, ...PRECISION_LIMITS.randomBits);
+  const onOverflow = options.onOverflow ?? 'clip';
+  if (onOverflow !== 'clip' && onOverflow !== 'refuse') throw invalid(`onOverflow must be 'clip' or 'refuse', got ${String(onOverflow)}`);
+  const couplingMax = 2 ** (couplingBits - 1) - 1;
+  const biasMax = 2 ** (fieldBits - 1) - 1;
+  let scale: number;
+  if (options.scale === undefined) {
+    scale = Math.max(maxAbs(couplings) / couplingMax, maxAbs(biases) / biasMax);
+    if (scale === 0) scale = 1;
+  } else {
+    scale = checkFinite('scale', options.scale);
+    if (scale <= 0) throw invalid(`scale must be > 0, got ${scale}`);
+  }
+  const round = (values: ArrayLike<number>, max: number, bits: number, what: (k: number) => string) => {
+    let clipped = 0;
+    let maxError = 0;
+    const out = new Int32Array(values.length);
+    for (let k = 0; k < values.length; k++) {
+      let q = roundSymmetric(values[k] / scale);
+      if (Math.abs(q) > max) {
+        if (onOverflow === 'refuse') {
+          throw new HeatbathError('ERR_INVALID_ARGUMENT', `${what(k)} = ${values[k]} is ${q} steps of ${scale}, beyond the ${bits}-bit range ±${max}`);
+        }
+        q = Math.sign(q) * max;
+        clipped++;
+      }
+      out[k] = q;
+      maxError = Math.max(maxError, Math.abs(q * scale - values[k]));
+    }
+    return { out, clipped, maxError };
+  };
+  const j = round(couplings, couplingMax, couplingBits, names.coupling);
+  const h = round(biases, biasMax, fieldBits, names.bias);
+  return {
+    couplings: j.out,
+    biases: h.out,
+    randomBits,
+    report: { scale, clippedCouplings: j.clipped, clippedBiases: h.clipped, maxCouplingError: j.maxError, maxBiasError: h.maxError },
+  };
+}
+
 export class QuantizedIsingModel implements QuantizedTarget {
   readonly graph: Graph;
   readonly integerCouplings: Int32Array;
@@ -71,7 +128,7 @@ export class QuantizedIsingModel implements QuantizedTarget {
     this.graph = graph;
     this.scale = checkFinite('scale', parameters.scale);
     if (this.scale <= 0) throw invalid(`scale must be > 0, got ${this.scale}`);
-    this.randomBits = checkInteger('randomBits', parameters.randomBits, 1, 32);
+    this.randomBits = checkInteger('randomBits', parameters.randomBits, ...PRECISION_LIMITS.randomBits);
     this.integerCouplings = QuantizedIsingModel.integers('couplings', parameters.couplings, graph.numEdges);
     this.integerBiases = QuantizedIsingModel.integers('biases', parameters.biases, graph.numNodes);
     this.couplings = Float32Array.from(this.integerCouplings, (q) => q * this.scale);
@@ -89,52 +146,12 @@ export class QuantizedIsingModel implements QuantizedTarget {
 
   /** Rounds a float model's couplings and biases to integers × one scale (IsingModel.quantize). */
   static quantize(model: FloatIsingParameters, options: QuantizeOptions): QuantizedIsingModel {
-    if (options == null || typeof options !== 'object') throw invalid('quantize needs { couplingBits, fieldBits, randomBits }');
-    const couplingBits = checkInteger('couplingBits', options.couplingBits, 2, 16);
-    const fieldBits = checkInteger('fieldBits', options.fieldBits, 2, 16);
-    const randomBits = checkInteger('randomBits', options.randomBits, 1, 32);
-    const onOverflow = options.onOverflow ?? 'clip';
-    if (onOverflow !== 'clip' && onOverflow !== 'refuse') throw invalid(`onOverflow must be 'clip' or 'refuse', got ${String(onOverflow)}`);
-    const couplingMax = 2 ** (couplingBits - 1) - 1;
-    const biasMax = 2 ** (fieldBits - 1) - 1;
-    let scale: number;
-    if (options.scale === undefined) {
-      scale = Math.max(maxAbs(model.couplings) / couplingMax, maxAbs(model.biases) / biasMax);
-      if (scale === 0) scale = 1;
-    } else {
-      scale = checkFinite('scale', options.scale);
-      if (scale <= 0) throw invalid(`scale must be > 0, got ${scale}`);
-    }
-    const report: QuantizationReport = { scale, clippedCouplings: 0, clippedBiases: 0, maxCouplingError: 0, maxBiasError: 0 };
     const { src, dst } = model.graph;
-    const round = (values: ArrayLike<number>, max: number, bits: number, what: (k: number) => string) => {
-      let clipped = 0;
-      let maxError = 0;
-      const out = new Int32Array(values.length);
-      for (let k = 0; k < values.length; k++) {
-        let q = roundSymmetric(values[k] / scale);
-        if (Math.abs(q) > max) {
-          if (onOverflow === 'refuse') {
-            throw new HeatbathError(
-              'ERR_INVALID_ARGUMENT',
-              `${what(k)} = ${values[k]} is ${q} steps of ${scale}, beyond the ${bits}-bit range ±${max}`,
-            );
-          }
-          q = Math.sign(q) * max;
-          clipped++;
-        }
-        out[k] = q;
-        maxError = Math.max(maxError, Math.abs(q * scale - values[k]));
-      }
-      return { out, clipped, maxError };
-    };
-    const j = round(model.couplings, couplingMax, couplingBits, (e) => `the coupling of edge ${e} (nodes ${src[e]}–${dst[e]})`);
-    const h = round(model.biases, biasMax, fieldBits, (i) => `the bias of node ${i}`);
-    report.clippedCouplings = j.clipped;
-    report.maxCouplingError = j.maxError;
-    report.clippedBiases = h.clipped;
-    report.maxBiasError = h.maxError;
-    return new QuantizedIsingModel(model.graph, { couplings: j.out, biases: h.out, scale, randomBits, beta: model.beta }, report);
+    const q = roundToSteps(model.couplings, model.biases, options, {
+      coupling: (e) => `the coupling of edge ${e} (nodes ${src[e]}–${dst[e]})`,
+      bias: (i) => `the bias of node ${i}`,
+    });
+    return new QuantizedIsingModel(model.graph, { couplings: q.couplings, biases: q.biases, scale: q.report.scale, randomBits: q.randomBits, beta: model.beta }, q.report);
   }
 
   /** Samples with fresh chains (async; the event loop stays free). */

@@ -11,8 +11,10 @@
  */
 import { HeatbathError } from '../errors';
 import type { DenoisingModel } from '../models/dtm';
-import { GibbsChains, RunResult } from '../engines/gibbs';
+import { GibbsChains, GibbsTarget, RunResult } from '../engines/gibbs';
 import { Schedule } from '../engines/sweeps';
+import { QuantizedDtmStep } from '../models/quantized-dtm';
+import type { QuantizeOptions } from '../models/quantized-ising';
 import { checkFinite, checkInteger, invalid } from '../util/validate';
 import { deriveSeed } from '../util/seed';
 
@@ -60,18 +62,31 @@ export class DtmGradientEstimator {
   private readonly positiveNodes: Int32Array;
   private readonly positiveValues: Int8Array;
   private readonly finalSpins: Int8Array;
+  /** With a precision: the step as the chip holds it, re-quantized from the float parameters for every batch. */
+  private readonly chip?: QuantizedDtmStep;
 
-  constructor(model: DenoisingModel, step: number, rows: number, seed: number | bigint) {
+  /** `precision`: sample both phases with the chip's arithmetic (the gradient still updates the floats). */
+  constructor(model: DenoisingModel, step: number, rows: number, seed: number | bigint, precision?: QuantizeOptions) {
     this.model = model;
     this.step = step;
     this.rows = checkInteger('rows', rows, 1, 1 << 20);
-    const target = model.step(step);
+    this.chip = precision === undefined ? undefined : new QuantizedDtmStep(model, step, precision);
+    const target = this.chip ?? model.step(step);
     const { outputs, inputs, numOutputs } = model.layout;
     this.positiveNodes = Int32Array.from([...outputs, ...inputs]);
     this.positiveValues = new Int8Array(2 * rows * numOutputs);
-    this.positive = new GibbsChains(target, { chains: rows, seed: deriveSeed(seed, 'dtm-positive') });
-    this.negative = new GibbsChains(target, { chains: rows, seed: deriveSeed(seed, 'dtm-negative') });
+    const open = (name: string) => {
+      const options = { chains: rows, seed: deriveSeed(seed, name) };
+      return this.chip ? this.chip.chains(options) : new GibbsChains(target, options);
+    };
+    this.positive = open('dtm-positive');
+    this.negative = open('dtm-negative');
     this.finalSpins = new Int8Array(rows * model.layout.numNodes);
+  }
+
+  /** What the step's chains sample now: the float step, or the chip re-quantized from the current floats. */
+  samplingTarget(): GibbsTarget {
+    return this.chip ? this.chip.requantize() : this.model.step(this.step);
   }
 
   /** Frees both phases' native chains now; later use throws ERR_DISPOSED. */
@@ -94,6 +109,7 @@ export class DtmGradientEstimator {
     const schedule = { warmup: options.warmup, samples: options.samples, thin: options.thin, threads: options.threads, signal: options.signal };
     const penalty = checkFinite('penalty', options.penalty ?? 0);
 
+    this.chip?.requantize();
     for (let r = 0; r < rows; r++) {
       this.positiveValues.set(batch.before.subarray(r * width, (r + 1) * width), 2 * r * width);
       this.positiveValues.set(batch.after.subarray(r * width, (r + 1) * width), (2 * r + 1) * width);

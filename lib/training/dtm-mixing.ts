@@ -10,7 +10,7 @@
  * (ȳ: time averages, a ≠ b replicas) is the chains' normalised autocorrelation, unbiased by the data.
  */
 import type { DenoisingModel } from '../models/dtm';
-import { GibbsChains, RunResult } from '../engines/gibbs';
+import { GibbsChains, GibbsTarget, RunResult } from '../engines/gibbs';
 import { SeededRandom } from '../util/random';
 import { checkFinite, checkInteger, invalid } from '../util/validate';
 import { deriveSeed } from '../util/seed';
@@ -38,8 +38,11 @@ export interface Mixing {
   mixingSweeps: number | null;
 }
 
-/** Autocorrelation of the model's step-k chains given inputs x^k (rows × outputs spins). */
-export async function measureMixing(model: DenoisingModel, step: number, inputs: Int8Array, options: MixingOptions): Promise<Mixing> {
+/**
+ * Autocorrelation of the model's step-k chains given inputs x^k (rows × outputs spins). `target`: the
+ * model the chains sample (default the float step k; the chip's when training with a precision).
+ */
+export async function measureMixing(model: DenoisingModel, step: number, inputs: Int8Array, options: MixingOptions, target: GibbsTarget = model.step(step)): Promise<Mixing> {
   const { layout } = model;
   const width = layout.numOutputs;
   const rows = inputs.length / width;
@@ -52,7 +55,8 @@ export async function measureMixing(model: DenoisingModel, step: number, inputs:
     values.set(inputs.subarray(r * width, (r + 1) * width), 2 * r * width);
     values.set(inputs.subarray(r * width, (r + 1) * width), (2 * r + 1) * width);
   }
-  const chains = new GibbsChains(model.step(step), { chains: 2 * rows, seed: deriveSeed(options.seed, 'mixing-chains'), init: 'hinton', clamp: { nodes: layout.inputs, values } });
+  const chainOptions = { chains: 2 * rows, seed: deriveSeed(options.seed, 'mixing-chains'), init: 'hinton' as const, clamp: { nodes: layout.inputs, values } };
+  const chains = target.chains ? target.chains(chainOptions) : new GibbsChains(target, chainOptions);
   let run: RunResult;
   try {
     run = await chains.run({ warmup: options.warmup, samples, thin, observe: ['states'], threads: options.threads, signal: options.signal });

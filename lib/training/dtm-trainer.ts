@@ -8,6 +8,7 @@
 import { checkDataset, DigitDataset } from '../io/dataset';
 import type { DenoisingModel } from '../models/dtm';
 import { noisePairs } from '../models/dtm-noise';
+import type { QuantizeOptions } from '../models/quantized-ising';
 import { SeededRandom } from '../util/random';
 import { checkInteger, checkSignal, invalid } from '../util/validate';
 import { DtmGradientEstimator } from './dtm-gradient';
@@ -36,6 +37,11 @@ export interface DtmTrainingOptions {
   mixingRows?: number;
   /** Reverse steps to train (default all, 1…T). */
   steps?: number[];
+  /**
+   * Train in the loop with a chip's arithmetic: both phases and the mixing measurement sample the steps
+   * quantized to this precision (re-quantized before every batch); Adam updates the float parameters.
+   */
+  precision?: QuantizeOptions;
   seed?: number;
   threads?: number;
   signal?: AbortSignal;
@@ -94,7 +100,7 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
   const perEpoch = Math.floor(data.count / batch);
   const total = epochs * perEpoch * steps.length;
   const optimizers = new Map<number, Optimizer>(steps.map((k) => [k, adam()]));
-  const estimators = new Map(steps.map((k) => [k, new DtmGradientEstimator(model, k, batch, deriveSeed(seed, 'dtm-gradient', k))]));
+  const estimators = new Map(steps.map((k) => [k, new DtmGradientEstimator(model, k, batch, deriveSeed(seed, 'dtm-gradient', k), options.precision)]));
   const penalties = new Map<number, AdaptivePenalty | undefined>(steps.map((k) => [k, o.acp === false ? undefined : new AdaptivePenalty(o.acp)]));
   const acpEvery = o.acp === false || o.acp?.every === undefined ? perEpoch : checkInteger('acp.every', o.acp.every, 1);
   const gradient = { couplings: new Float64Array(model.numTorusEdges), biases: new Float64Array(model.layout.size ** 2) };
@@ -108,7 +114,8 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
   let done = 0;
   // The chains' autocorrelation up to the warm-up's length, on the same inputs every time.
   const mixingSchedule = { ...schedule, samples: Math.max(2, Math.floor(schedule.warmup / schedule.thin) + 1), threads: o.threads, signal: o.signal };
-  const measure = (k: number, update: number) => measureMixing(model, k, mixingInputs[k - 1], { ...mixingSchedule, seed: deriveSeed(deriveSeed(seed, 'dtm-mixing', k), 'update', update) });
+  const measure = (k: number, update: number) =>
+    measureMixing(model, k, mixingInputs[k - 1], { ...mixingSchedule, seed: deriveSeed(deriveSeed(seed, 'dtm-mixing', k), 'update', update) }, estimators.get(k)!.samplingTarget());
 
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {

@@ -1,6 +1,7 @@
 #include "quantized_chains.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -15,6 +16,40 @@ namespace heatbath {
 using kernels::kGroupTiles;
 using kernels::kIntLanes;
 using kernels::kIntStreams;
+
+namespace {
+// kSpreadBits[x] holds bit j of x in byte j: one 64-bit add counts eight chains' spins at once.
+constexpr std::array<uint64_t, 256> makeSpreadBits() {
+  std::array<uint64_t, 256> table{};
+  for (uint32_t x = 0; x < 256; ++x) {
+    for (int j = 0; j < 8; ++j) table[x] |= static_cast<uint64_t>((x >> j) & 1u) << (8 * j);
+  }
+  return table;
+}
+constexpr std::array<uint64_t, 256> kSpreadBits = makeSpreadBits();
+
+// Moment sums of one tile: node i adds 2 * ups - lanes, pair (a, b) adds lanes - 2 * (disagreements),
+// words[i * stride] being node i's word. Compiled twice, with the POPCNT instruction where the CPU has
+// it (the portable build's __builtin_popcount is a dozen instructions).
+#define HEATBATH_TILE_MOMENTS_BODY                                                                         \
+  for (int32_t i = 0; i < n; ++i) nodeTotals[i] += 2 * __builtin_popcount(words[int64_t{i} * stride] & used) - lanes; \
+  for (int64_t p = 0; p < pairs; ++p) {                                                                   \
+    pairTotals[p] += lanes - 2 * __builtin_popcount((words[int64_t{pairA[p]} * stride] ^ words[int64_t{pairB[p]} * stride]) & used); \
+  }
+#define HEATBATH_TILE_MOMENTS_ARGS                                                                         \
+  const uint32_t *words, int64_t stride, int32_t n, const int32_t *pairA, const int32_t *pairB, int64_t pairs, \
+      uint32_t used, int lanes, int64_t *nodeTotals, int64_t *pairTotals
+
+void tileMomentsPortable(HEATBATH_TILE_MOMENTS_ARGS) { HEATBATH_TILE_MOMENTS_BODY }
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("popcnt"))) void tileMomentsPopcnt(HEATBATH_TILE_MOMENTS_ARGS) { HEATBATH_TILE_MOMENTS_BODY }
+const auto tileMoments = (__builtin_cpu_init(), __builtin_cpu_supports("popcnt")) ? tileMomentsPopcnt : tileMomentsPortable;
+#else
+const auto tileMoments = tileMomentsPortable;
+#endif
+#undef HEATBATH_TILE_MOMENTS_BODY
+#undef HEATBATH_TILE_MOMENTS_ARGS
+}  // namespace
 
 namespace {
 
@@ -127,8 +162,16 @@ void QuantizedChains::setSpin(int64_t chain, int32_t node, bool up) const {
 
 void QuantizedChains::applyClamp() {
   const int64_t count = static_cast<int64_t>(clampNodes_.size());
-  for (int64_t c = 0; c < chains_; ++c) {
-    for (int64_t k = 0; k < count; ++k) setSpin(c, clampNodes_[k], clampValues_[c * count + k] > 0);
+  for (int64_t t = 0; t < tiles_; ++t) {
+    const int lanes = lanesOfTile(t);
+    const uint32_t used = lanes == kIntLanes ? ~0u : (1u << lanes) - 1;
+    const int8_t* values = clampValues_.data() + t * kIntLanes * count;  // chain t * 32 + l, node k at l * count + k
+    for (int64_t k = 0; k < count; ++k) {
+      uint32_t w = 0;
+      for (int l = 0; l < lanes; ++l) w |= static_cast<uint32_t>(values[l * count + k] > 0) << l;
+      uint32_t& stored = word(t, clampNodes_[k]);
+      stored = (stored & ~used) | w;
+    }
   }
 }
 
@@ -179,8 +222,12 @@ void QuantizedChains::initGiven(const int8_t* spins) {
 
 void QuantizedChains::readSpins(int8_t* out) const {
   const int32_t n = graph_->numNodes;
-  for (int64_t c = 0; c < chains_; ++c) {
-    for (int32_t i = 0; i < n; ++i) out[c * n + i] = spinUp(c, i) ? 1 : -1;
+  for (int64_t t = 0; t < tiles_; ++t) {
+    const uint32_t* words = &word(t, 0);  // node i's word at words[i * kGroupTiles]
+    for (int l = 0; l < lanesOfTile(t); ++l) {
+      int8_t* row = out + (t * kIntLanes + l) * n;
+      for (int32_t i = 0; i < n; ++i) row[i] = static_cast<int8_t>((((words[int64_t{i} * kGroupTiles] >> l) & 1u) << 1) - 1);
+    }
   }
 }
 
@@ -211,10 +258,6 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
   if (schedule.warmup < 0 || samples < 0 || schedule.thin < 1) {
     throw invalidArgument("schedule needs warmup >= 0, samples >= 0 and thin >= 1");
   }
-  if (observe.chainMeans || observe.meanFieldPairs) {
-    throw invalidArgument("quantized chains observe states, moments, energy and magnetization; chain means and "
-                          "mean-field pairs are not offered");
-  }
   const int64_t total = heatbath::totalSweeps(schedule.warmup, schedule.samples, schedule.thin);
   if (betas.sweeps() != total) {
     throw invalidArgument("the beta schedule covers " + std::to_string(betas.sweeps()) + " sweeps, the run has " +
@@ -234,8 +277,13 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
   // and acceptance table, and the beta description.
   const long double acceptTable = (2.0L * maxField_ + 1) * sizeof(uint64_t) + (bits_ <= 16 ? (1u << bits_) * sizeof(int16_t) : 0);
   const long double perWorker = (observe.moments ? (n + numPairs) * sizeof(int64_t) : 0) + acceptTable;
+  const bool perChain = observe.chainMeans || observe.meanFieldPairs;
+  const int64_t paddedChains = tiles_ * kIntLanes;
+  // Per node and chain: a byte counter, an int32 total and, at the end, the total as a double (below).
+  const long double perChainBytes = perChain ? static_cast<long double>(paddedChains) * n * (1 + sizeof(int32_t) + sizeof(double)) : 0;
   checkFits(static_cast<long double>(memoryBytes()) + (observe.states ? perSample * n : 0) +
-                (observe.energy + observe.magnetization) * perSample * sizeof(double) + workers * perWorker + betas.bytes(),
+                (observe.energy + observe.magnetization) * perSample * sizeof(double) + workers * perWorker + betas.bytes() +
+                perChainBytes + (observe.chainMeans ? perChainBytes : 0) + (observe.meanFieldPairs ? numPairs * sizeof(double) : 0),
             "the requested observations");
   if (observe.states) out.states.assign(static_cast<size_t>(perSample * n), 0);
   if (observe.energy) out.energy.assign(static_cast<size_t>(perSample), 0.0);
@@ -244,6 +292,13 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
   // Exact integer moment sums per worker: their total is the same for any thread count.
   std::vector<std::vector<int64_t>> nodeTotals(observe.moments ? workers : 0, std::vector<int64_t>(n, 0));
   std::vector<std::vector<int64_t>> pairTotals(observe.moments ? workers : 0, std::vector<int64_t>(numPairs, 0));
+  // Up-spin counts per node and chain (node-major, so a pair's dot product over chains is contiguous), for
+  // chain means and mean-field pairs: each group writes only its own chains, so the counts are exact and
+  // the same for any thread count.
+  // Each sample adds a word's 32 bits to 32 byte counters with four 64-bit adds (kSpreadBits); the
+  // bytes move into the int32 totals every 255 samples, before they could overflow.
+  std::vector<int32_t> upCounts(perChain ? static_cast<size_t>(paddedChains * n) : 0, 0);
+  std::vector<uint64_t> byteCounts(perChain ? static_cast<size_t>(paddedChains * n / 8) : 0, 0);
   std::vector<AcceptTable> tables(workers);  // each worker's table of the beta it last used
   const kernels::QuantizedModel model = kernelModel();
 
@@ -252,9 +307,21 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
       const int lanes = lanesOfTile(t);
       if (observe.moments) {
         const uint32_t used = lanes == kIntLanes ? ~0u : (1u << lanes) - 1;
-        for (int32_t i = 0; i < n; ++i) nodeTotals[worker][i] += 2 * __builtin_popcount(word(t, i) & used) - lanes;
-        for (int64_t p = 0; p < numPairs; ++p) {
-          pairTotals[worker][p] += lanes - 2 * __builtin_popcount((word(t, observe.pairA[p]) ^ word(t, observe.pairB[p])) & used);
+        tileMoments(&word(t, 0), kGroupTiles, n, observe.pairA.data(), observe.pairB.data(), numPairs, used, lanes,
+                    nodeTotals[worker].data(), pairTotals[worker].data());
+      }
+      if (perChain) {
+        const bool flush = (sample + 1) % 255 == 0 || sample + 1 == schedule.samples;
+        for (int32_t i = 0; i < n; ++i) {
+          const uint32_t w = word(t, i);
+          uint64_t* bytes = byteCounts.data() + (int64_t{i} * tiles_ + t) * 4;
+          for (int k = 0; k < 4; ++k) bytes[k] += kSpreadBits[(w >> (8 * k)) & 255u];
+          if (!flush) continue;
+          int32_t* counts = upCounts.data() + int64_t{i} * paddedChains + t * kIntLanes;
+          for (int k = 0; k < 4; ++k) {
+            for (int j = 0; j < 8; ++j) counts[8 * k + j] += static_cast<int32_t>((bytes[k] >> (8 * j)) & 255u);
+            bytes[k] = 0;
+          }
         }
       }
       for (int l = 0; l < lanes; ++l) {
@@ -320,6 +387,34 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
     }
     for (double& v : out.mean) v *= norm;
     for (double& v : out.pairMean) v *= norm;
+  }
+  // A chain's spin sum over its samples, 2 * ups - samples, as a double: exact, and so are the pair dot
+  // products below while chains * samples^2 < 2^53; doubles let the dot products vectorize everywhere.
+  std::vector<double> spinSums(upCounts.begin(), upCounts.end());
+  upCounts = std::vector<int32_t>();
+  for (double& u : spinSums) u = 2 * u - static_cast<double>(samples);
+  if (observe.chainMeans) {
+    const double norm = samples > 0 ? 1.0 / static_cast<double>(samples) : 0.0;
+    out.chainMeans.assign(static_cast<size_t>(chains_ * n), 0.0f);
+    for (int32_t i = 0; i < n; ++i) {
+      for (int64_t c = 0; c < chains_; ++c) out.chainMeans[c * n + i] = static_cast<float>(spinSums[int64_t{i} * paddedChains + c] * norm);
+    }
+  }
+  if (observe.meanFieldPairs) {
+    const double norm = samples > 0 ? 1.0 / (static_cast<double>(samples) * samples * chains_) : 0.0;
+    out.pairMeanField.assign(numPairs, 0.0);
+    for (int64_t p = 0; p < numPairs; ++p) {
+      const double* a = spinSums.data() + int64_t{observe.pairA[p]} * paddedChains;
+      const double* b = spinSums.data() + int64_t{observe.pairB[p]} * paddedChains;
+      // Four partial sums (the terms are integers, so any order gives the same exact total).
+      double dot[4] = {0, 0, 0, 0};
+      int64_t c = 0;
+      for (; c + 4 <= chains_; c += 4) {
+        for (int k = 0; k < 4; ++k) dot[k] += a[c + k] * b[c + k];
+      }
+      for (; c < chains_; ++c) dot[0] += a[c] * b[c];
+      out.pairMeanField[p] = ((dot[0] + dot[1]) + (dot[2] + dot[3])) * norm;
+    }
   }
   return out;
 }

@@ -32,7 +32,7 @@ class QuantizedChains {
   void initHinton(float beta);  // each spin by the circuit with its bias alone: r < T[h_i]
   void initGiven(const int8_t* spins);
 
-  // Observes states, moments, energy and magnetization (not chain means or mean-field pairs).
+  // Observes states, moments, energy, magnetization, chain means and mean-field pairs.
   Observations run(const SampleSchedule& schedule, const BetaSchedule& betas, const Observe& observe,
                    kernels::IntSweepFn sweeps, ThreadPool& pool, int threads, const CancelToken* cancel);
 
