@@ -4,7 +4,7 @@
 
 #include "../core/gemm.h"
 #include "../core/rbm_conditional.h"
-#include "../kernels/dense_dispatch.h"
+#include "../kernels/dense/dense_dispatch.h"
 #include "addon.h"
 #include "convert.h"
 #include "watched_call.h"

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "../core/seed.h"
-#include "../kernels/dense_dispatch.h"
-#include "../kernels/langevin_kernel.h"
+#include "../kernels/dense/dense_dispatch.h"
+#include "../kernels/langevin/langevin_kernel.h"
 #include "addon.h"
 #include "chain_job.h"
 #include "convert.h"

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "../kernels/gibbs_int_dispatch.h"
+#include "../kernels/gibbs_int/gibbs_int_dispatch.h"
 #include "addon.h"
 #include "chain_job.h"
 #include "convert.h"

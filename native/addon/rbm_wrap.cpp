@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "../kernels/dense_dispatch.h"
+#include "../kernels/dense/dense_dispatch.h"
 #include "addon.h"
 #include "chain_job.h"
 #include "convert.h"

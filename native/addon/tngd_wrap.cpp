@@ -1,7 +1,7 @@
 #include "tngd_wrap.h"
 
-#include "../kernels/dense_dispatch.h"
-#include "../kernels/langevin_kernel.h"
+#include "../kernels/dense/dense_dispatch.h"
+#include "../kernels/langevin/langevin_kernel.h"
 #include "addon.h"
 #include "convert.h"
 #include "dense_wrap.h"

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <string>
 
-#include "../kernels/exp_poly.h"
+#include "../kernels/simd/exp_poly.h"
 #include "error.h"
 #include "seed.h"
 

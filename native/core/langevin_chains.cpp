@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "../kernels/normal_poly.h"
+#include "../kernels/simd/normal_poly.h"
 #include "error.h"
 #include "memory.h"
 #include "rbm_conditional.h"

@@ -15,8 +15,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "../kernels/dense_kernel.h"
-#include "../kernels/langevin_kernel.h"
+#include "../kernels/dense/dense_kernel.h"
+#include "../kernels/langevin/langevin_kernel.h"
 #include "cancel.h"
 #include "langevin_model.h"
 #include "memory.h"

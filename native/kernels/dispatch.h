@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "ceiling.h"
-#include "gibbs_kernel.h"
+#include "ceiling/ceiling.h"
+#include "gibbs/gibbs_kernel.h"
 
 namespace heatbath::kernels {
 

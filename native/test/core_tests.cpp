@@ -24,11 +24,11 @@
 #include "../core/thread_pool.h"
 #include "../core/tngd_device.h"
 #include "../core/update_order.h"
-#include "../kernels/dense_dispatch.h"
+#include "../kernels/dense/dense_dispatch.h"
 #include "../kernels/dispatch.h"
-#include "../kernels/exp_poly.h"
-#include "../kernels/langevin_kernel.h"
-#include "../kernels/normal_poly.h"
+#include "../kernels/simd/exp_poly.h"
+#include "../kernels/langevin/langevin_kernel.h"
+#include "../kernels/simd/normal_poly.h"
 
 using namespace heatbath;
 using heatbath::test::failures;

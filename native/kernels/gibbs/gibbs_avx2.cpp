@@ -18,8 +18,8 @@
 #include <cstring>
 
 #include "gibbs_kernel.h"
-#include "simd_avx2.h"
-#include "unroll_degree.h"
+#include "../simd/simd_avx2.h"
+#include "../simd/unroll_degree.h"
 
 namespace heatbath::kernels {
 

@@ -18,8 +18,8 @@
 #include "active_row_groups.h"
 #include "dense_kernel.h"
 #include "gemv_strips.h"
-#include "simd_avx2.h"
-#include "simd_avx512.h"
+#include "../simd/simd_avx2.h"
+#include "../simd/simd_avx512.h"
 
 namespace heatbath::kernels {
 

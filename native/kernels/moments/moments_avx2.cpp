@@ -3,7 +3,7 @@
 // halves swapped and added) instead of 8 separate horizontal sums.
 #include <immintrin.h>
 
-#include "gibbs_kernel.h"
+#include "../gibbs/gibbs_kernel.h"
 
 namespace heatbath::kernels {
 

@@ -6,8 +6,8 @@
 #pragma once
 #include <cstdint>
 
-#include "dispatch.h"
-#include "rng_lanes.h"
+#include "../dispatch.h"
+#include "../simd/rng_lanes.h"
 
 namespace heatbath::kernels {
 

@@ -2,7 +2,7 @@
 #include <cmath>
 
 #include "langevin_kernel.h"
-#include "normal_poly.h"
+#include "../simd/normal_poly.h"
 
 namespace heatbath::kernels {
 

@@ -6,7 +6,7 @@
 // only where the CPU has it (an AVX-512F popcount from shifts and masks was only ~1.8x faster).
 #include <immintrin.h>
 
-#include "gibbs_kernel.h"
+#include "../gibbs/gibbs_kernel.h"
 
 #define HEATBATH_VPOPCNT __attribute__((target("avx512f,avx512vpopcntdq")))
 

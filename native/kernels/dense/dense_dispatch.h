@@ -1,7 +1,7 @@
 // The dense engine's kernels for an instruction set (see dispatch.h for how the set is chosen).
 #pragma once
 #include "dense_kernel.h"
-#include "dispatch.h"
+#include "../dispatch.h"
 
 namespace heatbath::kernels {
 

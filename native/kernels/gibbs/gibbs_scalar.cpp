@@ -1,6 +1,6 @@
 // Portable reference kernel: the same arithmetic as the vector kernels, written lane by lane in
 // branch-free loops so that compilers can still vectorise it with the baseline instruction set.
-#include "exp_poly.h"
+#include "../simd/exp_poly.h"
 #include "gibbs_kernel.h"
 
 namespace heatbath::kernels {

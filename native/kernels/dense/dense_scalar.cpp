@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "dense_kernel.h"
-#include "exp_poly.h"
+#include "../simd/exp_poly.h"
 
 namespace heatbath::kernels {
 

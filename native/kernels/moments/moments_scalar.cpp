@@ -1,5 +1,5 @@
 // Portable reference for the block moment sums: one row of kBlockLanes values per node or pair.
-#include "gibbs_kernel.h"
+#include "../gibbs/gibbs_kernel.h"
 
 namespace heatbath::kernels {
 

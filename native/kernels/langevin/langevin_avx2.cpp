@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "langevin_kernel.h"
-#include "normal_poly.h"
-#include "simd_avx2.h"
+#include "../simd/normal_poly.h"
+#include "../simd/simd_avx2.h"
 
 namespace heatbath::kernels {
 

@@ -11,7 +11,7 @@
 #include "active_row_groups.h"
 #include "dense_kernel.h"
 #include "gemv_strips.h"
-#include "simd_avx2.h"
+#include "../simd/simd_avx2.h"
 
 namespace heatbath::kernels {
 

@@ -1,6 +1,6 @@
 // The quantized kernel of an instruction set (the AVX-512 one needs AVX512BW, else AVX2 serves).
 #pragma once
-#include "dispatch.h"
+#include "../dispatch.h"
 #include "gibbs_int_kernel.h"
 
 namespace heatbath::kernels {

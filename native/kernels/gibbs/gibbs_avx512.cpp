@@ -12,8 +12,8 @@
 #include <algorithm>
 
 #include "gibbs_kernel.h"
-#include "simd_avx512.h"
-#include "unroll_degree.h"
+#include "../simd/simd_avx512.h"
+#include "../simd/unroll_degree.h"
 
 namespace heatbath::kernels {
 
