@@ -44,7 +44,6 @@
       "sources": [
         "native/kernels/gibbs/gibbs_scalar.cpp",
         "native/kernels/gibbs_int/gibbs_int_scalar.cpp",
-        "native/kernels/gibbs_int/gibbs_int_dispatch.cpp",
         "native/core/accept_table.cpp",
         "native/core/quantized_chains.cpp",
         "native/addon/quantized_wrap.cpp",
@@ -52,9 +51,8 @@
         "native/kernels/ceiling/ceiling_scalar.cpp",
         "native/kernels/dispatch.cpp",
         "native/kernels/dense/dense_scalar.cpp",
-        "native/kernels/dense/dense_dispatch.cpp",
         "native/kernels/langevin/langevin_scalar.cpp",
-        "native/kernels/langevin/langevin_dispatch.cpp",
+        "native/core/checks.cpp",
         "native/core/memory.cpp",
         "native/core/beta_schedule.cpp",
         "native/core/graph.cpp",

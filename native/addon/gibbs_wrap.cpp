@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "../core/run_protocol.h"
 #include "addon.h"
 #include "chain_job.h"
 #include "convert.h"
@@ -12,12 +13,12 @@
 
 namespace heatbath::addon {
 
+using namespace gibbs_run;
+
 // Positional arguments, because every named property lookup through N-API costs more than a
 // small run: (warmup, samples, thin, beta: [program, table, first, total], observe: bitmask, threads?,
-// pairA?, pairB?)
-// starting at info[first], with observe bits 1 = states, 2 = moments, 4 = energy, 8 = magnetization,
-// 16 = chain means, 32 = mean-field pair products.
-RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first, int defaultThreads) {
+// pairA?, pairB?) starting at info[first]; observe bits and result slots in core/run_protocol.h.
+RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first) {
   auto arg = [&](size_t k) { return info[first + k]; };  // undefined past the end
   RunRequest r;
   r.schedule.warmup = argInteger(arg(0), "warmup", 0, kMaxSweeps);
@@ -25,14 +26,14 @@ RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first, int def
   r.schedule.thin = argInteger(arg(2), "thin", 1, kMaxSweeps);
   const int64_t total = totalSweeps(r.schedule.warmup, r.schedule.samples, r.schedule.thin);
   r.betas = argBetaSchedule(arg(3), total);
-  const auto observe = argInteger(arg(4), "observe", 0, 63);
-  r.observe.states = observe & 1;
-  r.observe.moments = observe & 2;
-  r.observe.energy = observe & 4;
-  r.observe.magnetization = observe & 8;
-  r.observe.chainMeans = observe & 16;
-  r.observe.meanFieldPairs = observe & 32;
-  r.threads = arg(5).IsUndefined() ? defaultThreads : static_cast<int>(argInteger(arg(5), "threads", 1, 1024));
+  const auto observe = argInteger(arg(4), "observe", 0, kObserveAll);
+  r.observe.states = observe & kObserveStates;
+  r.observe.moments = observe & kObserveMoments;
+  r.observe.energy = observe & kObserveEnergy;
+  r.observe.magnetization = observe & kObserveMagnetization;
+  r.observe.chainMeans = observe & kObserveChainMeans;
+  r.observe.meanFieldPairs = observe & kObserveMeanFieldPairs;
+  r.threads = argThreads(arg(5));
   if (!arg(6).IsUndefined()) {
     auto a = argArray<int32_t>(arg(6), "pairA");
     auto b = argArray<int32_t>(arg(7), "pairB", static_cast<int64_t>(a.ElementLength()));
@@ -42,21 +43,20 @@ RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first, int def
   return r;
 }
 
-// [states, mean, pairMean, energy, magnetization, sweeps, seconds, chainMeans, pairMeanField]; unobserved
-// entries are undefined.
+// The result array (gibbs_run::Slot); unobserved entries are undefined.
 Napi::Array toJs(Napi::Env env, Observations&& obs, const Observe& observe) {
-  Napi::Array out = Napi::Array::New(env, 9);
-  if (observe.states) out.Set(0u, toTypedArray(env, std::move(obs.states)));
+  Napi::Array out = Napi::Array::New(env, kSlots);
+  if (observe.states) out.Set(kStates, toTypedArray(env, std::move(obs.states)));
   if (observe.moments) {
-    out.Set(1u, toTypedArray(env, std::move(obs.mean)));
-    out.Set(2u, toTypedArray(env, std::move(obs.pairMean)));
+    out.Set(kMean, toTypedArray(env, std::move(obs.mean)));
+    out.Set(kPairMean, toTypedArray(env, std::move(obs.pairMean)));
   }
-  if (observe.energy) out.Set(3u, toTypedArray(env, std::move(obs.energy)));
-  if (observe.magnetization) out.Set(4u, toTypedArray(env, std::move(obs.magnetization)));
-  out.Set(5u, Napi::Number::New(env, static_cast<double>(obs.sweeps)));
-  out.Set(6u, Napi::Number::New(env, obs.seconds));
-  if (observe.chainMeans) out.Set(7u, toTypedArray(env, std::move(obs.chainMeans)));
-  if (observe.meanFieldPairs) out.Set(8u, toTypedArray(env, std::move(obs.pairMeanField)));
+  if (observe.energy) out.Set(kEnergy, toTypedArray(env, std::move(obs.energy)));
+  if (observe.magnetization) out.Set(kMagnetization, toTypedArray(env, std::move(obs.magnetization)));
+  out.Set(kSweeps, Napi::Number::New(env, static_cast<double>(obs.sweeps)));
+  out.Set(kSeconds, Napi::Number::New(env, obs.seconds));
+  if (observe.chainMeans) out.Set(kChainMeans, toTypedArray(env, std::move(obs.chainMeans)));
+  if (observe.meanFieldPairs) out.Set(kPairMeanField, toTypedArray(env, std::move(obs.pairMeanField)));
   return out;
 }
 
@@ -83,8 +83,8 @@ GibbsWrap::GibbsWrap(const Napi::CallbackInfo& info)
       throw invalidArgument("GibbsChains(graph, chains, seed) needs a native Graph first");
     }
     auto graph = GraphWrap::Unwrap(info[0].As<Napi::Object>())->graph();
-    const int64_t chains = argInteger(info[1], "chains", 1, int64_t{1} << 40);
-    chains_ = std::make_unique<GibbsChains>(std::move(graph), chains, argSeed(info[2]));
+    const int64_t chains = argInteger(info[1], "chains", 1, kMaxChains);
+    chains_ = std::make_unique<GibbsChains>(std::move(graph), chains, argUint64(info[2], "seed"));
     reportMemory(env);
   });
 }
@@ -153,7 +153,7 @@ Napi::Value GibbsWrap::Run(const Napi::CallbackInfo& info) {
   return guarded(env, [&] {
     GibbsChains& chains = idleChains();
     Addon* addon = env.GetInstanceData<Addon>();
-    RunRequest request = parseRunRequest(info, 0, ThreadPool::hardwareThreads());
+    RunRequest request = parseRunRequest(info, 0);
     const kernels::GibbsKernels kernelSet = kernels::gibbsKernels(addon->isa);
     const double work = double(request.betas.sweeps()) * double(chains.chains()) * chains.numNodes();
     Observations obs = runWatched(env, work, [&](const CancelToken* cancel) {
@@ -170,7 +170,7 @@ Napi::Value GibbsWrap::RunAsync(const Napi::CallbackInfo& info) {
     // runAsync(cancel: CancelToken | undefined, ...the arguments of run)
     GibbsChains& chains = idleChains();
     std::shared_ptr<CancelToken> cancel = argCancelToken(env, info[0]);
-    auto request = std::make_shared<RunRequest>(parseRunRequest(info, 1, ThreadPool::hardwareThreads()));
+    auto request = std::make_shared<RunRequest>(parseRunRequest(info, 1));
     Addon* addon = env.GetInstanceData<Addon>();
     const kernels::GibbsKernels kernelSet = kernels::gibbsKernels(addon->isa);
     return ChainJob<Observations>::queue(

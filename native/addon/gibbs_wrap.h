@@ -17,7 +17,7 @@ struct RunRequest {
   Observe observe;
   int threads = 1;
 };
-RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first, int defaultThreads);
+RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first);
 Napi::Array toJs(Napi::Env env, Observations&& obs, const Observe& observe);
 
 class GibbsWrap : public Napi::ObjectWrap<GibbsWrap>, public NativeResource {

@@ -4,7 +4,6 @@
 #include <utility>
 #include <vector>
 
-#include "../kernels/gibbs_int/gibbs_int_dispatch.h"
 #include "addon.h"
 #include "chain_job.h"
 #include "convert.h"
@@ -37,8 +36,8 @@ QuantizedWrap::QuantizedWrap(const Napi::CallbackInfo& info)
       throw invalidArgument("QuantizedChains(graph, chains, seed) needs a native Graph first");
     }
     auto graph = GraphWrap::Unwrap(info[0].As<Napi::Object>())->graph();
-    const int64_t chains = argInteger(info[1], "chains", 1, int64_t{1} << 40);
-    chains_ = std::make_unique<QuantizedChains>(std::move(graph), chains, argSeed(info[2]));
+    const int64_t chains = argInteger(info[1], "chains", 1, kMaxChains);
+    chains_ = std::make_unique<QuantizedChains>(std::move(graph), chains, argUint64(info[2], "seed"));
     reportMemory(env);
   });
 }
@@ -109,7 +108,7 @@ Napi::Value QuantizedWrap::Run(const Napi::CallbackInfo& info) {
   return guarded(env, [&] {
     QuantizedChains& chains = idleChains();
     Addon* addon = env.GetInstanceData<Addon>();
-    RunRequest request = parseRunRequest(info, 0, ThreadPool::hardwareThreads());
+    RunRequest request = parseRunRequest(info, 0);
     const kernels::IntSweepFn sweepFn = kernels::intSweeps(addon->isa);
     const double work = double(request.betas.sweeps()) * double(chains.chains()) * chains.numNodes();
     Observations obs = runWatched(env, work, [&](const CancelToken* cancel) {
@@ -125,7 +124,7 @@ Napi::Value QuantizedWrap::RunAsync(const Napi::CallbackInfo& info) {
   return guarded(env, [&] {
     QuantizedChains& chains = idleChains();
     std::shared_ptr<CancelToken> cancel = argCancelToken(env, info[0]);
-    auto request = std::make_shared<RunRequest>(parseRunRequest(info, 1, ThreadPool::hardwareThreads()));
+    auto request = std::make_shared<RunRequest>(parseRunRequest(info, 1));
     Addon* addon = env.GetInstanceData<Addon>();
     const kernels::IntSweepFn sweepFn = kernels::intSweeps(addon->isa);
     return ChainJob<Observations>::queue(

@@ -87,7 +87,4 @@ struct ConditionalWorkspace {
 void rbmConditional(const ConditionalArgs& args, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads,
                     ConditionalWorkspace& workspace);
 
-// Throws ERR_NOT_FINITE naming the first NaN or infinite entry.
-void requireFiniteArray(const float* values, int64_t count, const char* what);
-
 }  // namespace heatbath

@@ -3,6 +3,7 @@
 // from gathers. The same integers, draws and comparisons as the scalar kernel, hence its bits.
 #include <immintrin.h>
 
+#include "../simd/simd_avx2.h"
 #include "gibbs_int_kernel.h"
 
 namespace heatbath::kernels {
@@ -24,18 +25,7 @@ struct Rng8x2 {
       for (int h = 0; h < 2; ++h) _mm256_store_si256(reinterpret_cast<__m256i*>(r.s[k] + 8 * h), s[k][h]);
     }
   }
-  __m256i next(int h) {
-    __m256i &s0 = s[0][h], &s1 = s[1][h], &s2 = s[2][h], &s3 = s[3][h];
-    const __m256i result = _mm256_add_epi32(s0, s3);
-    const __m256i t = _mm256_slli_epi32(s1, 9);
-    s2 = _mm256_xor_si256(s2, s0);
-    s3 = _mm256_xor_si256(s3, s1);
-    s1 = _mm256_xor_si256(s1, s2);
-    s0 = _mm256_xor_si256(s0, s3);
-    s2 = _mm256_xor_si256(s2, t);
-    s3 = _mm256_or_si256(_mm256_slli_epi32(s3, 11), _mm256_srli_epi32(s3, 21));
-    return result;
-  }
+  __m256i next(int h) { return avx2::xoshiroStep8(s[0][h], s[1][h], s[2][h], s[3][h]); }
 };
 
 // theta[r] for 16 draws: two gathers of 32-bit words at 2-byte steps, low halves kept.

@@ -6,7 +6,6 @@
 #pragma once
 #include <cstdint>
 
-#include "../dispatch.h"
 #include "../simd/rng_lanes.h"
 
 namespace heatbath::kernels {
@@ -74,7 +73,5 @@ void sparseProductAvx2(const SparseCouplings& j, const float* x, int64_t rows, i
 // Bit-identical to the AVX2 kernels.
 void normalsAvx512(RngLanes& rng, float* out, int64_t blocks);
 bool overdampedStepAvx512(const OverdampedRow& row);
-
-LangevinKernels langevinKernels(Isa isa);
 
 }  // namespace heatbath::kernels

@@ -9,6 +9,19 @@
 
 namespace heatbath::kernels::avx2 {
 
+// One xoshiro128+ step of eight streams (xoshiroStep of rng_lanes.h lane by lane): returns the words.
+inline __m256i xoshiroStep8(__m256i& s0, __m256i& s1, __m256i& s2, __m256i& s3) {
+  const __m256i result = _mm256_add_epi32(s0, s3);
+  const __m256i t = _mm256_slli_epi32(s1, 9);
+  s2 = _mm256_xor_si256(s2, s0);
+  s3 = _mm256_xor_si256(s3, s1);
+  s1 = _mm256_xor_si256(s1, s2);
+  s0 = _mm256_xor_si256(s0, s3);
+  s2 = _mm256_xor_si256(s2, t);
+  s3 = _mm256_or_si256(_mm256_slli_epi32(s3, 11), _mm256_srli_epi32(s3, 21));
+  return result;
+}
+
 // xoshiro128+ for the kLanes streams of one RngLanes; bit-identical to nextWord lane by lane.
 // Keep it in a local so the four state vectors live in registers across many draws.
 struct VecRng {
@@ -28,17 +41,7 @@ struct VecRng {
     _mm256_store_si256(reinterpret_cast<__m256i*>(r.s[3]), s3);
   }
 
-  __m256i next() {
-    const __m256i result = _mm256_add_epi32(s0, s3);
-    const __m256i t = _mm256_slli_epi32(s1, 9);
-    s2 = _mm256_xor_si256(s2, s0);
-    s3 = _mm256_xor_si256(s3, s1);
-    s1 = _mm256_xor_si256(s1, s2);
-    s0 = _mm256_xor_si256(s0, s3);
-    s2 = _mm256_xor_si256(s2, t);
-    s3 = _mm256_or_si256(_mm256_slli_epi32(s3, 11), _mm256_srli_epi32(s3, 21));
-    return result;
-  }
+  __m256i next() { return xoshiroStep8(s0, s1, s2, s3); }
 };
 
 // uniformOpen for eight words: (float(w >> 8) + 0.5) / 2^24, bit for bit. With k = w >> 8,
