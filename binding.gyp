@@ -73,6 +73,7 @@
         "native/addon/native_resource.cpp",
         "native/addon/chain_job.cpp",
         "native/addon/graph_wrap.cpp",
+        "native/addon/spin_chains_wrap.cpp",
         "native/addon/gibbs_wrap.cpp",
         "native/addon/ceiling_wrap.cpp",
         "native/addon/dense_wrap.cpp",

@@ -8,6 +8,7 @@
 // gather. Exactly the scalar kernel's integers, draws and comparisons, hence its bits.
 #include <immintrin.h>
 
+#include "../simd/simd_avx512.h"
 #include "gibbs_int_kernel.h"
 
 namespace heatbath::kernels {
@@ -26,17 +27,7 @@ struct Rng16 {
     _mm512_store_si512(r.s[2], s2);
     _mm512_store_si512(r.s[3], s3);
   }
-  __m512i next() {
-    const __m512i result = _mm512_add_epi32(s0, s3);
-    const __m512i t = _mm512_slli_epi32(s1, 9);
-    s2 = _mm512_xor_si512(s2, s0);
-    s3 = _mm512_xor_si512(s3, s1);
-    s1 = _mm512_xor_si512(s1, s2);
-    s0 = _mm512_xor_si512(s0, s3);
-    s2 = _mm512_xor_si512(s2, t);
-    s3 = _mm512_rol_epi32(s3, 11);
-    return result;
-  }
+  __m512i next() { return avx512::xoshiroStep16(s0, s1, s2, s3); }
 };
 
 // theta[r] for 32 draws: from Chunks 64-entry pieces of the table in registers, or (Chunks == 0)

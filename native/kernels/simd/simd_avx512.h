@@ -11,6 +11,19 @@
 
 namespace heatbath::kernels::avx512 {
 
+// One xoshiro128+ step of sixteen streams (xoshiroStep of rng_lanes.h lane by lane): returns the words.
+inline __m512i xoshiroStep16(__m512i& s0, __m512i& s1, __m512i& s2, __m512i& s3) {
+  const __m512i result = _mm512_add_epi32(s0, s3);
+  const __m512i t = _mm512_slli_epi32(s1, 9);
+  s2 = _mm512_xor_si512(s2, s0);
+  s3 = _mm512_xor_si512(s3, s1);
+  s1 = _mm512_xor_si512(s1, s2);
+  s0 = _mm512_xor_si512(s0, s3);
+  s2 = _mm512_xor_si512(s2, t);
+  s3 = _mm512_rol_epi32(s3, 11);  // one instruction for the rotate AVX2 builds from three
+  return result;
+}
+
 // xoshiro128+ for the streams of two RngLanes (low half: first, high half: second).
 struct VecRng2 {
   __m512i s0, s1, s2, s3;
@@ -35,17 +48,7 @@ struct VecRng2 {
     split(s3, a.s[3], b.s[3]);
   }
 
-  __m512i next() {
-    const __m512i result = _mm512_add_epi32(s0, s3);
-    const __m512i t = _mm512_slli_epi32(s1, 9);
-    s2 = _mm512_xor_si512(s2, s0);
-    s3 = _mm512_xor_si512(s3, s1);
-    s1 = _mm512_xor_si512(s1, s2);
-    s0 = _mm512_xor_si512(s0, s3);
-    s2 = _mm512_xor_si512(s2, t);
-    s3 = _mm512_rol_epi32(s3, 11);  // one instruction for the rotate AVX2 builds from three
-    return result;
-  }
+  __m512i next() { return xoshiroStep16(s0, s1, s2, s3); }
 };
 
 // avx2::uniformOpen on 16 words: float(2k + 1) / 2^25 with k = w >> 8, the division done exactly
