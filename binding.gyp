@@ -10,7 +10,7 @@
     {
       "target_name": "heatbath_avx2",
       "type": "static_library",
-      "sources": ["native/kernels/gibbs_avx2.cpp", "native/kernels/gibbs_int_avx2.cpp", "native/kernels/ceiling_avx2.cpp", "native/kernels/dense_avx2.cpp", "native/kernels/langevin_avx2.cpp", "native/kernels/moments_avx2.cpp", "native/kernels/multispin/multispin_avx2.cpp"],
+      "sources": ["native/kernels/gibbs/gibbs_avx2.cpp", "native/kernels/gibbs_int/gibbs_int_avx2.cpp", "native/kernels/ceiling/ceiling_avx2.cpp", "native/kernels/dense/dense_avx2.cpp", "native/kernels/langevin/langevin_avx2.cpp", "native/kernels/moments/moments_avx2.cpp", "native/kernels/multispin/multispin_avx2.cpp"],
       "cflags_cc": ["<@(heatbath_cflags)", "-mavx2", "-mfma", "-fPIC"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx2", "-mfma"] }
@@ -18,7 +18,7 @@
     {
       "target_name": "heatbath_avx512",
       "type": "static_library",
-      "sources": ["native/kernels/gibbs_avx512.cpp", "native/kernels/ceiling_avx512.cpp", "native/kernels/dense_avx512.cpp", "native/kernels/langevin_avx512.cpp", "native/kernels/moments_avx512.cpp", "native/kernels/multispin/multispin_avx512.cpp"],
+      "sources": ["native/kernels/gibbs/gibbs_avx512.cpp", "native/kernels/ceiling/ceiling_avx512.cpp", "native/kernels/dense/dense_avx512.cpp", "native/kernels/langevin/langevin_avx512.cpp", "native/kernels/moments/moments_avx512.cpp", "native/kernels/multispin/multispin_avx512.cpp"],
       # GCC 12 warns that its own AVX-512 headers use or may use an uninitialised value (a false
       # positive, hundreds of times per build) wherever 256-bit halves are joined or split.
       "cflags_cc": ["<@(heatbath_cflags)", "-mavx512f", "-mavx2", "-mfma", "-fPIC", "-Wno-maybe-uninitialized", "-Wno-uninitialized"],
@@ -28,7 +28,7 @@
     {
       "target_name": "heatbath_avx512bw",
       "type": "static_library",
-      "sources": ["native/kernels/gibbs_int_avx512.cpp"],
+      "sources": ["native/kernels/gibbs_int/gibbs_int_avx512.cpp"],
       "cflags_cc": ["<@(heatbath_cflags)", "-mavx512f", "-mavx512bw", "-mavx2", "-fPIC", "-Wno-maybe-uninitialized", "-Wno-uninitialized"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(heatbath_cflags)", "-mavx512f", "-mavx512bw", "-mavx2"] }
@@ -42,23 +42,20 @@
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
       ],
       "sources": [
-        "native/kernels/gibbs_scalar.cpp",
-        "native/kernels/gibbs_int_scalar.cpp",
-        "native/kernels/gibbs_int_dispatch.cpp",
+        "native/kernels/gibbs/gibbs_scalar.cpp",
+        "native/kernels/gibbs_int/gibbs_int_scalar.cpp",
         "native/core/accept_table.cpp",
         "native/core/quantized_chains.cpp",
         "native/addon/quantized_wrap.cpp",
         "native/kernels/multispin/multispin_scalar.cpp",
-        "native/kernels/multispin/multispin_dispatch.cpp",
         "native/core/multispin_chains.cpp",
         "native/addon/multispin_wrap.cpp",
-        "native/kernels/moments_scalar.cpp",
-        "native/kernels/ceiling_scalar.cpp",
+        "native/kernels/moments/moments_scalar.cpp",
+        "native/kernels/ceiling/ceiling_scalar.cpp",
         "native/kernels/dispatch.cpp",
-        "native/kernels/dense_scalar.cpp",
-        "native/kernels/dense_dispatch.cpp",
-        "native/kernels/langevin_scalar.cpp",
-        "native/kernels/langevin_dispatch.cpp",
+        "native/kernels/dense/dense_scalar.cpp",
+        "native/kernels/langevin/langevin_scalar.cpp",
+        "native/core/checks.cpp",
         "native/core/memory.cpp",
         "native/core/beta_schedule.cpp",
         "native/core/graph.cpp",
@@ -79,6 +76,7 @@
         "native/addon/native_resource.cpp",
         "native/addon/chain_job.cpp",
         "native/addon/graph_wrap.cpp",
+        "native/addon/spin_chains_wrap.cpp",
         "native/addon/gibbs_wrap.cpp",
         "native/addon/ceiling_wrap.cpp",
         "native/addon/dense_wrap.cpp",

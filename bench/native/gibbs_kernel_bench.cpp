@@ -1,4 +1,5 @@
-// Build+run (scalar kernel without -mavx2, as in the addon): g++ -O3 -std=c++17 -c native/kernels/gibbs_scalar.cpp -o /tmp/gibbs_scalar.o && g++ -O3 -std=c++17 -mavx2 -mfma -c native/kernels/gibbs_avx2.cpp -o /tmp/gibbs_avx2.o && g++ -O3 -std=c++17 -mavx512f -mavx2 -mfma -c native/kernels/gibbs_avx512.cpp -o /tmp/gibbs_avx512.o && g++ -O3 -std=c++17 -ffp-contract=off -pthread -mavx2 -mfma -Inative bench/native/gibbs_kernel_bench.cpp /tmp/gibbs_avx2.o /tmp/gibbs_avx512.o /tmp/gibbs_scalar.o -o /tmp/gibbs_bench && taskset -c 0,1 /tmp/gibbs_bench
+// Build and run: npm run bench:native [-- sweep multiplier] (a CMake target; the scalar kernel is
+// compiled without -mavx2, as in the addon). Pin it with taskset for figures worth comparing.
 // Correctness checks of gibbsSweepsAvx2 against the scalar reference, then flips/ns on the
 // king's-graph, G12 and tiny models with 1 and 2 threads, next to the machine's peak FMA rate.
 // Optional argument: a sweep-count multiplier for the timed runs (default 1).
@@ -19,9 +20,9 @@
 #include <thread>
 #include <vector>
 
-#include "kernels/exp_poly.h"
-#include "kernels/gibbs_kernel.h"
-#include "kernels/simd_avx2.h"
+#include "kernels/simd/exp_poly.h"
+#include "kernels/gibbs/gibbs_kernel.h"
+#include "kernels/simd/simd_avx2.h"
 
 using namespace heatbath::kernels;
 

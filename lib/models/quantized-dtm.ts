@@ -58,8 +58,12 @@ export class QuantizedDtmStep implements QuantizedTarget {
     return (this.values ??= this.valuesNow()).biases;
   }
 
+  /**
+   * Chains on the integer kernel: training observes chain means and mean-field pairs (the correlation
+   * penalty), which the multispin kernel does not offer, and a step samples the same whatever its weights.
+   */
   chains(options: ChainOptions = {}): QuantizedChains {
-    return new QuantizedChains(this, options);
+    return new QuantizedChains(this, { ...options, kernel: 'integer' });
   }
 
   private valuesNow(): { couplings: Float32Array; biases: Float32Array } {

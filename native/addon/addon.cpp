@@ -85,7 +85,7 @@ Napi::Value DeriveSeed(const Napi::CallbackInfo& info) {
   return guarded(env, [&] {
     if (!info[1].IsString()) throw invalidArgument("tag must be a string");
     const std::string tag = info[1].As<Napi::String>().Utf8Value();
-    return Napi::Value(Napi::BigInt::New(env, deriveSeed(argSeed(info[0]), tag, argUint64(info[2], "index"))));
+    return Napi::Value(Napi::BigInt::New(env, deriveSeed(argUint64(info[0], "seed"), tag, argUint64(info[2], "index"))));
   });
 }
 

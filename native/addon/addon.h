@@ -3,10 +3,8 @@
 #pragma once
 #include <napi.h>
 
-#include "../core/gemm.h"
-#include "../core/rbm_conditional.h"
+#include "../core/engines.h"
 #include "../core/thread_pool.h"
-#include "../kernels/dispatch.h"
 #include "async_jobs.h"
 #include "job_runner.h"
 

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <vector>
 
-#include "../kernels/dispatch.h"
 #include "addon.h"
 #include "convert.h"
 
@@ -27,9 +26,7 @@ Napi::Value MeasureCeiling(const Napi::CallbackInfo& info) {
     double seconds = 0.3;
     if (info.Length() > 0 && !info[0].IsUndefined()) {
       Napi::Object options = argObject(info, 0, "options");
-      if (options.Has("threads") && !options.Get("threads").IsUndefined()) {
-        threads = static_cast<int>(argInteger(options.Get("threads"), "threads", 1, 1024));
-      }
+      if (options.Has("threads")) threads = argThreads(options.Get("threads"));
       if (options.Has("seconds") && !options.Get("seconds").IsUndefined()) {
         seconds = argNumber(options.Get("seconds"), "seconds");
         if (seconds <= 0 || seconds > 60) throw invalidArgument("seconds must be in (0, 60]");

@@ -6,13 +6,12 @@
 
 #include <functional>
 #include <memory>
-#include <new>
 #include <string>
 #include <utility>
 
 #include "../core/cancel.h"
-#include "../core/error.h"
 #include "addon.h"
+#include "convert.h"
 #include "native_resource.h"
 
 namespace heatbath::addon {
@@ -41,25 +40,16 @@ class ChainJob final : public AsyncJob {
   void execute(const CancelToken* cancel) override {
     try {
       result_ = work_(cancel);
-      return;
-    } catch (const Error& e) {
-      code_ = e.code();
-      message_ = e.what();
-    } catch (const std::bad_alloc&) {
-      code_ = "ERR_TOO_LARGE";
-      message_ = "out of memory";
-    } catch (const std::exception& e) {
-      message_ = e.what();
+    } catch (...) {
+      failure_ = codedFailure(std::current_exception());
+      failed_ = true;
     }
-    failed_ = true;
   }
 
   void settle(Napi::Env env) override {
     owner_.jobFinished(env);
     if (failed_) {
-      Napi::Error coded = Napi::Error::New(env, message_);
-      coded.Set("code", Napi::String::New(env, code_));
-      deferred_.Reject(coded.Value());
+      deferred_.Reject(codedError(env, failure_.code, failure_.message).Value());
     } else {
       deferred_.Resolve(toJs_(env, std::move(result_)));
     }
@@ -85,8 +75,7 @@ class ChainJob final : public AsyncJob {
   ToJs toJs_;
   Result result_{};
   bool failed_ = false;
-  std::string code_ = "ERR_INTERNAL";
-  std::string message_;
+  CodedFailure failure_;
 };
 
 }  // namespace heatbath::addon

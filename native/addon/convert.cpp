@@ -1,13 +1,34 @@
 #include "convert.h"
 
 #include <cmath>
+#include <new>
+
+#include "../core/thread_pool.h"
 
 namespace heatbath::addon {
 
-void throwCoded(Napi::Env env, const std::string& code, const std::string& message) {
+Napi::Error codedError(Napi::Env env, const std::string& code, const std::string& message) {
   Napi::Error error = Napi::Error::New(env, message);
   error.Set("code", Napi::String::New(env, code));
-  throw error;
+  return error;
+}
+
+void throwCoded(Napi::Env env, const std::string& code, const std::string& message) {
+  throw codedError(env, code, message);
+}
+
+CodedFailure codedFailure(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    return {e.code(), e.what()};
+  } catch (const std::bad_alloc&) {
+    return {"ERR_TOO_LARGE", "out of memory"};
+  } catch (const std::exception& e) {
+    return {"ERR_INTERNAL", e.what()};
+  } catch (...) {
+    return {"ERR_INTERNAL", "unknown error"};
+  }
 }
 
 Napi::Object argObject(const Napi::CallbackInfo& info, size_t index, const char* name) {
@@ -33,14 +54,32 @@ int64_t argInteger(const Napi::Value& value, const char* name, int64_t min, int6
   return static_cast<int64_t>(x);
 }
 
-uint64_t argSeed(const Napi::Value& value) {
+uint64_t argUint64(const Napi::Value& value, const char* name) {
   if (value.IsBigInt()) {
     bool lossless = false;
-    const uint64_t seed = value.As<Napi::BigInt>().Uint64Value(&lossless);
-    if (!lossless) throw Error("ERR_INVALID_ARGUMENT", "seed must fit in 64 bits");
-    return seed;
+    const uint64_t x = value.As<Napi::BigInt>().Uint64Value(&lossless);
+    if (!lossless) throw invalidArgument(std::string(name) + " must fit in 64 bits");
+    return x;
   }
-  return static_cast<uint64_t>(argInteger(value, "seed", 0, (int64_t{1} << 53) - 1));
+  return static_cast<uint64_t>(argInteger(value, name, 0, kMaxSafeInteger));
+}
+
+int argThreads(const Napi::Value& value) {
+  return value.IsUndefined() ? ThreadPool::hardwareThreads()
+                             : static_cast<int>(argInteger(value, "threads", 1, kMaxThreads));
+}
+
+bool argBoolean(const Napi::Value& value, const char* name) {
+  if (!value.IsBoolean()) throw invalidArgument(std::string(name) + " must be a boolean");
+  return value.As<Napi::Boolean>().Value();
+}
+
+void requireDisjoint(const Napi::TypedArray& a, const char* aName, const Napi::TypedArray& b, const char* bName) {
+  const auto* a0 = static_cast<const uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset();
+  const auto* b0 = static_cast<const uint8_t*>(b.ArrayBuffer().Data()) + b.ByteOffset();
+  if (a0 < b0 + b.ByteLength() && b0 < a0 + a.ByteLength() && a.ByteLength() > 0 && b.ByteLength() > 0) {
+    throw invalidArgument(std::string(aName) + " and " + bName + " must not share memory");
+  }
 }
 
 BetaSchedule argBetaSchedule(const Napi::Value& value, int64_t sweeps) {

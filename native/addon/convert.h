@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -12,38 +13,50 @@
 
 #include "../core/beta_schedule.h"
 #include "../core/error.h"
+#include "../core/limits.h"
 
 namespace heatbath::addon {
 
-// Throws a JS Error whose `code` is the core error's code.
+// A JS Error whose `code` is the core error's code (the TypeScript layer makes it a HeatbathError).
+Napi::Error codedError(Napi::Env env, const std::string& code, const std::string& message);
 [[noreturn]] void throwCoded(Napi::Env env, const std::string& code, const std::string& message);
+
+// The one mapping from a C++ exception to a HeatbathError code: the core's Error keeps its code,
+// running out of memory is ERR_TOO_LARGE, anything else ERR_INTERNAL.
+struct CodedFailure {
+  std::string code, message;
+};
+CodedFailure codedFailure(std::exception_ptr error);
 
 // Thrown on the JS thread when its environment is shutting down (a worker being terminated, the
 // process exiting) during a native call: the call returns without touching JS values.
 struct EnvironmentStopping {};
 
-// Runs `body`, turning core errors and std::bad_alloc into coded JS exceptions.
+// Runs `body`, turning C++ exceptions into coded JS exceptions (codedFailure).
 template <typename Body>
 auto guarded(Napi::Env env, Body&& body) -> decltype(body()) {
   try {
     return body();
   } catch (const EnvironmentStopping&) {
     return decltype(body())();
-  } catch (const Error& e) {
-    throwCoded(env, e.code(), e.what());
-  } catch (const std::bad_alloc&) {
-    throwCoded(env, "ERR_TOO_LARGE", "out of memory");
   } catch (const Napi::Error&) {
     throw;
-  } catch (const std::exception& e) {
-    throwCoded(env, "ERR_INTERNAL", e.what());
+  } catch (...) {
+    const CodedFailure failure = codedFailure(std::current_exception());
+    throwCoded(env, failure.code, failure.message);
   }
 }
 
 Napi::Object argObject(const Napi::CallbackInfo& info, size_t index, const char* name);
 int64_t argInteger(const Napi::Value& value, const char* name, int64_t min, int64_t max);
 double argNumber(const Napi::Value& value, const char* name);
-uint64_t argSeed(const Napi::Value& value);
+// A seed-like integer: a number in [0, 2^53) or a bigint in [0, 2^64).
+uint64_t argUint64(const Napi::Value& value, const char* name);
+// A thread count in [1, kMaxThreads]; undefined: every hardware thread.
+int argThreads(const Napi::Value& value);
+bool argBoolean(const Napi::Value& value, const char* name);
+// Throws ERR_INVALID_ARGUMENT if the two arrays share memory.
+void requireDisjoint(const Napi::TypedArray& a, const char* aName, const Napi::TypedArray& b, const char* bName);
 // A β schedule for `sweeps` sweeps from its JS description [program: Float64Array, table: Float32Array |
 // undefined, first: number, total: number] (see core/beta_schedule.h).
 BetaSchedule argBetaSchedule(const Napi::Value& value, int64_t sweeps);

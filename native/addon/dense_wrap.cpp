@@ -2,9 +2,7 @@
 
 #include <string>
 
-#include "../core/gemm.h"
-#include "../core/rbm_conditional.h"
-#include "../kernels/dense_dispatch.h"
+#include "../core/engines.h"
 #include "addon.h"
 #include "convert.h"
 #include "watched_call.h"
@@ -12,17 +10,6 @@
 namespace heatbath::addon {
 
 namespace {
-
-constexpr int64_t kMaxDimension = (int64_t{1} << 31) - 1;
-
-int argThreads(const Napi::Value& value) {
-  return value.IsUndefined() ? ThreadPool::hardwareThreads() : static_cast<int>(argInteger(value, "threads", 1, 1024));
-}
-
-bool argBoolean(const Napi::Value& value, const char* name) {
-  if (!value.IsBoolean()) throw invalidArgument(std::string(name) + " must be a boolean");
-  return value.As<Napi::Boolean>().Value();
-}
 
 ProductPath argPath(const Napi::Value& value) {
   if (value.IsUndefined()) return ProductPath::Auto;
@@ -35,24 +22,6 @@ ProductPath argPath(const Napi::Value& value) {
 
 }  // namespace
 
-void requireDisjoint(const Napi::TypedArray& a, const char* aName, const Napi::TypedArray& b, const char* bName) {
-  const auto* a0 = static_cast<const uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset();
-  const auto* b0 = static_cast<const uint8_t*>(b.ArrayBuffer().Data()) + b.ByteOffset();
-  if (a0 < b0 + b.ByteLength() && b0 < a0 + a.ByteLength() && a.ByteLength() > 0 && b.ByteLength() > 0) {
-    throw invalidArgument(std::string(aName) + " and " + bName + " must not share memory");
-  }
-}
-
-uint64_t argUint64(const Napi::Value& value, const char* name) {
-  if (value.IsBigInt()) {
-    bool lossless = false;
-    const uint64_t x = value.As<Napi::BigInt>().Uint64Value(&lossless);
-    if (!lossless) throw invalidArgument(std::string(name) + " must fit in 64 bits");
-    return x;
-  }
-  return static_cast<uint64_t>(argInteger(value, name, 0, (int64_t{1} << 53) - 1));
-}
-
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&] {
@@ -60,9 +29,9 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     GemmArgs g;
     g.transA = argBoolean(info[0], "transA");
     g.transB = argBoolean(info[1], "transB");
-    g.m = argInteger(info[2], "m", 0, kMaxDimension);
-    g.n = argInteger(info[3], "n", 0, kMaxDimension);
-    g.k = argInteger(info[4], "k", 0, kMaxDimension);
+    g.m = argInteger(info[2], "m", 0, kMaxDenseDimension);
+    g.n = argInteger(info[3], "n", 0, kMaxDenseDimension);
+    g.k = argInteger(info[4], "k", 0, kMaxDenseDimension);
     g.alpha = static_cast<float>(argNumber(info[5], "alpha"));
     auto a = argArray<float>(info[6], "a", g.m * g.k);
     auto b = argArray<float>(info[7], "b", g.k * g.n);
@@ -87,9 +56,9 @@ Napi::Value RbmConditional(const Napi::CallbackInfo& info) {
     const std::string direction = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
     if (direction != "hidden" && direction != "visible") throw invalidArgument("direction must be 'hidden' or 'visible'");
     a.direction = direction == "hidden" ? LayerDirection::Hidden : LayerDirection::Visible;
-    a.rows = argInteger(info[1], "rows", 0, kMaxDimension);
-    a.numVisible = argInteger(info[3], "numVisible", 1, kMaxDimension);
-    a.numHidden = argInteger(info[4], "numHidden", 1, kMaxDimension);
+    a.rows = argInteger(info[1], "rows", 0, kMaxDenseDimension);
+    a.numVisible = argInteger(info[3], "numVisible", 1, kMaxDenseDimension);
+    a.numHidden = argInteger(info[4], "numHidden", 1, kMaxDenseDimension);
     const bool toHidden = a.direction == LayerDirection::Hidden;
     const int64_t in = toHidden ? a.numVisible : a.numHidden, out = toHidden ? a.numHidden : a.numVisible;
     auto weights = argArray<float>(info[2], "weights", a.numVisible * a.numHidden);

@@ -10,9 +10,4 @@ Napi::Value Gemm(const Napi::CallbackInfo& info);
 //                seed, stream, threads?, path?)
 Napi::Value RbmConditional(const Napi::CallbackInfo& info);
 
-// Throws ERR_INVALID_ARGUMENT if the two arrays share memory.
-void requireDisjoint(const Napi::TypedArray& a, const char* aName, const Napi::TypedArray& b, const char* bName);
-// A seed-like integer: a number in [0, 2^53) or a bigint in [0, 2^64).
-uint64_t argUint64(const Napi::Value& value, const char* name);
-
 }  // namespace heatbath::addon

@@ -1,48 +1,18 @@
-// JS handle on GibbsChains: parameters, clamping, initial states, and sync/async runs.
+// JS handle on GibbsChains (float parameters); the methods it shares with the quantized chains are
+// SpinChainsWrap's.
 #pragma once
-#include <napi.h>
-
-#include <memory>
-#include <vector>
-
-#include "../core/gibbs_chains.h"
-#include "native_resource.h"
+#include "spin_chains_wrap.h"
 
 namespace heatbath::addon {
 
-// The run protocol shared by the chain wrappers (float and quantized).
-struct RunRequest {
-  SampleSchedule schedule;
-  BetaSchedule betas = BetaSchedule::constant(1.0f, 0);
-  Observe observe;
-  int threads = 1;
-};
-RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first, int defaultThreads);
-Napi::Array toJs(Napi::Env env, Observations&& obs, const Observe& observe);
-
-class GibbsWrap : public Napi::ObjectWrap<GibbsWrap>, public NativeResource {
+class GibbsWrap : public SpinChainsWrap<GibbsWrap, GibbsChains> {
  public:
-  static Napi::Function Define(Napi::Env env);
-  // new GibbsChains(graph: Graph, chains: number, seed: number | bigint)
-  explicit GibbsWrap(const Napi::CallbackInfo& info);
+  static constexpr const char* kClassName = "GibbsChains";
+  using SpinChainsWrap::SpinChainsWrap;
 
- private:
+  // setParameters(couplings: Float32Array, biases: Float32Array)
   Napi::Value SetParameters(const Napi::CallbackInfo& info);
-  Napi::Value SetClamp(const Napi::CallbackInfo& info);
-  Napi::Value InitRandom(const Napi::CallbackInfo& info);
-  Napi::Value InitHinton(const Napi::CallbackInfo& info);
-  Napi::Value InitGiven(const Napi::CallbackInfo& info);
-  Napi::Value Run(const Napi::CallbackInfo& info);
-  Napi::Value RunAsync(const Napi::CallbackInfo& info);
-  Napi::Value ReadSpins(const Napi::CallbackInfo& info);
-  Napi::Value Dispose(const Napi::CallbackInfo& info);
-
-  // Throws ERR_BUSY while an async run owns the chains, ERR_DISPOSED after dispose().
-  GibbsChains& idleChains();
-  int64_t heldBytes() const override;
-  void release() override { chains_.reset(); }
-
-  std::unique_ptr<GibbsChains> chains_;
+  static kernels::GibbsKernels runKernels(kernels::Isa isa);
 };
 
 }  // namespace heatbath::addon

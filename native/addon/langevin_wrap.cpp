@@ -7,8 +7,6 @@
 #include <vector>
 
 #include "../core/seed.h"
-#include "../kernels/dense_dispatch.h"
-#include "../kernels/langevin_kernel.h"
 #include "addon.h"
 #include "chain_job.h"
 #include "convert.h"
@@ -17,10 +15,9 @@
 
 namespace heatbath::addon {
 
-namespace {
+using namespace langevin_run;
 
-constexpr int64_t kMaxSteps = int64_t{1} << 40;
-constexpr int64_t kMaxUnits = (int64_t{1} << 31) - 17;
+namespace {
 
 std::vector<float> argProtocol(const Napi::Value& value, const char* name) {
   auto array = argArray<float>(value, name);
@@ -39,11 +36,10 @@ LangevinRunArgs parseRun(const Napi::CallbackInfo& info, size_t first) {
   r.kT = argProtocol(info[first + 5], "kT");
   r.couplingScale = argProtocol(info[first + 6], "couplingScale");
   r.fieldScale = argProtocol(info[first + 7], "fieldScale");
-  r.observe = static_cast<int>(argInteger(info[first + 8], "observe", 0, 31));
+  r.observe = static_cast<int>(argInteger(info[first + 8], "observe", 0, kObserveAll));
   r.every = argInteger(info[first + 9], "every", 1, kMaxSteps);
   r.burnIn = argInteger(info[first + 10], "burnIn", 0, kMaxSteps);
-  r.threads = info[first + 11].IsUndefined() ? ThreadPool::hardwareThreads()
-                                             : static_cast<int>(argInteger(info[first + 11], "threads", 1, 1024));
+  r.threads = argThreads(info[first + 11]);
   return r;
 }
 
@@ -57,19 +53,19 @@ Napi::Value optionalArray(Napi::Env env, std::vector<T>& values, bool present) {
   return present ? Napi::Value(toTypedArray(env, std::move(values))) : env.Undefined();
 }
 
-// [trajectory, velocities, energy, heat, mean, meanSquare, samples, momentSteps, seconds]
+// The result array (langevin_run::Slot).
 Napi::Value toJs(Napi::Env env, TimedResult&& timed, int observe) {
   LangevinRunResult& r = timed.result;
-  Napi::Array out = Napi::Array::New(env, 9);
-  out.Set(0u, optionalArray(env, r.trajectory, observe & kObserveTrajectory));
-  out.Set(1u, optionalArray(env, r.velocities, observe & kObserveVelocities));
-  out.Set(2u, optionalArray(env, r.energy, observe & kObserveEnergy));
-  out.Set(3u, optionalArray(env, r.heat, observe & kObserveHeat));
-  out.Set(4u, optionalArray(env, r.mean, observe & kObserveMoments));
-  out.Set(5u, optionalArray(env, r.meanSquare, observe & kObserveMoments));
-  out.Set(6u, Napi::Number::New(env, static_cast<double>(r.samples)));
-  out.Set(7u, Napi::Number::New(env, static_cast<double>(r.momentSteps)));
-  out.Set(8u, Napi::Number::New(env, timed.seconds));
+  Napi::Array out = Napi::Array::New(env, kSlots);
+  out.Set(kTrajectory, optionalArray(env, r.trajectory, observe & kObserveTrajectory));
+  out.Set(kVelocities, optionalArray(env, r.velocities, observe & kObserveVelocities));
+  out.Set(kEnergy, optionalArray(env, r.energy, observe & kObserveEnergy));
+  out.Set(kHeat, optionalArray(env, r.heat, observe & kObserveHeat));
+  out.Set(kMean, optionalArray(env, r.mean, observe & kObserveMoments));
+  out.Set(kMeanSquare, optionalArray(env, r.meanSquare, observe & kObserveMoments));
+  out.Set(kSamples, Napi::Number::New(env, static_cast<double>(r.samples)));
+  out.Set(kMomentSteps, Napi::Number::New(env, static_cast<double>(r.momentSteps)));
+  out.Set(kSeconds, Napi::Number::New(env, timed.seconds));
   return out;
 }
 
@@ -105,8 +101,8 @@ Napi::Function LangevinWrap::Define(Napi::Env env) {
 LangevinWrap::LangevinWrap(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<LangevinWrap>(info), NativeResource(info.Env()) {
   guarded(info.Env(), [&] {
-    const int64_t units = argInteger(info[0], "numUnits", 1, kMaxUnits);
-    const int64_t chains = argInteger(info[1], "numChains", 1, int64_t{1} << 40);
+    const int64_t units = argInteger(info[0], "numUnits", 1, kMaxLangevinUnits);
+    const int64_t chains = argInteger(info[1], "numChains", 1, kMaxChains);
     chains_ = std::make_unique<LangevinChains>(units, chains, argUint64(info[2], "seed"));
     reportMemory(info.Env());
   });

@@ -4,7 +4,6 @@
 #include <utility>
 #include <vector>
 
-#include "../kernels/dense_dispatch.h"
 #include "addon.h"
 #include "chain_job.h"
 #include "convert.h"
@@ -25,8 +24,7 @@ SweepRequest parseSweeps(const Napi::CallbackInfo& info, size_t first) {
   SweepRequest r;
   const int64_t sweeps = argInteger(info[first], "sweeps", 0, kMaxSweeps);
   r.betas = argBetaSchedule(info[first + 1], sweeps);
-  r.threads = info[first + 2].IsUndefined() ? ThreadPool::hardwareThreads()
-                                            : static_cast<int>(argInteger(info[first + 2], "threads", 1, 1024));
+  r.threads = argThreads(info[first + 2]);
   return r;
 }
 
@@ -52,10 +50,9 @@ Napi::Function RbmWrap::Define(Napi::Env env) {
 
 RbmWrap::RbmWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RbmWrap>(info), NativeResource(info.Env()) {
   guarded(info.Env(), [&] {
-    constexpr int64_t kMaxUnits = (int64_t{1} << 31) - 1;
-    const int64_t numVisible = argInteger(info[0], "numVisible", 1, kMaxUnits);
-    const int64_t numHidden = argInteger(info[1], "numHidden", 1, kMaxUnits);
-    const int64_t chains = argInteger(info[2], "numChains", 1, int64_t{1} << 40);
+    const int64_t numVisible = argInteger(info[0], "numVisible", 1, kMaxDenseDimension);
+    const int64_t numHidden = argInteger(info[1], "numHidden", 1, kMaxDenseDimension);
+    const int64_t chains = argInteger(info[2], "numChains", 1, kMaxChains);
     chains_ = std::make_unique<RbmChains>(numVisible, numHidden, chains, argUint64(info[3], "seed"));
     reportMemory(info.Env());
   });

@@ -1,17 +1,11 @@
 #include "tngd_wrap.h"
 
-#include "../kernels/dense_dispatch.h"
-#include "../kernels/langevin_kernel.h"
 #include "addon.h"
 #include "convert.h"
 #include "dense_wrap.h"
 #include "watched_call.h"
 
 namespace heatbath::addon {
-
-namespace {
-constexpr int64_t kMaxUnits = int64_t{1} << 15;  // m = batch x classes: the Gram matrix is m x m
-}
 
 Napi::Function TngdWrap::Define(Napi::Env env) {
   return DefineClass(env, "TngdDevice",
@@ -43,10 +37,10 @@ Napi::Value TngdWrap::Load(const Napi::CallbackInfo& info) {
     Addon* addon = env.GetInstanceData<Addon>();
     TngdDevice& device = this->device();
     DeviceModel model;
-    model.batch = argInteger(info[0], "batch", 1, kMaxUnits);
-    model.classes = argInteger(info[1], "classes", 1, kMaxUnits);
+    model.batch = argInteger(info[0], "batch", 1, kMaxTngdUnits);
+    model.classes = argInteger(info[1], "classes", 1, kMaxTngdUnits);
     const int64_t m = model.batch * model.classes;
-    if (m > kMaxUnits) throw invalidArgument("batch x classes must be at most " + std::to_string(kMaxUnits));
+    if (m > kMaxTngdUnits) throw invalidArgument("batch x classes must be at most " + std::to_string(kMaxTngdUnits));
     auto gram = argArray<float>(info[2], "gram", m * m);
     auto probs = argArray<float>(info[3], "probs", m);
     model.curvatureScale = static_cast<float>(argNumber(info[4], "curvatureScale"));
@@ -72,7 +66,7 @@ Napi::Value TngdWrap::Run(const Napi::CallbackInfo& info) {
     Addon* addon = env.GetInstanceData<Addon>();
     TngdDevice& device = this->device();
     DeviceRunArgs args;
-    args.steps = argInteger(info[0], "steps", 0, int64_t{1} << 40);
+    args.steps = argInteger(info[0], "steps", 0, kMaxSteps);
     args.dt = static_cast<float>(argNumber(info[1], "dt"));
     args.damping = static_cast<float>(argNumber(info[2], "damping"));
     args.sigma = static_cast<float>(argNumber(info[3], "sigma"));

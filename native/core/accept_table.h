@@ -1,4 +1,4 @@
-// The acceptance table of a quantized p-bit at one inverse temperature (kernels/gibbs_int_kernel.h):
+// The acceptance table of a quantized p-bit at one inverse temperature (kernels/gibbs_int/gibbs_int_kernel.h):
 // T[I] = floor(2^b / (1 + exp(-2 beta scale I))) for |I| <= maxField, evaluated in double precision
 // and made non-decreasing by a running maximum (so that its inverse theta is exact even if exp were
 // not monotone in its last bit), and theta[r] = min { I : T[I] > r } for b <= 16.
@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "../kernels/gibbs_int_kernel.h"
+#include "../kernels/gibbs_int/gibbs_int_kernel.h"
 
 namespace heatbath {
 

@@ -18,10 +18,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace heatbath {
+#include "limits.h"
 
-// Runs may be up to 2^53 − 1 sweeps: sweep numbers stay exact in a double (and in a JS number).
-constexpr int64_t kMaxSweeps = (int64_t{1} << 53) - 1;
+namespace heatbath {
 
 // warmup + (samples − 1)·thin, or ERR_INVALID_ARGUMENT above kMaxSweeps.
 int64_t totalSweeps(int64_t warmup, int64_t samples, int64_t thin);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "error.h"
+#include "limits.h"
 
 namespace heatbath {
 
@@ -14,7 +15,6 @@ using kernels::kGemmMr;
 namespace {
 
 constexpr int64_t kMaxBlockDepth = 2048;
-constexpr int64_t kMaxDimension = int64_t{1} << 31;
 // Largest A block (rows x k) that multiplyRows keeps in L2 across a whole B panel (Zen 5's L2 is 1 MB).
 constexpr int64_t kPanelsOuterMaxBytes = int64_t{1} << 20;
 
@@ -46,7 +46,7 @@ void packLeft(const LeftOperand& a, int64_t row0, int64_t rows, int64_t k0, int6
 }
 
 void checkDimension(int64_t value, const char* name) {
-  if (value < 0 || value >= kMaxDimension) {
+  if (value < 0 || value > kMaxDenseDimension) {
     throw invalidArgument(std::string(name) + " must be in [0, 2^31), got " + std::to_string(value));
   }
 }

@@ -1,12 +1,12 @@
 // Dense float32 matrix products, C = alpha op(A) op(B) + beta C, all row-major: packed panels,
-// a register-blocked micro-kernel per ISA (kernels/dense_kernel.h), cache blocking, and the
+// a register-blocked micro-kernel per ISA (kernels/dense/dense_kernel.h), cache blocking, and the
 // addon's thread pool. Each C element is summed in K-blocks whose length depends on K only (see
 // the contract in dense_kernel.h), so results are bit-identical for any thread count.
 #pragma once
 #include <cstdint>
 #include <vector>
 
-#include "../kernels/dense_kernel.h"
+#include "../kernels/dense/dense_kernel.h"
 #include "memory.h"
 #include "thread_pool.h"
 

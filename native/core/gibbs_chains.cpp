@@ -8,7 +8,8 @@
 #include <cstring>
 #include <string>
 
-#include "../kernels/exp_poly.h"
+#include "../kernels/simd/exp_poly.h"
+#include "checks.h"
 #include "error.h"
 #include "seed.h"
 
@@ -24,15 +25,6 @@ constexpr int64_t kFlipsPerCall = int64_t{1} << 21;
 constexpr int64_t kBetasPerCall = 256;
 // A call's tiles never span more than one block, so a whole group is one block of the moment kernel.
 constexpr int kMaxTilesPerCall = kernels::kTilesPerBlock;
-
-void requireFinite(const float* values, int64_t count, const char* what) {
-  for (int64_t k = 0; k < count; ++k) {
-    if (!std::isfinite(values[k])) {
-      throw Error("ERR_NOT_FINITE", std::string(what) + "[" + std::to_string(k) + "] is " +
-                                        (std::isnan(values[k]) ? "NaN" : "infinite"));
-    }
-  }
-}
 
 // Float sums of +-1 values are exact integers up to this many terms.
 constexpr int64_t kExactFloatCount = int64_t{1} << 24;
@@ -149,19 +141,8 @@ void GibbsChains::setParameters(const float* couplingPerEdge, const float* bias)
 
 void GibbsChains::setClamp(const int32_t* nodes, int64_t count, const int8_t* values) {
   const int32_t n = graph_->numNodes;
-  std::vector<char> seen(n, 0);
-  for (int64_t k = 0; k < count; ++k) {
-    const int32_t i = nodes[k];
-    if (i < 0 || i >= n) throw invalidArgument("clamped node " + std::to_string(i) + " is out of range");
-    if (seen[i]) throw invalidArgument("node " + std::to_string(i) + " is clamped twice");
-    seen[i] = 1;
-  }
-  for (int64_t k = 0; k < count * chains_; ++k) {
-    if (values[k] != 1 && values[k] != -1) {
-      throw invalidArgument("clamped values must be +1 or -1; entry " + std::to_string(k) + " is " +
-                            std::to_string(values[k]));
-    }
-  }
+  requireClampIndices(nodes, count, n, "node");
+  requireSpins(values, count * chains_, "clamped values");
   // Trainers clamp the same nodes to new values every batch: the update order stays.
   const bool sameNodes = std::equal(nodes, nodes + count, clampNodes_.begin(), clampNodes_.end());
   clampNodes_.assign(nodes, nodes + count);
@@ -213,12 +194,7 @@ void GibbsChains::initHinton(float beta) {
 
 void GibbsChains::initGiven(const int8_t* spins) {
   const int32_t n = graph_->numNodes;
-  for (int64_t k = 0; k < chains_ * n; ++k) {
-    if (spins[k] != 1 && spins[k] != -1) {
-      throw invalidArgument("initial spins must be +1 or -1; entry " + std::to_string(k) + " is " +
-                            std::to_string(spins[k]));
-    }
-  }
+  requireSpins(spins, chains_ * n, "initial spins");
   for (int64_t c = 0; c < chains_; ++c) {
     for (int32_t i = 0; i < n; ++i) spin(c / kLanes, i, c % kLanes) = spins[c * n + i];
   }
@@ -320,11 +296,7 @@ Observations GibbsChains::run(const SampleSchedule& schedule, const BetaSchedule
     throw invalidArgument("the beta schedule covers " + std::to_string(betas.sweeps()) + " sweeps, the run has " +
                           std::to_string(totalSweeps));
   }
-  for (int64_t p = 0; p < numPairs; ++p) {
-    if (observe.pairA[p] < 0 || observe.pairA[p] >= n || observe.pairB[p] < 0 || observe.pairB[p] >= n) {
-      throw invalidArgument("moment pair " + std::to_string(p) + " refers to a node out of range");
-    }
-  }
+  requireNodePairs(observe.pairA.data(), observe.pairB.data(), numPairs, n);
   if (threads < 1) throw invalidArgument("threads must be at least 1");
 
   const bool perChainSums = observe.chainMeans || observe.meanFieldPairs;

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "../kernels/gibbs_kernel.h"
+#include "../kernels/gibbs/gibbs_kernel.h"
 #include "beta_schedule.h"
 #include "cancel.h"
 #include "graph.h"

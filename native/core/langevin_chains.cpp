@@ -8,8 +8,10 @@
 #include <sstream>
 #include <string>
 
-#include "../kernels/normal_poly.h"
+#include "../kernels/simd/normal_poly.h"
+#include "checks.h"
 #include "error.h"
+#include "limits.h"
 #include "memory.h"
 #include "rbm_conditional.h"
 #include "seed.h"
@@ -24,6 +26,8 @@ struct LangevinChains::Task {
   std::atomic<int64_t>* firstBad;  // step * chains + chain of the earliest non-finite state
 };
 
+using namespace langevin_run;
+
 namespace {
 
 constexpr int64_t kNoFailure = std::numeric_limits<int64_t>::max();
@@ -34,11 +38,9 @@ void requireProtocol(const std::vector<float>& values, int64_t steps, const char
   if (values.size() != 1 && static_cast<int64_t>(values.size()) != steps + 1) {
     throw invalidArgument(std::string(name) + " must have 1 or steps + 1 = " + std::to_string(steps + 1) + " values");
   }
-  for (size_t k = 0; k < values.size(); ++k) {
-    if (!std::isfinite(values[k])) {
-      throw Error("ERR_NOT_FINITE", std::string(name) + "[" + std::to_string(k) + "] is not finite");
-    }
-    if (nonNegative && values[k] < 0) throw invalidArgument(std::string(name) + " must be >= 0");
+  requireFinite(values.data(), static_cast<int64_t>(values.size()), name);
+  for (float value : values) {
+    if (nonNegative && value < 0) throw invalidArgument(std::string(name) + " must be >= 0");
   }
 }
 
@@ -73,7 +75,7 @@ long double LangevinChains::footprint() const {
 
 LangevinChains::LangevinChains(int64_t numUnits, int64_t chains, uint64_t seed)
     : model_(numUnits), chains_(chains), ld_(model_.stride()) {
-  if (chains < 1 || chains > (int64_t{1} << 40)) throw invalidArgument("chains must be in [1, 2^40]");
+  if (chains < 1 || chains > kMaxChains) throw invalidArgument("chains must be in [1, 2^40]");
   checkFits(footprint(), std::to_string(chains) + " Langevin chains of " + std::to_string(numUnits) + " units");
   x_.assign(static_cast<size_t>(chains * ld_), 0.0f);
   v_.assign(x_.size(), 0.0f);
@@ -91,7 +93,7 @@ LangevinChains::LangevinChains(int64_t numUnits, int64_t chains, uint64_t seed)
 
 void LangevinChains::setState(const float* x) {
   const int64_t n = numUnits();
-  requireFiniteArray(x, chains_ * n, "states");
+  requireFinite(x, chains_ * n, "states");
   for (int64_t c = 0; c < chains_; ++c) std::copy(x + c * n, x + (c + 1) * n, x_.begin() + c * ld_);
   applyClamp();
   productValid_ = false;
@@ -99,7 +101,7 @@ void LangevinChains::setState(const float* x) {
 
 void LangevinChains::setVelocity(const float* v) {
   const int64_t n = numUnits();
-  requireFiniteArray(v, chains_ * n, "velocities");
+  requireFinite(v, chains_ * n, "velocities");
   for (int64_t c = 0; c < chains_; ++c) std::copy(v + c * n, v + (c + 1) * n, v_.begin() + c * ld_);
   applyClamp();
 }
@@ -110,21 +112,15 @@ void LangevinChains::setField(const float* field) {
     field_.clear();
     return;
   }
-  requireFiniteArray(field, chains_ * n, "field");
+  requireFinite(field, chains_ * n, "field");
   field_.assign(x_.size(), 0.0f);
   for (int64_t c = 0; c < chains_; ++c) std::copy(field + c * n, field + (c + 1) * n, field_.begin() + c * ld_);
 }
 
 void LangevinChains::setClamp(const int32_t* nodes, int64_t count, const float* values) {
   const int64_t n = numUnits();
-  std::vector<char> seen(static_cast<size_t>(n), 0);
-  for (int64_t k = 0; k < count; ++k) {
-    const int32_t i = nodes[k];
-    if (i < 0 || i >= n) throw invalidArgument("clamped unit " + std::to_string(i) + " is out of range");
-    if (seen[i]) throw invalidArgument("unit " + std::to_string(i) + " is clamped twice");
-    seen[i] = 1;
-  }
-  requireFiniteArray(values, count * chains_, "clamped values");
+  requireClampIndices(nodes, count, n, "unit");
+  requireFinite(values, count * chains_, "clamped values");
   clampNodes_.assign(nodes, nodes + count);
   clampValues_.assign(values, values + count * chains_);
   std::fill(free_.begin(), free_.begin() + n, 1.0f);

@@ -15,23 +15,17 @@
 #include <cstdint>
 #include <vector>
 
-#include "../kernels/dense_kernel.h"
-#include "../kernels/langevin_kernel.h"
+#include "../kernels/dense/dense_kernel.h"
+#include "../kernels/langevin/langevin_kernel.h"
 #include "cancel.h"
 #include "langevin_model.h"
 #include "memory.h"
+#include "run_protocol.h"
 #include "thread_pool.h"
 
 namespace heatbath {
 
 enum class Integrator { EulerMaruyama = 0, LeimkuhlerMatthews = 1, Baoab = 2 };
-
-// Observe bits of a run.
-constexpr int kObserveTrajectory = 1;
-constexpr int kObserveEnergy = 2;
-constexpr int kObserveHeat = 4;
-constexpr int kObserveMoments = 8;
-constexpr int kObserveVelocities = 16;
 
 struct LangevinRunArgs {
   Integrator integrator = Integrator::EulerMaruyama;

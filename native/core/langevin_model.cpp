@@ -4,7 +4,9 @@
 #include <cmath>
 #include <string>
 
+#include "checks.h"
 #include "error.h"
+#include "limits.h"
 #include "memory.h"
 #include "rbm_conditional.h"
 
@@ -13,6 +15,7 @@ namespace heatbath {
 namespace {
 
 constexpr int64_t kRowPad = 16;
+static_assert(kMaxLangevinUnits + kRowPad <= INT32_MAX, "padded rows keep int32 indices");
 
 // out[:, 0..b.n) (+)= x[:, 0..b.k) B for `rows` rows, x and out with row stride ld.
 void multiplyInto(const float* x, int64_t rows, int64_t ld, const PackedPanels& b, bool overwrite, float* out,
@@ -32,7 +35,7 @@ void requireRange(int64_t start, int64_t count, int64_t n, const char* what) {
 }  // namespace
 
 LangevinModel::LangevinModel(int64_t numUnits) : n_(numUnits) {
-  if (numUnits < 1 || numUnits >= (int64_t{1} << 31) - kRowPad) {
+  if (numUnits < 1 || numUnits > kMaxLangevinUnits) {
     throw invalidArgument("numUnits must be in [1, 2^31 - 16), got " + std::to_string(numUnits));
   }
   ld_ = (numUnits + kRowPad - 1) / kRowPad * kRowPad;
@@ -45,10 +48,10 @@ LangevinModel::LangevinModel(int64_t numUnits) : n_(numUnits) {
 }
 
 void LangevinModel::setOnsite(const float* a, const float* c, const float* h, const float* mass) {
-  requireFiniteArray(a, n_, "quadratic coefficients");
-  requireFiniteArray(c, n_, "quartic coefficients");
-  requireFiniteArray(h, n_, "biases");
-  requireFiniteArray(mass, n_, "masses");
+  requireFinite(a, n_, "quadratic coefficients");
+  requireFinite(c, n_, "quartic coefficients");
+  requireFinite(h, n_, "biases");
+  requireFinite(mass, n_, "masses");
   for (int64_t i = 0; i < n_; ++i) {
     if (!(mass[i] > 0.0f)) throw invalidArgument("masses must be > 0; mass " + std::to_string(i) + " is " + std::to_string(mass[i]));
   }
@@ -75,7 +78,7 @@ void LangevinModel::addBlock(int64_t rowStart, int64_t rows, int64_t colStart, i
   if (!diagonal && rowStart < colStart + cols && colStart < rowStart + rows) {
     throw invalidArgument("a coupling block's row and column ranges must be disjoint or identical");
   }
-  requireFiniteArray(weights, rows * cols, "block weights");
+  requireFinite(weights, rows * cols, "block weights");
   if (diagonal) {
     for (int64_t i = 0; i < rows; ++i) {
       for (int64_t j = i + 1; j < cols; ++j) {
@@ -122,7 +125,7 @@ void LangevinModel::setSparse(const int32_t* rowPtr, const int32_t* cols, const 
   for (int64_t i = 0; i < n_; ++i) {
     if (rowPtr[i + 1] < rowPtr[i]) throw invalidArgument("rowPtr must be non-decreasing");
   }
-  requireFiniteArray(values, nnz, "sparse coupling values");
+  requireFinite(values, nnz, "sparse coupling values");
   std::vector<char> seen(static_cast<size_t>(n_), 0);
   for (int64_t i = 0; i < n_; ++i) {
     for (int32_t k = rowPtr[i]; k < rowPtr[i + 1]; ++k) {

@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "../kernels/dense_kernel.h"
-#include "../kernels/langevin_kernel.h"
+#include "../kernels/dense/dense_kernel.h"
+#include "../kernels/langevin/langevin_kernel.h"
 #include "gemm.h"
 #include "thread_pool.h"
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "accept_table.h"
+#include "checks.h"
 #include "error.h"
 #include "seed.h"
 
@@ -128,19 +129,8 @@ void QuantizedChains::setParameters(const int32_t* couplingPerEdge, const int32_
 
 void QuantizedChains::setClamp(const int32_t* nodes, int64_t count, const int8_t* values) {
   const int32_t n = graph_->numNodes;
-  std::vector<char> seen(n, 0);
-  for (int64_t k = 0; k < count; ++k) {
-    const int32_t i = nodes[k];
-    if (i < 0 || i >= n) throw invalidArgument("clamped node " + std::to_string(i) + " is out of range");
-    if (seen[i]) throw invalidArgument("node " + std::to_string(i) + " is clamped twice");
-    seen[i] = 1;
-  }
-  for (int64_t k = 0; k < count * chains_; ++k) {
-    if (values[k] != 1 && values[k] != -1) {
-      throw invalidArgument("clamped values must be +1 or -1; entry " + std::to_string(k) + " is " +
-                            std::to_string(values[k]));
-    }
-  }
+  requireClampIndices(nodes, count, n, "node");
+  requireSpins(values, count * chains_, "clamped values");
   const bool sameNodes = std::equal(nodes, nodes + count, clampNodes_.begin(), clampNodes_.end());
   clampNodes_.assign(nodes, nodes + count);
   clampValues_.assign(values, values + count * chains_);
@@ -208,12 +198,7 @@ void QuantizedChains::initHinton(float beta) {
 
 void QuantizedChains::initGiven(const int8_t* spins) {
   const int32_t n = graph_->numNodes;
-  for (int64_t k = 0; k < chains_ * n; ++k) {
-    if (spins[k] != 1 && spins[k] != -1) {
-      throw invalidArgument("initial spins must be +1 or -1; entry " + std::to_string(k) + " is " +
-                            std::to_string(spins[k]));
-    }
-  }
+  requireSpins(spins, chains_ * n, "initial spins");
   for (int64_t c = 0; c < chains_; ++c) {
     for (int32_t i = 0; i < n; ++i) setSpin(c, i, spins[c * n + i] > 0);
   }
@@ -263,11 +248,7 @@ Observations QuantizedChains::run(const SampleSchedule& schedule, const BetaSche
     throw invalidArgument("the beta schedule covers " + std::to_string(betas.sweeps()) + " sweeps, the run has " +
                           std::to_string(total));
   }
-  for (int64_t p = 0; p < numPairs; ++p) {
-    if (observe.pairA[p] < 0 || observe.pairA[p] >= n || observe.pairB[p] < 0 || observe.pairB[p] >= n) {
-      throw invalidArgument("moment pair " + std::to_string(p) + " refers to a node out of range");
-    }
-  }
+  requireNodePairs(observe.pairA.data(), observe.pairB.data(), numPairs, n);
   if (threads < 1) throw invalidArgument("threads must be at least 1");
 
   Observations out;

@@ -1,5 +1,5 @@
 // Many Markov chains of one quantized (fixed-point) Ising model: integer couplings and biases times
-// one scale, b-bit random draws and a table comparison per update (kernels/gibbs_int_kernel.h).
+// one scale, b-bit random draws and a table comparison per update (kernels/gibbs_int/gibbs_int_kernel.h).
 // Chains live in tiles of kIntLanes as one bit each, kGroupTiles tiles per group; chain c always has
 // the same tile, lane and random stream, so results are identical for any thread count, any number
 // of chains beside it and any instruction set.
@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "../kernels/gibbs_int_kernel.h"
+#include "../kernels/gibbs_int/gibbs_int_kernel.h"
 #include "cancel.h"
 #include "gibbs_chains.h"
 #include "graph.h"

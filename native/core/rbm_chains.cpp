@@ -4,24 +4,13 @@
 #include <cmath>
 #include <string>
 
+#include "checks.h"
 #include "error.h"
+#include "limits.h"
 #include "memory.h"
 #include "seed.h"
 
 namespace heatbath {
-
-namespace {
-
-void requireBinary(const float* values, int64_t count, const char* what) {
-  for (int64_t k = 0; k < count; ++k) {
-    if (values[k] != 0.0f && values[k] != 1.0f) {
-      throw invalidArgument(std::string(what) + " must be 0 or 1; entry " + std::to_string(k) + " is " +
-                            std::to_string(values[k]));
-    }
-  }
-}
-
-}  // namespace
 
 long double RbmChains::footprint(int64_t numVisible, int64_t numHidden, int64_t chains) {
   const long double units = static_cast<long double>(numVisible) * numHidden * 2 +
@@ -31,8 +20,7 @@ long double RbmChains::footprint(int64_t numVisible, int64_t numHidden, int64_t 
 
 RbmChains::RbmChains(int64_t numVisible, int64_t numHidden, int64_t chains, uint64_t seed)
     : numVisible_(numVisible), numHidden_(numHidden), chains_(chains) {
-  constexpr int64_t kMaxUnits = int64_t{1} << 31;
-  if (numVisible < 1 || numHidden < 1 || numVisible >= kMaxUnits || numHidden >= kMaxUnits) {
+  if (numVisible < 1 || numHidden < 1 || numVisible > kMaxDenseDimension || numHidden > kMaxDenseDimension) {
     throw invalidArgument("numVisible and numHidden must be in [1, 2^31)");
   }
   if (chains < 1) throw invalidArgument("chains must be at least 1, got " + std::to_string(chains));
@@ -55,9 +43,9 @@ RbmChains::RbmChains(int64_t numVisible, int64_t numHidden, int64_t chains, uint
 void RbmChains::setParameters(const float* weights, const float* visibleBias, const float* hiddenBias,
                               int panelWidth, ThreadPool& pool, int threads) {
   if (threads < 1) throw invalidArgument("threads must be at least 1");
-  requireFiniteArray(weights, numVisible_ * numHidden_, "weights");
-  requireFiniteArray(visibleBias, numVisible_, "visible biases");
-  requireFiniteArray(hiddenBias, numHidden_, "hidden biases");
+  requireFinite(weights, numVisible_ * numHidden_, "weights");
+  requireFinite(visibleBias, numVisible_, "visible biases");
+  requireFinite(hiddenBias, numHidden_, "hidden biases");
   packPanels(weights, false, numVisible_, numHidden_, panelWidth, toHidden_, pool, threads);
   packPanels(weights, true, numHidden_, numVisible_, panelWidth, toVisible_, pool, threads);
   visibleBias_.assign(visibleBias, visibleBias + numVisible_);
@@ -81,13 +69,7 @@ void RbmChains::initRandom() {
 }
 
 void RbmChains::setClamp(const int32_t* nodes, int64_t count, const float* values) {
-  std::vector<char> seen(static_cast<size_t>(numVisible_), 0);
-  for (int64_t k = 0; k < count; ++k) {
-    const int32_t i = nodes[k];
-    if (i < 0 || i >= numVisible_) throw invalidArgument("clamped unit " + std::to_string(i) + " is out of range");
-    if (seen[i]) throw invalidArgument("unit " + std::to_string(i) + " is clamped twice");
-    seen[i] = 1;
-  }
+  requireClampIndices(nodes, count, numVisible_, "unit");
   requireBinary(values, count * chains_, "clamped values");
   clampNodes_.assign(nodes, nodes + count);
   clampValues_.assign(values, values + count * chains_);

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "../kernels/dense_kernel.h"
+#include "../kernels/dense/dense_kernel.h"
 #include "beta_schedule.h"
 #include "cancel.h"
 #include "gemm.h"

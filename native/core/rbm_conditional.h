@@ -4,13 +4,13 @@
 // The product takes one of two paths, chosen per block: a dense product (gemm micro-kernel) or,
 // when the inputs are exactly 0/1 and at most the kernels' activeDensityLimit of them are 1, a sum
 // of the packed weight rows of the active inputs. Both follow the summation contract of
-// kernels/dense_kernel.h, so they give bit-identical pre-activations and samples.
+// kernels/dense/dense_kernel.h, so they give bit-identical pre-activations and samples.
 #pragma once
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
-#include "../kernels/dense_kernel.h"
+#include "../kernels/dense/dense_kernel.h"
 #include "gemm.h"
 #include "thread_pool.h"
 
@@ -86,8 +86,5 @@ struct ConditionalWorkspace {
 // Validates (sizes, finite weights, biases, inputs and beta >= 0) and samples all rows.
 void rbmConditional(const ConditionalArgs& args, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads,
                     ConditionalWorkspace& workspace);
-
-// Throws ERR_NOT_FINITE naming the first NaN or infinite entry.
-void requireFiniteArray(const float* values, int64_t count, const char* what);
 
 }  // namespace heatbath

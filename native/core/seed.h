@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "../kernels/rng_lanes.h"
+#include "../kernels/simd/rng_lanes.h"
 
 namespace heatbath {
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include "checks.h"
 #include "error.h"
-#include "rbm_conditional.h"  // requireFiniteArray
 #include "seed.h"
 
 namespace heatbath {
@@ -52,9 +52,9 @@ double TngdDevice::load(const DeviceModel& model, const kernels::DenseKernels& d
   if (!std::isfinite(model.curvatureScale) || model.curvatureScale < 0) {
     throw invalidArgument("the curvature scale must be finite and >= 0");
   }
-  requireFiniteArray(model.gram, m * m, "gram");
-  requireFiniteArray(model.probs, m, "probs");
-  requireFiniteArray(model.gradient, m, "gradient");
+  requireFinite(model.gram, m * m, "gram");
+  requireFinite(model.probs, m, "probs");
+  requireFinite(model.gradient, m, "gradient");
   batch_ = model.batch, classes_ = model.classes, m_ = m;
   curvatureScale_ = model.curvatureScale;
   probs_.assign(model.probs, model.probs + m);
@@ -192,10 +192,10 @@ void TngdDevice::run(const DeviceRunArgs& args, const kernels::DenseKernels& den
   if (!(args.damping >= 0) || !std::isfinite(args.damping)) throw invalidArgument("damping must be finite and >= 0");
   if (!(args.sigma >= 0) || !std::isfinite(args.sigma)) throw invalidArgument("sigma must be finite and >= 0");
   if (args.steps < 0) throw invalidArgument("steps must be >= 0");
-  requireFiniteArray(args.y, m_, "y");
-  requireFiniteArray(args.v, m_, "v");
+  requireFinite(args.y, m_, "y");
+  requireFinite(args.v, m_, "v");
   const bool noisy = args.sigma > 0 && rank_ > 0;
-  if (noisy) requireFiniteArray(args.h, rank_, "h");
+  if (noisy) requireFinite(args.h, rank_, "h");
   const float c = 1.0f - args.damping * args.dt, dt = args.dt, sigma = args.sigma;
   float* y = args.y;
   float* v = args.v;

@@ -17,8 +17,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "../kernels/dense_kernel.h"
-#include "../kernels/langevin_kernel.h"
+#include "../kernels/dense/dense_kernel.h"
+#include "../kernels/langevin/langevin_kernel.h"
 #include "cancel.h"
 #include "memory.h"
 

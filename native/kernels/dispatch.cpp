@@ -19,6 +19,7 @@ namespace {
 bool cpuHasAvx2Fma() { return HEATBATH_CPU_HAS("avx2") && HEATBATH_CPU_HAS("fma"); }
 bool cpuHasAvx512f() { return HEATBATH_CPU_HAS("avx512f"); }
 bool cpuHasAvx512Popcount() { return HEATBATH_CPU_HAS("avx512vpopcntdq"); }
+bool cpuHasAvx512bw() { return HEATBATH_CPU_HAS("avx512bw"); }
 
 }  // namespace
 
@@ -61,6 +62,44 @@ GibbsKernels gibbsKernels(Isa isa) {
     case Isa::Avx2: return {gibbsSweepsAvx2, blockMomentsAvx2};
     default: return {gibbsSweepsScalar, blockMomentsScalar};
   }
+}
+
+IntSweepFn intSweeps(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512: return cpuHasAvx512bw() ? intSweepsAvx512 : intSweepsAvx2;
+    case Isa::Avx2: return intSweepsAvx2;
+    default: return intSweepsScalar;
+  }
+}
+
+MultispinSweepFn multispinSweeps(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512: return multispinSweepsAvx512;
+    case Isa::Avx2: return multispinSweepsAvx2;
+    default: return multispinSweepsScalar;
+  }
+}
+
+DenseKernels denseKernels(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512:
+      return {kPanelWidthAvx512, kActiveDensityLimitAvx512, gemmMicroAvx512, gemmMicroRowsAvx512,
+              addActiveRowsAvx512, sampleRowsAvx512, countOnesAvx512, listOnesAvx512, gemvTransposedAvx512};
+    case Isa::Avx2:
+      return {kPanelWidthAvx2, kActiveDensityLimitAvx2, gemmMicroAvx2, gemmMicroRowsAvx2,
+              addActiveRowsAvx2, sampleRowsAvx2, countOnesAvx2, listOnesScalar, gemvTransposedAvx2};  // no AVX2 compress
+    default:
+      return {kPanelWidthAvx2, kActiveDensityLimitAvx2, gemmMicroScalar, gemmMicroRowsScalar,
+              addActiveRowsScalar, sampleRowsScalar, countOnesScalar, listOnesScalar, gemvTransposedScalar};
+  }
+}
+
+LangevinKernels langevinKernels(Isa isa) {
+  // AVX-512 normals and steps give the AVX2 kernels' bits on twice the lanes; the sparse product is
+  // the AVX2 kernel's (gathering neighbours, not arithmetic, sets its pace).
+  if (isa == Isa::Avx512) return {normalsAvx512, overdampedStepAvx512, sparseProductAvx2};
+  if (isa == Isa::Avx2) return {normalsAvx2, overdampedStepAvx2, sparseProductAvx2};
+  return {normalsScalar, overdampedStepScalar, sparseProductScalar};
 }
 
 MultiplyAddLoopFn multiplyAddLoop(Isa isa) {

@@ -1,8 +1,12 @@
-// The checks the pure C++ test programs share: CHECK counts a pass or prints the failed condition,
-// CHECK_THROWS expects a heatbath::Error with a given code. Each program prints the totals at the end.
+// The checks the pure C++ tests share: CHECK counts a pass or prints the failed condition,
+// CHECK_THROWS expects a heatbath::Error with a given code. Each test file registers its tests
+// (Registered); main.cpp runs them all and prints the totals.
 #pragma once
 #include <cstdio>
 #include <functional>
+#include <initializer_list>
+#include <string>
+#include <vector>
 
 #include "../core/error.h"
 
@@ -25,6 +29,21 @@ inline void checkThrows(const char* code, const std::function<void()>& body, int
     }
   }
 }
+
+using TestFn = void (*)();
+
+// Every registered test, in the order the files registered them.
+inline std::vector<TestFn>& registeredTests() {
+  static std::vector<TestFn> tests;
+  return tests;
+}
+
+// A test file's tests, in the order they run: `const Registered registered{testA, testB};`.
+struct Registered {
+  Registered(std::initializer_list<TestFn> tests) {
+    registeredTests().insert(registeredTests().end(), tests.begin(), tests.end());
+  }
+};
 
 }  // namespace heatbath::test
 

@@ -22,7 +22,7 @@
 #pragma once
 #include <cstdint>
 
-#include "../rng_lanes.h"
+#include "../simd/rng_lanes.h"
 
 namespace heatbath::kernels {
 
