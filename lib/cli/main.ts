@@ -259,6 +259,27 @@ program
   });
 
 program
+  .command('serve')
+  .description('serve the models of a directory over HTTP: samples as JSON, .npy, PNG or streamed NDJSON')
+  .requiredOption('--models <dir>', 'directory of .safetensors model files (name = file name without the suffix)')
+  .option('--port <n>', 'TCP port (0: any free port)', integer(0, 65535), 8080)
+  .option('--host <address>', 'address to listen on (other machines reach the server only if set)', '127.0.0.1')
+  .option('--token-file <file>', 'require "Authorization: Bearer <token>" with the token this file holds')
+  .option('--threads <n>', 'native threads per engine call (default: all cores)', integer(1, MAX_THREADS))
+  .option('--max-work <n>', 'unit updates (n × sweeps × units) one request may cost', integer(1, Number.MAX_SAFE_INTEGER))
+  .option('--max-samples <n>', 'samples one request may ask for', integer(1))
+  .option('--max-running <n>', 'requests sharing the engine at once', integer(1, 4096))
+  .option('--max-queued <n>', 'requests waiting beyond those; more get 503', integer(0))
+  .option('--timeout <ms>', 'longest a request may take, queue included', integer(1))
+  .option('--body-limit <bytes>', 'largest request body', integer(1024, 2 ** 30))
+  .option('--rate-limit <n>', 'requests per minute per client address (0: none)', integer(0))
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
+  .action(async (opts) => {
+    const { serveCommand } = await import('./serve'); // loads fastify and prom-client only for this command
+    await serveCommand(opts);
+  });
+
+program
   .command('info')
   .description('show the version and the native engine: SIMD level, threads, the binary loaded')
   .option('--json', 'print machine-readable JSON')
