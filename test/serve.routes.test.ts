@@ -145,7 +145,7 @@ describe('bad requests get a 4xx with a coded JSON error', () => {
     expect([broken.status, broken.json().error.code]).toEqual([400, 'ERR_BAD_REQUEST']);
     const text = await call(url, { method: 'POST', body: '<n>1</n>', headers: { 'content-type': 'application/xml' } });
     expect([text.status, text.json().error.code]).toEqual([415, 'ERR_UNSUPPORTED_MEDIA_TYPE']);
-    const big = await call(url, { method: 'POST', body: JSON.stringify({ clamp: { nodes: [], values: new Array(300000).fill(1) } }), headers: { 'content-type': 'application/json' } });
+    const big = await call(url, { method: 'POST', body: JSON.stringify({ clamp: { nodes: [], values: new Array(600000).fill(1) } }), headers: { 'content-type': 'application/json' } });
     expect([big.status, big.json().error.code]).toEqual([413, 'ERR_BODY_TOO_LARGE']);
   });
 
