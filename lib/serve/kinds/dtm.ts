@@ -42,7 +42,7 @@ export const dtmKind: ServedKind<DenoisingModel> = {
       observe: [],
       work: n * perSample,
       resultBytes: resultBytes(n, model.pixels, 'u1', []),
-      batches: splitBatches(n, perSample, request.batch),
+      batches: splitBatches(n, perSample, model.layout.numNodes, request.batch),
       async runBatch(index, offset, count, run) {
         const held = inpaint && clampSlice(inpaint, offset, count);
         const result = await model.generate({

@@ -37,7 +37,7 @@ export const gtcKind: ServedKind<GenerativeComputer> = {
       observe: [],
       work: n * perSample,
       resultBytes: resultBytes(n, model.visible, 'f4', []),
-      batches: splitBatches(n, perSample, request.batch),
+      batches: splitBatches(n, perSample, model.units, request.batch),
       async runBatch(index, offset, count, run) {
         const result = await model.generate({ count, labels: labelSlice(labels, offset, count), seed: batchSeed(seed, index), threads: run.threads, signal: run.signal });
         return { samples: result.images, extras: {}, work: count * perSample, seconds: result.seconds };

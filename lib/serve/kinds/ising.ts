@@ -45,7 +45,7 @@ export const isingKind: ServedKind<IsingModel> = {
       observe,
       work: n * sweeps * nodes,
       resultBytes: resultBytes(n, nodes, 'i1', observe),
-      batches: splitBatches(n, sweeps * nodes, request.batch),
+      batches: splitBatches(n, sweeps * nodes, nodes, request.batch),
       async runBatch(index, offset, count, run) {
         const result = await model.sample({
           chains: count,

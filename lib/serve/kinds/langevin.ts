@@ -54,7 +54,7 @@ export const langevinKind: ServedKind<LangevinNetwork> = {
       observe,
       work: n * steps * units,
       resultBytes: resultBytes(n, units, 'f4', observe),
-      batches: splitBatches(n, steps * units, request.batch),
+      batches: splitBatches(n, steps * units, units, request.batch),
       async runBatch(index, offset, count, job) {
         const held = clamp && clampSlice(clamp, offset, count);
         const chains = new LangevinChains(model, { chains: count, seed: batchSeed(seed, index), clamp: held && { units: held.nodes, values: held.values } });

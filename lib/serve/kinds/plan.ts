@@ -89,11 +89,29 @@ export function observablesOf(kind: string): ServedObservable[] {
 
 /** One engine call should do about this much work: long enough to run near full speed, short enough to share. */
 const BATCH_WORK = 2 ** 26;
+/**
+ * Values of chain state one batch sets up: chains are created and initialised on the JS thread (about 4 ns a
+ * value), so this bounds the event loop's share of a batch to a few milliseconds.
+ */
+const BATCH_STATE = 2 ** 19;
+/** Batches are whole multiples of the SIMD lanes' chains where they can be. */
 const LANES = 8;
+const WIDE = 32;
 
-/** Sample counts per batch: the request's `batch`, else as many as fit BATCH_WORK (a multiple of the SIMD lanes). */
-export function splitBatches(n: number, workPerSample: number, batch?: number): number[] {
-  let size = batch ?? Math.max(LANES, Math.floor(BATCH_WORK / Math.max(1, workPerSample) / LANES) * LANES);
+/**
+ * Sample counts per batch: the request's `batch`, else as many samples as fit both BATCH_WORK (at
+ * `workPerSample` unit updates each) and BATCH_STATE (at `statePerSample` values each).
+ */
+export function splitBatches(n: number, workPerSample: number, statePerSample: number, batch?: number): number[] {
+  let size = batch;
+  if (size !== undefined && size * statePerSample > 8 * BATCH_STATE) {
+    throw refuse(`batch = ${size} would set up ${size * statePerSample} values at once; at most ${8 * BATCH_STATE} (${Math.max(1, Math.floor((8 * BATCH_STATE) / statePerSample))} samples of this model)`);
+  }
+  if (size === undefined) {
+    const fit = Math.min(BATCH_WORK / Math.max(1, workPerSample), BATCH_STATE / Math.max(1, statePerSample));
+    const step = fit >= WIDE ? WIDE : LANES;
+    size = Math.max(LANES, Math.floor(fit / step) * step);
+  }
   size = Math.min(size, n);
   const out: number[] = [];
   for (let done = 0; done < n; done += size) out.push(Math.min(size, n - done));

@@ -41,7 +41,7 @@ export const rbmKind: ServedKind<RBM> = {
       observe,
       work: n * perSample,
       resultBytes: resultBytes(n, V, 'u1', observe),
-      batches: splitBatches(n, perSample, request.batch),
+      batches: splitBatches(n, perSample, V + model.numHidden, request.batch),
       async runBatch(index, offset, count, run) {
         const result = await model.sample({
           chains: count,
