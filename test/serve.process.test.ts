@@ -58,9 +58,10 @@ test('same samples as another process; SIGHUP reloads; SIGTERM finishes the requ
     fs.rmSync(path.join(dir, 'ring-copy.safetensors'));
   }
 
-  // About a second of compute in batches of 8 chains.
-  const inFlight = call(`${url}/v1/models/lattice/samples`, { method: 'POST', body: { n: 16, sweeps: 3000, batch: 8 }, accept: 'application/x-npy' });
-  await sleep(200);
+  // About a second of compute, in batches of 8 chains.
+  const inFlight = call(`${url}/v1/models/lattice/samples`, { method: 'POST', body: { n: 64, sweeps: 80000, batch: 8 }, accept: 'application/x-npy' }).then((a) => ({ ...a, at: Date.now() }));
+  while (!/heatbath_requests_running 1/.test((await call(`${url}/metrics`)).bytes.toString())) await sleep(10);
+  const terminated = Date.now();
   cli.child.kill('SIGTERM');
   await sleep(50);
   const refused = await call(`${url}/v1/models/ring/samples`, { method: 'POST', body: { n: 1 } }).then(
@@ -70,9 +71,12 @@ test('same samples as another process; SIGHUP reloads; SIGTERM finishes the requ
   expect([503, 'connection refused']).toContain(refused);
   const answer = await inFlight;
   expect(answer.status).toBe(200);
-  expect(answer.bytes.length).toBeGreaterThan(16 * 64);
+  expect(answer.at).toBeGreaterThan(terminated); // it was in flight when SIGTERM came
+  expect(answer.bytes.length).toBeGreaterThan(64 * 64);
   const ended = await cli.ended;
   expect(ended.code).toBe(0);
+  // Connections close as their answers end: the process does not idle until the keep-alive timeout (72 s).
+  expect(Date.now() - terminated).toBeLessThan(15000);
   expect(ended.stderr).toBe('');
   expect(stdout).toMatch(/draining/);
 });

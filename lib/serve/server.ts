@@ -60,6 +60,11 @@ export async function buildApp(options: ServeOptions): Promise<Omit<Server, 'url
   app.addHook('onRequest', async (req) => {
     if (check && !OPEN_ROUTES.has(req.url.split('?')[0])) check(req.headers.authorization);
   });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    // While draining, each connection closes after its answer instead of idling until the keep-alive timeout.
+    if (draining) reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('onResponse', async (req, reply) => {
     metrics.request(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, reply.elapsedTime / 1000);
   });
