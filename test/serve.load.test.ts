@@ -121,3 +121,28 @@ test('event-loop delay p99 stays under 20 ms with 8 clients keeping every core b
     await server.drain();
   }
 });
+
+test('a streaming client that stops reading and goes away releases its place (no batch left waiting to be read)', async () => {
+  const server = await serve(dir);
+  try {
+    // Hundreds of NDJSON lines of 8 × 1024 spins: far more than the socket buffers hold.
+    const body = JSON.stringify({ n: 4096, sweeps: 1, batch: 8 });
+    const { request } = await import('http');
+    const req = request(`${server.url}/v1/models/big/samples`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' } });
+    const answered = new Promise<import('http').IncomingMessage>((resolve) => req.on('response', resolve));
+    req.on('error', () => {});
+    req.end(body);
+    const res = await answered;
+    res.pause(); // reads nothing: the server's writes back up
+    await sleep(300);
+    expect(await gauge(server, 'heatbath_requests_running')).toBe(1);
+    req.destroy();
+    const gone = Date.now();
+    while ((await gauge(server, 'heatbath_requests_running')) !== 0) {
+      expect(Date.now() - gone).toBeLessThan(2000);
+      await sleep(10);
+    }
+  } finally {
+    await server.drain();
+  }
+});

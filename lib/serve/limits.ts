@@ -30,7 +30,8 @@ export interface ServeLimits {
 export const DEFAULT_LIMITS: ServeLimits = {
   maxWork: 2 ** 34,
   maxSamples: 65536,
-  maxResultBytes: 256 * 2 ** 20,
+  // JSON spells an int8 value in about 3 characters and a float32 in up to 20: 64 MiB stays under V8's string limit.
+  maxResultBytes: 64 * 2 ** 20,
   maxRunning: 8,
   maxQueued: 64,
   timeoutMs: 120_000,

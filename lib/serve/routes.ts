@@ -94,7 +94,17 @@ async function sampleRoute(ctx: RouteContext, req: FastifyRequest, reply: Fastif
       gate,
       threads,
       onBatch: (batch) => {
-        if (!out.write(ndjsonBatch(batch, plan))) return new Promise<void>((resolve) => out.once('drain', resolve));
+        if (out.write(ndjsonBatch(batch, plan))) return;
+        // A slow reader holds the next batch back; one that goes away must release it too.
+        return new Promise<void>((resolve) => {
+          const go = () => {
+            out.off('drain', go);
+            signal.removeEventListener('abort', go);
+            resolve();
+          };
+          out.once('drain', go);
+          signal.addEventListener('abort', go, { once: true });
+        });
       },
     })
       .then((s) => {
