@@ -115,6 +115,9 @@ describe('samples in every format', () => {
     const lv = (await samples('langevin', { n: 2, steps: 50, beta: 2, clamp: { nodes: [3], values: [0.5] }, observe: ['energy'] })).json();
     expect(lv.samples.map((r: number[]) => r[3])).toEqual([0.5, 0.5]);
     expect(lv.energy).toHaveLength(2);
+    // A time step far too large diverges: the engine stops it, and the client is told why.
+    const diverged = await samples('langevin', { n: 1, steps: 200, dt: 1e5 });
+    expect([diverged.status, diverged.json().error.code]).toEqual([422, 'ERR_NOT_FINITE']);
   });
 });
 

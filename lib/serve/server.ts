@@ -51,6 +51,8 @@ export async function buildApp(options: ServeOptions): Promise<Omit<Server, 'url
     // Strict bodies: no coercion of "5" into 5, no silently dropped fields, no defaults filled in.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
     return503OnClosing: true,
+    // A client has this long to send its request (headers and body); computing the answer is bounded by timeoutMs.
+    requestTimeout: 30_000,
     forceCloseConnections: 'idle',
     // Not needed behind no proxy; client addresses come from the socket.
     trustProxy: false,
