@@ -47,18 +47,14 @@ export const isingKind: ServedKind<IsingModel> = {
       resultBytes: resultBytes(n, nodes, 'i1', observe),
       batches: splitBatches(n, sweeps * nodes, nodes, request.batch),
       async runBatch(index, offset, count, run) {
-        const result = await model.sample({
-          chains: count,
-          seed: batchSeed(seed, index),
-          warmup: sweeps,
-          samples: 1,
-          thin: 1,
-          beta,
-          observe: ['states', ...observe] as Observable[],
-          clamp: clamp && clampSlice(clamp, offset, count),
-          threads: run.threads,
-          signal: run.signal,
-        });
+        // Live chains rather than model.sample(): the answer needs the observed states, not a copy of the final ones.
+        const chains = model.chains({ chains: count, seed: batchSeed(seed, index), clamp: clamp && clampSlice(clamp, offset, count) });
+        let result;
+        try {
+          result = await chains.run({ warmup: sweeps, samples: 1, thin: 1, beta, observe: ['states', ...observe] as Observable[], threads: run.threads, signal: run.signal });
+        } finally {
+          chains.dispose();
+        }
         const extras: Record<string, Float64Array> = {};
         if (result.energy) extras.energy = result.energy;
         if (result.magnetization) extras.magnetization = result.magnetization;
