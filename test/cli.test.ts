@@ -50,7 +50,7 @@ test('demo: trains a (here tiny) generative computer once, caches it, draws ever
 }, 60000);
 
 test('bench --json prints only JSON records, with the ceiling', async () => {
-  const { stdout } = await run(process.execPath, [cli, 'bench', '--json', '--filter', 'small', '--out', dir]);
+  const { stdout } = await run(process.execPath, [cli, 'bench', '--json', '--filter', 'pbit.small', '--out', dir]);
   const records = JSON.parse(stdout);
   expect(records.map((r: { name: string }) => r.name)).toEqual(['machine.fma', 'pbit.small']);
   const small = records[1];

@@ -18,6 +18,7 @@ import { trainingCases } from './suites/training';
 import { tlaCases } from './suites/tla';
 import { tngdCases } from './suites/tngd';
 import { dtmCases } from './suites/dtm';
+import { serveCases } from './suites/serve';
 
 export interface BenchOptions {
   filter?: string;
@@ -185,6 +186,10 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       ...(bench.baseline || adamSeconds === undefined ? {} : { costVsAdam: timing.seconds / adamSeconds }),
       ...details(timing, bench.description, 1, shape),
     });
+  }
+  // Load tests against a server process: ratios to the engine measured in the same run, not to the ceiling.
+  for (const bench of serveCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
+    for (const record of await bench.run(threads)) emit({ ...record, simd: info.simd });
   }
   const file: BenchFile = {
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, simd: info.simd, platform: `${process.platform}-${process.arch}` },

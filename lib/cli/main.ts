@@ -8,6 +8,7 @@ import { DTM_DEFAULTS } from '../models/dtm';
 import { ROOM_TEMPERATURE } from '../models/energy';
 import { integer, MAX_SEED, real } from './arguments';
 import { MAX_THREADS } from '../util/validate';
+import { DEFAULT_LIMITS } from '../serve/limits';
 import { formatGtcDemo, runGtcDemo } from './demo-gtc';
 import { formatIsingDemo, runIsingDemo } from './demo-ising';
 import { reportError } from './exit';
@@ -281,6 +282,27 @@ program
   .action(async (opts) => {
     const { runBenchCommand } = await import('./bench'); // loads benny only for this command
     await runBenchCommand({ json: Boolean(opts.json), filter: opts.filter, outDir: opts.out, threads: opts.threads });
+  });
+
+program
+  .command('serve')
+  .description('serve the models of a directory over HTTP: samples as JSON, .npy, PNG or streamed NDJSON')
+  .requiredOption('--models <dir>', 'directory of .safetensors model files (name = file name without the suffix)')
+  .option('--port <n>', 'TCP port (0: any free port)', integer(0, 65535), 8080)
+  .option('--host <address>', 'address to listen on (other machines reach the server only if set)', '127.0.0.1')
+  .option('--token-file <file>', 'require "Authorization: Bearer <token>" with the token this file holds')
+  .option('--threads <n>', 'native threads per engine call (default: all cores)', integer(1, MAX_THREADS))
+  .option('--max-work <n>', 'unit updates (n × sweeps × units) one request may cost', integer(1, Number.MAX_SAFE_INTEGER), DEFAULT_LIMITS.maxWork)
+  .option('--max-samples <n>', 'samples one request may ask for', integer(1), DEFAULT_LIMITS.maxSamples)
+  .option('--max-running <n>', 'requests sharing the engine at once', integer(1, 4096), DEFAULT_LIMITS.maxRunning)
+  .option('--max-queued <n>', 'requests waiting beyond those; more get 503', integer(0), DEFAULT_LIMITS.maxQueued)
+  .option('--timeout <ms>', 'longest a request may take, queue included', integer(1), DEFAULT_LIMITS.timeoutMs)
+  .option('--body-limit <bytes>', 'largest request body', integer(1024, 2 ** 30), DEFAULT_LIMITS.bodyLimit)
+  .option('--rate-limit <n>', 'requests per minute per client address (0: none)', integer(0), DEFAULT_LIMITS.ratePerMinute)
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
+  .action(async (opts) => {
+    const { serveCommand } = await import('./serve'); // loads fastify and prom-client only for this command
+    await serveCommand(opts);
   });
 
 program

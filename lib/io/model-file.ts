@@ -32,6 +32,15 @@ export function f32Tensor(file: ModelFile, name: string, shape: number[]): Float
   return t.data;
 }
 
+/** The int32 tensor `name` of a model file, checked against `shape` (a bad file otherwise). */
+export function i32Tensor(file: ModelFile, name: string, shape: number[]): Int32Array {
+  const t = file.tensors[name];
+  if (t === undefined) throw badFile(`the ${file.kind} file has no tensor "${name}"`);
+  if (t.dtype !== 'I32' || !(t.data instanceof Int32Array)) throw badFile(`tensor "${name}" is ${t.dtype}; expected I32`);
+  if (t.shape.join('×') !== shape.join('×')) throw badFile(`tensor "${name}" has shape [${t.shape}]; expected [${shape}]`);
+  return t.data;
+}
+
 export interface SavableModel {
   toModelFile(): ModelFile;
 }

@@ -4,7 +4,12 @@
  * The {0,1} Boltzmann convention E(v) = −(Σ b_i v_i + Σ W_ab v_a v_b) maps onto it exactly with
  * s = 2v − 1 (see `fromBoltzmann`).
  */
-import type { Graph } from '../graphs/graph';
+import { Graph } from '../graphs/graph';
+import { edgeSpec } from '../graphs/builders';
+import { badFile } from '../io/bytes';
+import { f32Tensor, i32Tensor, ModelFile } from '../io/model-file';
+import { checkLoadable } from '../native/load-limit';
+import { preview } from '../util/preview';
 import {
   GibbsChains,
   ChainOptions,
@@ -108,6 +113,58 @@ export class IsingModel {
     return count === undefined ? out[0] : out;
   }
 
+  /**
+   * The model as a file: the graph's edges (src < dst, sorted) and blocks, J per edge, h per node; β and the
+   * graph's name and lattice shape in the hyper-parameters.
+   */
+  toModelFile(): ModelFile {
+    const { graph } = this;
+    const n = graph.numNodes;
+    const e = graph.numEdges;
+    return {
+      kind: 'ising',
+      version: 1,
+      tensors: {
+        src: { dtype: 'I32', shape: [e], data: graph.src },
+        dst: { dtype: 'I32', shape: [e], data: graph.dst },
+        blocks: { dtype: 'I32', shape: [n], data: graph.blocks() },
+        couplings: { dtype: 'F32', shape: [e], data: this.couplings },
+        biases: { dtype: 'F32', shape: [n], data: this.biases },
+      },
+      hyper: { nodes: n, edges: e, beta: this.beta, graph: graph.name, ...(graph.shape ? { width: graph.shape.width, height: graph.shape.height } : {}) },
+    };
+  }
+
+  /** The inverse of `toModelFile`: the edges and blocks are checked again (range, order, colouring). */
+  static fromModelFile(file: ModelFile): IsingModel {
+    const { hyper } = file;
+    const n = hyper.nodes;
+    const e = hyper.edges;
+    if (!Number.isSafeInteger(n) || (n as number) < 1) throw badFile(`the ising file's hyper-parameter nodes must be a positive integer, got ${preview(n)}`);
+    if (!Number.isSafeInteger(e) || (e as number) < 0) throw badFile(`the ising file's hyper-parameter edges must be an integer >= 0, got ${preview(e)}`);
+    const [numNodes, numEdges] = [n as number, e as number];
+    checkLoadable(`an ising model of ${numNodes} nodes and ${numEdges} edges`, 16 * numEdges + 12 * numNodes);
+    const src = i32Tensor(file, 'src', [numEdges]);
+    const dst = i32Tensor(file, 'dst', [numEdges]);
+    const spec = asFileContent(() => edgeSpec(numNodes, { src, dst }));
+    // The couplings follow the stored edge order: it must be the canonical one the builders give.
+    for (let k = 0; k < numEdges; k++) {
+      if (spec.src[k] !== src[k] || spec.dst[k] !== dst[k]) throw badFile(`edge ${k} (${src[k]}, ${dst[k]}) is out of order: edges must have src < dst, sorted`);
+    }
+    const { width, height, graph: name } = hyper;
+    if (typeof name === 'string') spec.name = name.slice(0, 200);
+    if (Number.isSafeInteger(width) && Number.isSafeInteger(height) && (width as number) * (height as number) === numNodes) {
+      spec.shape = { width: width as number, height: height as number };
+    }
+    const blocks = i32Tensor(file, 'blocks', [numNodes]);
+    const graph = asFileContent(() => new Graph(spec, { blocks }));
+    return new IsingModel(graph, {
+      couplings: f32Tensor(file, 'couplings', [numEdges]),
+      biases: f32Tensor(file, 'biases', [numNodes]),
+      beta: hyper.beta as number,
+    });
+  }
+
   /** Samples with fresh chains (async; the event loop stays free). */
   sample(options: SampleOptions = {}): Promise<SampleResult> {
     return sample(this, options);
@@ -125,6 +182,17 @@ export class IsingModel {
   /** Live chains that keep their state between runs. */
   chains(options: ChainOptions = {}): GibbsChains {
     return new GibbsChains(this, options);
+  }
+}
+
+/** A graph a file describes that the graph checks refuse (bad edges, a colouring with neighbours in one block) is a bad file. */
+function asFileContent<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ERR_INVALID_GRAPH' || code === 'ERR_INVALID_BLOCKS') throw badFile((err as Error).message);
+    throw err;
   }
 }
 
