@@ -1,0 +1,45 @@
+// The queue tests' job handler, and a worker process running it (the compiled library).
+//
+// sampleBatches is real heatbath sampling: a seeded Ising model on a 16×16 king graph, one seeded run per
+// batch, each batch's spins emitted as one chunk, so a job's bytes depend on its data only.
+// As a program, `node queue-worker.js '<worker options JSON>'` serves the queue until SIGTERM, which closes the
+// worker gracefully (running jobs finish) and exits 0. It prints `ready` once it takes jobs.
+const { graphs, IsingModel } = require('../../dist/lib');
+const { startQueueWorker } = require('../../dist/lib/serve/queue');
+
+const model = IsingModel.random(graphs.king(16), { beta: 0.4, seed: 3 });
+
+/**
+ * data: { seed, batches, chains = 8, sweeps = 20, threads = 1, failAfter?, failWith? ('coded' | 'plain') }
+ */
+async function sampleBatches(data, { signal, emit }) {
+  const { seed, batches, chains = 8, sweeps = 20, threads = 1, failAfter, failWith } = data;
+  for (let b = 0; b < batches; b++) {
+    if (b === failAfter) {
+      if (failWith === 'coded') throw Object.assign(new Error('labels must be in [0, 9], got 12'), { code: 'ERR_INVALID_ARGUMENT' });
+      throw new Error('the handler broke');
+    }
+    const run = await model.sample({ chains, warmup: sweeps, samples: 1, thin: 1, seed: seed * 1000 + b, observe: ['states'], threads, signal });
+    await emit(Buffer.from(run.states.buffer, run.states.byteOffset, run.states.byteLength));
+  }
+}
+
+/** The chunks of a job run directly, without the queue. */
+async function directChunks(data) {
+  const chunks = [];
+  await sampleBatches(data, { signal: new AbortController().signal, emit: async (chunk) => void chunks.push(Buffer.from(chunk)) });
+  return chunks;
+}
+
+module.exports = { sampleBatches, directChunks };
+
+if (require.main === module) {
+  (async () => {
+    const worker = await startQueueWorker({ ...JSON.parse(process.argv[2]), handler: sampleBatches });
+    process.once('SIGTERM', () => worker.close().then(() => process.exit(0)));
+    console.log('ready');
+  })().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
