@@ -10,16 +10,28 @@ const { startQueueWorker } = require('../../dist/lib/serve/queue');
 const model = IsingModel.random(graphs.king(16), { beta: 0.4, seed: 3 });
 
 /**
- * data: { seed, batches, chains = 8, sweeps = 20, threads = 1, failAfter?, failWith? ('coded' | 'plain') }
+ * data: { seed, batches, chains = 8, sweeps = 20, threads = 1, pauseMs = 0, failAfter?, failWith? ('coded' | 'plain') }
+ * pauseMs waits before each batch: a job that takes a while on any machine, for the fault tests.
  */
 async function sampleBatches(data, { signal, emit }) {
-  const { seed, batches, chains = 8, sweeps = 20, threads = 1, failAfter, failWith } = data;
+  const { seed, batches, chains = 8, sweeps = 20, threads = 1, pauseMs = 0, failAfter, failWith } = data;
   for (let b = 0; b < batches; b++) {
+    if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     if (b === failAfter) {
-      if (failWith === 'coded') throw Object.assign(new Error('labels must be in [0, 9], got 12'), { code: 'ERR_INVALID_ARGUMENT' });
+      if (failWith === 'coded')
+        throw Object.assign(new Error('labels must be in [0, 9], got 12'), { code: 'ERR_INVALID_ARGUMENT' });
       throw new Error('the handler broke');
     }
-    const run = await model.sample({ chains, warmup: sweeps, samples: 1, thin: 1, seed: seed * 1000 + b, observe: ['states'], threads, signal });
+    const run = await model.sample({
+      chains,
+      warmup: sweeps,
+      samples: 1,
+      thin: 1,
+      seed: seed * 1000 + b,
+      observe: ['states'],
+      threads,
+      signal,
+    });
     await emit(Buffer.from(run.states.buffer, run.states.byteOffset, run.states.byteLength));
   }
 }
@@ -27,7 +39,10 @@ async function sampleBatches(data, { signal, emit }) {
 /** The chunks of a job run directly, without the queue. */
 async function directChunks(data) {
   const chunks = [];
-  await sampleBatches(data, { signal: new AbortController().signal, emit: async (chunk) => void chunks.push(Buffer.from(chunk)) });
+  await sampleBatches(data, {
+    signal: new AbortController().signal,
+    emit: async (chunk) => void chunks.push(Buffer.from(chunk)),
+  });
   return chunks;
 }
 

@@ -76,16 +76,33 @@ export class RedisServer {
   async restart(): Promise<void> {
     if (this.child) throw new Error('redis-server is already running');
     // A port kept between restarts may be taken in the meantime; a test then fails on "not ready" below.
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'no'];
-    const child = spawn(REDIS_SERVER, [...args, '--daemonize', 'no', '--protected-mode', 'yes', '--loglevel', 'warning'], {
-      stdio: 'ignore',
-    });
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ];
+    const child = spawn(
+      REDIS_SERVER,
+      [...args, '--daemonize', 'no', '--protected-mode', 'yes', '--loglevel', 'warning'],
+      {
+        stdio: 'ignore',
+      },
+    );
     this.child = child;
     child.once('exit', () => {
       if (this.child === child) this.child = undefined;
     });
     // The watchdog's stdin is a pipe from this process: it reads EOF when this process ends, however it ends.
-    const watchdog = spawn('sh', ['-c', `read _; kill -9 ${child.pid} 2>/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const watchdog = spawn('sh', ['-c', `read _; kill -9 ${child.pid} 2>/dev/null`], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
     watchdog.unref();
     (watchdog.stdin as net.Socket).unref();
     this.watchdog = watchdog;

@@ -48,7 +48,10 @@ export class ChunkWriter {
     this.signal.throwIfAborted();
     if (!(chunk instanceof Uint8Array)) throw invalid('emit() takes a Buffer or a Uint8Array');
     if (chunk.byteLength > MAX_CHUNK_BYTES) {
-      throw new HeatbathError('ERR_TOO_LARGE', `a result chunk may hold at most ${MAX_CHUNK_BYTES} bytes, got ${chunk.byteLength}`);
+      throw new HeatbathError(
+        'ERR_TOO_LARGE',
+        `a result chunk may hold at most ${MAX_CHUNK_BYTES} bytes, got ${chunk.byteLength}`,
+      );
     }
     const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const replies = await this.redis
@@ -65,12 +68,24 @@ export class ChunkWriter {
 
   /** Appends the end entry: the handler returned after `count` chunks. */
   async end(): Promise<void> {
-    results(await this.redis.pipeline().xadd(this.stream, '*', ...endFields(this.index)).pexpire(this.stream, this.limits.resultTtlMs).exec());
+    results(
+      await this.redis
+        .pipeline()
+        .xadd(this.stream, '*', ...endFields(this.index))
+        .pexpire(this.stream, this.limits.resultTtlMs)
+        .exec(),
+    );
   }
 
   /** Appends the handler's error, for the consumer to throw. */
   async fail(err: unknown): Promise<void> {
-    results(await this.redis.pipeline().xadd(this.stream, '*', ...errorFields(err)).pexpire(this.stream, this.limits.resultTtlMs).exec());
+    results(
+      await this.redis
+        .pipeline()
+        .xadd(this.stream, '*', ...errorFields(err))
+        .pexpire(this.stream, this.limits.resultTtlMs)
+        .exec(),
+    );
   }
 
   /** Drops what a cancelled attempt wrote (its consumer is gone), and the cancel flag with it. */
@@ -95,7 +110,10 @@ export class ChunkWriter {
         least = unread;
         progressAt = Date.now();
       } else if (Date.now() - progressAt > this.limits.consumerTimeoutMs) {
-        throw new HeatbathError('ERR_TIMEOUT', `nobody read job ${this.jobId}'s result for ${this.limits.consumerTimeoutMs} ms`);
+        throw new HeatbathError(
+          'ERR_TIMEOUT',
+          `nobody read job ${this.jobId}'s result for ${this.limits.consumerTimeoutMs} ms`,
+        );
       }
     }
   }

@@ -37,7 +37,8 @@ export function checkConnection(options: ConnectionOptions): Connection {
   if (typeof url !== 'string' || !/^rediss?:\/\/[^\s]+$/.test(url)) {
     throw invalid('url must be a redis:// or rediss:// URL');
   }
-  if (typeof name !== 'string' || !NAME.test(name)) throw invalid('name must be 1-100 letters, digits, "-", "_" or "."');
+  if (typeof name !== 'string' || !NAME.test(name))
+    throw invalid('name must be 1-100 letters, digits, "-", "_" or "."');
   if (typeof prefix !== 'string' || !NAME.test(prefix)) {
     throw invalid('prefix must be 1-100 letters, digits, "-", "_" or "."');
   }

@@ -16,7 +16,7 @@ import { queueKeys, QueueKeys } from './keys';
 import { checkConnection, checkJobId, checkMs, Connection, ConnectionOptions } from './options';
 import { parseEntry } from './protocol';
 import { ResultAssembler } from './result-assembler';
-import { Client, connect, DeadlineError, loadBullmq, unreachable, whenReachable, withDeadline } from './redis';
+import { Client, connect, DeadlineError, hangUp, loadBullmq, unreachable, whenReachable, withDeadline } from './redis';
 
 export interface JobQueueOptions extends ConnectionOptions {
   /** A job's time limit, from submission to its last chunk (ERR_TIMEOUT after it); default 10 min. */
@@ -141,7 +141,13 @@ class Producer implements JobQueue {
       timeoutMs,
     );
     this.inProgress.add(stopper);
-    const progress: Progress = { jobId, assembler: new ResultAssembler(jobId), lastId: '0-0', stop: stopper.signal, failed: false };
+    const progress: Progress = {
+      jobId,
+      assembler: new ResultAssembler(jobId),
+      lastId: '0-0',
+      stop: stopper.signal,
+      failed: false,
+    };
     try {
       await this.add(progress, data);
       let resubmits = 0;
@@ -158,14 +164,18 @@ class Producer implements JobQueue {
         const state = await this.lookUp(progress);
         if (state.kind === 'present') continue;
         // An end or an error written before the job left the queue is in the stream: read it first.
-        yield* this.take(progress, await this.call(this.client.redis.xreadBuffer('STREAMS', this.keys.result(jobId), progress.lastId), progress));
+        yield* this.take(
+          progress,
+          await this.call(this.client.redis.xreadBuffer('STREAMS', this.keys.result(jobId), progress.lastId), progress),
+        );
         if (progress.assembler.finished) break;
         if (state.kind === 'failed') {
           progress.failed = true;
           throw new HeatbathError('ERR_JOB_FAILED', `job ${jobId} failed: ${state.reason}`);
         }
         if (resubmits === this.settings.maxResubmits) {
-          throw new HeatbathError('ERR_QUEUE', `job ${jobId} left the queue without its result ${resubmits + 1} times (Redis lost it)`);
+          const again = resubmits === 0 ? 'resubmitting is off' : `after ${resubmits} resubmissions`;
+          throw new HeatbathError('ERR_QUEUE', `Redis lost job ${jobId} before its result was complete (${again})`);
         }
         resubmits++;
         progress.lastId = '0-0'; // the new attempt's chunks come from 0; those seen already are skipped
@@ -185,19 +195,32 @@ class Producer implements JobQueue {
     for (const stopper of this.inProgress) stopper.abort(new HeatbathError('ERR_QUEUE', 'the job queue was closed'));
     await Promise.allSettled([withDeadline(this.queue.close(), this.connection.unavailableMs)]);
     for (const reader of this.idleReaders.splice(0)) reader.disconnect();
-    await Promise.allSettled([withDeadline(this.client.redis.quit(), this.connection.unavailableMs)]);
-    this.client.redis.disconnect();
+    await hangUp(this.client.redis, this.connection.unavailableMs);
   }
 
   private async add(progress: Progress, data: unknown): Promise<void> {
-    const job = { jobId: progress.jobId, attempts: 1, removeOnComplete: true, removeOnFail: { count: this.settings.keepFailed } };
+    const job = {
+      jobId: progress.jobId,
+      attempts: 1,
+      removeOnComplete: true,
+      removeOnFail: { count: this.settings.keepFailed },
+    };
     await this.call(this.queue.add('job', data, job), progress);
   }
 
   /** Waits up to `pollMs` for new entries, on a blocking connection of its own. */
   private async readBlocking(progress: Progress): Promise<StreamReply> {
+    progress.stop.throwIfAborted();
     const reader = this.idleReaders.pop() ?? this.newReader();
-    const read = reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', this.settings.pollMs, 'STREAMS', this.keys.result(progress.jobId), progress.lastId);
+    const read = reader.xreadBuffer(
+      'COUNT',
+      READ_COUNT,
+      'BLOCK',
+      this.settings.pollMs,
+      'STREAMS',
+      this.keys.result(progress.jobId),
+      progress.lastId,
+    );
     try {
       const reply = await this.call(read, progress, this.settings.pollMs);
       if (this.idleReaders.length < MAX_IDLE_READERS && !this.closed) this.idleReaders.push(reader);
@@ -231,10 +254,14 @@ class Producer implements JobQueue {
   private trim(progress: Progress): void {
     if (progress.lastId === '0-0') return;
     const [ms, seq] = progress.lastId.split('-');
-    this.client.redis.xtrim(this.keys.result(progress.jobId), 'MINID', `${ms}-${BigInt(seq) + 1n}`).catch(() => undefined);
+    this.client.redis
+      .xtrim(this.keys.result(progress.jobId), 'MINID', `${ms}-${BigInt(seq) + 1n}`)
+      .catch(() => undefined);
   }
 
-  private async lookUp(progress: Progress): Promise<{ kind: 'present' | 'missing' } | { kind: 'failed'; reason: string }> {
+  private async lookUp(
+    progress: Progress,
+  ): Promise<{ kind: 'present' | 'missing' } | { kind: 'failed'; reason: string }> {
     const replies = await this.call(
       this.client.redis
         .pipeline()
@@ -268,7 +295,10 @@ class Producer implements JobQueue {
       if (removed === 1) await withDeadline(drop(), deadline);
       else {
         const keys = [this.keys.job(jobId), this.keys.cancel(jobId), stream];
-        await withDeadline(this.client.redis.eval(CANCEL_SCRIPT, 3, ...keys, CANCEL_TTL_MS, this.keys.cancelChannel, jobId), deadline);
+        await withDeadline(
+          this.client.redis.eval(CANCEL_SCRIPT, 3, ...keys, CANCEL_TTL_MS, this.keys.cancelChannel, jobId),
+          deadline,
+        );
       }
     } catch {
       // Redis is out of reach: the stream and the cancel flag expire by themselves.
@@ -282,7 +312,11 @@ class Producer implements JobQueue {
     } catch (err) {
       if (err instanceof HeatbathError) throw err; // the job's stop: aborted, timed out, closed
       if (err instanceof DeadlineError) throw unreachable(this.client, this.connection, err);
-      throw new HeatbathError('ERR_QUEUE', `Redis refused a command for job ${progress.jobId}: ${(err as Error).message}`, { cause: err });
+      throw new HeatbathError(
+        'ERR_QUEUE',
+        `Redis refused a command for job ${progress.jobId}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 }

@@ -34,7 +34,10 @@ export function endFields(count: number): string[] {
 
 /** The error entry of a handler's failure: its own code if it has one (so a 4xx stays a 4xx), else ERR_JOB_FAILED. */
 export function errorFields(err: unknown): string[] {
-  const { code, message } = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; message?: unknown };
+  const { code, message } = (typeof err === 'object' && err !== null ? err : {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
   const coded = typeof code === 'string' && /^ERR_[A-Z_]{1,40}$/.test(code) ? code : 'ERR_JOB_FAILED';
   const text = typeof message === 'string' ? message : String(err);
   return ['e', coded, 'm', text.slice(0, MAX_MESSAGE)];
@@ -50,10 +53,12 @@ export function parseEntry(fields: Buffer[]): ResultEntry {
     return value;
   };
   const data = map.get('d');
-  if (data !== undefined) return { kind: 'chunk', index: int('i'), digest: map.get('h')?.toString('latin1') ?? '', data };
+  if (data !== undefined)
+    return { kind: 'chunk', index: int('i'), digest: map.get('h')?.toString('latin1') ?? '', data };
   if (map.has('n')) return { kind: 'end', count: int('n') };
   const code = map.get('e')?.toString('latin1');
-  if (code !== undefined) return { kind: 'error', code: code as ErrorCode, message: map.get('m')?.toString('utf8') ?? '' };
+  if (code !== undefined)
+    return { kind: 'error', code: code as ErrorCode, message: map.get('m')?.toString('utf8') ?? '' };
   throw malformed();
 }
 

@@ -42,7 +42,8 @@ export class ResultAssembler {
         }
         return undefined;
       case 'end':
-        if (entry.count < this.next) throw this.notDeterministic(`an attempt ended after ${entry.count} of ${this.next} chunks`);
+        if (entry.count < this.next)
+          throw this.notDeterministic(`an attempt ended after ${entry.count} of ${this.next} chunks`);
         this.finished = entry.count === this.next;
         return undefined;
       case 'error':

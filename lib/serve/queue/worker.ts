@@ -10,7 +10,7 @@ import { checkInteger, invalid } from '../../util/validate';
 import { ChunkWriter } from './chunk-writer';
 import { queueKeys } from './keys';
 import { checkConnection, checkMs, ConnectionOptions } from './options';
-import { connect, loadBullmq, whenReachable } from './redis';
+import { connect, hangUp, loadBullmq, whenReachable } from './redis';
 
 export interface JobContext {
   /** The job's id (the same in every attempt). */
@@ -65,10 +65,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const concurrency = options.concurrency === undefined ? 1 : checkInteger('concurrency', options.concurrency, 1, 1024);
   const lockDuration = checkMs('lockDurationMs', options.lockDurationMs, 10_000, 100);
   const stalledInterval = checkMs('stalledIntervalMs', options.stalledIntervalMs, 5_000, 50);
-  const maxStalledCount = options.maxStalledCount === undefined ? 2 : checkInteger('maxStalledCount', options.maxStalledCount, 0, 100);
+  const maxStalledCount =
+    options.maxStalledCount === undefined ? 2 : checkInteger('maxStalledCount', options.maxStalledCount, 0, 100);
   const limits = {
     resultTtlMs: checkMs('resultTtlMs', options.resultTtlMs, 600_000, 1000),
-    maxBufferedChunks: options.maxBufferedChunks === undefined ? 16 : checkInteger('maxBufferedChunks', options.maxBufferedChunks, 2, 1_000_000),
+    maxBufferedChunks:
+      options.maxBufferedChunks === undefined
+        ? 16
+        : checkInteger('maxBufferedChunks', options.maxBufferedChunks, 2, 1_000_000),
     consumerTimeoutMs: checkMs('consumerTimeoutMs', options.consumerTimeoutMs, 60_000),
   };
   const keys = queueKeys(connection.prefix, connection.name);
@@ -91,7 +95,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       attempt.byConsumer = true;
       attempt.controller.abort(new HeatbathError('ERR_ABORTED', `job ${jobId} was cancelled by its consumer`));
     });
-  const abandon = (jobId: string, reason: HeatbathError) => running.get(jobId)?.forEach((a) => a.controller.abort(reason));
+  const abandon = (jobId: string, reason: HeatbathError) =>
+    running.get(jobId)?.forEach((a) => a.controller.abort(reason));
 
   async function process(job: Job): Promise<void> {
     const jobId = job.id!;
@@ -134,7 +139,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   worker.on('error', onError);
   worker.on('lockRenewalFailed', (jobIds: string[]) => {
     for (const jobId of jobIds) {
-      abandon(jobId, new HeatbathError('ERR_QUEUE', `this worker lost job ${jobId}'s lock; another worker takes it over`));
+      abandon(
+        jobId,
+        new HeatbathError('ERR_QUEUE', `this worker lost job ${jobId}'s lock; another worker takes it over`),
+      );
     }
   });
   await worker.waitUntilReady();
@@ -143,11 +151,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   return {
     close({ force = false } = {}) {
       closing ??= (async () => {
-        if (force) for (const jobId of running.keys()) abandon(jobId, new HeatbathError('ERR_ABORTED', 'the worker was closed'));
+        if (force)
+          for (const jobId of running.keys()) abandon(jobId, new HeatbathError('ERR_ABORTED', 'the worker was closed'));
         await worker.close(force);
-        await Promise.allSettled([client.redis.quit(), subscriber.redis.quit()]);
-        client.redis.disconnect();
-        subscriber.redis.disconnect();
+        await Promise.all([
+          hangUp(client.redis, connection.unavailableMs),
+          hangUp(subscriber.redis, connection.unavailableMs),
+        ]);
       })();
       return closing;
     },
