@@ -48,7 +48,20 @@ test('a dead attempt then a full retry: each chunk once, and the job finishes', 
 test('two attempts interleaved (a worker that lost its lock keeps writing): each chunk once', () => {
   const first = attempt();
   const second = attempt();
-  const mixed = [first[0], first[1], second[0], first[2], second[1], second[2], second[3], first[3], first[4], end(5), second[4], end(5)];
+  const mixed = [
+    first[0],
+    first[1],
+    second[0],
+    first[2],
+    second[1],
+    second[2],
+    second[3],
+    first[3],
+    first[4],
+    end(5),
+    second[4],
+    end(5),
+  ];
   expect(assemble(mixed)).toEqual({ chunks: words, finished: true });
 });
 
@@ -73,7 +86,10 @@ test("a handler's error: its own code and message, or ERR_JOB_FAILED for an unco
   const first = thrown(() => assemble([chunk(0, 'a'), entry(errorFields(coded))]));
   expect([first.code, first.message]).toEqual(['ERR_INVALID_ARGUMENT', 'labels must be in [0, 9]']);
   const plain = thrown(() => assemble([entry(errorFields(new TypeError('x is not a function')))]));
-  expect([plain.code, plain.message]).toEqual(['ERR_JOB_FAILED', 'job job-1 failed on its worker: x is not a function']);
+  expect([plain.code, plain.message]).toEqual([
+    'ERR_JOB_FAILED',
+    'job job-1 failed on its worker: x is not a function',
+  ]);
   // A code that is not of the ERR_ form is not trusted as one.
   const odd = thrown(() => assemble([entry(errorFields(Object.assign(new Error('no'), { code: 'ENOENT' })))]));
   expect(odd.code).toBe('ERR_JOB_FAILED');

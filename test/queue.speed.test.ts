@@ -35,7 +35,8 @@ async function workerProcess(): Promise<void> {
 
 const now = () => performance.now();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 async function direct(data: object): Promise<void> {
   await sampleBatches(data, { jobId: 'direct', signal: new AbortController().signal, emit: async () => undefined });

@@ -113,6 +113,8 @@ class Producer implements JobQueue {
   private readonly keys: QueueKeys;
   private readonly idleReaders: Redis[] = [];
   private readonly inProgress = new Set<AbortController>();
+  /** The cancellations and deletions of jobs that ended (close() waits for them). */
+  private readonly cleanups = new Set<Promise<unknown>>();
   private closed = false;
 
   constructor(
@@ -125,7 +127,8 @@ class Producer implements JobQueue {
   }
 
   async *submit(data: unknown, options: SubmitOptions = {}): AsyncGenerator<Buffer, void, undefined> {
-    const signal = checkSignal(options?.signal);
+    if (typeof options !== 'object' || options === null) throw invalid('submit options must be an object');
+    const signal = checkSignal(options.signal);
     const jobId = options.jobId === undefined ? randomUUID() : checkJobId(options.jobId);
     const timeoutMs = checkMs('timeoutMs', options.timeoutMs, this.settings.timeoutMs);
     checkJson(data);
@@ -185,7 +188,7 @@ class Producer implements JobQueue {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       this.inProgress.delete(stopper);
-      await this.finish(progress);
+      this.finish(progress);
     }
   }
 
@@ -193,6 +196,8 @@ class Producer implements JobQueue {
     if (this.closed) return;
     this.closed = true;
     for (const stopper of this.inProgress) stopper.abort(new HeatbathError('ERR_QUEUE', 'the job queue was closed'));
+    await new Promise(setImmediate); // the aborted reads reject, and their jobs' cleanups start
+    await Promise.all(this.cleanups);
     await Promise.allSettled([withDeadline(this.queue.close(), this.connection.unavailableMs)]);
     for (const reader of this.idleReaders.splice(0)) reader.disconnect();
     await hangUp(this.client.redis, this.connection.unavailableMs);
@@ -279,30 +284,30 @@ class Producer implements JobQueue {
     return failedAt === null ? { kind: 'present' } : { kind: 'failed', reason: String(reason ?? 'no reason given') };
   }
 
-  /** After the last chunk, or on the way out early: drops the result stream, and cancels an unfinished job. */
-  private async finish(progress: Progress): Promise<void> {
+  /**
+   * After the last chunk, or on the way out early: drops the result stream, and cancels an unfinished job. Not
+   * awaited (the caller has its result or its error, and Redis may be out of reach); close() waits for it.
+   */
+  private finish(progress: Progress): void {
     const { jobId, assembler } = progress;
     const stream = this.keys.result(jobId);
     const deadline = this.connection.unavailableMs;
-    const drop = () => this.client.redis.del(stream).catch(() => undefined); // else it expires
-    if (assembler.finished || assembler.failed || progress.failed) {
-      void drop(); // not awaited: the caller has its result
-      return;
-    }
-    try {
+    const settled = assembler.finished || assembler.failed || progress.failed;
+    const cleanup = (async () => {
+      if (settled) return void (await this.client.redis.del(stream));
       // A waiting job is removed; a running one is told to stop (the worker then drops what it wrote).
       const removed = await withDeadline(this.queue.remove(jobId), deadline);
-      if (removed === 1) await withDeadline(drop(), deadline);
+      if (removed === 1) await this.client.redis.del(stream);
       else {
         const keys = [this.keys.job(jobId), this.keys.cancel(jobId), stream];
-        await withDeadline(
-          this.client.redis.eval(CANCEL_SCRIPT, 3, ...keys, CANCEL_TTL_MS, this.keys.cancelChannel, jobId),
-          deadline,
-        );
+        await this.client.redis.eval(CANCEL_SCRIPT, 3, ...keys, CANCEL_TTL_MS, this.keys.cancelChannel, jobId);
       }
-    } catch {
-      // Redis is out of reach: the stream and the cancel flag expire by themselves.
-    }
+    })();
+    // Redis out of reach: the stream and the cancel flag expire by themselves.
+    const done: Promise<void> = withDeadline(cleanup, deadline)
+      .catch(() => undefined)
+      .then(() => void this.cleanups.delete(done));
+    this.cleanups.add(done);
   }
 
   /** A Redis call bounded by the connection's patience (plus `extraMs` for a blocking read) and the job's stop. */

@@ -4,13 +4,13 @@
  * run by the other workers, puts the job back once its lock expires, and the retry's chunks replace the dead
  * attempt's (protocol.ts). A handler's error is final (handlers are deterministic: a retry would fail the same way).
  */
-import type { Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { HeatbathError } from '../../errors';
 import { checkInteger, invalid } from '../../util/validate';
 import { ChunkWriter } from './chunk-writer';
 import { queueKeys } from './keys';
 import { checkConnection, checkMs, ConnectionOptions } from './options';
-import { connect, hangUp, loadBullmq, whenReachable } from './redis';
+import { connect, DeadlineError, hangUp, loadBullmq, unreachable, whenReachable, withDeadline } from './redis';
 
 export interface JobContext {
   /** The job's id (the same in every attempt). */
@@ -79,15 +79,6 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
 
   const client = connect(connection);
   const subscriber = connect(connection);
-  try {
-    await whenReachable(client, connection);
-    await whenReachable(subscriber, connection);
-  } catch (err) {
-    client.redis.disconnect();
-    subscriber.redis.disconnect();
-    throw err;
-  }
-
   // The running attempts by job id (a job may run twice here when a retry lands on the worker that lost it).
   const running = new Map<string, Set<Attempt>>();
   const cancel = (jobId: string) =>
@@ -98,7 +89,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const abandon = (jobId: string, reason: HeatbathError) =>
     running.get(jobId)?.forEach((a) => a.controller.abort(reason));
 
-  async function process(job: Job): Promise<void> {
+  async function runJob(job: Job): Promise<void> {
     const jobId = job.id!;
     const attempt: Attempt = { controller: new AbortController(), byConsumer: false };
     const attempts = running.get(jobId) ?? new Set();
@@ -123,37 +114,44 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     }
   }
 
-  // Consumers announce cancelled jobs here; the flag the writer checks with each chunk covers a missed message.
-  subscriber.redis.on('message', (_channel: string, jobId: string) => cancel(jobId));
-  await subscriber.redis.subscribe(keys.cancelChannel);
-
-  const { Worker } = loadBullmq();
-  const worker = new Worker(connection.name, process, {
-    connection: client.redis,
-    prefix: connection.prefix,
-    concurrency,
-    lockDuration,
-    stalledInterval,
-    maxStalledCount,
-  });
-  worker.on('error', onError);
-  worker.on('lockRenewalFailed', (jobIds: string[]) => {
-    for (const jobId of jobIds) {
-      abandon(
-        jobId,
-        new HeatbathError('ERR_QUEUE', `this worker lost job ${jobId}'s lock; another worker takes it over`),
-      );
-    }
-  });
-  await worker.waitUntilReady();
-
+  let worker: Worker<unknown, void> | undefined;
+  try {
+    await whenReachable(client, connection);
+    await whenReachable(subscriber, connection);
+    // Consumers announce cancelled jobs here; the flag the writer checks with each chunk covers a missed message.
+    subscriber.redis.on('message', (_channel: string, jobId: string) => cancel(jobId));
+    await withDeadline(subscriber.redis.subscribe(keys.cancelChannel), connection.unavailableMs);
+    const w = new (loadBullmq().Worker)<unknown, void>(connection.name, runJob, {
+      connection: client.redis,
+      prefix: connection.prefix,
+      concurrency,
+      lockDuration,
+      stalledInterval,
+      maxStalledCount,
+    });
+    worker = w;
+    w.on('error', onError);
+    w.on('lockRenewalFailed', (jobIds: string[]) => {
+      for (const jobId of jobIds) {
+        const lost = `this worker lost job ${jobId}'s lock; another worker takes it over`;
+        abandon(jobId, new HeatbathError('ERR_QUEUE', lost));
+      }
+    });
+    await withDeadline(w.waitUntilReady(), connection.unavailableMs);
+  } catch (err) {
+    void worker?.close(true).catch(() => undefined);
+    client.redis.disconnect();
+    subscriber.redis.disconnect();
+    throw err instanceof DeadlineError ? unreachable(client, connection, err) : err;
+  }
+  const started = worker;
   let closing: Promise<void> | undefined;
   return {
     close({ force = false } = {}) {
       closing ??= (async () => {
         if (force)
           for (const jobId of running.keys()) abandon(jobId, new HeatbathError('ERR_ABORTED', 'the worker was closed'));
-        await worker.close(force);
+        await started.close(force);
         await Promise.all([
           hangUp(client.redis, connection.unavailableMs),
           hangUp(subscriber.redis, connection.unavailableMs),
