@@ -86,7 +86,7 @@ async function rejection(promise: Promise<unknown>): Promise<HeatbathError> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-test('a worker killed with SIGKILL mid-job: another worker redoes it, and the consumer gets identical bytes', async () => {
+test('a worker killed with SIGKILL mid-job: another worker redoes it; the consumer gets identical bytes', async () => {
   const data = { seed: 21, batches: 30, pauseMs: 30 };
   const first = await workerProcess();
   const queue = await producer();

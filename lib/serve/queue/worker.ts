@@ -28,7 +28,7 @@ export interface QueueWorkerOptions extends ConnectionOptions {
   handler: JobHandler;
   /** Jobs this worker runs at once; default 1. */
   concurrency?: number;
-  /** How long a job's lock lasts without renewal: a dead worker's job is retried this long after it died; default 10 s. */
+  /** How long a job's lock lasts unrenewed: a dead worker's job is retried this long after it died; default 10 s. */
   lockDurationMs?: number;
   /** How often this worker looks for jobs whose worker died; default 5 s. */
   stalledIntervalMs?: number;
