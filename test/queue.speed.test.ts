@@ -5,7 +5,7 @@
  *   throughput: the serving benchmark's job (70×70 G12, 256 chains × 200 sweeps) from 8 concurrent clients
  *            through 2 worker processes of 1 thread each, against the same jobs run in this process on 2 threads
  *            (a process runs its native jobs one at a time, each over its threads), passes alternated; the
- *            ratio should be ≥ 0.85.
+ *            median ratio of a queued pass to the direct pass before it should be ≥ 0.85.
  * A measurement, not a check of the code: it runs only with HEATBATH_QUEUE_SPEED=1, e.g.
  *   HEATBATH_QUEUE_SPEED=1 taskset -c 0,1 npx jest test/queue.speed.test.ts
  */
@@ -20,7 +20,7 @@ const measure = process.env.HEATBATH_QUEUE_SPEED === '1' ? describe : describe.s
 
 const TINY_JOBS = 200;
 const BIG_JOBS = 16;
-const PASSES = 3;
+const PASSES = 5;
 
 let redis: RedisServer;
 let queue: JobQueue;
@@ -113,7 +113,8 @@ measure('serve.queue: the transport’s cost', () => {
       queuedJobsPerS,
       directFlipsPerNs: (median(directJobsPerS) * flipsPerJob) / 1e9,
       queuedFlipsPerNs: (median(queuedJobsPerS) * flipsPerJob) / 1e9,
-      ratio: median(queuedJobsPerS) / median(directJobsPerS),
+      // Each queued pass against the direct pass just before it: load that drifts between passes cancels out.
+      ratio: median(queuedJobsPerS.map((q, p) => q / directJobsPerS[p])),
     };
     console.log(JSON.stringify(figures));
     expect(figures.ratio).toBeGreaterThanOrEqual(0.85);
