@@ -32,7 +32,10 @@ export interface JobQueueOptions extends ConnectionOptions {
 export interface SubmitOptions {
   /** Cancels the job: removed if still waiting, its handler's signal aborted if running. */
   signal?: AbortSignal;
-  /** The job's id (unique among running jobs; a retry of one job keeps it); default a random UUID. */
+  /**
+   * The job's id; default a random UUID. It must be unique: BullMQ ignores a job whose id it still holds (a
+   * waiting, running or kept failed job), and this call would then follow that job.
+   */
   jobId?: string;
   /** This job's time limit instead of the queue's `timeoutMs`. */
   timeoutMs?: number;
