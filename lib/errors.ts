@@ -16,6 +16,9 @@ export type ErrorCode =
   | 'ERR_NATIVE_MISSING' // the native addon could not be loaded
   | 'ERR_IO' // a file could not be read or written
   | 'ERR_BAD_FILE' // a file whose content is malformed
+  | 'ERR_QUEUE' // the job queue's Redis is unreachable, or lost a job more often than it may be resubmitted
+  | 'ERR_TIMEOUT' // a job gave no result within its time limit
+  | 'ERR_JOB_FAILED' // a queued job failed on its worker with an error that carries no code of its own
   | 'ERR_INTERNAL'; // a bug: please report it
 
 export class HeatbathError extends Error {
