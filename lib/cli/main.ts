@@ -299,10 +299,23 @@ program
   .option('--timeout <ms>', 'longest a request may take, queue included', integer(1), DEFAULT_LIMITS.timeoutMs)
   .option('--body-limit <bytes>', 'largest request body', integer(1024, 2 ** 30), DEFAULT_LIMITS.bodyLimit)
   .option('--rate-limit <n>', 'requests per minute per client address (0: none)', integer(0), DEFAULT_LIMITS.ratePerMinute)
+  .option('--queue <redis-url>', 'compute on the workers of this Redis job queue (heatbath worker) instead of here')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
   .action(async (opts) => {
     const { serveCommand } = await import('./serve'); // loads fastify and prom-client only for this command
     await serveCommand(opts);
+  });
+
+program
+  .command('worker')
+  .description('compute the sampling jobs of a Redis job queue (heatbath serve --queue) with the models of a directory')
+  .requiredOption('--redis <url>', 'the queue\'s Redis, e.g. redis://127.0.0.1:6379')
+  .requiredOption('--models <dir>', 'directory of .safetensors model files: the same files as the server\'s')
+  .option('--concurrency <n>', 'jobs computed at once', integer(1, 1024), 1)
+  .option('--threads <n>', 'native threads per engine call (default: all cores)', integer(1, MAX_THREADS))
+  .action(async (opts) => {
+    const { workerCommand } = await import('./worker'); // loads bullmq and ioredis only for this command
+    await workerCommand(opts);
   });
 
 program

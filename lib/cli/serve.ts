@@ -1,11 +1,13 @@
 /**
  * `heatbath serve`: serves the models of a directory over HTTP until SIGTERM or SIGINT, which drain it (no new
- * requests, in-flight ones finish, exit 0). SIGHUP reloads the directory.
+ * requests, in-flight ones finish, exit 0). SIGHUP reloads the directory. With --queue the batches are computed
+ * by `heatbath worker` processes through Redis (serve/queued-plan.ts).
  */
 import * as fs from 'fs';
 import { HeatbathError } from '../errors';
 import { readTokenFile } from '../serve/auth';
 import { ServeLimits } from '../serve/limits';
+import { createJobQueue } from '../serve/queue';
 import { startServer } from '../serve/server';
 
 export interface ServeCommandOptions {
@@ -21,6 +23,7 @@ export interface ServeCommandOptions {
   timeout?: number;
   bodyLimit?: number;
   rateLimit?: number;
+  queue?: string;
   logLevel: string;
 }
 
@@ -37,7 +40,8 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<void> {
     ratePerMinute: opts.rateLimit,
   };
   const token = opts.tokenFile === undefined ? undefined : readTokenFile(opts.tokenFile);
-  const server = await startServer({ models: opts.models, port: opts.port, host: opts.host, token, limits, logLevel: opts.logLevel });
+  const queue = opts.queue === undefined ? undefined : await createJobQueue({ url: opts.queue });
+  const server = await startServer({ models: opts.models, port: opts.port, host: opts.host, token, limits, logLevel: opts.logLevel, queue });
   const log = server.app.log;
   process.on('SIGHUP', () => {
     server.store.reload().then(
@@ -57,5 +61,6 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  await queue?.close();
   log.info('stopped');
 }

@@ -3,6 +3,8 @@ import { PassThrough } from 'stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HeatbathError } from '../errors';
 import { AnswerBuilder, checkFormat, CONTENT_TYPE, ndjsonBatch, negotiate, summaryFields } from './answer-formats';
+import { JobQueue } from './queue';
+import { queuedPlan } from './queued-plan';
 import { errorAnswer, ServeError } from './errors';
 import { servedKind } from './kinds';
 import { checkBudget, ServeLimits } from './limits';
@@ -17,6 +19,8 @@ export interface RouteContext {
   scheduler: Scheduler;
   metrics: ServeMetrics;
   limits: ServeLimits;
+  /** With a job queue, batches are computed by its workers (queued-plan.ts), not in this process. */
+  queue?: JobQueue;
   /** True once SIGTERM (or close) started draining: new samples are refused. */
   draining(): boolean;
   ready(): boolean;
@@ -64,7 +68,8 @@ async function sampleRoute(ctx: RouteContext, req: FastifyRequest, reply: Fastif
   const entry = servable(ctx.store, name);
   const request = req.body as SampleRequest;
   const format = negotiate(req.headers.accept);
-  const plan = planSampleJob(entry.model, request);
+  const local = planSampleJob(entry.model, request);
+  const plan = ctx.queue === undefined ? local : queuedPlan(local, ctx.queue, name, request);
   checkFormat(format, plan);
   checkBudget(ctx.limits, plan);
   const threads = request.threads === undefined ? ctx.limits.threads : Math.min(request.threads, ctx.limits.threads ?? request.threads);

@@ -10,6 +10,7 @@ import { errorAnswer, ServeError } from './errors';
 import { ServeLimits, resolveLimits } from './limits';
 import { ServeMetrics } from './metrics';
 import { ModelStore } from './model-store';
+import { JobQueue } from './queue';
 import { registerRoutes } from './routes';
 import { Scheduler } from './scheduler';
 
@@ -23,6 +24,8 @@ export interface ServeOptions {
   limits?: Partial<ServeLimits>;
   /** pino level ('info' by default; 'silent' for none). */
   logLevel?: string;
+  /** Computes batches on this job queue's workers instead of in this process (`heatbath serve --queue`). */
+  queue?: JobQueue;
 }
 
 export interface Server {
@@ -96,7 +99,7 @@ export async function buildApp(options: ServeOptions): Promise<Omit<Server, 'url
     reply.code(404).send({ error: { code: 'ERR_NOT_FOUND', message: 'no such route or model' } });
   });
 
-  registerRoutes(app, { store, scheduler, metrics, limits, draining: () => draining, ready: () => ready });
+  registerRoutes(app, { store, scheduler, metrics, limits, queue: options.queue, draining: () => draining, ready: () => ready });
   const report = await store.reload();
   ready = true;
   app.log.info({ models: report.loaded, failed: report.failed }, 'models loaded');
