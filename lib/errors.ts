@@ -19,6 +19,19 @@ export type ErrorCode =
   | 'ERR_QUEUE' // the job queue's Redis is unreachable, or lost a job more often than it may be resubmitted
   | 'ERR_TIMEOUT' // a job gave no result within its time limit
   | 'ERR_JOB_FAILED' // a queued job failed on its worker with an error that carries no code of its own
+  | 'ERR_BAD_RESPONSE' // a server answered something the client cannot read
+  // Answers of `heatbath serve` (docs/serving.md lists their statuses), which the client passes on:
+  | 'ERR_BAD_REQUEST' // a body that is not JSON or breaks the request schema
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_UNSUPPORTED_MEDIA_TYPE'
+  | 'ERR_NOT_FOUND' // no model of that name
+  | 'ERR_NOT_SERVABLE' // a model file of a kind the server cannot sample
+  | 'ERR_NOT_ACCEPTABLE' // an answer format the request's model cannot give
+  | 'ERR_OVER_BUDGET' // a request costing more than the server's per-request limits
+  | 'ERR_UNAUTHORIZED'
+  | 'ERR_RATE_LIMITED'
+  | 'ERR_QUEUE_FULL'
+  | 'ERR_DRAINING' // the server is shutting down
   | 'ERR_INTERNAL'; // a bug: please report it
 
 export class HeatbathError extends Error {

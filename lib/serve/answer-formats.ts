@@ -72,7 +72,7 @@ function extrasText(batch: SampleBatch, plan: SamplePlan): Record<string, string
 /** One NDJSON line per batch. */
 export function ndjsonBatch(batch: SampleBatch, plan: SamplePlan): string {
   const extras = Object.entries(extrasText(batch, plan)).map(([k, v]) => `,"${k}":[${v}]`);
-  return `{"batch":${batch.index},"offset":${batch.offset},"count":${batch.count},"samples":[${rowsText(batch.samples, batch.count, plan.width)}]${extras.join('')}}\n`;
+  return `{"batch":${batch.index},"offset":${batch.offset},"count":${batch.count},"dtype":"${plan.dtype}","samples":[${rowsText(batch.samples, batch.count, plan.width)}]${extras.join('')}}\n`;
 }
 
 export function summaryFields(summary: SampleJobSummary, waitSeconds: number): Record<string, number> {

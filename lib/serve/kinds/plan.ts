@@ -8,7 +8,8 @@ import { deriveSeed } from '../../util/seed';
 import { SampleRequest, ServedObservable } from '../request-schema';
 
 export type SampleArray = Int8Array | Uint8Array | Float32Array;
-export type SampleDtype = 'i1' | 'u1' | 'f4';
+export type { SampleDtype } from '../../client/types';
+import type { SampleDtype } from '../../client/types';
 
 export interface BatchResult {
   /** count × width samples. */
