@@ -32,6 +32,6 @@ export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     const failed = report.failed.length > 0 ? `, ${report.failed.length} failed` : '';
-    process.stderr.write(`heatbath worker: ${report.loaded.length} models loaded${failed}; waiting for jobs\n`);
+    process.stderr.write(`heatbath worker (pid ${process.pid}): ${report.loaded.length} models loaded${failed}; waiting for jobs\n`);
   });
 }

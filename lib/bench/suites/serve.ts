@@ -33,7 +33,7 @@ export interface ServeCase {
   run(threads: number): Promise<BenchRecord[]>;
 }
 
-const CLI = path.resolve(__dirname, '..', '..', 'lib', 'cli', 'main.js');
+const CLI = path.resolve(__dirname, '..', '..', 'cli', 'main.js');
 
 /** A `heatbath serve` child process on a free loopback port; resolves with its URL once it listens. */
 async function startServer(models: string, threads: number): Promise<{ url: string; child: ChildProcess }> {
