@@ -64,7 +64,7 @@ test('a full server (503) is retried with backoff until it has room', async () =
   try {
     const patient = new HeatbathClient(small.url, { retries: 50, retryDelayMs: 10, maxRetryDelayMs: 50 });
     const impatient = new HeatbathClient(small.url, { retries: 0 });
-    const long = patient.sample('lattice', { n: 8, seed: 1, sweeps: 200_000 });
+    const long = patient.sample('lattice', { n: 8, seed: 1, sweeps: 2_000_000 }); // about a second
     await new Promise((resolve) => setTimeout(resolve, 100));
     await expect(impatient.sample('ring', { n: 1 })).rejects.toMatchObject({ status: 503, code: 'ERR_QUEUE_FULL' });
     const [a, b] = await Promise.all([long, patient.sample('ring', { n: 1, seed: 2 })]);

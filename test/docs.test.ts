@@ -59,7 +59,7 @@ function expectPrints(code: string, args: string[]) {
   expect(printed.sort()).toEqual(expected.sort());
 }
 
-const js = blocks.filter((b) => b.lang === 'js' && !b.notRun);
+const js = blocks.filter((b) => b.lang === 'js');
 test.each(js.map((b) => [name(b), b]))('%s runs and prints what it says', (_name, b) => {
   expectPrints((b as Located).code, ['-e']);
 });
