@@ -10,10 +10,12 @@ const { writeLinePlot } = require('../dist/lib');
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
 const out = outAt >= 0 ? args[outAt + 1] : 'dtm-curves.png';
-const runs = args.filter((_, k) => k !== outAt && k !== outAt + 1).map((spec) => {
-  const [file, name = file] = spec.split(':');
-  return { name, epochs: JSON.parse(fs.readFileSync(file, 'utf8')) };
-});
+const runs = args
+  .filter((_, k) => k !== outAt && k !== outAt + 1)
+  .map((spec) => {
+    const [file, name = file] = spec.split(':');
+    return { name, epochs: JSON.parse(fs.readFileSync(file, 'utf8')) };
+  });
 if (runs.length === 0) {
   console.error('usage: node examples/dtm-curves.js curves.json[:name] ... [--out plot.png]');
   process.exit(1);
@@ -25,13 +27,17 @@ const panels = [
     title: 'autocorrelation, worst step',
     xLabel: 'epoch',
     yLabel: 'autocorrelation',
-    series: runs.map(({ name, epochs }) => series(name, epochs, (e) => Math.max(...e.steps.map((s) => s.autocorrelation)))),
+    series: runs.map(({ name, epochs }) =>
+      series(name, epochs, (e) => Math.max(...e.steps.map((s) => s.autocorrelation))),
+    ),
   },
   {
     title: 'step 1: sample error',
     xLabel: 'epoch',
     yLabel: 'share of wrong bits',
-    series: runs.map(({ name, epochs }) => series(name, epochs, (e) => e.steps.find((s) => s.step === 1)?.denoiseError ?? NaN)),
+    series: runs.map(({ name, epochs }) =>
+      series(name, epochs, (e) => e.steps.find((s) => s.step === 1)?.denoiseError ?? NaN),
+    ),
   },
   {
     title: 'penalty lambda, largest',

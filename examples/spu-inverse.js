@@ -30,7 +30,8 @@ function wishart(seed) {
 const frobenius = (x) => Math.sqrt(x.reduce((s, v) => s + v * v, 0));
 const show = (label, X) => {
   console.log(label);
-  for (let i = 0; i < n; i++) console.log('  ' + Array.from(X.slice(i * n, i * n + n), (v) => v.toFixed(3).padStart(8)).join(''));
+  for (let i = 0; i < n; i++)
+    console.log('  ' + Array.from(X.slice(i * n, i * n + n), (v) => v.toFixed(3).padStart(8)).join(''));
 };
 
 async function main() {
@@ -40,8 +41,10 @@ async function main() {
   const result = await spu.inverse({ samples });
   const exact = tla.digitalInverse(A); // Cholesky, float64
   const error = frobenius(result.inverse.map((v, k) => v - exact[k])) / frobenius(exact);
-  console.log(`SPU: ${n} cells, eigenvalues of A in [${spu.lambdaMin.toFixed(3)}, ${spu.lambdaMax.toFixed(3)}], ` +
-    `R = ${spu.resistance.toFixed(3)}, ${result.samples} samples over t = ${result.time.toFixed(0)} per chain, ${result.seconds.toFixed(2)} s`);
+  console.log(
+    `SPU: ${n} cells, eigenvalues of A in [${spu.lambdaMin.toFixed(3)}, ${spu.lambdaMax.toFixed(3)}], ` +
+      `R = ${spu.resistance.toFixed(3)}, ${result.samples} samples over t = ${result.time.toFixed(0)} per chain, ${result.seconds.toFixed(2)} s`,
+  );
   show('estimate of A⁻¹ (charge covariance / kT):', result.inverse);
   show('exact A⁻¹:', exact);
   console.log(`relative error ‖estimate − A⁻¹‖_F / ‖A⁻¹‖_F = ${error.toFixed(4)}`);

@@ -40,7 +40,9 @@ const settings = [
 const summary = (errors) =>
   `${(errors.reduce((s, e) => s + e, 0) / errors.length).toFixed(3)} (${Math.min(...errors).toFixed(3)}–${Math.max(...errors).toFixed(3)})`;
 
-console.log(`λ_min = ${lambdaMin.toFixed(4)}: 2/λ_min = ${(2 / lambdaMin).toFixed(1)} time units; ${seeds} seeds, ${samples} samples each`);
+console.log(
+  `λ_min = ${lambdaMin.toFixed(4)}: 2/λ_min = ${(2 / lambdaMin).toFixed(1)} time units; ${seeds} seeds, ${samples} samples each`,
+);
 console.log("thermox's notebook: solve 0.143, inverse 1.72 at 10⁴ samples 1 unit apart; inverse 0.58 at 10⁵");
 for (const s of settings) {
   const solveErrors = [];
@@ -52,5 +54,7 @@ for (const s of settings) {
     inverseErrors.push(linalg.distance(tla.inverse(a, { samples, seed, ...s.inverse }).value, inverse));
     time = solved.chains * (solved.deviceTime - solved.burnIn);
   }
-  console.log(`${s.name}: sampling time ${time.toFixed(0)} units; solve ${summary(solveErrors)}, inverse ${summary(inverseErrors)}`);
+  console.log(
+    `${s.name}: sampling time ${time.toFixed(0)} units; solve ${summary(solveErrors)}, inverse ${summary(inverseErrors)}`,
+  );
 }

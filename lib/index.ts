@@ -10,7 +10,12 @@ export { HeatbathError, ErrorCode } from './errors';
 export * as graphs from './graphs';
 export { Graph, Blocks, GraphOptions } from './graphs/graph';
 export { IsingModel, IsingParameters, spinsToBinary } from './models/ising';
-export { QuantizedIsingModel, QuantizeOptions, QuantizationReport, FloatIsingParameters } from './models/quantized-ising';
+export {
+  QuantizedIsingModel,
+  QuantizeOptions,
+  QuantizationReport,
+  FloatIsingParameters,
+} from './models/quantized-ising';
 export { QuantizedChainOptions, QuantizedChains, QuantizedKernel, QuantizedTarget } from './engines/quantized-chains';
 export { QuantizedRBM, QuantizedRbmSampleOptions } from './models/quantized-rbm';
 export { QuantizedDtm, QuantizedDtmStep, DtmQuantizationReport } from './models/quantized-dtm';
@@ -53,9 +58,26 @@ export { StepSchedule } from './engines/schedules';
 
 // Files: models as safetensors, arrays as .npy, digits from the bundled set or IDX files.
 import './models/model-kinds';
-export { encodeSafetensors, decodeSafetensors, writeSafetensors, readSafetensors, Tensor, TensorData, Dtype as TensorDtype } from './io/safetensors';
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  writeSafetensors,
+  readSafetensors,
+  Tensor,
+  TensorData,
+  Dtype as TensorDtype,
+} from './io/safetensors';
 export { encodeNpy, decodeNpy, writeNpy, readNpy, NdArray, NpyDtype } from './io/npy';
-export { saveModel, loadModel, registerModelKind, modelKinds, encodeModel, decodeModel, ModelFile, SavableModel } from './io/model-file';
+export {
+  saveModel,
+  loadModel,
+  registerModelKind,
+  modelKinds,
+  encodeModel,
+  decodeModel,
+  ModelFile,
+  SavableModel,
+} from './io/model-file';
 export { DigitDataset, BinarizeOptions, SplitOptions, binarize, splitDataset, subset } from './io/dataset';
 export { IdxArray, readIdx, readIdxDataset, parseIdx } from './io/idx';
 export { bundledDigits } from './io/mnist';
@@ -92,7 +114,13 @@ export { BOLTZMANN_CONSTANT, ROOM_TEMPERATURE, joules, heatLedger, HeatLedger } 
 export { DenoisingModel, DtmConfig, DtmGenerateOptions, DtmSamples, DTM_DEFAULTS } from './models/dtm';
 export { DtmLayout, DtmLayoutOptions, JumpSet } from './models/dtm-layout';
 export { timeGrid, flipProbability, inputCoupling, noisePairs } from './models/dtm-noise';
-export { trainDtm, DtmTrainingOptions, DtmEpochStats, DtmStepStats, DTM_TRAINING_DEFAULTS } from './training/dtm-trainer';
+export {
+  trainDtm,
+  DtmTrainingOptions,
+  DtmEpochStats,
+  DtmStepStats,
+  DTM_TRAINING_DEFAULTS,
+} from './training/dtm-trainer';
 export { DtmGradientEstimator, DtmBatch, DtmGradient, DtmGradientOptions } from './training/dtm-gradient';
 export { measureMixing, autocorrelation, AdaptivePenalty, Mixing, MixingOptions } from './training/dtm-mixing';
 export { dtmEnergyLedger, DtmEnergyLedger, CELL_ENERGY_JOULES } from './models/dtm-energy';
@@ -103,13 +131,32 @@ export { OUProcess, OUOptions, OUSampleOptions, OUTrajectories, OUTransitionMatr
 export * as linalg from './linalg';
 
 // Thermodynamic natural gradient descent: differentiable classifiers, the simulated device, exact NGD, training.
-export { Classifier, LabelledBatch, Linearization, ggnProduct, SoftmaxRegression, MlpClassifier, MlpClassifierShape } from './nn';
+export {
+  Classifier,
+  LabelledBatch,
+  Linearization,
+  ggnProduct,
+  SoftmaxRegression,
+  MlpClassifier,
+  MlpClassifierShape,
+} from './nn';
 export { tngd, TngdOptions } from './training/tngd';
 export { ngd, naturalGradient, NaturalGradientOptions } from './training/ngd';
-export { trainClassifier, evaluateClassifier, ClassifierTrainingOptions, ClassifierTrainingResult, TrainingPoint } from './training/classifier-trainer';
+export {
+  trainClassifier,
+  evaluateClassifier,
+  ClassifierTrainingOptions,
+  ClassifierTrainingResult,
+  TrainingPoint,
+} from './training/classifier-trainer';
 
 // How digit-like generated images are.
-export { DigitClassifier, DigitClassifierOptions, DigitClassifierTraining, Classification } from './eval/digit-classifier';
+export {
+  DigitClassifier,
+  DigitClassifierOptions,
+  DigitClassifierTraining,
+  Classification,
+} from './eval/digit-classifier';
 export { trainDigitClassifier } from './eval/digit-training';
 export { DigitClassifierCache, digitClassifier } from './eval/default-classifier';
 export { DigitEvaluation, DigitScores, EvaluateDigitsOptions, evaluateDigits, classify } from './eval/digit-eval';

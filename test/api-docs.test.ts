@@ -9,6 +9,11 @@ const root = path.resolve(__dirname, '..');
 
 test('TypeDoc documents lib/index.ts with no warnings', () => {
   const typedoc = path.join(root, 'node_modules', 'typedoc', 'bin', 'typedoc');
-  const run = () => execFileSync(process.execPath, [typedoc, '--emit', 'none', '--treatWarningsAsErrors'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+  const run = () =>
+    execFileSync(process.execPath, [typedoc, '--emit', 'none', '--treatWarningsAsErrors'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
   expect(run).not.toThrow();
 });

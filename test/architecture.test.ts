@@ -63,6 +63,7 @@ test("the architecture page's picture is the folder graph of the code", () => {
     const targets = to.startsWith('(') ? [] : to.split(',').map((t) => t.trim());
     drawn.set(from.trim(), new Set(targets));
   }
-  const sorted = (graph: Map<string, Set<string>>) => Object.fromEntries([...graph].map(([k, v]) => [k, [...v].sort()]).sort());
+  const sorted = (graph: Map<string, Set<string>>) =>
+    Object.fromEntries([...graph].map(([k, v]) => [k, [...v].sort()]).sort());
   expect(sorted(drawn)).toEqual(sorted(actual));
 });

@@ -7,7 +7,10 @@ import { native } from '../lib/native';
 const rec = (name: string, value: number, ceiling = 100) => ({ name, value, unit: 'flips/ns', ratio: value / ceiling });
 
 test('a fall of more than 10 % is flagged, a smaller one is not', () => {
-  const result = compareRecords([rec('a', 10), rec('b', 10), rec('gone', 1)], [rec('a', 8.9), rec('b', 9.1), rec('new', 1)]);
+  const result = compareRecords(
+    [rec('a', 10), rec('b', 10), rec('gone', 1)],
+    [rec('a', 8.9), rec('b', 9.1), rec('new', 1)],
+  );
   const byName = Object.fromEntries(result.map((c) => [c.name, c]));
   expect(byName.a.regressed).toBe(true);
   expect(byName.b.regressed).toBe(false);

@@ -70,26 +70,56 @@ describe('bad numbers: one coded line naming the flag, exit code 2', () => {
     [['bench'], '--threads', '0x10'],
   ];
 
-  test.each(cases)('%j %s "%s"', async (words, flag, value) => {
-    const wantsOut = words[0] === 'train' || words[0] === 'sample';
-    const ended = await heatbath([...words, flag, value, ...(wantsOut ? ['--out', words[0] === 'sample' ? inDir('never.png') : out] : [])]);
-    expect(ended.code).toBe(2);
-    const line = oneCodedLine(ended.stderr, 'ERR_INVALID_ARGUMENT');
-    expect(line).toContain(`'${flag} `);
-    expect(line).toContain(`'${value}'`);
-    expect(fs.existsSync(out)).toBe(false);
-  }, 30000);
+  test.each(cases)(
+    '%j %s "%s"',
+    async (words, flag, value) => {
+      const wantsOut = words[0] === 'train' || words[0] === 'sample';
+      const ended = await heatbath([
+        ...words,
+        flag,
+        value,
+        ...(wantsOut ? ['--out', words[0] === 'sample' ? inDir('never.png') : out] : []),
+      ]);
+      expect(ended.code).toBe(2);
+      const line = oneCodedLine(ended.stderr, 'ERR_INVALID_ARGUMENT');
+      expect(line).toContain(`'${flag} `);
+      expect(line).toContain(`'${value}'`);
+      expect(fs.existsSync(out)).toBe(false);
+    },
+    30000,
+  );
 });
 
 test('demo with nothing to draw is refused before it trains', async () => {
-  const ended = await heatbath(['demo', '--per-class', '0', '--unconditional', '0', '--cache-dir', inDir('cache'), '--out', inDir('demo.png')]);
+  const ended = await heatbath([
+    'demo',
+    '--per-class',
+    '0',
+    '--unconditional',
+    '0',
+    '--cache-dir',
+    inDir('cache'),
+    '--out',
+    inDir('demo.png'),
+  ]);
   expect(ended.code).toBe(2);
   expect(oneCodedLine(ended.stderr, 'ERR_INVALID_ARGUMENT')).toMatch(/nothing to draw/);
   expect(fs.existsSync(inDir('cache'))).toBe(false);
 }, 60000);
 
 test('train rbm --chains 1e9: a coded line (too large), not a RangeError stack', async () => {
-  const ended = await heatbath(['train', 'rbm', '--hidden', '8', '--epochs', '1', '--chains', '1e9', '--out', inDir('huge.safetensors')]);
+  const ended = await heatbath([
+    'train',
+    'rbm',
+    '--hidden',
+    '8',
+    '--epochs',
+    '1',
+    '--chains',
+    '1e9',
+    '--out',
+    inDir('huge.safetensors'),
+  ]);
   expect(ended.code).toBe(1);
   oneCodedLine(ended.stderr, 'ERR_TOO_LARGE');
 }, 60000);
@@ -117,9 +147,22 @@ describe('output paths are checked before any work', () => {
 
   test('train dtm: a bad --curves path is refused before training, not after the first epoch', async () => {
     const out = inDir('dtm.safetensors');
-    const ended = await heatbath(['train', 'dtm', '--images', '20', '--epochs', '100', '--curves', '/nonexistent/curves.json', '--out', out]);
+    const ended = await heatbath([
+      'train',
+      'dtm',
+      '--images',
+      '20',
+      '--epochs',
+      '100',
+      '--curves',
+      '/nonexistent/curves.json',
+      '--out',
+      out,
+    ]);
     expect(ended.code).toBe(1);
-    expect(oneCodedLine(ended.stderr, 'ERR_IO')).toMatch(/--curves \/nonexistent\/curves.json: the folder \/nonexistent does not exist/);
+    expect(oneCodedLine(ended.stderr, 'ERR_IO')).toMatch(
+      /--curves \/nonexistent\/curves.json: the folder \/nonexistent does not exist/,
+    );
     expect(fs.existsSync(out)).toBe(false);
   }, 60000);
 
@@ -156,11 +199,36 @@ describe('output paths are checked before any work', () => {
 
 describe('--init takes the size from the file: contradicting flags are refused', () => {
   test('rbm --hidden', async () => {
-    const ended = await heatbath(['train', 'rbm', '--init', rbmFile, '--hidden', '16', '--epochs', '1', '--out', inDir('r2.safetensors')]);
+    const ended = await heatbath([
+      'train',
+      'rbm',
+      '--init',
+      rbmFile,
+      '--hidden',
+      '16',
+      '--epochs',
+      '1',
+      '--out',
+      inDir('r2.safetensors'),
+    ]);
     expect(ended.code).toBe(2);
-    expect(oneCodedLine(ended.stderr, 'ERR_INVALID_ARGUMENT')).toMatch(/--hidden 16 conflicts with --init .*rbm.safetensors, whose model has 8/);
+    expect(oneCodedLine(ended.stderr, 'ERR_INVALID_ARGUMENT')).toMatch(
+      /--hidden 16 conflicts with --init .*rbm.safetensors, whose model has 8/,
+    );
     // Repeating the file's own value is fine.
-    const same = await heatbath(['train', 'rbm', '--init', rbmFile, '--hidden', '8', '--epochs', '1', '--out', inDir('r3.safetensors'), '--json']);
+    const same = await heatbath([
+      'train',
+      'rbm',
+      '--init',
+      rbmFile,
+      '--hidden',
+      '8',
+      '--epochs',
+      '1',
+      '--out',
+      inDir('r3.safetensors'),
+      '--json',
+    ]);
     expect(same.code).toBe(0);
     expect(((await loadModel(inDir('r3.safetensors'))) as RBM).numHidden).toBe(8);
   }, 60000);
@@ -168,21 +236,50 @@ describe('--init takes the size from the file: contradicting flags are refused',
   test('gtc --hidden and physics, --label-init; dtm layout', async () => {
     const gtc = inDir('gtc.safetensors');
     await saveModel(gtc, new GenerativeComputer({ hidden: 4 }));
-    for (const [flag, value] of [['--hidden', '5'], ['--kt', '0.2'], ['--duration', '1'], ['--j4', '0']]) {
+    for (const [flag, value] of [
+      ['--hidden', '5'],
+      ['--kt', '0.2'],
+      ['--duration', '1'],
+      ['--j4', '0'],
+    ]) {
       const ended = await heatbath(['train', 'gtc', '--init', gtc, flag, value, '--out', inDir('g2.safetensors')]);
       expect(ended.code).toBe(2);
       expect(oneCodedLine(ended.stderr, 'ERR_INVALID_ARGUMENT')).toContain(`${flag} ${value} conflicts with --init`);
     }
-    const labelInit = await heatbath(['train', 'gtc', '--init', gtc, '--label-init', 'zero', '--out', inDir('g2.safetensors')]);
-    expect(oneCodedLine(labelInit.stderr, 'ERR_INVALID_ARGUMENT')).toMatch(/--label-init sets the label couplings of a new model/);
+    const labelInit = await heatbath([
+      'train',
+      'gtc',
+      '--init',
+      gtc,
+      '--label-init',
+      'zero',
+      '--out',
+      inDir('g2.safetensors'),
+    ]);
+    expect(oneCodedLine(labelInit.stderr, 'ERR_INVALID_ARGUMENT')).toMatch(
+      /--label-init sets the label couplings of a new model/,
+    );
     const dtm = inDir('dtm-init.safetensors');
     await saveModel(dtm, new DenoisingModel({ size: 56, pixels: 784, steps: 2 }));
-    for (const [flag, value] of [['--size', '70'], ['--steps', '4'], ['--jumps', 'G8'], ['--image-rate', '0.5']]) {
+    for (const [flag, value] of [
+      ['--size', '70'],
+      ['--steps', '4'],
+      ['--jumps', 'G8'],
+      ['--image-rate', '0.5'],
+    ]) {
       const ended = await heatbath(['train', 'dtm', '--init', dtm, flag, value, '--out', inDir('d2.safetensors')]);
       expect(ended.code).toBe(2);
       expect(oneCodedLine(ended.stderr, 'ERR_INVALID_ARGUMENT')).toContain(`${flag} ${value} conflicts with --init`);
     }
-    const conditional = await heatbath(['train', 'dtm', '--init', dtm, '--conditional', '--out', inDir('d2.safetensors')]);
+    const conditional = await heatbath([
+      'train',
+      'dtm',
+      '--init',
+      dtm,
+      '--conditional',
+      '--out',
+      inDir('d2.safetensors'),
+    ]);
     expect(oneCodedLine(conditional.stderr, 'ERR_INVALID_ARGUMENT')).toMatch(/no label nodes/);
   }, 120000);
 });
@@ -192,8 +289,17 @@ describe('finished work is never lost', () => {
     const unwritable = path.join(dir, 'gone', 'model.json');
     const rescue = fs.mkdtempSync(path.join(dir, 'rescue-'));
     const failing = path.join(dir, 'also-gone');
-    const error = await writeOrRescue({ flag: '--out', file: unwritable }, (file) => writeFileAtomic(file, '{"done":true}'), [failing, rescue]).catch((e) => e);
-    expect(error).toMatchObject({ code: 'ERR_IO', message: expect.stringMatching(/could not write .*gone\/model.json: .*; the --out output was saved to .*rescue-.*instead/) });
+    const error = await writeOrRescue(
+      { flag: '--out', file: unwritable },
+      (file) => writeFileAtomic(file, '{"done":true}'),
+      [failing, rescue],
+    ).catch((e) => e);
+    expect(error).toMatchObject({
+      code: 'ERR_IO',
+      message: expect.stringMatching(
+        /could not write .*gone\/model.json: .*; the --out output was saved to .*rescue-.*instead/,
+      ),
+    });
     const [saved] = fs.readdirSync(rescue);
     expect(saved).toMatch(/^model\.rescued-\d{8}T\d{6}-\d+\.json$/);
     expect(fs.readFileSync(path.join(rescue, saved), 'utf8')).toBe('{"done":true}');
@@ -207,14 +313,18 @@ describe('finished work is never lost', () => {
     const outDir = fs.mkdtempSync(path.join(dir, 'out-'));
     const cwd = fs.mkdtempSync(path.join(dir, 'cwd-'));
     const out = path.join(outDir, 'model.safetensors');
-    const run = startCli(['train', 'rbm', '--hidden', '8', '--epochs', '6', '--checkpoint-every', '1', '--out', out], { cwd });
+    const run = startCli(['train', 'rbm', '--hidden', '8', '--epochs', '6', '--checkpoint-every', '1', '--out', out], {
+      cwd,
+    });
     await whenWritten(out); // the first checkpoint
     fs.rmSync(outDir, { recursive: true, force: true });
     const ended = await run.ended;
     expect(ended.code).toBe(1);
     expect(ended.stderr).toMatch(/continuing, the final write will try again/);
     const last = ended.stderr.trimEnd().split('\n').pop() as string;
-    expect(last).toMatch(/^heatbath: could not write .*model.safetensors: .*; the --out output was saved to .*cwd-.*model\.rescued-.*\.safetensors instead \(ERR_IO\)$/);
+    expect(last).toMatch(
+      /^heatbath: could not write .*model.safetensors: .*; the --out output was saved to .*cwd-.*model\.rescued-.*\.safetensors instead \(ERR_IO\)$/,
+    );
     const [rescued] = fs.readdirSync(cwd);
     const model = (await loadModel(path.join(cwd, rescued))) as RBM;
     expect(model.info.epochs_done).toBe(6);

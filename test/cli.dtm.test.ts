@@ -19,16 +19,47 @@ const cli = path.resolve(__dirname, '..', 'dist', 'lib', 'cli', 'main.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-cli-dtm-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const heatbath = async (...args: string[]) => JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
-const tiny = ['--images', '64', '--batch', '32', '--steps', '2', '--warmup', '2', '--samples', '2', '--thin', '1', '--threads', '2'];
+const heatbath = async (...args: string[]) =>
+  JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
+const tiny = [
+  '--images',
+  '64',
+  '--batch',
+  '32',
+  '--steps',
+  '2',
+  '--warmup',
+  '2',
+  '--samples',
+  '2',
+  '--thin',
+  '1',
+  '--threads',
+  '2',
+];
 
 describe('train dtm, then sample it', () => {
   const conditional = path.join(dir, 'conditional.safetensors');
   const curves = path.join(dir, 'curves.json');
-  let report: Record<string, unknown> & { history: Array<{ epoch: number; steps: Array<{ step: number; penalty: number }> }> };
+  let report: Record<string, unknown> & {
+    history: Array<{ epoch: number; steps: Array<{ step: number; penalty: number }> }>;
+  };
 
   beforeAll(async () => {
-    report = await heatbath('train', 'dtm', ...tiny, '--size', '60', '--conditional', '--epochs', '2', '--curves', curves, '--out', conditional);
+    report = await heatbath(
+      'train',
+      'dtm',
+      ...tiny,
+      '--size',
+      '60',
+      '--conditional',
+      '--epochs',
+      '2',
+      '--curves',
+      curves,
+      '--out',
+      conditional,
+    );
   }, 60000);
 
   test('the report, the curves and the model file', async () => {
@@ -45,7 +76,18 @@ describe('train dtm, then sample it', () => {
 
   test('samples to .npy and PNG, class by class, with the denoising path and the energy ledger', async () => {
     const npy = path.join(dir, 'samples.npy');
-    const plain = await heatbath('sample', conditional, '--n', '4', '--sweeps', '3', '--out', npy, '--cell-energy', '1e-15');
+    const plain = await heatbath(
+      'sample',
+      conditional,
+      '--n',
+      '4',
+      '--sweeps',
+      '3',
+      '--out',
+      npy,
+      '--cell-energy',
+      '1e-15',
+    );
     expect(plain).toMatchObject({ kind: 'dtm', count: 4, steps: 2, sweepsPerStep: 3 });
     expect(plain.energy).toMatchObject({ joulesPerSample: 2 * 3 * 3600 * 1e-15, nodes: 3600, cellJoules: 1e-15 });
     expect(plain.energy.flipsPerSample).toBeGreaterThan(0);
@@ -55,7 +97,20 @@ describe('train dtm, then sample it', () => {
 
     const png = path.join(dir, 'classes.png');
     const pathPng = path.join(dir, 'path.png');
-    const classes = await heatbath('sample', conditional, '--n', '20', '--sweeps', '2', '--labels', 'all', '--out', png, '--path', pathPng);
+    const classes = await heatbath(
+      'sample',
+      conditional,
+      '--n',
+      '20',
+      '--sweeps',
+      '2',
+      '--labels',
+      'all',
+      '--out',
+      png,
+      '--path',
+      pathPng,
+    );
     expect(classes.labels).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9]);
     const grid = PNG.sync.read(fs.readFileSync(png));
     expect([grid.width, grid.height]).toEqual([2 * 28 * 2 + 3 * 2, 10 * 28 * 2 + 11 * 2]);
@@ -81,8 +136,37 @@ describe('train dtm, then sample it', () => {
     const a = path.join(dir, 'a.safetensors');
     const b = path.join(dir, 'b.safetensors');
     const [, plain] = await Promise.all([
-      heatbath('train', 'dtm', ...tiny, '--init', conditional, '--train-steps', '1', '--epochs', '1', '--seed', '5', '--out', a),
-      run(process.execPath, [cli, 'train', 'dtm', ...tiny, '--init', conditional, '--train-steps', '2', '--epochs', '2', '--seed', '6', '--out', b]),
+      heatbath(
+        'train',
+        'dtm',
+        ...tiny,
+        '--init',
+        conditional,
+        '--train-steps',
+        '1',
+        '--epochs',
+        '1',
+        '--seed',
+        '5',
+        '--out',
+        a,
+      ),
+      run(process.execPath, [
+        cli,
+        'train',
+        'dtm',
+        ...tiny,
+        '--init',
+        conditional,
+        '--train-steps',
+        '2',
+        '--epochs',
+        '2',
+        '--seed',
+        '6',
+        '--out',
+        b,
+      ]),
     ]);
     // Without a terminal, each epoch's line is logged on stderr as the epoch ends; the table is the result.
     const logged = plain.stderr.trim().split('\n');
@@ -91,7 +175,10 @@ describe('train dtm, then sample it', () => {
     expect(plain.stdout).toContain(logged[2]);
     const merged = path.join(dir, 'merged.safetensors');
     const report = await heatbath('merge', 'dtm', `${a}:1`, `${b}:2`, '--out', merged);
-    expect(report.steps).toEqual([{ step: 1, from: a }, { step: 2, from: b }]);
+    expect(report.steps).toEqual([
+      { step: 1, from: a },
+      { step: 2, from: b },
+    ]);
     const [ma, mb, mm] = (await Promise.all([a, b, merged].map((f) => loadModel(f)))) as DenoisingModel[];
     expect(mm.learnedCouplings(1)).toEqual(ma.learnedCouplings(1));
     expect(mm.learnedBiases(2)).toEqual(mb.learnedBiases(2));
@@ -105,11 +192,20 @@ describe('train dtm, then sample it', () => {
 
   test('clear errors before any work', async () => {
     const bad = (args: string[], pattern: RegExp) =>
-      expect(run(process.execPath, [cli, ...args])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(pattern) });
+      expect(run(process.execPath, [cli, ...args])).rejects.toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(pattern),
+      });
     await bad(['train', 'dtm', ...tiny, '--size', '61', '--out', path.join(dir, 'x.safetensors')], /even/);
     await bad(['train', 'dtm', ...tiny, '--size', '40', '--out', path.join(dir, 'x.safetensors')], /too few/);
-    await bad(['train', 'dtm', ...tiny, '--train-steps', '3', '--out', path.join(dir, 'x.safetensors')], /steps run from 1 to 2/);
-    await bad(['sample', conditional, '--inpaint', 'middle', '--out', path.join(dir, 'x.png')], /top, bottom, left or right/);
+    await bad(
+      ['train', 'dtm', ...tiny, '--train-steps', '3', '--out', path.join(dir, 'x.safetensors')],
+      /steps run from 1 to 2/,
+    );
+    await bad(
+      ['sample', conditional, '--inpaint', 'middle', '--out', path.join(dir, 'x.png')],
+      /top, bottom, left or right/,
+    );
     await bad(['sample', conditional, '--anneal', '1', '--out', path.join(dir, 'x.png')], /from:to/);
     await bad(['sample', conditional, '--labels', '10', '--out', path.join(dir, 'x.png')], /0…9/);
     expect(fs.existsSync(path.join(dir, 'x.safetensors'))).toBe(false);
@@ -127,7 +223,10 @@ test('--train-steps reads lists and ranges', () => {
 test('Ctrl-C (SIGINT) stops training, saves the model trained so far and exits with 130', async () => {
   const out = path.join(dir, 'interrupted.safetensors');
   // The first checkpoint shows training (and its SIGINT handler) has started.
-  const { code, report } = await interruptWhenWritten(['train', 'dtm', ...tiny, '--size', '56', '--epochs', '100000', '--checkpoint-every', '1', '--out', out], out);
+  const { code, report } = await interruptWhenWritten(
+    ['train', 'dtm', ...tiny, '--size', '56', '--epochs', '100000', '--checkpoint-every', '1', '--out', out],
+    out,
+  );
   expect(code).toBe(130);
   expect(report.interrupted).toBe(true);
   const model = (await loadModel(out)) as DenoisingModel;

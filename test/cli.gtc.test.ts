@@ -19,8 +19,22 @@ const cli = path.resolve(__dirname, '..', 'dist', 'lib', 'cli', 'main.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-cli-gtc-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const heatbath = async (...args: string[]) => JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
-const tiny = ['--hidden', '16', '--images', '64', '--duration', '0.05', '--stride', '5', '--batch', '16', '--threads', '2'];
+const heatbath = async (...args: string[]) =>
+  JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
+const tiny = [
+  '--hidden',
+  '16',
+  '--images',
+  '64',
+  '--duration',
+  '0.05',
+  '--stride',
+  '5',
+  '--batch',
+  '16',
+  '--threads',
+  '2',
+];
 
 describe('train gtc, then sample it', () => {
   const conditional = path.join(dir, 'conditional.safetensors');
@@ -35,7 +49,15 @@ describe('train gtc, then sample it', () => {
   }, 60000);
 
   test('the report and the model file: sizes, epochs, trajectories, a loss near 0.5', async () => {
-    expect(report).toMatchObject({ trainRows: 64, visible: 784, hidden: 16, labelUnits: 10, stepsPerPhase: 50, trajectories: 128, interrupted: false });
+    expect(report).toMatchObject({
+      trainRows: 64,
+      visible: 784,
+      hidden: 16,
+      labelUnits: 10,
+      stepsPerPhase: 50,
+      trajectories: 128,
+      interrupted: false,
+    });
     expect(report.history).toHaveLength(2);
     for (const h of report.history) {
       expect(h.trajectories).toBe(64);
@@ -88,7 +110,16 @@ describe('train gtc, then sample it', () => {
     const image = PNG.sync.read(fs.readFileSync(png));
     expect(image.width).toBe(2 * 28 * 2 + 3 * 2); // 2 columns of 28 px at scale 2, 2 px gaps
     expect(image.height).toBe(10 * 28 * 2 + 11 * 2); // 10 rows
-    const seven = await heatbath('sample', conditional, '--n', '3', '--labels', '7', '--out', path.join(dir, 'seven.npy'));
+    const seven = await heatbath(
+      'sample',
+      conditional,
+      '--n',
+      '3',
+      '--labels',
+      '7',
+      '--out',
+      path.join(dir, 'seven.npy'),
+    );
     expect(seven.labels).toEqual([7, 7, 7]);
   });
 
@@ -100,10 +131,16 @@ describe('train gtc, then sample it', () => {
     });
     const sample = (model: string, options: Partial<SampleCommandOptions>) =>
       sampleCommand(model, { n: 2, sweeps: 1, beta: 1, out, states: false, seed: 1, json: true, ...options });
-    await expect(sample(conditional, { labels: '10' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('0…9 or "all"') });
+    await expect(sample(conditional, { labels: '10' })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringContaining('0…9 or "all"'),
+    });
     await expect(sample(conditional, { labels: 'seven' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     await expect(sample(conditional, { labels: '-1' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(sample(conditional, { states: true })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('.npy') });
+    await expect(sample(conditional, { states: true })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringContaining('.npy'),
+    });
     await expect(sample(conditional, { temperature: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     expect(fs.existsSync(out)).toBe(false);
   });
@@ -116,7 +153,14 @@ test('IDX data of another shape: one label unit per class, the image shape kept 
   fs.writeFileSync(imagesFile, images);
   fs.writeFileSync(labelsFile, labels);
   const out = path.join(dir, 'idx.safetensors');
-  const report = await trainGtcCommand({ ...TINY_TRAINING, data: imagesFile, labels: labelsFile, images: undefined, conditional: true, out });
+  const report = await trainGtcCommand({
+    ...TINY_TRAINING,
+    data: imagesFile,
+    labels: labelsFile,
+    images: undefined,
+    conditional: true,
+    out,
+  });
   expect(report).toMatchObject({ trainRows: 54, testRows: 6, visible: 20, labelUnits: 3 });
   const png = path.join(dir, 'idx.png');
   await sampleCommand(out, { n: 6, sweeps: 1, beta: 1, out: png, states: false, labels: 'all', seed: 1, json: true });
@@ -127,7 +171,10 @@ test('IDX data of another shape: one label unit per class, the image shape kept 
 test('Ctrl-C (SIGINT) stops training, saves the model trained so far and exits with 130', async () => {
   const out = path.join(dir, 'interrupted.safetensors');
   // The first checkpoint shows training (and its SIGINT handler) has started.
-  const { code, report } = await interruptWhenWritten(['train', 'gtc', ...tiny, '--epochs', '100000', '--checkpoint-every', '1', '--out', out], out);
+  const { code, report } = await interruptWhenWritten(
+    ['train', 'gtc', ...tiny, '--epochs', '100000', '--checkpoint-every', '1', '--out', out],
+    out,
+  );
   expect(code).toBe(130);
   expect(report.interrupted).toBe(true);
   const history = report.history as unknown[];

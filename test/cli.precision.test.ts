@@ -17,7 +17,8 @@ const cli = path.resolve(__dirname, '..', 'dist', 'lib', 'cli', 'main.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-cli-precision-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const heatbath = async (...args: string[]) => JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
+const heatbath = async (...args: string[]) =>
+  JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
 /** The exit code and stderr of a command expected to fail. */
 async function refused(...args: string[]): Promise<{ code: number; stderr: string }> {
   try {
@@ -40,19 +41,73 @@ test('precision strings: c:r and c:r:f within the quantizer’s ranges, anything
   expect(parsePrecision('6:8')).toEqual({ couplingBits: 6, randomBits: 8, fieldBits: 6 });
   expect(parsePrecision('4:16:10')).toEqual({ couplingBits: 4, randomBits: 16, fieldBits: 10 });
   expect(parsePrecision('16:32')).toEqual({ couplingBits: 16, randomBits: 32, fieldBits: 16 });
-  for (const bad of ['6', '6:', ':8', '1:8', '17:8', '6:0', '6:33', '6:8:1', '6:8:17', 'a:b', '6:8:8:8', '6.5:8', '-6:8', '0x6:8', ' 6:8', '6:8 ']) {
+  for (const bad of [
+    '6',
+    '6:',
+    ':8',
+    '1:8',
+    '17:8',
+    '6:0',
+    '6:33',
+    '6:8:1',
+    '6:8:17',
+    'a:b',
+    '6:8:8:8',
+    '6.5:8',
+    '-6:8',
+    '0x6:8',
+    ' 6:8',
+    '6:8 ',
+  ]) {
     expect(() => parsePrecision(bad)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   }
   expect(() => parsePrecision('20:8')).toThrow(/couplingBits is 20, outside 2–16/);
   expect(parseBitList('--coupling-bits', '3-5,8', [2, 16])).toEqual([3, 4, 5, 8]);
-  for (const bad of ['1-3', '8-3', '', '3,,4', 'x']) expect(() => parseBitList('--coupling-bits', bad, [2, 16])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  for (const bad of ['1-3', '8-3', '', '3,,4', 'x'])
+    expect(() => parseBitList('--coupling-bits', bad, [2, 16])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
 });
 
 test('sample an RBM on the chip: the report says what rounding did; the same seed writes the same samples', async () => {
   const [a, b] = [path.join(dir, 'a.npy'), path.join(dir, 'b.npy')];
-  const report = await heatbath('sample', rbmFile, '--precision', '5:6', '--n', '40', '--sweeps', '20', '--states', '--out', a);
-  expect(report.precision).toEqual({ couplingBits: 5, fieldBits: 5, randomBits: 6, clippedCouplings: 0, clippedBiases: 0, maxCouplingError: expect.any(Number), maxBiasError: 0 });
-  await heatbath('sample', rbmFile, '--precision', '5:6', '--n', '40', '--sweeps', '20', '--states', '--out', b, '--threads', '1');
+  const report = await heatbath(
+    'sample',
+    rbmFile,
+    '--precision',
+    '5:6',
+    '--n',
+    '40',
+    '--sweeps',
+    '20',
+    '--states',
+    '--out',
+    a,
+  );
+  expect(report.precision).toEqual({
+    couplingBits: 5,
+    fieldBits: 5,
+    randomBits: 6,
+    clippedCouplings: 0,
+    clippedBiases: 0,
+    maxCouplingError: expect.any(Number),
+    maxBiasError: 0,
+  });
+  await heatbath(
+    'sample',
+    rbmFile,
+    '--precision',
+    '5:6',
+    '--n',
+    '40',
+    '--sweeps',
+    '20',
+    '--states',
+    '--out',
+    b,
+    '--threads',
+    '1',
+  );
   expect(fs.readFileSync(b).equals(fs.readFileSync(a))).toBe(true);
   await heatbath('sample', rbmFile, '--n', '40', '--sweeps', '20', '--states', '--out', b);
   expect(fs.readFileSync(b).equals(fs.readFileSync(a))).toBe(false);
@@ -76,7 +131,26 @@ test('sample a DTM on the chip; bad precision and a gtc model are refused with e
 
 test('train dtm --precision trains in the loop and records the precision', async () => {
   const out = path.join(dir, 'trained.safetensors');
-  const args = ['--size', '56', '--steps', '1', '--images', '64', '--batch', '32', '--warmup', '2', '--samples', '2', '--thin', '1', '--epochs', '1', '--out', out];
+  const args = [
+    '--size',
+    '56',
+    '--steps',
+    '1',
+    '--images',
+    '64',
+    '--batch',
+    '32',
+    '--warmup',
+    '2',
+    '--samples',
+    '2',
+    '--thin',
+    '1',
+    '--epochs',
+    '1',
+    '--out',
+    out,
+  ];
   const report = await heatbath('train', 'dtm', ...args, '--precision', '5:8');
   expect(report.precision).toEqual({ couplingBits: 5, randomBits: 8, fieldBits: 5 });
   expect(report.flips).toBeGreaterThan(0);
@@ -86,7 +160,21 @@ test('train dtm --precision trains in the loop and records the precision', async
 
 test('study bits --quick: every cell scored and timed, a JSON file and a heat map', async () => {
   const [json, png] = [path.join(dir, 'bits.json'), path.join(dir, 'bits.png')];
-  const report = await heatbath('study', 'bits', '--rbm', rbmFile, '--dtm', dtmFile, '--quick', '--out', json, '--png', png, '--cache-dir', dir);
+  const report = await heatbath(
+    'study',
+    'bits',
+    '--rbm',
+    rbmFile,
+    '--dtm',
+    dtmFile,
+    '--quick',
+    '--out',
+    json,
+    '--png',
+    png,
+    '--cache-dir',
+    dir,
+  );
   expect(report.couplingBits).toEqual([3, 8]);
   expect(report.randomBits).toEqual([4, 16]);
   expect(report.cells).toHaveLength(2 * (1 + 2 * 2));

@@ -15,7 +15,8 @@ const cli = path.resolve(__dirname, '..', 'dist', 'lib', 'cli', 'main.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-cli-rbm-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const heatbath = async (...args: string[]) => JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
+const heatbath = async (...args: string[]) =>
+  JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
 
 test('train on the bundled digits, sample to .npy and .png, evaluate the samples', async () => {
   const model = path.join(dir, 'rbm.safetensors');
@@ -27,7 +28,16 @@ test('train on the bundled digits, sample to .npy and .png, evaluate the samples
   expect(fs.existsSync(model)).toBe(true);
 
   // Training continues from a saved model: its size comes from the file.
-  const resumed = await heatbath('train', 'rbm', '--init', model, '--epochs', '1', '--out', path.join(dir, 'more.safetensors'));
+  const resumed = await heatbath(
+    'train',
+    'rbm',
+    '--init',
+    model,
+    '--epochs',
+    '1',
+    '--out',
+    path.join(dir, 'more.safetensors'),
+  );
   expect(resumed.history[0].reconstructionError).toBeLessThan(trained.history[1].reconstructionError * 1.05);
 
   const npy = path.join(dir, 'samples.npy');
@@ -52,7 +62,12 @@ test('eval --labels scores class-conditional samples against the classes they we
   const { test: heldOut } = digitSplit();
   const picked: number[] = [];
   for (let label = 0; label < 10; label++) {
-    for (let k = 0, found = 0; found < 2; k++) if (heldOut.labels[k] === label) picked.push(k), found++;
+    for (let k = 0, found = 0; found < 2; k++) {
+      if (heldOut.labels[k] === label) {
+        picked.push(k);
+        found++;
+      }
+    }
   }
   const images = new Float32Array(20 * 784);
   picked.forEach((k, j) => images.set(heldOut.images.subarray(k * 784, (k + 1) * 784), j * 784));
@@ -73,19 +88,54 @@ test('train on IDX files (gzipped images, plain labels)', async () => {
   fs.writeFileSync(imagesFile, zlib.gzipSync(images));
   fs.writeFileSync(labelsFile, labels);
   const model = path.join(dir, 'idx.safetensors');
-  const trained = await heatbath('train', 'rbm', '--data', imagesFile, '--labels', labelsFile, '--hidden', '4', '--epochs', '3', '--batch', '10', '--out', model);
+  const trained = await heatbath(
+    'train',
+    'rbm',
+    '--data',
+    imagesFile,
+    '--labels',
+    labelsFile,
+    '--hidden',
+    '4',
+    '--epochs',
+    '3',
+    '--batch',
+    '10',
+    '--out',
+    model,
+  );
   expect(trained.trainRows).toBe(180);
   expect(trained.history).toHaveLength(3);
 }, 60000);
 
 test('bad input exits non-zero with a coded message and writes nothing', async () => {
-  const missing = run(process.execPath, [cli, 'sample', path.join(dir, 'none.safetensors'), '--out', path.join(dir, 'x.png')]);
+  const missing = run(process.execPath, [
+    cli,
+    'sample',
+    path.join(dir, 'none.safetensors'),
+    '--out',
+    path.join(dir, 'x.png'),
+  ]);
   await expect(missing).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('ERR_IO') });
   const notAModel = path.join(dir, 'junk.safetensors');
   fs.writeFileSync(notAModel, 'this is not a model');
-  await expect(run(process.execPath, [cli, 'sample', notAModel])).rejects.toMatchObject({ stderr: expect.stringContaining('ERR_BAD_FILE') });
+  await expect(run(process.execPath, [cli, 'sample', notAModel])).rejects.toMatchObject({
+    stderr: expect.stringContaining('ERR_BAD_FILE'),
+  });
   await expect(run(process.execPath, [cli, 'sample', notAModel, '--out', 'x.bmp'])).rejects.toMatchObject({ code: 2 });
-  await expect(run(process.execPath, [cli, 'train', 'rbm', '--method', 'xyz', '--epochs', '1', '--out', path.join(dir, 'y.safetensors')])).rejects.toMatchObject({
+  await expect(
+    run(process.execPath, [
+      cli,
+      'train',
+      'rbm',
+      '--method',
+      'xyz',
+      '--epochs',
+      '1',
+      '--out',
+      path.join(dir, 'y.safetensors'),
+    ]),
+  ).rejects.toMatchObject({
     stderr: expect.stringContaining('ERR_INVALID_ARGUMENT'),
   });
   expect(fs.existsSync(path.join(dir, 'x.png'))).toBe(false);

@@ -84,7 +84,9 @@ test('a second signal exits at once, even while the work ignores the first, leav
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const ended = new Promise<number | null>((resolve) => child.on('close', resolve));
-  await new Promise<void>((resolve) => child.stdout.on('data', (chunk) => String(chunk).includes('ready') && resolve()));
+  await new Promise<void>((resolve) =>
+    child.stdout.on('data', (chunk) => String(chunk).includes('ready') && resolve()),
+  );
   child.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(child.exitCode).toBeNull(); // the first signal only asked the work to stop

@@ -13,11 +13,25 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('demo ising: energies near Onsager away from β_c, a PNG strip of 7 snapshots', async () => {
   const out = path.join(dir, 'demo.png');
-  const { stdout } = await run(process.execPath, [cli, 'demo', 'ising', '--size', '64', '--chains', '16', '--sweeps', '400', '--out', out, '--json']);
+  const { stdout } = await run(process.execPath, [
+    cli,
+    'demo',
+    'ising',
+    '--size',
+    '64',
+    '--chains',
+    '16',
+    '--sweeps',
+    '400',
+    '--out',
+    out,
+    '--json',
+  ]);
   const result = JSON.parse(stdout);
   expect(result.rows).toHaveLength(7);
   for (const row of result.rows) {
-    if (Math.abs(row.beta - 0.4407) > 0.05) expect(Math.abs(row.energyPerSpin - row.exactEnergyPerSpin)).toBeLessThan(0.01);
+    if (Math.abs(row.beta - 0.4407) > 0.05)
+      expect(Math.abs(row.energyPerSpin - row.exactEnergyPerSpin)).toBeLessThan(0.01);
     expect(row.flipsPerNs).toBeGreaterThan(0);
   }
   const png = PNG.sync.read(fs.readFileSync(out));
@@ -28,10 +42,33 @@ test('demo ising: energies near Onsager away from β_c, a PNG strip of 7 snapsho
 test('demo: trains a (here tiny) generative computer once, caches it, draws every digit and some unconditional samples', async () => {
   const cacheDir = path.join(dir, 'cache');
   const out = path.join(dir, 'digits.png');
-  const tiny = ['--images', '40', '--hidden', '8', '--epochs', '1', '--duration', '0.05', '--per-class', '3', '--unconditional', '2'];
-  const demo = async () => JSON.parse((await run(process.execPath, [cli, 'demo', ...tiny, '--cache-dir', cacheDir, '--out', out, '--json'])).stdout);
+  const tiny = [
+    '--images',
+    '40',
+    '--hidden',
+    '8',
+    '--epochs',
+    '1',
+    '--duration',
+    '0.05',
+    '--per-class',
+    '3',
+    '--unconditional',
+    '2',
+  ];
+  const demo = async () =>
+    JSON.parse(
+      (await run(process.execPath, [cli, 'demo', ...tiny, '--cache-dir', cacheDir, '--out', out, '--json'])).stdout,
+    );
   const first = await demo();
-  expect(first).toMatchObject({ cached: false, trainImages: 40, conditionalSamples: 30, unconditionalSamples: 2, stepsPerSample: 100, png: out });
+  expect(first).toMatchObject({
+    cached: false,
+    trainImages: 40,
+    conditionalSamples: 30,
+    unconditionalSamples: 2,
+    stepsPerSample: 100,
+    png: out,
+  });
   expect(first.units).toEqual({ visible: 784, hidden: 8, labels: 10 });
   expect(first.trainSeconds).toBeGreaterThan(0);
   expect(first.trajectories).toBeGreaterThanOrEqual(40);
@@ -60,8 +97,14 @@ test('bench --json prints only JSON records, with the ceiling', async () => {
 }, 60000);
 
 test('bad arguments exit with the usage code 2 and a message', async () => {
-  await expect(run(process.execPath, [cli, 'demo', 'ising', '--size', '-3'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--size') });
-  await expect(run(process.execPath, [cli, 'demo', '--images', '0'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--images') });
+  await expect(run(process.execPath, [cli, 'demo', 'ising', '--size', '-3'])).rejects.toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('--size'),
+  });
+  await expect(run(process.execPath, [cli, 'demo', '--images', '0'])).rejects.toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('--images'),
+  });
   await expect(run(process.execPath, [cli, 'bench', '--threads', '0'])).rejects.toMatchObject({ code: 2 });
   await expect(run(process.execPath, [cli, 'nonsense'])).rejects.toMatchObject({ code: 2 });
 });

@@ -17,10 +17,32 @@ describe('heatbath tngd', () => {
   it('trains one model per optimizer and writes the final figures, the curves and a plot', async () => {
     const curves = path.join(dir, 'curves.json');
     const plot = path.join(dir, 'curves.png');
-    const args = ['tngd', '--iterations', '20', '--hidden', '16', '--optimizers', 'adam,tngd:t=5:td=1,ngd:lambda=0.3:lr=0.3', '--out', curves, '--plot', plot, '--json'];
+    const args = [
+      'tngd',
+      '--iterations',
+      '20',
+      '--hidden',
+      '16',
+      '--optimizers',
+      'adam,tngd:t=5:td=1,ngd:lambda=0.3:lr=0.3',
+      '--out',
+      curves,
+      '--plot',
+      plot,
+      '--json',
+    ];
     const report = JSON.parse((await run(process.execPath, [cli, ...args], { maxBuffer: 1 << 24 })).stdout);
-    expect(report).toMatchObject({ model: 'mlp 784-16-10', parameters: 784 * 16 + 16 + 16 * 10 + 10, batch: 32, interrupted: false });
-    expect(report.runs.map((r: { optimizer: string }) => r.optimizer)).toEqual(['adam', 'tngd:t=5:td=1', 'ngd:lambda=0.3:lr=0.3']);
+    expect(report).toMatchObject({
+      model: 'mlp 784-16-10',
+      parameters: 784 * 16 + 16 + 16 * 10 + 10,
+      batch: 32,
+      interrupted: false,
+    });
+    expect(report.runs.map((r: { optimizer: string }) => r.optimizer)).toEqual([
+      'adam',
+      'tngd:t=5:td=1',
+      'ngd:lambda=0.3:lr=0.3',
+    ]);
     for (const r of report.runs) {
       expect(r.iterations).toBe(20);
       expect(r.testAccuracy).toBeGreaterThan(0.3);
@@ -37,7 +59,10 @@ describe('heatbath tngd', () => {
     const curves = path.join(dir, 'interrupted.json');
     const plot = path.join(dir, 'interrupted.png');
     // SIGINT once the first optimizer's curves are on disk (the direct solve then takes seconds).
-    const { code, report } = await interruptWhenWritten(['tngd', '--iterations', '200', '--hidden', '8', '--optimizers', 'sgd,ngd', '--out', curves, '--plot', plot], curves);
+    const { code, report } = await interruptWhenWritten(
+      ['tngd', '--iterations', '200', '--hidden', '8', '--optimizers', 'sgd,ngd', '--out', curves, '--plot', plot],
+      curves,
+    );
     expect(code).toBe(130);
     expect(report).toMatchObject({ interrupted: true });
     expect((report.runs as Array<{ optimizer: string }>).map((r) => r.optimizer)).toEqual(['sgd']);

@@ -56,7 +56,9 @@ test('errors carry the server status and code', async () => {
   expect([refused.status, refused.code]).toEqual([422, 'ERR_INVALID_ARGUMENT']);
   expect(() => new HeatbathClient('ftp://x')).toThrow(/http/);
   // Nobody listens on port 9 (discard) of loopback: a refused connection, retried, then a coded error.
-  await expect(new HeatbathClient('http://127.0.0.1:9', { retries: 1, retryDelayMs: 1 }).models()).rejects.toMatchObject({ code: 'ERR_IO' });
+  await expect(
+    new HeatbathClient('http://127.0.0.1:9', { retries: 1, retryDelayMs: 1 }).models(),
+  ).rejects.toMatchObject({ code: 'ERR_IO' });
 });
 
 test('a full server (503) is retried with backoff until it has room', async () => {
@@ -85,7 +87,11 @@ test('an aborted request stops at once with ERR_ABORTED', async () => {
 
 test('heatbath/client loads no native addon', () => {
   const entry = path.resolve(__dirname, '..', 'dist', 'lib', 'client', 'index.js');
-  const loaded = execFileSync(process.execPath, ['-e', `require(${JSON.stringify(entry)}); console.log(JSON.stringify(Object.keys(require.cache)))`], { encoding: 'utf8' });
+  const loaded = execFileSync(
+    process.execPath,
+    ['-e', `require(${JSON.stringify(entry)}); console.log(JSON.stringify(Object.keys(require.cache)))`],
+    { encoding: 'utf8' },
+  );
   const modules: string[] = JSON.parse(loaded);
   expect(modules.some((m) => m.includes(`${path.sep}client${path.sep}`))).toBe(true);
   expect(modules.filter((m) => m.includes(`${path.sep}native${path.sep}`) || m.endsWith('.node'))).toEqual([]);

@@ -24,7 +24,14 @@ const cli = path.join(root, 'dist', 'lib', 'cli', 'main.js');
  * Pages written on other branches, linked already: their links are checked once the files exist.
  * Remove a name from this list when its page lands.
  */
-const PENDING_PAGES = ['workers.md', 'reliability.md', 'memory-and-seeds.md', 'files.md', 'cli-errors.md', 'install.md'];
+const PENDING_PAGES = [
+  'workers.md',
+  'reliability.md',
+  'memory-and-seeds.md',
+  'files.md',
+  'cli-errors.md',
+  'install.md',
+];
 
 /** Blocks that cannot run stay few: a new one needs a reason and a look at this number. */
 const MAX_NOT_RUN = 10;
@@ -93,7 +100,10 @@ test('ts blocks type-check against the package', () => {
   const program = ts.createProgram([...files.keys()], tsOptions, host);
   const problems = ts.getPreEmitDiagnostics(program).map((d) => {
     const k = d.file ? [...files.keys()].indexOf(d.file.fileName) : -1;
-    const where = k >= 0 && d.start !== undefined ? `${name(tsBlocks[k])} +${d.file!.getLineAndCharacterOfPosition(d.start).line + 1}` : d.file?.fileName;
+    const where =
+      k >= 0 && d.start !== undefined
+        ? `${name(tsBlocks[k])} +${d.file!.getLineAndCharacterOfPosition(d.start).line + 1}`
+        : d.file?.fileName;
     return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
   });
   expect(tsBlocks.length).toBeGreaterThan(0);
@@ -101,7 +111,9 @@ test('ts blocks type-check against the package', () => {
 });
 
 test.each(tsBlocks.map((b) => [name(b), b]))('%s runs and prints what it says', (_name, b) => {
-  const module = ts.transpileModule((b as Located).code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } });
+  const module = ts.transpileModule((b as Located).code, {
+    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+  });
   expectPrints(module.outputText, ['--input-type=module', '-e']);
 });
 
@@ -113,7 +125,12 @@ describe('shell blocks', () => {
   // `npx heatbath` is the compiled CLI; nothing else may be fetched or installed from a docs block.
   const prelude = `set -euo pipefail\nnpx() { [ "$1" = heatbath ] || { echo "npx $1: not in a runnable block" >&2; return 1; }; shift; node ${JSON.stringify(cli)} "$@"; }\n`;
   test.each(sh.map((b) => [name(b), b]))('%s runs', (_name, b) => {
-    execFileSync('bash', ['-c', prelude + (b as Located).code], { cwd: scratch, encoding: 'utf8', timeout: 180000, stdio: 'pipe' });
+    execFileSync('bash', ['-c', prelude + (b as Located).code], {
+      cwd: scratch,
+      encoding: 'utf8',
+      timeout: 180000,
+      stdio: 'pipe',
+    });
   });
 });
 
@@ -204,7 +221,9 @@ describe('CLI reference (docs/cli.md) against `heatbath … --help`', () => {
   })([]);
 
   test('finds the commands', () => {
-    expect(commands.map((c) => c.join(' '))).toEqual(expect.arrayContaining(['demo', 'demo ising', 'train rbm', 'sample', 'info']));
+    expect(commands.map((c) => c.join(' '))).toEqual(
+      expect.arrayContaining(['demo', 'demo ising', 'train rbm', 'sample', 'info']),
+    );
   });
 
   test.each(commands.map((c) => [c.join(' '), c]))('heatbath %s: every flag and default', (_name, command) => {

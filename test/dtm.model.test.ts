@@ -13,7 +13,9 @@ import { exactMoments, SmallModel } from './helpers/exact';
 
 describe('the forward process', () => {
   test('log time grid, flip probabilities and the input coupling as the channel log-odds', () => {
-    expect(Array.from(timeGrid(4))).toEqual([0, -Math.log(3 / 4), -Math.log(2 / 4), -Math.log(1 / 4), Infinity].map((t) => (t === 0 ? -0 : t)));
+    expect(Array.from(timeGrid(4))).toEqual(
+      [0, -Math.log(3 / 4), -Math.log(2 / 4), -Math.log(1 / 4), Infinity].map((t) => (t === 0 ? -0 : t)),
+    );
     expect(flipProbability(0.9, Infinity)).toBe(0.5);
     expect(flipProbability(0.9, 0)).toBe(0);
     const t = timeGrid(8);
@@ -37,7 +39,10 @@ describe('the forward process', () => {
     const t = timeGrid(T);
     for (const step of [1, 2, 4]) {
       noisePairs(clean, width, rates, T, step, new SeededRandom(step), before, after);
-      for (const [lo, hi, rate] of [[0, 40, 0.9], [40, 50, 0.2]] as const) {
+      for (const [lo, hi, rate] of [
+        [0, 40, 0.9],
+        [40, 50, 0.2],
+      ] as const) {
         let flippedBefore = 0;
         let flippedStep = 0;
         let n = 0;
@@ -49,7 +54,10 @@ describe('the forward process', () => {
             n++;
           }
         }
-        for (const [count, p] of [[flippedBefore, flipProbability(rate, t[step - 1])], [flippedStep, flipProbability(rate, t[step] - t[step - 1])]]) {
+        for (const [count, p] of [
+          [flippedBefore, flipProbability(rate, t[step - 1])],
+          [flippedStep, flipProbability(rate, t[step] - t[step - 1])],
+        ]) {
           expect(Math.abs(count / n - p)).toBeLessThanOrEqual(5 * Math.sqrt((p * (1 - p)) / n) + 1e-12);
         }
       }
@@ -72,7 +80,9 @@ describe('the layout', () => {
       expect([src[edges[0]], dst[edges[0]]]).toEqual([layout.outputs[k], input]);
     });
     expect(layout.graph.numBlocks).toBe(2);
-    expect(new DtmLayout({ size: 20, pixels: 40, seed: 3 }).outputs.slice(0, 5)).toEqual(new DtmLayout({ size: 20, pixels: 40, seed: 3 }).outputs.slice(0, 5));
+    expect(new DtmLayout({ size: 20, pixels: 40, seed: 3 }).outputs.slice(0, 5)).toEqual(
+      new DtmLayout({ size: 20, pixels: 40, seed: 3 }).outputs.slice(0, 5),
+    );
   });
 
   test('bad layouts are refused with the reason', () => {
@@ -84,7 +94,16 @@ describe('the layout', () => {
 
 /** A DTM small enough to enumerate: a 4×4 torus, 3 outputs, 3 inputs (19 nodes). */
 function tinyModel(): DenoisingModel {
-  const model = new DenoisingModel({ size: 4, jumps: 'G8', pixels: 3, imageRows: 1, imageCols: 3, steps: 2, seed: 5, initScale: 0.4 });
+  const model = new DenoisingModel({
+    size: 4,
+    jumps: 'G8',
+    pixels: 3,
+    imageRows: 1,
+    imageCols: 3,
+    steps: 2,
+    seed: 5,
+    initScale: 0.4,
+  });
   const random = new SeededRandom(11);
   for (const k of [1, 2]) model.learnedBiases(k).forEach((_, i, b) => (b[i] = 0.6 * (random.float() - 0.5)));
   return model;
@@ -92,7 +111,14 @@ function tinyModel(): DenoisingModel {
 
 function asSmallModel(model: DenoisingModel, step: number): SmallModel {
   const target = model.step(step);
-  return { numNodes: target.graph.numNodes, src: target.graph.src, dst: target.graph.dst, couplings: target.couplings, biases: target.biases, beta: 1 };
+  return {
+    numNodes: target.graph.numNodes,
+    src: target.graph.src,
+    dst: target.graph.dst,
+    couplings: target.couplings,
+    biases: target.biases,
+    beta: 1,
+  };
 }
 
 describe('the conditional gradient', () => {
@@ -100,8 +126,18 @@ describe('the conditional gradient', () => {
     const model = tinyModel();
     const { outputs, inputs } = model.layout;
     const step = 1;
-    const rowsBefore = [[1, -1, 1], [-1, -1, 1], [1, 1, -1], [-1, 1, 1]];
-    const rowsAfter = [[1, 1, 1], [-1, -1, -1], [1, -1, -1], [-1, 1, 1]];
+    const rowsBefore = [
+      [1, -1, 1],
+      [-1, -1, 1],
+      [1, 1, -1],
+      [-1, 1, 1],
+    ];
+    const rowsAfter = [
+      [1, 1, 1],
+      [-1, -1, -1],
+      [1, -1, -1],
+      [-1, 1, 1],
+    ];
     const copies = 64;
     const rows = rowsBefore.length * copies;
     const before = Int8Array.from({ length: rows * 3 }, (_, k) => rowsBefore[Math.floor(k / 3) % 4][k % 3]);
@@ -143,14 +179,28 @@ describe('generation', () => {
   test('class-conditional samples carry their class; inpainting keeps the held pixels; the path has T + 1 entries', async () => {
     const held = [0, 1, 2, 3, 15];
     const values = [1, 0, 1, 1, 0];
-    const run = await model.generate({ count: 6, labels: [0, 1, 0, 1, 1, 0], clamp: { pixels: held, values }, sweeps: 5, keepSteps: true, seed: 4 });
+    const run = await model.generate({
+      count: 6,
+      labels: [0, 1, 0, 1, 1, 0],
+      clamp: { pixels: held, values },
+      sweeps: 5,
+      keepSteps: true,
+      seed: 4,
+    });
     expect(Array.from(run.labels as Uint8Array)).toEqual([0, 1, 0, 1, 1, 0]);
     for (let c = 0; c < 6; c++) held.forEach((p, j) => expect(run.images[c * 16 + p]).toBe(values[j]));
     expect(run.path).toHaveLength(4);
-    for (const step of run.path as Float32Array[]) for (let c = 0; c < 6; c++) held.forEach((p, j) => expect(step[c * 16 + p]).toBe(values[j]));
+    for (const step of run.path as Float32Array[])
+      for (let c = 0; c < 6; c++) held.forEach((p, j) => expect(step[c * 16 + p]).toBe(values[j]));
     // Free nodes: the torus minus the held outputs (5 pixels + 6 label bits), every step, every sweep.
     expect(run.flips).toBe(3 * 5 * 6 * (144 - 11));
-    const again = await model.generate({ count: 6, labels: [0, 1, 0, 1, 1, 0], clamp: { pixels: held, values }, sweeps: 5, seed: 4 });
+    const again = await model.generate({
+      count: 6,
+      labels: [0, 1, 0, 1, 1, 0],
+      clamp: { pixels: held, values },
+      sweeps: 5,
+      seed: 4,
+    });
     expect(again.images).toEqual(run.images);
   });
 

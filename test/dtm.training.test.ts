@@ -12,7 +12,14 @@ import { SeededRandom } from '../lib/util/random';
  * Projections of `rows` replica pairs: y = μ_row + z with z a stationary AR(1) in the samples (ρ(k) = φ^k)
  * and the row means μ spread with variance `spread` (what the data do to a conditional model).
  */
-function ar1(rows: number, samples: number, directions: number, phi: number, spread: number, seed: number): Float64Array {
+function ar1(
+  rows: number,
+  samples: number,
+  directions: number,
+  phi: number,
+  spread: number,
+  seed: number,
+): Float64Array {
   const random = new SeededRandom(seed);
   const y = new Float64Array(samples * 2 * rows * directions);
   for (let r = 0; r < rows; r++) {
@@ -41,7 +48,9 @@ describe('the autocorrelation estimator', () => {
       expect(m.lags.slice(0, 3)).toEqual([3, 6, 9]);
       // The row means cancel between the lagged and the replica covariances up to their cross terms with
       // the time-averaged noise (variance (1 + φ)/(1 − φ)/samples); the lagged products add their own.
-      const se = 2 * Math.sqrt((spread * (1 + phi)) / ((1 - phi) * rows * directions * samples)) + 1 / Math.sqrt(2 * rows * directions * samples);
+      const se =
+        2 * Math.sqrt((spread * (1 + phi)) / ((1 - phi) * rows * directions * samples)) +
+        1 / Math.sqrt(2 * rows * directions * samples);
       for (let k = 1; k <= 3; k++) expect(Math.abs(m.autocorrelation[k - 1] - phi ** k)).toBeLessThan(4 * se);
       if (phi === 0) expect(m.mixingSweeps).toBe(3);
       if (phi === 0.8) expect(m.mixingSweeps).toBe(15); // 0.8^5 = 0.33 < 1/e, 0.8^4 = 0.41
@@ -78,7 +87,8 @@ describe('the adaptive correlation penalty', () => {
 /** 4×4 images of two patterns: the top half lit, or the left half. */
 function twoPatterns(count: number): DigitDataset {
   const images = new Float32Array(count * 16);
-  for (let c = 0; c < count; c++) for (let p = 0; p < 16; p++) images[c * 16 + p] = (c % 2 === 0 ? p < 8 : p % 4 < 2) ? 1 : 0;
+  for (let c = 0; c < count; c++)
+    for (let p = 0; p < 16; p++) images[c * 16 + p] = (c % 2 === 0 ? p < 8 : p % 4 < 2) ? 1 : 0;
   return { count, rows: 4, cols: 4, images, labels: Uint8Array.from({ length: count }, (_, c) => c % 2) };
 }
 
@@ -123,7 +133,15 @@ describe('training', () => {
     const lambdaAfterOneEpoch = async (every?: number) => {
       const model = new DenoisingModel({ size: 12, pixels: 16, steps: 1, seed: 3 });
       // With a threshold of 1 every measurement (|ac| < 0.1 here) multiplies λ by 0.6 + 0.2·ac ≈ 0.6.
-      const history = await trainDtm(model, data, { epochs: 2, batchSize: 10, warmup: 4, samples: 2, thin: 2, mixingRows: 8, acp: { initial: 0.01, threshold: 1, every } });
+      const history = await trainDtm(model, data, {
+        epochs: 2,
+        batchSize: 10,
+        warmup: 4,
+        samples: 2,
+        thin: 2,
+        mixingRows: 8,
+        acp: { initial: 0.01, threshold: 1, every },
+      });
       return history[1].steps[0].penalty;
     };
     // 4 updates per epoch: one measurement, λ ≈ 0.006; with every = 1 four, λ ≈ 0.01 · 0.6^4 = 0.0013.
@@ -135,11 +153,29 @@ describe('training', () => {
     const data = twoPatterns(40);
     const model = new DenoisingModel({ size: 12, pixels: 16, steps: 3, seed: 3 });
     const untouched = model.couplings[1].slice();
-    await trainDtm(model, data, { epochs: 1, batchSize: 20, warmup: 2, samples: 2, thin: 1, steps: [1, 3], mixingRows: 4 });
+    await trainDtm(model, data, {
+      epochs: 1,
+      batchSize: 20,
+      warmup: 2,
+      samples: 2,
+      thin: 1,
+      steps: [1, 3],
+      mixingRows: 4,
+    });
     expect(model.couplings[1]).toEqual(untouched);
-    expect(model.couplings[0].some((v, e) => v !== new DenoisingModel({ size: 12, pixels: 16, steps: 3, seed: 3 }).couplings[0][e])).toBe(true);
+    expect(
+      model.couplings[0].some(
+        (v, e) => v !== new DenoisingModel({ size: 12, pixels: 16, steps: 3, seed: 3 }).couplings[0][e],
+      ),
+    ).toBe(true);
     const controller = new AbortController();
-    const run = trainDtm(model, data, { epochs: 50, batchSize: 20, warmup: 2000, signal: controller.signal, onUpdate: () => controller.abort() });
+    const run = trainDtm(model, data, {
+      epochs: 50,
+      batchSize: 20,
+      warmup: 2000,
+      signal: controller.signal,
+      onUpdate: () => controller.abort(),
+    });
     await expect(run).rejects.toMatchObject({ code: 'ERR_ABORTED' });
     await expect(trainDtm(model, data, { steps: [4] })).rejects.toThrow(/step/);
     await expect(trainDtm(model, data, { batchSize: 41 })).rejects.toThrow(/batchSize/);

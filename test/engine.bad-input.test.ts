@@ -57,7 +57,12 @@ describe('bad input gets a coded error, never a crash', () => {
   test('bad graphs: out-of-range edges, self-loops, duplicates', () => {
     expectCode('ERR_INVALID_GRAPH', () => graphs.fromEdges(3, [[0, 3]]));
     expectCode('ERR_INVALID_GRAPH', () => graphs.fromEdges(3, [[1, 1]]));
-    expectCode('ERR_INVALID_GRAPH', () => graphs.fromEdges(3, [[0, 1], [1, 0]]));
+    expectCode('ERR_INVALID_GRAPH', () =>
+      graphs.fromEdges(3, [
+        [0, 1],
+        [1, 0],
+      ]),
+    );
     expectCode('ERR_INVALID_GRAPH', () => graphs.fromEdges(3, [[0, 1.5]]));
     // The native layer checks again, whatever the caller.
     const N = native();
@@ -79,7 +84,12 @@ describe('bad input gets a coded error, never a crash', () => {
     expectCode('ERR_INVALID_ARGUMENT', () => chains.setParameters(new Float32Array(3), new Float32Array(16)));
     expectCode('ERR_INVALID_ARGUMENT', () => chains.setClamp(Int32Array.of(99), new Int8Array(8).fill(1)));
     expectCode('ERR_INVALID_ARGUMENT', () => chains.setClamp(Int32Array.of(1), new Int8Array(8).fill(3)));
-    const table = (...values: number[]): NativeBeta => [Float64Array.of(5), Float32Array.from(values), 0, values.length];
+    const table = (...values: number[]): NativeBeta => [
+      Float64Array.of(5),
+      Float32Array.from(values),
+      0,
+      values.length,
+    ];
     const one: NativeBeta = [Float64Array.of(0, 1), undefined, 0, 1];
     expectCode('ERR_INVALID_ARGUMENT', () => chains.run(1, 1, 1, table(-1), 0));
     expectCode('ERR_INVALID_ARGUMENT', () => chains.run(5, 1, 1, table(1, 1), 0));

@@ -90,11 +90,15 @@ describe('HEATBATH_SIMD', () => {
   const path = require('path') as typeof import('path');
   const root = path.resolve(__dirname, '..');
   const simdWith = (value: string) =>
-    execFileSync(process.execPath, ['-e', "try { console.log(require('heatbath').engineInfo().simd) } catch (e) { console.log(e.code) }"], {
-      cwd: root,
-      env: { ...process.env, HEATBATH_SIMD: value },
-      encoding: 'utf8',
-    }).trim();
+    execFileSync(
+      process.execPath,
+      ['-e', "try { console.log(require('heatbath').engineInfo().simd) } catch (e) { console.log(e.code) }"],
+      {
+        cwd: root,
+        env: { ...process.env, HEATBATH_SIMD: value },
+        encoding: 'utf8',
+      },
+    ).trim();
 
   test('forces the kernels at load, and an unknown level is a clear error', () => {
     expect(simdWith('scalar')).toBe('scalar');

@@ -71,7 +71,9 @@ describe('the digit evaluation sees collapse', () => {
     const { test: data } = digitSplit();
     const predicted = classify(data.images).labels;
     // The first held-out digit of each class that the classifier reads correctly.
-    const firstOfClass = Array.from({ length: 10 }, (_, c) => data.labels.findIndex((label, i) => label === c && predicted[i] === c));
+    const firstOfClass = Array.from({ length: 10 }, (_, c) =>
+      data.labels.findIndex((label, i) => label === c && predicted[i] === c),
+    );
     const images = new Float32Array(n * 784);
     for (let s = 0; s < n; s++) {
       const i = firstOfClass[s % 10];

@@ -27,7 +27,8 @@ function heldOutMixed(n: number): Float32Array {
   return out;
 }
 
-const sameBits = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const sameBits = (a: Float32Array, b: Float32Array) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 /** The held-out digits with a given label, first `n` of them. */
 function heldOutOf(label: number, n: number): Float32Array {
@@ -116,7 +117,8 @@ describe('the weights file', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-classifier-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const cacheFile = (cacheDir: string) => path.join(cacheDir, 'digit-classifier.safetensors');
-  const sameWeights = (model: unknown) => model instanceof DigitClassifier && sameBits(model.network.params, classifier.network.params);
+  const sameWeights = (model: unknown) =>
+    model instanceof DigitClassifier && sameBits(model.network.params, classifier.network.params);
 
   test('written only under a given cache directory as a digit-classifier model file, and read back bit for bit', async () => {
     const cacheDir = path.join(dir, 'cache');
@@ -138,13 +140,20 @@ describe('the weights file', () => {
     nan.set([0, 0, 0xc0, 0x7f], nan.length - 4); // the last weight becomes NaN
     expect(() => decodeModel(nan)).toThrow(/NaN/);
     const { tensors, metadata } = decodeSafetensors(bytes);
-    const hyper = (change: object) => encodeSafetensors(tensors, { ...metadata, hyper: JSON.stringify({ ...JSON.parse(metadata.hyper), ...change }) });
-    expect(() => decodeModel(hyper({ hidden: 64 }))).toThrow(expect.objectContaining({ ...bad, message: expect.stringMatching(/shape/) }));
-    expect(() => decodeModel(hyper({ recipe: 7 }))).toThrow(expect.objectContaining({ ...bad, message: expect.stringMatching(/recipe/) }));
+    const hyper = (change: object) =>
+      encodeSafetensors(tensors, { ...metadata, hyper: JSON.stringify({ ...JSON.parse(metadata.hyper), ...change }) });
+    expect(() => decodeModel(hyper({ hidden: 64 }))).toThrow(
+      expect.objectContaining({ ...bad, message: expect.stringMatching(/shape/) }),
+    );
+    expect(() => decodeModel(hyper({ recipe: 7 }))).toThrow(
+      expect.objectContaining({ ...bad, message: expect.stringMatching(/recipe/) }),
+    );
   });
 
   test('a damaged or stale cache is trained again and replaced', async () => {
-    const stale = encodeModel(new DigitClassifier(classifier.network, { ...classifier.training, recipe: 'an older recipe' }));
+    const stale = encodeModel(
+      new DigitClassifier(classifier.network, { ...classifier.training, recipe: 'an older recipe' }),
+    );
     for (const [name, content] of [
       ['truncated', encodeModel(classifier).subarray(0, 100)],
       ['stale', stale],

@@ -49,8 +49,15 @@ describe('toIntensities', () => {
   });
 
   test('anything else is refused, naming the value', () => {
-    for (const [array, bad] of [[of('f4', [0.5, 2]), 'value 1 is 2'], [of('i4', [0, 256]), 'value 1 is 256'], [of('i1', [-1, 0, 1]), 'value 1 is 0'], [of('f4', [0, NaN]), 'value 1 is NaN']] as const) {
-      expect(() => toIntensities('x', array)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining(bad) }));
+    for (const [array, bad] of [
+      [of('f4', [0.5, 2]), 'value 1 is 2'],
+      [of('i4', [0, 256]), 'value 1 is 256'],
+      [of('i1', [-1, 0, 1]), 'value 1 is 0'],
+      [of('f4', [0, NaN]), 'value 1 is NaN'],
+    ] as const) {
+      expect(() => toIntensities('x', array)).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining(bad) }),
+      );
     }
   });
 });
@@ -61,7 +68,9 @@ describe('eval scores each storage of the same images alike', () => {
   test('binary images: bool, uint8 0/1, int8 ±1 and float 0/1', async () => {
     const bits = Uint8Array.from(greyLevels(), (v) => (v >= 128 ? 1 : 0));
     const shape = [COUNT, 784];
-    const float = await evalCommand(writeNpy('f4.npy', { dtype: 'f4', shape, data: Float32Array.from(bits) }), { seed: 1 });
+    const float = await evalCommand(writeNpy('f4.npy', { dtype: 'f4', shape, data: Float32Array.from(bits) }), {
+      seed: 1,
+    });
     expect(float.binary).toBe(true);
     expect(float.meanConfidence).toBeGreaterThan(0.8);
     const others = [
@@ -75,9 +84,14 @@ describe('eval scores each storage of the same images alike', () => {
   test('grey images: uint8 0…255 and float in [0, 1]', async () => {
     const levels = greyLevels();
     const shape = [COUNT, 28, 28];
-    const float = await evalCommand(writeNpy('grey-f4.npy', { dtype: 'f4', shape, data: Float32Array.from(levels, (v) => v / 255) }), { seed: 1 });
+    const float = await evalCommand(
+      writeNpy('grey-f4.npy', { dtype: 'f4', shape, data: Float32Array.from(levels, (v) => v / 255) }),
+      { seed: 1 },
+    );
     expect(float.binary).toBe(false);
-    expect(await evalCommand(writeNpy('grey-u1.npy', { dtype: 'u1', shape, data: levels }), { seed: 1 })).toEqual(float);
+    expect(await evalCommand(writeNpy('grey-u1.npy', { dtype: 'u1', shape, data: levels }), { seed: 1 })).toEqual(
+      float,
+    );
   });
 });
 
@@ -88,13 +102,23 @@ describe('eval --cache-dir that cannot be a directory', () => {
   test.each([
     ['under /proc, where mkdir says ENOENT however often it is asked', '/proc/heatbath-cache'],
     ['a regular file', path.join(dir, 'plain-file')],
-  ])('%s: ERR_IO at once', async (_what, cacheDir) => {
-    fs.writeFileSync(path.join(dir, 'plain-file'), 'not a directory');
-    const samples = writeNpy('cli.npy', { dtype: 'u1', shape: [2, 784], data: new Uint8Array(2 * 784) });
-    const failure = await run(process.execPath, [cli, 'eval', samples, '--cache-dir', cacheDir], { timeout: 20000 }).then(
-      () => undefined,
-      (err: { code: unknown; killed: boolean; stderr: string }) => err,
-    );
-    expect(failure).toMatchObject({ killed: false, code: 1, stderr: expect.stringMatching(/could not (create|read).*\(ERR_IO\)/) });
-  }, 30000);
+  ])(
+    '%s: ERR_IO at once',
+    async (_what, cacheDir) => {
+      fs.writeFileSync(path.join(dir, 'plain-file'), 'not a directory');
+      const samples = writeNpy('cli.npy', { dtype: 'u1', shape: [2, 784], data: new Uint8Array(2 * 784) });
+      const failure = await run(process.execPath, [cli, 'eval', samples, '--cache-dir', cacheDir], {
+        timeout: 20000,
+      }).then(
+        () => undefined,
+        (err: { code: unknown; killed: boolean; stderr: string }) => err,
+      );
+      expect(failure).toMatchObject({
+        killed: false,
+        code: 1,
+        stderr: expect.stringMatching(/could not (create|read).*\(ERR_IO\)/),
+      });
+    },
+    30000,
+  );
 });

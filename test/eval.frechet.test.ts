@@ -40,7 +40,10 @@ const identity = (n: number) => Float64Array.from({ length: n * n }, (_, k) => (
 
 describe('symmetric eigendecomposition', () => {
   test('a 2×2 case and a diagonal matrix', () => {
-    expect([...symmetricEigen(Float64Array.of(2, 1, 1, 2), 2).values].sort()).toEqual([expect.closeTo(1, 14), expect.closeTo(3, 14)]);
+    expect([...symmetricEigen(Float64Array.of(2, 1, 1, 2), 2).values].sort()).toEqual([
+      expect.closeTo(1, 14),
+      expect.closeTo(3, 14),
+    ]);
     expect([...symmetricEigen(Float64Array.of(5, 0, 0, 0, -1, 0, 0, 0, 2), 3).values]).toEqual([5, -1, 2]);
   });
 
@@ -131,11 +134,16 @@ describe('Fréchet distance', () => {
     const random = new SeededRandom(5);
     const sets = [0, 1, 2].map(() => Float64Array.from({ length: 200 * 8 }, () => random.normal()));
     const reference = new FrechetReference(fitGaussian(sets[0], 8));
-    for (const set of sets.slice(1)) expect(reference.distanceTo(fitGaussian(set, 8))).toBeCloseTo(frechetDistance(sets[0], set, 8), 10);
+    for (const set of sets.slice(1))
+      expect(reference.distanceTo(fitGaussian(set, 8))).toBeCloseTo(frechetDistance(sets[0], set, 8), 10);
     expect(() => frechetDistance(sets[0], sets[1].subarray(0, 8), 8)).toThrow(/at least 2 samples/);
     expect(() => frechetDistance(sets[0], sets[1], 7)).toThrow(/multiple of dim/);
     expect(() => reference.distanceTo(fitGaussian(sets[1], 4))).toThrow(/dimensions differ/);
-    expect(() => fitGaussian(Float64Array.of(1, NaN, 2, 3), 2)).toThrow(expect.objectContaining({ code: 'ERR_NOT_FINITE' }));
-    expect(() => fitGaussian([1, 2, 3, 4] as never, 2)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => fitGaussian(Float64Array.of(1, NaN, 2, 3), 2)).toThrow(
+      expect.objectContaining({ code: 'ERR_NOT_FINITE' }),
+    );
+    expect(() => fitGaussian([1, 2, 3, 4] as never, 2)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 });

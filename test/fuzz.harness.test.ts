@@ -37,11 +37,20 @@ describe('outcomes from how a process ended', () => {
 
   test('the CLI: exit 0 is ok, a one-line coded message is coded, a stack trace or ERR_INTERNAL is not', () => {
     expect(cliOutcome(end({ exitCode: 0 })).outcome).toBe('ok');
-    expect(cliOutcome(end({ exitCode: 1, stderr: 'heatbath: x.npy: truncated (ERR_BAD_FILE)\n' }))).toMatchObject({ outcome: 'coded', code: 'ERR_BAD_FILE' });
-    expect(cliOutcome(end({ exitCode: 1, stderr: "error: option '--n <count>' argument 'x' is invalid.\n\nUsage: …" })).outcome).toBe('coded');
+    expect(cliOutcome(end({ exitCode: 1, stderr: 'heatbath: x.npy: truncated (ERR_BAD_FILE)\n' }))).toMatchObject({
+      outcome: 'coded',
+      code: 'ERR_BAD_FILE',
+    });
+    expect(
+      cliOutcome(end({ exitCode: 1, stderr: "error: option '--n <count>' argument 'x' is invalid.\n\nUsage: …" }))
+        .outcome,
+    ).toBe('coded');
     expect(cliOutcome(end({ exitCode: 1, stderr: 'heatbath: oops (ERR_INTERNAL)\n' })).outcome).toBe('uncoded');
     const trace = "TypeError: Cannot read properties of undefined (reading 'length')\n    at f (/x/lib/a.js:1:2)\n";
-    expect(cliOutcome(end({ exitCode: 1, stderr: `epoch 1 done\n${trace}` }))).toMatchObject({ outcome: 'uncoded', detail: trace.trim() });
+    expect(cliOutcome(end({ exitCode: 1, stderr: `epoch 1 done\n${trace}` }))).toMatchObject({
+      outcome: 'uncoded',
+      detail: trace.trim(),
+    });
     expect(cliOutcome(end({ exitCode: 1, stderr: 'something went wrong\n' })).outcome).toBe('uncoded');
     expect(cliOutcome(end({ exitCode: null, signal: 'SIGSEGV' })).outcome).toBe('crash');
   });
@@ -50,14 +59,20 @@ describe('outcomes from how a process ended', () => {
     const asan = '==123==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000014\n    #0 0x7f in gemm';
     const ubsan = 'native/core/gemm.cpp:42:17: runtime error: signed integer overflow: 2147483647 + 1';
     expect(runnerOutcome(end({ exitCode: 1, stderr: asan })).outcome).toBe('crash');
-    expect(runnerOutcome(end({ exitCode: 0, stdout: `${RESULT_PREFIX}{"outcome":"ok"}\n`, stderr: ubsan })).outcome).toBe('crash');
+    expect(
+      runnerOutcome(end({ exitCode: 0, stdout: `${RESULT_PREFIX}{"outcome":"ok"}\n`, stderr: ubsan })).outcome,
+    ).toBe('crash');
     expect(cliOutcome(end({ exitCode: 1, stderr: asan })).outcome).toBe('crash');
   });
 });
 
 describe('limits', () => {
   const node = (script: string, timeoutMs = 20_000, rssMb = 1024) =>
-    runLimited(process.execPath, ['-e', script], { cwd: os.tmpdir(), env: process.env, limits: { ...limits, timeoutMs, rssMb } });
+    runLimited(process.execPath, ['-e', script], {
+      cwd: os.tmpdir(),
+      env: process.env,
+      limits: { ...limits, timeoutMs, rssMb },
+    });
 
   test('a process past the time limit is killed and called a hang', async () => {
     const started = Date.now();
@@ -81,7 +96,17 @@ describe('limits', () => {
 
 describe('cases and seeds', () => {
   const seeds = makeSeeds();
-  const fixtures = { rbm: 'r', gtc: 'g', dtm: 'd', samples: 's', images: 'i', labels: 'l', imagesGz: 'z', empty: 'e', cacheDir: 'c' };
+  const fixtures = {
+    rbm: 'r',
+    gtc: 'g',
+    dtm: 'd',
+    samples: 's',
+    images: 'i',
+    labels: 'l',
+    imagesGz: 'z',
+    empty: 'e',
+    cacheDir: 'c',
+  };
 
   test('case i of a seed is the same input every time, and another seed gives others', () => {
     const inputs = (seed: number) => KINDS.map((_, i) => JSON.stringify(makeCase(seed, i, KINDS, seeds, fixtures)));
@@ -109,11 +134,17 @@ describe('cases and seeds', () => {
     const run = async (kind: string, bytes: Buffer) => {
       const file = path.join(dir, kind);
       fs.writeFileSync(file, bytes);
-      return runnerOutcome(await runLimited(process.execPath, [runner, kind, file], { cwd: dir, env: process.env, limits }));
+      return runnerOutcome(
+        await runLimited(process.execPath, [runner, kind, file], { cwd: dir, env: process.env, limits }),
+      );
     };
     try {
-      for (const kind of ['npy', 'rbm', 'gtc', 'dtm']) expect(await run(kind, seeds[kind][0])).toMatchObject({ outcome: 'ok' });
-      expect(await run('npy', seeds.npy[0].subarray(0, seeds.npy[0].length - 1))).toMatchObject({ outcome: 'coded', code: 'ERR_BAD_FILE' });
+      for (const kind of ['npy', 'rbm', 'gtc', 'dtm'])
+        expect(await run(kind, seeds[kind][0])).toMatchObject({ outcome: 'ok' });
+      expect(await run('npy', seeds.npy[0].subarray(0, seeds.npy[0].length - 1))).toMatchObject({
+        outcome: 'coded',
+        code: 'ERR_BAD_FILE',
+      });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

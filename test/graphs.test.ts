@@ -17,7 +17,11 @@ function isProper(spec: { src: Int32Array; dst: Int32Array }, colours: Int32Arra
 
 describe('builders', () => {
   test('edges are normalised: src < dst, sorted, no duplicates', () => {
-    const spec = build.edgeSpec(5, [[3, 1], [0, 4], [1, 0]]);
+    const spec = build.edgeSpec(5, [
+      [3, 1],
+      [0, 4],
+      [1, 0],
+    ]);
     expect(Array.from(spec.src)).toEqual([0, 0, 1]);
     expect(Array.from(spec.dst)).toEqual([1, 4, 3]);
     expect(() => build.edgeSpec(5, { src: [0, 1], dst: [1] })).toThrow(/same length/);

@@ -12,9 +12,19 @@ const L = 3;
 const ROWS = 40;
 
 function randomModel(rng: SeededRandom): GenerativeComputer {
-  const m = new GenerativeComputer({ visible: V, hidden: H, labels: L, kT: 0.3, mobility: 0.7, dt: 0.01, J2: 1.3, J4: 0.6 });
+  const m = new GenerativeComputer({
+    visible: V,
+    hidden: H,
+    labels: L,
+    kT: 0.3,
+    mobility: 0.7,
+    dt: 0.01,
+    J2: 1.3,
+    J4: 0.6,
+  });
   m.visibleHidden.forEach((_, k) => (m.visibleHidden[k] = rng.normal() * 0.5));
-  for (let i = 0; i < H; i++) for (let j = 0; j < i; j++) m.hiddenHidden[i * H + j] = m.hiddenHidden[j * H + i] = rng.normal() * 0.5;
+  for (let i = 0; i < H; i++)
+    for (let j = 0; j < i; j++) m.hiddenHidden[i * H + j] = m.hiddenHidden[j * H + i] = rng.normal() * 0.5;
   m.hiddenBias.forEach((_, k) => (m.hiddenBias[k] = rng.normal() * 0.5));
   m.visibleBias.forEach((_, k) => (m.visibleBias[k] = rng.normal() * 0.5));
   m.labelHidden.forEach((_, k) => (m.labelHidden[k] = rng.normal() * 0.5));
@@ -38,7 +48,8 @@ function pathLoss(m: GenerativeComputer, g: PathGradient, param: (name: string, 
         const h = i - V;
         dU += param('b', h);
         for (let v = 0; v < V; v++) dU += param('vh', v * H + h) * x(v);
-        for (let h2 = 0; h2 < H; h2++) if (h2 !== h) dU += param('hh', Math.min(h, h2) * H + Math.max(h, h2)) * x(V + h2);
+        for (let h2 = 0; h2 < H; h2++)
+          if (h2 !== h) dU += param('hh', Math.min(h, h2) * H + Math.max(h, h2)) * x(V + h2);
         for (let l = 0; l < L; l++) dU += param('lh', l * H + h) * g.rowLabels[r * L + l];
       }
       const noise = -dx(i) + m.mobility * dU * m.dt;

@@ -18,7 +18,8 @@ function randomModel(config: GtcConfig = {}, seed = 5): GenerativeComputer {
   fill(m.hiddenBias, 0.3);
   fill(m.visibleBias, 0.3);
   fill(m.labelHidden, 0.5);
-  for (let i = 0; i < H; i++) for (let j = 0; j < i; j++) m.hiddenHidden[i * H + j] = m.hiddenHidden[j * H + i] = 0.3 * rng.normal();
+  for (let i = 0; i < H; i++)
+    for (let j = 0; j < i; j++) m.hiddenHidden[i * H + j] = m.hiddenHidden[j * H + i] = 0.3 * rng.normal();
   // Pretend training fitted the pixel normalisation; the rest of the decoder keeps its own fields.
   m.decoder = { ...m.decoder, pixelMean: 0.13, pixelStd: 0.31 };
   m.info = { trajectories: 640, projection_seed: 7, trained_on: 'a test' };
@@ -40,7 +41,8 @@ function replaceFirstNumber(node: Record<string, unknown> | unknown[], value: nu
       (node as Record<string, unknown>)[key] = value;
       return true;
     }
-    if (typeof child === 'object' && child !== null && replaceFirstNumber(child as Record<string, unknown>, value)) return true;
+    if (typeof child === 'object' && child !== null && replaceFirstNumber(child as Record<string, unknown>, value))
+      return true;
   }
   return false;
 }
@@ -79,7 +81,10 @@ describe('model files', () => {
     };
     fails((f) => delete f.tensors.hidden_bias, /no tensor "hidden_bias"/);
     fails((f) => delete f.tensors.label_hidden, /no tensor "label_hidden"/);
-    fails((f) => (f.tensors.visible_hidden = { dtype: 'F32', shape: [H, V], data: new Float32Array(V * H) }), /visible_hidden.*shape/);
+    fails(
+      (f) => (f.tensors.visible_hidden = { dtype: 'F32', shape: [H, V], data: new Float32Array(V * H) }),
+      /visible_hidden.*shape/,
+    );
     fails((f) => {
       const asymmetric = Float32Array.from(model.hiddenHidden);
       asymmetric[0 * H + 1] += 0.5;
@@ -91,7 +96,8 @@ describe('model files', () => {
       f.tensors.hidden_hidden = { dtype: 'F32', shape: [H, H], data: diagonal };
     }, /diagonal/);
     // JSON has no NaN or Infinity: a non-finite decoder value reaches the file as null.
-    for (const bad of [NaN, Infinity]) fails((f) => expect(replaceFirstNumber(f.hyper.decoder as Record<string, unknown>, bad)).toBe(true), /decoder/);
+    for (const bad of [NaN, Infinity])
+      fails((f) => expect(replaceFirstNumber(f.hyper.decoder as Record<string, unknown>, bad)).toBe(true), /decoder/);
     fails((f) => delete f.hyper.decoder, /decoder/);
     fails((f) => (f.hyper.hidden = -3), /hidden/);
   });
@@ -121,10 +127,18 @@ describe('generate', () => {
     const zero = await model.generate({ count: 4, labels: 0, seed: 1 });
     const one = await model.generate({ count: 4, labels: [1, 1, 1, 1], seed: 1 });
     expect(one.states.some((x, k) => x !== zero.states[k])).toBe(true);
-    await expect(model.generate({ count: 2, labels: L, seed: 1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(model.generate({ count: 2, labels: [0, -1], seed: 1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(model.generate({ count: 2, labels: [0, 1, 2], seed: 1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(model.generate({ count: 2, labels: [0.5, 1], seed: 1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(model.generate({ count: 2, labels: L, seed: 1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+    await expect(model.generate({ count: 2, labels: [0, -1], seed: 1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+    await expect(model.generate({ count: 2, labels: [0, 1, 2], seed: 1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+    await expect(model.generate({ count: 2, labels: [0.5, 1], seed: 1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
     const unlabelled = randomModel({ labels: 0 });
     await expect(unlabelled.generate({ count: 2, labels: 0 })).rejects.toThrow(/no label units/);
   });
@@ -149,7 +163,11 @@ describe('generate', () => {
     chains.runSync({ steps: K, couplingScale: 1, ...physics });
     const state = chains.readState();
     for (let c = 0; c < count; c++) {
-      expect(Buffer.from(state.slice(c * m.units, c * m.units + V).buffer).equals(Buffer.from(run.states.slice(c * V, (c + 1) * V).buffer))).toBe(true);
+      expect(
+        Buffer.from(state.slice(c * m.units, c * m.units + V).buffer).equals(
+          Buffer.from(run.states.slice(c * V, (c + 1) * V).buffer),
+        ),
+      ).toBe(true);
     }
     const end = chains.energies();
     let error = 0;

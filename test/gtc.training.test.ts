@@ -36,12 +36,18 @@ describe('noising protocol', () => {
       const state = noising.read(new Float32Array(chains * m.units));
       for (const i of [0, 5, 15]) {
         const s = i / V - 0.5;
-        const exact = boltzmannAverage((x) => x * x + x ** 4 - 2 * s * x, m.kT, (x) => x);
+        const exact = boltzmannAverage(
+          (x) => x * x + x ** 4 - 2 * s * x,
+          m.kT,
+          (x) => x,
+        );
         const values = Array.from({ length: chains }, (_, c) => state[c * m.units + i]);
         const mean = values.reduce((a, b) => a + b, 0) / chains;
         const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (chains - 1));
         // Sampling error plus Euler–Maruyama's O(Δt) bias (curvature ≲ 8 at Δt = 1e-3: well under 1 %).
-        expect(Math.abs(mean - exact)).toBeLessThan(Z_FAMILY * (sd / Math.sqrt(chains)) + 0.01 * Math.abs(exact) + 1e-3);
+        expect(Math.abs(mean - exact)).toBeLessThan(
+          Z_FAMILY * (sd / Math.sqrt(chains)) + 0.01 * Math.abs(exact) + 1e-3,
+        );
       }
     });
   });
@@ -58,7 +64,8 @@ describe('decoder', () => {
     fit.add(states, pixels, n, 1, 1);
     const decoder = checkDecoder(fit.result(0.1, 0.3));
     expect(decoder.pixelMean).toBe(0.1);
-    for (let k = 1; k < decoder.pixels.length; k++) expect(decoder.pixels[k]).toBeGreaterThanOrEqual(decoder.pixels[k - 1]);
+    for (let k = 1; k < decoder.pixels.length; k++)
+      expect(decoder.pixels[k]).toBeGreaterThanOrEqual(decoder.pixels[k - 1]);
     const probe = Float32Array.of(-0.5, 0, 0.5, -3, 3);
     const out = decodeStates(decoder, probe);
     // Each 0.05-wide bin holds ~500 draws: standard error ≲ 0.023, and neighbouring bins smooth it.
@@ -86,7 +93,9 @@ describe('trainer', () => {
     const { pixelMean, pixelStd } = m.decoder;
     const order = [0, 1];
     new SeededRandom(seed).shuffle(order);
-    const s = order.flatMap((r) => Array.from(data.images.subarray(r * V, (r + 1) * V), (p) => (p - pixelMean) / pixelStd));
+    const s = order.flatMap((r) =>
+      Array.from(data.images.subarray(r * V, (r + 1) * V), (p) => (p - pixelMean) / pixelStd),
+    );
     const P = hiddenProjection(H, V, seed);
     const field = new Float32Array(2 * (V + H));
     for (let b = 0; b < 2; b++) {
@@ -97,11 +106,21 @@ describe('trainer', () => {
         field[b * (V + H) + V + j] = sum;
       }
     }
-    const chains = new LangevinChains(fresh.network(false), { chains: 2, seed: deriveSeed(seed, 'gtc-noising'), field });
+    const chains = new LangevinChains(fresh.network(false), {
+      chains: 2,
+      seed: deriveSeed(seed, 'gtc-noising'),
+      field,
+    });
     const K = m.stepsPerPhase;
     chains.runSync({ steps: K, dt: m.dt, kT: m.kT, fieldScale: 2 });
     const x0 = chains.readState();
-    const path = chains.runSync({ steps: K, dt: m.dt, kT: m.kT, fieldScale: (t) => noisingFieldScale(t, m.duration), observe: ['trajectory'] }).trajectory!;
+    const path = chains.runSync({
+      steps: K,
+      dt: m.dt,
+      kT: m.kT,
+      fieldScale: (t) => noisingFieldScale(t, m.duration),
+      observe: ['trajectory'],
+    }).trajectory!;
 
     // Gradient at θ = 0 (the trainer's starting point): ∂_iU = 2 x + 4 x³, r = (−Δx + μ ∂U Δt) / 2kT.
     const N = V + H;
@@ -112,13 +131,16 @@ describe('trainer', () => {
     for (let k = 0; k < K; k++) {
       for (let b = 0; b < 2; b++) {
         const x = path.subarray((k * 2 + b) * N, (k * 2 + b + 1) * N);
-        const prev = k === 0 ? x0.subarray(b * N, (b + 1) * N) : path.subarray(((k - 1) * 2 + b) * N, ((k - 1) * 2 + b) * N + N);
+        const prev =
+          k === 0 ? x0.subarray(b * N, (b + 1) * N) : path.subarray(((k - 1) * 2 + b) * N, ((k - 1) * 2 + b) * N + N);
         const r = Array.from(x, (xi, i) => (-(xi - prev[i]) + m.mobility * (2 * xi + 4 * xi ** 3) * m.dt) / (2 * m.kT));
         for (let v = 0; v < V; v++) gBv[v] += r[v] / 2;
-        for (let v = 0; v < V; v++) for (let h = 0; h < H; h++) gVH[v * H + h] += (r[v] * x[V + h] + r[V + h] * x[v]) / 2;
+        for (let v = 0; v < V; v++)
+          for (let h = 0; h < H; h++) gVH[v * H + h] += (r[v] * x[V + h] + r[V + h] * x[v]) / 2;
         for (let h = 0; h < H; h++) {
           gB[h] += r[V + h] / 2;
-          for (let h2 = 0; h2 < H; h2++) if (h2 !== h) gHH[h * H + h2] += (r[V + h] * x[V + h2] + r[V + h2] * x[V + h]) / 2;
+          for (let h2 = 0; h2 < H; h2++)
+            if (h2 !== h) gHH[h * H + h2] += (r[V + h] * x[V + h2] + r[V + h2] * x[V + h]) / 2;
         }
       }
     }
@@ -142,8 +164,18 @@ describe('trainer', () => {
     const data = tinyData(4, 2, 2, true);
     let steps = 0;
     const base = sgd();
-    const counting = { ...base, name: 'counting', step: (g: Parameters<typeof base.step>[0], lr: number) => (steps++, base.step(g, lr)) };
-    const stats = await trainGtc(m, data, { batchSize: 2, chunkSteps: 5, update: 'online', optimizer: counting, learningRate: 0.01 });
+    const counting = {
+      ...base,
+      name: 'counting',
+      step: (g: Parameters<typeof base.step>[0], lr: number) => (steps++, base.step(g, lr)),
+    };
+    const stats = await trainGtc(m, data, {
+      batchSize: 2,
+      chunkSteps: 5,
+      update: 'online',
+      optimizer: counting,
+      learningRate: 0.01,
+    });
     expect(steps).toBe(2 * (20 / 5)); // 2 batches × 4 chunks of the 20 steps
     expect(stats[0].trajectories).toBe(4);
     expect(stats[0].loss).toBeGreaterThan(0);
@@ -182,7 +214,9 @@ describe('trainer', () => {
     await expect(trainGtc(m, tinyData(2, 2, 1), {})).rejects.toThrow(/needs labelled images/);
     await expect(trainGtc(m, tinyData(3, 2, 1, true), {})).rejects.toThrow(/label 2 is out of range/);
     const plain = new GenerativeComputer({ visible: 4, hidden: 3, dt: 0.01, duration: 0.2 });
-    await expect(trainGtc(plain, tinyData(2, 2, 1), { update: 'sometimes' as 'online' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(trainGtc(plain, tinyData(2, 2, 1), { update: 'sometimes' as 'online' })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
     await expect(trainGtc(plain, tinyData(2, 2, 1), { labelDropout: 2 })).rejects.toThrow(/labelDropout/);
     expect(() => new GenerativeComputer({ kT: 0 })).toThrow(/kT must be > 0/);
     expect(() => new GenerativeComputer({ visible: 10, imageRows: 3, imageCols: 4 })).toThrow(/imageRows × imageCols/);

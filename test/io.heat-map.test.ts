@@ -17,19 +17,28 @@ const panel: HeatPanel = {
 /** The decoded image and the RGB of its pixel (x, y). */
 function pixels(png: Buffer) {
   const image = PNG.sync.read(png);
-  return { image, at: (x: number, y: number) => Array.from(image.data.subarray(4 * (y * image.width + x), 4 * (y * image.width + x) + 3)) };
+  return {
+    image,
+    at: (x: number, y: number) =>
+      Array.from(image.data.subarray(4 * (y * image.width + x), 4 * (y * image.width + x) + 3)),
+  };
 }
 
 test('the low end of the range is dark blue, the high end yellow, no value grey; low-is-good flips the ramp', () => {
   const count = (png: Buffer, rgb: number[]) => {
     const { image, at } = pixels(png);
     let n = 0;
-    for (let y = 0; y < image.height; y++) for (let x = 0; x < image.width; x++) if (at(x, y).join() === rgb.join()) n++;
+    for (let y = 0; y < image.height; y++)
+      for (let x = 0; x < image.width; x++) if (at(x, y).join() === rgb.join()) n++;
     return n;
   };
   const plain = encodeHeatMaps([panel]);
   const flipped = encodeHeatMaps([{ ...panel, lowIsGood: true }]);
-  const [low, high, none] = [[68, 1, 84], [253, 231, 37], [200, 200, 200]];
+  const [low, high, none] = [
+    [68, 1, 84],
+    [253, 231, 37],
+    [200, 200, 200],
+  ];
   // Two cells at the top of the range, one at the bottom, one without a value (less the text inked into each).
   expect(count(plain, high)).toBeGreaterThan(1.5 * count(plain, low));
   expect(count(flipped, low)).toBeGreaterThan(1.5 * count(flipped, high));
@@ -42,7 +51,12 @@ test('two panels side by side; bad panels are refused with a coded error', () =>
   const two = PNG.sync.read(encodeHeatMaps([panel, panel]));
   expect(two.width).toBe(2 * one.width);
   expect(two.height).toBe(one.height);
-  for (const bad of [[], [{ ...panel, values: [[1, 2, 3]] }], [{ ...panel, rows: [] }], [null]] as unknown as HeatPanel[][]) {
+  for (const bad of [
+    [],
+    [{ ...panel, values: [[1, 2, 3]] }],
+    [{ ...panel, rows: [] }],
+    [null],
+  ] as unknown as HeatPanel[][]) {
     expect(() => encodeHeatMaps(bad)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   }
 });

@@ -81,7 +81,8 @@ class Image {
       for (let x = box.left; x + width <= box.right; x++) {
         let match = true;
         for (const side of [x - 3, x - 2, x - 1, x + width, x + width + 1, x + width + 2]) {
-          for (let r = 0; r < GLYPH_HEIGHT && match; r++) match = side < box.left || side >= box.right || !dark(side, y + r);
+          for (let r = 0; r < GLYPH_HEIGHT && match; r++)
+            match = side < box.left || side >= box.right || !dark(side, y + r);
         }
         for (let k = 0; k < text.length && match; k++) {
           const columns = glyphColumns(text[k]);
@@ -145,7 +146,7 @@ describe('layout', () => {
     expect(image.countColour(q.upperLeft, blue)).toBe(0);
     expect(image.countColour(q.lowerRight, blue)).toBe(0);
     // With 5 % margins the line runs from 1/22 to 21/22 of the area, through its centre, about 2 px wide.
-    const [cx, cy] = [Math.floor((area.left + area.right) / 2), Math.floor((area.top + area.bottom) / 2)];
+    const cx = Math.floor((area.left + area.right) / 2);
     const column = { left: cx, top: area.top, right: cx + 1, bottom: area.bottom };
     expect(Math.abs(image.meanRow(column, blue) - (area.top + area.bottom) / 2)).toBeLessThan(2);
     const inkInColumn = image.count(column, (x, y) => !image.rgb(x, y).every((v) => v >= 230));
@@ -189,7 +190,10 @@ describe('layout', () => {
     for (const [lo, hi] of ranges) {
       const image = new Image(encodeLinePlot([panel([series('s', [lo, hi], [0, 1])])]));
       const area = image.plotArea(FULL_PANEL);
-      const marks = image.countColour({ left: area.left - 1, top: area.bottom + 2, right: area.right + 1, bottom: area.bottom + 3 }, [68, 68, 68]);
+      const marks = image.countColour(
+        { left: area.left - 1, top: area.bottom + 2, right: area.right + 1, bottom: area.bottom + 3 },
+        [68, 68, 68],
+      );
       expect(marks).toBeGreaterThanOrEqual(3);
       expect(marks).toBeLessThanOrEqual(7);
       if (marks >= 4 && marks <= 6) withinFourToSix++;
@@ -239,7 +243,9 @@ describe('series', () => {
     expect(rows[0]).toBeGreaterThan(rows[1]); // larger values are higher up
     expect(Math.abs(rows[0] - rows[1] - (rows[1] - rows[2]))).toBeLessThan(0.5);
     expect(log.countColour(area, PLOT_PALETTE[3])).toBe(0);
-    const labels = ['1', '10', '100'].map((l) => log.findText({ left: 0, top: area.top, right: area.left, bottom: area.bottom }, l));
+    const labels = ['1', '10', '100'].map((l) =>
+      log.findText({ left: 0, top: area.top, right: area.left, bottom: area.bottom }, l),
+    );
     labels.forEach((hits) => expect(hits).toHaveLength(1));
     expect(Math.abs(labels[0][0].y - labels[1][0].y - (labels[1][0].y - labels[2][0].y))).toBeLessThanOrEqual(1);
 
@@ -261,7 +267,9 @@ describe('series', () => {
   test('NaN and Infinity break the line', () => {
     const x = [0, 1, 2, 3, 4];
     const whole = new Image(encodeLinePlot([panel([series('s', x, [0, 1, 2, 3, 4])])]));
-    const broken = new Image(encodeLinePlot([panel([series('s', x, [0, 1, NaN, 3, 4]), series('t', x, [4, Infinity, 2, 1, 0])])]));
+    const broken = new Image(
+      encodeLinePlot([panel([series('s', x, [0, 1, NaN, 3, 4]), series('t', x, [4, Infinity, 2, 1, 0])])]),
+    );
     const area = whole.plotArea(FULL_PANEL);
     expect(broken.plotArea(FULL_PANEL)).toEqual(area);
     const at = (v: number) => Math.floor(area.left + ((v + 0.2) / 4.4) * (area.right - area.left));
@@ -285,7 +293,9 @@ describe('series', () => {
     const flat = new Image(encodeLinePlot([panel([series('flat', [0, 1, 2], [5, 5, 5])])]));
     const area = flat.plotArea(FULL_PANEL);
     expect(Math.abs(flat.meanRow(area, PLOT_PALETTE[0]) - (area.top + area.bottom) / 2)).toBeLessThan(1.5);
-    const upright = new Image(encodeLinePlot([panel([series('upright', [2, 2], [0, 0]), series('zero', [0, 0], [0, 1])])]));
+    const upright = new Image(
+      encodeLinePlot([panel([series('upright', [2, 2], [0, 0]), series('zero', [0, 0], [0, 1])])]),
+    );
     expect(upright.countColour(FULL_PANEL, PLOT_PALETTE[1])).toBeGreaterThan(100);
     const nothing = new Image(encodeLinePlot([panel([series('nan', [NaN, 1], [1, NaN])], { yScale: 'log' })]));
     expect(nothing.countColour(nothing.plotArea(FULL_PANEL), PLOT_PALETTE[0])).toBe(0);
@@ -347,7 +357,9 @@ describe('bad input', () => {
     for (const yScale of ['linear', 'log'] as const) {
       expect(encodeLinePlot([panel([series('h', [0, 1], huge)], { yScale })]).length).toBeGreaterThan(0);
     }
-    expect(() => encodeLinePlot([panel([series('h', [-1.7e308, 1.7e308], [0, 1])])])).toThrow(expect.objectContaining(code));
+    expect(() => encodeLinePlot([panel([series('h', [-1.7e308, 1.7e308], [0, 1])])])).toThrow(
+      expect.objectContaining(code),
+    );
   });
 
   test('a plot with too many pixels is refused', () => {

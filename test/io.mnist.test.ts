@@ -47,7 +47,7 @@ describe('bundled digits', () => {
     expect(sum / digits.images.length).toBeCloseTo(0.13, 1); // MNIST's mean intensity is 0.1307
   });
 
-  test('the digits and labels are the mnist package\'s, in its order: each class file front to back', () => {
+  test("the digits and labels are the mnist package's, in its order: each class file front to back", () => {
     const pkg = path.dirname(require.resolve('mnist/package.json'));
     let at = 0;
     let worst = 0;
@@ -115,7 +115,10 @@ describe('IDX files', () => {
 
   test('malformed files are ERR_BAD_FILE naming the problem; a missing file is ERR_IO', async () => {
     const bad = async (bytes: Uint8Array, message: RegExp) => {
-      await expect(readIdx(write('bad', bytes))).rejects.toMatchObject({ code: 'ERR_BAD_FILE', message: expect.stringMatching(message) });
+      await expect(readIdx(write('bad', bytes))).rejects.toMatchObject({
+        code: 'ERR_BAD_FILE',
+        message: expect.stringMatching(message),
+      });
     };
     await bad(Buffer.from([0, 0, 8]), /truncated header/);
     await bad(Buffer.concat([header(0x08, [3]), Buffer.from([1, 2, 3])]).fill(1, 0, 1), /wrong magic/);
@@ -129,20 +132,37 @@ describe('IDX files', () => {
 
     const images = write('images', imagesBytes);
     const twoLabels = write('two', Buffer.concat([header(0x08, [2]), Buffer.from([1, 2])]));
-    await expect(readIdxDataset(images, twoLabels)).rejects.toMatchObject({ code: 'ERR_BAD_FILE', message: expect.stringMatching(/3 images but .* 2 labels/) });
-    await expect(readIdxDataset(images, images)).rejects.toMatchObject({ code: 'ERR_BAD_FILE', message: expect.stringMatching(/labels must be u8 with 1 dimension/) });
-    await expect(readIdxDataset(write('flat', labelsBytes))).rejects.toMatchObject({ code: 'ERR_BAD_FILE', message: expect.stringMatching(/3 dimensions/) });
+    await expect(readIdxDataset(images, twoLabels)).rejects.toMatchObject({
+      code: 'ERR_BAD_FILE',
+      message: expect.stringMatching(/3 images but .* 2 labels/),
+    });
+    await expect(readIdxDataset(images, images)).rejects.toMatchObject({
+      code: 'ERR_BAD_FILE',
+      message: expect.stringMatching(/labels must be u8 with 1 dimension/),
+    });
+    await expect(readIdxDataset(write('flat', labelsBytes))).rejects.toMatchObject({
+      code: 'ERR_BAD_FILE',
+      message: expect.stringMatching(/3 dimensions/),
+    });
     await expect(readIdx(path.join(dir, 'missing'))).rejects.toMatchObject({ code: 'ERR_IO' });
   });
 });
 
 describe('dataset operations', () => {
   test('threshold binarization', () => {
-    const data: DigitDataset = { count: 1, rows: 1, cols: 5, images: Float32Array.of(0, 0.2, 0.5, 0.7, 1), labels: Uint8Array.of(3) };
+    const data: DigitDataset = {
+      count: 1,
+      rows: 1,
+      cols: 5,
+      images: Float32Array.of(0, 0.2, 0.5, 0.7, 1),
+      labels: Uint8Array.of(3),
+    };
     expect([...binarize(data, { mode: 'threshold' }).images]).toEqual([0, 0, 1, 1, 1]);
     expect([...binarize(data, { mode: 'threshold', threshold: 0.1 }).images]).toEqual([0, 1, 1, 1, 1]);
     expect(binarize(data, { mode: 'threshold' }).labels).toEqual(data.labels);
-    expect(() => binarize(data, { mode: 'bogus' } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => binarize(data, { mode: 'bogus' } as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
   test('stochastic binarization: seeded, exact at 0 and 1, Bernoulli(v) in between', () => {
@@ -189,11 +209,17 @@ describe('dataset operations', () => {
     expect([train.count, test.count]).toEqual([8000, 2000]);
     const perClass = new Array(10).fill(0);
     for (const label of test.labels) perClass[label]++;
-    [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978].forEach((n, c) => expect(Math.abs(perClass[c] - 0.2 * n)).toBeLessThan(1));
+    [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978].forEach((n, c) =>
+      expect(Math.abs(perClass[c] - 0.2 * n)).toBeLessThan(1),
+    );
   });
 
   test('unstratified and unlabelled splits', () => {
-    const plain = splitDataset(traced(10, [0, 0, 0, 0, 0, 0, 0, 0, 0, 1]), { testFraction: 0.5, seed: 1, stratified: false });
+    const plain = splitDataset(traced(10, [0, 0, 0, 0, 0, 0, 0, 0, 0, 1]), {
+      testFraction: 0.5,
+      seed: 1,
+      stratified: false,
+    });
     expect(plain.test.count).toBe(5);
     const unlabelled = splitDataset(traced(10, null), { testFraction: 0.25, seed: 1 });
     expect([unlabelled.train.count, unlabelled.test.count, unlabelled.test.labels.length]).toEqual([7, 3, 0]);

@@ -17,7 +17,11 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-kinds-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** The file with some tensors and hyper-parameters replaced (a forged or damaged file). */
-function forge(bytes: Uint8Array, tensors: Record<string, Tensor | undefined>, hyper: Record<string, unknown> = {}): Buffer {
+function forge(
+  bytes: Uint8Array,
+  tensors: Record<string, Tensor | undefined>,
+  hyper: Record<string, unknown> = {},
+): Buffer {
   const decoded = decodeSafetensors(bytes);
   const kept: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries({ ...decoded.tensors, ...tensors })) if (t !== undefined) kept[name] = t;
@@ -26,7 +30,9 @@ function forge(bytes: Uint8Array, tensors: Record<string, Tensor | undefined>, h
 }
 
 function expectBadFile(bytes: Uint8Array, message: RegExp): void {
-  expect(() => decodeModel(bytes)).toThrow(expect.objectContaining({ code: 'ERR_BAD_FILE', message: expect.stringMatching(message) }));
+  expect(() => decodeModel(bytes)).toThrow(
+    expect.objectContaining({ code: 'ERR_BAD_FILE', message: expect.stringMatching(message) }),
+  );
 }
 
 const i32 = (...values: number[]): Tensor => ({ dtype: 'I32', shape: [values.length], data: Int32Array.from(values) });
@@ -52,7 +58,15 @@ describe('ising model files', () => {
   });
 
   test('forged files are ERR_BAD_FILE naming the problem', () => {
-    const small = encodeModel(new IsingModel(graphs.fromEdges(3, [[0, 1], [1, 2]]), { couplings: [1, -1], biases: [0, 0.5, 0] }));
+    const small = encodeModel(
+      new IsingModel(
+        graphs.fromEdges(3, [
+          [0, 1],
+          [1, 2],
+        ]),
+        { couplings: [1, -1], biases: [0, 0.5, 0] },
+      ),
+    );
     expectBadFile(forge(small, {}, { nodes: 4 }), /tensor "blocks" has shape \[3\]; expected \[4\]/);
     expectBadFile(forge(small, {}, { edges: 3 }), /tensor "src" has shape \[2\]; expected \[3\]/);
     expectBadFile(forge(small, {}, { nodes: 'three' }), /nodes must be a positive integer/);
@@ -60,8 +74,14 @@ describe('ising model files', () => {
     expectBadFile(forge(small, { src: i32(0, 1), dst: i32(1, 7) }), /outside \[0, 3\)/);
     expectBadFile(forge(small, { src: i32(0, 1), dst: i32(1, 1) }), /self-loop/);
     expectBadFile(forge(small, { blocks: i32(0, 0, 1) }), /block/);
-    expectBadFile(forge(small, { couplings: { dtype: 'F64', shape: [2], data: Float64Array.of(1, 2) } }), /tensor "couplings" is F64; expected F32/);
-    expectBadFile(forge(small, { biases: { dtype: 'F32', shape: [3], data: Float32Array.of(0, NaN, 0) } }), /tensor "biases"\[1\] is NaN/);
+    expectBadFile(
+      forge(small, { couplings: { dtype: 'F64', shape: [2], data: Float64Array.of(1, 2) } }),
+      /tensor "couplings" is F64; expected F32/,
+    );
+    expectBadFile(
+      forge(small, { biases: { dtype: 'F32', shape: [3], data: Float32Array.of(0, NaN, 0) } }),
+      /tensor "biases"\[1\] is NaN/,
+    );
     expectBadFile(forge(small, {}, { beta: -1 }), /beta must be >= 0/);
     expectBadFile(forge(small, { src: undefined }), /no tensor "src"/);
   });
@@ -69,7 +89,9 @@ describe('ising model files', () => {
   test('a small file claiming a giant graph fails fast with ERR_TOO_LARGE, allocating nothing', () => {
     const small = encodeModel(new IsingModel(graphs.fromEdges(2, [[0, 1]])));
     const started = Date.now();
-    expect(() => decodeModel(forge(small, {}, { nodes: 2 ** 40, edges: 2 ** 41 }))).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
+    expect(() => decodeModel(forge(small, {}, { nodes: 2 ** 40, edges: 2 ** 41 }))).toThrow(
+      expect.objectContaining({ code: 'ERR_TOO_LARGE' }),
+    );
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });
@@ -115,25 +137,42 @@ describe('langevin network files', () => {
     expectBadFile(forge(bytes, {}, { blocks: 'all' }), /blocks must be a list/);
     expectBadFile(forge(bytes, {}, { blocks: [{ rows: [0, 2] }] }), /blocks\[0\] must be/);
     expectBadFile(forge(bytes, {}, { blocks: [{ rows: [0, 2], cols: [1, 3] }] }), /disjoint or identical/);
-    expectBadFile(forge(bytes, {}, { blocks: [{ rows: [4, 2], cols: [0, 3] }] }), /tensor "block.0" has shape \[2,3\]|rows\[1\]/);
+    expectBadFile(
+      forge(bytes, {}, { blocks: [{ rows: [4, 2], cols: [0, 3] }] }),
+      /tensor "block.0" has shape \[2,3\]|rows\[1\]/,
+    );
     expectBadFile(forge(bytes, {}, { sparse: 2 }), /no tensor "sparse.1.row_ptr"/);
     expectBadFile(forge(bytes, { 'sparse.0.cols': i32(1, 9) }), /sparse.0.cols\[1\] = 9 is not a unit/);
     expectBadFile(forge(bytes, { 'sparse.0.row_ptr': i32(0, 2, 1, 2, 2, 2) }), /decreases at row 1/);
     expectBadFile(forge(bytes, { 'sparse.0.row_ptr': i32(0, 1, 2, 2, 2, 3) }), /must run from 0 to 2/);
-    expectBadFile(forge(bytes, { mass: { dtype: 'F32', shape: [5], data: Float32Array.of(1, 1, 0, 1, 1) } }), /mass\[2\] must be > 0/);
+    expectBadFile(
+      forge(bytes, { mass: { dtype: 'F32', shape: [5], data: Float32Array.of(1, 1, 0, 1, 1) } }),
+      /mass\[2\] must be > 0/,
+    );
     expectBadFile(forge(bytes, {}, { units: 0 }), /units must be a positive integer/);
   });
 
   test('a small file claiming a giant network fails fast with ERR_TOO_LARGE', () => {
     const small = encodeModel(new LangevinNetwork({ units: 1 }));
-    expect(() => decodeModel(forge(small, {}, { units: 2 ** 45 }))).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
+    expect(() => decodeModel(forge(small, {}, { units: 2 ** 45 }))).toThrow(
+      expect.objectContaining({ code: 'ERR_TOO_LARGE' }),
+    );
   });
 });
 
 test('Python reads both files with json and NumPy alone, by the tensor names docs/files.md lists', async () => {
   const ising = path.join(dir, 'py-ising.safetensors');
   const langevin = path.join(dir, 'py-langevin.safetensors');
-  await saveModel(ising, new IsingModel(graphs.fromEdges(3, [[0, 1], [1, 2]]), { couplings: [1, -0.5], biases: [0, 0.25, 0], beta: 2 }));
+  await saveModel(
+    ising,
+    new IsingModel(
+      graphs.fromEdges(3, [
+        [0, 1],
+        [1, 2],
+      ]),
+      { couplings: [1, -0.5], biases: [0, 0.25, 0], beta: 2 },
+    ),
+  );
   await saveModel(langevin, new LangevinNetwork({ units: 2, couplings: { kind: 'dense', matrix: [0, 0.5, 0.5, 0] } }));
   const script = `
 import json, struct, sys

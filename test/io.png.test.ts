@@ -9,7 +9,9 @@ test('grids: layout, padding, scale and the grey mapping of each image type', ()
   const spins = Int8Array.of(1, -1, -1, 1);
   const floats = Float32Array.of(0, 0.5, 1, 2);
   const bytes = Uint8Array.of(0, 1, 1, 0);
-  const png = PNG.sync.read(encodeGrid([spins, floats, bytes], { width: 2, height: 2, columns: 3, scale: 2, padding: 1 }));
+  const png = PNG.sync.read(
+    encodeGrid([spins, floats, bytes], { width: 2, height: 2, columns: 3, scale: 2, padding: 1 }),
+  );
   expect(png.width).toBe(3 * 4 + 4);
   expect(png.height).toBe(4 + 2);
   const grey = (x: number, y: number) => png.data[4 * (y * png.width + x)];

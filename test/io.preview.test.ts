@@ -14,7 +14,9 @@ function safetensorsWithHeader(json: string): Buffer {
 
 test('a tensor shape nested 100,000 deep is ERR_BAD_FILE, not a stack overflow', () => {
   const depth = 100_000;
-  const file = safetensorsWithHeader(`{"t":{"dtype":"F32","shape":${'['.repeat(depth)}${']'.repeat(depth)},"data_offsets":[0,0]}}`);
+  const file = safetensorsWithHeader(
+    `{"t":{"dtype":"F32","shape":${'['.repeat(depth)}${']'.repeat(depth)},"data_offsets":[0,0]}}`,
+  );
   expect(() => decodeSafetensors(file)).toThrow(expect.objectContaining({ code: 'ERR_BAD_FILE' }));
 });
 
@@ -53,10 +55,16 @@ test('model settings nested deeper than a model needs are ERR_BAD_FILE (a deep a
   const headerLength = Number(bytes.readBigUInt64LE(0));
   const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength));
   const hyper = JSON.parse(header.__metadata__.hyper);
-  header.__metadata__.hyper = JSON.stringify({ ...hyper, image_cols: 0 }).replace('"image_cols":0', `"image_cols":${'['.repeat(depth)}${']'.repeat(depth)}`);
+  header.__metadata__.hyper = JSON.stringify({ ...hyper, image_cols: 0 }).replace(
+    '"image_cols":0',
+    `"image_cols":${'['.repeat(depth)}${']'.repeat(depth)}`,
+  );
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(json.length));
   fs.writeFileSync(file, Buffer.concat([length, json, bytes.subarray(8 + headerLength)]));
-  await expect(loadModel(file)).rejects.toMatchObject({ code: 'ERR_BAD_FILE', message: expect.stringMatching(/nests deeper/) });
+  await expect(loadModel(file)).rejects.toMatchObject({
+    code: 'ERR_BAD_FILE',
+    message: expect.stringMatching(/nests deeper/),
+  });
 });

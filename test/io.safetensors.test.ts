@@ -6,7 +6,17 @@ import { decodeSafetensors, encodeSafetensors, readSafetensors, Tensor, writeSaf
 /** Little-endian u64 header length followed by the header text, exactly as the format spells it. */
 function prefix(header: string): number[] {
   const n = header.length;
-  return [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >> 24) & 0xff, 0, 0, 0, 0, ...Array.from(header, (c) => c.charCodeAt(0))];
+  return [
+    n & 0xff,
+    (n >> 8) & 0xff,
+    (n >> 16) & 0xff,
+    (n >> 24) & 0xff,
+    0,
+    0,
+    0,
+    0,
+    ...Array.from(header, (c) => c.charCodeAt(0)),
+  ];
 }
 
 function file(header: string, data: number[] = []): Uint8Array {
@@ -57,7 +67,8 @@ describe('safetensors', () => {
   });
 
   test('decodes a file written by hand from the specification', () => {
-    const header = '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"I8","shape":[3],"data_offsets":[8,11]},"__metadata__":{"who":"me"}}';
+    const header =
+      '{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"I8","shape":[3],"data_offsets":[8,11]},"__metadata__":{"who":"me"}}';
     const data = [0x00, 0x00, 0xc0, 0x3f, 0x00, 0x00, 0x00, 0xc0, 0x01, 0xff, 0x7f]; // 1.5f, -2f, then int8 1, -1, 127
     const { tensors, metadata } = decodeSafetensors(file(header, data));
     expect(metadata).toEqual({ who: 'me' });
@@ -67,7 +78,10 @@ describe('safetensors', () => {
 
   test('encoder output equals the hand-built bytes: metadata first, larger elements first, space padding', () => {
     const bytes = encodeSafetensors(
-      { b: { dtype: 'U8', shape: [3], data: Uint8Array.of(1, 2, 3) }, a: { dtype: 'F64', shape: [1], data: Float64Array.of(-2) } },
+      {
+        b: { dtype: 'U8', shape: [3], data: Uint8Array.of(1, 2, 3) },
+        a: { dtype: 'F64', shape: [1], data: Float64Array.of(-2) },
+      },
       { k: 'v' },
     );
     const header =
@@ -110,7 +124,8 @@ describe('safetensors', () => {
     expectBadFile(file(ok.replace('[0,8]', '[0]'), eight), /data_offsets must be/);
     expectBadFile(file(ok, [0, 0, 0, 0]), /truncated or out of range: tensor "t" ends at byte 8 of a 4-byte buffer/);
     expectBadFile(file(ok, [...eight, 9]), /1 trailing bytes/);
-    const two = (a: string, b: string) => `{"a":{"dtype":"U8","shape":[2],"data_offsets":${a}},"b":{"dtype":"U8","shape":[2],"data_offsets":${b}}}`;
+    const two = (a: string, b: string) =>
+      `{"a":{"dtype":"U8","shape":[2],"data_offsets":${a}},"b":{"dtype":"U8","shape":[2],"data_offsets":${b}}}`;
     expectBadFile(file(two('[0,2]', '[1,3]'), [1, 2, 3]), /"b" overlaps/);
     expectBadFile(file(two('[0,2]', '[3,5]'), [1, 2, 3, 4, 5]), /hole in the byte buffer: bytes 2…3/);
     expectBadFile(file(two('[0,2]', '[2,4]'), [1, 2]), /out of range/);
@@ -126,14 +141,18 @@ describe('safetensors', () => {
   test('bad tensors are rejected at encoding with ERR_INVALID_ARGUMENT', () => {
     const bad = (t: unknown) => () => encodeSafetensors({ t: t as Tensor });
     expect(bad({ dtype: 'F32', shape: [3], data: new Float32Array(2) })).toThrow(/2 elements but shape \[3\] needs 3/);
-    expect(bad({ dtype: 'F32', shape: [2], data: new Float64Array(2) })).toThrow(/needs a Float32Array, got Float64Array/);
+    expect(bad({ dtype: 'F32', shape: [2], data: new Float64Array(2) })).toThrow(
+      /needs a Float32Array, got Float64Array/,
+    );
     expect(bad({ dtype: 'F16', shape: [1], data: new Uint8Array(2) })).toThrow(/unknown dtype F16/);
     expect(bad({ dtype: 'U8', shape: [1.5], data: new Uint8Array(1) })).toThrow(/non-negative integers/);
     expect(bad(null)).toThrow(/must be \{ dtype, shape, data \}/);
     expect(bad({ dtype: 'BOOL', shape: [1], data: Uint8Array.of(3) })).toThrow(/0\/1/);
     expect(() => encodeSafetensors({ __metadata__: all.u8 })).toThrow(/reserved/);
     expect(() => encodeSafetensors({}, { n: 1 as unknown as string })).toThrow(/must be a string/);
-    expect(bad({ dtype: 'F32', shape: [3], data: new Float32Array(2) })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(bad({ dtype: 'F32', shape: [3], data: new Float32Array(2) })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
   describe('files', () => {
@@ -160,13 +179,18 @@ describe('safetensors', () => {
       await writeSafetensors(target, { x: all.f32 });
       const before = fs.readFileSync(target);
       // The encoder fails: nothing is written.
-      await expect(writeSafetensors(target, { x: { dtype: 'F32', shape: [9], data: new Float32Array(1) } })).rejects.toMatchObject({
+      await expect(
+        writeSafetensors(target, { x: { dtype: 'F32', shape: [9], data: new Float32Array(1) } }),
+      ).rejects.toMatchObject({
         code: 'ERR_INVALID_ARGUMENT',
       });
       // The disk fails after the data is written, before the rename.
       const rename = jest.spyOn(fs.promises, 'rename').mockRejectedValueOnce(new Error('disk on fire'));
       try {
-        await expect(writeSafetensors(target, { y: all.u8 })).rejects.toMatchObject({ code: 'ERR_IO', message: /disk on fire/ });
+        await expect(writeSafetensors(target, { y: all.u8 })).rejects.toMatchObject({
+          code: 'ERR_IO',
+          message: /disk on fire/,
+        });
       } finally {
         rename.mockRestore();
       }

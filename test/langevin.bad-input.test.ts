@@ -22,12 +22,21 @@ describe('Langevin bad input', () => {
     expect(code(() => new LangevinNetwork({ units: 3, quartic: [1, 1] }))).toBe('ERR_INVALID_ARGUMENT');
     expect(code(() => new LangevinNetwork({ units: 0 }))).toBe('ERR_INVALID_ARGUMENT');
     expect(code(() => new LangevinNetwork({ units: 2, mass: 0 }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(code(() => new LangevinNetwork({ units: 2, couplings: { kind: 'dense', matrix: [0, 1, 2, 0] } }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(code(() => new LangevinNetwork({ units: 2, couplings: { kind: 'dense', matrix: [0, 1, 1] } }))).toBe('ERR_INVALID_ARGUMENT');
-    const overlapping = { kind: 'blocks' as const, blocks: [{ rows: [0, 2] as [number, number], cols: [1, 2] as [number, number], weights: [1, 1, 1, 1] }] };
+    expect(code(() => new LangevinNetwork({ units: 2, couplings: { kind: 'dense', matrix: [0, 1, 2, 0] } }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
+    expect(code(() => new LangevinNetwork({ units: 2, couplings: { kind: 'dense', matrix: [0, 1, 1] } }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
+    const overlapping = {
+      kind: 'blocks' as const,
+      blocks: [{ rows: [0, 2] as [number, number], cols: [1, 2] as [number, number], weights: [1, 1, 1, 1] }],
+    };
     expect(code(() => new LangevinNetwork({ units: 4, couplings: overlapping }))).toBe('ERR_INVALID_ARGUMENT');
     const asymmetric = { kind: 'sparse' as const, rowPtr: [0, 1, 1], cols: [1], values: [0.5] };
-    expect(code(() => new LangevinChains(new LangevinNetwork({ units: 2, couplings: asymmetric })))).toBe('ERR_INVALID_ARGUMENT');
+    expect(code(() => new LangevinChains(new LangevinNetwork({ units: 2, couplings: asymmetric })))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
   });
 
   test('run options and states', () => {
@@ -38,7 +47,9 @@ describe('Langevin bad input', () => {
     expect(code(() => chains.runSync({ steps: 10, dt: 0.1, kT: -1 }))).toBe('ERR_INVALID_ARGUMENT');
     expect(code(() => chains.runSync({ steps: 10, dt: 0.1, kT: (t) => (t > 0.5 ? NaN : 1) }))).toBe('ERR_NOT_FINITE');
     expect(code(() => chains.runSync({ steps: 10, dt: 0.1, integrator: 'rk4' as never }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(code(() => chains.runSync({ steps: 10, dt: 0.1, observe: ['spins' as never] }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(code(() => chains.runSync({ steps: 10, dt: 0.1, observe: ['spins' as never] }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
     expect(code(() => chains.setState([1, 2]))).toBe('ERR_INVALID_ARGUMENT');
     expect(code(() => chains.setState([1, 2, Infinity]))).toBe('ERR_NOT_FINITE');
     expect(code(() => chains.setClamp([3], [0]))).toBe('ERR_INVALID_ARGUMENT');
@@ -49,9 +60,15 @@ describe('Langevin bad input', () => {
     const raw = new (native().LangevinChains)(3, 2, 1);
     const f = Float32Array.of(1);
     expect(() => raw.setState(new Float32Array(5))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => raw.run(0, 10, -0.1, 1, 1, f, f, f, 0, 1, 0)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => raw.run(0, 10, 0.1, 1, 1, new Float32Array(3), f, f, 0, 1, 0)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => raw.addBlock(0, 2, 1, 2, new Float32Array(4))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => raw.run(0, 10, -0.1, 1, 1, f, f, f, 0, 1, 0)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => raw.run(0, 10, 0.1, 1, 1, new Float32Array(3), f, f, 0, 1, 0)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => raw.addBlock(0, 2, 1, 2, new Float32Array(4))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
   test('a quartic blow-up stops the run with ERR_NOT_FINITE naming the step and suggesting a smaller dt', () => {

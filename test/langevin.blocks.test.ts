@@ -54,20 +54,24 @@ function jTimes(x: ArrayLike<number>, at: number, i: number): number {
 }
 
 describe('block couplings of the generative computer', () => {
-  test.each([1, 5, 6, 7, 13, 40])('one noiseless step adds J x exactly as float64 does (%i chains, 1 and 2 threads)', (chains) => {
-    // No on-site terms, kT = 0, dt = 1: x' = x + J x.
-    const x0 = startState(chains, chains);
-    for (const threads of [1, 2]) {
-      const set = new LangevinChains(gtcNetwork(false), { chains, state: x0 });
-      set.runSync({ steps: 1, dt: 1, kT: 0, threads });
-      const x1 = set.readState();
-      let worst = 0;
-      for (let c = 0; c < chains; c++) {
-        for (let i = 0; i < N; i++) worst = Math.max(worst, Math.abs(x1[c * N + i] - (x0[c * N + i] + jTimes(x0, c * N, i))));
+  test.each([1, 5, 6, 7, 13, 40])(
+    'one noiseless step adds J x exactly as float64 does (%i chains, 1 and 2 threads)',
+    (chains) => {
+      // No on-site terms, kT = 0, dt = 1: x' = x + J x.
+      const x0 = startState(chains, chains);
+      for (const threads of [1, 2]) {
+        const set = new LangevinChains(gtcNetwork(false), { chains, state: x0 });
+        set.runSync({ steps: 1, dt: 1, kT: 0, threads });
+        const x1 = set.readState();
+        let worst = 0;
+        for (let c = 0; c < chains; c++) {
+          for (let i = 0; i < N; i++)
+            worst = Math.max(worst, Math.abs(x1[c * N + i] - (x0[c * N + i] + jTimes(x0, c * N, i))));
+        }
+        expect(worst).toBeLessThan(1e-6);
       }
-      expect(worst).toBeLessThan(1e-6);
-    }
-  });
+    },
+  );
 
   test('overlapping blocks, units no block reaches and row padding: noiseless steps add the summed J x', () => {
     // 37 units (rows padded to 48); B overlaps A's rows and columns, C sits on one range, D reaches back to
@@ -83,7 +87,9 @@ describe('block couplings of the generative computer', () => {
     ];
     const blocks = specs.map(({ rows, cols }) => {
       const weights = Float32Array.from({ length: rows[1] * cols[1] }, w);
-      if (rows[0] === cols[0]) for (let i = 0; i < rows[1]; i++) for (let j = 0; j < i; j++) weights[i * cols[1] + j] = weights[j * cols[1] + i];
+      if (rows[0] === cols[0])
+        for (let i = 0; i < rows[1]; i++)
+          for (let j = 0; j < i; j++) weights[i * cols[1] + j] = weights[j * cols[1] + i];
       return { rows, cols, weights };
     });
     const dense = new Float64Array(n * n);
@@ -97,7 +103,10 @@ describe('block couplings of the generative computer', () => {
     }
     const chains = 9;
     const x0 = Float32Array.from({ length: chains * n }, () => rng.float() * 2 - 1);
-    const set = new LangevinChains(new LangevinNetwork({ units: n, quadratic: 0, quartic: 0, couplings: { kind: 'blocks', blocks } }), { chains, state: x0 });
+    const set = new LangevinChains(
+      new LangevinNetwork({ units: n, quadratic: 0, quartic: 0, couplings: { kind: 'blocks', blocks } }),
+      { chains, state: x0 },
+    );
     // Three steps: the third product lands in the buffer of the first, so stale sums would show.
     set.runSync({ steps: 3, dt: 0.5, kT: 0 });
     const x3 = set.readState();
@@ -118,15 +127,25 @@ describe('block couplings of the generative computer', () => {
     expect(worst).toBeLessThan(1e-5);
   });
 
-  test('a chain\'s bits depend neither on the thread count nor on the chains beside it', () => {
+  test("a chain's bits depend neither on the thread count nor on the chains beside it", () => {
     const run = (chains: number, threads: number) => {
-      const set = new LangevinChains(gtcNetwork(), { chains, seed: 3, state: startState(chains, 9).subarray(0, chains * N) });
+      const set = new LangevinChains(gtcNetwork(), {
+        chains,
+        seed: 3,
+        state: startState(chains, 9).subarray(0, chains * N),
+      });
       const r = set.runSync({ steps: 60, dt: 0.01, kT: 0.2, threads, observe: ['heat'] });
       return { x: set.readState(), heat: r.heat! };
     };
     // Same start for the shared chains: startState(k, 9) is a prefix of startState(m, 9).
     const big = run(50, 2);
-    for (const [chains, threads] of [[50, 1], [50, 3], [13, 2], [7, 1], [1, 2]]) {
+    for (const [chains, threads] of [
+      [50, 1],
+      [50, 3],
+      [13, 2],
+      [7, 1],
+      [1, 2],
+    ]) {
       const small = run(chains, threads);
       expect(small.x).toEqual(big.x.subarray(0, chains * N));
       expect(small.heat).toEqual(big.heat.subarray(0, chains));
@@ -152,7 +171,10 @@ describe('block couplings of the generative computer', () => {
     for (let c = 0; c < chains; c++) {
       let heat = 0;
       for (let k = 0; k < steps; k++) {
-        const before = k === 0 ? x0.subarray(c * N, (c + 1) * N) : traj.subarray(((k - 1) * chains + c) * N, ((k - 1) * chains + c + 1) * N);
+        const before =
+          k === 0
+            ? x0.subarray(c * N, (c + 1) * N)
+            : traj.subarray(((k - 1) * chains + c) * N, ((k - 1) * chains + c + 1) * N);
         const after = traj.subarray((k * chains + c) * N, (k * chains + c + 1) * N);
         const mid = Array.from(before, (b, i) => 0.5 * (b + after[i]));
         const sMid = 0.5 * (s(k) + s(k + 1));

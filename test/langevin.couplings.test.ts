@@ -26,7 +26,12 @@ function csr(J: Float32Array): LangevinCouplings {
   const cols: number[] = [];
   const values: number[] = [];
   for (let i = 0; i < N; i++) {
-    for (let j = 0; j < N; j++) if (J[i * N + j] !== 0) cols.push(j), values.push(J[i * N + j]);
+    for (let j = 0; j < N; j++) {
+      if (J[i * N + j] !== 0) {
+        cols.push(j);
+        values.push(J[i * N + j]);
+      }
+    }
     rowPtr.push(cols.length);
   }
   return { kind: 'sparse', rowPtr, cols, values };
@@ -35,9 +40,25 @@ function csr(J: Float32Array): LangevinCouplings {
 const start = Array.from({ length: CHAINS * N }, (_, k) => Math.sin(k));
 const onsite = { units: N, quadratic: 2, quartic: 1, bias: 0.1 };
 
-function finalState(couplings: LangevinCouplings | LangevinCouplings[], threads = 2, integrator: 'euler-maruyama' | 'baoab' = 'euler-maruyama') {
-  const chains = new LangevinChains(new LangevinNetwork({ ...onsite, couplings }), { chains: CHAINS, seed: 4, state: start });
-  const r = chains.runSync({ steps: 200, dt: 0.01, kT: 0.2, integrator, threads, observe: ['energy', 'heat'], every: 50 });
+function finalState(
+  couplings: LangevinCouplings | LangevinCouplings[],
+  threads = 2,
+  integrator: 'euler-maruyama' | 'baoab' = 'euler-maruyama',
+) {
+  const chains = new LangevinChains(new LangevinNetwork({ ...onsite, couplings }), {
+    chains: CHAINS,
+    seed: 4,
+    state: start,
+  });
+  const r = chains.runSync({
+    steps: 200,
+    dt: 0.01,
+    kT: 0.2,
+    integrator,
+    threads,
+    observe: ['energy', 'heat'],
+    every: 50,
+  });
   return { x: chains.readState(), energy: r.energy!, heat: r.heat!, chains };
 }
 
@@ -83,7 +104,11 @@ describe('couplings', () => {
     const u = dense.chains.energies();
     for (let c = 0; c < CHAINS; c++) expect(u[c]).toBeCloseTo(energyOf(dense.x.subarray(c * N, (c + 1) * N), J), 4);
     // An odd number of steps ends with the products in the other of the two buffers they alternate between.
-    const sparse = new LangevinChains(new LangevinNetwork({ ...onsite, couplings: csr(J) }), { chains: CHAINS, seed: 4, state: start });
+    const sparse = new LangevinChains(new LangevinNetwork({ ...onsite, couplings: csr(J) }), {
+      chains: CHAINS,
+      seed: 4,
+      state: start,
+    });
     sparse.runSync({ steps: 7, dt: 0.01, kT: 0.2 });
     const x = sparse.readState();
     const us = sparse.energies();

@@ -10,8 +10,20 @@ import { Z_FAMILY } from './helpers/stats';
 const UNITS = 16;
 const CHAINS = 64;
 
-function stationarySecondMoment(spec: { quadratic: number; quartic: number }, options: { dt: number; kT: number; integrator: 'euler-maruyama' | 'leimkuhler-matthews'; steps: number; seed: number }) {
-  const chains = new LangevinChains(new LangevinNetwork({ units: UNITS, ...spec }), { chains: CHAINS, seed: options.seed });
+function stationarySecondMoment(
+  spec: { quadratic: number; quartic: number },
+  options: {
+    dt: number;
+    kT: number;
+    integrator: 'euler-maruyama' | 'leimkuhler-matthews';
+    steps: number;
+    seed: number;
+  },
+) {
+  const chains = new LangevinChains(new LangevinNetwork({ units: UNITS, ...spec }), {
+    chains: CHAINS,
+    seed: options.seed,
+  });
   const r = chains.runSync({ ...options, observe: ['moments'], burnIn: 500 });
   return unitAveraged(r.meanSquare!, CHAINS, UNITS);
 }
@@ -23,7 +35,10 @@ describe('overdamped integrators', () => {
       [2, 0.2],
     ]) {
       const kT = 0.5;
-      const e = stationarySecondMoment({ quadratic: lambda, quartic: 0 }, { dt, kT, integrator: 'euler-maruyama', steps: 20000, seed: 3 });
+      const e = stationarySecondMoment(
+        { quadratic: lambda, quartic: 0 },
+        { dt, kT, integrator: 'euler-maruyama', steps: 20000, seed: 3 },
+      );
       const expected = (kT / lambda) * (2 / (2 - lambda * dt));
       expect(Math.abs(e.mean - expected)).toBeLessThan(Z_FAMILY * e.stderr);
       // ...and the bias is resolved: far outside the error bars of the exact kT/λ.
@@ -35,7 +50,13 @@ describe('overdamped integrators', () => {
     const U = (x: number) => x * x + x ** 4; // quadratic a = 2, quartic c = 4
     const exact = boltzmannAverage(U, 0.1, (x) => x * x, 3);
     const spec = { quadratic: 2, quartic: 4 };
-    const lm = stationarySecondMoment(spec, { dt: 0.1, kT: 0.1, integrator: 'leimkuhler-matthews', steps: 40000, seed: 5 });
+    const lm = stationarySecondMoment(spec, {
+      dt: 0.1,
+      kT: 0.1,
+      integrator: 'leimkuhler-matthews',
+      steps: 40000,
+      seed: 5,
+    });
     const em = stationarySecondMoment(spec, { dt: 0.1, kT: 0.1, integrator: 'euler-maruyama', steps: 40000, seed: 5 });
     // The test's own resolution must be finer than the claim it checks.
     expect(lm.stderr / exact).toBeLessThan(0.001);
@@ -47,10 +68,19 @@ describe('overdamped integrators', () => {
     const U = (x: number) => x * x + x ** 4;
     const exact = boltzmannAverage(U, 0.1, (x) => x * x, 3);
     const spec = { quadratic: 2, quartic: 4 };
-    const em = [0.1, 0.05].map((dt) => stationarySecondMoment(spec, { dt, kT: 0.1, integrator: 'euler-maruyama', steps: 40000, seed: 9 }).mean / exact - 1);
+    const em = [0.1, 0.05].map(
+      (dt) =>
+        stationarySecondMoment(spec, { dt, kT: 0.1, integrator: 'euler-maruyama', steps: 40000, seed: 9 }).mean /
+          exact -
+        1,
+    );
     expect(em[1] / em[0]).toBeGreaterThan(0.4);
     expect(em[1] / em[0]).toBeLessThan(0.6);
-    const lm = stationarySecondMoment(spec, { dt: 0.2, kT: 0.1, integrator: 'leimkuhler-matthews', steps: 40000, seed: 9 }).mean / exact - 1;
+    const lm =
+      stationarySecondMoment(spec, { dt: 0.2, kT: 0.1, integrator: 'leimkuhler-matthews', steps: 40000, seed: 9 })
+        .mean /
+        exact -
+      1;
     // At twice the step, LM is still far closer than EM at half the step.
     expect(Math.abs(lm)).toBeLessThan(Math.abs(em[1]) / 3);
   });
@@ -58,15 +88,30 @@ describe('overdamped integrators', () => {
 
 describe('BAOAB', () => {
   function sample(quadratic: number, quartic: number, mass: number, kT: number, dt: number, seed: number) {
-    const chains = new LangevinChains(new LangevinNetwork({ units: UNITS, quadratic, quartic, mass }), { chains: CHAINS, seed });
+    const chains = new LangevinChains(new LangevinNetwork({ units: UNITS, quadratic, quartic, mass }), {
+      chains: CHAINS,
+      seed,
+    });
     chains.runSync({ steps: 2000, dt, integrator: 'baoab', friction: 1, kT });
     const every = 10;
-    const r = chains.runSync({ steps: 40000, dt, integrator: 'baoab', friction: 1, kT, observe: ['moments', 'velocities'], every });
+    const r = chains.runSync({
+      steps: 40000,
+      dt,
+      integrator: 'baoab',
+      friction: 1,
+      kT,
+      observe: ['moments', 'velocities'],
+      every,
+    });
     const v2 = new Float64Array(CHAINS * UNITS);
     for (let s = 0; s < r.samples; s++) {
       for (let k = 0; k < CHAINS * UNITS; k++) v2[k] += r.velocities![s * CHAINS * UNITS + k] ** 2 / r.samples;
     }
-    return { x2: unitAveraged(r.meanSquare!, CHAINS, UNITS), v2: unitAveraged(v2, CHAINS, UNITS), x: unitAveraged(r.mean!, CHAINS, UNITS) };
+    return {
+      x2: unitAveraged(r.meanSquare!, CHAINS, UNITS),
+      v2: unitAveraged(v2, CHAINS, UNITS),
+      x: unitAveraged(r.mean!, CHAINS, UNITS),
+    };
   }
 
   test('samples the Boltzmann distribution of a harmonic potential (positions and velocities)', () => {

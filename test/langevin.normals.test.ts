@@ -9,7 +9,7 @@ const COUNT = 1 << 22;
 function twoSidedTail(t: number): number {
   const x = t / Math.SQRT2;
   let f = 0;
-  for (let k = 60; k >= 1; k--) f = (k / 2) / (x + f);
+  for (let k = 60; k >= 1; k--) f = k / 2 / (x + f);
   return Math.exp(-x * x) / Math.sqrt(Math.PI) / (x + f);
 }
 

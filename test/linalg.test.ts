@@ -28,7 +28,11 @@ function randomMatrix(n: number, seed: number): Float64Array {
 function inverseOf(a: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
-    const col = solve(a, n, Float64Array.from({ length: n }, (_, i) => (i === j ? 1 : 0)));
+    const col = solve(
+      a,
+      n,
+      Float64Array.from({ length: n }, (_, i) => (i === j ? 1 : 0)),
+    );
     for (let i = 0; i < n; i++) out[i * n + j] = col[i];
   }
   return out;
@@ -86,7 +90,9 @@ describe('expm against closed forms', () => {
     for (const theta of [1e-4, 1, 30, 1000]) {
       const expected = [cos(theta), sin(theta), -sin(theta), cos(theta)];
       // Squaring loses ~θ·ε in angle: 1000 rotations lose ~1e-13.
-      expect(relativeError(expm(Float64Array.from([0, theta, -theta, 0]), 2), expected)).toBeLessThan(1e-15 * Math.max(theta, 10));
+      expect(relativeError(expm(Float64Array.from([0, theta, -theta, 0]), 2), expected)).toBeLessThan(
+        1e-15 * Math.max(theta, 10),
+      );
     }
   });
 
@@ -126,7 +132,9 @@ describe('Lyapunov A Σ + Σ Aᵀ = D', () => {
     ['a rotation (eigenvalues ±i)', [0, 1, -1, 0]],
     ['negative trace', [-1, 0, 0, -1]],
   ])('unstable drift with %s -> ERR_NOT_STABLE', (_, a) => {
-    expect(() => solveLyapunov(Float64Array.from(a), identity(2), 2)).toThrow(expect.objectContaining({ code: 'ERR_NOT_STABLE' }));
+    expect(() => solveLyapunov(Float64Array.from(a), identity(2), 2)).toThrow(
+      expect.objectContaining({ code: 'ERR_NOT_STABLE' }),
+    );
   });
 });
 
@@ -155,7 +163,8 @@ describe('Cholesky, LU and eigenvalue bounds', () => {
     expect(rank).toBe(2);
     expect(residual).toBeLessThan(1e-14);
     const rebuilt = multiplyTransposed(factor, factor, 3);
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(rebuilt[i * 3 + j]).toBeCloseTo(psd[perm[i] * 3 + perm[j]], 13);
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++) expect(rebuilt[i * 3 + j]).toBeCloseTo(psd[perm[i] * 3 + perm[j]], 13);
     expect(pivotedCholesky(Float64Array.from([0, 1, 1, 0]), 2, 1e-12).residual).toBeGreaterThan(1e-12);
   });
 
@@ -163,7 +172,9 @@ describe('Cholesky, LU and eigenvalue bounds', () => {
     const a = Float64Array.from([0, 2, 1, 1, 1, 0, 3, 0, 1]);
     const x = solve(a, 3, [3, 2, 4]);
     expect(relativeError(x, [1, 1, 1])).toBeLessThan(1e-15);
-    expect(() => solve(Float64Array.from([1, 2, 2, 4]), 2, [1, 1])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => solve(Float64Array.from([1, 2, 2, 4]), 2, [1, 1])).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
   test('symmetric eigenvalue range', () => {
@@ -175,16 +186,35 @@ describe('Cholesky, LU and eigenvalue bounds', () => {
 
 describe('matrix input', () => {
   test('rows and flat arrays give the same row-major copy', () => {
-    expect(toSquareMatrix('A', [[1, 2], [3, 4]])).toEqual({ n: 2, data: Float64Array.from([1, 2, 3, 4]) });
+    expect(
+      toSquareMatrix('A', [
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toEqual({ n: 2, data: Float64Array.from([1, 2, 3, 4]) });
     expect(toSquareMatrix('A', [1, 2, 3, 4])).toEqual({ n: 2, data: Float64Array.from([1, 2, 3, 4]) });
   });
 
   test.each([
     ['ragged rows', 'ERR_INVALID_ARGUMENT', [[1, 2], [3]]],
-    ['2 × 3 rows', 'ERR_INVALID_ARGUMENT', [[1, 2, 3], [4, 5, 6]]],
+    [
+      '2 × 3 rows',
+      'ERR_INVALID_ARGUMENT',
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    ],
     ['flat length 6', 'ERR_INVALID_ARGUMENT', [1, 2, 3, 4, 5, 6]],
     ['empty', 'ERR_INVALID_ARGUMENT', []],
-    ['NaN', 'ERR_NOT_FINITE', [[1, NaN], [0, 1]]],
+    [
+      'NaN',
+      'ERR_NOT_FINITE',
+      [
+        [1, NaN],
+        [0, 1],
+      ],
+    ],
     ['a string entry', 'ERR_INVALID_ARGUMENT', [1, '2', 3, 4]],
     ['not an array', 'ERR_INVALID_ARGUMENT', 7],
   ])('%s -> %s', (_, code, input) => {

@@ -87,9 +87,11 @@ describe('Gibbs requests are budgeted as a whole, before allocating', () => {
 
   test('observations are counted together with the chains they come from', () => {
     // 2^22 chains (117 MB) observing states for 100 samples (1.26 GB) under a 1 GiB limit.
-    const r = inChild(`async (h) => { const g = ${triangle};
+    const r = inChild(
+      `async (h) => { const g = ${triangle};
       new h.IsingModel(g, { couplings: 0.3 }).sampleSync({ chains: 2 ** 22, warmup: 0, samples: 100, observe: ['states'] }); }`,
-    { HEATBATH_MEMORY_LIMIT: '1G' });
+      { HEATBATH_MEMORY_LIMIT: '1G' },
+    );
     expect(r.code).toBe('ERR_TOO_LARGE');
     expect(r.message).toMatch(/sampling 100 samples of 4194304 chains needs/);
     expect(r.rssGrowthMb).toBeLessThan(400);
@@ -104,7 +106,7 @@ describe('Gibbs requests are budgeted as a whole, before allocating', () => {
 });
 
 describe('graph builders', () => {
-  test('a lattice past the budget, or past V8\'s heap, is refused before building', () => {
+  test("a lattice past the budget, or past V8's heap, is refused before building", () => {
     const huge = inChild(`async (h) => { h.graphs.lattice2d(46340); }`);
     expect(huge.code).toBe('ERR_TOO_LARGE');
     const regular = inChild(`async (h) => { h.graphs.randomRegular(2e9, 4); }`);
@@ -157,7 +159,9 @@ describe('RBM sizes', () => {
 
   test('RBM chains count their random state and a β table against the same limit', () => {
     const rbm = RBM.create({ visible: 4, hidden: 3, seed: 1 });
-    expect(() => rbm.sampleSync({ chains: 2 ** 40, sweeps: 1 })).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
+    expect(() => rbm.sampleSync({ chains: 2 ** 40, sweeps: 1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_TOO_LARGE' }),
+    );
   });
 });
 
@@ -176,9 +180,11 @@ describe('long schedules cost no memory per sweep', () => {
       await h.sample(new h.IsingModel(g, { couplings: 0.3 }), { chains: 8, warmup: 2 ** 32, samples: 1, beta: h.linearBeta(0.1, 1), signal }); }`);
     expect(described.code).toBe('ERR_ABORTED');
     expect(described.rssGrowthMb).toBeLessThan(100);
-    const table = inChild(`async (h) => { const g = ${triangle};
+    const table = inChild(
+      `async (h) => { const g = ${triangle};
       await h.sample(new h.IsingModel(g, { couplings: 0.3 }), { chains: 8, warmup: 2 ** 32, samples: 1, beta: (k) => 0.5 }); }`,
-    { HEATBATH_MEMORY_LIMIT: '1G' });
+      { HEATBATH_MEMORY_LIMIT: '1G' },
+    );
     expect(table.code).toBe('ERR_TOO_LARGE');
     expect(table.message).toMatch(/a table of β for 4294967296 sweeps/);
   });
@@ -186,7 +192,9 @@ describe('long schedules cost no memory per sweep', () => {
   test('runs longer than 2^53 − 1 sweeps get a coded error', () => {
     const model = new IsingModel(graphs.lattice2d(2, 2), { couplings: 0.3 });
     const tooLong = { chains: 8, warmup: Number.MAX_SAFE_INTEGER, samples: 2, thin: 1 };
-    expect(() => model.sampleSync(tooLong)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/2\^53/) }));
+    expect(() => model.sampleSync(tooLong)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/2\^53/) }),
+    );
     expect(() => RBM.create({ visible: 2, hidden: 2 }).sampleSync({ sweeps: 2 ** 53 })).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
     );

@@ -12,7 +12,11 @@ test('HEATBATH_ADDON names the binary that is loaded', () => {
   const copy = path.join(root, 'build', 'heatbath-addon-env-test.node');
   fs.copyFileSync(usual, copy);
   try {
-    const out = execFileSync(process.execPath, ['-e', script], { cwd: root, env: { ...process.env, HEATBATH_ADDON: copy }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['-e', script], {
+      cwd: root,
+      env: { ...process.env, HEATBATH_ADDON: copy },
+      encoding: 'utf8',
+    });
     expect(out.trim()).toBe(copy);
   } finally {
     fs.rmSync(copy, { force: true });

@@ -97,7 +97,9 @@ describe.each(models)('%s Jacobian products', (_, make) => {
     const gradient = new Float32Array(n);
     lin.vjp(lin.logitGradient, gradient);
     const directional = gradient.reduce((s, g, i) => s + g * v[i], 0);
-    expect(Math.abs(directional - (loss(EPS) - loss(-EPS)) / (2 * EPS))).toBeLessThan(FD_TOLERANCE * Math.abs(directional) + 1e-4);
+    expect(Math.abs(directional - (loss(EPS) - loss(-EPS)) / (2 * EPS))).toBeLessThan(
+      FD_TOLERANCE * Math.abs(directional) + 1e-4,
+    );
   });
 });
 
@@ -127,7 +129,9 @@ describe('logistic regression', () => {
 
 describe('classifier input checks', () => {
   it('rejects bad shapes and batches with a code', () => {
-    expect(() => new MlpClassifier({ inputs: 0, hidden: 2, classes: 2 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => new MlpClassifier({ inputs: 0, hidden: 2, classes: 2 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
     expect(() => new SoftmaxRegression(4, 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     const model = tinyMlp();
     const good = tinyBatch();
@@ -137,7 +141,8 @@ describe('classifier input checks', () => {
       { ...good, labels: Uint8Array.from([0, 1, 7, 0]) },
       { ...good, inputs: good.inputs.map((x, i) => (i === 3 ? NaN : x)) },
     ];
-    for (const batch of bad) expect(() => model.linearize(batch)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    for (const batch of bad)
+      expect(() => model.linearize(batch)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 
   it('keeps a linearisation valid after the parameters change', () => {

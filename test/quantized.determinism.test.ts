@@ -16,7 +16,10 @@ afterAll(() => setSimd(available.at(-1)!));
 
 /** Byte equality (jest's toEqual walks typed arrays element by element, slowly). */
 const same = (a: ArrayBufferView | undefined, b: ArrayBufferView | undefined) =>
-  Buffer.compare(Buffer.from(a!.buffer, a!.byteOffset, a!.byteLength), Buffer.from(b!.buffer, b!.byteOffset, b!.byteLength)) === 0;
+  Buffer.compare(
+    Buffer.from(a!.buffer, a!.byteOffset, a!.byteLength),
+    Buffer.from(b!.buffer, b!.byteOffset, b!.byteLength),
+  ) === 0;
 
 describe.each([1, 3, 7, 8, 12, 17, 32])('%i random bits', (randomBits) => {
   const model = float.quantize({ couplingBits: 8, fieldBits: 8, randomBits });
@@ -61,10 +64,13 @@ test('async runs match sync runs; live chains resume where they stopped; seeds d
 test('chain means and mean-field pairs are the per-chain averages of the observed states, for any thread count', () => {
   const model = float.quantize({ couplingBits: 6, fieldBits: 6, randomBits: 4 });
   const n = graph.numNodes;
-  const runs = [1, 2].map((threads) => model.sampleSync({ ...opts, threads, observe: ['states', 'chainMeans', 'meanFieldPairs'] }));
+  const runs = [1, 2].map((threads) =>
+    model.sampleSync({ ...opts, threads, observe: ['states', 'chainMeans', 'meanFieldPairs'] }),
+  );
   const { states, chainMeans, pairMeanField, samples, chains } = runs[0];
   const expected = new Float64Array(chains * n);
-  for (let s = 0; s < samples; s++) for (let k = 0; k < chains * n; k++) expected[k] += states![s * chains * n + k] / samples;
+  for (let s = 0; s < samples; s++)
+    for (let k = 0; k < chains * n; k++) expected[k] += states![s * chains * n + k] / samples;
   expect(Array.from(chainMeans!)).toEqual(Array.from(expected, (m) => Math.fround(m)));
   const { src, dst } = graph;
   for (const e of [0, 17, src.length - 1]) {
@@ -89,7 +95,9 @@ test('HEATBATH_SIMD chooses the kernel at load: the same bits from the scalar on
       cwd: path.resolve(__dirname, '..'),
       env: { ...process.env, HEATBATH_SIMD: simd },
       encoding: 'utf8',
-    }).trim().split(' ');
+    })
+      .trim()
+      .split(' ');
   const scalar = digest('scalar');
   expect(scalar[0]).toBe('scalar');
   for (const simd of available) expect(digest(simd)).toEqual([simd, scalar[1]]);

@@ -36,11 +36,13 @@ function integerRbm(seed: number): RBM {
 /** z of each sampled visible-state frequency (one independent chain per sample) against p(v). */
 function visibleZ(visible: Float32Array, chains: number, p: ArrayLike<number>): number {
   const estimates = Array.from({ length: 2 ** V }, (_, s) =>
-    chainEstimate(Float64Array.from({ length: chains }, (_, c) => {
-      let state = 0;
-      for (let i = 0; i < V; i++) state |= visible[c * V + i] << i;
-      return state === s ? 1 : 0;
-    })),
+    chainEstimate(
+      Float64Array.from({ length: chains }, (_, c) => {
+        let state = 0;
+        for (let i = 0; i < V; i++) state |= visible[c * V + i] << i;
+        return state === s ? 1 : 0;
+      }),
+    ),
   );
   return maxZ(estimates, p);
 }
@@ -58,7 +60,13 @@ describe('a quantized RBM', () => {
   test('32-bit draws and exactly representable weights: the float RBM’s distribution', async () => {
     const rbm = integerRbm(1);
     const chip = QuantizedRBM.quantize(rbm, { couplingBits: 6, fieldBits: 6, randomBits: 32, scale: STEP });
-    expect(chip.report).toEqual({ scale: STEP, clippedCouplings: 0, clippedBiases: 0, maxCouplingError: 0, maxBiasError: 0 });
+    expect(chip.report).toEqual({
+      scale: STEP,
+      clippedCouplings: 0,
+      clippedBiases: 0,
+      maxCouplingError: 0,
+      maxBiasError: 0,
+    });
     const exact = exactRbm(rbm).probabilities;
     const pi = visibleMarginal(stationary(chip.ising));
     pi.forEach((q, s) => expect(q).toBeCloseTo(exact[s], 8));
@@ -101,11 +109,17 @@ describe('a quantized RBM', () => {
     expect(Array.from(chip.ising.integerCouplings)).toEqual([1, -3, 1, 0]);
     expect(Array.from(chip.ising.integerBiases)).toEqual([2 * 2 + 1 - 3, -2 + 1, 0 + 1 + 1, 6 - 3]);
     expect(chip.ising.scale).toBe(0.0625);
-    expect(() => QuantizedRBM.quantize(rbm, { couplingBits: 3, fieldBits: 3, randomBits: 8, scale: 0.25, onOverflow: 'refuse' })).toThrow(
+    expect(() =>
+      QuantizedRBM.quantize(rbm, { couplingBits: 3, fieldBits: 3, randomBits: 8, scale: 0.25, onOverflow: 'refuse' }),
+    ).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('weight W[0][1]') }),
     );
-    expect(() => QuantizedRBM.quantize(rbm, { couplingBits: 1, fieldBits: 3, randomBits: 8 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => QuantizedRBM.quantize(rbm, { couplingBits: 4, fieldBits: 3, randomBits: 33 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => QuantizedRBM.quantize(rbm, { couplingBits: 1, fieldBits: 3, randomBits: 8 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => QuantizedRBM.quantize(rbm, { couplingBits: 4, fieldBits: 3, randomBits: 33 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
   });
 
   test('a unit whose field cannot fit the engine is refused, named', () => {
@@ -119,7 +133,9 @@ describe('a quantized RBM', () => {
   test('the same seed gives the same samples, for any thread count', async () => {
     const rbm = RBM.create({ visible: 30, hidden: 20, seed: 2, weightScale: 0.5 });
     const chip = QuantizedRBM.quantize(rbm, { couplingBits: 5, fieldBits: 5, randomBits: 6 });
-    const runs = await Promise.all([1, 2, 1].map((threads, k) => chip.sample({ chains: 300, sweeps: 10, seed: k < 2 ? 7 : 8, threads })));
+    const runs = await Promise.all(
+      [1, 2, 1].map((threads, k) => chip.sample({ chains: 300, sweeps: 10, seed: k < 2 ? 7 : 8, threads })),
+    );
     expect(Array.from(runs[1].visible)).toEqual(Array.from(runs[0].visible));
     expect(Array.from(runs[2].visible)).not.toEqual(Array.from(runs[0].visible));
   });
@@ -151,18 +167,35 @@ describe('a quantized DTM', () => {
     );
     const chains = 1024;
     const samples = 30;
-    const run = chip.sampleSync({ chains, warmup: 100, samples, thin: 3, seed: 9, clamp: { nodes: inputs, values }, observe: ['states'] });
+    const run = chip.sampleSync({
+      chains,
+      warmup: 100,
+      samples,
+      thin: 3,
+      seed: 9,
+      clamp: { nodes: inputs, values },
+      observe: ['states'],
+    });
     const pairs = Array.from(g.src, (a, e) => [a, g.dst[e]] as [number, number]);
     const est = momentEstimates(run.states!, samples, chains, g.numNodes, pairs);
     const free = (i: number) => !Array.from(inputs).includes(i);
-    expect(maxZ(est.nodes.filter((_, i) => free(i)), exact.mean.filter((_, i) => free(i)))).toBeLessThan(Z_FAMILY);
+    expect(
+      maxZ(
+        est.nodes.filter((_, i) => free(i)),
+        exact.mean.filter((_, i) => free(i)),
+      ),
+    ).toBeLessThan(Z_FAMILY);
     expect(maxZ(est.pairs, exact.edgeMean)).toBeLessThan(Z_FAMILY);
   });
 
   test('generation on the chip: the same seed gives the same images for any thread count, not the float model’s', async () => {
     const chip = QuantizedDtm.quantize(model, { couplingBits: 4, fieldBits: 4, randomBits: 6 });
     const options = { count: 200, sweeps: 20, seed: 3 };
-    const [one, two, float] = await Promise.all([chip.generate({ ...options, threads: 1 }), chip.generate({ ...options, threads: 2 }), model.generate(options)]);
+    const [one, two, float] = await Promise.all([
+      chip.generate({ ...options, threads: 1 }),
+      chip.generate({ ...options, threads: 2 }),
+      model.generate(options),
+    ]);
     expect(Array.from(two.images)).toEqual(Array.from(one.images));
     expect(Array.from(float.images)).not.toEqual(Array.from(one.images));
   });
@@ -175,13 +208,16 @@ describe('a quantized DTM', () => {
     const integers = Array.from(before.integerCouplings);
     trained.learnedCouplings(1).forEach((_, e, J) => (J[e] *= -1));
     const after = estimator.samplingTarget() as QuantizedDtmStep;
-    expect(Array.from(after.integerCouplings.subarray(0, trained.numTorusEdges))).toEqual(integers.slice(0, trained.numTorusEdges).map((q) => -q || 0));
+    expect(Array.from(after.integerCouplings.subarray(0, trained.numTorusEdges))).toEqual(
+      integers.slice(0, trained.numTorusEdges).map((q) => -q || 0),
+    );
     estimator.dispose();
 
     const images = Float32Array.from({ length: 64 * 2 }, (_, k) => (k % 3 === 0 ? 1 : 0));
     const data = { count: 64, rows: 1, cols: 2, images, labels: new Uint8Array(64) };
     const start = Float32Array.from(trained.learnedCouplings(1));
-    const run = () => trainDtm(trained, data, { epochs: 1, batchSize: 32, warmup: 5, samples: 4, thin: 1, precision, seed: 2 });
+    const run = () =>
+      trainDtm(trained, data, { epochs: 1, batchSize: 32, warmup: 5, samples: 4, thin: 1, precision, seed: 2 });
     const history = await run();
     expect(history[0].flips).toBeGreaterThan(0);
     expect(Array.from(trained.learnedCouplings(1))).not.toEqual(Array.from(start));

@@ -15,7 +15,10 @@ afterAll(() => setSimd(available.at(-1)!));
 
 /** Byte equality (jest's toEqual walks typed arrays element by element, slowly). */
 const same = (a: ArrayBufferView | undefined, b: ArrayBufferView | undefined) =>
-  Buffer.compare(Buffer.from(a!.buffer, a!.byteOffset, a!.byteLength), Buffer.from(b!.buffer, b!.byteOffset, b!.byteLength)) === 0;
+  Buffer.compare(
+    Buffer.from(a!.buffer, a!.byteOffset, a!.byteLength),
+    Buffer.from(b!.buffer, b!.byteOffset, b!.byteLength),
+  ) === 0;
 
 /**
  * Couplings drawn from {−k..k} (k = 0: from {−1, +1}, the ±J path) and biases from [−3, 3] on king's
@@ -32,7 +35,15 @@ function kingModel(side: number, k: number, randomBits: number, seed = 1): Quant
 }
 
 // 1100 chains: two full blocks of 512 and a part-used third, so 2 threads split the work.
-const opts = { chains: 1100, warmup: 4, samples: 2, thin: 2, seed: 4, kernel: 'multispin' as const, observe: ['states' as const, 'moments' as const] };
+const opts = {
+  chains: 1100,
+  warmup: 4,
+  samples: 2,
+  thin: 2,
+  seed: 4,
+  kernel: 'multispin' as const,
+  observe: ['states' as const, 'moments' as const],
+};
 
 describe.each([
   [0, 1],
@@ -90,11 +101,20 @@ test('clamped nodes keep their per-chain values; live chains resume where they s
 
 test('streams run on the multispin kernel and give the batches a sampling run gives', async () => {
   const model = kingModel(5, 0, 8);
-  const options = { chains: 520, warmup: 3, thin: 2, seed: 9, kernel: 'multispin' as const, observe: ['states' as const] };
+  const options = {
+    chains: 520,
+    warmup: 3,
+    thin: 2,
+    seed: 9,
+    kernel: 'multispin' as const,
+    observe: ['states' as const],
+  };
   const batches = [];
   for await (const batch of model.stream({ ...options, batch: 2, maxBatches: 2 })) batches.push(batch);
   const run = model.sampleSync({ ...options, samples: 4 });
-  const streamed = Buffer.concat(batches.map((b) => Buffer.from(b.states!.buffer, b.states!.byteOffset, b.states!.byteLength)));
+  const streamed = Buffer.concat(
+    batches.map((b) => Buffer.from(b.states!.buffer, b.states!.byteOffset, b.states!.byteLength)),
+  );
   expect(same(streamed, run.states)).toBe(true);
 });
 
@@ -113,25 +133,57 @@ test('auto takes the multispin kernel when every node fits it, the integer kerne
 });
 
 test('bad input: a model the kernel cannot hold is refused naming the node and coupling', () => {
-  const star = graphs.fromEdges(5, [[0, 1], [0, 2], [0, 3], [0, 4]]);
-  const model = new QuantizedIsingModel(star, { couplings: [8, -8, 8, 8], biases: [0, 0, 0, 0, 0], scale: 1, randomBits: 8 });
+  const star = graphs.fromEdges(5, [
+    [0, 1],
+    [0, 2],
+    [0, 3],
+    [0, 4],
+  ]);
+  const model = new QuantizedIsingModel(star, {
+    couplings: [8, -8, 8, 8],
+    biases: [0, 0, 0, 0, 0],
+    scale: 1,
+    randomBits: 8,
+  });
   expect(() => model.chains({ kernel: 'multispin' })).toThrow(
-    expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/node 0's couplings add up to 32 steps.*its largest, 8, with node 1/) }),
+    expect.objectContaining({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(/node 0's couplings add up to 32 steps.*its largest, 8, with node 1/),
+    }),
   );
-  expect(() => model.chains({ kernel: 'bits' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  expect(() => model.chains({ kernel: 'bits' as never })).toThrow(
+    expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+  );
   // Parameters changed under live multispin chains are checked again.
-  const fits = new QuantizedIsingModel(star, { couplings: [7, -8, 8, 8], biases: [0, 0, 0, 0, 0], scale: 1, randomBits: 8 });
+  const fits = new QuantizedIsingModel(star, {
+    couplings: [7, -8, 8, 8],
+    biases: [0, 0, 0, 0, 0],
+    scale: 1,
+    randomBits: 8,
+  });
   const chains = fits.chains({ chains: 3, kernel: 'multispin' });
   fits.integerCouplings[0] = -9;
-  expect(() => chains.updateParameters()).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/^node 0's couplings add up to 33/) }));
+  expect(() => chains.updateParameters()).toThrow(
+    expect.objectContaining({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(/^node 0's couplings add up to 33/),
+    }),
+  );
   chains.dispose();
   const Multispin = native().MultispinChains;
-  expect(() => Multispin.refusal(star.handle, new Int32Array(3), new Int32Array(5))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  expect(() => Multispin.refusal(star.handle, new Int32Array(3), new Int32Array(5))).toThrow(
+    expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+  );
   expect(() => new Multispin(star.handle, 0, 1)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   const handle = new Multispin(star.handle, 2, 1);
   const zeros = [new Int32Array(4), new Int32Array(5)] as const;
-  for (const bits of [0, 33]) expect(() => handle.setParameters(...zeros, 1, bits)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-  expect(() => handle.setParameters(...zeros, -1, 8)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  for (const bits of [0, 33])
+    expect(() => handle.setParameters(...zeros, 1, bits)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+  expect(() => handle.setParameters(...zeros, -1, 8)).toThrow(
+    expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+  );
   handle.dispose();
 });
 
@@ -151,10 +203,17 @@ describe("Onsager's lattice values on the multispin kernel", () => {
       randomBits: 32,
       beta,
     });
-    const chains = 512, samples = 30;
+    const chains = 512,
+      samples = 30;
     const run = model.sampleSync({
-      chains, warmup: 400, samples, thin: 10, seed: 21, kernel: 'multispin',
-      init: ordered ? new Int8Array(L * L).fill(1) : 'random', observe: ['energy', 'magnetization'],
+      chains,
+      warmup: 400,
+      samples,
+      thin: 10,
+      seed: 21,
+      kernel: 'multispin',
+      init: ordered ? new Int8Array(L * L).fill(1) : 'random',
+      observe: ['energy', 'magnetization'],
     });
     const energy = new Float64Array(chains);
     const absM = new Float64Array(chains);
@@ -195,7 +254,9 @@ test('HEATBATH_SIMD chooses the kernel at load: the same bits from the scalar on
       cwd: path.resolve(__dirname, '..'),
       env: { ...process.env, HEATBATH_SIMD: simd },
       encoding: 'utf8',
-    }).trim().split(' ');
+    })
+      .trim()
+      .split(' ');
   const scalar = digest('scalar');
   expect(scalar[0]).toBe('scalar');
   for (const simd of available) expect(digest(simd)).toEqual([simd, scalar[1]]);

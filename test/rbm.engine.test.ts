@@ -76,16 +76,34 @@ describe('RbmChains match exact enumeration (V=4, H=3, β=0.7)', () => {
     const chains = new RbmChains(V, H, 300, 12);
     chains.setParameters(weights, visibleBias, hiddenBias);
     const nodes = Int32Array.from([0, 2]);
-    chains.setClamp(nodes, Float32Array.from({ length: 300 * 2 }, (_, k) => (k % 2 === 0 ? 1 : 0)));
+    chains.setClamp(
+      nodes,
+      Float32Array.from({ length: 300 * 2 }, (_, k) => (k % 2 === 0 ? 1 : 0)),
+    );
     chains.runSync({ sweeps: 20, beta: BETA });
     const { states, marginals } = sampleChains(chains, 150, 2);
-    const exact = exactVisible(new Map([[0, 1], [2, 0]]));
+    const exact = exactVisible(
+      new Map([
+        [0, 1],
+        [2, 0],
+      ]),
+    );
     expect(marginals[0]).toEqual({ mean: 1, stderr: 0 });
     expect(marginals[2]).toEqual({ mean: 0, stderr: 0 });
     const free = [1, 3];
-    expect(maxZ(free.map((i) => marginals[i]), free.map((i) => marginalsOf(exact)[i]))).toBeLessThan(Z_FAMILY);
+    expect(
+      maxZ(
+        free.map((i) => marginals[i]),
+        free.map((i) => marginalsOf(exact)[i]),
+      ),
+    ).toBeLessThan(Z_FAMILY);
     const allowed = [...exact.keys()].filter((v) => exact[v] > 0);
-    expect(maxZ(allowed.map((v) => states[v]), allowed.map((v) => exact[v]))).toBeLessThan(Z_FAMILY);
+    expect(
+      maxZ(
+        allowed.map((v) => states[v]),
+        allowed.map((v) => exact[v]),
+      ),
+    ).toBeLessThan(Z_FAMILY);
   });
 
   test('a wrong β is detected (the test can fail)', () => {
@@ -97,7 +115,8 @@ describe('RbmChains match exact enumeration (V=4, H=3, β=0.7)', () => {
     for (let s = 0; s < 150; s++) {
       chains.runSync({ sweeps: 2, beta: 1.4 });
       const v = chains.readVisible();
-      for (let k = 0; k < c; k++) counts[k * 2 ** V + (v[k * V] | (v[k * V + 1] << 1) | (v[k * V + 2] << 2) | (v[k * V + 3] << 3))]++;
+      for (let k = 0; k < c; k++)
+        counts[k * 2 ** V + (v[k * V] | (v[k * V + 1] << 1) | (v[k * V + 2] << 2) | (v[k * V + 3] << 3))]++;
     }
     const states = Array.from({ length: 2 ** V }, (_, x) =>
       chainEstimate(Float64Array.from({ length: c }, (_, k) => counts[k * 2 ** V + x] / 150)),
@@ -133,7 +152,8 @@ describe('dense engine calls', () => {
         for (let i = 0; i < m; i++) {
           for (let j = 0; j < n; j++) {
             let sum = 0;
-            for (let x = 0; x < k; x++) sum += (transA ? a[x * m + i] : a[i * k + x]) * (transB ? b[j * k + x] : b[x * n + j]);
+            for (let x = 0; x < k; x++)
+              sum += (transA ? a[x * m + i] : a[i * k + x]) * (transB ? b[j * k + x] : b[x * n + j]);
             expect(c[i * n + j]).toBeCloseTo(2 * sum + 0.5, 5);
           }
         }
@@ -192,34 +212,72 @@ describe('bad input and async', () => {
     const nanWeights = weights.slice();
     nanWeights[3] = NaN;
     expect(() => chains.setParameters(nanWeights, visibleBias, hiddenBias)).toThrow(code('ERR_NOT_FINITE'));
-    expect(() => chains.setParameters(weights.subarray(1), visibleBias, hiddenBias)).toThrow(code('ERR_INVALID_ARGUMENT'));
+    expect(() => chains.setParameters(weights.subarray(1), visibleBias, hiddenBias)).toThrow(
+      code('ERR_INVALID_ARGUMENT'),
+    );
     expect(() => chains.setVisible(new Float32Array(2 * V).fill(0.5))).toThrow(code('ERR_INVALID_ARGUMENT'));
     expect(() => chains.setClamp(Int32Array.from([V]), new Float32Array(2))).toThrow(code('ERR_INVALID_ARGUMENT'));
     expect(() => chains.setClamp(Int32Array.from([0, 0]), new Float32Array(4))).toThrow(code('ERR_INVALID_ARGUMENT'));
     expect(() => chains.runSync({ sweeps: 2, beta: -1 })).toThrow(code('ERR_INVALID_ARGUMENT'));
     expect(() => chains.runSync({ sweeps: 1.5 })).toThrow(code('ERR_INVALID_ARGUMENT'));
     const c = new Float32Array(4);
-    expect(() => gemm(false, false, 2, 2, 2, 1, new Float32Array(3), new Float32Array(4), 0, c)).toThrow(code('ERR_INVALID_ARGUMENT'));
-    expect(() => gemm(false, false, 2, 2, 2, NaN, new Float32Array(4), new Float32Array(4), 0, c)).toThrow(code('ERR_NOT_FINITE'));
-    expect(() => rbmConditional('up' as 'hidden', 1, weights, V, H, hiddenBias, new Float32Array(V), 1, undefined, undefined, 1, 1)).toThrow(
+    expect(() => gemm(false, false, 2, 2, 2, 1, new Float32Array(3), new Float32Array(4), 0, c)).toThrow(
       code('ERR_INVALID_ARGUMENT'),
     );
+    expect(() => gemm(false, false, 2, 2, 2, NaN, new Float32Array(4), new Float32Array(4), 0, c)).toThrow(
+      code('ERR_NOT_FINITE'),
+    );
+    expect(() =>
+      rbmConditional(
+        'up' as 'hidden',
+        1,
+        weights,
+        V,
+        H,
+        hiddenBias,
+        new Float32Array(V),
+        1,
+        undefined,
+        undefined,
+        1,
+        1,
+      ),
+    ).toThrow(code('ERR_INVALID_ARGUMENT'));
     const out = new Float32Array(H);
     const nanInput = new Float32Array(V).fill(NaN);
-    expect(() => rbmConditional('hidden', 1, weights, V, H, hiddenBias, nanInput, 1, undefined, out, 1, 1)).toThrow(code('ERR_NOT_FINITE'));
-    expect(() => rbmConditional('hidden', 1, weights, V, H, hiddenBias, new Float32Array(V).fill(0.5), 1, undefined, out, 1, 1, 1, 'active')).toThrow(
-      code('ERR_INVALID_ARGUMENT'),
+    expect(() => rbmConditional('hidden', 1, weights, V, H, hiddenBias, nanInput, 1, undefined, out, 1, 1)).toThrow(
+      code('ERR_NOT_FINITE'),
     );
+    expect(() =>
+      rbmConditional(
+        'hidden',
+        1,
+        weights,
+        V,
+        H,
+        hiddenBias,
+        new Float32Array(V).fill(0.5),
+        1,
+        undefined,
+        out,
+        1,
+        1,
+        1,
+        'active',
+      ),
+    ).toThrow(code('ERR_INVALID_ARGUMENT'));
     // The native layer checks on its own, e.g. for calls from plain JavaScript.
     const addon = native();
-    expect(() => addon.gemm(false, false, 2, 2, 2, 1, new Float32Array(3), new Float32Array(4), 0, c)).toThrow(code('ERR_INVALID_ARGUMENT'));
+    expect(() => addon.gemm(false, false, 2, 2, 2, 1, new Float32Array(3), new Float32Array(4), 0, c)).toThrow(
+      code('ERR_INVALID_ARGUMENT'),
+    );
     const shared = new Float32Array(8);
-    expect(() => addon.gemm(false, false, 2, 2, 2, 1, shared.subarray(0, 4), new Float32Array(4), 0, shared.subarray(2, 6))).toThrow(
-      code('ERR_INVALID_ARGUMENT'),
-    );
-    expect(() => addon.rbmConditional('hidden', 1, weights, V, H, hiddenBias, new Float32Array(V), -1, undefined, out, 1, 1)).toThrow(
-      code('ERR_INVALID_ARGUMENT'),
-    );
+    expect(() =>
+      addon.gemm(false, false, 2, 2, 2, 1, shared.subarray(0, 4), new Float32Array(4), 0, shared.subarray(2, 6)),
+    ).toThrow(code('ERR_INVALID_ARGUMENT'));
+    expect(() =>
+      addon.rbmConditional('hidden', 1, weights, V, H, hiddenBias, new Float32Array(V), -1, undefined, out, 1, 1),
+    ).toThrow(code('ERR_INVALID_ARGUMENT'));
     expect(() => new addon.RbmChains(4, 3, 0, 1)).toThrow(code('ERR_INVALID_ARGUMENT'));
   });
 

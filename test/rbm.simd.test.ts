@@ -20,7 +20,10 @@ describe('dense engine across SIMD levels', () => {
     const a = floats(m * k);
     const b = floats(k * n);
     const c0 = floats(m * n);
-    for (const [transA, transB] of [[false, false], [true, true]] as const) {
+    for (const [transA, transB] of [
+      [false, false],
+      [true, true],
+    ] as const) {
       const run = (simd: string) => {
         setSimd(simd);
         const c = c0.slice();
@@ -35,7 +38,10 @@ describe('dense engine across SIMD levels', () => {
     const [V, H, rows] = [97, 41, 53];
     const weights = floats(V * H, 0.8);
     const bias = floats(H);
-    for (const [density, path] of [[0.5, 'dense'], [0.1, 'active']] as const) {
+    for (const [density, path] of [
+      [0.5, 'dense'],
+      [0.1, 'active'],
+    ] as const) {
       const input = bits(rows * V, density);
       const run = (simd: string) => {
         setSimd(simd);
@@ -65,7 +71,11 @@ describe('dense engine across SIMD levels', () => {
       return [rbm.readVisible(), rbm.readHidden(), rbm.visibleProbabilities()];
     };
     const reference = run('avx2', 'avx2');
-    for (const [packedFor, runWith] of [['avx512', 'avx512'], ['avx2', 'avx512'], ['avx512', 'avx2']]) {
+    for (const [packedFor, runWith] of [
+      ['avx512', 'avx512'],
+      ['avx2', 'avx512'],
+      ['avx512', 'avx2'],
+    ]) {
       run(packedFor, runWith).forEach((x, i) => expect(same(x, reference[i])).toBe(true));
     }
   });

@@ -32,7 +32,7 @@ function randomBinaryRows(rows: number, V: number, seed: number, p = 0.4): Float
 
 describe('RBM quantities against exact enumeration', () => {
   const rbm = randomRbm(8, 5, 3, 1);
-  const states = Float32Array.from({ length: 256 * 8 }, (_, k) => (Math.floor(k / 8) >> k % 8) & 1);
+  const states = Float32Array.from({ length: 256 * 8 }, (_, k) => (Math.floor(k / 8) >> (k % 8)) & 1);
 
   test('free energy', () => {
     const free = rbm.freeEnergy(states, 256);
@@ -44,7 +44,8 @@ describe('RBM quantities against exact enumeration', () => {
     const rows = [3, 77, 200, 255];
     let expected = 0;
     for (const s of rows) {
-      for (let i = 0; i < 8; i++) expected += Math.log(probabilities[s] / (probabilities[s] + probabilities[s ^ (1 << i)]));
+      for (let i = 0; i < 8; i++)
+        expected += Math.log(probabilities[s] / (probabilities[s] + probabilities[s ^ (1 << i)]));
     }
     const data = Float32Array.from(rows.flatMap((s) => Array.from(visibleState(s, 8))));
     expect(pseudoLogLikelihood(rbm, data, rows.length)).toBeCloseTo(expected / rows.length, 4);
@@ -72,18 +73,22 @@ describe('the gradient estimate of persistent CD', () => {
   async function estimatedGradient(method: 'cd' | 'pcd', k: number, weightScale: number) {
     const rbm = randomRbm(V, H, 9, weightScale);
     const before = rbm.clone();
-    await trainRbm(rbm, { images: data, count: rows }, {
-      method,
-      k,
-      epochs: 1,
-      batchSize: rows,
-      persistentChains: method === 'pcd' ? chains : undefined,
-      learningRate: lr,
-      momentum: 0,
-      weightDecay: 0,
-      seed: 4,
-      monitor: { rows: 8 },
-    });
+    await trainRbm(
+      rbm,
+      { images: data, count: rows },
+      {
+        method,
+        k,
+        epochs: 1,
+        batchSize: rows,
+        persistentChains: method === 'pcd' ? chains : undefined,
+        learningRate: lr,
+        momentum: 0,
+        weightDecay: 0,
+        seed: 4,
+        monitor: { rows: 8 },
+      },
+    );
     const dW = rbm.weights.map((w, i) => (w - before.weights[i]) / lr);
     return { before, dW };
   }
@@ -131,10 +136,12 @@ describe('training', () => {
       for (let i = 0; i < V; i++) images[r * V + i] = ((proto >> i) & 1) ^ (rng.float() < flip ? 1 : 0);
     }
     const mixtureLogProb = (s: number) =>
-      Math.log(prototypes.reduce((sum, p) => {
-        const d = popcount(s ^ p);
-        return sum + 0.5 * flip ** d * (1 - flip) ** (V - d);
-      }, 0));
+      Math.log(
+        prototypes.reduce((sum, p) => {
+          const d = popcount(s ^ p);
+          return sum + 0.5 * flip ** d * (1 - flip) ** (V - d);
+        }, 0),
+      );
     const meanLogLikelihood = (score: (row: Float32Array) => number) => {
       let sum = 0;
       for (let r = 0; r < count; r++) sum += score(images.subarray(r * V, (r + 1) * V));
@@ -147,11 +154,20 @@ describe('training', () => {
       return meanLogLikelihood((row) => -exactFreeEnergy(rbm, row) - logZ);
     };
 
-    const student = RBM.create({ visible: V, hidden: 6, seed: 1, visibleBias: RBM.visibleBiasFromData(images, count, V) });
+    const student = RBM.create({
+      visible: V,
+      hidden: 6,
+      seed: 1,
+      visibleBias: RBM.visibleBiasFromData(images, count, V),
+    });
     const start = rbmLogLikelihood(student); // ≈ independent bits with p ≈ 0.5: −8 ln 2
     // A decaying learning rate lets PCD settle; with a constant one the estimate keeps wandering.
     const learningRate = cosine(0.05, 0);
-    const history = await trainRbm(student, { images, count }, { epochs: 30, batchSize: 20, learningRate, seed: 2, monitor: { rows: 200 } });
+    const history = await trainRbm(
+      student,
+      { images, count },
+      { epochs: 30, batchSize: 20, learningRate, seed: 2, monitor: { rows: 200 } },
+    );
     const end = rbmLogLikelihood(student);
     expect(history).toHaveLength(30);
     expect(history[29].reconstructionError).toBeLessThan(history[0].reconstructionError);
@@ -170,9 +186,15 @@ describe('training', () => {
 
   test('bad training input is refused with a code', async () => {
     const rbm = RBM.create({ visible: 4, hidden: 2 });
-    await expect(trainRbm(rbm, { images: new Float32Array(7), count: 2 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(trainRbm(rbm, { images: new Float32Array(8).fill(2), count: 2 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(trainRbm(rbm, { images: new Float32Array(8), count: 2 }, { method: 'xyz' as 'cd' })).rejects.toMatchObject({
+    await expect(trainRbm(rbm, { images: new Float32Array(7), count: 2 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+    await expect(trainRbm(rbm, { images: new Float32Array(8).fill(2), count: 2 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+    await expect(
+      trainRbm(rbm, { images: new Float32Array(8), count: 2 }, { method: 'xyz' as 'cd' }),
+    ).rejects.toMatchObject({
       code: 'ERR_INVALID_ARGUMENT',
     });
     expect(() => new RBM(2, 2, { weights: [1, NaN, 0, 0], visibleBias: [0, 0], hiddenBias: [0, 0] })).toThrow(

@@ -59,9 +59,12 @@ describe('streaming', () => {
   });
 
   test('a Readable built from the stream delivers batches with backpressure', async () => {
-    const readable = Readable.from(model.stream({ chains: 8, warmup: 5, batch: 2, maxBatches: 3, observe: ['magnetization'] }), {
-      highWaterMark: 1,
-    });
+    const readable = Readable.from(
+      model.stream({ chains: 8, warmup: 5, batch: 2, maxBatches: 3, observe: ['magnetization'] }),
+      {
+        highWaterMark: 1,
+      },
+    );
     const seen: number[] = [];
     for await (const batch of readable) seen.push(batch.magnetization.length);
     expect(seen).toEqual([16, 16, 16]);

@@ -11,14 +11,24 @@ import { maxZ, momentEstimates, Z_FAMILY } from './helpers/stats';
 function frustrated(graph: Graph, seed: number, beta: number): IsingModel {
   const rng = new SeededRandom(seed);
   // Couplings of both signs (frustrated loops) and fields of both signs.
-  const couplings = Float32Array.from({ length: graph.numEdges }, () => (rng.float() < 0.5 ? -1 : 1) * (0.2 + 0.6 * rng.float()));
+  const couplings = Float32Array.from(
+    { length: graph.numEdges },
+    () => (rng.float() < 0.5 ? -1 : 1) * (0.2 + 0.6 * rng.float()),
+  );
   const biases = Float32Array.from({ length: graph.numNodes }, () => rng.float() - 0.5);
   return new IsingModel(graph, { couplings, biases, beta });
 }
 
 function small(model: IsingModel): SmallModel {
   const g = model.graph;
-  return { numNodes: g.numNodes, src: g.src, dst: g.dst, couplings: model.couplings, biases: model.biases, beta: model.beta };
+  return {
+    numNodes: g.numNodes,
+    src: g.src,
+    dst: g.dst,
+    couplings: model.couplings,
+    biases: model.biases,
+    beta: model.beta,
+  };
 }
 
 /** Every pair of nodes: edges and non-edges alike. */
@@ -32,11 +42,22 @@ const CHAINS = 1024;
 const SAMPLES = 40;
 const schedule = { chains: CHAINS, warmup: 100, samples: SAMPLES, thin: 3, observe: ['states' as const] };
 
-function zAgainstExact(model: IsingModel, run: { states?: Int8Array }, exact: ReturnType<typeof exactMoments>, chains = CHAINS) {
+function zAgainstExact(
+  model: IsingModel,
+  run: { states?: Int8Array },
+  exact: ReturnType<typeof exactMoments>,
+  chains = CHAINS,
+) {
   const n = model.graph.numNodes;
   const pairs = allPairs(n);
   const est = momentEstimates(run.states!, SAMPLES, chains, n, pairs);
-  return Math.max(maxZ(est.nodes, exact.mean), maxZ(est.pairs, pairs.map(([a, b]) => exact.pairMean(a, b))));
+  return Math.max(
+    maxZ(est.nodes, exact.mean),
+    maxZ(
+      est.pairs,
+      pairs.map(([a, b]) => exact.pairMean(a, b)),
+    ),
+  );
 }
 
 describe.each(engineInfo().simdAvailable)('exact distributions (%s kernel)', (simd) => {
@@ -104,7 +125,12 @@ describe('conventions and schedules', () => {
     const run = model.sampleSync({ ...schedule, seed: 30 });
     const est = momentEstimates(run.states!, SAMPLES, CHAINS, 8, []);
     // ⟨s⟩ = 2 P(v = 1) − 1.
-    expect(maxZ(est.nodes, Array.from(pOn, (p) => (2 * p) / z - 1))).toBeLessThan(Z_FAMILY);
+    expect(
+      maxZ(
+        est.nodes,
+        Array.from(pOn, (p) => (2 * p) / z - 1),
+      ),
+    ).toBeLessThan(Z_FAMILY);
   });
 
   test('beta = 0 samples uniform spins; an annealing schedule ends at the final beta', () => {

@@ -11,7 +11,11 @@ describe('observers', () => {
   const options = { chains, seed: 8, warmup: 3, samples: 25, thin: 2, clamp: { nodes: [0, 5], values: [1, -1] } };
 
   test('moments, chain means and mean-field pairs equal the averages of the recorded states, for any thread count', () => {
-    const run = model.sampleSync({ ...options, observe: ['states', 'moments', 'chainMeans', 'meanFieldPairs'], threads: 2 });
+    const run = model.sampleSync({
+      ...options,
+      observe: ['states', 'moments', 'chainMeans', 'meanFieldPairs'],
+      threads: 2,
+    });
     const states = run.states as Int8Array;
     const { src, dst } = model.graph;
     const mean = new Float64Array(n);

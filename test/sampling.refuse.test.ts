@@ -15,7 +15,9 @@ describe('samples: 0', () => {
         expect.objectContaining({ ...refused, message: expect.stringMatching(/needs samples >= 1/) }),
       );
     }
-    await expect(model.sample({ chains: 8, warmup: 5, samples: 0, observe: ['moments'] })).rejects.toMatchObject(refused);
+    await expect(model.sample({ chains: 8, warmup: 5, samples: 0, observe: ['moments'] })).rejects.toMatchObject(
+      refused,
+    );
   });
 
   test('a run with no samples and no observables is a warm-up: the chains move, no mean is made up', () => {
@@ -35,7 +37,9 @@ describe('samples: 0', () => {
 
   test('the KL gradient refuses samples: 0 instead of returning a zero gradient', async () => {
     const options = { visible: [0, 8], data: [1, -1, -1, 1], warmup: 5, samples: 0, seed: 1 };
-    expect(() => estimateKlGradientSync(model, options)).toThrow(expect.objectContaining({ ...refused, message: expect.stringMatching(/samples/) }));
+    expect(() => estimateKlGradientSync(model, options)).toThrow(
+      expect.objectContaining({ ...refused, message: expect.stringMatching(/samples/) }),
+    );
     await expect(estimateKlGradient(model, options)).rejects.toMatchObject(refused);
   });
 });
@@ -53,7 +57,9 @@ describe('energy() of values that are not spins', () => {
     for (const bad of [0, 2, 0.5, NaN]) {
       const spins = [...ones];
       spins[4] = bad;
-      expect(() => model.energy(spins)).toThrow(expect.objectContaining({ ...refused, message: expect.stringMatching(/\+1 or -1; spin 4/) }));
+      expect(() => model.energy(spins)).toThrow(
+        expect.objectContaining({ ...refused, message: expect.stringMatching(/\+1 or -1; spin 4/) }),
+      );
       expect(() => model.energy([...ones, ...spins], 2)).toThrow(expect.objectContaining(refused));
     }
     expect(() => model.energy(Uint8Array.from(ones, () => 0))).toThrow(expect.objectContaining(refused));

@@ -26,7 +26,14 @@ function table(fn: Fn, sweeps: number, first = 0, total = sweeps): number[] {
 
 describe('described β schedules', () => {
   const model = new IsingModel(graphs.lattice2d(6, 6), { couplings: 0.4, biases: 0.05 });
-  const run = { chains: 24, warmup: 150, samples: 20, thin: 3, seed: 11, observe: ['states' as const, 'energy' as const] };
+  const run = {
+    chains: 24,
+    warmup: 150,
+    samples: 20,
+    thin: 3,
+    seed: 11,
+    observe: ['states' as const, 'energy' as const],
+  };
   const sweeps = 150 + 19 * 3;
 
   test.each(forms)('%s: the description is a few numbers and samples exactly as its table does', (_name, fn) => {
@@ -53,7 +60,16 @@ describe('described β schedules', () => {
     const fn = linear(0.1, 1);
     const batches = async (beta: Fn | number[]) => {
       const out: Float64Array[] = [];
-      for await (const batch of stream(model, { chains: 16, warmup: 5, thin: 2, batch: 4, maxBatches: 3, seed: 3, beta, observe: ['energy'] })) {
+      for await (const batch of stream(model, {
+        chains: 16,
+        warmup: 5,
+        thin: 2,
+        batch: 4,
+        maxBatches: 3,
+        seed: 3,
+        beta,
+        observe: ['energy'],
+      })) {
         out.push(batch.energy!);
       }
       return out;

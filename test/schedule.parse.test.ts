@@ -1,7 +1,8 @@
 /** Schedule strings are read in one pass, with a length and a nesting limit: hostile ones are refused at once. */
 import { MAX_SCHEDULE_DEPTH, MAX_SCHEDULE_LENGTH, parseSchedule } from '../lib/engines/schedules';
 
-const refused = (pattern: RegExp) => expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(pattern) });
+const refused = (pattern: RegExp) =>
+  expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(pattern) });
 
 function nested(depth: number, inner = '0.1'): string {
   return `${'warmup:1:'.repeat(depth)}${inner}`;
@@ -36,7 +37,9 @@ test('the longest accepted text parses, one character more is refused', () => {
 });
 
 test('a form with too many values is refused by counting them', () => {
-  expect(() => parseSchedule(`step:${'1:'.repeat(490)}1`)).toThrow(refused(/step takes 3 value\(s\) \(step:v0:factor:every\), got 491/));
+  expect(() => parseSchedule(`step:${'1:'.repeat(490)}1`)).toThrow(
+    refused(/step takes 3 value\(s\) \(step:v0:factor:every\), got 491/),
+  );
 });
 
 test('numbers in schedules are decimal only', () => {

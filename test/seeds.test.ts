@@ -21,7 +21,9 @@ describe('deriveSeed', () => {
       expect(deriveSeed(seed, tag, index)).toBe(native().deriveSeed(seed, tag, index));
     }
     expect(deriveSeed(0, 'chain')).toBe(native().deriveSeed(0, 'chain', 0));
-    expect(deriveSeed(2n ** 64n - 1n, 'x', 2n ** 64n - 1n)).toBe(native().deriveSeed(2n ** 64n - 1n, 'x', 2n ** 64n - 1n));
+    expect(deriveSeed(2n ** 64n - 1n, 'x', 2n ** 64n - 1n)).toBe(
+      native().deriveSeed(2n ** 64n - 1n, 'x', 2n ** 64n - 1n),
+    );
   });
 
   test('distinct (seed, tag, index) never coincide over a large sampled set', () => {
@@ -51,7 +53,10 @@ describe('deriveSeed', () => {
     const trials = 1000;
     for (let s = 0; s < trials; s++) {
       const x = deriveSeed(s, 'chain', 7) ^ deriveSeed(s + 1, 'chain', 7);
-      flipped += x.toString(2).split('').filter((b) => b === '1').length;
+      flipped += x
+        .toString(2)
+        .split('')
+        .filter((b) => b === '1').length;
     }
     const mean = flipped / trials; // 32 ± 4/√1000 in expectation (binomial(64, ½) has sd 4)
     expect(Math.abs(mean - 32)).toBeLessThan(5 * (4 / Math.sqrt(trials)));
@@ -61,7 +66,9 @@ describe('deriveSeed', () => {
     expect(() => deriveSeed(-1, 'x')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     expect(() => deriveSeed(1.5, 'x')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     expect(() => deriveSeed(2n ** 64n, 'x')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => deriveSeed(1, 3 as unknown as string)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => deriveSeed(1, 3 as unknown as string)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
     expect(() => deriveSeed(1, 'x', -2)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });

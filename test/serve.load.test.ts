@@ -18,7 +18,10 @@ import { call, modelsDir, serve } from './helpers/serve';
 let dir: string;
 beforeAll(async () => {
   dir = await modelsDir('heatbath-serve-load-');
-  await saveModel(path.join(dir, 'big.safetensors'), IsingModel.random(graphs.torus(32, { jumps: 'G12' }), { beta: 0.5, seed: 5 }));
+  await saveModel(
+    path.join(dir, 'big.safetensors'),
+    IsingModel.random(graphs.torus(32, { jumps: 'G12' }), { beta: 0.5, seed: 5 }),
+  );
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -47,7 +50,9 @@ test('a client that disconnects cancels its job: the engine is free again within
     await pending;
     while ((await gauge(server, 'heatbath_requests_running')) !== 0) await sleep(2);
     const small = Date.now();
-    expect((await call(`${server.url}/v1/models/ring/samples`, { method: 'POST', body: { n: 1, sweeps: 10 } })).status).toBe(200);
+    expect(
+      (await call(`${server.url}/v1/models/ring/samples`, { method: 'POST', body: { n: 1, sweeps: 10 } })).status,
+    ).toBe(200);
     // The job ended and the engine answered the next request soon after: nothing kept computing.
     expect(small - aborted).toBeLessThan(500);
     expect(Date.now() - small).toBeLessThan(500);
@@ -60,7 +65,9 @@ test('a full queue answers 503 with Retry-After; the admitted requests complete'
   const server = await serve(dir, { limits: { maxRunning: 1, maxQueued: 1 } });
   try {
     const body = { n: 8, sweeps: 3000, batch: 8 };
-    const answers = await Promise.all(Array.from({ length: 5 }, () => call(`${server.url}/v1/models/big/samples`, { method: 'POST', body })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => call(`${server.url}/v1/models/big/samples`, { method: 'POST', body })),
+    );
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).toEqual([200, 200, 503, 503, 503]);
     for (const a of answers.filter((x) => x.status === 503)) {
@@ -76,10 +83,16 @@ test('a small request is not stuck behind a large one (least attained service)',
   const server = await serve(dir);
   try {
     const started = Date.now();
-    const large = call(`${server.url}/v1/models/big/samples`, { method: 'POST', body: { n: 128, sweeps: 2000, batch: 8 }, accept: 'application/x-npy' });
+    const large = call(`${server.url}/v1/models/big/samples`, {
+      method: 'POST',
+      body: { n: 128, sweeps: 2000, batch: 8 },
+      accept: 'application/x-npy',
+    });
     while ((await gauge(server, 'heatbath_requests_running')) === 0) await sleep(5);
     const before = Date.now();
-    expect((await call(`${server.url}/v1/models/ring/samples`, { method: 'POST', body: { n: 4, sweeps: 100 } })).status).toBe(200);
+    expect(
+      (await call(`${server.url}/v1/models/ring/samples`, { method: 'POST', body: { n: 4, sweeps: 100 } })).status,
+    ).toBe(200);
     const small = Date.now() - before;
     expect((await large).status).toBe(200);
     const whole = Date.now() - started;
@@ -110,7 +123,9 @@ test('event-loop delay p99 stays under 20 ms with 8 clients keeping the engine b
   // figure measures the other processes, not the server: the check needs that baseline under 5 ms.
   const baseline = await engineOnlyDelayP99(threads, 1000);
   if (baseline > 5) {
-    console.warn(`event-loop check not run: with the engine alone busy, this machine's event-loop p99 is ${baseline.toFixed(1)} ms (load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
+    console.warn(
+      `event-loop check not run: with the engine alone busy, this machine's event-loop p99 is ${baseline.toFixed(1)} ms (load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
+    );
     return;
   }
   // The engine takes every core but one, which the event loop keeps (the setting docs/serving.md gives for latency).
@@ -119,7 +134,14 @@ test('event-loop delay p99 stays under 20 ms with 8 clients keeping the engine b
     const body = JSON.stringify({ n: 256, sweeps: 50 });
     const histogram = monitorEventLoopDelay({ resolution: 1 });
     histogram.enable();
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'helpers', 'load-client.js'), `${server.url}/v1/models/big/samples`, body, '8', '3', 'application/x-npy']);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      path.join(__dirname, 'helpers', 'load-client.js'),
+      `${server.url}/v1/models/big/samples`,
+      body,
+      '8',
+      '3',
+      'application/x-npy',
+    ]);
     histogram.disable();
     const statuses = JSON.parse(stdout);
     expect(Object.keys(statuses)).toEqual(['200']);
@@ -136,7 +158,10 @@ test('a streaming client that stops reading and goes away releases its place (no
     // Hundreds of NDJSON lines of 8 × 1024 spins: far more than the socket buffers hold.
     const body = JSON.stringify({ n: 4096, sweeps: 1, batch: 8 });
     const { request } = await import('http');
-    const req = request(`${server.url}/v1/models/big/samples`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' } });
+    const req = request(`${server.url}/v1/models/big/samples`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' },
+    });
     const answered = new Promise<import('http').IncomingMessage>((resolve) => req.on('response', resolve));
     req.on('error', () => {});
     req.end(body);
@@ -159,7 +184,10 @@ test('a request over the timeout is cancelled with 503 ERR_TIMEOUT and frees the
   const server = await serve(dir, { limits: { timeoutMs: 300 } });
   try {
     const started = Date.now();
-    const answer = await call(`${server.url}/v1/models/big/samples`, { method: 'POST', body: { n: 8, sweeps: 1000000 } });
+    const answer = await call(`${server.url}/v1/models/big/samples`, {
+      method: 'POST',
+      body: { n: 8, sweeps: 1000000 },
+    });
     expect([answer.status, answer.json().error.code]).toEqual([503, 'ERR_TIMEOUT']);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await gauge(server, 'heatbath_requests_running')).toBe(0);

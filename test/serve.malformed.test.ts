@@ -29,9 +29,43 @@ interface Bad {
 
 const rng = new SeededRandom(20261208);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rng.float() * items.length)];
-const junk = (): unknown => pick(['x', '', -1, 1.5, 1e300, -1e300, true, null, [], {}, [1, 'a'], { a: 1 }, '1', 'NaN', 'Infinity', -0.5, 2 ** 53, '🙂'.repeat(3)]);
+const junk = (): unknown =>
+  pick([
+    'x',
+    '',
+    -1,
+    1.5,
+    1e300,
+    -1e300,
+    true,
+    null,
+    [],
+    {},
+    [1, 'a'],
+    { a: 1 },
+    '1',
+    'NaN',
+    'Infinity',
+    -0.5,
+    2 ** 53,
+    '🙂'.repeat(3),
+  ]);
 const MODELS = ['ring', 'lattice', 'rbm', 'dtm', 'gtc', 'langevin'];
-const FIELDS = ['n', 'seed', 'sweeps', 'steps', 'dt', 'beta', 'anneal', 'labels', 'clamp', 'inpaint', 'observe', 'batch', 'threads'];
+const FIELDS = [
+  'n',
+  'seed',
+  'sweeps',
+  'steps',
+  'dt',
+  'beta',
+  'anneal',
+  'labels',
+  'clamp',
+  'inpaint',
+  'observe',
+  'batch',
+  'threads',
+];
 
 /** A valid-looking base to corrupt. */
 function base(): Record<string, unknown> {
@@ -43,16 +77,30 @@ const makers: Array<() => Bad> = [
   // JSON that does not parse
   () => {
     const text = JSON.stringify({ ...base(), sweeps: 5 });
-    return { method: 'POST', path: `/v1/models/${pick(MODELS)}/samples`, body: text.slice(0, 1 + Math.floor(rng.float() * (text.length - 2))), headers: { 'content-type': 'application/json' } };
+    return {
+      method: 'POST',
+      path: `/v1/models/${pick(MODELS)}/samples`,
+      body: text.slice(0, 1 + Math.floor(rng.float() * (text.length - 2))),
+      headers: { 'content-type': 'application/json' },
+    };
   },
   // a body that is not an object
-  () => ({ method: 'POST', path: `/v1/models/${pick(MODELS)}/samples`, body: JSON.stringify(pick([[], 5, 'n', null, true, [1, 2]])), headers: { 'content-type': 'application/json' } }),
+  () => ({
+    method: 'POST',
+    path: `/v1/models/${pick(MODELS)}/samples`,
+    body: JSON.stringify(pick([[], 5, 'n', null, true, [1, 2]])),
+    headers: { 'content-type': 'application/json' },
+  }),
   // a field of the wrong type or range
   () => {
     const field = pick(FIELDS);
     let value = junk();
     while (JSON.stringify(value) === JSON.stringify({}) && field === 'anneal') value = junk();
-    return post(pick(MODELS), { ...base(), [field]: value }, (b) => b[field] !== undefined && !acceptable(field, b[field]));
+    return post(
+      pick(MODELS),
+      { ...base(), [field]: value },
+      (b) => b[field] !== undefined && !acceptable(field, b[field]),
+    );
   },
   // an unknown field
   () => post(pick(MODELS), { ...base(), [`f${Math.floor(rng.float() * 1e6)}`]: junk() }),
@@ -90,18 +138,43 @@ const makers: Array<() => Bad> = [
   // labels out of range or of the wrong count
   () => post(pick(['dtm', 'gtc']), { n: 3, labels: pick([2, 99, [0, 1], [0, 1, 5], -1, [0.5, 1, 1]]) }),
   // over budget or over the size limits
-  () => post(pick(['ring', 'lattice']), pick([{ n: 1 << 20, sweeps: 1e6 }, { n: 2e6 }, { sweeps: 2e9 }, { n: 1, batch: 1 << 21 }])),
+  () =>
+    post(
+      pick(['ring', 'lattice']),
+      pick([{ n: 1 << 20, sweeps: 1e6 }, { n: 2e6 }, { sweeps: 2e9 }, { n: 1, batch: 1 << 21 }]),
+    ),
   // unknown or path-traversing model names
   () => {
     const path = `/v1/models/${pick(['nope', '..%2F..%2Fetc%2Fpasswd', '../etc/passwd', '%2e%2e', 'ring%2F..%2Fring', '.hidden', 'ring.safetensors'])}`;
-    return rng.float() < 0.5 ? { method: 'GET', path, headers: {} } : { method: 'POST', path: `${path}/samples`, body: '{}', headers: { 'content-type': 'application/json' } };
+    return rng.float() < 0.5
+      ? { method: 'GET', path, headers: {} }
+      : { method: 'POST', path: `${path}/samples`, body: '{}', headers: { 'content-type': 'application/json' } };
   },
   // an Accept header the server cannot answer
-  () => ({ method: 'POST', path: `/v1/models/${pick(MODELS)}/samples`, body: JSON.stringify({ n: 1, ...(rng.float() < 0.5 ? {} : {}) }), headers: { 'content-type': 'application/json', accept: pick(['text/html', 'application/xml', 'video/mp4;q=1, text/plain']) } }),
+  () => ({
+    method: 'POST',
+    path: `/v1/models/${pick(MODELS)}/samples`,
+    body: JSON.stringify({ n: 1, ...(rng.float() < 0.5 ? {} : {}) }),
+    headers: {
+      'content-type': 'application/json',
+      accept: pick(['text/html', 'application/xml', 'video/mp4;q=1, text/plain']),
+    },
+  }),
   // a content type the server does not parse
-  () => ({ method: 'POST', path: `/v1/models/${pick(MODELS)}/samples`, body: 'n=1', headers: { 'content-type': pick(['application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x']) } }),
+  () => ({
+    method: 'POST',
+    path: `/v1/models/${pick(MODELS)}/samples`,
+    body: 'n=1',
+    headers: {
+      'content-type': pick(['application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x']),
+    },
+  }),
   // methods a route does not have
-  () => ({ method: pick(['PUT', 'DELETE', 'PATCH']), path: pick(['/v1/models', '/v1/models/ring', '/v1/models/ring/samples', '/metrics']), headers: {} }),
+  () => ({
+    method: pick(['PUT', 'DELETE', 'PATCH']),
+    path: pick(['/v1/models', '/v1/models/ring', '/v1/models/ring/samples', '/metrics']),
+    headers: {},
+  }),
 ];
 
 function acceptable(field: string, value: unknown): boolean {
@@ -110,9 +183,18 @@ function acceptable(field: string, value: unknown): boolean {
   return false;
 }
 
-function post(model: string, body: Record<string, unknown>, stillBad: (b: Record<string, unknown>) => boolean = () => true): Bad {
+function post(
+  model: string,
+  body: Record<string, unknown>,
+  stillBad: (b: Record<string, unknown>) => boolean = () => true,
+): Bad {
   if (!stillBad(body)) body = { ...body, n: 0 }; // n = 0 is always refused
-  return { method: 'POST', path: `/v1/models/${model}/samples`, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+  return {
+    method: 'POST',
+    path: `/v1/models/${model}/samples`,
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  };
 }
 
 test(`${COUNT} malformed requests: every one a 4xx with a coded error, the server keeps serving, memory bounded`, async () => {
@@ -132,7 +214,9 @@ test(`${COUNT} malformed requests: every one a 4xx with a coded error, the serve
           code = undefined;
         }
         if (answer.status < 400 || answer.status >= 500 || typeof code !== 'string' || !code.startsWith('ERR_')) {
-          offenders.push(`${r.method} ${r.path} ${r.body ?? ''} → ${answer.status} ${answer.bytes.toString().slice(0, 200)}`);
+          offenders.push(
+            `${r.method} ${r.path} ${r.body ?? ''} → ${answer.status} ${answer.bytes.toString().slice(0, 200)}`,
+          );
         }
       }),
     );
@@ -140,7 +224,9 @@ test(`${COUNT} malformed requests: every one a 4xx with a coded error, the serve
   expect(offenders).toEqual([]);
   expect([...statuses.keys()].every((s) => s >= 400 && s < 500)).toBe(true);
   // Still serving, and what the requests left behind is small.
-  expect((await call(`${server.url}/v1/models/ring/samples`, { method: 'POST', body: { n: 2, sweeps: 5 } })).status).toBe(200);
+  expect(
+    (await call(`${server.url}/v1/models/ring/samples`, { method: 'POST', body: { n: 2, sweeps: 5 } })).status,
+  ).toBe(200);
   global.gc?.();
   expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 2 ** 20);
 });

@@ -59,7 +59,11 @@ test('same samples as another process; SIGHUP reloads; SIGTERM finishes the requ
   }
 
   // About a second of compute, in batches of 8 chains.
-  const inFlight = call(`${url}/v1/models/lattice/samples`, { method: 'POST', body: { n: 64, sweeps: 80000, batch: 8 }, accept: 'application/x-npy' }).then((a) => ({ ...a, at: Date.now() }));
+  const inFlight = call(`${url}/v1/models/lattice/samples`, {
+    method: 'POST',
+    body: { n: 64, sweeps: 80000, batch: 8 },
+    accept: 'application/x-npy',
+  }).then((a) => ({ ...a, at: Date.now() }));
   while (!/heatbath_requests_running 1/.test((await call(`${url}/metrics`)).bytes.toString())) await sleep(10);
   const terminated = Date.now();
   cli.child.kill('SIGTERM');

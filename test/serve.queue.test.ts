@@ -59,7 +59,10 @@ test('queued answers are byte for byte the local ones, in every format', async (
   const worker = await startWorker();
   for (const [model, body, accept] of requests) {
     const path = `/v1/models/${model}/samples`;
-    const [here, there] = await Promise.all([call(local.url + path, { method: 'POST', body, accept }), call(queued.url + path, { method: 'POST', body, accept })]);
+    const [here, there] = await Promise.all([
+      call(local.url + path, { method: 'POST', body, accept }),
+      call(queued.url + path, { method: 'POST', body, accept }),
+    ]);
     expect([model, there.status]).toEqual([model, 200]);
     if (accept === 'application/json') {
       // The stats (engine seconds) differ; the samples and observed figures may not.

@@ -20,7 +20,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const samples = (name: string, body: unknown, accept?: string) => call(`${server.url}/v1/models/${name}/samples`, { method: 'POST', body, accept });
+const samples = (name: string, body: unknown, accept?: string) =>
+  call(`${server.url}/v1/models/${name}/samples`, { method: 'POST', body, accept });
 
 describe('models', () => {
   test('GET /v1/models lists every model with its kind', async () => {
@@ -39,7 +40,13 @@ describe('models', () => {
 
   test('GET /v1/models/:name describes sizes, accepted fields and formats', async () => {
     const ring = (await call(`${server.url}/v1/models/ring`)).json();
-    expect(ring).toMatchObject({ name: 'ring', kind: 'ising', sizes: { nodes: 32, edges: 32, blocks: 2 }, formats: ['json', 'npy', 'ndjson'], defaults: { beta: 0.5 } });
+    expect(ring).toMatchObject({
+      name: 'ring',
+      kind: 'ising',
+      sizes: { nodes: 32, edges: 32, blocks: 2 },
+      formats: ['json', 'npy', 'ndjson'],
+      defaults: { beta: 0.5 },
+    });
     expect(ring.accepts).toEqual(expect.arrayContaining(['n', 'seed', 'sweeps', 'beta', 'anneal', 'clamp', 'observe']));
     const dtm = (await call(`${server.url}/v1/models/dtm`)).json();
     expect(dtm).toMatchObject({ kind: 'dtm', sizes: { pixels: 16, classes: 2, steps: 2 } });
@@ -99,20 +106,42 @@ describe('samples in every format', () => {
     const body = { n: 20, seed: 5, sweeps: 10, batch: 8 };
     const stream = await samples('ring', body, 'application/x-ndjson');
     expect(stream.type).toMatch(/^application\/x-ndjson/);
-    const lines = stream.bytes.toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.batch, l.offset, l.count])).toEqual([[0, 0, 8], [1, 8, 8], [2, 16, 4], [undefined, undefined, undefined]]);
+    const lines = stream.bytes
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.batch, l.offset, l.count])).toEqual([
+      [0, 0, 8],
+      [1, 8, 8],
+      [2, 16, 4],
+      [undefined, undefined, undefined],
+    ]);
     expect(lines[3]).toMatchObject({ done: true, n: 20, seed: 5, kind: 'ising' });
     expect(lines.slice(0, 3).flatMap((l) => l.samples)).toEqual((await samples('ring', body)).json().samples);
   });
 
   test('every kind: rbm with clamp and probabilities, dtm with labels and inpainting, gtc with labels, langevin with clamp and energy', async () => {
-    const rbm = (await samples('rbm', { n: 3, sweeps: 5, clamp: { nodes: [0, 1], values: [1, 0] }, observe: ['probabilities'] })).json();
-    expect(rbm.samples.map((r: number[]) => [r[0], r[1]])).toEqual([[1, 0], [1, 0], [1, 0]]);
+    const rbm = (
+      await samples('rbm', { n: 3, sweeps: 5, clamp: { nodes: [0, 1], values: [1, 0] }, observe: ['probabilities'] })
+    ).json();
+    expect(rbm.samples.map((r: number[]) => [r[0], r[1]])).toEqual([
+      [1, 0],
+      [1, 0],
+      [1, 0],
+    ]);
     expect(rbm.probabilities).toHaveLength(3);
-    const dtm = (await samples('dtm', { n: 2, sweeps: 4, labels: [0, 1], inpaint: { pixels: [0, 5], values: [1, 1] } })).json();
-    expect(dtm.samples.map((r: number[]) => [r[0], r[5]])).toEqual([[1, 1], [1, 1]]);
+    const dtm = (
+      await samples('dtm', { n: 2, sweeps: 4, labels: [0, 1], inpaint: { pixels: [0, 5], values: [1, 1] } })
+    ).json();
+    expect(dtm.samples.map((r: number[]) => [r[0], r[5]])).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     expect((await samples('gtc', { n: 2, labels: 1 })).json().shape).toEqual([2, 16]);
-    const lv = (await samples('langevin', { n: 2, steps: 50, beta: 2, clamp: { nodes: [3], values: [0.5] }, observe: ['energy'] })).json();
+    const lv = (
+      await samples('langevin', { n: 2, steps: 50, beta: 2, clamp: { nodes: [3], values: [0.5] }, observe: ['energy'] })
+    ).json();
     expect(lv.samples.map((r: number[]) => r[3])).toEqual([0.5, 0.5]);
     expect(lv.energy).toHaveLength(2);
     // A time step far too large diverges: the engine stops it, and the client is told why.
@@ -129,7 +158,13 @@ describe('bad requests get a 4xx with a coded JSON error', () => {
     ['a field the kind does not take', 'ring', { steps: 5 }, 422, 'ERR_INVALID_ARGUMENT'],
     ['beta and anneal', 'ring', { beta: 1, anneal: { from: 0, to: 1 } }, 422, 'ERR_INVALID_ARGUMENT'],
     ['clamp node outside the model', 'ring', { clamp: { nodes: [32], values: [1] } }, 422, 'ERR_INVALID_ARGUMENT'],
-    ['clamp values of the wrong length', 'ring', { n: 2, clamp: { nodes: [0, 1], values: [1, 1, 1] } }, 422, 'ERR_INVALID_ARGUMENT'],
+    [
+      'clamp values of the wrong length',
+      'ring',
+      { n: 2, clamp: { nodes: [0, 1], values: [1, 1, 1] } },
+      422,
+      'ERR_INVALID_ARGUMENT',
+    ],
     ['spin values that are not ±1', 'ring', { clamp: { nodes: [0], values: [0.5] } }, 422, 'ERR_INVALID_ARGUMENT'],
     ['label out of range', 'dtm', { labels: 2 }, 422, 'ERR_INVALID_ARGUMENT'],
     ['labels of the wrong count', 'gtc', { n: 3, labels: [0, 1] }, 422, 'ERR_INVALID_ARGUMENT'],
@@ -144,25 +179,42 @@ describe('bad requests get a 4xx with a coded JSON error', () => {
 
   test('malformed JSON, a wrong content type, and a body over the limit', async () => {
     const url = `${server.url}/v1/models/ring/samples`;
-    const broken = await call(url, { method: 'POST', body: '{"n": 1', headers: { 'content-type': 'application/json' } });
+    const broken = await call(url, {
+      method: 'POST',
+      body: '{"n": 1',
+      headers: { 'content-type': 'application/json' },
+    });
     expect([broken.status, broken.json().error.code]).toEqual([400, 'ERR_BAD_REQUEST']);
     const text = await call(url, { method: 'POST', body: '<n>1</n>', headers: { 'content-type': 'application/xml' } });
     expect([text.status, text.json().error.code]).toEqual([415, 'ERR_UNSUPPORTED_MEDIA_TYPE']);
-    const big = await call(url, { method: 'POST', body: JSON.stringify({ clamp: { nodes: [], values: new Array(600000).fill(1) } }), headers: { 'content-type': 'application/json' } });
+    const big = await call(url, {
+      method: 'POST',
+      body: JSON.stringify({ clamp: { nodes: [], values: new Array(600000).fill(1) } }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect([big.status, big.json().error.code]).toEqual([413, 'ERR_BODY_TOO_LARGE']);
   });
 
-  test.each(['../../etc/passwd', '..%2F..%2Fetc%2Fpasswd', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '..%252F..%252Fetc%252Fpasswd', '%2Fetc%2Fpasswd', 'ring%00', '.', '..'])(
-    'a model name reaching outside the directory (%s) is 404 and names no path',
-    async (name) => {
-      for (const url of [`${server.url}/v1/models/${name}`, `${server.url}/v1/models/${name}/samples`]) {
-        const answer = await call(url, { method: url.endsWith('samples') ? 'POST' : 'GET', body: url.endsWith('samples') ? { n: 1 } : undefined });
-        expect(answer.status).toBe(404);
-        expect(answer.json().error.code).toBe('ERR_NOT_FOUND');
-        expect(answer.bytes.toString()).not.toMatch(/etc|passwd|\/tmp|heatbath-serve/);
-      }
-    },
-  );
+  test.each([
+    '../../etc/passwd',
+    '..%2F..%2Fetc%2Fpasswd',
+    '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+    '..%252F..%252Fetc%252Fpasswd',
+    '%2Fetc%2Fpasswd',
+    'ring%00',
+    '.',
+    '..',
+  ])('a model name reaching outside the directory (%s) is 404 and names no path', async (name) => {
+    for (const url of [`${server.url}/v1/models/${name}`, `${server.url}/v1/models/${name}/samples`]) {
+      const answer = await call(url, {
+        method: url.endsWith('samples') ? 'POST' : 'GET',
+        body: url.endsWith('samples') ? { n: 1 } : undefined,
+      });
+      expect(answer.status).toBe(404);
+      expect(answer.json().error.code).toBe('ERR_NOT_FOUND');
+      expect(answer.bytes.toString()).not.toMatch(/etc|passwd|\/tmp|heatbath-serve/);
+    }
+  });
 });
 
 describe('reload', () => {
@@ -176,10 +228,15 @@ describe('reload', () => {
     expect([broken.status, broken.json().error.code]).toEqual([409, 'ERR_BAD_FILE']);
     expect(broken.json().error.message).toMatch(/^model broken could not be loaded/);
     expect(broken.bytes.toString()).not.toContain(dir);
-    expect((await samples('ring2', { n: 2, seed: 4, sweeps: 5 })).json().samples).toEqual((await samples('ring', { n: 2, seed: 4, sweeps: 5 })).json().samples);
+    expect((await samples('ring2', { n: 2, seed: 4, sweeps: 5 })).json().samples).toEqual(
+      (await samples('ring', { n: 2, seed: 4, sweeps: 5 })).json().samples,
+    );
     fs.rmSync(path.join(dir, 'ring2.safetensors'));
     fs.rmSync(path.join(dir, 'broken.safetensors'));
-    expect((await call(`${server.url}/v1/models/reload`, { method: 'POST' })).json().removed).toEqual(['broken', 'ring2']);
+    expect((await call(`${server.url}/v1/models/reload`, { method: 'POST' })).json().removed).toEqual([
+      'broken',
+      'ring2',
+    ]);
     expect((await samples('ring2', { n: 1 })).status).toBe(404);
   });
 
@@ -223,13 +280,25 @@ describe('security', () => {
     const token = 'correct-horse-battery-staple';
     const guarded = await serve(dir, { token });
     try {
-      for (const authorization of [undefined, 'Bearer wrong-token-of-some-length', `Basic ${token}`, `Bearer ${token}x`, 'Bearer']) {
+      for (const authorization of [
+        undefined,
+        'Bearer wrong-token-of-some-length',
+        `Basic ${token}`,
+        `Bearer ${token}x`,
+        'Bearer',
+      ]) {
         const answer = await call(`${guarded.url}/v1/models`, { headers: authorization ? { authorization } : {} });
-        expect([answer.status, answer.json().error.code, answer.headers.get('www-authenticate')]).toEqual([401, 'ERR_UNAUTHORIZED', 'Bearer']);
+        expect([answer.status, answer.json().error.code, answer.headers.get('www-authenticate')]).toEqual([
+          401,
+          'ERR_UNAUTHORIZED',
+          'Bearer',
+        ]);
       }
       expect((await call(`${guarded.url}/metrics`)).status).toBe(401);
       expect((await call(`${guarded.url}/healthz`)).status).toBe(200);
-      expect((await call(`${guarded.url}/v1/models`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      expect((await call(`${guarded.url}/v1/models`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+        200,
+      );
     } finally {
       await guarded.drain();
     }

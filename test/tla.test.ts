@@ -90,14 +90,18 @@ describe('expm from the lag-1 autocovariance', () => {
   });
 
   test('error estimate shrinks as 1/√samples (10³ vs 10⁴)', () => {
-    const ratio = tla.expm(m, { samples: 1_000, seed: 1 }).errorEstimate / tla.expm(m, { samples: 10_000, seed: 1 }).errorEstimate;
+    const ratio =
+      tla.expm(m, { samples: 1_000, seed: 1 }).errorEstimate / tla.expm(m, { samples: 10_000, seed: 1 }).errorEstimate;
     // Each estimate pools 16 entries × 19 degrees of freedom: relative sd ≈ 6 %, so ±4 sd around √10.
     expect(ratio).toBeGreaterThan(Math.sqrt(10) * 0.7);
     expect(ratio).toBeLessThan(Math.sqrt(10) / 0.7);
   });
 
   test('e^{−A} of the Wishart matrix at 10⁴ samples (thermox notebook: 0.69)', () => {
-    const r = tla.expm(a.map((v) => -v), { samples: 10_000, seed: 2 });
+    const r = tla.expm(
+      a.map((v) => -v),
+      { samples: 10_000, seed: 2 },
+    );
     expect(distance(r.value, tla.digitalExpm(a.map((v) => -v)))).toBeLessThan(1);
   });
 });
@@ -105,19 +109,98 @@ describe('expm from the lag-1 autocovariance', () => {
 describe('bad input', () => {
   const code = (c: string) => expect.objectContaining({ code: c });
   test.each([
-    ['non-square A', () => tla.solve([[1, 0, 0], [0, 1, 0]], [1, 1]), 'ERR_INVALID_ARGUMENT'],
-    ['b of the wrong length', () => tla.solve([[2, 0], [0, 1]], [1, 1, 1]), 'ERR_INVALID_ARGUMENT'],
-    ['NaN in b', () => tla.solve([[2, 0], [0, 1]], [1, NaN]), 'ERR_NOT_FINITE'],
-    ['NaN in A', () => tla.inverse([[2, NaN], [0, 1]]), 'ERR_NOT_FINITE'],
-    ['non-symmetric A', () => tla.inverse([[2, 1], [0, 1]]), 'ERR_NOT_POSITIVE_DEFINITE'],
-    ['indefinite A', () => tla.solve([[1, 2], [2, 1]], [1, 1]), 'ERR_NOT_POSITIVE_DEFINITE'],
-    ['singular A', () => tla.inverse([[1, 1], [1, 1]]), 'ERR_NOT_POSITIVE_DEFINITE'],
+    [
+      'non-square A',
+      () =>
+        tla.solve(
+          [
+            [1, 0, 0],
+            [0, 1, 0],
+          ],
+          [1, 1],
+        ),
+      'ERR_INVALID_ARGUMENT',
+    ],
+    [
+      'b of the wrong length',
+      () =>
+        tla.solve(
+          [
+            [2, 0],
+            [0, 1],
+          ],
+          [1, 1, 1],
+        ),
+      'ERR_INVALID_ARGUMENT',
+    ],
+    [
+      'NaN in b',
+      () =>
+        tla.solve(
+          [
+            [2, 0],
+            [0, 1],
+          ],
+          [1, NaN],
+        ),
+      'ERR_NOT_FINITE',
+    ],
+    [
+      'NaN in A',
+      () =>
+        tla.inverse([
+          [2, NaN],
+          [0, 1],
+        ]),
+      'ERR_NOT_FINITE',
+    ],
+    [
+      'non-symmetric A',
+      () =>
+        tla.inverse([
+          [2, 1],
+          [0, 1],
+        ]),
+      'ERR_NOT_POSITIVE_DEFINITE',
+    ],
+    [
+      'indefinite A',
+      () =>
+        tla.solve(
+          [
+            [1, 2],
+            [2, 1],
+          ],
+          [1, 1],
+        ),
+      'ERR_NOT_POSITIVE_DEFINITE',
+    ],
+    [
+      'singular A',
+      () =>
+        tla.inverse([
+          [1, 1],
+          [1, 1],
+        ]),
+      'ERR_NOT_POSITIVE_DEFINITE',
+    ],
     ['one chain', () => tla.solve([[1]], [1], { chains: 1 }), 'ERR_INVALID_ARGUMENT'],
     ['more chains than samples', () => tla.solve([[1]], [1], { samples: 4, chains: 5 }), 'ERR_INVALID_ARGUMENT'],
     ['beta <= 0', () => tla.inverse([[1]], { beta: 0 }), 'ERR_INVALID_ARGUMENT'],
     ['interval NaN', () => tla.inverse([[1]], { interval: NaN }), 'ERR_NOT_FINITE'],
     ['expm shift <= 0', () => tla.expm([[1]], { shift: 0 }), 'ERR_INVALID_ARGUMENT'],
-    ['digital reference on indefinite A', () => tla.digitalSolve([[1, 2], [2, 1]], [1, 1]), 'ERR_NOT_POSITIVE_DEFINITE'],
+    [
+      'digital reference on indefinite A',
+      () =>
+        tla.digitalSolve(
+          [
+            [1, 2],
+            [2, 1],
+          ],
+          [1, 1],
+        ),
+      'ERR_NOT_POSITIVE_DEFINITE',
+    ],
   ])('%s', (_, call, c) => {
     expect(call).toThrow(HeatbathError);
     expect(call).toThrow(code(c));

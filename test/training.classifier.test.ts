@@ -24,23 +24,39 @@ describe('trainClassifier', () => {
     ['adam', () => adam(), 0.003],
     ['ngd', () => ngd({ damping: 1 }), 1],
     ['tngd', () => tngd({ time: 5, damping: 1 }), 1],
-  ] as const)('%s lifts an MLP from chance to > 70 %% held-out accuracy in 100 iterations', async (_, optimizer, learningRate) => {
-    const model = new MlpClassifier({ inputs: 784, hidden: 16, classes: 10 }, 2);
-    const options = { optimizer: optimizer(), iterations: 100, learningRate, batchSize: 24, test: testSet, evaluateEvery: 50 };
-    const result = await trainClassifier(model, trainSet, options);
-    expect(result.curve.map((p) => p.iteration)).toEqual([0, 50, 100]);
-    expect(result.curve[0].testAccuracy).toBeLessThan(0.3);
-    const last = result.curve[2];
-    expect(last.testAccuracy).toBeGreaterThan(0.7);
-    expect(last.testLoss).toBeLessThan(result.curve[0].testLoss);
-    expect(last.seconds).toBeGreaterThan(0);
-    expect(evaluateClassifier(model, testSet)).toEqual({ loss: last.testLoss, accuracy: last.testAccuracy });
-  });
+  ] as const)(
+    '%s lifts an MLP from chance to > 70 %% held-out accuracy in 100 iterations',
+    async (_, optimizer, learningRate) => {
+      const model = new MlpClassifier({ inputs: 784, hidden: 16, classes: 10 }, 2);
+      const options = {
+        optimizer: optimizer(),
+        iterations: 100,
+        learningRate,
+        batchSize: 24,
+        test: testSet,
+        evaluateEvery: 50,
+      };
+      const result = await trainClassifier(model, trainSet, options);
+      expect(result.curve.map((p) => p.iteration)).toEqual([0, 50, 100]);
+      expect(result.curve[0].testAccuracy).toBeLessThan(0.3);
+      const last = result.curve[2];
+      expect(last.testAccuracy).toBeGreaterThan(0.7);
+      expect(last.testLoss).toBeLessThan(result.curve[0].testLoss);
+      expect(last.seconds).toBeGreaterThan(0);
+      expect(evaluateClassifier(model, testSet)).toEqual({ loss: last.testLoss, accuracy: last.testAccuracy });
+    },
+  );
 
   it('is reproducible for a seed', async () => {
     const run = async () => {
       const model = new SoftmaxRegression(784, 10);
-      await trainClassifier(model, trainSet, { optimizer: sgd(), iterations: 10, learningRate: 0.1, seed: 4, test: testSet });
+      await trainClassifier(model, trainSet, {
+        optimizer: sgd(),
+        iterations: 10,
+        learningRate: 0.1,
+        seed: 4,
+        test: testSet,
+      });
       return model.params;
     };
     expect(Array.from(await run())).toEqual(Array.from(await run()));
@@ -48,13 +64,21 @@ describe('trainClassifier', () => {
 
   it('reports divergence and aborts with codes', async () => {
     const model = new MlpClassifier({ inputs: 784, hidden: 8, classes: 10 });
-    await expect(trainClassifier(model, trainSet, { optimizer: sgd(), iterations: 50, learningRate: 1e37, test: testSet })).rejects.toMatchObject({
+    await expect(
+      trainClassifier(model, trainSet, { optimizer: sgd(), iterations: 50, learningRate: 1e37, test: testSet }),
+    ).rejects.toMatchObject({
       code: 'ERR_NOT_FINITE',
     });
     const controller = new AbortController();
     controller.abort();
     await expect(
-      trainClassifier(new SoftmaxRegression(784, 10), trainSet, { optimizer: sgd(), iterations: 5, evaluateEvery: 1, signal: controller.signal, test: testSet }),
+      trainClassifier(new SoftmaxRegression(784, 10), trainSet, {
+        optimizer: sgd(),
+        iterations: 5,
+        evaluateEvery: 1,
+        signal: controller.signal,
+        test: testSet,
+      }),
     ).rejects.toMatchObject({ code: 'ERR_ABORTED' });
   });
 
@@ -65,12 +89,19 @@ describe('trainClassifier', () => {
       { optimizer: sgd(), iterations: 5, batchSize: 0 },
       { optimizer: {} as never, iterations: 5 },
     ];
-    for (const options of bad) await expect(trainClassifier(model, trainSet, options)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    for (const options of bad)
+      await expect(trainClassifier(model, trainSet, options)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     const badTest = { inputs: testSet.inputs.slice(0, 784), labels: Uint8Array.of(12), count: 1 };
-    await expect(trainClassifier(model, trainSet, { optimizer: sgd(), iterations: 1, test: badTest })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    expect(() => evaluateClassifier(model, { ...testSet, count: 0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    await expect(
+      trainClassifier(model, trainSet, { optimizer: sgd(), iterations: 1, test: badTest }),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    expect(() => evaluateClassifier(model, { ...testSet, count: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
     expect(() => new SoftmaxRegression(1e9, 10)).toThrow(expect.objectContaining({ code: 'ERR_TOO_LARGE' }));
     const wrongWidth = { inputs: new Float32Array(10), labels: new Uint8Array(1), count: 1 };
-    await expect(trainClassifier(model, wrongWidth, { optimizer: sgd(), iterations: 1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(trainClassifier(model, wrongWidth, { optimizer: sgd(), iterations: 1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
   });
 });

@@ -65,7 +65,13 @@ test('the sync form gives the same estimate as the async one', async () => {
 });
 
 test('bad data is rejected', async () => {
-  await expect(estimateKlGradient(model, { visible, data: [1, 1, 1] })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-  await expect(estimateKlGradient(model, { visible, data: [1, 0] })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-  await expect(estimateKlGradient(model, { visible: [9], data: [1] })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+  await expect(estimateKlGradient(model, { visible, data: [1, 1, 1] })).rejects.toMatchObject({
+    code: 'ERR_INVALID_ARGUMENT',
+  });
+  await expect(estimateKlGradient(model, { visible, data: [1, 0] })).rejects.toMatchObject({
+    code: 'ERR_INVALID_ARGUMENT',
+  });
+  await expect(estimateKlGradient(model, { visible: [9], data: [1] })).rejects.toMatchObject({
+    code: 'ERR_INVALID_ARGUMENT',
+  });
 });

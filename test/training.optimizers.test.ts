@@ -146,7 +146,10 @@ describe('every optimizer', () => {
     Object.values(saved).forEach((buffer) => buffer.fill(0)); // state() handed out copies
     const gb = group('layer.w', Array.from(ga.param), [0, 0, 0]);
     for (let t = 3; t < 6; t++) {
-      for (const [opt, g] of [[a, ga], [b, gb]] as const) {
+      for (const [opt, g] of [
+        [a, ga],
+        [b, gb],
+      ] as const) {
         g.grad.set(grads(t));
         opt.step([g], 0.05);
       }
@@ -168,15 +171,25 @@ describe('bad input', () => {
     expect(() => opt.step([g], -1)).toThrow(/lr must be >= 0/);
     expect(() => opt.step([g], NaN)).toThrow(expect.objectContaining({ code: 'ERR_NOT_FINITE' }));
     expect(() => opt.step([g, g], 0.1)).toThrow(/appears twice/);
-    expect(() => opt.step([{ name: 'x', param: new Float32Array(2), grad: new Float32Array(3) }], 0.1)).toThrow(/grad has 3 entries, param 2/);
-    expect(() => opt.step([{ name: 'x', param: [1] as never, grad: new Float32Array(1) }], 0.1)).toThrow(/Float32Array/);
-    expect(() => opt.step([{ name: '', param: new Float32Array(1), grad: new Float32Array(1) }], 0.1)).toThrow(/needs a name/);
+    expect(() => opt.step([{ name: 'x', param: new Float32Array(2), grad: new Float32Array(3) }], 0.1)).toThrow(
+      /grad has 3 entries, param 2/,
+    );
+    expect(() => opt.step([{ name: 'x', param: [1] as never, grad: new Float32Array(1) }], 0.1)).toThrow(
+      /Float32Array/,
+    );
+    expect(() => opt.step([{ name: '', param: new Float32Array(1), grad: new Float32Array(1) }], 0.1)).toThrow(
+      /needs a name/,
+    );
     opt.step([g], 0.1);
-    expect(() => opt.step([{ name: 'w', param: new Float32Array(2), grad: new Float32Array(2) }], 0.1)).toThrow(/state "w.m" has 1 entries but the group has 2/);
+    expect(() => opt.step([{ name: 'w', param: new Float32Array(2), grad: new Float32Array(2) }], 0.1)).toThrow(
+      /state "w.m" has 1 entries but the group has 2/,
+    );
     expect(() => opt.loadState({ 'w.velocity': new Float32Array(1) })).toThrow(/unknown entry "w.velocity"/);
     expect(() => opt.loadState({ w: new Float32Array(1) })).toThrow(/unknown entry "w"/);
     expect(() => opt.loadState({ 'w.m': [0] as never })).toThrow(/must be a Float32Array/);
-    expect(() => opt.loadState({ 'w.m': Float32Array.of(NaN) })).toThrow(expect.objectContaining({ code: 'ERR_NOT_FINITE' }));
+    expect(() => opt.loadState({ 'w.m': Float32Array.of(NaN) })).toThrow(
+      expect.objectContaining({ code: 'ERR_NOT_FINITE' }),
+    );
     expect(opt.state()['w.step']).toEqual(Float32Array.of(1)); // failed loads change nothing
   });
 });

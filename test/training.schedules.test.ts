@@ -1,7 +1,11 @@
 import { betaPerSweep, linearBeta } from '../lib/engines/sweeps';
 import { constant, cosine, describeSchedule, linear, parseSchedule, stepDecay, warmup } from '../lib/engines/schedules';
 
-function expectValues(schedule: (step: number, total: number) => number, total: number, expected: Record<number, number>): void {
+function expectValues(
+  schedule: (step: number, total: number) => number,
+  total: number,
+  expected: Record<number, number>,
+): void {
   for (const [step, value] of Object.entries(expected)) expect(schedule(Number(step), total)).toBeCloseTo(value, 12);
 }
 
@@ -41,7 +45,9 @@ describe('schedules', () => {
 
   test('parse errors say what is wrong', () => {
     const bad = (text: string, message: RegExp) =>
-      expect(() => parseSchedule(text)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(message) }));
+      expect(() => parseSchedule(text)).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(message) }),
+      );
     bad('', /value must be a number, got ""/);
     bad('fast', /value must be a number, got "fast"/);
     bad('0x10', /must be a number/);

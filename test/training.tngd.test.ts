@@ -4,7 +4,15 @@ import { naturalGradient, ngd } from '../lib/training/ngd';
 import { adam, Optimizer, sgd } from '../lib/nn/optimizers';
 import { tngd, TngdOptions } from '../lib/training/tngd';
 import { SoftmaxRegression } from '../lib/nn/softmax-regression';
-import { denseCurvature, lossGradientOf, maxAbs, maxAbsDifference, tinyBatch, tinyMlp, TINY } from './helpers/tiny-classifier';
+import {
+  denseCurvature,
+  lossGradientOf,
+  maxAbs,
+  maxAbsDifference,
+  tinyBatch,
+  tinyMlp,
+  TINY,
+} from './helpers/tiny-classifier';
 
 const DAMPING = 0.3;
 
@@ -17,7 +25,13 @@ function direction(optimizer: Optimizer, lin: Linearization): Float32Array {
 }
 
 /** Euler–Maruyama of dg = −(F g − ∇ℓ) dt without noise, in float64 on the dense F: the device by brute force. */
-function bruteForceDevice(f: Float64Array, gradient: Float64Array, g: Float64Array, dt: number, steps: number): Float64Array {
+function bruteForceDevice(
+  f: Float64Array,
+  gradient: Float64Array,
+  g: Float64Array,
+  dt: number,
+  steps: number,
+): Float64Array {
   const n = gradient.length;
   let state = Float64Array.from(g);
   for (let k = 0; k < steps; k++) {
@@ -72,7 +86,10 @@ describe('tngd', () => {
       const batch = tinyBatch(1, step);
       thermodynamic.setCurvature!(a.linearize(batch));
       thermodynamic.step([{ name: 'params', param: a.params, grad: a.params }], 0.1);
-      plain.step([{ name: 'params', param: b.params, grad: Float32Array.from(lossGradientOf(b.linearize(batch))) }], 0.1);
+      plain.step(
+        [{ name: 'params', param: b.params, grad: Float32Array.from(lossGradientOf(b.linearize(batch))) }],
+        0.1,
+      );
     }
     expect(Array.from(a.params)).toEqual(Array.from(b.params));
   });
@@ -115,7 +132,7 @@ describe('tngd', () => {
   it.each([
     ['full rank', lin],
     ['a repeated example', model.linearize(repeated)],
-  ] as const)("samples the Euler–Maruyama law of the noisy device (%s): mean and variance per unit", (_, lin) => {
+  ] as const)('samples the Euler–Maruyama law of the noisy device (%s): mean and variance per unit', (_, lin) => {
     const gradient = lossGradientOf(lin);
     const f = denseCurvature(lin, DAMPING);
     // Exact law of n EM steps from g0 = ∇ℓ: mean μ_{k+1} = T μ_k + dt ∇ℓ, covariance Σ_{k+1} = T Σ_k Tᵀ + 2κ₀dt I, T = I − dt F.
@@ -129,13 +146,15 @@ describe('tngd', () => {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[i * n + j] = (i === j ? 1 : 0) - dt * f[i * n + j];
     for (let k = 0; k < steps; k++) {
       const tc = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let l = 0; l < n; l++) for (let j = 0; j < n; j++) tc[i * n + j] += t[i * n + l] * covariance[l * n + j];
+      for (let i = 0; i < n; i++)
+        for (let l = 0; l < n; l++) for (let j = 0; j < n; j++) tc[i * n + j] += t[i * n + l] * covariance[l * n + j];
       const next = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let l = 0; l < n; l++) s += tc[i * n + l] * t[j * n + l];
-        next[i * n + j] = s + (i === j ? 2 * kappa * dt : 0);
-      }
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let l = 0; l < n; l++) s += tc[i * n + l] * t[j * n + l];
+          next[i * n + j] = s + (i === j ? 2 * kappa * dt : 0);
+        }
       covariance = next;
     }
     const samples = 3000;
@@ -195,7 +214,9 @@ describe('tngd', () => {
     const resumed = tngd({ time: 2, damping: DAMPING });
     resumed.loadState(original.state());
     expect(Array.from(direction(resumed, second))).toEqual(Array.from(direction(original, second)));
-    expect(() => resumed.loadState({ 'device.readout': Float32Array.of(NaN) })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => resumed.loadState({ 'device.readout': Float32Array.of(NaN) })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
     resumed.loadState({ 'device.readout': new Float32Array(3) });
     expect(() => direction(resumed, second)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
@@ -219,6 +240,8 @@ describe('tngd', () => {
     expect(() => optimizer.step([{ name: 'p', param, grad: param }], 0.1)).toThrow(expect.objectContaining(code));
     optimizer.setCurvature!(lin);
     const short = new Float32Array(3);
-    expect(() => optimizer.step([{ name: 'p', param: short, grad: short }], 0.1)).toThrow(expect.objectContaining(code));
+    expect(() => optimizer.step([{ name: 'p', param: short, grad: short }], 0.1)).toThrow(
+      expect.objectContaining(code),
+    );
   });
 });

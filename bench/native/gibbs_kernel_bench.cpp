@@ -33,7 +33,8 @@ const bool hasAvx512 = __builtin_cpu_supports("avx512f");
 
 void check(bool ok, const char* what) {
   std::printf("  [%s] %s\n", ok ? " ok " : "FAIL", what);
-  if (!ok) ++failures;
+  if (!ok)
+    ++failures;
 }
 
 // ---------------------------------------------------------------- models
@@ -51,15 +52,27 @@ struct Model {
   int32_t minFreeDegree = 0, maxFreeDegree = 0;
 
   SparseModel view() const {
-    return {n, rowStart.data(), neighbour.data(), coupling.data(), bias.data(), updateOrder.data(),
-            colourStart.data(), numColours, slotOffset.data(), kNodeStride, minFreeDegree, maxFreeDegree};
+    return {n,
+            rowStart.data(),
+            neighbour.data(),
+            coupling.data(),
+            bias.data(),
+            updateOrder.data(),
+            colourStart.data(),
+            numColours,
+            slotOffset.data(),
+            kNodeStride,
+            minFreeDegree,
+            maxFreeDegree};
   }
 };
 
 void addEdge(Model& m, int32_t a, int32_t b) {
-  if (a == b) return;
+  if (a == b)
+    return;
   auto& r = m.adj[a];
-  if (std::find(r.begin(), r.end(), b) != r.end()) return;
+  if (std::find(r.begin(), r.end(), b) != r.end())
+    return;
   m.adj[a].push_back(b);
   m.adj[b].push_back(a);
 }
@@ -74,14 +87,16 @@ void finish(Model& m, const std::vector<int32_t>& colour, int32_t numColours, fl
   m.rowStart.assign(1, 0);
   for (int32_t i = 0; i < m.n; ++i) {
     std::sort(m.adj[i].begin(), m.adj[i].end());
-    for (int32_t j : m.adj[i]) m.neighbour.push_back(j);
+    for (int32_t j : m.adj[i])
+      m.neighbour.push_back(j);
     m.rowStart.push_back(static_cast<int32_t>(m.neighbour.size()));
   }
   m.coupling.assign(m.neighbour.size(), 0.0f);
   for (int32_t i = 0; i < m.n; ++i) {
     for (int32_t s = m.rowStart[i]; s < m.rowStart[i + 1]; ++s) {
       const int32_t j = m.neighbour[s];
-      if (j < i) continue;
+      if (j < i)
+        continue;
       const float w = uj(gen);
       m.coupling[s] = w;
       const int32_t back = static_cast<int32_t>(
@@ -91,16 +106,19 @@ void finish(Model& m, const std::vector<int32_t>& colour, int32_t numColours, fl
     }
   }
   m.bias.resize(m.n);
-  for (float& h : m.bias) h = uh(gen);
+  for (float& h : m.bias)
+    h = uh(gen);
   m.numColours = numColours;
   m.colourStart.assign(1, 0);
   for (int32_t c = 0; c < numColours; ++c) {
     for (int32_t i = 0; i < m.n; ++i) {
-      if (colour[i] == c && (skip.empty() || !skip[i])) m.updateOrder.push_back(i);
+      if (colour[i] == c && (skip.empty() || !skip[i]))
+        m.updateOrder.push_back(i);
     }
     m.colourStart.push_back(static_cast<int32_t>(m.updateOrder.size()));
   }
-  for (int32_t j : m.neighbour) m.slotOffset.push_back(static_cast<int32_t>(j * kNodeStride));
+  for (int32_t j : m.neighbour)
+    m.slotOffset.push_back(static_cast<int32_t>(j * kNodeStride));
   m.minFreeDegree = m.updateOrder.empty() ? 0 : INT32_MAX;
   for (int32_t i : m.updateOrder) {
     m.minFreeDegree = std::min(m.minFreeDegree, m.rowStart[i + 1] - m.rowStart[i]);
@@ -112,11 +130,13 @@ void finish(Model& m, const std::vector<int32_t>& colour, int32_t numColours, fl
 bool properColouring(const Model& m) {
   std::vector<int32_t> colourOf(m.n, -1);
   for (int32_t c = 0; c < m.numColours; ++c) {
-    for (int32_t k = m.colourStart[c]; k < m.colourStart[c + 1]; ++k) colourOf[m.updateOrder[k]] = c;
+    for (int32_t k = m.colourStart[c]; k < m.colourStart[c + 1]; ++k)
+      colourOf[m.updateOrder[k]] = c;
   }
   for (int32_t i = 0; i < m.n; ++i) {
     for (int32_t s = m.rowStart[i]; s < m.rowStart[i + 1]; ++s) {
-      if (colourOf[i] >= 0 && colourOf[i] == colourOf[m.neighbour[s]]) return false;
+      if (colourOf[i] >= 0 && colourOf[i] == colourOf[m.neighbour[s]])
+        return false;
     }
   }
   return true;
@@ -132,7 +152,8 @@ Model torus(int32_t w, int32_t h, const std::vector<std::pair<int, int>>& offset
   for (int32_t y = 0; y < h; ++y) {
     for (int32_t x = 0; x < w; ++x) {
       colour[y * w + x] = colourOf(x, y);
-      for (auto [dx, dy] : offsets) addEdge(m, y * w + x, ((y + dy + h) % h) * w + (x + dx + w) % w);
+      for (auto [dx, dy] : offsets)
+        addEdge(m, y * w + x, ((y + dy + h) % h) * w + (x + dx + w) % w);
     }
   }
   finish(m, colour, colours, jMax, 12345);
@@ -143,8 +164,10 @@ Model kingModel(int32_t side) {
   std::vector<std::pair<int, int>> offsets;
   for (int dy = -1; dy <= 1; ++dy)
     for (int dx = -1; dx <= 1; ++dx)
-      if (dx != 0 || dy != 0) offsets.emplace_back(dx, dy);
-  return torus(side, side, offsets, 4, [](int32_t x, int32_t y) { return (x % 2) + 2 * (y % 2); }, 0.3f);
+      if (dx != 0 || dy != 0)
+        offsets.emplace_back(dx, dy);
+  return torus(
+      side, side, offsets, 4, [](int32_t x, int32_t y) { return (x % 2) + 2 * (y % 2); }, 0.3f);
 }
 
 Model g12Model(int32_t side) {
@@ -152,7 +175,8 @@ Model g12Model(int32_t side) {
   for (auto [dx, dy] : {std::pair{0, 1}, std::pair{4, 1}, std::pair{10, 9}}) {
     offsets.insert(offsets.end(), {{dx, dy}, {-dy, dx}, {-dx, -dy}, {dy, -dx}});
   }
-  return torus(side, side, offsets, 2, [](int32_t x, int32_t y) { return (x + y) % 2; }, 0.3f);
+  return torus(
+      side, side, offsets, 2, [](int32_t x, int32_t y) { return (x + y) % 2; }, 0.3f);
 }
 
 std::vector<int32_t> greedyColouring(const Model& m, int32_t& numColours) {
@@ -161,9 +185,11 @@ std::vector<int32_t> greedyColouring(const Model& m, int32_t& numColours) {
   for (int32_t i = 0; i < m.n; ++i) {
     std::vector<char> used(m.n + 1, 0);
     for (int32_t j : m.adj[i])
-      if (colour[j] >= 0) used[colour[j]] = 1;
+      if (colour[j] >= 0)
+        used[colour[j]] = 1;
     int32_t c = 0;
-    while (used[c]) ++c;
+    while (used[c])
+      ++c;
     colour[i] = c;
     numColours = std::max(numColours, c + 1);
   }
@@ -178,7 +204,8 @@ Model randomModel(int32_t n, double edgeProbability, uint32_t seed, float jMax) 
   std::bernoulli_distribution edge(edgeProbability);
   for (int32_t i = 0; i < n; ++i)
     for (int32_t j = i + 1; j < n; ++j)
-      if (edge(gen)) addEdge(m, i, j);
+      if (edge(gen))
+        addEdge(m, i, j);
   int32_t colours = 0;
   const std::vector<int32_t> colour = greedyColouring(m, colours);
   finish(m, colour, colours, jMax, seed + 1);
@@ -187,7 +214,8 @@ Model randomModel(int32_t n, double edgeProbability, uint32_t seed, float jMax) 
 
 // The king graph's nodes and colours without edges: times everything but the neighbour sums.
 Model edgelessModel(int32_t side) {
-  return torus(side, side, {}, 4, [](int32_t x, int32_t y) { return (x % 2) + 2 * (y % 2); }, 0.3f);
+  return torus(
+      side, side, {}, 4, [](int32_t x, int32_t y) { return (x % 2) + 2 * (y % 2); }, 0.3f);
 }
 
 // Degree-0 nodes, a hub of degree 100, an empty colour block between the real ones, and nodes
@@ -197,14 +225,18 @@ Model edgeCaseModel(std::vector<char>& clamped) {
   m.n = 300;
   m.adj.resize(m.n);
   std::mt19937 gen(7);
-  for (int32_t j = 1; j <= 100; ++j) addEdge(m, 0, j);  // hub
+  for (int32_t j = 1; j <= 100; ++j)
+    addEdge(m, 0, j);  // hub
   std::uniform_int_distribution<int32_t> pick(101, 279);
-  for (int e = 0; e < 400; ++e) addEdge(m, pick(gen), pick(gen));  // nodes 280..299 stay isolated
+  for (int e = 0; e < 400; ++e)
+    addEdge(m, pick(gen), pick(gen));  // nodes 280..299 stay isolated
   int32_t colours = 0;
   std::vector<int32_t> colour = greedyColouring(m, colours);
-  for (int32_t& c : colour) c = c == 0 ? 0 : c + 1;  // colour 1 is left empty
+  for (int32_t& c : colour)
+    c = c == 0 ? 0 : c + 1;  // colour 1 is left empty
   clamped.assign(m.n, 0);
-  for (int32_t i = 0; i < m.n; i += 7) clamped[i] = 1;
+  for (int32_t i = 0; i < m.n; i += 7)
+    clamped[i] = 1;
   finish(m, colour, colours + 1, 1.5f, 99, clamped);
   return m;
 }
@@ -217,10 +249,12 @@ Model oneColourModel() {
   m.adj.resize(m.n);
   std::mt19937 gen(3);
   std::uniform_int_distribution<int32_t> left(0, 49), right(50, 99);
-  for (int e = 0; e < 400; ++e) addEdge(m, left(gen), right(gen));
+  for (int e = 0; e < 400; ++e)
+    addEdge(m, left(gen), right(gen));
   std::vector<int32_t> colour(m.n, 0);
   std::vector<char> clamped(m.n, 0);
-  for (int32_t i = 50; i < 100; ++i) clamped[i] = 1;
+  for (int32_t i = 50; i < 100; ++i)
+    clamped[i] = 1;
   finish(m, colour, 1, 1.0f, 5, clamped);
   return m;
 }
@@ -240,10 +274,12 @@ struct Chains {
       : n(nodes), tiles(numTiles), blockStride(int64_t{nodes} * kNodeStride + padFloats), rng(numTiles) {
     spin = allocate();
     std::mt19937_64 gen(seed);
-    for (int64_t k = 0; k < size(); ++k) spin[k] = (gen() & 1) ? 1.0f : -1.0f;
+    for (int64_t k = 0; k < size(); ++k)
+      spin[k] = (gen() & 1) ? 1.0f : -1.0f;
     for (auto& r : rng)
       for (auto& w : r.s)
-        for (auto& x : w) x = static_cast<uint32_t>(gen()) | 1u;
+        for (auto& x : w)
+          x = static_cast<uint32_t>(gen()) | 1u;
   }
   Chains(const Chains& o) : n(o.n), tiles(o.tiles), blockStride(o.blockStride), rng(o.rng) {
     spin = allocate();
@@ -252,7 +288,9 @@ struct Chains {
   Chains& operator=(const Chains&) = delete;
   ~Chains() { std::free(spin); }
 
-  float* allocate() const { return static_cast<float*>(std::aligned_alloc(64, (sizeof(float) * size() + 63) / 64 * 64)); }
+  float* allocate() const {
+    return static_cast<float*>(std::aligned_alloc(64, (sizeof(float) * size() + 63) / 64 * 64));
+  }
   float* tileSpins(int t) const { return spin + (t / kTilesPerBlock) * blockStride + (t % kTilesPerBlock) * kLanes; }
   ChainTile tile(int t) { return {tileSpins(t), kNodeStride, &rng[t]}; }
   int64_t size() const { return blockStride * ((tiles + kTilesPerBlock - 1) / kTilesPerBlock); }
@@ -264,14 +302,16 @@ void runGrouped(GibbsSweepFn fn, const SparseModel& model, Chains& c, int first,
   for (int t = first; t < first + numTiles; t += perCall) {
     ChainTile group[4];
     const int count = std::min(perCall, first + numTiles - t);
-    for (int k = 0; k < count; ++k) group[k] = c.tile(t + k);
+    for (int k = 0; k < count; ++k)
+      group[k] = c.tile(t + k);
     fn(model, group, count, beta, sweeps);
   }
 }
 
 int64_t spinMismatches(const Chains& a, const Chains& b) {
   int64_t diff = 0;
-  for (int64_t k = 0; k < a.size(); ++k) diff += a.spin[k] != b.spin[k];
+  for (int64_t k = 0; k < a.size(); ++k)
+    diff += a.spin[k] != b.spin[k];
   return diff;
 }
 
@@ -285,7 +325,8 @@ void checkRng() {
   RngLanes scalar{}, vector{};
   std::mt19937 gen(1);
   for (auto& w : scalar.s)
-    for (auto& x : w) x = gen() | 1u;
+    for (auto& x : w)
+      x = gen() | 1u;
   vector = scalar;
   auto rng = heatbath::kernels::avx2::VecRng::load(vector);
   bool same = true, uniformSame = true;
@@ -318,10 +359,12 @@ void checkExp() {
   int64_t differ = 0, total = 0;
   for (double x0 = -80.0; x0 <= 80.0; x0 += 1.0 / 4096) {
     alignas(32) float xs[kLanes], ys[kLanes];
-    for (int lane = 0; lane < kLanes; ++lane) xs[lane] = static_cast<float>(x0 + lane * (1.0 / 32768));
+    for (int lane = 0; lane < kLanes; ++lane)
+      xs[lane] = static_cast<float>(x0 + lane * (1.0 / 32768));
     _mm256_store_ps(ys, heatbath::kernels::avx2::expPoly(_mm256_load_ps(xs)));
     for (int lane = 0; lane < kLanes; ++lane) {
-      if (xs[lane] > 80.0f) continue;
+      if (xs[lane] > 80.0f)
+        continue;
       const double ref = std::exp(static_cast<double>(xs[lane]));
       maxVec = std::max(maxVec, std::fabs(ys[lane] / ref - 1.0));
       const float s = expPoly(xs[lane]);
@@ -330,12 +373,14 @@ void checkExp() {
       ++total;
     }
   }
-  std::printf("  exp max relative error vs double std::exp on [-80, 80] (%lld points): vector %.3g, scalar %.3g; "
-              "vector != scalar at %.3g of points (FMA contraction)\n",
-              static_cast<long long>(total), maxVec, maxScalar, static_cast<double>(differ) / total);
+  std::printf(
+      "  exp max relative error vs double std::exp on [-80, 80] (%lld points): vector %.3g, scalar %.3g; "
+      "vector != scalar at %.3g of points (FMA contraction)\n",
+      static_cast<long long>(total), maxVec, maxScalar, static_cast<double>(differ) / total);
   check(maxVec <= 2e-7, "vector exp max relative error <= 2e-7");
   alignas(32) float big[kLanes];
-  _mm256_store_ps(big, heatbath::kernels::avx2::expPoly(_mm256_setr_ps(-1e30f, -200, -80.5f, 80.5f, 200, 1e30f, 0, -0.0f)));
+  _mm256_store_ps(big,
+                  heatbath::kernels::avx2::expPoly(_mm256_setr_ps(-1e30f, -200, -80.5f, 80.5f, 200, 1e30f, 0, -0.0f)));
   check(big[0] == expPoly(-80) && big[1] == expPoly(-80) && big[2] == expPoly(-80) && big[3] == expPoly(80) &&
             big[4] == expPoly(80) && big[5] == expPoly(80) && big[6] == 1.0f && big[7] == 1.0f,
         "vector exp clamps to [-80, 80] like the scalar one");
@@ -350,7 +395,8 @@ void checkAgainstScalar(const char* name, const Model& model, int tiles, int swe
   Chains vec(scalar), wide(scalar);
   const Chains start(scalar);
   std::vector<float> beta(sweeps);
-  for (int k = 0; k < sweeps; ++k) beta[k] = 0.4f + 0.05f * k;
+  for (int k = 0; k < sweeps; ++k)
+    beta[k] = 0.4f + 0.05f * k;
   runGrouped(gibbsSweepsScalar, view, scalar, 0, tiles, 4, beta.data(), sweeps);
   runGrouped(gibbsSweepsAvx2, view, vec, 0, tiles, 4, beta.data(), sweeps);
   if (hasAvx512) {
@@ -362,8 +408,8 @@ void checkAgainstScalar(const char* name, const Model& model, int tiles, int swe
   const int64_t diff = spinMismatches(scalar, vec);
   const double rate = static_cast<double>(diff) / (double(model.n) * kLanes * tiles);
   char what[256];
-  std::snprintf(what, sizeof what, "%s, %d sweep(s), %d chains: %lld of %lld spins differ from scalar (%.2g)",
-                name, sweeps, tiles * kLanes, static_cast<long long>(diff),
+  std::snprintf(what, sizeof what, "%s, %d sweep(s), %d chains: %lld of %lld spins differ from scalar (%.2g)", name,
+                sweeps, tiles * kLanes, static_cast<long long>(diff),
                 static_cast<long long>(int64_t{model.n} * kLanes * tiles), rate);
   check(rate <= maxRate, what);
   std::snprintf(what, sizeof what, "%s: RNG advanced identically to scalar", name);
@@ -392,7 +438,8 @@ void checkGrouping(const char* name, const Model& model) {
   runGrouped(gibbsSweepsAvx2, view, ref, 0, 12, 1, beta, 3);
   bool same = true;
   std::vector<GibbsSweepFn> kernels{gibbsSweepsAvx2};
-  if (hasAvx512) kernels.push_back(gibbsSweepsAvx512);
+  if (hasAvx512)
+    kernels.push_back(gibbsSweepsAvx512);
   for (GibbsSweepFn fn : kernels) {
     for (int perCall = 1; perCall <= 4; ++perCall) {
       Chains c(start);
@@ -425,13 +472,15 @@ double runThreads(int threads, const std::function<void(int)>& body) {
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       pinTo(t);
-      if (++ready == threads) start = std::chrono::steady_clock::now();
+      if (++ready == threads)
+        start = std::chrono::steady_clock::now();
       while (ready.load() < threads) {
       }
       body(t);
     });
   }
-  for (auto& th : pool) th.join();
+  for (auto& th : pool)
+    th.join();
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
@@ -447,10 +496,13 @@ double peakFmaPerNs(int threads) {
       a3 = _mm256_fmadd_ps(a3, mul, add), a4 = _mm256_fmadd_ps(a4, mul, add), a5 = _mm256_fmadd_ps(a5, mul, add);
       a6 = _mm256_fmadd_ps(a6, mul, add), a7 = _mm256_fmadd_ps(a7, mul, add), a8 = _mm256_fmadd_ps(a8, mul, add);
       a9 = _mm256_fmadd_ps(a9, mul, add);
-      __asm__ volatile("" : "+x"(a0), "+x"(a1), "+x"(a2), "+x"(a3), "+x"(a4), "+x"(a5), "+x"(a6), "+x"(a7), "+x"(a8), "+x"(a9));
+      __asm__ volatile(""
+                       : "+x"(a0), "+x"(a1), "+x"(a2), "+x"(a3), "+x"(a4), "+x"(a5), "+x"(a6), "+x"(a7), "+x"(a8),
+                         "+x"(a9));
     }
-    const __m256 sum = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)),
-                                     _mm256_add_ps(_mm256_add_ps(a4, a5), _mm256_add_ps(_mm256_add_ps(a6, a7), _mm256_add_ps(a8, a9))));
+    const __m256 sum = _mm256_add_ps(
+        _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)),
+        _mm256_add_ps(_mm256_add_ps(a4, a5), _mm256_add_ps(_mm256_add_ps(a6, a7), _mm256_add_ps(a8, a9))));
     sink += _mm256_cvtss_f32(sum) > 0;
   });
   return threads * 10.0 * static_cast<double>(kIters) / (seconds * 1e9);
@@ -471,7 +523,8 @@ double flipsPerNs(GibbsSweepFn fn, const Model& model, int tiles, int threads, i
     for (int t0 = thread * perThread; t0 < std::min(tiles, (thread + 1) * perThread); t0 += group) {
       ChainTile g[4];
       const int count = std::min(group, std::min(tiles, (thread + 1) * perThread) - t0);
-      for (int k = 0; k < count; ++k) g[k] = c.tile(t0 + k);
+      for (int k = 0; k < count; ++k)
+        g[k] = c.tile(t0 + k);
       const int chunk = static_cast<int>(std::max<int64_t>(1, (int64_t{1} << 21) / (flipsPerSweep * count)));
       for (int done = 0; done < sweepsToRun;) {
         const int now = std::min(chunk, sweepsToRun - done);
@@ -482,7 +535,8 @@ double flipsPerNs(GibbsSweepFn fn, const Model& model, int tiles, int threads, i
   };
   runThreads(threads, [&](int t) { drive(t, std::max(1, sweeps / 10)); });  // warm caches and clocks
   double best = 1e300;  // this VM's timings vary by ~15% from run to run: report the best of 3
-  for (int run = 0; run < 3; ++run) best = std::min(best, runThreads(threads, [&](int t) { drive(t, sweeps); }));
+  for (int run = 0; run < 3; ++run)
+    best = std::min(best, runThreads(threads, [&](int t) { drive(t, sweeps); }));
   return static_cast<double>(flipsPerSweep) * tiles * sweeps / (best * 1e9);
 }
 
@@ -492,7 +546,8 @@ double rngNsPerUpdate() {
   std::mt19937 gen(9);
   for (auto& r : state)
     for (auto& w : r.s)
-      for (auto& x : w) x = gen() | 1u;
+      for (auto& x : w)
+        x = gen() | 1u;
   alignas(32) __m256 uniform[32];
   constexpr int kBatches = 2'000'000;
   double best = 1e300;
@@ -501,7 +556,8 @@ double rngNsPerUpdate() {
     for (int b = 0; b < kBatches; ++b) {
       for (auto& r : state) {  // as in the kernel: 4 tiles, 8 nodes per batch
         auto rng = heatbath::kernels::avx2::VecRng::load(r);
-        for (int k = 0; k < 8; ++k) uniform[k] = heatbath::kernels::avx2::uniformOpen(rng.next());
+        for (int k = 0; k < 8; ++k)
+          uniform[k] = heatbath::kernels::avx2::uniformOpen(rng.next());
         rng.store(r);
       }
       __asm__ volatile("" : : "r"(uniform) : "memory");
@@ -526,10 +582,12 @@ double expNsPerUpdate() {
     for (int rep = 0; rep < kReps; ++rep) {
       for (int q = 0; q < 64; q += 4) {
         __m256 x[4];
-        for (int k = 0; k < 4; ++k) x[k] = _mm256_mul_ps(minusTwoBeta, field[q + k]);
+        for (int k = 0; k < 4; ++k)
+          x[k] = _mm256_mul_ps(minusTwoBeta, field[q + k]);
         heatbath::kernels::avx2::expPoly(x);
         for (int k = 0; k < 4; ++k) {
-          const __m256 up = _mm256_cmp_ps(_mm256_mul_ps(uniform[q + k], x[k]), _mm256_sub_ps(one, uniform[q + k]), _CMP_LT_OQ);
+          const __m256 up =
+              _mm256_cmp_ps(_mm256_mul_ps(uniform[q + k], x[k]), _mm256_sub_ps(one, uniform[q + k]), _CMP_LT_OQ);
           out[q + k] = _mm256_blendv_ps(minusOne, one, up);
         }
       }
@@ -565,17 +623,20 @@ int main(int argc, char** argv) {
   checkGrouping("edge cases", edge);
   checkGrouping("tiny 32", tiny);
 
-  std::printf("\nperformance (flips/ns = sweeps x nodes x chains / wall ns; best of 3; tiles split evenly\n"
-              "between pinned threads, up to 4 tiles per call, calls of ~2^21 flips as in GibbsChains::run)\n");
+  std::printf(
+      "\nperformance (flips/ns = sweeps x nodes x chains / wall ns; best of 3; tiles split evenly\n"
+      "between pinned threads, up to 4 tiles per call, calls of ~2^21 flips as in GibbsChains::run)\n");
   struct Kernel {
     const char* name;
     GibbsSweepFn fn;
   };
   std::vector<Kernel> kernels{{"avx2", gibbsSweepsAvx2}};
-  if (hasAvx512) kernels.push_back({"avx512", gibbsSweepsAvx512});
+  if (hasAvx512)
+    kernels.push_back({"avx512", gibbsSweepsAvx512});
   for (int threads = 1; threads <= 2; ++threads) {
     const int s = static_cast<int>(scale * 10 * threads);
-    std::printf("  %d thread(s): peak %.2f vector FMA/ns (8 lanes)\n", threads, std::max({peakFmaPerNs(threads), peakFmaPerNs(threads), peakFmaPerNs(threads)}));
+    std::printf("  %d thread(s): peak %.2f vector FMA/ns (8 lanes)\n", threads,
+                std::max({peakFmaPerNs(threads), peakFmaPerNs(threads), peakFmaPerNs(threads)}));
     for (const Kernel& k : kernels) {
       std::printf("    %-6s king 256x256, 256 chains: %.2f flips/ns;  g12 70x70, 256 chains: %.2f flips/ns\n", k.name,
                   flipsPerNs(k.fn, king, 32, threads, s), flipsPerNs(k.fn, g12, 32, threads, s * 10));
@@ -584,8 +645,10 @@ int main(int argc, char** argv) {
   for (const Kernel& k : kernels) {
     const double tinyRate = flipsPerNs(k.fn, tiny, 1, 1, static_cast<int>(scale * 200000));
     const double edgelessRate = flipsPerNs(k.fn, edgeless, 32, 1, static_cast<int>(scale * 10));
-    std::printf("  1 thread, %-6s: tiny 32 spins, 1 tile %.2f flips/ns; per node-tile update (8 flips), all but the "
-                "neighbour sum (256x256, no edges) %.2f ns\n", k.name, tinyRate, 8 / edgelessRate);
+    std::printf(
+        "  1 thread, %-6s: tiny 32 spins, 1 tile %.2f flips/ns; per node-tile update (8 flips), all but the "
+        "neighbour sum (256x256, no edges) %.2f ns\n",
+        k.name, tinyRate, 8 / edgelessRate);
   }
   std::printf("  1 thread, avx2 parts per node-tile update: RNG alone %.2f ns, exp + accept test alone %.2f ns\n",
               rngNsPerUpdate(), expNsPerUpdate());

@@ -121,7 +121,13 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
     const timing = await timeBesideCeiling(bench.name, op, threads);
     const ns = timing.seconds * 1e9;
     if (normals !== undefined) {
-      emit({ name: bench.name, value: normals / ns, unit: 'normals/ns', nsPerNormal: ns / normals, ...details(timing, bench.description, 1, shape) });
+      emit({
+        name: bench.name,
+        value: normals / ns,
+        unit: 'normals/ns',
+        nsPerNormal: ns / normals,
+        ...details(timing, bench.description, 1, shape),
+      });
       continue;
     }
     const common = details(timing, bench.description, threads, shape);
@@ -132,7 +138,14 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
       continue;
     }
     const fmaPerNs = fma / ns;
-    emit({ name: bench.name, value: perNs, unit: 'unit-steps/ns', ratio: fmaPerNs / timing.ceiling, fmaPerNs, ...common });
+    emit({
+      name: bench.name,
+      value: perNs,
+      unit: 'unit-steps/ns',
+      ratio: fmaPerNs / timing.ceiling,
+      fmaPerNs,
+      ...common,
+    });
     emit({ name: `${bench.name}.fma`, value: fmaPerNs, unit: 'fma/ns', ratio: fmaPerNs / timing.ceiling, ...common });
   }
   for (const bench of gtcCases.filter((c) => !options.filter || c.name.includes(options.filter))) {
@@ -161,7 +174,9 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
     const cpuMs = cpuMsPerUpdate();
     if (bench.name === 'dtm.update') floatUpdate = { value, cpuMs };
     emit({
-      ...(bench.name === 'dtm.update.int8' && floatUpdate !== undefined ? { vsFloat: value / floatUpdate.value, vsFloatCpu: floatUpdate.cpuMs / cpuMs } : {}),
+      ...(bench.name === 'dtm.update.int8' && floatUpdate !== undefined
+        ? { vsFloat: value / floatUpdate.value, vsFloatCpu: floatUpdate.cpuMs / cpuMs }
+        : {}),
       cpuMsPerUpdate: cpuMs,
       name: bench.name,
       value,
@@ -192,7 +207,13 @@ export async function runBench(options: BenchOptions): Promise<{ records: BenchR
     for (const record of await bench.run(threads)) emit({ ...record, simd: info.simd });
   }
   const file: BenchFile = {
-    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, simd: info.simd, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores: os.cpus().length,
+      node: process.version,
+      simd: info.simd,
+      platform: `${process.platform}-${process.arch}`,
+    },
     date: new Date().toISOString(),
     records,
   };
@@ -210,7 +231,12 @@ type Timing = Awaited<ReturnType<typeof timeBesideCeiling>>;
  * Times one op with benny and measures the ceiling again just before and after it (their mean), so
  * the ratio holds when other work shares the machine and its load changes during the run.
  */
-async function timeBesideCeiling(name: string, op: () => unknown, threads: number, minSamples = CASE_OPTIONS.minSamples) {
+async function timeBesideCeiling(
+  name: string,
+  op: () => unknown,
+  threads: number,
+  minSamples = CASE_OPTIONS.minSamples,
+) {
   const before = native().measureCeiling({ threads, seconds: 0.25 }).fmaPerNs;
   const summary = await b.suite(name, b.add(name, op, { ...CASE_OPTIONS, minSamples }));
   const ceiling = (before + native().measureCeiling({ threads, seconds: 0.25 }).fmaPerNs) / 2;

@@ -27,7 +27,8 @@ function decimal(value: string): number {
 export function integer(min: number, max = MAX_COUNT) {
   return (value: string): number => {
     const n = decimal(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max} in decimal notation`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max} in decimal notation`);
     return n;
   };
 }

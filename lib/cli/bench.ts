@@ -10,7 +10,12 @@ function line(r: BenchRecord): string {
   return `${r.name.padEnd(22)} ${r.value.toFixed(3).padStart(9)} ${r.unit.padEnd(9)}${ratio}${rme}${perCall}`;
 }
 
-export async function runBenchCommand(opts: { json: boolean; filter?: string; outDir: string; threads?: number }): Promise<void> {
+export async function runBenchCommand(opts: {
+  json: boolean;
+  filter?: string;
+  outDir: string;
+  threads?: number;
+}): Promise<void> {
   checkOutputFolder({ flag: '--out', file: opts.outDir });
   // benny announces each suite on stdout; with --json, stdout carries only the JSON array.
   const log = console.log;

@@ -22,11 +22,18 @@ export function dataInputs(opts: { data: string; labels?: string }): NamedFile[]
   return opts.labels === undefined ? files : [...files, { flag: '--labels', file: opts.labels }];
 }
 
-export async function loadTrainingData(opts: DataOptions): Promise<{ train: DigitDataset; test: DigitDataset; source: string }> {
+export async function loadTrainingData(
+  opts: DataOptions,
+): Promise<{ train: DigitDataset; test: DigitDataset; source: string }> {
   const raw = opts.data === 'mnist' ? bundledDigits() : await readIdxDataset(opts.data, opts.labels);
   const data = binarizeAs(raw, opts.binarize, opts.seed);
-  if (!(opts.testFraction > 0 && opts.testFraction < 1)) throw invalid('--test-fraction must lie strictly between 0 and 1');
-  const { train, test } = splitDataset(data, { testFraction: opts.testFraction, seed: opts.seed, stratified: raw.labels.length > 0 });
+  if (!(opts.testFraction > 0 && opts.testFraction < 1))
+    throw invalid('--test-fraction must lie strictly between 0 and 1');
+  const { train, test } = splitDataset(data, {
+    testFraction: opts.testFraction,
+    seed: opts.seed,
+    stratified: raw.labels.length > 0,
+  });
   return { train, test, source: opts.data === 'mnist' ? 'bundled MNIST digits (mnist package)' : opts.data };
 }
 

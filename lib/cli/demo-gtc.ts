@@ -87,7 +87,8 @@ function cacheFile(opts: GtcDemoOptions): string {
 export async function runGtcDemo(opts: GtcDemoOptions): Promise<GtcDemoReport> {
   checkOutputs([{ flag: '--out', file: opts.out }]);
   // Refused before training, which takes minutes: a picture of nothing.
-  if (opts.perClass === 0 && opts.unconditional === 0) throw invalid('--per-class and --unconditional are both 0: there is nothing to draw');
+  if (opts.perClass === 0 && opts.unconditional === 0)
+    throw invalid('--per-class and --unconditional are both 0: there is nothing to draw');
   return stoppable((signal) => demo(opts, signal));
 }
 
@@ -116,7 +117,10 @@ async function demo(opts: GtcDemoOptions, signal: AbortSignal): Promise<GtcDemoR
   const runs = [];
   try {
     if (labels.length > 0) runs.push(await draw(labels.length, labels, opts.seed, 0, share));
-    if (opts.unconditional > 0) runs.push(await draw(opts.unconditional, undefined, deriveSeed(opts.seed, 'demo-unconditional'), share, 1 - share));
+    if (opts.unconditional > 0)
+      runs.push(
+        await draw(opts.unconditional, undefined, deriveSeed(opts.seed, 'demo-unconditional'), share, 1 - share),
+      );
   } finally {
     bar.stop();
   }
@@ -167,7 +171,10 @@ async function writeCache(file: string, model: GenerativeComputer): Promise<void
   }
 }
 
-async function trainDemoModel(opts: GtcDemoOptions, signal: AbortSignal): Promise<{ model: GenerativeComputer; seconds: number }> {
+async function trainDemoModel(
+  opts: GtcDemoOptions,
+  signal: AbortSignal,
+): Promise<{ model: GenerativeComputer; seconds: number }> {
   const digits = pickImages(bundledDigits(), opts.images, opts.seed);
   const model = new GenerativeComputer({ hidden: opts.hidden, labels: 10, duration: opts.duration });
   model.info = { trained_on: 'bundled MNIST digits (mnist package)', training_images: digits.count, demo: true };
@@ -195,7 +202,8 @@ export function formatGtcDemo(r: GtcDemoReport): string {
   const source = r.cached
     ? `loaded from the cache ${r.model} (trained on ${r.trainImages} digits, ${r.trajectories} trajectories; --retrain trains again)`
     : `trained on ${r.trainImages} bundled digits (${r.trajectories} noising trajectories) in ${r.trainSeconds.toFixed(1)} s, cached at ${r.model}`;
-  const unconditional = r.unconditionalSamples > 0 ? ` and ${r.unconditionalSamples} unconditional ones (last rows)` : '';
+  const unconditional =
+    r.unconditionalSamples > 0 ? ` and ${r.unconditionalSamples} unconditional ones (last rows)` : '';
   return [
     `Generative thermodynamic computer: ${visible} visible + ${hidden} hidden + ${labels} label units relaxing in a heat bath`,
     `model: ${source}`,

@@ -34,12 +34,17 @@ export interface IsingDemoRow {
 /** Inverse temperatures from hot to cold, around β_c = ln(1 + √2)/2 ≈ 0.4407. */
 const BETAS = [0.3, 0.4, 0.43, BETA_C, 0.45, 0.5, 0.6];
 
-export async function runIsingDemo(opts: IsingDemoOptions): Promise<{ rows: IsingDemoRow[]; png: string; seconds: number }> {
+export async function runIsingDemo(
+  opts: IsingDemoOptions,
+): Promise<{ rows: IsingDemoRow[]; png: string; seconds: number }> {
   checkOutputs([{ flag: '--out', file: opts.out }]);
   return stoppable((signal) => isingDemo(opts, signal));
 }
 
-async function isingDemo(opts: IsingDemoOptions, signal: AbortSignal): Promise<{ rows: IsingDemoRow[]; png: string; seconds: number }> {
+async function isingDemo(
+  opts: IsingDemoOptions,
+  signal: AbortSignal,
+): Promise<{ rows: IsingDemoRow[]; png: string; seconds: number }> {
   const graph = graphs.lattice2d(opts.size, opts.size, { periodic: true });
   const bar = progressBar(BETAS.length, 'sampling', !opts.json && process.stderr.isTTY === true);
   const rows: IsingDemoRow[] = [];

@@ -25,7 +25,8 @@ export async function evalCommand(
   return evaluateDigits(images, { seed: opts.seed, classifier, intendedLabels });
 }
 
-const fixed = (value: number, digits: number, width: number) => (Number.isNaN(value) ? '–' : value.toFixed(digits)).padStart(width);
+const fixed = (value: number, digits: number, width: number) =>
+  (Number.isNaN(value) ? '–' : value.toFixed(digits)).padStart(width);
 
 export function formatEval(result: DigitEvaluation): string {
   const row = (label: string, s: DigitScores) =>

@@ -19,7 +19,10 @@ function printLine(err: HeatbathError): void {
 
 /** V8's errors for a typed array or buffer larger than the process can allocate. */
 function isAllocationFailure(err: unknown): err is RangeError {
-  return err instanceof RangeError && /Invalid typed array length|Array buffer allocation failed|Invalid array length/.test(err.message);
+  return (
+    err instanceof RangeError &&
+    /Invalid typed array length|Array buffer allocation failed|Invalid array length/.test(err.message)
+  );
 }
 
 /** Prints `err` and returns the exit code. */
@@ -38,7 +41,9 @@ export function reportError(err: unknown): number {
   }
   // A safety net for sizes no check caught: the request, not the program, is at fault.
   if (isAllocationFailure(err)) {
-    printLine(new HeatbathError('ERR_TOO_LARGE', `the request needs more memory than can be allocated (${err.message})`));
+    printLine(
+      new HeatbathError('ERR_TOO_LARGE', `the request needs more memory than can be allocated (${err.message})`),
+    );
     return 1;
   }
   process.stderr.write('heatbath: internal error (ERR_INTERNAL), please report it with the command that caused it:\n');

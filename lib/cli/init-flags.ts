@@ -16,7 +16,9 @@ export interface FixedByInit {
 export function refuseInitConflicts(initFile: string, fixed: FixedByInit[]): void {
   for (const { flag, given, inFile } of fixed) {
     if (given !== undefined && given !== inFile) {
-      throw invalid(`${flag} ${String(given)} conflicts with --init ${initFile}, whose model has ${String(inFile)}: leave ${flag} out (it comes from the file)`);
+      throw invalid(
+        `${flag} ${String(given)} conflicts with --init ${initFile}, whose model has ${String(inFile)}: leave ${flag} out (it comes from the file)`,
+      );
     }
   }
 }

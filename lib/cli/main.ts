@@ -44,7 +44,11 @@ class HeatbathCommand extends Command {
 
   /** Where training digits come from and how they are binarized and split. */
   dataOptions(binarize: 'threshold' | 'none'): this {
-    return this.option('--data <mnist|images.idx>', 'training data: the bundled MNIST digits or an IDX images file (.gz or not)', 'mnist')
+    return this.option(
+      '--data <mnist|images.idx>',
+      'training data: the bundled MNIST digits or an IDX images file (.gz or not)',
+      'mnist',
+    )
       .option('--labels <labels.idx>', 'IDX labels for --data (for a stratified split and class labels)')
       .option('--binarize <mode>', 'threshold | stochastic | none (grey pixels)', binarize)
       .option('--test-fraction <f>', 'held-out share of the data, between 0 and 1', real({ above: 0, below: 1 }), 0.1);
@@ -105,12 +109,19 @@ train
   .option('--method <cd|pcd>', 'cd or pcd (persistent chains)', 'pcd')
   .option('--k <n>', 'Gibbs sweeps per gradient estimate', integer(1), 1)
   .option('--chains <n>', 'persistent chains for pcd (default: the batch size)', integer(1))
-  .option('--lr <schedule>', 'learning rate: 0.01, cosine:0.05:0.001, step:0.1:0.5:10, warmup:100:cosine:0.05:0.001', '0.01')
+  .option(
+    '--lr <schedule>',
+    'learning rate: 0.01, cosine:0.05:0.001, step:0.1:0.5:10, warmup:100:cosine:0.05:0.001',
+    '0.01',
+  )
   .option('--optimizer <sgd|adam>', 'sgd (with --momentum) or adam', 'sgd')
   .option('--momentum <m>', 'SGD momentum, in [0, 1)', real({ min: 0, below: 1 }), 0.5)
   .option('--weight-decay <w>', 'L2 weight decay on the couplings', real({ min: 0 }), 1e-4)
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
-  .option('--init <model.safetensors>', 'continue from a saved RBM (a checkpoint) instead of random weights (--hidden may only repeat its size)')
+  .option(
+    '--init <model.safetensors>',
+    'continue from a saved RBM (a checkpoint) instead of random weights (--hidden may only repeat its size)',
+  )
   .option('--ais', 'estimate log Z and the log-likelihood with annealed importance sampling at the end')
   .option('--ais-steps <n>', 'AIS intermediate distributions (fewer bias log Z low)', integer(1), 10000)
   .option('--ais-runs <n>', 'AIS runs', integer(2), 100)
@@ -130,21 +141,45 @@ train
   .option('--conditional', 'add one label unit per class and train with the labels (class-conditional generation)')
   .option('--epochs <n>', 'passes over the training images', integer(1), 1)
   .option('--batch <n>', 'trajectories per update', integer(1), 32)
-  .option('--stride <n>', 'use every n-th step of each trajectory (an unbiased estimate of the path gradient)', integer(1), 10)
-  .option('--chunk-steps <n>', 'used steps per matrix product (default: about 1,024 rows); with --update online, per update', integer(1))
+  .option(
+    '--stride <n>',
+    'use every n-th step of each trajectory (an unbiased estimate of the path gradient)',
+    integer(1),
+    10,
+  )
+  .option(
+    '--chunk-steps <n>',
+    'used steps per matrix product (default: about 1,024 rows); with --update online, per update',
+    integer(1),
+  )
   .option('--update <mode>', 'trajectory (one update per batch) | online (one per chunk of steps)', 'trajectory')
-  .option('--lr <schedule>', 'learning rate: 0.001, cosine:0.003:0.0003, step:0.001:0.5:100, warmup:50:cosine:0.003:0.0003', '0.001')
+  .option(
+    '--lr <schedule>',
+    'learning rate: 0.001, cosine:0.003:0.0003, step:0.001:0.5:100, warmup:50:cosine:0.003:0.0003',
+    '0.001',
+  )
   .option('--optimizer <adam|sgd>', 'adam or sgd', 'adam')
   .option('--weight-decay <w>', 'L2 weight decay on the couplings', real({ min: 0 }), 0)
-  .option('--label-dropout <p>', 'share of labelled trajectories trained without their label (for unconditional generation), in [0, 1]', real({ min: 0, max: 1 }), 0.2)
-  .option('--label-init <data|zero>', 'starting label couplings of a new model: data (each class writes its mean image, the default) or zero')
+  .option(
+    '--label-dropout <p>',
+    'share of labelled trajectories trained without their label (for unconditional generation), in [0, 1]',
+    real({ min: 0, max: 1 }),
+    0.2,
+  )
+  .option(
+    '--label-init <data|zero>',
+    'starting label couplings of a new model: data (each class writes its mean image, the default) or zero',
+  )
   .option('--kt <kT>', `temperature kT of the bath (default ${GTC_DEFAULTS.kT})`, real({ above: 0 }))
   .option('--dt <dt>', `Euler–Maruyama time step (default ${GTC_DEFAULTS.dt})`, real({ above: 0 }))
   .option('--duration <t>', `length t_f of each phase (default ${GTC_DEFAULTS.duration})`, real({ above: 0 }))
   .option('--j2 <J2>', `on-site quadratic strength (default ${GTC_DEFAULTS.J2})`, real({ above: 0 }))
   .option('--j4 <J4>', `on-site quartic strength (default ${GTC_DEFAULTS.J4})`, real({ min: 0 }))
   .option('--mobility <mu>', `mobility μ (default ${GTC_DEFAULTS.mobility})`, real({ above: 0 }))
-  .option('--init <model.safetensors>', 'continue from a saved gtc model (a checkpoint); its size and physics come from the file (--hidden, --kt, --dt, --duration, --j2, --j4, --mobility may only repeat them)')
+  .option(
+    '--init <model.safetensors>',
+    'continue from a saved gtc model (a checkpoint); its size and physics come from the file (--hidden, --kt, --dt, --duration, --j2, --j4, --mobility may only repeat them)',
+  )
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
   .option('--out <model.safetensors>', 'where to write the model', 'gtc.safetensors')
   .runOptions()
@@ -170,14 +205,33 @@ train
   .option('--warmup <n>', 'sweeps before the first sample of each phase', integer(0), 100)
   .option('--samples <n>', 'samples per phase', integer(1), 20)
   .option('--thin <n>', 'sweeps between samples', integer(1), 5)
-  .option('--lr <schedule>', 'learning rate: 0.02, cosine:0.02:0.0036, step:0.02:0.5:100, warmup:50:cosine:0.02:0.002', 'cosine:0.02:0.0036')
+  .option(
+    '--lr <schedule>',
+    'learning rate: 0.02, cosine:0.02:0.0036, step:0.02:0.5:100, warmup:50:cosine:0.02:0.002',
+    'cosine:0.02:0.0036',
+  )
   .option('--no-acp', 'train without the adaptive correlation penalty')
-  .option('--acp-threshold <ac>', 'autocorrelation the penalty aims below, in (0, 1)', real({ above: 0, below: 1 }), 0.03)
-  .option('--acp-every <n>', 'updates between the penalty controller\'s measurements (default: once per epoch)', integer(1))
-  .option('--init <model.safetensors>', 'continue from a saved dtm model (a checkpoint); its layout comes from the file (--size, --jumps, --steps, --image-rate, --label-rate may only repeat it)')
+  .option(
+    '--acp-threshold <ac>',
+    'autocorrelation the penalty aims below, in (0, 1)',
+    real({ above: 0, below: 1 }),
+    0.03,
+  )
+  .option(
+    '--acp-every <n>',
+    "updates between the penalty controller's measurements (default: once per epoch)",
+    integer(1),
+  )
+  .option(
+    '--init <model.safetensors>',
+    'continue from a saved dtm model (a checkpoint); its layout comes from the file (--size, --jumps, --steps, --image-rate, --label-rate may only repeat it)',
+  )
   .option('--checkpoint-every <n>', 'also save the model every n epochs', integer(1))
   .option('--curves <file.json>', 'write the training curves (per epoch and step) here after every epoch')
-  .option('--precision <c:r>', 'train in the loop on a p-bit chip\'s arithmetic: the sampler uses c-bit couplings and biases and r-bit random draws (c:r:f for f-bit biases); the float parameters are updated and re-quantized every batch')
+  .option(
+    '--precision <c:r>',
+    "train in the loop on a p-bit chip's arithmetic: the sampler uses c-bit couplings and biases and r-bit random draws (c:r:f for f-bit biases); the float parameters are updated and re-quantized every batch",
+  )
   .option('--out <model.safetensors>', 'where to write the model', 'dtm.safetensors')
   .runOptions()
   .action(async (opts) => {
@@ -206,7 +260,10 @@ program
   .option('--path <file.png>', 'dtm: also draw the denoising path, a row per step')
   .option('--cell-energy <J>', 'dtm: energy per node update of the p-bit hardware', real({ above: 0 }), 2e-15)
   .option('--temperature <K>', 'gtc: physical temperature for the heat in joules', real({ above: 0 }), ROOM_TEMPERATURE)
-  .option('--precision <c:r>', 'rbm, dtm: sample on a p-bit chip\'s arithmetic: c-bit couplings and biases, r-bit random draws (c:r:f for f-bit biases), e.g. 6:8')
+  .option(
+    '--precision <c:r>',
+    "rbm, dtm: sample on a p-bit chip's arithmetic: c-bit couplings and biases, r-bit random draws (c:r:f for f-bit biases), e.g. 6:8",
+  )
   .option('--states', 'write the raw states (rbm: binary units; gtc: visible units, .npy only) instead of images')
   .option('--out <file>', 'samples.png or samples.npy', 'samples.png')
   .runOptions()
@@ -219,7 +276,9 @@ program
   .command('study')
   .description('studies that sample model files many ways and report figures, tables and pictures')
   .command('bits')
-  .description('how many bits does a p-bit need? sample an RBM and a DTM at coupling × randomness precisions (and float), score with eval, time the spin updates')
+  .description(
+    'how many bits does a p-bit need? sample an RBM and a DTM at coupling × randomness precisions (and float), score with eval, time the spin updates',
+  )
   .option('--rbm <model.safetensors>', 'an RBM of 28×28 digits')
   .option('--dtm <model.safetensors>', 'a denoising model (dtm) of 28×28 digits')
   .option('--coupling-bits <list>', 'coupling (and bias) bits, e.g. 3-8 (default 3-8; --quick: 3,8)')
@@ -233,16 +292,23 @@ program
   .option('--png <file.png>', 'where to draw the heat maps', 'bits.png')
   .runOptions()
   .action(async (opts) => {
-    const report = await stoppable((signal) => studyBitsCommand({ ...opts, quick: Boolean(opts.quick), json: Boolean(opts.json), signal }));
+    const report = await stoppable((signal) =>
+      studyBitsCommand({ ...opts, quick: Boolean(opts.quick), json: Boolean(opts.json), signal }),
+    );
     printReport(report, opts.json, formatStudyBits);
   });
 
 program
   .command('eval <samples.npy>')
-  .description('how digit-like images are and how much of the data they cover: classifier confidence, class coverage, Fréchet distance, within-class diversity, precision and recall')
+  .description(
+    'how digit-like images are and how much of the data they cover: classifier confidence, class coverage, Fréchet distance, within-class diversity, precision and recall',
+  )
   .option('--seed <n>', 'seed of the reference digits and noise', integer(0, MAX_SEED), 1)
   .option('--cache-dir <dir>', 'keep the trained scoring classifier here between runs')
-  .option('--labels <digit|all>', 'the samples were drawn for these classes (as sample --labels): also report how often they are classified so')
+  .option(
+    '--labels <digit|all>',
+    'the samples were drawn for these classes (as sample --labels): also report how often they are classified so',
+  )
   .option('--json', 'print machine-readable JSON')
   .action(async (file, opts) => {
     const result = await evalCommand(file, { seed: opts.seed, cacheDir: opts.cacheDir, labels: opts.labels });
@@ -251,7 +317,9 @@ program
 
 program
   .command('tngd')
-  .description('thermodynamic natural gradient descent against SGD, Adam and exact natural gradient, on the bundled digits')
+  .description(
+    'thermodynamic natural gradient descent against SGD, Adam and exact natural gradient, on the bundled digits',
+  )
   .option('--model <mlp|logistic>', 'the classifier to train', 'mlp')
   .option('--hidden <n>', 'hidden units of the MLP', integer(1), 64)
   .option('--iterations <n>', 'updates per optimizer', integer(1), 500)
@@ -292,13 +360,23 @@ program
   .option('--host <address>', 'address to listen on (other machines reach the server only if set)', '127.0.0.1')
   .option('--token-file <file>', 'require "Authorization: Bearer <token>" with the token this file holds')
   .option('--threads <n>', 'native threads per engine call (default: all cores)', integer(1, MAX_THREADS))
-  .option('--max-work <n>', 'unit updates (n × sweeps × units) one request may cost', integer(1, Number.MAX_SAFE_INTEGER), DEFAULT_LIMITS.maxWork)
+  .option(
+    '--max-work <n>',
+    'unit updates (n × sweeps × units) one request may cost',
+    integer(1, Number.MAX_SAFE_INTEGER),
+    DEFAULT_LIMITS.maxWork,
+  )
   .option('--max-samples <n>', 'samples one request may ask for', integer(1), DEFAULT_LIMITS.maxSamples)
   .option('--max-running <n>', 'requests sharing the engine at once', integer(1, 4096), DEFAULT_LIMITS.maxRunning)
   .option('--max-queued <n>', 'requests waiting beyond those; more get 503', integer(0), DEFAULT_LIMITS.maxQueued)
   .option('--timeout <ms>', 'longest a request may take, queue included', integer(1), DEFAULT_LIMITS.timeoutMs)
   .option('--body-limit <bytes>', 'largest request body', integer(1024, 2 ** 30), DEFAULT_LIMITS.bodyLimit)
-  .option('--rate-limit <n>', 'requests per minute per client address (0: none)', integer(0), DEFAULT_LIMITS.ratePerMinute)
+  .option(
+    '--rate-limit <n>',
+    'requests per minute per client address (0: none)',
+    integer(0),
+    DEFAULT_LIMITS.ratePerMinute,
+  )
   .option('--queue <redis-url>', 'compute on the workers of this Redis job queue (heatbath worker) instead of here')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
   .action(async (opts) => {
@@ -309,8 +387,8 @@ program
 program
   .command('worker')
   .description('compute the sampling jobs of a Redis job queue (heatbath serve --queue) with the models of a directory')
-  .requiredOption('--redis <url>', 'the queue\'s Redis, e.g. redis://127.0.0.1:6379')
-  .requiredOption('--models <dir>', 'directory of .safetensors model files: the same files as the server\'s')
+  .requiredOption('--redis <url>', "the queue's Redis, e.g. redis://127.0.0.1:6379")
+  .requiredOption('--models <dir>', "directory of .safetensors model files: the same files as the server's")
   .option('--concurrency <n>', 'jobs computed at once', integer(1, 1024), 1)
   .option('--threads <n>', 'native threads per engine call (default: all cores)', integer(1, MAX_THREADS))
   .action(async (opts) => {
@@ -323,8 +401,17 @@ program
   .description('show the version and the native engine: SIMD level, threads, the binary loaded')
   .option('--json', 'print machine-readable JSON')
   .action((opts) => {
-    const info = { version: heatbathVersion(), node: process.version, platform: `${process.platform}-${process.arch}`, ...engineInfo() };
-    printReport(info, Boolean(opts.json), (i) => Object.entries(i).map(([key, value]) => `${key.padEnd(16)} ${value}`).join('\n'));
+    const info = {
+      version: heatbathVersion(),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      ...engineInfo(),
+    };
+    printReport(info, Boolean(opts.json), (i) =>
+      Object.entries(i)
+        .map(([key, value]) => `${key.padEnd(16)} ${value}`)
+        .join('\n'),
+    );
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -28,10 +28,12 @@ export async function mergeDtmCommand(parts: string[], out: string): Promise<Mer
     sources.push({ file, model, steps: parseSteps(part.slice(at + 1), model.steps) as number[] });
   }
   const base = sources[0].model;
-  const shape = (m: DenoisingModel) => JSON.stringify({ ...m.layout.describe(), steps: m.steps, imageRate: m.imageRate, labelRate: m.labelRate });
+  const shape = (m: DenoisingModel) =>
+    JSON.stringify({ ...m.layout.describe(), steps: m.steps, imageRate: m.imageRate, labelRate: m.labelRate });
   const from = new Map<number, string>();
   for (const { file, model, steps } of sources) {
-    if (shape(model) !== shape(base)) throw invalid(`${file} has another layout or schedule than ${sources[0].file}; only copies of one model merge`);
+    if (shape(model) !== shape(base))
+      throw invalid(`${file} has another layout or schedule than ${sources[0].file}; only copies of one model merge`);
     for (const k of steps) {
       if (from.has(k)) throw invalid(`step ${k} is given twice (${from.get(k)} and ${file})`);
       from.set(k, file);
@@ -40,7 +42,8 @@ export async function mergeDtmCommand(parts: string[], out: string): Promise<Mer
     }
   }
   const missing = Array.from({ length: base.steps }, (_, k) => k + 1).filter((k) => !from.has(k));
-  if (missing.length > 0) throw invalid(`steps ${missing.join(', ')} come from no part; give every step of the ${base.steps}`);
+  if (missing.length > 0)
+    throw invalid(`steps ${missing.join(', ')} come from no part; give every step of the ${base.steps}`);
   const steps = [...from].sort((a, b) => a[0] - b[0]).map(([step, file]) => ({ step, from: file }));
   base.info = { ...base.info, merged_from: steps };
   await writeOrRescue({ flag: '--out', file: out }, (file) => saveModel(file, base));

@@ -32,7 +32,17 @@ const KEYS: Record<OptimizerSpec['name'], string[]> = {
 };
 
 /** The default comparison: the baselines, TNGD at four analog times, with a delay, and TNGD-Adam. */
-export const DEFAULT_OPTIMIZERS = ['sgd', 'adam', 'ngd', 'tngd:t=2', 'tngd:t=2:td=1', 'tngd:t=5', 'tngd:t=20', 'tngd:t=50', 'tngd-adam:t=20'];
+export const DEFAULT_OPTIMIZERS = [
+  'sgd',
+  'adam',
+  'ngd',
+  'tngd:t=2',
+  'tngd:t=2:td=1',
+  'tngd:t=5',
+  'tngd:t=20',
+  'tngd:t=50',
+  'tngd-adam:t=20',
+];
 
 export function parseOptimizerSpec(text: string): OptimizerSpec {
   const [name, ...pairs] = text.trim().split(':');

@@ -41,7 +41,8 @@ function checkOutput(output: NamedFile): void {
   if (output.file.trim() === '') throw invalid(`${output.flag} needs a file name`);
   const target = statOrUndefined(output.file);
   if (target?.isDirectory()) throw ioProblem(output, 'is a folder; give a file name');
-  if (target !== undefined && !target.isFile()) throw ioProblem(output, 'is not a regular file (a device or pipe would be replaced)');
+  if (target !== undefined && !target.isFile())
+    throw ioProblem(output, 'is not a regular file (a device or pipe would be replaced)');
   const folder = path.dirname(path.resolve(output.file));
   const parent = statOrUndefined(folder);
   if (parent === undefined) throw ioProblem(output, `the folder ${folder} does not exist`);
@@ -58,10 +59,12 @@ export function checkOutputs(outputs: NamedFile[], inputs: NamedFile[] = []): vo
   outputs.forEach((output, k) => {
     checkOutput(output);
     for (const input of inputs) {
-      if (sameFile(output.file, input.file)) throw invalid(`${output.flag} ${output.file} is the ${input.flag} file: it would be replaced; write elsewhere`);
+      if (sameFile(output.file, input.file))
+        throw invalid(`${output.flag} ${output.file} is the ${input.flag} file: it would be replaced; write elsewhere`);
     }
     for (const other of outputs.slice(0, k)) {
-      if (sameFile(output.file, other.file)) throw invalid(`${other.flag} and ${output.flag} name the same file ${output.file}`);
+      if (sameFile(output.file, other.file))
+        throw invalid(`${other.flag} and ${output.flag} name the same file ${output.file}`);
     }
   });
 }
@@ -88,14 +91,20 @@ export function rescuePaths(file: string, folders = [process.cwd(), os.tmpdir()]
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
   const name = `${path.basename(file, ext)}.rescued-${stamp}-${process.pid}${ext}`;
   const target = path.dirname(path.resolve(file));
-  return [...new Set(folders.map((folder) => path.resolve(folder)))].filter((folder) => folder !== target).map((folder) => path.join(folder, name));
+  return [...new Set(folders.map((folder) => path.resolve(folder)))]
+    .filter((folder) => folder !== target)
+    .map((folder) => path.join(folder, name));
 }
 
 /**
  * Writes a command's finished work with `write(file)`. When that fails with an I/O error, writes it to the
  * first rescue path that works and throws ERR_IO naming both; nothing finished is lost unless every place fails.
  */
-export async function writeOrRescue(output: NamedFile, write: (file: string) => Promise<void>, folders?: string[]): Promise<void> {
+export async function writeOrRescue(
+  output: NamedFile,
+  write: (file: string) => Promise<void>,
+  folders?: string[],
+): Promise<void> {
   try {
     await write(output.file);
     return;
@@ -111,9 +120,15 @@ export async function writeOrRescue(output: NamedFile, write: (file: string) => 
         tried.push(candidate);
         continue;
       }
-      throw new HeatbathError('ERR_IO', `${err.message}; the ${output.flag} output was saved to ${candidate} instead`, { cause: err });
+      throw new HeatbathError('ERR_IO', `${err.message}; the ${output.flag} output was saved to ${candidate} instead`, {
+        cause: err,
+      });
     }
-    throw new HeatbathError('ERR_IO', `${err.message}; it could not be saved elsewhere either (${tried.join(', ') || 'no other folder'})`, { cause: err });
+    throw new HeatbathError(
+      'ERR_IO',
+      `${err.message}; it could not be saved elsewhere either (${tried.join(', ') || 'no other folder'})`,
+      { cause: err },
+    );
   }
 }
 

@@ -30,7 +30,10 @@ export interface PrecisionReport extends QuantizeOptions {
   maxBiasError: number;
 }
 
-export function precisionReport(precision: QuantizeOptions, report: Omit<QuantizationReport, 'scale'>): PrecisionReport {
+export function precisionReport(
+  precision: QuantizeOptions,
+  report: Omit<QuantizationReport, 'scale'>,
+): PrecisionReport {
   const { clippedCouplings, clippedBiases, maxCouplingError, maxBiasError } = report;
   return { ...precision, clippedCouplings, clippedBiases, maxCouplingError, maxBiasError };
 }

@@ -14,15 +14,30 @@ export type InpaintRegion = 'top' | 'bottom' | 'left' | 'right';
  * Inpainting: `count` bundled digits spread over the classes, with the pixels of `region` (half the
  * image) held fixed. Returns the held pixel indices and their values for each digit, and the originals.
  */
-export function inpaintingTask(model: DenoisingModel, region: string, count: number): { pixels: number[]; values: Uint8Array; originals: Float32Array } {
-  if (!['top', 'bottom', 'left', 'right'].includes(region)) throw invalid(`--inpaint must be top, bottom, left or right, not "${region}"`);
+export function inpaintingTask(
+  model: DenoisingModel,
+  region: string,
+  count: number,
+): { pixels: number[]; values: Uint8Array; originals: Float32Array } {
+  if (!['top', 'bottom', 'left', 'right'].includes(region))
+    throw invalid(`--inpaint must be top, bottom, left or right, not "${region}"`);
   const digits = bundledDigits();
   const { imageRows: rows, imageCols: cols } = model;
-  if (digits.rows !== rows || digits.cols !== cols) throw invalid(`--inpaint uses the bundled ${digits.rows}×${digits.cols} digits; the model draws ${rows}×${cols} images`);
+  if (digits.rows !== rows || digits.cols !== cols)
+    throw invalid(
+      `--inpaint uses the bundled ${digits.rows}×${digits.cols} digits; the model draws ${rows}×${cols} images`,
+    );
   const pixels: number[] = [];
   for (let y = 0; y < rows; y++) {
     for (let x = 0; x < cols; x++) {
-      const held = region === 'top' ? y < rows / 2 : region === 'bottom' ? y >= rows / 2 : region === 'left' ? x < cols / 2 : x >= cols / 2;
+      const held =
+        region === 'top'
+          ? y < rows / 2
+          : region === 'bottom'
+            ? y >= rows / 2
+            : region === 'left'
+              ? x < cols / 2
+              : x >= cols / 2;
       if (held) pixels.push(y * cols + x);
     }
   }

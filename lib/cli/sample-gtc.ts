@@ -23,7 +23,10 @@ export interface GtcSampleRun {
  */
 export function parseLabels(text: string | undefined, count: number, labelUnits: number): number[] | undefined {
   if (text === undefined) return undefined;
-  if (labelUnits === 0) throw invalid('--labels needs a model with label units; this one was trained without labels (train it with --conditional)');
+  if (labelUnits === 0)
+    throw invalid(
+      '--labels needs a model with label units; this one was trained without labels (train it with --conditional)',
+    );
   if (text === 'all') return Array.from({ length: count }, (_, k) => Math.floor((k * labelUnits) / count));
   const label = Number(text);
   if (!/^\d+$/.test(text.trim()) || label >= labelUnits) {

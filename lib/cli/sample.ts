@@ -112,10 +112,14 @@ export async function sampleCommand(file: string, opts: SampleCommandOptions): P
   const precision = opts.precision === undefined ? undefined : parsePrecision(opts.precision); // a typo fails before the model loads
   const model = await loadModel(file);
   if (precision !== undefined && model instanceof GenerativeComputer) {
-    throw invalid('--precision is for p-bit samplers (rbm, dtm); a gtc model is sampled by Langevin dynamics of continuous units, not by p-bits');
+    throw invalid(
+      '--precision is for p-bit samplers (rbm, dtm); a gtc model is sampled by Langevin dynamics of continuous units, not by p-bits',
+    );
   }
-  if (model instanceof RBM && opts.labels !== undefined) throw invalid('--labels is for gtc and dtm models; this model is an RBM');
-  if (!(model instanceof DenoisingModel) && (opts.inpaint ?? opts.path) !== undefined) throw invalid('--inpaint and --path are for denoising models (dtm)');
+  if (model instanceof RBM && opts.labels !== undefined)
+    throw invalid('--labels is for gtc and dtm models; this model is an RBM');
+  if (!(model instanceof DenoisingModel) && (opts.inpaint ?? opts.path) !== undefined)
+    throw invalid('--inpaint and --path are for denoising models (dtm)');
   return stoppable<SampleReport>((signal) => {
     if (model instanceof RBM) return sampleRbm(model, file, opts, write, signal, precision);
     if (model instanceof GenerativeComputer) return sampleGenerative(model, file, opts, write, signal);
@@ -134,7 +138,8 @@ async function sampleDenoising(
 ): Promise<DtmSampleReport> {
   const labels = parseLabels(opts.labels, opts.n, model.classes);
   const anneal = parseAnneal(opts.anneal ?? '0.8:1.2');
-  if (opts.path !== undefined && path.extname(opts.path).toLowerCase() !== '.png') throw invalid(`--path must end in .png, not "${opts.path}"`);
+  if (opts.path !== undefined && path.extname(opts.path).toLowerCase() !== '.png')
+    throw invalid(`--path must end in .png, not "${opts.path}"`);
   const task = opts.inpaint === undefined ? undefined : inpaintingTask(model, opts.inpaint, opts.n);
   const cpu = process.cpuUsage();
   const chip = precision === undefined ? undefined : QuantizedDtm.quantize(model, precision);
@@ -156,7 +161,9 @@ async function sampleDenoising(
   if (opts.path !== undefined && samples.path) {
     const width = Math.min(opts.n, 10);
     const grid = pathGrid(samples.path, model.pixels, width);
-    await writeOrRescue({ flag: '--path', file: opts.path }, (file) => writePngGrid(file, grid, { width: model.imageCols, height: model.imageRows, scale: 2, columns: width }));
+    await writeOrRescue({ flag: '--path', file: opts.path }, (file) =>
+      writePngGrid(file, grid, { width: model.imageCols, height: model.imageRows, scale: 2, columns: width }),
+    );
   }
   return {
     model: file,
@@ -179,7 +186,8 @@ async function sampleDenoising(
 function parseAnneal(text: string): [number, number] {
   const parts = text.split(':');
   const betas = parts.map((part) => parseDecimal(part, '--anneal'));
-  if (betas.length !== 2 || betas.some((b) => b < 0)) throw invalid(`--anneal must be from:to, two numbers >= 0 such as 0.8:1.2, not "${text}"`);
+  if (betas.length !== 2 || betas.some((b) => b < 0))
+    throw invalid(`--anneal must be from:to, two numbers >= 0 such as 0.8:1.2, not "${text}"`);
   return [betas[0], betas[1]];
 }
 
@@ -192,7 +200,14 @@ async function sampleRbm(
   precision: QuantizeOptions | undefined,
 ): Promise<RbmSampleReport> {
   const chip = precision === undefined ? undefined : QuantizedRBM.quantize(model, precision);
-  const run = await (chip ?? model).sample({ chains: opts.n, sweeps: opts.sweeps, beta: opts.beta, seed: opts.seed, threads: opts.threads, signal });
+  const run = await (chip ?? model).sample({
+    chains: opts.n,
+    sweeps: opts.sweeps,
+    beta: opts.beta,
+    seed: opts.seed,
+    threads: opts.threads,
+    signal,
+  });
   const { rows, cols } = imageShape(model);
   await write(opts.states ? run.visible : run.probabilities, model.numVisible, rows, cols);
   const flips = run.sweeps * opts.n * (model.numVisible + model.numHidden);
@@ -216,8 +231,16 @@ async function sampleGenerative(
   signal: AbortSignal,
 ): Promise<GtcSampleReport> {
   const labels = parseLabels(opts.labels, opts.n, model.labels);
-  if (opts.states && path.extname(opts.out).toLowerCase() === '.png') throw invalid('--states writes raw visible states: use --out <file>.npy');
-  const run = await sampleGtc(model, { count: opts.n, labels, kelvin: opts.temperature ?? ROOM_TEMPERATURE, seed: opts.seed, threads: opts.threads, signal });
+  if (opts.states && path.extname(opts.out).toLowerCase() === '.png')
+    throw invalid('--states writes raw visible states: use --out <file>.npy');
+  const run = await sampleGtc(model, {
+    count: opts.n,
+    labels,
+    kelvin: opts.temperature ?? ROOM_TEMPERATURE,
+    seed: opts.seed,
+    threads: opts.threads,
+    signal,
+  });
   const { samples } = run;
   // With every class drawn, one row of the grid per class.
   const columns = opts.labels === 'all' ? Math.ceil(opts.n / model.labels) : undefined;
@@ -252,7 +275,12 @@ export function formatSample(r: SampleReport): string {
     return r.precision ? `${line}\n${formatPrecision(r.precision)}` : line;
   }
   if (r.kind === 'dtm') {
-    const what = r.inpaint !== undefined ? `inpainted (${r.inpaint} half held)` : r.labels === undefined ? 'unconditional' : 'class-conditional';
+    const what =
+      r.inpaint !== undefined
+        ? `inpainted (${r.inpaint} half held)`
+        : r.labels === undefined
+          ? 'unconditional'
+          : 'class-conditional';
     return [
       `${r.count} ${what} samples, ${r.steps} steps × ${r.sweepsPerStep} sweeps, from ${r.model} (dtm) in ${r.seconds.toFixed(2)} s, ${r.flipsPerNs.toFixed(2)} flips/ns → ${r.out}${r.path ? ` (path → ${r.path})` : ''}`,
       formatDtmLedger(r.energy),

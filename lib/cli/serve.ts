@@ -28,7 +28,8 @@ export interface ServeCommandOptions {
 }
 
 export async function serveCommand(opts: ServeCommandOptions): Promise<void> {
-  if (!fs.statSync(opts.models, { throwIfNoEntry: false })?.isDirectory()) throw new HeatbathError('ERR_IO', `--models ${opts.models} is not a directory`);
+  if (!fs.statSync(opts.models, { throwIfNoEntry: false })?.isDirectory())
+    throw new HeatbathError('ERR_IO', `--models ${opts.models} is not a directory`);
   const limits: Partial<ServeLimits> = {
     threads: opts.threads,
     maxWork: opts.maxWork,
@@ -41,7 +42,15 @@ export async function serveCommand(opts: ServeCommandOptions): Promise<void> {
   };
   const token = opts.tokenFile === undefined ? undefined : readTokenFile(opts.tokenFile);
   const queue = opts.queue === undefined ? undefined : await createJobQueue({ url: opts.queue });
-  const server = await startServer({ models: opts.models, port: opts.port, host: opts.host, token, limits, logLevel: opts.logLevel, queue });
+  const server = await startServer({
+    models: opts.models,
+    port: opts.port,
+    host: opts.host,
+    token,
+    limits,
+    logLevel: opts.logLevel,
+    queue,
+  });
   const log = server.app.log;
   process.on('SIGHUP', () => {
     server.store.reload().then(

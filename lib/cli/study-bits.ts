@@ -83,16 +83,22 @@ export function parseBitList(flag: string, text: string, [min, max]: readonly [n
   for (const part of text.split(',')) {
     const m = /^\s*(\d{1,3})\s*(?:-\s*(\d{1,3})\s*)?$/.exec(part);
     const [from, to] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
-    if (!m || from > to || from < min || to > max) throw invalid(`${flag} must list bits from ${min} to ${max} like 3-8 or 4,6,8, not "${text}"`);
+    if (!m || from > to || from < min || to > max)
+      throw invalid(`${flag} must list bits from ${min} to ${max} like 3-8 or 4,6,8, not "${text}"`);
     for (let b = from; b <= to; b++) bits.add(b);
   }
   return [...bits].sort((a, b) => a - b);
 }
 
 export async function studyBitsCommand(opts: StudyBitsOptions): Promise<StudyBitsReport> {
-  if (opts.rbm === undefined && opts.dtm === undefined) throw invalid('study bits needs a model: --rbm <file> and/or --dtm <file>');
+  if (opts.rbm === undefined && opts.dtm === undefined)
+    throw invalid('study bits needs a model: --rbm <file> and/or --dtm <file>');
   const base = opts.quick ? QUICK : FULL;
-  const couplingBits = parseBitList('--coupling-bits', opts.couplingBits ?? base.couplingBits, PRECISION_LIMITS.couplingBits);
+  const couplingBits = parseBitList(
+    '--coupling-bits',
+    opts.couplingBits ?? base.couplingBits,
+    PRECISION_LIMITS.couplingBits,
+  );
   const randomBits = parseBitList('--random-bits', opts.randomBits ?? base.randomBits, PRECISION_LIMITS.randomBits);
   if (path.extname(opts.png).toLowerCase() !== '.png') throw invalid(`--png must end in .png, not "${opts.png}"`);
   if (path.extname(opts.out).toLowerCase() !== '.json') throw invalid(`--out must end in .json, not "${opts.out}"`);
@@ -110,14 +116,22 @@ export async function studyBitsCommand(opts: StudyBitsOptions): Promise<StudyBit
   const rbm = opts.rbm === undefined ? undefined : await loadModel(opts.rbm);
   if (rbm !== undefined && !(rbm instanceof RBM)) throw invalid(`--rbm ${opts.rbm} is not an RBM`);
   const dtm = opts.dtm === undefined ? undefined : await loadModel(opts.dtm);
-  if (dtm !== undefined && !(dtm instanceof DenoisingModel)) throw invalid(`--dtm ${opts.dtm} is not a denoising thermodynamic model (dtm)`);
-  for (const [flag, pixels] of [['--rbm', rbm?.numVisible], ['--dtm', dtm?.pixels]] as const) {
-    if (pixels !== undefined && pixels !== 784) throw invalid(`${flag}: the digit evaluation needs 28×28 images; the model draws ${pixels} pixels`);
+  if (dtm !== undefined && !(dtm instanceof DenoisingModel))
+    throw invalid(`--dtm ${opts.dtm} is not a denoising thermodynamic model (dtm)`);
+  for (const [flag, pixels] of [
+    ['--rbm', rbm?.numVisible],
+    ['--dtm', dtm?.pixels],
+  ] as const) {
+    if (pixels !== undefined && pixels !== 784)
+      throw invalid(`${flag}: the digit evaluation needs 28×28 images; the model draws ${pixels} pixels`);
   }
   const classifier = digitClassifier(opts.cacheDir === undefined ? {} : { cacheDir: opts.cacheDir });
   const started = process.hrtime.bigint();
   const cells: StudyCell[] = [];
-  const precisions: Array<[number | null, number | null]> = [[null, null], ...couplingBits.flatMap((c) => randomBits.map((r) => [c, r] as [number, number]))];
+  const precisions: Array<[number | null, number | null]> = [
+    [null, null],
+    ...couplingBits.flatMap((c) => randomBits.map((r) => [c, r] as [number, number])),
+  ];
   const common = { seed: opts.seed, threads: opts.threads, signal: opts.signal };
   for (const [c, r] of precisions) {
     const precision = c === null || r === null ? undefined : { couplingBits: c, fieldBits: c, randomBits: r };
@@ -126,7 +140,12 @@ export async function studyBitsCommand(opts: StudyBitsOptions): Promise<StudyBit
         await cell('rbm', c, r, classifier, opts.seed, async () => {
           const chip = precision && QuantizedRBM.quantize(rbm, precision);
           const run = await (chip ?? rbm).sample({ chains: n, sweeps: rbmSweeps, ...common });
-          return { images: run.visible, flips: run.sweeps * n * (rbm.numVisible + rbm.numHidden), seconds: run.seconds, report: chip?.report };
+          return {
+            images: run.visible,
+            flips: run.sweeps * n * (rbm.numVisible + rbm.numHidden),
+            seconds: run.seconds,
+            report: chip?.report,
+          };
         }),
       );
     }
@@ -166,8 +185,26 @@ interface CellRun {
 }
 
 /** Samples and scores one cell; a precision the engine refuses (a coded error) becomes a cell with the reason. */
-async function cell(model: 'rbm' | 'dtm', c: number | null, r: number | null, classifier: DigitClassifier, seed: number, draw: () => Promise<CellRun>): Promise<StudyCell> {
-  const empty = { model, couplingBits: c, randomBits: r, confidence: null, classesPresent: null, frechet: null, flipsPerNs: null, flipsPerCpuNs: null, clippedCouplings: 0, clippedBiases: 0 };
+async function cell(
+  model: 'rbm' | 'dtm',
+  c: number | null,
+  r: number | null,
+  classifier: DigitClassifier,
+  seed: number,
+  draw: () => Promise<CellRun>,
+): Promise<StudyCell> {
+  const empty = {
+    model,
+    couplingBits: c,
+    randomBits: r,
+    confidence: null,
+    classesPresent: null,
+    frechet: null,
+    flipsPerNs: null,
+    flipsPerCpuNs: null,
+    clippedCouplings: 0,
+    clippedBiases: 0,
+  };
   let run: CellRun;
   const cpu = process.cpuUsage();
   try {
@@ -191,14 +228,22 @@ async function cell(model: 'rbm' | 'dtm', c: number | null, r: number | null, cl
 }
 
 /** Rows: coupling bits, then float; columns: random bits, then float. */
-function grid(report: StudyBitsReport, model: 'rbm' | 'dtm', value: (cell: StudyCell) => number | null, text: (cell: StudyCell) => string) {
+function grid(
+  report: StudyBitsReport,
+  model: 'rbm' | 'dtm',
+  value: (cell: StudyCell) => number | null,
+  text: (cell: StudyCell) => string,
+) {
   const rows: Array<number | null> = [...report.couplingBits, null];
   const columns: Array<number | null> = [...report.randomBits, null];
-  const find = (c: number | null, r: number | null) => report.cells.find((x) => x.model === model && x.couplingBits === c && x.randomBits === r);
+  const find = (c: number | null, r: number | null) =>
+    report.cells.find((x) => x.model === model && x.couplingBits === c && x.randomBits === r);
   return {
     rows: rows.map((c) => (c === null ? 'float' : `${c}`)),
     columns: columns.map((r) => (r === null ? 'float' : `${r}`)),
-    values: rows.map((c) => columns.map((r) => (c === null) === (r === null) && find(c, r) ? value(find(c, r)!) : null)),
+    values: rows.map((c) =>
+      columns.map((r) => ((c === null) === (r === null) && find(c, r) ? value(find(c, r)!) : null)),
+    ),
     text: rows.map((c) => columns.map((r) => ((c === null) === (r === null) && find(c, r) ? text(find(c, r)!) : ''))),
   };
 }
@@ -210,12 +255,22 @@ export function heatPanels(report: StudyBitsReport): HeatPanel[] {
     if (!report.cells.some((c) => c.model === model)) continue;
     const axes = { rowTitle: 'coupling bits', columnTitle: 'random bits per draw' };
     // Fréchet distance on a log scale: it sees missing classes, which a confident classifier does not.
-    const quality = grid(report, model, (c) => (c.frechet === null ? null : Math.log(c.frechet)), (c) => (c.frechet === null ? 'n/a' : c.frechet.toFixed(c.frechet < 100 ? 1 : 0)));
+    const quality = grid(
+      report,
+      model,
+      (c) => (c.frechet === null ? null : Math.log(c.frechet)),
+      (c) => (c.frechet === null ? 'n/a' : c.frechet.toFixed(c.frechet < 100 ? 1 : 0)),
+    );
     // Speed as a ratio to the float model's cell of the same run, in CPU time.
     const float = report.cells.find((c) => c.model === model && c.couplingBits === null)?.flipsPerCpuNs ?? null;
     const ratio = (c: StudyCell) => (c.flipsPerCpuNs === null || float === null ? null : c.flipsPerCpuNs / float);
     const speed = grid(report, model, ratio, (c) => (ratio(c) === null ? 'n/a' : `${ratio(c)!.toFixed(2)}x`));
-    panels.push({ title: `${model.toUpperCase()}: Frechet distance to real digits (lower is better)`, ...axes, ...quality, lowIsGood: true });
+    panels.push({
+      title: `${model.toUpperCase()}: Frechet distance to real digits (lower is better)`,
+      ...axes,
+      ...quality,
+      lowIsGood: true,
+    });
     panels.push({ title: `${model.toUpperCase()}: spin updates per CPU second, x float`, ...axes, ...speed });
   }
   return panels;
@@ -226,7 +281,9 @@ export function formatStudyBits(report: StudyBitsReport): string {
   for (const model of ['rbm', 'dtm'] as const) {
     if (!report.cells.some((c) => c.model === model)) continue;
     const figures = (c: StudyCell) =>
-      c.confidence === null ? `n/a` : `${c.confidence.toFixed(3)} · ${c.classesPresent}/10 · ${c.frechet!.toFixed(1)} · ${c.flipsPerCpuNs!.toFixed(3)}${c.clippedCouplings + c.clippedBiases > 0 ? ` (${c.clippedCouplings + c.clippedBiases} clipped)` : ''}`;
+      c.confidence === null
+        ? `n/a`
+        : `${c.confidence.toFixed(3)} · ${c.classesPresent}/10 · ${c.frechet!.toFixed(1)} · ${c.flipsPerCpuNs!.toFixed(3)}${c.clippedCouplings + c.clippedBiases > 0 ? ` (${c.clippedCouplings + c.clippedBiases} clipped)` : ''}`;
     const q = grid(report, model, () => 0, figures);
     lines.push(
       `${model.toUpperCase()} (${model === 'rbm' ? report.models.rbm : report.models.dtm}): confidence · classes · Fréchet · spin updates per CPU ns; rows coupling bits, columns random bits`,
@@ -236,8 +293,11 @@ export function formatStudyBits(report: StudyBitsReport): string {
       ...q.rows.map((row, k) => `| ${row} | ${q.text[k].map((t) => t || ' ').join(' | ')} |`),
       '',
     );
-    for (const c of report.cells.filter((x) => x.model === model && x.error)) lines.push(`${model} ${c.couplingBits}:${c.randomBits}: ${c.error}`);
+    for (const c of report.cells.filter((x) => x.model === model && x.error))
+      lines.push(`${model} ${c.couplingBits}:${c.randomBits}: ${c.error}`);
   }
-  lines.push(`${report.cells.length} cells, ${report.samples} samples each, in ${report.seconds.toFixed(1)} s → ${report.out}, ${report.png}`);
+  lines.push(
+    `${report.cells.length} cells, ${report.samples} samples each, in ${report.seconds.toFixed(1)} s → ${report.out}, ${report.png}`,
+  );
   return lines.join('\n');
 }

@@ -88,7 +88,10 @@ function checkStudy(specs: OptimizerSpec[], opts: TngdStudyOptions): void {
     seen.add(spec.label);
     spec.create(opts.seed); // checks its settings
     const limit = spec.name === 'ngd' ? MAX_SOLVE_UNITS : spec.name.startsWith('tngd') ? MAX_DEVICE_UNITS : Infinity;
-    if (m > limit) throw invalid(`--batch ${opts.batch} is too large for ${spec.label}: batch × 10 classes must be at most ${limit}`);
+    if (m > limit)
+      throw invalid(
+        `--batch ${opts.batch} is too large for ${spec.label}: batch × 10 classes must be at most ${limit}`,
+      );
   }
 }
 
@@ -101,7 +104,8 @@ export async function tngdCommand(opts: TngdStudyOptions, signal?: AbortSignal):
   const { train, test } = splitDataset(bundledDigits(), { testFraction: opts.testFraction, seed: opts.seed });
   const runs: OptimizerRun[] = [];
   const curves: Record<string, TrainingPoint[]> = {};
-  const writeCurves = (file: string) => writeFileAtomic(file, JSON.stringify({ model: opts.model, batch: opts.batch, curves }, null, 1));
+  const writeCurves = (file: string) =>
+    writeFileAtomic(file, JSON.stringify({ model: opts.model, batch: opts.batch, curves }, null, 1));
   let parameters = 0;
   let interrupted = false;
   for (const spec of specs) {
@@ -151,12 +155,26 @@ export async function tngdCommand(opts: TngdStudyOptions, signal?: AbortSignal):
   const accuracy = (p: TrainingPoint) => p.testAccuracy;
   if (runs.length === 0) throw new HeatbathError('ERR_ABORTED', 'interrupted before the first optimizer finished');
   await writeOrRescue(out, writeCurves);
-  await writeOrRescue(plot, (file) => writeLinePlot(file, [
-    { title: 'test loss', xLabel: 'iteration', yLabel: 'cross-entropy', yScale: 'log', series: series(loss, byIteration) },
-    { title: 'test loss', xLabel: 'seconds', yLabel: 'cross-entropy', yScale: 'log', series: series(loss, bySeconds) },
-    { title: 'test accuracy', xLabel: 'iteration', yLabel: 'accuracy', series: series(accuracy, byIteration) },
-    { title: 'test accuracy', xLabel: 'seconds', yLabel: 'accuracy', series: series(accuracy, bySeconds) },
-  ]));
+  await writeOrRescue(plot, (file) =>
+    writeLinePlot(file, [
+      {
+        title: 'test loss',
+        xLabel: 'iteration',
+        yLabel: 'cross-entropy',
+        yScale: 'log',
+        series: series(loss, byIteration),
+      },
+      {
+        title: 'test loss',
+        xLabel: 'seconds',
+        yLabel: 'cross-entropy',
+        yScale: 'log',
+        series: series(loss, bySeconds),
+      },
+      { title: 'test accuracy', xLabel: 'iteration', yLabel: 'accuracy', series: series(accuracy, byIteration) },
+      { title: 'test accuracy', xLabel: 'seconds', yLabel: 'accuracy', series: series(accuracy, bySeconds) },
+    ]),
+  );
   return {
     model: opts.model === 'mlp' ? `mlp 784-${opts.hidden}-10` : 'logistic 784-10',
     parameters,
@@ -179,7 +197,9 @@ export function formatTngdStudy(report: TngdStudyReport): string {
     `${'optimizer'.padEnd(width)}${'lr'.padStart(7)}${'ms/iter'.padStart(9)}${'test loss'.padStart(11)}${'accuracy'.padStart(10)}   to ${report.targetAccuracy} accuracy`,
   ];
   for (const r of report.runs) {
-    const target = r.toTarget ? `${r.toTarget.iterations} iterations, ${r.toTarget.seconds.toFixed(2)} s` : 'not reached';
+    const target = r.toTarget
+      ? `${r.toTarget.iterations} iterations, ${r.toTarget.seconds.toFixed(2)} s`
+      : 'not reached';
     lines.push(
       `${r.optimizer.padEnd(width)}${String(r.learningRate).padStart(7)}${r.msPerIteration.toFixed(2).padStart(9)}` +
         `${r.testLoss.toFixed(4).padStart(11)}${r.testAccuracy.toFixed(4).padStart(10)}   ${target}`,

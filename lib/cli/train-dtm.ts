@@ -77,7 +77,8 @@ export function parseSteps(text: string | undefined, total: number): number[] | 
     const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
     if (!m) throw invalid(`--train-steps must list steps like 1,2,5 or 3-8, not "${text}"`);
     const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];
-    if (from < 1 || to > total || from > to) throw invalid(`--train-steps: steps run from 1 to ${total}, got "${part.trim()}"`);
+    if (from < 1 || to > total || from > to)
+      throw invalid(`--train-steps: steps run from 1 to ${total}, got "${part.trim()}"`);
     for (let k = from; k <= to; k++) steps.add(k);
   }
   return [...steps].sort((a, b) => a - b);
@@ -130,11 +131,13 @@ export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmRe
       seed: opts.seed,
       threads: opts.threads,
       signal,
-      onUpdate: (done, _total, { step, denoiseError }) => bar.update(done, { info: `step ${step} error ${denoiseError.toFixed(3)}` }),
+      onUpdate: (done, _total, { step, denoiseError }) =>
+        bar.update(done, { info: `step ${step} error ${denoiseError.toFixed(3)}` }),
       onEpoch: async (stats) => {
         curves.push(stats);
         if (logEpochs) process.stderr.write(`${epochLine(stats)}\n`);
-        if (opts.curves !== undefined) await writeOrWarn(outputs[1], (file) => writeFileAtomic(file, JSON.stringify(curves, null, 1)));
+        if (opts.curves !== undefined)
+          await writeOrWarn(outputs[1], (file) => writeFileAtomic(file, JSON.stringify(curves, null, 1)));
         await recordEpoch(stats);
       },
     }),
@@ -158,7 +161,8 @@ export async function trainDtmCommand(opts: TrainDtmOptions): Promise<TrainDtmRe
 }
 
 function freshModel(data: DigitDataset, opts: TrainDtmOptions): DenoisingModel {
-  if (opts.conditional && data.labels.length === 0) throw invalid('--conditional needs labelled images (give --labels for IDX data)');
+  if (opts.conditional && data.labels.length === 0)
+    throw invalid('--conditional needs labelled images (give --labels for IDX data)');
   return new DenoisingModel({
     size: opts.size ?? DEFAULT_SIZE,
     jumps: (opts.jumps ?? DEFAULT_JUMPS) as JumpSet,
@@ -184,16 +188,22 @@ async function startingModel(file: string, data: DigitDataset, opts: TrainDtmOpt
     { flag: '--image-rate', given: opts.imageRate, inFile: model.imageRate },
     { flag: '--label-rate', given: opts.labelRate, inFile: model.labelRate },
   ]);
-  if (opts.conditional && model.classes === 0) throw invalid(`--init ${file} has no label nodes, so it cannot be trained --conditional`);
-  if (model.pixels !== data.rows * data.cols) throw invalid(`--init ${file} has ${model.pixels} pixels; the data has ${data.rows * data.cols}`);
-  if (model.classes > 0 && data.labels.length === 0) throw invalid(`--init ${file} has label nodes; the data has no labels`);
+  if (opts.conditional && model.classes === 0)
+    throw invalid(`--init ${file} has no label nodes, so it cannot be trained --conditional`);
+  if (model.pixels !== data.rows * data.cols)
+    throw invalid(`--init ${file} has ${model.pixels} pixels; the data has ${data.rows * data.cols}`);
+  if (model.classes > 0 && data.labels.length === 0)
+    throw invalid(`--init ${file} has label nodes; the data has no labels`);
   return model;
 }
 
 const EPOCH_HEADER = 'epoch  seconds  flips/ns  step: sample error (copy error) autocorrelation λ';
 
 function epochLine(h: DtmEpochStats): string {
-  const steps = h.steps.map((s) => `${s.step}: ${s.denoiseError.toFixed(3)} (${s.copyError.toFixed(3)}) ${s.autocorrelation.toFixed(3)} ${s.penalty.toPrecision(2)}`);
+  const steps = h.steps.map(
+    (s) =>
+      `${s.step}: ${s.denoiseError.toFixed(3)} (${s.copyError.toFixed(3)}) ${s.autocorrelation.toFixed(3)} ${s.penalty.toPrecision(2)}`,
+  );
   return `${String(h.epoch).padStart(5)} ${h.seconds.toFixed(1).padStart(8)} ${h.flipsPerNs.toFixed(2).padStart(9)}  ${steps.join(' | ')}`;
 }
 
@@ -202,7 +212,9 @@ export function formatTrainDtm(report: TrainDtmReport): string {
   lines.push(
     `${report.interrupted ? 'interrupted; ' : ''}${report.nodes} nodes (${report.outputs} outputs), steps ${report.steps.join(',')} trained on ${report.trainRows} images of ${report.data} in ${report.seconds.toFixed(1)} s`,
     `engine throughput inside training: ${report.flipsPerNs.toFixed(2)} flips/ns over ${(report.flips / 1e9).toFixed(1)} G spin updates` +
-      (report.precision ? ` on the chip's arithmetic (${report.precision.couplingBits}-bit couplings, ${report.precision.fieldBits}-bit biases, ${report.precision.randomBits}-bit random draws)` : ''),
+      (report.precision
+        ? ` on the chip's arithmetic (${report.precision.couplingBits}-bit couplings, ${report.precision.fieldBits}-bit biases, ${report.precision.randomBits}-bit random draws)`
+        : ''),
     'sample error: share of output bits a negative-phase sample gets wrong; copy error: the share copying x^k gets wrong',
     `model written to ${report.model}`,
   );

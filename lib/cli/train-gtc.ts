@@ -149,7 +149,8 @@ function freshModel(data: DigitDataset, opts: TrainGtcOptions): GenerativeComput
 async function startingModel(file: string, data: DigitDataset, opts: TrainGtcOptions): Promise<GenerativeComputer> {
   const { conditional } = opts;
   const model = await loadModel(file);
-  if (!(model instanceof GenerativeComputer)) throw invalid(`--init ${file} is not a generative thermodynamic computer (gtc)`);
+  if (!(model instanceof GenerativeComputer))
+    throw invalid(`--init ${file} is not a generative thermodynamic computer (gtc)`);
   refuseInitConflicts(file, [
     { flag: '--hidden', given: opts.hidden, inFile: model.hidden },
     { flag: '--kt', given: opts.kt, inFile: model.kT },
@@ -159,10 +160,13 @@ async function startingModel(file: string, data: DigitDataset, opts: TrainGtcOpt
     { flag: '--j4', given: opts.j4, inFile: model.J4 },
     { flag: '--mobility', given: opts.mobility, inFile: model.mobility },
   ]);
-  if (opts.labelInit !== undefined) throw invalid(`--label-init sets the label couplings of a new model; --init ${file} brings its own`);
+  if (opts.labelInit !== undefined)
+    throw invalid(`--label-init sets the label couplings of a new model; --init ${file} brings its own`);
   const pixels = data.rows * data.cols;
-  if (model.visible !== pixels) throw invalid(`--init ${file} has ${model.visible} visible units; the data has ${pixels} pixels`);
-  if (conditional && model.labels === 0) throw invalid(`--init ${file} has no label units, so it cannot be trained --conditional`);
+  if (model.visible !== pixels)
+    throw invalid(`--init ${file} has ${model.visible} visible units; the data has ${pixels} pixels`);
+  if (conditional && model.labels === 0)
+    throw invalid(`--init ${file} has no label units, so it cannot be trained --conditional`);
   return model;
 }
 

@@ -50,7 +50,14 @@ export interface TrainRbmReport {
   history: RbmEpochStats[];
   testReconstructionError?: number;
   testPseudoLogLikelihood: number;
-  ais?: { logZ: number; standardError: number; testLogLikelihood: number; trainLogLikelihood: number; steps: number; runs: number };
+  ais?: {
+    logZ: number;
+    standardError: number;
+    testLogLikelihood: number;
+    trainLogLikelihood: number;
+    steps: number;
+    runs: number;
+  };
 }
 
 export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmReport> {
@@ -97,7 +104,9 @@ export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmRe
       threads: opts.threads,
       signal,
       onEpoch: (stats) => {
-        bar.update(stats.epoch, { info: `recon ${stats.reconstructionError.toFixed(4)} | ${stats.seconds.toFixed(2)} s/epoch` });
+        bar.update(stats.epoch, {
+          info: `recon ${stats.reconstructionError.toFixed(4)} | ${stats.seconds.toFixed(2)} s/epoch`,
+        });
         return recordEpoch(stats);
       },
     }),
@@ -112,7 +121,9 @@ export async function trainRbmCommand(opts: TrainRbmOptions): Promise<TrainRbmRe
     seconds,
     interrupted,
     history,
-    testPseudoLogLikelihood: pseudoLogLikelihood(rbm, binaryRows(test.images.subarray(0, testRows * V)), testRows, { threads: opts.threads }),
+    testPseudoLogLikelihood: pseudoLogLikelihood(rbm, binaryRows(test.images.subarray(0, testRows * V)), testRows, {
+      threads: opts.threads,
+    }),
   };
   // A stopped run skips AIS (minutes): the user asked to stop; the model is saved.
   if (opts.ais && !interrupted) {
@@ -137,7 +148,8 @@ async function startingModel(file: string, numVisible: number, hidden: number | 
   const model = await loadModel(file);
   if (!(model instanceof RBM)) throw invalid(`--init ${file} is not an RBM`);
   refuseInitConflicts(file, [{ flag: '--hidden', given: hidden, inFile: model.numHidden }]);
-  if (model.numVisible !== numVisible) throw invalid(`--init ${file} has ${model.numVisible} visible units; the data has ${numVisible} pixels`);
+  if (model.numVisible !== numVisible)
+    throw invalid(`--init ${file} has ${model.numVisible} visible units; the data has ${numVisible} pixels`);
   return model;
 }
 
@@ -149,7 +161,9 @@ function binaryRows(values: Float32Array): Float32Array {
 export function formatTrainRbm(report: TrainRbmReport): string {
   const lines = [`epoch  seconds  learning-rate  reconstruction-error`];
   for (const h of report.history) {
-    lines.push(`${String(h.epoch).padStart(5)} ${h.seconds.toFixed(2).padStart(8)} ${h.learningRate.toPrecision(3).padStart(14)} ${h.reconstructionError.toFixed(5).padStart(21)}`);
+    lines.push(
+      `${String(h.epoch).padStart(5)} ${h.seconds.toFixed(2).padStart(8)} ${h.learningRate.toPrecision(3).padStart(14)} ${h.reconstructionError.toFixed(5).padStart(21)}`,
+    );
   }
   lines.push(
     `${report.interrupted ? 'interrupted; ' : ''}trained on ${report.trainRows} rows of ${report.data} in ${report.seconds.toFixed(1)} s`,

@@ -17,7 +17,8 @@ export interface WorkerCommandOptions {
 }
 
 export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
-  if (!fs.statSync(opts.models, { throwIfNoEntry: false })?.isDirectory()) throw new HeatbathError('ERR_IO', `--models ${opts.models} is not a directory`);
+  if (!fs.statSync(opts.models, { throwIfNoEntry: false })?.isDirectory())
+    throw new HeatbathError('ERR_IO', `--models ${opts.models} is not a directory`);
   const store = new ModelStore(opts.models);
   const report = await store.reload();
   const worker = await startQueueWorker({
@@ -32,6 +33,8 @@ export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     const failed = report.failed.length > 0 ? `, ${report.failed.length} failed` : '';
-    process.stderr.write(`heatbath worker (pid ${process.pid}): ${report.loaded.length} models loaded${failed}; waiting for jobs\n`);
+    process.stderr.write(
+      `heatbath worker (pid ${process.pid}): ${report.loaded.length} models loaded${failed}; waiting for jobs\n`,
+    );
   });
 }

@@ -5,7 +5,7 @@
  */
 import { ErrorCode, HeatbathError } from '../errors';
 import { ndjsonLines } from './ndjson';
-import { SampleDtype, SampleRequest, ServedObservable } from './types';
+import { SampleDtype, SampleRequest } from './types';
 
 export interface HeatbathClientOptions {
   /** Bearer token, when the server was started with --token-file. */
@@ -62,7 +62,11 @@ export class HeatbathServerError extends HeatbathError {
   }
 }
 
-const VALUES: Record<SampleDtype, { from(values: number[]): SampleValues }> = { i1: Int8Array, u1: Uint8Array, f4: Float32Array };
+const VALUES: Record<SampleDtype, { from(values: number[]): SampleValues }> = {
+  i1: Int8Array,
+  u1: Uint8Array,
+  f4: Float32Array,
+};
 
 function checkDtype(dtype: unknown): SampleDtype {
   if (dtype === 'i1' || dtype === 'u1' || dtype === 'f4') return dtype;
@@ -118,10 +122,12 @@ export class HeatbathClient {
     } catch {
       throw new HeatbathError('ERR_INVALID_ARGUMENT', `${String(url)} is not a URL`);
     }
-    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:') throw new HeatbathError('ERR_INVALID_ARGUMENT', 'the server URL must be http: or https:');
+    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:')
+      throw new HeatbathError('ERR_INVALID_ARGUMENT', 'the server URL must be http: or https:');
     const count = (name: string, value: number | undefined, fallback: number) => {
       const v = value ?? fallback;
-      if (!Number.isInteger(v) || v < 0) throw new HeatbathError('ERR_INVALID_ARGUMENT', `${name} must be a non-negative integer`);
+      if (!Number.isInteger(v) || v < 0)
+        throw new HeatbathError('ERR_INVALID_ARGUMENT', `${name} must be a non-negative integer`);
       return v;
     };
     this.token = options.token;
@@ -132,13 +138,17 @@ export class HeatbathClient {
 
   /** The models the server holds: name, kind, and the load error of those that failed. */
   async models(options: { signal?: AbortSignal } = {}): Promise<{ name: string; ok: boolean; kind?: string }[]> {
-    const answer = (await (await this.request('GET', '/v1/models', undefined, 'application/json', options.signal)).json()) as { models: { name: string; ok: boolean; kind?: string }[] };
+    const answer = (await (
+      await this.request('GET', '/v1/models', undefined, 'application/json', options.signal)
+    ).json()) as { models: { name: string; ok: boolean; kind?: string }[] };
     return answer.models;
   }
 
   /** One model's description: kind, sizes, hyper-parameters, what can be clamped or conditioned. */
   async model(name: string, options: { signal?: AbortSignal } = {}): Promise<Record<string, unknown>> {
-    return (await (await this.request('GET', `/v1/models/${encodeURIComponent(name)}`, undefined, 'application/json', options.signal)).json()) as Record<string, unknown>;
+    return (await (
+      await this.request('GET', `/v1/models/${encodeURIComponent(name)}`, undefined, 'application/json', options.signal)
+    ).json()) as Record<string, unknown>;
   }
 
   /** Draws samples; resolves when all are computed. */
@@ -146,14 +156,26 @@ export class HeatbathClient {
     const response = await this.request('POST', this.samplesPath(name), request, 'application/json', options.signal);
     const answer = (await response.json()) as Record<string, unknown>;
     const dtype = checkDtype(answer.dtype);
-    return { ...batchOf(answer, 0, dtype), model: String(answer.model), kind: String(answer.kind), n: Number(answer.n), seed: Number(answer.seed), dtype, stats: answer.stats as SampleStats };
+    return {
+      ...batchOf(answer, 0, dtype),
+      model: String(answer.model),
+      kind: String(answer.kind),
+      n: Number(answer.n),
+      seed: Number(answer.seed),
+      dtype,
+      stats: answer.stats as SampleStats,
+    };
   }
 
   /**
    * Draws samples and yields them batch by batch as the server computes them (NDJSON). Breaking out of the
    * loop, or aborting the signal, closes the connection, and the server cancels the job.
    */
-  async *batches(name: string, request: SampleRequest = {}, options: { signal?: AbortSignal } = {}): AsyncGenerator<SampleBatch & { dtype: SampleDtype }> {
+  async *batches(
+    name: string,
+    request: SampleRequest = {},
+    options: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<SampleBatch & { dtype: SampleDtype }> {
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const response = await this.request('POST', this.samplesPath(name), request, 'application/x-ndjson', signal);
@@ -179,17 +201,31 @@ export class HeatbathClient {
   }
 
   /** One request, retried with backoff on 503 and refused connections; an error answer becomes a HeatbathServerError. */
-  private async request(method: string, path: string, body: unknown, accept: string, signal?: AbortSignal): Promise<Response> {
+  private async request(
+    method: string,
+    path: string,
+    body: unknown,
+    accept: string,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     const headers: Record<string, string> = { accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await fetch(new URL(path, this.base), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+        response = await fetch(new URL(path, this.base), {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal,
+        });
       } catch (err) {
         if (signal?.aborted) throw aborted();
-        if (attempt >= this.retries) throw new HeatbathError('ERR_IO', `cannot reach ${this.base.origin}: ${(err as Error).message}`, { cause: err });
+        if (attempt >= this.retries)
+          throw new HeatbathError('ERR_IO', `cannot reach ${this.base.origin}: ${(err as Error).message}`, {
+            cause: err,
+          });
         await sleep(this.backoff(attempt, undefined), signal);
         continue;
       }
@@ -205,12 +241,19 @@ export class HeatbathClient {
 
   private backoff(attempt: number, retryAfter: string | null | undefined): number {
     const asked = retryAfter == null ? 0 : Number(retryAfter) * 1000;
-    return Math.min(this.maxRetryDelayMs, Math.max(Number.isFinite(asked) ? asked : 0, this.retryDelayMs * 2 ** attempt));
+    return Math.min(
+      this.maxRetryDelayMs,
+      Math.max(Number.isFinite(asked) ? asked : 0, this.retryDelayMs * 2 ** attempt),
+    );
   }
 }
 
 function serverError(status: number, error: unknown): HeatbathServerError {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const known = typeof code === 'string' && /^ERR_[A-Z_]+$/.test(code);
-  return new HeatbathServerError(status, (known ? code : 'ERR_BAD_RESPONSE') as ErrorCode, typeof message === 'string' ? message : `the server answered ${status}`);
+  return new HeatbathServerError(
+    status,
+    (known ? code : 'ERR_BAD_RESPONSE') as ErrorCode,
+    typeof message === 'string' ? message : `the server answered ${status}`,
+  );
 }

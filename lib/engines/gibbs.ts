@@ -101,7 +101,14 @@ export interface SampleResult extends RunResult {
 }
 
 const DEFAULT_SCHEDULE: Schedule = { warmup: 100, samples: 100, thin: 1 };
-const OBSERVABLES: ReadonlySet<string> = new Set(['states', 'moments', 'energy', 'magnetization', 'chainMeans', 'meanFieldPairs']);
+const OBSERVABLES: ReadonlySet<string> = new Set([
+  'states',
+  'moments',
+  'energy',
+  'magnetization',
+  'chainMeans',
+  'meanFieldPairs',
+]);
 /** Observables that are means over the samples: with none they would be 0, not a mean. */
 const AVERAGES = ['moments', 'chainMeans', 'meanFieldPairs'] as const;
 
@@ -151,7 +158,8 @@ export class GibbsChains {
   clamp(clamp: { nodes: ArrayLike<number>; values: ArrayLike<number> }): void {
     const n = this.target.graph.numNodes;
     const { nodes, values } = clamp;
-    if (nodes == null || typeof nodes.length !== 'number') throw invalid('clamp.nodes must be an array of node indices');
+    if (nodes == null || typeof nodes.length !== 'number')
+      throw invalid('clamp.nodes must be an array of node indices');
     const nodeArray = Int32Array.from(nodes, (i) => checkInteger('clamped node', i, 0, n - 1));
     const valueArray = broadcast('clamp.values', values, nodeArray.length, this.chains);
     callNative(() => this.handle.setClamp(nodeArray, valueArray));
@@ -169,7 +177,7 @@ export class GibbsChains {
   }
 
   /** @internal The native chains of this engine (subclasses bring their own, and may read engine options). */
-  protected openHandle(options: ChainOptions): NativeChainHandle {
+  protected openHandle(_options: ChainOptions): NativeChainHandle {
     return callNative(() => new (native().GibbsChains)(this.target.graph.handle, this.chains, this.seed));
   }
 
@@ -237,9 +245,11 @@ export class GibbsChains {
     const observe = new Set(options.observe ?? (schedule.samples === 0 ? [] : ['moments']));
     for (const o of observe) if (!OBSERVABLES.has(o)) throw invalid(`unknown observable '${String(o)}'`);
     for (const o of AVERAGES) {
-      if (schedule.samples === 0 && observe.has(o)) throw invalid(`'${o}' averages over samples: it needs samples >= 1, got 0`);
+      if (schedule.samples === 0 && observe.has(o))
+        throw invalid(`'${o}' averages over samples: it needs samples >= 1, got 0`);
     }
-    const pairs = observe.has('moments') || observe.has('meanFieldPairs') ? this.resolvePairs(options.pairs ?? 'edges') : undefined;
+    const pairs =
+      observe.has('moments') || observe.has('meanFieldPairs') ? this.resolvePairs(options.pairs ?? 'edges') : undefined;
     const observeBits =
       (observe.has('states') ? OBSERVE_STATES : 0) |
       (observe.has('moments') ? OBSERVE_MOMENTS : 0) |

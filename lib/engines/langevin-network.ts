@@ -64,7 +64,8 @@ export interface ResolvedSparse {
 
 function toInt32(name: string, values: ArrayLike<number>, length?: number): Int32Array {
   if (values == null || typeof values.length !== 'number') throw invalid(`${name} must be an array of integers`);
-  if (length !== undefined && values.length !== length) throw invalid(`${name} must have ${length} entries, got ${values.length}`);
+  if (length !== undefined && values.length !== length)
+    throw invalid(`${name} must have ${length} entries, got ${values.length}`);
   const out = new Int32Array(values.length);
   for (let k = 0; k < values.length; k++) out[k] = checkInteger(`${name}[${k}]`, values[k], -(2 ** 31), 2 ** 31 - 1);
   return out;
@@ -134,16 +135,27 @@ export class LangevinNetwork {
       tensors[`sparse.${k}.values`] = { dtype: 'F32', shape: [m.values.length], data: m.values };
     });
     const blocks = this.blocks.map((b) => ({ rows: [b.rowStart, b.rows], cols: [b.colStart, b.cols] }));
-    return { kind: 'langevin', version: 1, tensors, hyper: { ...this.info, units: n, blocks, sparse: this.sparse.length } };
+    return {
+      kind: 'langevin',
+      version: 1,
+      tensors,
+      hyper: { ...this.info, units: n, blocks, sparse: this.sparse.length },
+    };
   }
 
   /** The inverse of `toModelFile`; the network's own checks (ranges, symmetry, masses) run again. */
   static fromModelFile(file: ModelFile): LangevinNetwork {
     const { units, blocks, sparse, ...info } = file.hyper;
-    if (!Number.isSafeInteger(units) || (units as number) < 1) throw badFile(`the langevin file's hyper-parameter units must be a positive integer, got ${preview(units)}`);
-    if (!Array.isArray(blocks) || blocks.length > MAX_FILE_COUPLINGS) throw badFile(`the langevin file's hyper-parameter blocks must be a list of at most ${MAX_FILE_COUPLINGS} ranges`);
+    if (!Number.isSafeInteger(units) || (units as number) < 1)
+      throw badFile(`the langevin file's hyper-parameter units must be a positive integer, got ${preview(units)}`);
+    if (!Array.isArray(blocks) || blocks.length > MAX_FILE_COUPLINGS)
+      throw badFile(
+        `the langevin file's hyper-parameter blocks must be a list of at most ${MAX_FILE_COUPLINGS} ranges`,
+      );
     if (!Number.isSafeInteger(sparse) || (sparse as number) < 0 || (sparse as number) > MAX_FILE_COUPLINGS) {
-      throw badFile(`the langevin file's hyper-parameter sparse must be a count of sparse matrices, got ${preview(sparse)}`);
+      throw badFile(
+        `the langevin file's hyper-parameter sparse must be a count of sparse matrices, got ${preview(sparse)}`,
+      );
     }
     const n = units as number;
     const couplings: LangevinCouplings[] = [];
@@ -153,10 +165,18 @@ export class LangevinNetwork {
         throw badFile(`blocks[${k}] must be { rows: [start, count], cols: [start, count] }`);
       }
       const shape = [rows[1], cols[1]];
-      if (!shape.every((d) => Number.isSafeInteger(d) && d > 0 && d <= n)) throw badFile(`blocks[${k}] has counts ${preview(shape)}; expected 1…${n}`);
-      return { rows: rows as [number, number], cols: cols as [number, number], weights: f32Tensor(file, `block.${k}`, shape) };
+      if (!shape.every((d) => Number.isSafeInteger(d) && d > 0 && d <= n))
+        throw badFile(`blocks[${k}] has counts ${preview(shape)}; expected 1…${n}`);
+      return {
+        rows: rows as [number, number],
+        cols: cols as [number, number],
+        weights: f32Tensor(file, `block.${k}`, shape),
+      };
     });
-    checkLoadable(`a langevin network of ${n} units`, 16 * n + list.reduce((bytes, b) => bytes + 4 * b.weights.length, 0));
+    checkLoadable(
+      `a langevin network of ${n} units`,
+      16 * n + list.reduce((bytes, b) => bytes + 4 * b.weights.length, 0),
+    );
     if (list.length > 0) couplings.push({ kind: 'blocks', blocks: list });
     for (let k = 0; k < (sparse as number); k++) {
       const rowPtr = i32Tensor(file, `sparse.${k}.row_ptr`, [n + 1]);
@@ -207,7 +227,10 @@ export class LangevinNetwork {
 
 /** A stored CSR matrix must index its own arrays: rows start at 0, never go back, end at the entry count; columns are units. */
 function checkCsr(name: string, rowPtr: Int32Array, cols: Int32Array, units: number): void {
-  if (rowPtr[0] !== 0 || rowPtr[units] !== cols.length) throw badFile(`${name}.row_ptr must run from 0 to ${cols.length}`);
+  if (rowPtr[0] !== 0 || rowPtr[units] !== cols.length)
+    throw badFile(`${name}.row_ptr must run from 0 to ${cols.length}`);
   for (let i = 0; i < units; i++) if (rowPtr[i + 1] < rowPtr[i]) throw badFile(`${name}.row_ptr decreases at row ${i}`);
-  for (let k = 0; k < cols.length; k++) if (cols[k] < 0 || cols[k] >= units) throw badFile(`${name}.cols[${k}] = ${cols[k]} is not a unit (0…${units - 1})`);
+  for (let k = 0; k < cols.length; k++)
+    if (cols[k] < 0 || cols[k] >= units)
+      throw badFile(`${name}.cols[${k}] = ${cols[k]} is not a unit (0…${units - 1})`);
 }

@@ -49,7 +49,13 @@ export function interpolate(knots: PiecewiseLinear, t: number): number {
  * The protocol at t = k·dt for k = 0..steps (a single value when constant), checked finite and, with
  * `nonNegative`, >= 0.
  */
-export function sampleProtocol(name: string, value: ProtocolValue, steps: number, dt: number, nonNegative = false): Float32Array {
+export function sampleProtocol(
+  name: string,
+  value: ProtocolValue,
+  steps: number,
+  dt: number,
+  nonNegative = false,
+): Float32Array {
   const check = (label: string, x: unknown): number => {
     const v = checkFinite(label, x);
     if (nonNegative && v < 0) throw invalid(`${label} must be >= 0, got ${v}`);
@@ -62,7 +68,8 @@ export function sampleProtocol(name: string, value: ProtocolValue, steps: number
     for (let k = 0; k <= steps; k++) out[k] = check(`${name}(${k * dt})`, value(k * dt));
     return out;
   }
-  if (typeof value !== 'object' || value === null) throw invalid(`${name} must be a number, a function of t, or { times, values }`);
+  if (typeof value !== 'object' || value === null)
+    throw invalid(`${name} must be a number, a function of t, or { times, values }`);
   checkKnots(name, value);
   for (let k = 0; k < value.values.length; k++) check(`${name}.values[${k}]`, value.values[k]);
   for (let k = 0; k <= steps; k++) out[k] = interpolate(value, k * dt);

@@ -12,7 +12,14 @@
  */
 import { runCancellable } from '../native/cancellable';
 import { callNative } from '../errors';
-import { LANGEVIN_INTEGRATORS, LANGEVIN_OBSERVE, native, NativeLangevinArgs, NativeLangevinChains, NativeLangevinResult } from '../native';
+import {
+  LANGEVIN_INTEGRATORS,
+  LANGEVIN_OBSERVE,
+  native,
+  NativeLangevinArgs,
+  NativeLangevinChains,
+  NativeLangevinResult,
+} from '../native';
 import { checkFinite, checkInteger, checkSignal, checkThreads, invalid, MAX_CHAINS, toFloat32 } from '../util/validate';
 import { LangevinNetwork, LangevinNetworkSpec } from './langevin-network';
 import { ProtocolValue, sampleProtocol } from './langevin-protocol';
@@ -110,7 +117,8 @@ function checkSeed(value: unknown): number | bigint {
 function perChain(name: string, values: ArrayLike<number>, chains: number, width: number): Float32Array {
   if (values == null || typeof values.length !== 'number') throw invalid(`${name} must be an array of numbers`);
   if (values.length === chains * width) return toFloat32(name, values, chains * width);
-  if (values.length !== width) throw invalid(`${name} must have ${width} or ${chains * width} entries, got ${values.length}`);
+  if (values.length !== width)
+    throw invalid(`${name} must have ${width} or ${chains * width} entries, got ${values.length}`);
   const row = toFloat32(name, values, width);
   const out = new Float32Array(chains * width);
   for (let c = 0; c < chains; c++) out.set(row, c * width);
@@ -195,7 +203,9 @@ export class LangevinChains {
   async run(options: LangevinRunOptions): Promise<LangevinRunResult> {
     checkSignal(options?.signal);
     const args = this.prepare(options);
-    const raw = await runCancellable(options?.signal, 'the simulation', (token) => this.handle.runAsync(token, ...args));
+    const raw = await runCancellable(options?.signal, 'the simulation', (token) =>
+      this.handle.runAsync(token, ...args),
+    );
     return this.result(args, raw);
   }
 
@@ -203,7 +213,10 @@ export class LangevinChains {
   runSync(options: LangevinRunOptions): LangevinRunResult {
     if (options?.signal !== undefined) throw invalid('signal is only supported by the async run');
     const args = this.prepare(options);
-    return this.result(args, callNative(() => this.handle.run(...args)));
+    return this.result(
+      args,
+      callNative(() => this.handle.run(...args)),
+    );
   }
 
   /**
@@ -225,7 +238,8 @@ export class LangevinChains {
     const dt = checkFinite('dt', options.dt);
     if (!(dt > 0)) throw invalid(`dt must be > 0, got ${dt}`);
     const integrator = options.integrator ?? 'euler-maruyama';
-    if (!(integrator in INTEGRATORS)) throw invalid("integrator must be 'euler-maruyama', 'leimkuhler-matthews' or 'baoab'");
+    if (!(integrator in INTEGRATORS))
+      throw invalid("integrator must be 'euler-maruyama', 'leimkuhler-matthews' or 'baoab'");
     const mobility = checkFinite('mobility', options.mobility ?? 1);
     if (!(mobility > 0)) throw invalid(`mobility must be > 0, got ${mobility}`);
     const friction = checkFinite('friction', options.friction ?? 1);
@@ -286,7 +300,9 @@ export async function simulate(
   try {
     const result = await chains.run(options);
     const state = chains.readState();
-    return options.integrator === 'baoab' ? { ...result, state, velocity: chains.readVelocity() } : { ...result, state };
+    return options.integrator === 'baoab'
+      ? { ...result, state, velocity: chains.readVelocity() }
+      : { ...result, state };
   } finally {
     chains.dispose(); // one-shot chains: freed now, not at garbage collection
   }
@@ -296,8 +312,13 @@ export async function simulate(
  * Standard normals from the engine's generator (Box–Muller with polynomial log and sin/cos; |z| < 6.57):
  * `count` new ones, or written into `out`. The same (seed, stream) always gives the same numbers.
  */
-export function randomNormals(countOrOut: number | Float32Array, seed: number | bigint = 0, stream: number | bigint = 0): Float32Array {
-  const out = countOrOut instanceof Float32Array ? countOrOut : new Float32Array(checkInteger('count', countOrOut, 0, 2 ** 32));
+export function randomNormals(
+  countOrOut: number | Float32Array,
+  seed: number | bigint = 0,
+  stream: number | bigint = 0,
+): Float32Array {
+  const out =
+    countOrOut instanceof Float32Array ? countOrOut : new Float32Array(checkInteger('count', countOrOut, 0, 2 ** 32));
   const s = checkSeed(seed);
   const st = typeof stream === 'bigint' ? stream : checkInteger('stream', stream, 0);
   callNative(() => native().randomNormals(out, s, st));

@@ -49,7 +49,8 @@ export class QuantizedChains extends GibbsChains {
       const Multispin = native().MultispinChains;
       const refusal = callNative(() => Multispin.refusal(graph, target.integerCouplings, target.integerBiases));
       if (refusal === null) return callNative(() => new Multispin(graph, this.chains, this.seed));
-      if (kernel === 'multispin') throw new HeatbathError('ERR_INVALID_ARGUMENT', `the multispin kernel cannot run this model: ${refusal}`);
+      if (kernel === 'multispin')
+        throw new HeatbathError('ERR_INVALID_ARGUMENT', `the multispin kernel cannot run this model: ${refusal}`);
     }
     return callNative(() => new (native().QuantizedChains)(graph, this.chains, this.seed));
   }
@@ -58,6 +59,8 @@ export class QuantizedChains extends GibbsChains {
   override updateParameters(): void {
     const handle = this.handle as NativeQuantizedChains;
     const target = this.target as QuantizedTarget;
-    callNative(() => handle.setParameters(target.integerCouplings, target.integerBiases, target.scale, target.randomBits));
+    callNative(() =>
+      handle.setParameters(target.integerCouplings, target.integerBiases, target.scale, target.randomBits),
+    );
   }
 }

@@ -102,7 +102,22 @@ export function rbmConditional(
     throw invalid("path must be 'auto', 'dense' or 'active'");
   }
   callNative(() =>
-    native().rbmConditional(direction, rows, weights, numVisible, numHidden, bias, input, beta, probOut, sampleOut, s, st, t, path),
+    native().rbmConditional(
+      direction,
+      rows,
+      weights,
+      numVisible,
+      numHidden,
+      bias,
+      input,
+      beta,
+      probOut,
+      sampleOut,
+      s,
+      st,
+      t,
+      path,
+    ),
   );
 }
 

@@ -54,7 +54,12 @@ export function stepDecay(v0: number, factor: number, every: number): StepSchedu
   checkFinite('factor', factor);
   if (factor <= 0) throw invalid(`factor must be > 0, got ${factor}`);
   checkInteger('every', every, 1);
-  return described(`step:${v0}:${factor}:${every}`, (step) => v0 * factor ** Math.floor(step / every), [3, v0, factor, every]);
+  return described(`step:${v0}:${factor}:${every}`, (step) => v0 * factor ** Math.floor(step / every), [
+    3,
+    v0,
+    factor,
+    every,
+  ]);
 }
 
 /** Straight line from `from` at the first step to `to` at the last. */
@@ -113,7 +118,8 @@ function parseForm(tokens: string[], at: number, depth: number): StepSchedule {
   const kind = tokens[at];
   const args = tokens.length - at - 1;
   const numbers = (names: string[]): number[] => {
-    if (args !== names.length) throw invalid(`${kind} takes ${names.length} value(s) (${kind}:${names.join(':')}), got ${args}`);
+    if (args !== names.length)
+      throw invalid(`${kind} takes ${names.length} value(s) (${kind}:${names.join(':')}), got ${args}`);
     return names.map((name, k) => parseDecimal(tokens[at + 1 + k], name));
   };
   switch (kind.toLowerCase()) {
@@ -140,7 +146,14 @@ export function parseSchedule(text: string): StepSchedule {
   if (typeof text !== 'string') throw invalid(`a schedule must be text: ${FORMS}`);
   try {
     if (text.length > MAX_SCHEDULE_LENGTH) throw invalid(`it is longer than ${MAX_SCHEDULE_LENGTH} characters`);
-    return parseForm(text.trim().split(':').map((part) => part.trim()), 0, 0);
+    return parseForm(
+      text
+        .trim()
+        .split(':')
+        .map((part) => part.trim()),
+      0,
+      0,
+    );
   } catch (err) {
     if (!(err instanceof HeatbathError)) throw err;
     const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;

@@ -33,7 +33,8 @@ export function resolveSchedule(opts: Partial<Schedule>, defaults: Schedule): Sc
     thin: checkInteger('thin', opts.thin ?? defaults.thin, 1),
   };
   const total = totalSweeps(schedule);
-  if (total > MAX_SWEEPS) throw invalid(`warmup + (samples − 1) × thin = ${total} sweeps exceeds the limit of 2^53 − 1`);
+  if (total > MAX_SWEEPS)
+    throw invalid(`warmup + (samples − 1) × thin = ${total} sweeps exceeds the limit of 2^53 − 1`);
   return schedule;
 }
 
@@ -48,7 +49,10 @@ export function describeBeta(beta: BetaSchedule, sweeps: number, first = 0, tota
   const program = scheduleProgram(beta);
   if (program !== undefined) return [Float64Array.from(program), undefined, first, total];
   // The table and the engine's copy of it (an async run owns its arguments).
-  checkFits(2 * sweeps * Float32Array.BYTES_PER_ELEMENT, `a table of β for ${sweeps} sweeps (schedules.* forms need none)`);
+  checkFits(
+    2 * sweeps * Float32Array.BYTES_PER_ELEMENT,
+    `a table of β for ${sweeps} sweeps (schedules.* forms need none)`,
+  );
   return [Float64Array.of(5), betaPerSweep(beta, sweeps, first, total), first, total];
 }
 

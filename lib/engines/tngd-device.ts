@@ -148,7 +148,9 @@ export class NaturalGradientDevice {
     const gram = this.gram;
     lin.gram(gram);
     const noisy = this.settings.noise > 0;
-    const loaded = callNative(() => this.device.load(lin.batch, lin.classes, gram, lin.probs, 1 / lin.batch, lin.logitGradient, noisy));
+    const loaded = callNative(() =>
+      this.device.load(lin.batch, lin.classes, gram, lin.probs, 1 / lin.batch, lin.logitGradient, noisy),
+    );
     this.loaded = { lin, ...loaded };
     return this.loaded;
   }

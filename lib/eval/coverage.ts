@@ -59,7 +59,9 @@ export function withinClassDiversity(
   realSpread: readonly number[],
 ): Diversity {
   const members = membersByClass(labels, realSpread.length);
-  const perClass = members.map((rows, c) => (rows.length < 2 ? null : meanPairwiseDistance(images, width, rows) / realSpread[c]));
+  const perClass = members.map((rows, c) =>
+    rows.length < 2 ? null : meanPairwiseDistance(images, width, rows) / realSpread[c],
+  );
   let weighted = 0;
   let weight = 0;
   perClass.forEach((ratio, c) => {
@@ -93,7 +95,13 @@ function neighbourRadii(rows: Float32Array, count: number, width: number, k: num
 }
 
 /** Share of the `query` rows that fall inside at least one ball of the manifold (`rows`, `radii`). */
-function shareInside(query: Float32Array, queries: number, rows: Float32Array, radii: Float64Array, width: number): number {
+function shareInside(
+  query: Float32Array,
+  queries: number,
+  rows: Float32Array,
+  radii: Float64Array,
+  width: number,
+): number {
   let inside = 0;
   for (let q = 0; q < queries; q++) {
     for (let i = 0; i < radii.length; i++) {

@@ -46,7 +46,8 @@ export function digitClassifier(options: DigitClassifierCache = {}): DigitClassi
     cached ??= trainDigitClassifier();
     return cached;
   }
-  if (typeof options.cacheDir !== 'string' || options.cacheDir === '') throw invalid('cacheDir must be a directory path');
+  if (typeof options.cacheDir !== 'string' || options.cacheDir === '')
+    throw invalid('cacheDir must be a directory path');
   const file = path.join(options.cacheDir, 'digit-classifier.safetensors');
   const stored = readCache(file);
   if (stored !== undefined) {

@@ -45,7 +45,9 @@ export function digitSplit(): { train: DigitDataset; test: DigitDataset } {
 export function checkDigitImages(name: string, images: unknown): number {
   if (!(images instanceof Float32Array)) throw invalid(`${name} must be a Float32Array of 28×28 images`);
   if (images.length === 0 || images.length % DIGIT_PIXELS !== 0) {
-    throw invalid(`${name} must hold a whole number of 28×28 images (a multiple of ${DIGIT_PIXELS} values), got ${images.length}`);
+    throw invalid(
+      `${name} must hold a whole number of 28×28 images (a multiple of ${DIGIT_PIXELS} values), got ${images.length}`,
+    );
   }
   for (let k = 0; k < images.length; k++) {
     const v = images[k];
@@ -82,7 +84,8 @@ export class DigitClassifier {
     const { test } = digitSplit();
     const grey = this.classify(test.images).labels;
     const binary = this.classify(test.images.map((v) => (v >= 0.5 ? 1 : 0))).labels;
-    const accuracy = (labels: Uint8Array) => labels.reduce((n, label, k) => n + (label === test.labels[k] ? 1 : 0), 0) / test.count;
+    const accuracy = (labels: Uint8Array) =>
+      labels.reduce((n, label, k) => n + (label === test.labels[k] ? 1 : 0), 0) / test.count;
     this.heldOutAccuracy = { grey: accuracy(grey), binary: accuracy(binary) };
   }
 
@@ -112,8 +115,13 @@ export class DigitClassifier {
     const p = new Float32Array(Math.min(n, CHUNK) * DIGIT_CLASSES);
     for (let start = 0; start < n; start += CHUNK) {
       const count = Math.min(CHUNK, n - start);
-      const chunkFeatures = features?.subarray(start * hidden, (start + count) * hidden) ?? a.subarray(0, count * hidden);
-      this.network.activations(images.subarray(start * DIGIT_PIXELS, (start + count) * DIGIT_PIXELS), count, chunkFeatures);
+      const chunkFeatures =
+        features?.subarray(start * hidden, (start + count) * hidden) ?? a.subarray(0, count * hidden);
+      this.network.activations(
+        images.subarray(start * DIGIT_PIXELS, (start + count) * DIGIT_PIXELS),
+        count,
+        chunkFeatures,
+      );
       this.network.readout(chunkFeatures, count, p.subarray(0, count * DIGIT_CLASSES));
       softmax(p, count, DIGIT_CLASSES);
       for (let s = 0; s < count; s++) {
@@ -135,7 +143,12 @@ export class DigitClassifier {
     return {
       kind: 'digit-classifier',
       version: 1,
-      tensors: { w1: f32([DIGIT_PIXELS, hidden], w1), b1: f32([hidden], b1), w2: f32([hidden, DIGIT_CLASSES], w2), b2: f32([DIGIT_CLASSES], b2) },
+      tensors: {
+        w1: f32([DIGIT_PIXELS, hidden], w1),
+        b1: f32([hidden], b1),
+        w2: f32([hidden, DIGIT_CLASSES], w2),
+        b2: f32([DIGIT_CLASSES], b2),
+      },
       hyper: { ...this.training },
     };
   }
@@ -144,7 +157,12 @@ export class DigitClassifier {
     const { recipe, hidden: h, epochs, seed } = file.hyper;
     if (typeof recipe !== 'string') throw invalid('the digit classifier file does not name its training recipe');
     const hidden = checkInteger('hidden', h, 1, MAX_HIDDEN);
-    const training = { recipe, hidden, epochs: checkInteger('epochs', epochs, 1, MAX_EPOCHS), seed: checkInteger('seed', seed, 0) };
+    const training = {
+      recipe,
+      hidden,
+      epochs: checkInteger('epochs', epochs, 1, MAX_EPOCHS),
+      seed: checkInteger('seed', seed, 0),
+    };
     const network = new MlpClassifier({ inputs: DIGIT_PIXELS, hidden, classes: DIGIT_CLASSES });
     const { views } = network;
     views.w1.set(f32Tensor(file, 'w1', [DIGIT_PIXELS, hidden]));

@@ -5,9 +5,23 @@
  */
 import { SeededRandom } from '../util/random';
 import { checkInteger, invalid } from '../util/validate';
-import { Diversity, membersByClass, meanPairwiseDistance, precisionRecall, unitRows, withinClassDiversity } from './coverage';
+import {
+  Diversity,
+  membersByClass,
+  meanPairwiseDistance,
+  precisionRecall,
+  unitRows,
+  withinClassDiversity,
+} from './coverage';
 import { digitClassifier } from './default-classifier';
-import { Classification, DIGIT_CLASSES, DIGIT_PIXELS, DigitClassifier, checkDigitImages, digitSplit } from './digit-classifier';
+import {
+  Classification,
+  DIGIT_CLASSES,
+  DIGIT_PIXELS,
+  DigitClassifier,
+  checkDigitImages,
+  digitSplit,
+} from './digit-classifier';
 import { FrechetReference, fitGaussian } from './frechet';
 
 export interface DigitScores {
@@ -116,7 +130,11 @@ interface Baseline {
 }
 
 /** The scores of `images`, and the digit the classifier chose for each. */
-function score(classifier: DigitClassifier, images: Float32Array, baseline: Baseline): { scores: DigitScores; labels: Uint8Array } {
+function score(
+  classifier: DigitClassifier,
+  images: Float32Array,
+  baseline: Baseline,
+): { scores: DigitScores; labels: Uint8Array } {
   const { labels, confidence, features } = classifier.analyse(images, true);
   const count = labels.length;
   const classCounts = new Array<number>(DIGIT_CLASSES).fill(0);
@@ -135,7 +153,8 @@ function score(classifier: DigitClassifier, images: Float32Array, baseline: Base
 }
 
 function intendedClasses(predicted: ArrayLike<number>, intended: ArrayLike<number>): IntendedClasses {
-  if (intended.length !== predicted.length) throw invalid(`intendedLabels must have ${predicted.length} entries, got ${intended.length}`);
+  if (intended.length !== predicted.length)
+    throw invalid(`intendedLabels must have ${predicted.length} entries, got ${intended.length}`);
   const hits = new Array<number>(DIGIT_CLASSES).fill(0);
   const totals = new Array<number>(DIGIT_CLASSES).fill(0);
   for (let k = 0; k < intended.length; k++) {
@@ -159,7 +178,8 @@ function randomImages(data: { count: number; images: Float32Array }, size: numbe
   const order = Int32Array.from({ length: data.count }, (_, k) => k);
   random.shuffle(order);
   const out = new Float32Array(size * DIGIT_PIXELS);
-  for (let s = 0; s < size; s++) out.set(data.images.subarray(order[s] * DIGIT_PIXELS, (order[s] + 1) * DIGIT_PIXELS), s * DIGIT_PIXELS);
+  for (let s = 0; s < size; s++)
+    out.set(data.images.subarray(order[s] * DIGIT_PIXELS, (order[s] + 1) * DIGIT_PIXELS), s * DIGIT_PIXELS);
   return out;
 }
 

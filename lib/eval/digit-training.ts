@@ -8,7 +8,17 @@ import { adam } from '../nn/optimizers';
 import { SeededRandom } from '../util/random';
 import { deriveSeed } from '../util/seed';
 import { checkInteger } from '../util/validate';
-import { DIGIT_CLASSES, DIGIT_PIXELS, DIGIT_SIDE as SIDE, DigitClassifier, DigitClassifierOptions, DigitClassifierTraining, digitSplit, MAX_EPOCHS, MAX_HIDDEN } from './digit-classifier';
+import {
+  DIGIT_CLASSES,
+  DIGIT_PIXELS,
+  DIGIT_SIDE as SIDE,
+  DigitClassifier,
+  DigitClassifierOptions,
+  DigitClassifierTraining,
+  digitSplit,
+  MAX_EPOCHS,
+  MAX_HIDDEN,
+} from './digit-classifier';
 
 const BATCH = 64;
 /** Non-digit images added to each batch with a uniform target, so that junk earns low confidence. */
@@ -101,7 +111,11 @@ export function trainDigitClassifier(options: DigitClassifierOptions = {}): Digi
         outlier(train, x.subarray(s * DIGIT_PIXELS), random);
         target.fill(1 / DIGIT_CLASSES, s * DIGIT_CLASSES, (s + 1) * DIGIT_CLASSES);
       }
-      const lin = mlp.linearize({ inputs: x.subarray(0, count * DIGIT_PIXELS), labels: labels.subarray(0, count), count });
+      const lin = mlp.linearize({
+        inputs: x.subarray(0, count * DIGIT_PIXELS),
+        labels: labels.subarray(0, count),
+        count,
+      });
       const e = logitGradient.subarray(0, count * DIGIT_CLASSES);
       for (let k = 0; k < e.length; k++) e[k] = (lin.probs[k] - target[k]) / count; // ∂(mean cross-entropy)/∂logits
       lin.vjp(e, grad);

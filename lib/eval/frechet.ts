@@ -29,7 +29,8 @@ export function fitGaussian(features: Features, dim: number): Gaussian {
   for (let s = 0; s < count; s++) for (let i = 0; i < dim; i++) mean[i] += features[s * dim + i];
   for (let i = 0; i < dim; i++) {
     mean[i] /= count;
-    if (!Number.isFinite(mean[i])) throw new HeatbathError('ERR_NOT_FINITE', `features hold a non-finite value in column ${i}`);
+    if (!Number.isFinite(mean[i]))
+      throw new HeatbathError('ERR_NOT_FINITE', `features hold a non-finite value in column ${i}`);
   }
   const covariance = new Float64Array(dim * dim);
   const centred = new Float64Array(dim);

@@ -23,7 +23,9 @@ export function toIntensities(name: string, array: NdArray): Float32Array {
     if (!(v >= 0 && v <= 255)) levels = false;
     if (!(v >= 0 && v <= 1)) unit = false;
     if (!binary && !spins && !levels && !unit) {
-      throw invalid(`${name}: value ${k} is ${v}; samples must be 0/1, ±1, integer grey levels 0…255 or floats in [0, 1]`);
+      throw invalid(
+        `${name}: value ${k} is ${v}; samples must be 0/1, ±1, integer grey levels 0…255 or floats in [0, 1]`,
+      );
     }
   }
   if (spins && !binary) return Float32Array.from(data, (x) => (x + 1) / 2);

@@ -33,7 +33,10 @@ const MAX_BUILDER_EDGES = 2 ** 26 - 2;
 
 function checkBuildFits(what: string, numNodes: number, numEdges: number, extraHeapPerEdge = 0): void {
   if (numEdges > MAX_BUILDER_EDGES) {
-    throw new HeatbathError('ERR_TOO_LARGE', `${what} has ${numEdges} edges; graphs are built with at most ${MAX_BUILDER_EDGES}`);
+    throw new HeatbathError(
+      'ERR_TOO_LARGE',
+      `${what} has ${numEdges} edges; graphs are built with at most ${MAX_BUILDER_EDGES}`,
+    );
   }
   const heap = numEdges * (HEAP_BYTES_PER_EDGE + extraHeapPerEdge);
   checkFits(heap + numEdges * TYPED_BYTES_PER_EDGE + numNodes * Int32Array.BYTES_PER_ELEMENT, what);
@@ -155,27 +158,71 @@ function isProper(spec: GraphSpec, colours: Int32Array): boolean {
 
 /** Square lattice, 4 neighbours; checkerboard colouring when it is proper (even sides, or open). */
 export function lattice2d(width: number, height = width, options: { periodic?: boolean } = {}): GraphSpec {
-  return grid(width, height, options.periodic ?? true, [[1, 0], [0, 1]], 'lattice2d', (x, y) => (x + y) % 2);
+  return grid(
+    width,
+    height,
+    options.periodic ?? true,
+    [
+      [1, 0],
+      [0, 1],
+    ],
+    'lattice2d',
+    (x, y) => (x + y) % 2,
+  );
 }
 
 /** King's graph, 8 neighbours; 4 colours (x%2 + 2·(y%2)) when proper. */
 export function king(width: number, height = width, options: { periodic?: boolean } = {}): GraphSpec {
-  return grid(width, height, options.periodic ?? true, [[1, 0], [0, 1], [1, 1], [1, -1]], 'king', (x, y) => (x % 2) + 2 * (y % 2));
+  return grid(
+    width,
+    height,
+    options.periodic ?? true,
+    [
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [1, -1],
+    ],
+    'king',
+    (x, y) => (x % 2) + 2 * (y % 2),
+  );
 }
 
 export const JUMP_SETS: Record<'G8' | 'G12' | 'G16' | 'G20' | 'G24', Array<[number, number]>> = {
-  G8: [[0, 1], [4, 1]],
-  G12: [[0, 1], [4, 1], [10, 9]],
-  G16: [[0, 1], [4, 1], [10, 9], [11, 14]],
-  G20: [[0, 1], [4, 1], [10, 9], [11, 14], [23, 6]],
-  G24: [[0, 1], [4, 1], [10, 9], [11, 14], [23, 6], [3, 28]],
+  G8: [
+    [0, 1],
+    [4, 1],
+  ],
+  G12: [
+    [0, 1],
+    [4, 1],
+    [10, 9],
+  ],
+  G16: [
+    [0, 1],
+    [4, 1],
+    [10, 9],
+    [11, 14],
+  ],
+  G20: [
+    [0, 1],
+    [4, 1],
+    [10, 9],
+    [11, 14],
+    [23, 6],
+  ],
+  G24: [
+    [0, 1],
+    [4, 1],
+    [10, 9],
+    [11, 14],
+    [23, 6],
+    [3, 28],
+  ],
 };
 
 /** L×L torus; each node joins (x+dx, y+dy) for every jump in all 4 rotations (DTM graphs G8…G24). */
-export function torus(
-  L: number,
-  options: { jumps: keyof typeof JUMP_SETS | Array<[number, number]> },
-): GraphSpec {
+export function torus(L: number, options: { jumps: keyof typeof JUMP_SETS | Array<[number, number]> }): GraphSpec {
   checkInteger('L', L, 1, 46340);
   const jumps = typeof options?.jumps === 'string' ? JUMP_SETS[options.jumps] : options?.jumps;
   if (!Array.isArray(jumps) || jumps.length === 0) {
@@ -183,9 +230,11 @@ export function torus(
   }
   const offsets: Array<[number, number]> = [];
   for (const jump of jumps) {
-    if (!Array.isArray(jump) || jump.length !== 2 || !jump.every(Number.isInteger)) throw invalid('each jump must be [dx, dy] integers');
+    if (!Array.isArray(jump) || jump.length !== 2 || !jump.every(Number.isInteger))
+      throw invalid('each jump must be [dx, dy] integers');
     const [dx, dy] = jump;
-    if (((dx % L) + L) % L === 0 && ((dy % L) + L) % L === 0) throw invalid(`jump (${dx}, ${dy}) lands on the node itself for L = ${L}`);
+    if (((dx % L) + L) % L === 0 && ((dy % L) + L) % L === 0)
+      throw invalid(`jump (${dx}, ${dy}) lands on the node itself for L = ${L}`);
     offsets.push([dx, dy], [-dy, dx], [-dx, -dy], [dy, -dx]);
   }
   const label = typeof options.jumps === 'string' ? options.jumps : `${jumps.length} jumps`;

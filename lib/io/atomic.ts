@@ -25,7 +25,10 @@ function tempPath(target: string): string {
     process.once('exit', removePending);
     exitHookInstalled = true;
   }
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   pending.add(temp);
   return temp;
 }

@@ -14,7 +14,10 @@ export function assertLittleEndianHost(): void {
 
 /** Realm-independent typed-array check (arrays may come from a worker or a vm context). */
 export function hasArrayType(value: unknown, type: { readonly name: string }): boolean {
-  return ArrayBuffer.isView(value) && (value as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag] === type.name;
+  return (
+    ArrayBuffer.isView(value) &&
+    (value as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag] === type.name
+  );
 }
 
 /** A Uint8Array view of file bytes given as any Uint8Array (Buffer included). */

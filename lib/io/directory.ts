@@ -18,7 +18,8 @@ export function makeDirectorySync(dir: string): void {
     try {
       stat = fs.statSync(at);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(at) === at) throw cannotCreate(dir, (err as Error).message, err);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(at) === at)
+        throw cannotCreate(dir, (err as Error).message, err);
       missing.push(at);
       continue;
     }
@@ -29,7 +30,8 @@ export function makeDirectorySync(dir: string): void {
     try {
       fs.mkdirSync(at);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && fs.statSync(at, { throwIfNoEntry: false })?.isDirectory()) continue;
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && fs.statSync(at, { throwIfNoEntry: false })?.isDirectory())
+        continue;
       throw cannotCreate(dir, (err as Error).message, err);
     }
   }

@@ -70,7 +70,9 @@ class Canvas {
     const y = Math.round(top);
     for (let k = 0; k < text.length; k++) {
       const columns = glyphColumns(text[k]);
-      for (let c = 0; c < GLYPH_WIDTH; c++) for (let r = 0; r < GLYPH_HEIGHT; r++) if ((columns[c] >> r) & 1) this.set(x + k * GLYPH_ADVANCE + c, y + r, colour);
+      for (let c = 0; c < GLYPH_WIDTH; c++)
+        for (let r = 0; r < GLYPH_HEIGHT; r++)
+          if ((columns[c] >> r) & 1) this.set(x + k * GLYPH_ADVANCE + c, y + r, colour);
     }
   }
 }
@@ -79,7 +81,11 @@ function checkPanel(panel: HeatPanel, k: number): void {
   if (typeof panel !== 'object' || panel === null) throw invalid(`heat map panel ${k} must be an object`);
   checkInteger(`panel ${k} rows`, panel.rows?.length, 1, 64);
   checkInteger(`panel ${k} columns`, panel.columns?.length, 1, 64);
-  if (!Array.isArray(panel.values) || panel.values.length !== panel.rows.length || panel.values.some((row) => !Array.isArray(row) || row.length !== panel.columns.length)) {
+  if (
+    !Array.isArray(panel.values) ||
+    panel.values.length !== panel.rows.length ||
+    panel.values.some((row) => !Array.isArray(row) || row.length !== panel.columns.length)
+  ) {
     throw invalid(`heat map panel ${k} needs ${panel.rows.length} rows of ${panel.columns.length} values`);
   }
 }
@@ -104,9 +110,13 @@ export function encodeHeatMaps(panels: HeatPanel[], perRow = 2): Buffer {
     const gridX = x0 + GLYPH_HEIGHT + 6 + labelWidth;
     const gridY = y0 + 3 * (GLYPH_HEIGHT + 6);
     canvas.text(panel.columnTitle, gridX, y0 + GLYPH_HEIGHT + 6);
-    panel.columns.forEach((label, c) => canvas.text(label, gridX + c * CELL_W + (CELL_W - textWidth(label)) / 2, gridY - GLYPH_HEIGHT - 3));
+    panel.columns.forEach((label, c) =>
+      canvas.text(label, gridX + c * CELL_W + (CELL_W - textWidth(label)) / 2, gridY - GLYPH_HEIGHT - 3),
+    );
     // The row title, written downward one letter per line beside the row labels.
-    [...panel.rowTitle].slice(0, Math.floor((panel.rows.length * CELL_H) / (GLYPH_HEIGHT + 1))).forEach((ch, i) => canvas.text(ch, x0, gridY + i * (GLYPH_HEIGHT + 1)));
+    [...panel.rowTitle]
+      .slice(0, Math.floor((panel.rows.length * CELL_H) / (GLYPH_HEIGHT + 1)))
+      .forEach((ch, i) => canvas.text(ch, x0, gridY + i * (GLYPH_HEIGHT + 1)));
     panel.rows.forEach((label, r) => {
       canvas.text(label, gridX - textWidth(label) - 6, gridY + r * CELL_H + (CELL_H - GLYPH_HEIGHT) / 2);
       panel.columns.forEach((_, c) => {
@@ -117,7 +127,12 @@ export function encodeHeatMaps(panels: HeatPanel[], perRow = 2): Buffer {
         canvas.fill(gridX + c * CELL_W + 1, gridY + r * CELL_H + 1, CELL_W - 2, CELL_H - 2, colour);
         const text = panel.text?.[r]?.[c] ?? (v === null ? '' : v.toPrecision(3));
         const ink: Rgb = v !== null && t < 0.55 ? [255, 255, 255] : TEXT;
-        canvas.text(text, Math.round(gridX + c * CELL_W + (CELL_W - textWidth(text)) / 2), gridY + r * CELL_H + (CELL_H - GLYPH_HEIGHT) / 2, ink);
+        canvas.text(
+          text,
+          Math.round(gridX + c * CELL_W + (CELL_W - textWidth(text)) / 2),
+          gridY + r * CELL_H + (CELL_H - GLYPH_HEIGHT) / 2,
+          ink,
+        );
       });
     });
   });

@@ -35,9 +35,17 @@ function badFile(file: string, problem: string, cause?: unknown): HeatbathError 
 type IdxType = (typeof TYPES)[keyof typeof TYPES];
 
 /** The header from the first bytes of an IDX file, or how many first bytes it takes. */
-function readHeader(bytes: Uint8Array, file: string): { need: number } | { type: IdxType; shape: number[]; headerBytes: number; dataBytes: number } {
+function readHeader(
+  bytes: Uint8Array,
+  file: string,
+): { need: number } | { type: IdxType; shape: number[]; headerBytes: number; dataBytes: number } {
   const type = TYPES[bytes[2] as keyof typeof TYPES];
-  if ((bytes.length > 0 && bytes[0] !== 0) || (bytes.length > 1 && bytes[1] !== 0) || (bytes.length > 2 && type === undefined) || bytes[3] === 0) {
+  if (
+    (bytes.length > 0 && bytes[0] !== 0) ||
+    (bytes.length > 1 && bytes[1] !== 0) ||
+    (bytes.length > 2 && type === undefined) ||
+    bytes[3] === 0
+  ) {
     const magic = [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
     throw badFile(file, `wrong magic number ${magic}`);
   }
@@ -120,7 +128,8 @@ async function gunzipIdx(handle: fs.promises.FileHandle, file: string): Promise<
         out.set(head);
         filled = head.length;
       } else {
-        if (filled + chunk.length > out.length) throw badFile(file, `inflates past the ${out.length} bytes its dimensions declare`);
+        if (filled + chunk.length > out.length)
+          throw badFile(file, `inflates past the ${out.length} bytes its dimensions declare`);
         out.set(chunk, filled);
         filled += chunk.length;
       }
@@ -144,7 +153,8 @@ async function gunzipIdx(handle: fs.promises.FileHandle, file: string): Promise<
     if (!complete) throw badFile(file, `bad gzip data (${(err as Error).message})`, err);
   }
   if (out === undefined) throw badFile(file, `truncated header (${head.length} bytes after inflating)`);
-  if (filled < out.length) throw badFile(file, `truncated: inflates to ${filled} of the ${out.length} bytes its dimensions declare`);
+  if (filled < out.length)
+    throw badFile(file, `truncated: inflates to ${filled} of the ${out.length} bytes its dimensions declare`);
   return out;
 }
 
@@ -152,7 +162,9 @@ async function gunzipIdx(handle: fs.promises.FileHandle, file: string): Promise<
 export async function readIdx(file: string): Promise<IdxArray> {
   const bytes = await withRegularFile(file, async (opened) => {
     const magic = await opened.head(Math.min(2, opened.size));
-    return magic[0] === 0x1f && magic[1] === 0x8b ? gunzipIdx(opened.handle, file) : readDeclared(opened, idxLength(file));
+    return magic[0] === 0x1f && magic[1] === 0x8b
+      ? gunzipIdx(opened.handle, file)
+      : readDeclared(opened, idxLength(file));
   });
   return parseIdx(bytes, file);
 }
@@ -162,7 +174,10 @@ export async function readIdx(file: string): Promise<IdxArray> {
  * labels (u8, shape [count]). Without a labels file the dataset's labels are empty.
  */
 export async function readIdxDataset(imagesPath: string, labelsPath?: string): Promise<DigitDataset> {
-  const [images, labels] = await Promise.all([readIdx(imagesPath), labelsPath === undefined ? undefined : readIdx(labelsPath)]);
+  const [images, labels] = await Promise.all([
+    readIdx(imagesPath),
+    labelsPath === undefined ? undefined : readIdx(labelsPath),
+  ]);
   if (images.dtype !== 'u8' || images.shape.length !== 3) {
     throw badFile(imagesPath, `images must be u8 with 3 dimensions, found ${images.dtype} [${images.shape}]`);
   }
@@ -172,7 +187,10 @@ export async function readIdxDataset(imagesPath: string, labelsPath?: string): P
       throw badFile(labelsPath!, `labels must be u8 with 1 dimension, found ${labels.dtype} [${labels.shape}]`);
     }
     if (labels.shape[0] !== count) {
-      throw new HeatbathError('ERR_BAD_FILE', `${imagesPath} holds ${count} images but ${labelsPath} holds ${labels.shape[0]} labels`);
+      throw new HeatbathError(
+        'ERR_BAD_FILE',
+        `${imagesPath} holds ${count} images but ${labelsPath} holds ${labels.shape[0]} labels`,
+      );
     }
   }
   const pixels = new Float32Array(images.data.length);

@@ -337,7 +337,7 @@ class Coverage {
 }
 
 function strokeCurve(canvas: Canvas, coverage: Coverage, px: Float64Array, py: Float64Array, colour: Rgb): void {
-  for (let start = 0; start < px.length; ) {
+  for (let start = 0; start < px.length;) {
     if (Number.isNaN(px[start])) {
       start++;
       continue;
@@ -417,7 +417,10 @@ function drawPanel(canvas: Canvas, frame: Rect, panel: PlotPanel, colourOf: (nam
   const areaTop = frame.top + PAD + GLYPH_HEIGHT * titleScale + 8;
   const belowArea = 1 + TICK + 3 + GLYPH_HEIGHT + 4 + GLYPH_HEIGHT + PAD;
   const legendRoom = frame.bottom - belowArea - 4 - areaTop - MIN_PLOT_HEIGHT;
-  const entries = curves.map((c) => ({ name: fitText(c.name, frameWidth - 2 * PAD - SWATCH - 4), colour: colourOf(c.name) }));
+  const entries = curves.map((c) => ({
+    name: fitText(c.name, frameWidth - 2 * PAD - SWATCH - 4),
+    colour: colourOf(c.name),
+  }));
   const legend = layoutLegend(entries, frameWidth - 2 * PAD, Math.max(1, Math.floor(legendRoom / LEGEND_ROW)));
   const legendHeight = legend.rows.length > 0 ? 8 + legend.rows.length * LEGEND_ROW - 4 : 0;
   const areaBottom = frame.bottom - belowArea - legendHeight;
@@ -458,7 +461,11 @@ function drawPanel(canvas: Canvas, frame: Rect, panel: PlotPanel, colourOf: (nam
   const areaWidth = area.right - area.left;
   const centreX = (text: string, scale = 1) => Math.round((area.left + area.right - textWidth(text, scale)) / 2);
   const title = fitText(panel.title, frameWidth - 2 * PAD, titleScale);
-  const titleLeft = clamp(centreX(title, titleScale), frame.left + PAD, frame.right - PAD - textWidth(title, titleScale));
+  const titleLeft = clamp(
+    centreX(title, titleScale),
+    frame.left + PAD,
+    frame.right - PAD - textWidth(title, titleScale),
+  );
   drawText(canvas, frame, title, titleLeft, frame.top + PAD, titleScale);
   const xLabel = fitText(panel.xLabel, areaWidth);
   const xLabelRow = xLabelTop + GLYPH_HEIGHT + 4;
@@ -483,7 +490,8 @@ function checkSeries(series: unknown, where: string, names: Set<string>): void {
       throw invalid(`${where}.${key} must be an array of numbers`);
     }
     for (let k = 0; k < values.length; k++) {
-      if (typeof values[k] !== 'number') throw invalid(`${where}.${key}[${k}] must be a number, got ${typeof values[k]}`);
+      if (typeof values[k] !== 'number')
+        throw invalid(`${where}.${key}[${k}] must be a number, got ${typeof values[k]}`);
     }
   }
   if (s.x!.length !== s.y!.length) throw invalid(`${where} has ${s.x!.length} x values but ${s.y!.length} y values`);
@@ -515,7 +523,10 @@ export function encodeLinePlot(panels: PlotPanel[], options: LinePlotOptions = {
   const panelHeight = checkInteger('panelHeight', options.panelHeight ?? 320, MIN_PANEL_HEIGHT, MAX_PANEL_SIZE);
   const rows = Math.ceil(panels.length / columns);
   if (columns * panelWidth * rows * panelHeight > MAX_PIXELS) {
-    throw new HeatbathError('ERR_TOO_LARGE', `a ${columns * panelWidth}×${rows * panelHeight} plot has too many pixels`);
+    throw new HeatbathError(
+      'ERR_TOO_LARGE',
+      `a ${columns * panelWidth}×${rows * panelHeight} plot has too many pixels`,
+    );
   }
 
   const colourIndex = new Map<string, number>();

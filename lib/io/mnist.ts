@@ -33,7 +33,8 @@ function readBundled(file: string): Uint8Array {
     );
   }
   const array = parseIdx(bytes, file);
-  if (array.dtype !== 'u8') throw new HeatbathError('ERR_BAD_FILE', `bundled digits ${file}: expected u8 values, got ${array.dtype}`);
+  if (array.dtype !== 'u8')
+    throw new HeatbathError('ERR_BAD_FILE', `bundled digits ${file}: expected u8 values, got ${array.dtype}`);
   return array.data;
 }
 
@@ -43,7 +44,10 @@ export function bundledDigits(): DigitDataset {
   const levels = readBundled(BUNDLED_DIGITS_FILES.images);
   const labels = readBundled(BUNDLED_DIGITS_FILES.labels);
   if (levels.length !== labels.length * SIDE * SIDE) {
-    throw new HeatbathError('ERR_BAD_FILE', `bundled digits: ${levels.length} pixels do not make ${labels.length} 28×28 images`);
+    throw new HeatbathError(
+      'ERR_BAD_FILE',
+      `bundled digits: ${levels.length} pixels do not make ${labels.length} 28×28 images`,
+    );
   }
   const images = new Float32Array(levels.length);
   for (let k = 0; k < levels.length; k++) images[k] = levels[k] / 255;

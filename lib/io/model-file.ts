@@ -27,8 +27,10 @@ export interface ModelFile {
 export function f32Tensor(file: ModelFile, name: string, shape: number[]): Float32Array {
   const t = file.tensors[name];
   if (t === undefined) throw badFile(`the ${file.kind} file has no tensor "${name}"`);
-  if (t.dtype !== 'F32' || !(t.data instanceof Float32Array)) throw badFile(`tensor "${name}" is ${t.dtype}; expected F32`);
-  if (t.shape.join('×') !== shape.join('×')) throw badFile(`tensor "${name}" has shape [${t.shape}]; expected [${shape}]`);
+  if (t.dtype !== 'F32' || !(t.data instanceof Float32Array))
+    throw badFile(`tensor "${name}" is ${t.dtype}; expected F32`);
+  if (t.shape.join('×') !== shape.join('×'))
+    throw badFile(`tensor "${name}" has shape [${t.shape}]; expected [${shape}]`);
   return t.data;
 }
 
@@ -36,8 +38,10 @@ export function f32Tensor(file: ModelFile, name: string, shape: number[]): Float
 export function i32Tensor(file: ModelFile, name: string, shape: number[]): Int32Array {
   const t = file.tensors[name];
   if (t === undefined) throw badFile(`the ${file.kind} file has no tensor "${name}"`);
-  if (t.dtype !== 'I32' || !(t.data instanceof Int32Array)) throw badFile(`tensor "${name}" is ${t.dtype}; expected I32`);
-  if (t.shape.join('×') !== shape.join('×')) throw badFile(`tensor "${name}" has shape [${t.shape}]; expected [${shape}]`);
+  if (t.dtype !== 'I32' || !(t.data instanceof Int32Array))
+    throw badFile(`tensor "${name}" is ${t.dtype}; expected I32`);
+  if (t.shape.join('×') !== shape.join('×'))
+    throw badFile(`tensor "${name}" has shape [${t.shape}]; expected [${shape}]`);
   return t.data;
 }
 
@@ -57,7 +61,8 @@ const kinds = new Map<string, Kind>();
  * the model (upgrading older layouts). Registering a kind again replaces its loader.
  */
 export function registerModelKind(kind: string, latestVersion: number, load: (file: ModelFile) => SavableModel): void {
-  if (typeof kind !== 'string' || !/^[a-z][a-z0-9_-]*$/i.test(kind)) throw invalid(`model kind must be a word, got ${String(kind)}`);
+  if (typeof kind !== 'string' || !/^[a-z][a-z0-9_-]*$/i.test(kind))
+    throw invalid(`model kind must be a word, got ${String(kind)}`);
   checkInteger('latestVersion', latestVersion, 1);
   if (typeof load !== 'function') throw invalid('load must be a function (file) => model');
   kinds.set(kind, { latestVersion, load });
@@ -80,9 +85,11 @@ function firstNonFinite(tensor: Tensor): number {
 }
 
 export function encodeModel(model: SavableModel): Buffer {
-  if (model == null || typeof model.toModelFile !== 'function') throw invalid('saveModel needs a model with toModelFile()');
+  if (model == null || typeof model.toModelFile !== 'function')
+    throw invalid('saveModel needs a model with toModelFile()');
   const file = model.toModelFile();
-  if (file == null || typeof file !== 'object') throw invalid('toModelFile() must return { kind, version, tensors, hyper }');
+  if (file == null || typeof file !== 'object')
+    throw invalid('toModelFile() must return { kind, version, tensors, hyper }');
   const kind = kinds.get(file.kind);
   if (kind === undefined) throw invalid(`model kind "${file.kind}" is not registered (${knownKinds()})`);
   checkInteger(`${file.kind} file version`, file.version, 1, kind.latestVersion);
@@ -103,7 +110,8 @@ export function encodeModel(model: SavableModel): Buffer {
   });
   for (const [name, tensor] of Object.entries(file.tensors)) {
     const k = firstNonFinite(tensor);
-    if (k >= 0) throw new HeatbathError('ERR_NOT_FINITE', `tensor "${name}"[${k}] is ${tensor.data[k]}; refusing to save`);
+    if (k >= 0)
+      throw new HeatbathError('ERR_NOT_FINITE', `tensor "${name}"[${k}] is ${tensor.data[k]}; refusing to save`);
   }
   return bytes;
 }
@@ -115,7 +123,8 @@ export function decodeModel(bytes: Uint8Array): SavableModel {
   const kind = kinds.get(name);
   if (kind === undefined) throw badFile(`unknown model kind "${name}" (${knownKinds()})`);
   const version = Number(versionText);
-  if (!/^\d+$/.test(versionText ?? '') || version < 1) throw badFile(`format_version must be a positive integer, got ${preview(versionText)}`);
+  if (!/^\d+$/.test(versionText ?? '') || version < 1)
+    throw badFile(`format_version must be a positive integer, got ${preview(versionText)}`);
   if (version > kind.latestVersion) {
     throw badFile(
       `this ${name} file has format version ${version} but this heatbath (${heatbathVersion()}) reads up to ` +
@@ -140,9 +149,12 @@ export function decodeModel(bytes: Uint8Array): SavableModel {
     return kind.load({ kind: name, version, tensors, hyper: hyper as Record<string, unknown> });
   } catch (err) {
     // The loader's argument checks failing means the file's content is wrong.
-    const content = !(err instanceof HeatbathError) || err.code === 'ERR_INVALID_ARGUMENT' || err.code === 'ERR_NOT_FINITE';
+    const content =
+      !(err instanceof HeatbathError) || err.code === 'ERR_INVALID_ARGUMENT' || err.code === 'ERR_NOT_FINITE';
     if (!content) throw err;
-    throw new HeatbathError('ERR_BAD_FILE', `could not load the ${name} model: ${(err as Error).message}`, { cause: err });
+    throw new HeatbathError('ERR_BAD_FILE', `could not load the ${name} model: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 

@@ -50,7 +50,8 @@ export function encodeNpy(array: NdArray): Buffer {
   assertLittleEndianHost();
   if (array == null || typeof array !== 'object') throw invalid('encodeNpy needs { dtype, shape, data }');
   const { dtype, shape, data } = array;
-  if (!isNpyDtype(dtype)) throw invalid(`dtype must be one of ${Object.keys(ARRAY_OF).join(', ')}, got ${String(dtype)}`);
+  if (!isNpyDtype(dtype))
+    throw invalid(`dtype must be one of ${Object.keys(ARRAY_OF).join(', ')}, got ${String(dtype)}`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw invalid('shape must be an array of non-negative integers');
   }
@@ -107,8 +108,12 @@ function readHeader(bytes: Uint8Array): { need: number } | { header: Header; dat
   const descr = dict.get('descr');
   const fortran = dict.get('fortran_order');
   const shape = dict.get('shape');
-  if (typeof descr !== 'string') throw badFile(`.npy descr ${preview(descr)} is not a simple dtype (structured arrays are not supported)`);
-  if (fortran === true) throw badFile('.npy array is in Fortran (column-major) order; save it with fortran_order=False (np.ascontiguousarray)');
+  if (typeof descr !== 'string')
+    throw badFile(`.npy descr ${preview(descr)} is not a simple dtype (structured arrays are not supported)`);
+  if (fortran === true)
+    throw badFile(
+      '.npy array is in Fortran (column-major) order; save it with fortran_order=False (np.ascontiguousarray)',
+    );
   if (fortran !== false) throw badFile('.npy header lacks fortran_order');
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw badFile(`.npy shape must be a tuple of non-negative integers, got ${preview(shape)}`);
@@ -152,14 +157,21 @@ export function decodeNpy(file: Uint8Array): NdArray {
   assertLittleEndianHost();
   const bytes = asBytes('decodeNpy', file);
   const read = readHeader(bytes);
-  if ('need' in read) throw badFile(`truncated: header length runs past the end of the ${bytes.length}-byte file (the header needs ${read.need} bytes)`);
+  if ('need' in read)
+    throw badFile(
+      `truncated: header length runs past the end of the ${bytes.length}-byte file (the header needs ${read.need} bytes)`,
+    );
   const { header, dataStart } = read;
   const { dtype, fileBytes } = readType(header.descr);
   const count = elementCount(header.shape);
   const needed = count * fileBytes;
   const available = bytes.length - dataStart;
-  if (available < needed) throw badFile(`truncated: shape (${header.shape}) of ${header.descr} needs ${needed} bytes, the file has ${available}`);
-  if (available > needed) throw badFile(`${available - needed} bytes after the data of shape (${header.shape}) ${header.descr}`);
+  if (available < needed)
+    throw badFile(
+      `truncated: shape (${header.shape}) of ${header.descr} needs ${needed} bytes, the file has ${available}`,
+    );
+  if (available > needed)
+    throw badFile(`${available - needed} bytes after the data of shape (${header.shape}) ${header.descr}`);
   const body = bytes.subarray(dataStart);
   const data = new ARRAY_OF[dtype](count);
   if (fileBytes === data.BYTES_PER_ELEMENT) {
@@ -174,7 +186,8 @@ function narrowInt64(body: Uint8Array, out: Int32Array): void {
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   for (let k = 0; k < out.length; k++) {
     const value = view.getBigInt64(8 * k, true);
-    if (value < -0x80000000n || value > 0x7fffffffn) throw badFile(`int64 element ${k} = ${value} does not fit in int32`);
+    if (value < -0x80000000n || value > 0x7fffffffn)
+      throw badFile(`int64 element ${k} = ${value} does not fit in int32`);
     out[k] = Number(value);
   }
 }

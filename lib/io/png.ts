@@ -38,7 +38,10 @@ export function splitImages(flat: Float32Array, pixels: number): Float32Array[] 
 export function encodeGrid(images: Image[], options: GridOptions): Buffer {
   const { width, height } = options;
   if (!Array.isArray(images) || images.length === 0) throw invalid('encodeGrid needs at least one image');
-  for (const [name, v] of [['width', width], ['height', height]] as const) {
+  for (const [name, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw invalid(`${name} must be a positive integer`);
   }
   const scale = options.scale ?? 1;
@@ -48,7 +51,8 @@ export function encodeGrid(images: Image[], options: GridOptions): Buffer {
   if (!Number.isInteger(padding) || padding < 0) throw invalid('padding must be a non-negative integer');
   if (!Number.isInteger(columns) || columns < 1) throw invalid('columns must be a positive integer');
   images.forEach((image, k) => {
-    if (image?.length !== width * height) throw invalid(`image ${k} has ${image?.length} pixels, expected ${width * height}`);
+    if (image?.length !== width * height)
+      throw invalid(`image ${k} has ${image?.length} pixels, expected ${width * height}`);
   });
   const rows = Math.ceil(images.length / columns);
   const cellW = width * scale;

@@ -34,7 +34,8 @@ function whatItIs(stat: fs.Stats): string {
 
 /** The file's size; anything but a regular file is ERR_IO. */
 function regularSize(path: string, stat: fs.Stats): number {
-  if (!stat.isFile()) throw new HeatbathError('ERR_IO', `could not read ${path}: it is ${whatItIs(stat)}, not a regular file`);
+  if (!stat.isFile())
+    throw new HeatbathError('ERR_IO', `could not read ${path}: it is ${whatItIs(stat)}, not a regular file`);
   return stat.size;
 }
 
@@ -53,7 +54,8 @@ function* declaredFileLength(size: number, declared: DeclaredLength): Generator<
       checkLoadable('the file', length);
       return length;
     }
-    if (said.need <= head.length) throw new HeatbathError('ERR_INTERNAL', `a header reader asked again for ${said.need} bytes`);
+    if (said.need <= head.length)
+      throw new HeatbathError('ERR_INTERNAL', `a header reader asked again for ${said.need} bytes`);
     if (said.need > size) {
       // The whole short file first: its first bytes may already say it is no such file at all.
       if (head.length < size) {
@@ -68,7 +70,12 @@ function* declaredFileLength(size: number, declared: DeclaredLength): Generator<
 
 /** Prefixes a coded error's message with the file's name. */
 function named(path: string, err: unknown): unknown {
-  if (!(err instanceof HeatbathError) || err.message.startsWith(path) || err.message.startsWith(`could not read ${path}: `)) return err;
+  if (
+    !(err instanceof HeatbathError) ||
+    err.message.startsWith(path) ||
+    err.message.startsWith(`could not read ${path}: `)
+  )
+    return err;
   return new HeatbathError(err.code, `${path}: ${err.message}`, { cause: err });
 }
 
@@ -146,7 +153,11 @@ export async function readDeclared({ size, head }: RegularFile, declared: Declar
 }
 
 /** Reads a file whose header declares its length (see above) and decodes it. */
-export async function readDeclaredFile<T>(path: string, declared: DeclaredLength, decode: (bytes: Uint8Array) => T): Promise<T> {
+export async function readDeclaredFile<T>(
+  path: string,
+  declared: DeclaredLength,
+  decode: (bytes: Uint8Array) => T,
+): Promise<T> {
   return withRegularFile(path, async (file) => decode(await readDeclared(file, declared)));
 }
 

@@ -60,7 +60,8 @@ function checkTensor(name: string, tensor: Tensor): void {
   if (data.length !== elementCount(shape)) {
     throw invalid(`tensor "${name}" has ${data.length} elements but shape [${shape}] needs ${elementCount(shape)}`);
   }
-  if (dtype === 'BOOL' && (data as Uint8Array).some((v) => v > 1)) throw invalid(`BOOL tensor "${name}" holds values other than 0/1`);
+  if (dtype === 'BOOL' && (data as Uint8Array).some((v) => v > 1))
+    throw invalid(`BOOL tensor "${name}" holds values other than 0/1`);
 }
 
 /** Order of the tensors in the byte buffer: descending element size, then name. */
@@ -113,7 +114,8 @@ interface Entry {
 /** The header's byte length N from the first 8 bytes, checked against the cap. */
 function headerLength(bytes: Uint8Array): number {
   const declared = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (declared > BigInt(MAX_HEADER_BYTES)) throw badFile(`header length ${declared} is absurd (limit ${MAX_HEADER_BYTES} bytes)`);
+  if (declared > BigInt(MAX_HEADER_BYTES))
+    throw badFile(`header length ${declared} is absurd (limit ${MAX_HEADER_BYTES} bytes)`);
   return Number(declared);
 }
 
@@ -137,9 +139,11 @@ function parseHeader(raw: Uint8Array): { entries: Entry[]; metadata: Record<stri
   const entries: Entry[] = [];
   for (const [name, info] of Object.entries(json as Record<string, unknown>)) {
     if (name === METADATA_KEY) {
-      if (info === null || typeof info !== 'object' || Array.isArray(info)) throw badFile(`${METADATA_KEY} must be an object`);
+      if (info === null || typeof info !== 'object' || Array.isArray(info))
+        throw badFile(`${METADATA_KEY} must be an object`);
       for (const [key, value] of Object.entries(info as Record<string, unknown>)) {
-        if (typeof value !== 'string') throw badFile(`${METADATA_KEY} "${key}" must be a string, got ${preview(value)}`);
+        if (typeof value !== 'string')
+          throw badFile(`${METADATA_KEY} "${key}" must be a string, got ${preview(value)}`);
         metadata[key] = value;
       }
     } else {
@@ -163,7 +167,9 @@ function parseEntry(name: string, info: unknown): Entry {
   if (end < begin) throw badFile(`tensor "${name}" data_offsets [${begin}, ${end}] end before they begin`);
   const bytes = elementCount(shape) * ARRAY_OF[dtype].BYTES_PER_ELEMENT;
   if (end - begin !== bytes) {
-    throw badFile(`tensor "${name}": ${dtype} shape [${shape}] needs ${bytes} bytes but data_offsets span ${end - begin}`);
+    throw badFile(
+      `tensor "${name}": ${dtype} shape [${shape}] needs ${bytes} bytes but data_offsets span ${end - begin}`,
+    );
   }
   return { name, dtype, shape, begin, end };
 }
@@ -173,8 +179,10 @@ function tiledLength(entries: Entry[]): number {
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let expected = 0;
   for (const entry of entries) {
-    if (entry.begin < expected) throw badFile(`tensor "${entry.name}" overlaps the previous tensor (offset ${entry.begin} < ${expected})`);
-    if (entry.begin > expected) throw badFile(`hole in the byte buffer: bytes ${expected}…${entry.begin} belong to no tensor`);
+    if (entry.begin < expected)
+      throw badFile(`tensor "${entry.name}" overlaps the previous tensor (offset ${entry.begin} < ${expected})`);
+    if (entry.begin > expected)
+      throw badFile(`hole in the byte buffer: bytes ${expected}…${entry.begin} belong to no tensor`);
     expected = entry.end;
   }
   return expected;
@@ -188,19 +196,25 @@ export function safetensorsLength(head: Uint8Array): Declared {
   return { length: 8 + n + tiledLength(parseHeader(head.subarray(8, 8 + n)).entries) };
 }
 
-export function decodeSafetensors(file: Uint8Array): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+export function decodeSafetensors(file: Uint8Array): {
+  tensors: Record<string, Tensor>;
+  metadata: Record<string, string>;
+} {
   assertLittleEndianHost();
   const bytes = asBytes('decodeSafetensors', file);
   if (bytes.length < 8) throw badFile(`truncated: ${bytes.length} bytes, too short for the 8-byte header length`);
   const n = headerLength(bytes);
-  if (8 + n > bytes.length) throw badFile(`truncated: header length ${n} runs past the end of the ${bytes.length}-byte file`);
+  if (8 + n > bytes.length)
+    throw badFile(`truncated: header length ${n} runs past the end of the ${bytes.length}-byte file`);
   const { entries, metadata } = parseHeader(bytes.subarray(8, 8 + n));
   const dataStart = 8 + n;
   const dataLength = bytes.length - dataStart;
   const needed = tiledLength(entries);
   if (needed > dataLength) {
     const entry = entries.find((e) => e.end > dataLength)!;
-    throw badFile(`truncated or out of range: tensor "${entry.name}" ends at byte ${entry.end} of a ${dataLength}-byte buffer`);
+    throw badFile(
+      `truncated or out of range: tensor "${entry.name}" ends at byte ${entry.end} of a ${dataLength}-byte buffer`,
+    );
   }
   if (needed !== dataLength) throw badFile(`${dataLength - needed} trailing bytes after the last tensor`);
 
@@ -210,17 +224,24 @@ export function decodeSafetensors(file: Uint8Array): { tensors: Record<string, T
     // A copy: aligned for its element type whatever the input's byteOffset, and independent of the file buffer.
     const data = new ARRAY_OF[dtype]((end - begin) / ARRAY_OF[dtype].BYTES_PER_ELEMENT);
     new Uint8Array(data.buffer).set(bytes.subarray(dataStart + begin, dataStart + end));
-    if (dtype === 'BOOL' && (data as Uint8Array).some((v) => v > 1)) throw badFile(`BOOL tensor "${name}" holds values other than 0/1`);
+    if (dtype === 'BOOL' && (data as Uint8Array).some((v) => v > 1))
+      throw badFile(`BOOL tensor "${name}" holds values other than 0/1`);
     tensors[name] = { dtype, shape, data };
   }
   return { tensors, metadata };
 }
 
 /** Encodes and writes atomically: a failure (bad tensor, full disk) leaves any previous file untouched. */
-export async function writeSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): Promise<void> {
+export async function writeSafetensors(
+  path: string,
+  tensors: Record<string, Tensor>,
+  metadata?: Record<string, string>,
+): Promise<void> {
   await writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
-export async function readSafetensors(path: string): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
+export async function readSafetensors(
+  path: string,
+): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
   return readDeclaredFile(path, safetensorsLength, decodeSafetensors);
 }

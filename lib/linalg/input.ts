@@ -54,7 +54,8 @@ export function toVector(name: string, input: ArrayLike<number>, length: number)
   if (input == null || typeof input !== 'object' || typeof input.length !== 'number') {
     throw invalid(`${name} must be an array of ${length} numbers`);
   }
-  if (input.length !== length) throw invalid(`${name} must have ${length} entries (the matrix order), got ${input.length}`);
+  if (input.length !== length)
+    throw invalid(`${name} must have ${length} entries (the matrix order), got ${input.length}`);
   const out = new Float64Array(length);
   for (let k = 0; k < length; k++) out[k] = checkNumber(name, input[k], `[${k}]`);
   return out;

@@ -27,7 +27,12 @@ export function multiply(a: Float64Array, b: Float64Array, n: number, out = new 
 }
 
 /** out = a·bᵀ (n × n). */
-export function multiplyTransposed(a: Float64Array, b: Float64Array, n: number, out = new Float64Array(n * n)): Float64Array {
+export function multiplyTransposed(
+  a: Float64Array,
+  b: Float64Array,
+  n: number,
+  out = new Float64Array(n * n),
+): Float64Array {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       let sum = 0;

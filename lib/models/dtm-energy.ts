@@ -20,7 +20,12 @@ export interface DtmEnergyLedger {
   cpuSecondsPerSample: number;
 }
 
-export function dtmEnergyLedger(model: DenoisingModel, samples: DtmSamples, cpuSeconds: number, cellJoules = CELL_ENERGY_JOULES): DtmEnergyLedger {
+export function dtmEnergyLedger(
+  model: DenoisingModel,
+  samples: DtmSamples,
+  cpuSeconds: number,
+  cellJoules = CELL_ENERGY_JOULES,
+): DtmEnergyLedger {
   if (!(checkFinite('cell energy', cellJoules) > 0)) throw invalid(`the cell energy must be > 0 J, got ${cellJoules}`);
   const nodes = model.layout.size ** 2;
   return {

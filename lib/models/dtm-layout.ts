@@ -48,7 +48,8 @@ export class DtmLayout {
   constructor(options: DtmLayoutOptions) {
     this.size = checkInteger('size', options.size ?? 70, 2, 1000);
     this.jumps = options.jumps ?? 'G12';
-    if (!Object.hasOwn(JUMP_SETS, this.jumps)) throw invalid(`jumps must be one of ${Object.keys(JUMP_SETS).join(', ')}, got ${String(this.jumps)}`);
+    if (!Object.hasOwn(JUMP_SETS, this.jumps))
+      throw invalid(`jumps must be one of ${Object.keys(JUMP_SETS).join(', ')}, got ${String(this.jumps)}`);
     this.pixels = checkInteger('pixels', options.pixels, 1);
     this.classes = checkInteger('classes', options.classes ?? 0, 0, 1000);
     this.labelCopies = checkInteger('labelCopies', options.labelCopies ?? 10, 1, 1000);
@@ -57,7 +58,9 @@ export class DtmLayout {
     const outputs = this.pixels + this.classes * this.labelCopies;
     // Outputs take one colour of the chessboard; leave at least as many latents as outputs of that colour.
     if (2 * outputs > Math.floor((L * L) / 2)) {
-      throw invalid(`a ${L}×${L} torus has ${Math.floor((L * L) / 2)} nodes of one colour, too few for ${outputs} outputs and as many latents; use size >= ${Math.ceil(2 * Math.sqrt(outputs))}`);
+      throw invalid(
+        `a ${L}×${L} torus has ${Math.floor((L * L) / 2)} nodes of one colour, too few for ${outputs} outputs and as many latents; use size >= ${Math.ceil(2 * Math.sqrt(outputs))}`,
+      );
     }
     if (L % 2 !== 0) throw invalid(`size must be even so the torus stays two-coloured, got ${L}`);
 

@@ -30,7 +30,10 @@ export function inputCoupling(rate: number, steps: number, step: number): number
 
 /** Per-output noising rates: `imageRate` for the pixels, `labelRate` for the label bits. */
 export function outputRates(pixels: number, labelBits: number, imageRate: number, labelRate: number): Float64Array {
-  for (const [name, r] of [['imageRate', imageRate], ['labelRate', labelRate]] as const) {
+  for (const [name, r] of [
+    ['imageRate', imageRate],
+    ['labelRate', labelRate],
+  ] as const) {
     if (!(checkFinite(name, r) > 0)) throw invalid(`${name} must be > 0, got ${r}`);
   }
   const rates = new Float64Array(pixels + labelBits).fill(imageRate);

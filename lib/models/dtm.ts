@@ -133,7 +133,12 @@ export class DenoisingModel {
   /** The Boltzmann machine of reverse step k (1…T), ready for the sampler. */
   step(step: number, beta = 1): GibbsTarget {
     const k = this.stepIndex(step);
-    return { graph: this.layout.graph, couplings: this.couplings[k], biases: this.biases[k], beta: checkBeta('beta', beta) };
+    return {
+      graph: this.layout.graph,
+      couplings: this.couplings[k],
+      biases: this.biases[k],
+      beta: checkBeta('beta', beta),
+    };
   }
 
   /** The forward channel's coupling between an input node and its output in step k, per output. */
@@ -155,14 +160,17 @@ export class DenoisingModel {
    */
   encode(images: Float32Array, labels: ArrayLike<number> | undefined, count: number): Int8Array {
     const { pixels, classes, labelCopies, numOutputs } = this.layout;
-    if (images.length !== count * pixels) throw invalid(`images must hold ${count} × ${pixels} pixels, got ${images.length}`);
-    if (classes > 0 && (labels === undefined || labels.length !== count)) throw invalid(`this model needs a label for each of the ${count} images`);
+    if (images.length !== count * pixels)
+      throw invalid(`images must hold ${count} × ${pixels} pixels, got ${images.length}`);
+    if (classes > 0 && (labels === undefined || labels.length !== count))
+      throw invalid(`this model needs a label for each of the ${count} images`);
     const out = new Int8Array(count * numOutputs);
     for (let r = 0; r < count; r++) {
       for (let i = 0; i < pixels; i++) out[r * numOutputs + i] = images[r * pixels + i] >= 0.5 ? 1 : -1;
       if (classes === 0) continue;
       const label = checkInteger('label', (labels as ArrayLike<number>)[r], 0, classes - 1);
-      for (let i = pixels; i < numOutputs; i++) out[r * numOutputs + i] = Math.floor((i - pixels) / labelCopies) === label ? 1 : -1;
+      for (let i = pixels; i < numOutputs; i++)
+        out[r * numOutputs + i] = Math.floor((i - pixels) / labelCopies) === label ? 1 : -1;
     }
     return out;
   }
@@ -171,7 +179,10 @@ export class DenoisingModel {
    * Draws samples: x^T uniform noise, then each reverse step in turn samples x^{k−1} given x^k.
    * `stepTarget` (internal: QuantizedDtm) gives the model sampled for step k, by default `step(k)`.
    */
-  async generate(options: DtmGenerateOptions = {}, stepTarget: (step: number) => GibbsTarget = (k) => this.step(k)): Promise<DtmSamples> {
+  async generate(
+    options: DtmGenerateOptions = {},
+    stepTarget: (step: number) => GibbsTarget = (k) => this.step(k),
+  ): Promise<DtmSamples> {
     checkSignal(options.signal);
     const count = checkInteger('count', options.count ?? 100, 1, 1 << 20);
     const sweeps = checkInteger('sweeps', options.sweeps ?? 800, 1);
@@ -187,14 +198,25 @@ export class DenoisingModel {
     let flips = 0;
     const started = process.hrtime.bigint();
     for (let k = this.steps; k >= 1; k--) {
-      const clampNodes = concatInt32(inputs, fixed.outputs.map((o) => outputs[o]));
+      const clampNodes = concatInt32(
+        inputs,
+        fixed.outputs.map((o) => outputs[o]),
+      );
       const clampValues = new Int8Array(count * clampNodes.length);
       for (let c = 0; c < count; c++) {
         clampValues.set(x.subarray(c * numOutputs, (c + 1) * numOutputs), c * clampNodes.length);
-        clampValues.set(fixed.values.subarray(c * fixed.outputs.length, (c + 1) * fixed.outputs.length), c * clampNodes.length + numOutputs);
+        clampValues.set(
+          fixed.values.subarray(c * fixed.outputs.length, (c + 1) * fixed.outputs.length),
+          c * clampNodes.length + numOutputs,
+        );
       }
       const target = stepTarget(k);
-      const chainOptions = { chains: count, seed: deriveSeed(seed, 'dtm-generate', k), init: 'hinton' as const, clamp: { nodes: clampNodes, values: clampValues } };
+      const chainOptions = {
+        chains: count,
+        seed: deriveSeed(seed, 'dtm-generate', k),
+        init: 'hinton' as const,
+        clamp: { nodes: clampNodes, values: clampValues },
+      };
       const chains = target.chains ? target.chains(chainOptions) : new GibbsChains(target, chainOptions);
       let spins: Int8Array;
       try {
@@ -205,7 +227,8 @@ export class DenoisingModel {
       }
       flips += sweeps * count * (n - clampNodes.length);
       x = new Int8Array(count * numOutputs);
-      for (let c = 0; c < count; c++) for (let o = 0; o < numOutputs; o++) x[c * numOutputs + o] = spins[c * n + outputs[o]];
+      for (let c = 0; c < count; c++)
+        for (let o = 0; o < numOutputs; o++) x[c * numOutputs + o] = spins[c * n + outputs[o]];
       if (options.keepSteps) path.push(toPixels(x, count, numOutputs, pixels));
       options.onStep?.(this.steps - k + 1, this.steps);
     }
@@ -227,7 +250,8 @@ export class DenoisingModel {
     const rows: number[][] = Array.from({ length: count }, () => []);
     if (options.labels !== undefined) {
       if (classes === 0) throw invalid('labels need a model trained with label nodes (classes > 0)');
-      const labels = typeof options.labels === 'number' ? new Array<number>(count).fill(options.labels) : Array.from(options.labels);
+      const labels =
+        typeof options.labels === 'number' ? new Array<number>(count).fill(options.labels) : Array.from(options.labels);
       if (labels.length !== count) throw invalid(`labels must be one class or ${count} classes, got ${labels.length}`);
       for (let i = 0; i < classes * labelCopies; i++) outputs.push(pixels + i);
       labels.forEach((label, c) => {
@@ -314,13 +338,16 @@ export class DenoisingModel {
     // The settings only claim sizes; the tensors hold data. Compare them before building anything, so a small
     // file claiming a huge torus or many steps fails at once instead of building the model it describes.
     if (!Number.isSafeInteger(h.steps) || !Number.isSafeInteger(h.size)) {
-      throw badFile(`the dtm file needs integer hyper-parameters steps and size, got ${preview({ steps: h.steps, size: h.size })}`);
+      throw badFile(
+        `the dtm file needs integer hyper-parameters steps and size, got ${preview({ steps: h.steps, size: h.size })}`,
+      );
     }
     const T = h.steps as number;
     const L = h.size as number;
     f32Tensor(file, 'biases', [T, L * L]);
     const couplingRows = file.tensors.couplings?.shape[0];
-    if (couplingRows !== T) throw badFile(`the "couplings" tensor has ${couplingRows ?? 'no'} rows; the hyper-parameters say ${T} steps`);
+    if (couplingRows !== T)
+      throw badFile(`the "couplings" tensor has ${couplingRows ?? 'no'} rows; the hyper-parameters say ${T} steps`);
     const claimedOutputs = (h.pixels as number) + (h.classes as number) * (h.labelCopies as number);
     if (file.tensors.outputs?.shape.join() !== String(claimedOutputs)) {
       throw badFile('the "outputs" tensor does not match the layout the hyper-parameters describe');
@@ -344,7 +371,12 @@ export class DenoisingModel {
     });
     const { size, numOutputs } = model.layout;
     const outputs = file.tensors.outputs;
-    if (outputs === undefined || outputs.dtype !== 'I32' || outputs.data.length !== numOutputs || outputs.data.some((v, i) => v !== model.layout.outputs[i])) {
+    if (
+      outputs === undefined ||
+      outputs.dtype !== 'I32' ||
+      outputs.data.length !== numOutputs ||
+      outputs.data.some((v, i) => v !== model.layout.outputs[i])
+    ) {
       throw badFile('the "outputs" tensor does not match the layout the hyper-parameters describe');
     }
     const couplings = f32Tensor(file, 'couplings', [model.steps, model.numTorusEdges]);
@@ -354,7 +386,8 @@ export class DenoisingModel {
       model.learnedBiases(k).set(biases.subarray((k - 1) * size * size, k * size * size));
     }
     const info = h.info;
-    model.info = info !== null && typeof info === 'object' && !Array.isArray(info) ? (info as Record<string, unknown>) : {};
+    model.info =
+      info !== null && typeof info === 'object' && !Array.isArray(info) ? (info as Record<string, unknown>) : {};
     return model;
   }
 }
@@ -362,13 +395,15 @@ export class DenoisingModel {
 /** Pixels (0/1) of output-spin rows. */
 function toPixels(x: Int8Array, count: number, numOutputs: number, pixels: number): Float32Array {
   const out = new Float32Array(count * pixels);
-  for (let c = 0; c < count; c++) for (let i = 0; i < pixels; i++) out[c * pixels + i] = x[c * numOutputs + i] > 0 ? 1 : 0;
+  for (let c = 0; c < count; c++)
+    for (let i = 0; i < pixels; i++) out[c * pixels + i] = x[c * numOutputs + i] > 0 ? 1 : 0;
   return out;
 }
 
 function applyFixed(x: Int8Array, fixed: { outputs: Int32Array; values: Int8Array }, numOutputs: number): void {
   const m = fixed.outputs.length;
-  for (let c = 0; c * numOutputs < x.length; c++) for (let j = 0; j < m; j++) x[c * numOutputs + fixed.outputs[j]] = fixed.values[c * m + j];
+  for (let c = 0; c * numOutputs < x.length; c++)
+    for (let j = 0; j < m; j++) x[c * numOutputs + fixed.outputs[j]] = fixed.values[c * m + j];
 }
 
 function concatInt32(a: Int32Array, b: Int32Array): Int32Array {

@@ -37,10 +37,17 @@ export function checkDecoder(value: unknown): GtcDecoder {
   const d = value as Partial<GtcDecoder> | undefined;
   const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
   if (
-    typeof d !== 'object' || d === null ||
-    !finite(d.pixelMean) || !finite(d.pixelStd) || !(d.pixelStd > 0) ||
-    !finite(d.from) || !finite(d.to) || !(d.to > d.from) ||
-    !Array.isArray(d.pixels) || d.pixels.length < 2 || !d.pixels.every((p) => finite(p) && p >= 0 && p <= 1)
+    typeof d !== 'object' ||
+    d === null ||
+    !finite(d.pixelMean) ||
+    !finite(d.pixelStd) ||
+    !(d.pixelStd > 0) ||
+    !finite(d.from) ||
+    !finite(d.to) ||
+    !(d.to > d.from) ||
+    !Array.isArray(d.pixels) ||
+    d.pixels.length < 2 ||
+    !d.pixels.every((p) => finite(p) && p >= 0 && p <= 1)
   ) {
     throw badFile('the gtc file needs a decoder { pixelMean, pixelStd > 0, from < to, pixels: ≥ 2 values in [0, 1] }');
   }
@@ -73,7 +80,10 @@ export class DecoderFit {
     let first = this.count.findIndex((c) => c > 0);
     let last = BINS - 1 - [...this.count].reverse().findIndex((c) => c > 0);
     if (first < 0) return { ...IDENTITY_DECODER, pixelMean, pixelStd };
-    if (first === last) (first = Math.max(0, first - 1)), (last = Math.min(BINS - 1, last + 1));
+    if (first === last) {
+      first = Math.max(0, first - 1);
+      last = Math.min(BINS - 1, last + 1);
+    }
     const pixels: number[] = [];
     for (let k = first; k <= last; k++) {
       if (this.count[k] > 0) {
@@ -82,7 +92,7 @@ export class DecoderFit {
       }
       let next = k + 1;
       while (next <= last && this.count[next] === 0) next++;
-      const right = next <= last ? this.sum[next] / this.count[next] : pixels[pixels.length - 1] ?? 0;
+      const right = next <= last ? this.sum[next] / this.count[next] : (pixels[pixels.length - 1] ?? 0);
       const left = pixels.length > 0 ? pixels[pixels.length - 1] : right;
       pixels.push(left + (right - left) / (next - k + 1));
     }

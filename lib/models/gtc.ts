@@ -72,7 +72,17 @@ export interface GtcSamples {
   seconds: number;
 }
 
-export const GTC_DEFAULTS = { visible: 784, hidden: 512, labels: 0, J2: 1, J4: 1, kT: 0.1, mobility: 1, dt: 1e-3, duration: 2.5 };
+export const GTC_DEFAULTS = {
+  visible: 784,
+  hidden: 512,
+  labels: 0,
+  J2: 1,
+  J4: 1,
+  kT: 0.1,
+  mobility: 1,
+  dt: 1e-3,
+  duration: 2.5,
+};
 
 function positive(name: string, value: unknown): number {
   const v = checkFinite(name, value);
@@ -127,7 +137,9 @@ export class GenerativeComputer {
     this.imageRows = checkInteger('imageRows', config.imageRows ?? (side * side === this.visible ? side : 1), 1);
     this.imageCols = checkInteger('imageCols', config.imageCols ?? this.visible / this.imageRows, 1);
     if (this.imageRows * this.imageCols !== this.visible) {
-      throw invalid(`imageRows × imageCols must equal visible (${this.visible}), got ${this.imageRows} × ${this.imageCols}`);
+      throw invalid(
+        `imageRows × imageCols must equal visible (${this.visible}), got ${this.imageRows} × ${this.imageCols}`,
+      );
     }
     this.visibleHidden = new Float32Array(this.visible * this.hidden);
     this.hiddenHidden = new Float32Array(this.hidden * this.hidden);
@@ -280,25 +292,58 @@ export class GenerativeComputer {
   }
 
   static fromModelFile(file: ModelFile): GenerativeComputer {
-    const { decoder, visible, hidden, labels, J2, J4, kT, mobility, dt, duration, imageRows, imageCols, ...info } = file.hyper;
+    const { decoder, visible, hidden, labels, J2, J4, kT, mobility, dt, duration, imageRows, imageCols, ...info } =
+      file.hyper;
     // The sizes in the settings are claims, the tensors are data: compare them before building anything.
-    const [V, H, L] = [visible ?? GTC_DEFAULTS.visible, hidden ?? GTC_DEFAULTS.hidden, labels ?? GTC_DEFAULTS.labels] as number[];
-    const shapes: Array<[string, number[]]> = [['visible_hidden', [V, H]], ['hidden_hidden', [H, H]], ['hidden_bias', [H]], ['visible_bias', [V]]];
+    const [V, H, L] = [
+      visible ?? GTC_DEFAULTS.visible,
+      hidden ?? GTC_DEFAULTS.hidden,
+      labels ?? GTC_DEFAULTS.labels,
+    ] as number[];
+    const shapes: Array<[string, number[]]> = [
+      ['visible_hidden', [V, H]],
+      ['hidden_hidden', [H, H]],
+      ['hidden_bias', [H]],
+      ['visible_bias', [V]],
+    ];
     if (L !== 0) shapes.push(['label_visible', [L, V]], ['label_hidden', [L, H]]);
     const tensors = shapes.map(([name, shape]) => f32Tensor(file, name, shape));
-    checkLoadable(`a gtc model of ${V} visible, ${H} hidden and ${L} label units`, tensors.reduce((n, t) => n + t.byteLength, 0));
+    checkLoadable(
+      `a gtc model of ${V} visible, ${H} hidden and ${L} label units`,
+      tensors.reduce((n, t) => n + t.byteLength, 0),
+    );
     let model: GenerativeComputer;
     try {
-      model = new GenerativeComputer({ visible, hidden, labels, J2, J4, kT, mobility, dt, duration, imageRows, imageCols } as GtcConfig);
+      model = new GenerativeComputer({
+        visible,
+        hidden,
+        labels,
+        J2,
+        J4,
+        kT,
+        mobility,
+        dt,
+        duration,
+        imageRows,
+        imageCols,
+      } as GtcConfig);
     } catch (err) {
       throw badFile(`the gtc file's hyper-parameters are invalid: ${(err as Error).message}`);
     }
-    const targets = [model.visibleHidden, model.hiddenHidden, model.hiddenBias, model.visibleBias, model.labelVisible, model.labelHidden];
+    const targets = [
+      model.visibleHidden,
+      model.hiddenHidden,
+      model.hiddenBias,
+      model.visibleBias,
+      model.labelVisible,
+      model.labelHidden,
+    ];
     tensors.forEach((data, k) => targets[k].set(data)); // in the order of `shapes`
     for (let i = 0; i < H; i++) {
       if (model.hiddenHidden[i * H + i] !== 0) throw badFile('hidden_hidden must have a zero diagonal');
       for (let j = 0; j < i; j++) {
-        if (model.hiddenHidden[i * H + j] !== model.hiddenHidden[j * H + i]) throw badFile('hidden_hidden must be symmetric');
+        if (model.hiddenHidden[i * H + j] !== model.hiddenHidden[j * H + i])
+          throw badFile('hidden_hidden must be symmetric');
       }
     }
     model.decoder = checkDecoder(decoder);

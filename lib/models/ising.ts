@@ -131,7 +131,13 @@ export class IsingModel {
         couplings: { dtype: 'F32', shape: [e], data: this.couplings },
         biases: { dtype: 'F32', shape: [n], data: this.biases },
       },
-      hyper: { nodes: n, edges: e, beta: this.beta, graph: graph.name, ...(graph.shape ? { width: graph.shape.width, height: graph.shape.height } : {}) },
+      hyper: {
+        nodes: n,
+        edges: e,
+        beta: this.beta,
+        graph: graph.name,
+        ...(graph.shape ? { width: graph.shape.width, height: graph.shape.height } : {}),
+      },
     };
   }
 
@@ -140,8 +146,10 @@ export class IsingModel {
     const { hyper } = file;
     const n = hyper.nodes;
     const e = hyper.edges;
-    if (!Number.isSafeInteger(n) || (n as number) < 1) throw badFile(`the ising file's hyper-parameter nodes must be a positive integer, got ${preview(n)}`);
-    if (!Number.isSafeInteger(e) || (e as number) < 0) throw badFile(`the ising file's hyper-parameter edges must be an integer >= 0, got ${preview(e)}`);
+    if (!Number.isSafeInteger(n) || (n as number) < 1)
+      throw badFile(`the ising file's hyper-parameter nodes must be a positive integer, got ${preview(n)}`);
+    if (!Number.isSafeInteger(e) || (e as number) < 0)
+      throw badFile(`the ising file's hyper-parameter edges must be an integer >= 0, got ${preview(e)}`);
     const [numNodes, numEdges] = [n as number, e as number];
     checkLoadable(`an ising model of ${numNodes} nodes and ${numEdges} edges`, 16 * numEdges + 12 * numNodes);
     const src = i32Tensor(file, 'src', [numEdges]);
@@ -149,11 +157,16 @@ export class IsingModel {
     const spec = asFileContent(() => edgeSpec(numNodes, { src, dst }));
     // The couplings follow the stored edge order: it must be the canonical one the builders give.
     for (let k = 0; k < numEdges; k++) {
-      if (spec.src[k] !== src[k] || spec.dst[k] !== dst[k]) throw badFile(`edge ${k} (${src[k]}, ${dst[k]}) is out of order: edges must have src < dst, sorted`);
+      if (spec.src[k] !== src[k] || spec.dst[k] !== dst[k])
+        throw badFile(`edge ${k} (${src[k]}, ${dst[k]}) is out of order: edges must have src < dst, sorted`);
     }
     const { width, height, graph: name } = hyper;
     if (typeof name === 'string') spec.name = name.slice(0, 200);
-    if (Number.isSafeInteger(width) && Number.isSafeInteger(height) && (width as number) * (height as number) === numNodes) {
+    if (
+      Number.isSafeInteger(width) &&
+      Number.isSafeInteger(height) &&
+      (width as number) * (height as number) === numNodes
+    ) {
       spec.shape = { width: width as number, height: height as number };
     }
     const blocks = i32Tensor(file, 'blocks', [numNodes]);

@@ -98,7 +98,10 @@ export class OUProcess {
     const dt = checkStep('dt', options.dt);
     const rng = new SeededRandom(checkInteger('seed', options.seed ?? 0, 0));
     if ((steps + 1) * chains * n > MAX_RECORDED) {
-      throw new HeatbathError('ERR_TOO_LARGE', `(steps + 1) × chains × n = ${(steps + 1) * chains * n} states exceed ${MAX_RECORDED}`);
+      throw new HeatbathError(
+        'ERR_TOO_LARGE',
+        `(steps + 1) × chains × n = ${(steps + 1) * chains * n} states exceed ${MAX_RECORDED}`,
+      );
     }
     const states = new Float64Array((steps + 1) * chains * n);
     const current = this.initialStates(options.initial ?? 'stationary', chains, rng);
@@ -154,9 +157,13 @@ function toDiffusion(input: MatrixInput | number, n: number): Float64Array {
     return out;
   }
   const { data } = toSquareMatrix('diffusion', input, n);
-  if (asymmetry(data, n) > SYMMETRY_TOLERANCE) throw new HeatbathError('ERR_NOT_POSITIVE_DEFINITE', 'diffusion must be symmetric');
+  if (asymmetry(data, n) > SYMMETRY_TOLERANCE)
+    throw new HeatbathError('ERR_NOT_POSITIVE_DEFINITE', 'diffusion must be symmetric');
   if (pivotedCholesky(data, n, PSD_TOLERANCE).residual > PSD_TOLERANCE) {
-    throw new HeatbathError('ERR_NOT_POSITIVE_DEFINITE', 'diffusion must be positive semidefinite (it has a negative eigenvalue)');
+    throw new HeatbathError(
+      'ERR_NOT_POSITIVE_DEFINITE',
+      'diffusion must be positive semidefinite (it has a negative eigenvalue)',
+    );
   }
   return data;
 }

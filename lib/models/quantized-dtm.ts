@@ -93,7 +93,9 @@ export class QuantizedDtm {
   private constructor(model: DenoisingModel, precision: QuantizeOptions) {
     this.model = model;
     this.precision = precision;
-    this.stepModels = Array.from({ length: model.steps }, (_, k) => QuantizedIsingModel.quantize(model.step(k + 1), precision));
+    this.stepModels = Array.from({ length: model.steps }, (_, k) =>
+      QuantizedIsingModel.quantize(model.step(k + 1), precision),
+    );
     const steps = this.stepModels.map((m) => m.report);
     this.report = {
       steps,

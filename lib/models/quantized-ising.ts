@@ -63,12 +63,14 @@ export function roundToSteps(
   options: QuantizeOptions,
   names: { coupling: (k: number) => string; bias: (k: number) => string },
 ): { couplings: Int32Array; biases: Int32Array; randomBits: number; report: QuantizationReport } {
-  if (options == null || typeof options !== 'object') throw invalid('quantize needs { couplingBits, fieldBits, randomBits }');
+  if (options == null || typeof options !== 'object')
+    throw invalid('quantize needs { couplingBits, fieldBits, randomBits }');
   const couplingBits = checkInteger('couplingBits', options.couplingBits, ...PRECISION_LIMITS.couplingBits);
   const fieldBits = checkInteger('fieldBits', options.fieldBits, ...PRECISION_LIMITS.fieldBits);
   const randomBits = checkInteger('randomBits', options.randomBits, ...PRECISION_LIMITS.randomBits);
   const onOverflow = options.onOverflow ?? 'clip';
-  if (onOverflow !== 'clip' && onOverflow !== 'refuse') throw invalid(`onOverflow must be 'clip' or 'refuse', got ${String(onOverflow)}`);
+  if (onOverflow !== 'clip' && onOverflow !== 'refuse')
+    throw invalid(`onOverflow must be 'clip' or 'refuse', got ${String(onOverflow)}`);
   const couplingMax = 2 ** (couplingBits - 1) - 1;
   const biasMax = 2 ** (fieldBits - 1) - 1;
   let scale: number;
@@ -87,7 +89,10 @@ export function roundToSteps(
       let q = roundSymmetric(values[k] / scale);
       if (Math.abs(q) > max) {
         if (onOverflow === 'refuse') {
-          throw new HeatbathError('ERR_INVALID_ARGUMENT', `${what(k)} = ${values[k]} is ${q} steps of ${scale}, beyond the ${bits}-bit range ±${max}`);
+          throw new HeatbathError(
+            'ERR_INVALID_ARGUMENT',
+            `${what(k)} = ${values[k]} is ${q} steps of ${scale}, beyond the ${bits}-bit range ±${max}`,
+          );
         }
         q = Math.sign(q) * max;
         clipped++;
@@ -103,7 +108,13 @@ export function roundToSteps(
     couplings: j.out,
     biases: h.out,
     randomBits,
-    report: { scale, clippedCouplings: j.clipped, clippedBiases: h.clipped, maxCouplingError: j.maxError, maxBiasError: h.maxError },
+    report: {
+      scale,
+      clippedCouplings: j.clipped,
+      clippedBiases: h.clipped,
+      maxCouplingError: j.maxError,
+      maxBiasError: h.maxError,
+    },
   };
 }
 
@@ -122,7 +133,13 @@ export class QuantizedIsingModel implements QuantizedTarget {
 
   constructor(
     graph: Graph,
-    parameters: { couplings: ArrayLike<number>; biases: ArrayLike<number>; scale: number; randomBits: number; beta?: number },
+    parameters: {
+      couplings: ArrayLike<number>;
+      biases: ArrayLike<number>;
+      scale: number;
+      randomBits: number;
+      beta?: number;
+    },
     report?: QuantizationReport,
   ) {
     this.graph = graph;
@@ -134,11 +151,18 @@ export class QuantizedIsingModel implements QuantizedTarget {
     this.couplings = Float32Array.from(this.integerCouplings, (q) => q * this.scale);
     this.biases = Float32Array.from(this.integerBiases, (q) => q * this.scale);
     this.beta = checkBeta('beta', parameters.beta ?? 1);
-    this.report = report ?? { scale: this.scale, clippedCouplings: 0, clippedBiases: 0, maxCouplingError: 0, maxBiasError: 0 };
+    this.report = report ?? {
+      scale: this.scale,
+      clippedCouplings: 0,
+      clippedBiases: 0,
+      maxCouplingError: 0,
+      maxBiasError: 0,
+    };
   }
 
   private static integers(name: string, values: ArrayLike<number>, length: number): Int32Array {
-    if (values == null || values.length !== length) throw invalid(`${name} must have ${length} integer entries, got ${values?.length}`);
+    if (values == null || values.length !== length)
+      throw invalid(`${name} must have ${length} integer entries, got ${values?.length}`);
     const out = new Int32Array(length);
     for (let k = 0; k < length; k++) out[k] = checkInteger(`${name}[${k}]`, values[k], -32767, 32767);
     return out;
@@ -151,7 +175,11 @@ export class QuantizedIsingModel implements QuantizedTarget {
       coupling: (e) => `the coupling of edge ${e} (nodes ${src[e]}–${dst[e]})`,
       bias: (i) => `the bias of node ${i}`,
     });
-    return new QuantizedIsingModel(model.graph, { couplings: q.couplings, biases: q.biases, scale: q.report.scale, randomBits: q.randomBits, beta: model.beta }, q.report);
+    return new QuantizedIsingModel(
+      model.graph,
+      { couplings: q.couplings, biases: q.biases, scale: q.report.scale, randomBits: q.randomBits, beta: model.beta },
+      q.report,
+    );
   }
 
   /** Samples with fresh chains (async; the event loop stays free). */

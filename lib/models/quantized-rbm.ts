@@ -59,7 +59,15 @@ export class QuantizedRBM {
   /** The same chip in spins on the bipartite graph, for the integer engine. */
   readonly ising: QuantizedIsingModel;
 
-  private constructor(rbm: RBM, w: Int32Array, b: Int32Array, c: Int32Array, scale: number, randomBits: number, report: QuantizationReport) {
+  private constructor(
+    rbm: RBM,
+    w: Int32Array,
+    b: Int32Array,
+    c: Int32Array,
+    scale: number,
+    randomBits: number,
+    report: QuantizationReport,
+  ) {
     this.numVisible = rbm.numVisible;
     this.numHidden = rbm.numHidden;
     this.integerWeights = w;
@@ -85,7 +93,12 @@ export class QuantizedRBM {
         `${reach < V ? `visible unit ${reach}` : `hidden unit ${reach - V}`}'s bias in spin form is ${h[reach]} steps, beyond the engine's ±32767: use fewer coupling bits`,
       );
     }
-    this.ising = new QuantizedIsingModel(bipartiteGraph(V, H), { couplings: w, biases: h, scale: scale / 4, randomBits });
+    this.ising = new QuantizedIsingModel(bipartiteGraph(V, H), {
+      couplings: w,
+      biases: h,
+      scale: scale / 4,
+      randomBits,
+    });
   }
 
   /** Rounds an RBM's W, b and c to integers × one scale (couplingBits for W, fieldBits for the biases). */
@@ -135,7 +148,8 @@ export class QuantizedRBM {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const lastBeta = typeof beta === 'number' ? checkBeta('beta', beta) : undefined;
     let probabilities: Float32Array | undefined;
-    const visibleProbabilities = () => (lastBeta === undefined ? visible : this.visibleProbabilities(spins, count, lastBeta));
+    const visibleProbabilities = () =>
+      lastBeta === undefined ? visible : this.visibleProbabilities(spins, count, lastBeta);
     return {
       chains: count,
       visible,
@@ -173,7 +187,8 @@ export class QuantizedRBM {
   private initialSpins(init: ArrayLike<number>, count: number): Int8Array {
     const V = this.numVisible;
     const H = this.numHidden;
-    if (init == null || init.length !== count * V) throw invalid(`init has ${init?.length} values; expected ${count * V}`);
+    if (init == null || init.length !== count * V)
+      throw invalid(`init has ${init?.length} values; expected ${count * V}`);
     const spins = new Int8Array(count * (V + H)).fill(-1);
     for (let c = 0; c < count; c++) {
       for (let i = 0; i < V; i++) {
@@ -185,7 +200,10 @@ export class QuantizedRBM {
     return spins;
   }
 
-  private clampSpins(clamp: { nodes: ArrayLike<number>; values: ArrayLike<number> }): { nodes: Int32Array; values: Int8Array } {
+  private clampSpins(clamp: { nodes: ArrayLike<number>; values: ArrayLike<number> }): {
+    nodes: Int32Array;
+    values: Int8Array;
+  } {
     if (clamp.nodes == null || clamp.values == null) throw invalid('clamp needs { nodes, values }');
     const nodes = Int32Array.from(clamp.nodes, (n) => checkInteger('clamp.nodes[]', n, 0, this.numVisible - 1));
     const values = Int8Array.from(clamp.values, (v, k) => {

@@ -81,7 +81,9 @@ export class RBM {
     this.numVisible = checkInteger('visible', numVisible, 1, 1 << 20);
     this.numHidden = checkInteger('hidden', numHidden, 1, 1 << 20);
     if (typeof parameters !== 'object' || parameters === null) {
-      throw invalid('new RBM(visible, hidden, { weights, visibleBias, hiddenBias }) needs the parameters; RBM.create makes random ones');
+      throw invalid(
+        'new RBM(visible, hidden, { weights, visibleBias, hiddenBias }) needs the parameters; RBM.create makes random ones',
+      );
     }
     checkFits(parameterBytes(numVisible, numHidden), `a ${numVisible} × ${numHidden} RBM`);
     this.weights = toFloat32('weights', parameters.weights, numVisible * numHidden);
@@ -134,7 +136,9 @@ export class RBM {
   /** Copies another RBM's parameters (same shape) into this one. */
   assign(other: RBM): void {
     if (other.numVisible !== this.numVisible || other.numHidden !== this.numHidden) {
-      throw invalid(`cannot assign a ${other.numVisible}×${other.numHidden} RBM to a ${this.numVisible}×${this.numHidden} one`);
+      throw invalid(
+        `cannot assign a ${other.numVisible}×${other.numHidden} RBM to a ${this.numVisible}×${this.numHidden} one`,
+      );
     }
     this.weights.set(other.weights);
     this.visibleBias.set(other.visibleBias);
@@ -162,9 +166,14 @@ export class RBM {
     if (weights?.shape.length !== 2) throw badFile('an RBM file needs a 2-D F32 tensor "weights" (visible × hidden)');
     const [V, H] = weights.shape;
     // The settings repeat the sizes: a file whose settings and tensors disagree is damaged.
-    for (const [name, size] of [['visible', V], ['hidden', H]] as const) {
+    for (const [name, size] of [
+      ['visible', V],
+      ['hidden', H],
+    ] as const) {
       if (file.hyper[name] !== undefined && file.hyper[name] !== size) {
-        throw badFile(`the rbm file's hyper-parameter ${name} = ${preview(file.hyper[name])} does not match its weights [${V}, ${H}]`);
+        throw badFile(
+          `the rbm file's hyper-parameter ${name} = ${preview(file.hyper[name])} does not match its weights [${V}, ${H}]`,
+        );
       }
     }
     checkLoadable(`an rbm of ${V} visible and ${H} hidden units`, 4 * (V * H + V + H));
@@ -191,7 +200,12 @@ export class RBM {
   }
 
   /** Pre-activations c + vW (rows×H) of the hidden units, from one matrix product (into `out` if given). */
-  hiddenInputs(visible: Float32Array, rows: number, threads?: number, out = new Float32Array(rows * this.numHidden)): Float32Array {
+  hiddenInputs(
+    visible: Float32Array,
+    rows: number,
+    threads?: number,
+    out = new Float32Array(rows * this.numHidden),
+  ): Float32Array {
     checkRows('visible', visible, rows, this.numVisible);
     checkRows('out', out, rows, this.numHidden);
     for (let r = 0; r < rows; r++) out.set(this.hiddenBias, r * this.numHidden);
@@ -267,7 +281,9 @@ export class RBM {
       if (init === 'random') chains.initRandom();
       else chains.setVisible(binaryStates('init', init, count * this.numVisible));
       if (options.clamp !== undefined) {
-        const nodes = Int32Array.from(options.clamp.nodes, (n) => checkInteger('clamp.nodes[]', n, 0, this.numVisible - 1));
+        const nodes = Int32Array.from(options.clamp.nodes, (n) =>
+          checkInteger('clamp.nodes[]', n, 0, this.numVisible - 1),
+        );
         const given = options.clamp.values;
         const perChain = given.length === nodes.length && count > 1 ? broadcastRows(given, count) : given;
         chains.setClamp(nodes, binaryStates('clamp.values', perChain, count * nodes.length));

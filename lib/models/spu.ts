@@ -76,13 +76,15 @@ export class Spu {
     this.matrix = Float64Array.from({ length: n * n }, (_, k) => checkFinite(`matrix[${k}]`, m[k]));
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
-        if (this.matrix[i * n + j] !== this.matrix[j * n + i]) throw invalid(`matrix must be symmetric: (${i}, ${j}) ≠ (${j}, ${i})`);
+        if (this.matrix[i * n + j] !== this.matrix[j * n + i])
+          throw invalid(`matrix must be symmetric: (${i}, ${j}) ≠ (${j}, ${i})`);
       }
     }
     const { values } = symmetricEigen(this.matrix, n, false);
     this.lambdaMin = Math.min(...values);
     this.lambdaMax = Math.max(...values);
-    if (!(this.lambdaMin > 0)) throw invalid(`matrix must be positive definite (smallest eigenvalue ${this.lambdaMin})`);
+    if (!(this.lambdaMin > 0))
+      throw invalid(`matrix must be positive definite (smallest eigenvalue ${this.lambdaMin})`);
     this.inductance = checkFinite('inductance', options.inductance ?? 1);
     if (!(this.inductance > 0)) throw invalid('inductance must be > 0');
     this.resistance = checkFinite('resistance', options.resistance ?? 2 * Math.sqrt(this.inductance * this.lambdaMin));
@@ -128,7 +130,15 @@ export class Spu {
     const every = Math.max(1, Math.round(checkFinite('sampleInterval', options.sampleInterval ?? tau) / dt));
     const burnIn = Math.max(0, Math.round(checkFinite('burnIn', options.burnIn ?? 10 * tau) / dt));
     if (burnIn > 0) {
-      await this.chains.run({ steps: burnIn, dt, integrator: 'baoab', kT: this.kT, friction: this.resistance / this.inductance, threads: options.threads, signal: options.signal });
+      await this.chains.run({
+        steps: burnIn,
+        dt,
+        integrator: 'baoab',
+        kT: this.kT,
+        friction: this.resistance / this.inductance,
+        threads: options.threads,
+        signal: options.signal,
+      });
     }
     const run = await this.chains.run({
       steps: samples * every,

@@ -10,7 +10,10 @@ import { checkFits } from './memory';
 
 export function checkLoadable(what: string, bytes: number): void {
   if (!(bytes <= constants.MAX_LENGTH)) {
-    throw new HeatbathError('ERR_TOO_LARGE', `${what} needs ${bytes} bytes, more than the ${constants.MAX_LENGTH} one Buffer can hold`);
+    throw new HeatbathError(
+      'ERR_TOO_LARGE',
+      `${what} needs ${bytes} bytes, more than the ${constants.MAX_LENGTH} one Buffer can hold`,
+    );
   }
   checkFits(bytes, what);
 }

@@ -25,9 +25,13 @@ function loadNamed(file: string): { addon: NativeAddon; file: string } {
     return { addon: require(resolved) as NativeAddon, file: resolved };
   } catch (err) {
     if (isOurs(err)) throw asHeatbathError(err);
-    throw new HeatbathError('ERR_NATIVE_MISSING', `HEATBATH_ADDON=${file} could not be loaded: ${(err as Error).message.split('\n')[0]}`, {
-      cause: err,
-    });
+    throw new HeatbathError(
+      'ERR_NATIVE_MISSING',
+      `HEATBATH_ADDON=${file} could not be loaded: ${(err as Error).message.split('\n')[0]}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 

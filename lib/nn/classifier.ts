@@ -49,14 +49,18 @@ const MAX_PARAMETERS = 2 ** 28;
 /** Checks that a model of `count` parameters can be allocated; returns count. */
 export function checkParameterCount(count: number): number {
   if (count > MAX_PARAMETERS) {
-    throw new HeatbathError('ERR_TOO_LARGE', `a classifier of ${count} parameters is too large (at most ${MAX_PARAMETERS})`);
+    throw new HeatbathError(
+      'ERR_TOO_LARGE',
+      `a classifier of ${count} parameters is too large (at most ${MAX_PARAMETERS})`,
+    );
   }
   return count;
 }
 
 /** Checks the output buffer of Linearization.gram. */
 export function checkGramOutput(out: Float32Array, m: number): Float32Array {
-  if (!(out instanceof Float32Array) || out.length !== m * m) throw invalid(`gram(out) needs a Float32Array of m² = ${m * m} numbers`);
+  if (!(out instanceof Float32Array) || out.length !== m * m)
+    throw invalid(`gram(out) needs a Float32Array of m² = ${m * m} numbers`);
   return out;
 }
 
@@ -66,9 +70,11 @@ export function checkBatch(model: Classifier, batch: LabelledBatch): LabelledBat
   if (!(batch.inputs instanceof Float32Array) || batch.inputs.length !== count * model.inputs) {
     throw invalid(`batch.inputs must be a Float32Array of count × inputs = ${count * model.inputs} values`);
   }
-  if (!(batch.labels instanceof Uint8Array) || batch.labels.length !== count) throw invalid(`batch.labels must be a Uint8Array of ${count} labels`);
+  if (!(batch.labels instanceof Uint8Array) || batch.labels.length !== count)
+    throw invalid(`batch.labels must be a Uint8Array of ${count} labels`);
   for (let s = 0; s < count; s++) {
-    if (batch.labels[s] >= model.classes) throw invalid(`batch.labels[${s}] is ${batch.labels[s]}: there are ${model.classes} classes`);
+    if (batch.labels[s] >= model.classes)
+      throw invalid(`batch.labels[${s}] is ${batch.labels[s]}: there are ${model.classes} classes`);
   }
   const { inputs } = batch;
   for (let k = 0; k < inputs.length; k++) {
@@ -109,7 +115,8 @@ export function softmaxCrossEntropy(
   for (let s = 0; s < count; s++) {
     const o = s * classes;
     loss -= log(Math.max(logits[o + labels[s]], 1e-30));
-    if (gradient) for (let c = 0; c < classes; c++) gradient[o + c] = scale * (logits[o + c] - (c === labels[s] ? 1 : 0));
+    if (gradient)
+      for (let c = 0; c < classes; c++) gradient[o + c] = scale * (logits[o + c] - (c === labels[s] ? 1 : 0));
   }
   return loss;
 }

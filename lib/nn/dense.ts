@@ -2,7 +2,15 @@
 import { gemm } from '../engines/rbm';
 
 /** c (m × n) = a (m × k) · b (k × n) + beta·c. */
-export function matmul(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number, beta = 0): void {
+export function matmul(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  beta = 0,
+): void {
   gemm(false, false, m, n, k, 1, a, b, beta, c, 1);
 }
 

@@ -9,7 +9,15 @@
  */
 import { SeededRandom } from '../util/random';
 import { checkInteger } from '../util/validate';
-import { checkBatch, checkGramOutput, checkParameterCount, Classifier, LabelledBatch, Linearization, lossAtLogits } from './classifier';
+import {
+  checkBatch,
+  checkGramOutput,
+  checkParameterCount,
+  Classifier,
+  LabelledBatch,
+  Linearization,
+  lossAtLogits,
+} from './classifier';
 import { addRowVector, linearLayerGradient, matmul, matmulTransB } from './dense';
 
 export interface MlpClassifierShape {
@@ -38,7 +46,10 @@ export class MlpClassifier implements Classifier {
     const take = (n: number) => this.params.subarray(at, (at += n));
     this.views = { w1: take(d * h), b1: take(h), w2: take(h * k), b2: take(k) };
     const random = new SeededRandom(seed);
-    for (const [w, fanIn] of [[this.views.w1, d], [this.views.w2, h]] as const) {
+    for (const [w, fanIn] of [
+      [this.views.w1, d],
+      [this.views.w2, h],
+    ] as const) {
       const scale = Math.sqrt(2 / fanIn);
       for (let i = 0; i < w.length; i++) w[i] = scale * random.normal();
     }
@@ -127,7 +138,13 @@ export class MlpClassifier implements Classifier {
  * out[(s,c), (t,c')] ← (x_s·x_t + 1)·out[(s,c), (t,c')] + δ_cc' (a_s·a_t + 1), in place (m = batch·classes
  * rows; xx and aa hold the batch × batch inner products).
  */
-function scaleByInputKernel(out: Float32Array, xx: Float32Array, aa: Float32Array, batch: number, classes: number): void {
+function scaleByInputKernel(
+  out: Float32Array,
+  xx: Float32Array,
+  aa: Float32Array,
+  batch: number,
+  classes: number,
+): void {
   const m = batch * classes;
   for (let s = 0; s < batch; s++) {
     for (let c = 0; c < classes; c++) {

@@ -49,7 +49,8 @@ export interface AdamOptions {
 
 function checkRange(name: string, value: number, min: number, max: number, maxOpen = false): number {
   checkFinite(name, value);
-  if (value < min || (maxOpen ? value >= max : value > max)) throw invalid(`${name} must be in [${min}, ${max}${maxOpen ? ')' : ']'}, got ${value}`);
+  if (value < min || (maxOpen ? value >= max : value > max))
+    throw invalid(`${name} must be in [${min}, ${max}${maxOpen ? ')' : ']'}, got ${value}`);
   return value;
 }
 
@@ -62,8 +63,10 @@ function checkStep(groups: ParamGroup[], lr: number): void {
     if (typeof name !== 'string' || name === '') throw invalid('every parameter group needs a name');
     for (let j = 0; j < k; j++) if (groups[j].name === name) throw invalid(`parameter group "${name}" appears twice`);
     if (!(param instanceof Float32Array)) throw invalid(`group "${name}": param must be a Float32Array`);
-    if (!(grad instanceof Float32Array || grad instanceof Float64Array)) throw invalid(`group "${name}": grad must be a Float32Array or Float64Array`);
-    if (grad.length !== param.length) throw invalid(`group "${name}": grad has ${grad.length} entries, param ${param.length}`);
+    if (!(grad instanceof Float32Array || grad instanceof Float64Array))
+      throw invalid(`group "${name}": grad must be a Float32Array or Float64Array`);
+    if (grad.length !== param.length)
+      throw invalid(`group "${name}": grad has ${grad.length} entries, param ${param.length}`);
   }
 }
 
@@ -87,19 +90,23 @@ class SlotStore {
       buffer = new Float32Array(length);
       slots.set(slot, buffer);
     } else if (buffer.length !== length) {
-      throw invalid(`${this.optimizer} state "${group}.${slot}" has ${buffer.length} entries but the group has ${length}`);
+      throw invalid(
+        `${this.optimizer} state "${group}.${slot}" has ${buffer.length} entries but the group has ${length}`,
+      );
     }
     return buffer;
   }
 
   snapshot(): Record<string, Float32Array> {
     const out: Record<string, Float32Array> = {};
-    for (const [group, slots] of this.groups) for (const [slot, buffer] of slots) out[`${group}.${slot}`] = buffer.slice();
+    for (const [group, slots] of this.groups)
+      for (const [slot, buffer] of slots) out[`${group}.${slot}`] = buffer.slice();
     return out;
   }
 
   load(state: Record<string, Float32Array>): void {
-    if (state == null || typeof state !== 'object') throw invalid(`${this.optimizer} state must be an object of Float32Arrays`);
+    if (state == null || typeof state !== 'object')
+      throw invalid(`${this.optimizer} state must be an object of Float32Arrays`);
     const loaded = new Map<string, Map<string, Float32Array>>();
     for (const [key, buffer] of Object.entries(state)) {
       const dot = key.lastIndexOf('.');
@@ -109,7 +116,8 @@ class SlotStore {
       }
       if (!(buffer instanceof Float32Array)) throw invalid(`${this.optimizer} state "${key}" must be a Float32Array`);
       const bad = buffer.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) throw new HeatbathError('ERR_NOT_FINITE', `${this.optimizer} state "${key}"[${bad}] is ${buffer[bad]}`);
+      if (bad >= 0)
+        throw new HeatbathError('ERR_NOT_FINITE', `${this.optimizer} state "${key}"[${bad}] is ${buffer[bad]}`);
       const group = key.slice(0, dot);
       if (!loaded.has(group)) loaded.set(group, new Map());
       loaded.get(group)!.set(slot, buffer.slice());
@@ -129,7 +137,15 @@ function descend(param: Float32Array, grad: Grad, lr: number, wd: number): void 
 }
 
 /** velocity ← μ·velocity + g;  param ← param − (a·g + b·velocity)  (a = 0, b = lr: heavy ball; a = lr, b = lr·μ: Nesterov). */
-function descendWithMomentum(param: Float32Array, grad: Grad, velocity: Float32Array, wd: number, mu: number, a: number, b: number): void {
+function descendWithMomentum(
+  param: Float32Array,
+  grad: Grad,
+  velocity: Float32Array,
+  wd: number,
+  mu: number,
+  a: number,
+  b: number,
+): void {
   for (let i = 0, n = param.length; i < n; i++) {
     const p = param[i];
     const g = grad[i] + wd * p;
@@ -238,6 +254,7 @@ export function chooseOptimizer(choice: unknown, settings: { weightDecay: number
   const { weightDecay, momentum = 0 } = settings;
   if (choice === 'sgd') return sgd({ momentum, weightDecay });
   if (choice === 'adam') return adam({ weightDecay });
-  if (typeof choice === 'object' && choice !== null && typeof (choice as Optimizer).step === 'function') return choice as Optimizer;
+  if (typeof choice === 'object' && choice !== null && typeof (choice as Optimizer).step === 'function')
+    return choice as Optimizer;
   throw invalid("optimizer must be 'sgd', 'adam' or an Optimizer");
 }

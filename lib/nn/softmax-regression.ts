@@ -3,7 +3,15 @@
  * Its Jacobian rows are (x_s ⊗ e_c, e_c), so J Jᵀ = δ_cc' (x_s · x_s' + 1).
  */
 import { checkInteger } from '../util/validate';
-import { checkBatch, checkGramOutput, checkParameterCount, Classifier, LabelledBatch, Linearization, lossAtLogits } from './classifier';
+import {
+  checkBatch,
+  checkGramOutput,
+  checkParameterCount,
+  Classifier,
+  LabelledBatch,
+  Linearization,
+  lossAtLogits,
+} from './classifier';
 import { addRowVector, linearLayerGradient, matmul, matmulTransB } from './dense';
 
 export class SoftmaxRegression implements Classifier {

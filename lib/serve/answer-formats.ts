@@ -44,18 +44,28 @@ export function negotiate(accept: string | undefined): AnswerFormat {
     if (type === '*/*' || type === 'application/*') return 'json';
     if (type === 'image/*') return 'png';
   }
-  throw new ServeError(406, 'ERR_NOT_ACCEPTABLE', `samples come as ${Object.keys(TYPES).join(', ')}; Accept asked for none of them`);
+  throw new ServeError(
+    406,
+    'ERR_NOT_ACCEPTABLE',
+    `samples come as ${Object.keys(TYPES).join(', ')}; Accept asked for none of them`,
+  );
 }
 
 /** Refuses a format the plan cannot give (PNG of samples that are not pictures). */
 export function checkFormat(format: AnswerFormat, plan: SamplePlan): void {
-  if (format === 'png' && plan.image === undefined) throw new ServeError(406, 'ERR_NOT_ACCEPTABLE', `${plan.kind} samples of this model are not pictures: ask for JSON, .npy or NDJSON`);
+  if (format === 'png' && plan.image === undefined)
+    throw new ServeError(
+      406,
+      'ERR_NOT_ACCEPTABLE',
+      `${plan.kind} samples of this model are not pictures: ask for JSON, .npy or NDJSON`,
+    );
 }
 
 /** Rows of a batch as JSON arrays, `[[…],[…]]` without the outer brackets. */
 function rowsText(values: SampleArray | Float64Array, count: number, width: number): string {
   const rows: string[] = [];
-  for (let c = 0; c < count; c++) rows.push(`[${Array.prototype.join.call(values.subarray(c * width, (c + 1) * width), ',')}]`);
+  for (let c = 0; c < count; c++)
+    rows.push(`[${Array.prototype.join.call(values.subarray(c * width, (c + 1) * width), ',')}]`);
   return rows.join(',');
 }
 
@@ -64,7 +74,8 @@ function extrasText(batch: SampleBatch, plan: SamplePlan): Record<string, string
   for (const name of plan.observe) {
     const values = batch.extras[name];
     if (values === undefined) continue;
-    out[name] = name === 'probabilities' ? rowsText(values, batch.count, plan.width) : Array.prototype.join.call(values, ',');
+    out[name] =
+      name === 'probabilities' ? rowsText(values, batch.count, plan.width) : Array.prototype.join.call(values, ',');
   }
   return out;
 }
@@ -108,7 +119,15 @@ export class AnswerBuilder {
   finish(summary: SampleJobSummary, waitSeconds: number): Buffer | string {
     const { plan } = this;
     if (this.format === 'json') {
-      const head = JSON.stringify({ ...this.header, kind: plan.kind, n: plan.n, seed: plan.seed, dtype: plan.dtype, shape: [plan.n, plan.width], stats: summaryFields(summary, waitSeconds) });
+      const head = JSON.stringify({
+        ...this.header,
+        kind: plan.kind,
+        n: plan.n,
+        seed: plan.seed,
+        dtype: plan.dtype,
+        shape: [plan.n, plan.width],
+        stats: summaryFields(summary, waitSeconds),
+      });
       const extras = Object.entries(this.extras).map(([k, parts]) => `,"${k}":[${parts.join(',')}]`);
       return `${head.slice(0, -1)},"samples":[${this.rows.join(',')}]${extras.join('')}}`;
     }
@@ -116,7 +135,11 @@ export class AnswerBuilder {
     if (this.format === 'npy') return encodeNpy({ dtype: plan.dtype, shape: [plan.n, plan.width], data: all });
     const images: Image[] = [];
     for (let c = 0; c < plan.n; c++) images.push(all.subarray(c * plan.width, (c + 1) * plan.width));
-    return encodeGrid(images, { width: plan.image!.cols, height: plan.image!.rows, scale: plan.image!.cols < 64 ? 2 : 1 });
+    return encodeGrid(images, {
+      width: plan.image!.cols,
+      height: plan.image!.rows,
+      scale: plan.image!.cols < 64 ? 2 : 1,
+    });
   }
 }
 

@@ -10,10 +10,17 @@ export function readTokenFile(file: string): string {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new HeatbathError('ERR_IO', `--token-file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new HeatbathError(
+      'ERR_IO',
+      `--token-file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   const token = text.trim();
-  if (token.length < 16 || /\s/.test(token)) throw new HeatbathError('ERR_INVALID_ARGUMENT', `--token-file ${file} must hold one token of at least 16 characters, no spaces`);
+  if (token.length < 16 || /\s/.test(token))
+    throw new HeatbathError(
+      'ERR_INVALID_ARGUMENT',
+      `--token-file ${file} must hold one token of at least 16 characters, no spaces`,
+    );
   return token;
 }
 
@@ -26,6 +33,9 @@ export function bearerCheck(token: string): (authorization: string | undefined) 
     const match = /^Bearer ([^\s]+)$/i.exec(authorization ?? '');
     // Equal-length digests: timingSafeEqual's time does not depend on where the guess goes wrong.
     const ok = match !== null && timingSafeEqual(digest(match[1]), expected);
-    if (!ok) throw new ServeError(401, 'ERR_UNAUTHORIZED', 'a valid bearer token is required', { 'WWW-Authenticate': 'Bearer' });
+    if (!ok)
+      throw new ServeError(401, 'ERR_UNAUTHORIZED', 'a valid bearer token is required', {
+        'WWW-Authenticate': 'Bearer',
+      });
   };
 }

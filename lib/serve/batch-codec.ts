@@ -51,9 +51,14 @@ export function decodeBatch(chunk: Buffer, plan: SamplePlan, count: number): Bat
   };
   const values = count * plan.width;
   const samples =
-    plan.dtype === 'i1' ? new Int8Array(take(values)) : plan.dtype === 'u1' ? new Uint8Array(take(values)) : new Float32Array(take(4 * values));
+    plan.dtype === 'i1'
+      ? new Int8Array(take(values))
+      : plan.dtype === 'u1'
+        ? new Uint8Array(take(values))
+        : new Float32Array(take(4 * values));
   const extras: BatchResult['extras'] = {};
-  for (const [name, type, n] of header.extras) extras[name] = type === 'f4' ? new Float32Array(take(4 * n)) : new Float64Array(take(8 * n));
+  for (const [name, type, n] of header.extras)
+    extras[name] = type === 'f4' ? new Float32Array(take(4 * n)) : new Float64Array(take(8 * n));
   if (at !== chunk.length) throw malformed();
   return { samples, extras, work: header.work, seconds: header.seconds };
 }

@@ -36,9 +36,14 @@ export interface ErrorBody {
 
 /** The status, body and headers a failed request answers with. */
 export function errorAnswer(err: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
-  if (err instanceof ServeError) return { status: err.status, body: { error: { code: err.code, message: err.message } }, headers: err.headers };
+  if (err instanceof ServeError)
+    return { status: err.status, body: { error: { code: err.code, message: err.message } }, headers: err.headers };
   if (err instanceof HeatbathError && STATUS_OF[err.code] !== undefined) {
     return { status: STATUS_OF[err.code], body: { error: { code: err.code, message: err.message } }, headers: {} };
   }
-  return { status: 500, body: { error: { code: 'ERR_INTERNAL', message: 'internal error (details are in the server log)' } }, headers: {} };
+  return {
+    status: 500,
+    body: { error: { code: 'ERR_INTERNAL', message: 'internal error (details are in the server log)' } },
+    headers: {},
+  };
 }

@@ -56,11 +56,24 @@ export function resolveLimits(given: Partial<ServeLimits> = {}): ServeLimits {
 
 /** Refuses a request whose cost or answer exceeds the limits (413, before any work). */
 export function checkBudget(limits: ServeLimits, job: { n: number; work: number; resultBytes: number }): void {
-  if (job.n > limits.maxSamples) throw new ServeError(413, 'ERR_OVER_BUDGET', `n = ${job.n} is more than the ${limits.maxSamples} samples one request may ask for`);
+  if (job.n > limits.maxSamples)
+    throw new ServeError(
+      413,
+      'ERR_OVER_BUDGET',
+      `n = ${job.n} is more than the ${limits.maxSamples} samples one request may ask for`,
+    );
   if (job.work > limits.maxWork) {
-    throw new ServeError(413, 'ERR_OVER_BUDGET', `the request costs ${job.work} unit updates (n × sweeps × units), more than the budget of ${limits.maxWork}`);
+    throw new ServeError(
+      413,
+      'ERR_OVER_BUDGET',
+      `the request costs ${job.work} unit updates (n × sweeps × units), more than the budget of ${limits.maxWork}`,
+    );
   }
   if (job.resultBytes > limits.maxResultBytes) {
-    throw new ServeError(413, 'ERR_OVER_BUDGET', `the answer would hold ${job.resultBytes} bytes of samples, more than ${limits.maxResultBytes}`);
+    throw new ServeError(
+      413,
+      'ERR_OVER_BUDGET',
+      `the answer would hold ${job.resultBytes} bytes of samples, more than ${limits.maxResultBytes}`,
+    );
   }
 }

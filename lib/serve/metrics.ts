@@ -6,7 +6,12 @@ import * as prom from 'prom-client';
 
 export class ServeMetrics {
   readonly registry = new prom.Registry();
-  private readonly requests = new prom.Counter({ name: 'heatbath_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers: [this.registry] });
+  private readonly requests = new prom.Counter({
+    name: 'heatbath_http_requests_total',
+    help: 'HTTP requests by route, method and status',
+    labelNames: ['route', 'method', 'status'],
+    registers: [this.registry],
+  });
   private readonly latency = new prom.Histogram({
     name: 'heatbath_http_request_duration_seconds',
     help: 'HTTP request latency by route',
@@ -20,15 +25,50 @@ export class ServeMetrics {
     buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
     registers: [this.registry],
   });
-  private readonly work = new prom.Counter({ name: 'heatbath_engine_updates_total', help: 'Unit updates (spin flips or Langevin unit-steps) the engine made', registers: [this.registry] });
-  private readonly engineSeconds = new prom.Counter({ name: 'heatbath_engine_seconds_total', help: 'Seconds the engine computed for requests (queue time excluded)', registers: [this.registry] });
-  private readonly samples = new prom.Counter({ name: 'heatbath_samples_total', help: 'Samples served', labelNames: ['kind'], registers: [this.registry] });
-  private readonly flipsPerNs = new prom.Gauge({ name: 'heatbath_engine_updates_per_ns', help: 'Unit updates per ns of engine time, last request', registers: [this.registry] });
-  private readonly samplesPerSecond = new prom.Gauge({ name: 'heatbath_engine_samples_per_second', help: 'Samples per second of engine time, last request', registers: [this.registry] });
+  private readonly work = new prom.Counter({
+    name: 'heatbath_engine_updates_total',
+    help: 'Unit updates (spin flips or Langevin unit-steps) the engine made',
+    registers: [this.registry],
+  });
+  private readonly engineSeconds = new prom.Counter({
+    name: 'heatbath_engine_seconds_total',
+    help: 'Seconds the engine computed for requests (queue time excluded)',
+    registers: [this.registry],
+  });
+  private readonly samples = new prom.Counter({
+    name: 'heatbath_samples_total',
+    help: 'Samples served',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly flipsPerNs = new prom.Gauge({
+    name: 'heatbath_engine_updates_per_ns',
+    help: 'Unit updates per ns of engine time, last request',
+    registers: [this.registry],
+  });
+  private readonly samplesPerSecond = new prom.Gauge({
+    name: 'heatbath_engine_samples_per_second',
+    help: 'Samples per second of engine time, last request',
+    registers: [this.registry],
+  });
 
   constructor(queue: { queued: number; active: number }) {
-    new prom.Gauge({ name: 'heatbath_queue_depth', help: 'Requests waiting for their first turn', registers: [this.registry], collect() { this.set(queue.queued); } });
-    new prom.Gauge({ name: 'heatbath_requests_running', help: 'Requests taking turns on the engine', registers: [this.registry], collect() { this.set(queue.active); } });
+    new prom.Gauge({
+      name: 'heatbath_queue_depth',
+      help: 'Requests waiting for their first turn',
+      registers: [this.registry],
+      collect() {
+        this.set(queue.queued);
+      },
+    });
+    new prom.Gauge({
+      name: 'heatbath_requests_running',
+      help: 'Requests taking turns on the engine',
+      registers: [this.registry],
+      collect() {
+        this.set(queue.active);
+      },
+    });
     new prom.Gauge({
       name: 'heatbath_native_memory_bytes',
       help: 'Memory held outside the JS heap (native engines’ buffers reported to V8, array buffers)',

@@ -49,9 +49,14 @@ export class ModelStore {
   private async scan(): Promise<ReloadReport> {
     let names: string[];
     try {
-      names = (await fs.promises.readdir(this.dir)).filter((f) => f.endsWith(SUFFIX) && NAME.test(f.slice(0, -SUFFIX.length)));
+      names = (await fs.promises.readdir(this.dir)).filter(
+        (f) => f.endsWith(SUFFIX) && NAME.test(f.slice(0, -SUFFIX.length)),
+      );
     } catch (err) {
-      throw new HeatbathError('ERR_IO', `the models directory cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new HeatbathError(
+        'ERR_IO',
+        `the models directory cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
     const report: ReloadReport = { loaded: [], failed: [], removed: [], unchanged: [] };
     const next = new Map<string, ModelEntry>();
@@ -82,13 +87,25 @@ async function load(name: string, file: string, stamp: string): Promise<ModelEnt
   try {
     const model = await loadModel(file);
     if (servedKind(model) === undefined) {
-      return { name, ok: false, error: { code: 'ERR_NOT_SERVABLE', message: `model ${name} is of a kind the server cannot sample` }, loadedAt, stamp };
+      return {
+        name,
+        ok: false,
+        error: { code: 'ERR_NOT_SERVABLE', message: `model ${name} is of a kind the server cannot sample` },
+        loadedAt,
+        stamp,
+      };
     }
     return { name, ok: true, model, loadedAt, stamp };
   } catch (err) {
     const code = err instanceof HeatbathError ? err.code : 'ERR_BAD_FILE';
     // Messages start with the file's path: the client sees the model's name instead.
     const message = (err as Error).message.split(file).join(name).split(path.dirname(file)).join('.');
-    return { name, ok: false, error: { code, message: `model ${name} could not be loaded: ${message}` }, loadedAt, stamp };
+    return {
+      name,
+      ok: false,
+      error: { code, message: `model ${name} could not be loaded: ${message}` },
+      loadedAt,
+      stamp,
+    };
   }
 }

@@ -27,7 +27,8 @@ export function queuedPlan(plan: SamplePlan, queue: JobQueue, model: string, req
       const job: BatchJob = { model, request, batch: { index, offset, count } };
       const chunks: Buffer[] = [];
       for await (const chunk of queue.submit(job, { signal: run.signal })) chunks.push(chunk);
-      if (chunks.length !== 1) throw new HeatbathError('ERR_JOB_FAILED', `a queued batch came back as ${chunks.length} chunks`);
+      if (chunks.length !== 1)
+        throw new HeatbathError('ERR_JOB_FAILED', `a queued batch came back as ${chunks.length} chunks`);
       return decodeBatch(chunks[0], plan, count);
     },
   };
@@ -40,7 +41,13 @@ export function batchJobHandler(store: ModelStore, threads?: number): JobHandler
   const requestFields = new Set(Object.keys(sampleRequestSchema.properties));
   return async (data, { signal, emit }) => {
     const job = data as Partial<BatchJob>;
-    if (typeof job?.model !== 'string' || typeof job.request !== 'object' || job.request === null || typeof job.batch !== 'object') throw badJob('lacks its model, request or batch');
+    if (
+      typeof job?.model !== 'string' ||
+      typeof job.request !== 'object' ||
+      job.request === null ||
+      typeof job.batch !== 'object'
+    )
+      throw badJob('lacks its model, request or batch');
     if (Object.keys(job.request).some((key) => !requestFields.has(key))) throw badJob('has unknown request fields');
     const entry = store.get(job.model);
     if (entry === undefined) throw new HeatbathError('ERR_IO', `this worker has no model "${job.model}"`);
@@ -48,8 +55,16 @@ export function batchJobHandler(store: ModelStore, threads?: number): JobHandler
     const plan = planSampleJob(entry.model, job.request);
     const { index, offset, count } = job.batch;
     const expectedOffset = plan.batches.slice(0, index).reduce((a, b) => a + b, 0);
-    if (!Number.isInteger(index) || index < 0 || index >= plan.batches.length || count !== plan.batches[index] || offset !== expectedOffset) {
-      throw badJob(`asks for batch ${String(index)} (${String(count)} samples at ${String(offset)}), which the request does not have`);
+    if (
+      !Number.isInteger(index) ||
+      index < 0 ||
+      index >= plan.batches.length ||
+      count !== plan.batches[index] ||
+      offset !== expectedOffset
+    ) {
+      throw badJob(
+        `asks for batch ${String(index)} (${String(count)} samples at ${String(offset)}), which the request does not have`,
+      );
     }
     await emit(encodeBatch(await plan.runBatch(index, offset, count, { signal, threads })));
   };

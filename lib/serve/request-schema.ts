@@ -14,7 +14,11 @@ export type { SampleRequest, ServedObservable } from '../client/types';
 import { OBSERVABLES } from '../client/types';
 
 const count = (min: number, max: number) => ({ type: 'integer', minimum: min, maximum: max }) as const;
-const integers = { type: 'array', maxItems: MAX_ITEMS, items: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 2 } } as const;
+const integers = {
+  type: 'array',
+  maxItems: MAX_ITEMS,
+  items: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 2 },
+} as const;
 const numbers = { type: 'array', maxItems: MAX_ITEMS, items: { type: 'number' } } as const;
 
 export const sampleRequestSchema = {
@@ -31,12 +35,30 @@ export const sampleRequestSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['from', 'to'],
-      properties: { from: { type: 'number', minimum: 0, maximum: 1e6 }, to: { type: 'number', minimum: 0, maximum: 1e6 } },
+      properties: {
+        from: { type: 'number', minimum: 0, maximum: 1e6 },
+        to: { type: 'number', minimum: 0, maximum: 1e6 },
+      },
     },
     labels: { anyOf: [count(0, 2 ** 31 - 2), { type: 'array', maxItems: MAX_ITEMS, items: count(0, 2 ** 31 - 2) }] },
-    clamp: { type: 'object', additionalProperties: false, required: ['nodes', 'values'], properties: { nodes: integers, values: numbers } },
-    inpaint: { type: 'object', additionalProperties: false, required: ['pixels', 'values'], properties: { pixels: integers, values: numbers } },
-    observe: { type: 'array', maxItems: OBSERVABLES.length, uniqueItems: true, items: { type: 'string', enum: [...OBSERVABLES] } },
+    clamp: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['nodes', 'values'],
+      properties: { nodes: integers, values: numbers },
+    },
+    inpaint: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['pixels', 'values'],
+      properties: { pixels: integers, values: numbers },
+    },
+    observe: {
+      type: 'array',
+      maxItems: OBSERVABLES.length,
+      uniqueItems: true,
+      items: { type: 'string', enum: [...OBSERVABLES] },
+    },
     batch: count(1, MAX_ITEMS),
     threads: count(1, 1024),
   },

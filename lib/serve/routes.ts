@@ -47,7 +47,8 @@ function summary(entry: ModelEntry): Record<string, unknown> {
 export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
-    if (ctx.draining() || !ctx.ready()) return reply.code(503).send({ status: ctx.draining() ? 'draining' : 'loading' });
+    if (ctx.draining() || !ctx.ready())
+      return reply.code(503).send({ status: ctx.draining() ? 'draining' : 'loading' });
     return { status: 'ready', models: ctx.store.list().filter((e) => e.ok).length };
   });
   app.get('/metrics', async (_req, reply) => reply.type(ctx.metrics.contentType).send(await ctx.metrics.text()));
@@ -59,7 +60,9 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   });
   app.post('/v1/models/reload', async () => ctx.store.reload());
 
-  app.post('/v1/models/:name/samples', { schema: { params: nameParams, body: sampleRequestSchema } }, (req, reply) => sampleRoute(ctx, req, reply));
+  app.post('/v1/models/:name/samples', { schema: { params: nameParams, body: sampleRequestSchema } }, (req, reply) =>
+    sampleRoute(ctx, req, reply),
+  );
 }
 
 async function sampleRoute(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
@@ -72,7 +75,10 @@ async function sampleRoute(ctx: RouteContext, req: FastifyRequest, reply: Fastif
   const plan = ctx.queue === undefined ? local : queuedPlan(local, ctx.queue, name, request);
   checkFormat(format, plan);
   checkBudget(ctx.limits, plan);
-  const threads = request.threads === undefined ? ctx.limits.threads : Math.min(request.threads, ctx.limits.threads ?? request.threads);
+  const threads =
+    request.threads === undefined
+      ? ctx.limits.threads
+      : Math.min(request.threads, ctx.limits.threads ?? request.threads);
 
   // The job stops when the client goes away or the request times out.
   const gone = new AbortController();
@@ -88,8 +94,12 @@ async function sampleRoute(ctx: RouteContext, req: FastifyRequest, reply: Fastif
       if (waited === 0) waited = Number(process.hrtime.bigint() - admitted) / 1e9;
       return work();
     });
-  const finished = (s: Awaited<ReturnType<typeof runSampleJob>>) => ctx.metrics.computed(s.kind, s.n, s.work, s.engineSeconds);
-  const failure = (err: unknown) => (signal.aborted && !gone.signal.aborted ? new ServeError(503, 'ERR_TIMEOUT', `the request took longer than ${ctx.limits.timeoutMs} ms and was cancelled`) : err);
+  const finished = (s: Awaited<ReturnType<typeof runSampleJob>>) =>
+    ctx.metrics.computed(s.kind, s.n, s.work, s.engineSeconds);
+  const failure = (err: unknown) =>
+    signal.aborted && !gone.signal.aborted
+      ? new ServeError(503, 'ERR_TIMEOUT', `the request took longer than ${ctx.limits.timeoutMs} ms and was cancelled`)
+      : err;
 
   if (format === 'ndjson') {
     const out = new PassThrough();
@@ -114,11 +124,14 @@ async function sampleRoute(ctx: RouteContext, req: FastifyRequest, reply: Fastif
     })
       .then((s) => {
         finished(s);
-        out.end(`${JSON.stringify({ done: true, model: name, kind: plan.kind, n: plan.n, seed: plan.seed, dtype: plan.dtype, width: plan.width, stats: summaryFields(s, waited) })}\n`);
+        out.end(
+          `${JSON.stringify({ done: true, model: name, kind: plan.kind, n: plan.n, seed: plan.seed, dtype: plan.dtype, width: plan.width, stats: summaryFields(s, waited) })}\n`,
+        );
       })
       .catch((err) => {
         const { body } = errorAnswer(failure(err));
-        if (!(err instanceof HeatbathError && err.code === 'ERR_ABORTED' && gone.signal.aborted)) req.log.warn({ err }, 'streamed sampling failed');
+        if (!(err instanceof HeatbathError && err.code === 'ERR_ABORTED' && gone.signal.aborted))
+          req.log.warn({ err }, 'streamed sampling failed');
         out.end(`${JSON.stringify(body)}\n`);
       })
       .finally(() => ticket.release());

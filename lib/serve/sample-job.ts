@@ -55,7 +55,9 @@ export async function runSampleJob(plan: SamplePlan, options: SampleJobOptions =
   let engineSeconds = 0;
   for (const [index, count] of plan.batches.entries()) {
     if (signal?.aborted) throw new HeatbathError('ERR_ABORTED', 'the sampling request was cancelled');
-    const result = await gate(plan.work / plan.n * count, () => plan.runBatch(index, offset, count, { signal, threads }));
+    const result = await gate((plan.work / plan.n) * count, () =>
+      plan.runBatch(index, offset, count, { signal, threads }),
+    );
     work += result.work;
     engineSeconds += result.seconds;
     await onBatch?.({ ...result, index, offset, count });

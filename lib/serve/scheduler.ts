@@ -134,7 +134,11 @@ export class Scheduler {
     while (this.inFlight < this.options.inFlight) {
       let pick: Job | undefined;
       for (const job of this.running) {
-        if (job.pending && (pick === undefined || job.served < pick.served || (job.served === pick.served && job.seq < pick.seq))) pick = job;
+        if (
+          job.pending &&
+          (pick === undefined || job.served < pick.served || (job.served === pick.served && job.seq < pick.seq))
+        )
+          pick = job;
       }
       if (pick === undefined) return;
       const pending = pick.pending!;

@@ -43,8 +43,19 @@ const OPEN_ROUTES = new Set(['/healthz', '/readyz']);
 export async function buildApp(options: ServeOptions): Promise<Omit<Server, 'url'>> {
   const limits = resolveLimits(options.limits);
   const store = new ModelStore(options.models);
-  const metrics = new ServeMetrics({ get queued() { return scheduler.queued; }, get active() { return scheduler.active; } });
-  const scheduler: Scheduler = new Scheduler({ maxRunning: limits.maxRunning, maxQueued: limits.maxQueued, onStart: (s) => metrics.waited(s) });
+  const metrics = new ServeMetrics({
+    get queued() {
+      return scheduler.queued;
+    },
+    get active() {
+      return scheduler.active;
+    },
+  });
+  const scheduler: Scheduler = new Scheduler({
+    maxRunning: limits.maxRunning,
+    maxQueued: limits.maxQueued,
+    onStart: (s) => metrics.waited(s),
+  });
   let draining = false;
   let ready = false;
 
@@ -78,7 +89,13 @@ export async function buildApp(options: ServeOptions): Promise<Omit<Server, 'url
       max: limits.ratePerMinute,
       timeWindow: 60_000,
       allowList: (req) => OPEN_ROUTES.has(req.url.split('?')[0]),
-      errorResponseBuilder: (_req, context) => new ServeError(429, 'ERR_RATE_LIMITED', `more than ${context.max} requests a minute from this client; retry in ${context.after}`, { 'Retry-After': String(Math.ceil(context.ttl / 1000)) }),
+      errorResponseBuilder: (_req, context) =>
+        new ServeError(
+          429,
+          'ERR_RATE_LIMITED',
+          `more than ${context.max} requests a minute from this client; retry in ${context.after}`,
+          { 'Retry-After': String(Math.ceil(context.ttl / 1000)) },
+        ),
     });
   }
 
@@ -89,7 +106,12 @@ export async function buildApp(options: ServeOptions): Promise<Omit<Server, 'url
       answer = { status: 400, body: { error: { code: 'ERR_BAD_REQUEST', message: e.message } }, headers: {} };
     } else if (answer.status === 500 && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
       // fastify's own refusals: malformed JSON, bodies too large, unsupported media types.
-      const code = e.statusCode === 413 ? 'ERR_BODY_TOO_LARGE' : e.statusCode === 415 ? 'ERR_UNSUPPORTED_MEDIA_TYPE' : 'ERR_BAD_REQUEST';
+      const code =
+        e.statusCode === 413
+          ? 'ERR_BODY_TOO_LARGE'
+          : e.statusCode === 415
+            ? 'ERR_UNSUPPORTED_MEDIA_TYPE'
+            : 'ERR_BAD_REQUEST';
       answer = { status: e.statusCode, body: { error: { code, message: e.message } }, headers: {} };
     }
     if (answer.status >= 500) req.log.error({ err }, 'request failed');
@@ -99,7 +121,15 @@ export async function buildApp(options: ServeOptions): Promise<Omit<Server, 'url
     reply.code(404).send({ error: { code: 'ERR_NOT_FOUND', message: 'no such route or model' } });
   });
 
-  registerRoutes(app, { store, scheduler, metrics, limits, queue: options.queue, draining: () => draining, ready: () => ready });
+  registerRoutes(app, {
+    store,
+    scheduler,
+    metrics,
+    limits,
+    queue: options.queue,
+    draining: () => draining,
+    ready: () => ready,
+  });
   const report = await store.reload();
   ready = true;
   app.log.info({ models: report.loaded, failed: report.failed }, 'models loaded');

@@ -26,12 +26,18 @@ export interface SpdMatrix {
 export function toSpdMatrix(name: string, input: MatrixInput): SpdMatrix {
   const { n, data } = toSquareMatrix(name, input);
   if (asymmetry(data, n) > SYMMETRY_TOLERANCE) {
-    throw new HeatbathError('ERR_NOT_POSITIVE_DEFINITE', `${name} must be symmetric (the device needs a symmetric positive definite matrix)`);
+    throw new HeatbathError(
+      'ERR_NOT_POSITIVE_DEFINITE',
+      `${name} must be symmetric (the device needs a symmetric positive definite matrix)`,
+    );
   }
   const symmetric = symmetricPart(data, n);
   const { min, max } = symmetricEigenRange(symmetric, n);
   if (!(min > 0)) {
-    throw new HeatbathError('ERR_NOT_POSITIVE_DEFINITE', `${name} must be positive definite: its smallest eigenvalue is ${min}`);
+    throw new HeatbathError(
+      'ERR_NOT_POSITIVE_DEFINITE',
+      `${name} must be positive definite: its smallest eigenvalue is ${min}`,
+    );
   }
   return { n, data: symmetric, lambdaMin: min, lambdaMax: max };
 }

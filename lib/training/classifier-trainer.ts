@@ -78,7 +78,8 @@ export async function trainClassifier(
 ): Promise<ClassifierTrainingResult> {
   checkBatch(model, train);
   const { optimizer } = options;
-  if (typeof optimizer?.step !== 'function') throw invalid('optimizer must be an Optimizer (optimizers.sgd(), adam(), ngd(), tngd(), ...)');
+  if (typeof optimizer?.step !== 'function')
+    throw invalid('optimizer must be an Optimizer (optimizers.sgd(), adam(), ngd(), tngd(), ...)');
   const iterations = checkInteger('iterations', options.iterations, 1);
   const batchSize = checkInteger('batchSize', options.batchSize ?? 32, 1, train.count);
   const every = checkInteger('evaluateEvery', options.evaluateEvery ?? Math.max(1, Math.round(iterations / 40)), 1);
@@ -89,7 +90,11 @@ export async function trainClassifier(
   const { inputs } = model;
   const order = Int32Array.from({ length: train.count }, (_, i) => i);
   let cursor = train.count;
-  const batch: LabelledBatch = { inputs: new Float32Array(batchSize * inputs), labels: new Uint8Array(batchSize), count: batchSize };
+  const batch: LabelledBatch = {
+    inputs: new Float32Array(batchSize * inputs),
+    labels: new Uint8Array(batchSize),
+    count: batchSize,
+  };
   const grad = new Float32Array(model.params.length);
   const group = [{ name: 'params', param: model.params, grad }];
 
@@ -99,7 +104,13 @@ export async function trainClassifier(
   let lossCount = 0;
   const record = (iteration: number) => {
     const { loss, accuracy } = evaluate(model, test);
-    const point = { iteration, seconds, trainLoss: lossCount > 0 ? lossSum / lossCount : NaN, testLoss: loss, testAccuracy: accuracy };
+    const point = {
+      iteration,
+      seconds,
+      trainLoss: lossCount > 0 ? lossSum / lossCount : NaN,
+      testLoss: loss,
+      testAccuracy: accuracy,
+    };
     curve.push(point);
     options.onEvaluate?.(point);
     lossSum = lossCount = 0;
@@ -122,14 +133,18 @@ export async function trainClassifier(
     optimizer.step(group, learningRate(iteration - 1, iterations));
     seconds += Number(process.hrtime.bigint() - started) / 1e9;
     if (!Number.isFinite(lin.loss) || (iteration % every === 0 && !model.params.every(Number.isFinite))) {
-      throw new HeatbathError('ERR_NOT_FINITE', `${optimizer.name}: training diverged at iteration ${iteration} (lower the learning rate)`);
+      throw new HeatbathError(
+        'ERR_NOT_FINITE',
+        `${optimizer.name}: training diverged at iteration ${iteration} (lower the learning rate)`,
+      );
     }
     lossSum += lin.loss;
     lossCount++;
     if (iteration % every === 0 || iteration === iterations) {
       record(iteration);
       await new Promise((resolve) => setImmediate(resolve));
-      if (signal?.aborted) throw new HeatbathError('ERR_ABORTED', `${optimizer.name}: training aborted at iteration ${iteration}`);
+      if (signal?.aborted)
+        throw new HeatbathError('ERR_ABORTED', `${optimizer.name}: training aborted at iteration ${iteration}`);
     }
   }
   return { optimizer: optimizer.name, curve, seconds };
@@ -138,5 +153,9 @@ export async function trainClassifier(
 /** Examples [start, start + count) of a labelled set (views, no copy). */
 export function subset(data: LabelledBatch, start: number, count: number): LabelledBatch {
   const width = data.inputs.length / data.count;
-  return { inputs: data.inputs.subarray(start * width, (start + count) * width), labels: data.labels.subarray(start, start + count), count };
+  return {
+    inputs: data.inputs.subarray(start * width, (start + count) * width),
+    labels: data.labels.subarray(start, start + count),
+    count,
+  };
 }

@@ -4,8 +4,13 @@ import { invalid } from '../util/validate';
 import { ParamGroup } from '../nn/optimizers';
 
 /** The single group's parameters and the step's linearisation (consumed: each step needs a fresh one). */
-export function curvatureStep(name: string, groups: ParamGroup[], lin: Linearization | undefined): { param: Float32Array; lin: Linearization } {
-  if (lin === undefined) throw invalid(`${name} needs the model's curvature: call setCurvature(model.linearize(batch)) before every step`);
+export function curvatureStep(
+  name: string,
+  groups: ParamGroup[],
+  lin: Linearization | undefined,
+): { param: Float32Array; lin: Linearization } {
+  if (lin === undefined)
+    throw invalid(`${name} needs the model's curvature: call setCurvature(model.linearize(batch)) before every step`);
   if (!Array.isArray(groups) || groups.length !== 1) {
     throw invalid(`${name} optimizes one flat parameter vector (the model's params): pass exactly one group`);
   }

@@ -99,14 +99,24 @@ export class DtmGradientEstimator {
     this.dispose();
   }
 
-  async estimate(batch: DtmBatch, options: DtmGradientOptions, out: { couplings: Float64Array; biases: Float64Array }): Promise<DtmGradient> {
+  async estimate(
+    batch: DtmBatch,
+    options: DtmGradientOptions,
+    out: { couplings: Float64Array; biases: Float64Array },
+  ): Promise<DtmGradient> {
     const { model, rows, positive, negative } = this;
     const { layout } = model;
     const width = layout.numOutputs;
     if (batch.rows !== rows || batch.before.length !== rows * width || batch.after.length !== rows * width) {
       throw invalid(`the batch must hold ${rows} rows of ${width} outputs before and after`);
     }
-    const schedule = { warmup: options.warmup, samples: options.samples, thin: options.thin, threads: options.threads, signal: options.signal };
+    const schedule = {
+      warmup: options.warmup,
+      samples: options.samples,
+      thin: options.thin,
+      threads: options.threads,
+      signal: options.signal,
+    };
     const penalty = checkFinite('penalty', options.penalty ?? 0);
 
     this.chip?.requantize();
@@ -123,7 +133,10 @@ export class DtmGradientEstimator {
       chains.initialize('hinton');
     }
     const pos = await positive.run({ ...schedule, observe: ['moments'] });
-    const negRun = await negative.run({ ...schedule, observe: penalty > 0 ? ['moments', 'meanFieldPairs'] : ['moments'] });
+    const negRun = await negative.run({
+      ...schedule,
+      observe: penalty > 0 ? ['moments', 'meanFieldPairs'] : ['moments'],
+    });
     const p = moments(pos);
     const q = moments(negRun);
 
@@ -132,7 +145,8 @@ export class DtmGradientEstimator {
     const beta = model.step(this.step).beta;
     const meanField = negRun.pairMeanField;
     for (let e = 0; e < edges; e++) {
-      out.couplings[e] = -beta * (p.pairMean[e] - q.pairMean[e]) - (meanField ? penalty * (meanField[e] - q.pairMean[e]) : 0);
+      out.couplings[e] =
+        -beta * (p.pairMean[e] - q.pairMean[e]) - (meanField ? penalty * (meanField[e] - q.pairMean[e]) : 0);
     }
     for (let i = 0; i < torusNodes; i++) out.biases[i] = -beta * (p.mean[i] - q.mean[i]);
 
@@ -140,7 +154,8 @@ export class DtmGradientEstimator {
     const n = layout.numNodes;
     const outputs = layout.outputs;
     let wrong = 0;
-    for (let r = 0; r < rows; r++) for (let o = 0; o < width; o++) if (final[r * n + outputs[o]] !== batch.before[r * width + o]) wrong++;
+    for (let r = 0; r < rows; r++)
+      for (let o = 0; o < width; o++) if (final[r * n + outputs[o]] !== batch.before[r * width + o]) wrong++;
 
     return {
       couplings: out.couplings,

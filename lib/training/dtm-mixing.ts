@@ -42,7 +42,13 @@ export interface Mixing {
  * Autocorrelation of the model's step-k chains given inputs x^k (rows × outputs spins). `target`: the
  * model the chains sample (default the float step k; the chip's when training with a precision).
  */
-export async function measureMixing(model: DenoisingModel, step: number, inputs: Int8Array, options: MixingOptions, target: GibbsTarget = model.step(step)): Promise<Mixing> {
+export async function measureMixing(
+  model: DenoisingModel,
+  step: number,
+  inputs: Int8Array,
+  options: MixingOptions,
+  target: GibbsTarget = model.step(step),
+): Promise<Mixing> {
   const { layout } = model;
   const width = layout.numOutputs;
   const rows = inputs.length / width;
@@ -55,20 +61,48 @@ export async function measureMixing(model: DenoisingModel, step: number, inputs:
     values.set(inputs.subarray(r * width, (r + 1) * width), 2 * r * width);
     values.set(inputs.subarray(r * width, (r + 1) * width), (2 * r + 1) * width);
   }
-  const chainOptions = { chains: 2 * rows, seed: deriveSeed(options.seed, 'mixing-chains'), init: 'hinton' as const, clamp: { nodes: layout.inputs, values } };
+  const chainOptions = {
+    chains: 2 * rows,
+    seed: deriveSeed(options.seed, 'mixing-chains'),
+    init: 'hinton' as const,
+    clamp: { nodes: layout.inputs, values },
+  };
   const chains = target.chains ? target.chains(chainOptions) : new GibbsChains(target, chainOptions);
   let run: RunResult;
   try {
-    run = await chains.run({ warmup: options.warmup, samples, thin, observe: ['states'], threads: options.threads, signal: options.signal });
+    run = await chains.run({
+      warmup: options.warmup,
+      samples,
+      thin,
+      observe: ['states'],
+      threads: options.threads,
+      signal: options.signal,
+    });
   } finally {
     chains.dispose(); // one-shot chains: freed now, not at garbage collection
   }
-  const y = project(run.states as Int8Array, samples, 2 * rows, layout.numNodes, layout.outputs, directions, options.seed);
+  const y = project(
+    run.states as Int8Array,
+    samples,
+    2 * rows,
+    layout.numNodes,
+    layout.outputs,
+    directions,
+    options.seed,
+  );
   return autocorrelation(y, samples, rows, directions, thin);
 }
 
 /** y[((s · chains) + c) · directions + d]: the outputs of chain c at sample s on Gaussian direction d. */
-function project(states: Int8Array, samples: number, chains: number, numNodes: number, outputs: Int32Array, directions: number, seed: number | bigint): Float64Array {
+function project(
+  states: Int8Array,
+  samples: number,
+  chains: number,
+  numNodes: number,
+  outputs: Int32Array,
+  directions: number,
+  seed: number | bigint,
+): Float64Array {
   const random = new SeededRandom(deriveSeed(seed, 'mixing-projection'));
   const g = Float64Array.from({ length: directions * outputs.length }, () => random.normal());
   const y = new Float64Array(samples * chains * directions);
@@ -91,8 +125,14 @@ function project(states: Int8Array, samples: number, chains: number, numNodes: n
  * The replica estimator above from projections y of `rows` pairs of replica chains (chain 2r and 2r + 1
  * share row r). Exported for tests.
  */
-export function autocorrelation(y: Float64Array, samples: number, rows: number, directions: number, thin: number): Mixing {
-  const at = (s: number, r: number, replica: number, d: number) => y[((s * 2 * rows) + 2 * r + replica) * directions + d];
+export function autocorrelation(
+  y: Float64Array,
+  samples: number,
+  rows: number,
+  directions: number,
+  thin: number,
+): Mixing {
+  const at = (s: number, r: number, replica: number, d: number) => y[(s * 2 * rows + 2 * r + replica) * directions + d];
   // Centre every (sample, replica, direction) across rows.
   const centred = new Float64Array(y.length);
   for (let s = 0; s < samples; s++) {
@@ -101,14 +141,16 @@ export function autocorrelation(y: Float64Array, samples: number, rows: number, 
         let mean = 0;
         for (let r = 0; r < rows; r++) mean += at(s, r, a, d);
         mean /= rows;
-        for (let r = 0; r < rows; r++) centred[((s * 2 * rows) + 2 * r + a) * directions + d] = at(s, r, a, d) - mean;
+        for (let r = 0; r < rows; r++) centred[(s * 2 * rows + 2 * r + a) * directions + d] = at(s, r, a, d) - mean;
       }
     }
   }
-  const c = (s: number, r: number, a: number, d: number) => centred[((s * 2 * rows) + 2 * r + a) * directions + d];
+  const c = (s: number, r: number, a: number, d: number) => centred[(s * 2 * rows + 2 * r + a) * directions + d];
   const covariance = (lag: number) => {
     let sum = 0;
-    for (let s = 0; s + lag < samples; s++) for (let r = 0; r < rows; r++) for (let a = 0; a < 2; a++) for (let d = 0; d < directions; d++) sum += c(s, r, a, d) * c(s + lag, r, a, d);
+    for (let s = 0; s + lag < samples; s++)
+      for (let r = 0; r < rows; r++)
+        for (let a = 0; a < 2; a++) for (let d = 0; d < directions; d++) sum += c(s, r, a, d) * c(s + lag, r, a, d);
     return sum / ((samples - lag) * rows * 2 * directions);
   };
   // Spread of the conditional means: covariance of the two replicas' time averages.

@@ -79,19 +79,31 @@ export interface DtmEpochStats {
 export const DTM_TRAINING_DEFAULTS = { epochs: 10, batchSize: 128, warmup: 100, samples: 20, thin: 5, mixingRows: 64 };
 
 /** Trains `model` in place on `data` (labels needed when the model has label nodes) and returns per-epoch figures. */
-export async function trainDtm(model: DenoisingModel, data: DigitDataset, options: DtmTrainingOptions = {}): Promise<DtmEpochStats[]> {
+export async function trainDtm(
+  model: DenoisingModel,
+  data: DigitDataset,
+  options: DtmTrainingOptions = {},
+): Promise<DtmEpochStats[]> {
   checkDataset('data', data);
   checkSignal(options.signal);
   const o = { ...DTM_TRAINING_DEFAULTS, ...options };
   const epochs = checkInteger('epochs', o.epochs, 0);
   const batch = checkInteger('batchSize', o.batchSize, 1, 1 << 16);
-  const schedule = { warmup: checkInteger('warmup', o.warmup, 0), samples: checkInteger('samples', o.samples, 1), thin: checkInteger('thin', o.thin, 1) };
+  const schedule = {
+    warmup: checkInteger('warmup', o.warmup, 0),
+    samples: checkInteger('samples', o.samples, 1),
+    thin: checkInteger('thin', o.thin, 1),
+  };
   const mixingRows = checkInteger('mixingRows', o.mixingRows, 2, 4096);
   const lr = asSchedule('learningRate', options.learningRate ?? cosine(0.02, 0.0036));
-  const steps = (options.steps ?? Array.from({ length: model.steps }, (_, k) => k + 1)).map((k) => checkInteger('step', k, 1, model.steps));
-  if (steps.length === 0 || new Set(steps).size !== steps.length) throw invalid('steps must list distinct reverse steps');
+  const steps = (options.steps ?? Array.from({ length: model.steps }, (_, k) => k + 1)).map((k) =>
+    checkInteger('step', k, 1, model.steps),
+  );
+  if (steps.length === 0 || new Set(steps).size !== steps.length)
+    throw invalid('steps must list distinct reverse steps');
   const seed = checkSeed(o.seed ?? 0);
-  if (data.rows * data.cols !== model.pixels) throw invalid(`the model has ${model.pixels} pixels; the images have ${data.rows * data.cols}`);
+  if (data.rows * data.cols !== model.pixels)
+    throw invalid(`the model has ${model.pixels} pixels; the images have ${data.rows * data.cols}`);
   if (data.count < batch) throw invalid(`batchSize (${batch}) exceeds the ${data.count} training images`);
 
   const width = model.layout.numOutputs;
@@ -100,10 +112,20 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
   const perEpoch = Math.floor(data.count / batch);
   const total = epochs * perEpoch * steps.length;
   const optimizers = new Map<number, Optimizer>(steps.map((k) => [k, adam()]));
-  const estimators = new Map(steps.map((k) => [k, new DtmGradientEstimator(model, k, batch, deriveSeed(seed, 'dtm-gradient', k), options.precision)]));
-  const penalties = new Map<number, AdaptivePenalty | undefined>(steps.map((k) => [k, o.acp === false ? undefined : new AdaptivePenalty(o.acp)]));
+  const estimators = new Map(
+    steps.map((k) => [
+      k,
+      new DtmGradientEstimator(model, k, batch, deriveSeed(seed, 'dtm-gradient', k), options.precision),
+    ]),
+  );
+  const penalties = new Map<number, AdaptivePenalty | undefined>(
+    steps.map((k) => [k, o.acp === false ? undefined : new AdaptivePenalty(o.acp)]),
+  );
   const acpEvery = o.acp === false || o.acp?.every === undefined ? perEpoch : checkInteger('acp.every', o.acp.every, 1);
-  const gradient = { couplings: new Float64Array(model.numTorusEdges), biases: new Float64Array(model.layout.size ** 2) };
+  const gradient = {
+    couplings: new Float64Array(model.numTorusEdges),
+    biases: new Float64Array(model.layout.size ** 2),
+  };
   const rowsClean = new Int8Array(batch * width);
   const before = new Int8Array(batch * width);
   const after = new Int8Array(batch * width);
@@ -113,9 +135,20 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
   const history: DtmEpochStats[] = [];
   let done = 0;
   // The chains' autocorrelation up to the warm-up's length, on the same inputs every time.
-  const mixingSchedule = { ...schedule, samples: Math.max(2, Math.floor(schedule.warmup / schedule.thin) + 1), threads: o.threads, signal: o.signal };
+  const mixingSchedule = {
+    ...schedule,
+    samples: Math.max(2, Math.floor(schedule.warmup / schedule.thin) + 1),
+    threads: o.threads,
+    signal: o.signal,
+  };
   const measure = (k: number, update: number) =>
-    measureMixing(model, k, mixingInputs[k - 1], { ...mixingSchedule, seed: deriveSeed(deriveSeed(seed, 'dtm-mixing', k), 'update', update) }, estimators.get(k)!.samplingTarget());
+    measureMixing(
+      model,
+      k,
+      mixingInputs[k - 1],
+      { ...mixingSchedule, seed: deriveSeed(deriveSeed(seed, 'dtm-mixing', k), 'update', update) },
+      estimators.get(k)!.samplingTarget(),
+    );
 
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -130,10 +163,17 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
         let denoise = 0;
         let copy = 0;
         for (let b = 0; b < perEpoch; b++) {
-          for (let r = 0; r < batch; r++) rowsClean.set(clean.subarray(order[b * batch + r] * width, (order[b * batch + r] + 1) * width), r * width);
+          for (let r = 0; r < batch; r++)
+            rowsClean.set(clean.subarray(order[b * batch + r] * width, (order[b * batch + r] + 1) * width), r * width);
           noisePairs(rowsClean, width, rates, model.steps, k, random, before, after);
           const update = (epoch - 1) * perEpoch + b;
-          const g = await estimators.get(k)!.estimate({ before, after, rows: batch }, { ...schedule, penalty: penalty?.lambda ?? 0, threads: o.threads, signal: o.signal }, gradient);
+          const g = await estimators
+            .get(k)!
+            .estimate(
+              { before, after, rows: batch },
+              { ...schedule, penalty: penalty?.lambda ?? 0, threads: o.threads, signal: o.signal },
+              gradient,
+            );
           optimizers.get(k)!.step(
             [
               { name: 'couplings', param: model.learnedCouplings(k), grad: g.couplings },
@@ -146,7 +186,8 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
           denoise += g.denoiseError;
           copy += disagreement(before, after);
           options.onUpdate?.(++done, total, { step: k, denoiseError: g.denoiseError });
-          if (penalty && (b + 1) % acpEvery === 0 && b + 1 < perEpoch) penalty.update((await measure(k, update)).longLag);
+          if (penalty && (b + 1) % acpEvery === 0 && b + 1 < perEpoch)
+            penalty.update((await measure(k, update)).longLag);
         }
         const mixing = await measure(k, epoch * perEpoch);
         const used = penalty?.lambda ?? 0;
@@ -183,7 +224,14 @@ export async function trainDtm(model: DenoisingModel, data: DigitDataset, option
  * For each step k, x^k of `rows` images spread evenly over the data (sets are often sorted by class),
  * noised once with a fixed seed: the same inputs every epoch.
  */
-function mixingSet(clean: Int8Array, width: number, rows: number, rates: Float64Array, T: number, seed: number | bigint): Int8Array[] {
+function mixingSet(
+  clean: Int8Array,
+  width: number,
+  rows: number,
+  rates: Float64Array,
+  T: number,
+  seed: number | bigint,
+): Int8Array[] {
   const random = new SeededRandom(deriveSeed(seed, 'dtm-mixing-set'));
   const count = clean.length / width;
   const first = new Int8Array(rows * width);

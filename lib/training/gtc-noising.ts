@@ -74,7 +74,11 @@ export class Noising {
   /** Advances phase 2 by `steps` steps from phase-2 step `from`, on the calling thread. */
   advance(from: number, steps: number): void {
     const m = this.model;
-    this.chains.runSync({ ...this.runOptions(), steps, fieldScale: (t: number) => noisingFieldScale(from * m.dt + t, m.duration) });
+    this.chains.runSync({
+      ...this.runOptions(),
+      steps,
+      fieldScale: (t: number) => noisingFieldScale(from * m.dt + t, m.duration),
+    });
   }
 
   /** The chains' states, batch × units, into `out`. */

@@ -70,7 +70,11 @@ export interface GtcEpochStats {
  * its pixel normalisation from the data; the decoder is refitted on every run's image states. An
  * AbortSignal stops training between chunks (ERR_ABORTED; parameters of the last update kept).
  */
-export async function trainGtc(model: GenerativeComputer, data: DigitDataset, options: GtcTrainingOptions = {}): Promise<GtcEpochStats[]> {
+export async function trainGtc(
+  model: GenerativeComputer,
+  data: DigitDataset,
+  options: GtcTrainingOptions = {},
+): Promise<GtcEpochStats[]> {
   const run = new GtcTrainer(model, data, options);
   try {
     return await run.train();
@@ -111,22 +115,30 @@ class GtcTrainer {
   ) {
     if (typeof options !== 'object' || options === null) throw invalid('training options must be an object');
     const { visible: V, labels: L } = model;
-    if (data.rows * data.cols !== V) throw invalid(`the images have ${data.rows * data.cols} pixels; the model has ${V} visible units`);
+    if (data.rows * data.cols !== V)
+      throw invalid(`the images have ${data.rows * data.cols} pixels; the model has ${V} visible units`);
     if (data.count < 1) throw invalid('the training data holds no images');
     if (L > 0 && data.labels.length !== data.count) throw invalid('a model with label units needs labelled images');
-    if (L > 0) for (const y of data.labels) if (y >= L) throw invalid(`label ${y} is out of range for ${L} label units`);
+    if (L > 0)
+      for (const y of data.labels) if (y >= L) throw invalid(`label ${y} is out of range for ${L} label units`);
     this.epochs = checkInteger('epochs', options.epochs ?? 1, 1);
     this.batch = checkInteger('batchSize', options.batchSize ?? 32, 1, 1 << 16);
     this.stride = checkInteger('stride', options.stride ?? 1, 1, model.stepsPerPhase);
     const usedSteps = Math.ceil(model.stepsPerPhase / this.stride);
-    this.chunkSteps = Math.min(usedSteps, checkInteger('chunkSteps', options.chunkSteps ?? Math.ceil(1024 / this.batch), 1));
+    this.chunkSteps = Math.min(
+      usedSteps,
+      checkInteger('chunkSteps', options.chunkSteps ?? Math.ceil(1024 / this.batch), 1),
+    );
     const update = options.update ?? 'trajectory';
     if (update !== 'trajectory' && update !== 'online') throw invalid("update must be 'trajectory' or 'online'");
     this.online = update === 'online';
     this.learningRate = asSchedule('learningRate', options.learningRate ?? 1e-3);
-    this.optimizer = chooseOptimizer(options.optimizer ?? 'adam', { weightDecay: checkFinite('weightDecay', options.weightDecay ?? 0) });
+    this.optimizer = chooseOptimizer(options.optimizer ?? 'adam', {
+      weightDecay: checkFinite('weightDecay', options.weightDecay ?? 0),
+    });
     this.labelDropout = checkFinite('labelDropout', options.labelDropout ?? 0.2);
-    if (this.labelDropout < 0 || this.labelDropout > 1) throw invalid(`labelDropout must be in [0, 1], got ${this.labelDropout}`);
+    if (this.labelDropout < 0 || this.labelDropout > 1)
+      throw invalid(`labelDropout must be in [0, 1], got ${this.labelDropout}`);
     this.signal = checkSignal(options.signal);
     const seed = checkInteger('seed', options.seed ?? 0, 0);
     this.rng = new SeededRandom(seed);
@@ -140,7 +152,13 @@ class GtcTrainer {
       if (L > 0 && labelInit === 'data') setLabelFieldsFromData(model, data);
     }
     const projectionSeed = checkInteger('projection_seed', model.info.projection_seed ?? seed, 0);
-    this.noising = new Noising(model, this.batch, hiddenProjection(model.hidden, V, projectionSeed), deriveSeed(seed, 'gtc-noising'), threads);
+    this.noising = new Noising(
+      model,
+      this.batch,
+      hiddenProjection(model.hidden, V, projectionSeed),
+      deriveSeed(seed, 'gtc-noising'),
+      threads,
+    );
     this.gradient = new PathGradient(model, this.chunkSteps * this.batch, threads);
     this.stateA = new Float32Array(this.batch * model.units);
     this.stateB = new Float32Array(this.batch * model.units);
@@ -152,7 +170,8 @@ class GtcTrainer {
       { name: 'hidden_hidden', param: model.hiddenHidden, grad: g.gradHiddenHidden },
       { name: 'hidden_bias', param: model.hiddenBias, grad: g.gradHiddenBias, decay: false },
     ];
-    if (options.trainVisibleBias ?? true) this.groups.push({ name: 'visible_bias', param: model.visibleBias, grad: g.gradVisibleBias, decay: false });
+    if (options.trainVisibleBias ?? true)
+      this.groups.push({ name: 'visible_bias', param: model.visibleBias, grad: g.gradVisibleBias, decay: false });
     if (L > 0) {
       this.groups.push({ name: 'label_visible', param: model.labelVisible, grad: g.gradLabelVisible });
       this.groups.push({ name: 'label_hidden', param: model.labelHidden, grad: g.gradLabelHidden });
@@ -294,12 +313,21 @@ function setLabelFieldsFromData(model: GenerativeComputer, data: DigitDataset): 
   for (let l = 0; l < L; l++) for (let i = 0; i < V; i++) overall[i] += sums[l * V + i] / data.count;
   for (let l = 0; l < L; l++) {
     if (counts[l] === 0) continue;
-    for (let i = 0; i < V; i++) model.labelVisible[l * V + i] = (-2 * (sums[l * V + i] / counts[l] - overall[i])) / pixelStd;
+    for (let i = 0; i < V; i++)
+      model.labelVisible[l * V + i] = (-2 * (sums[l * V + i] / counts[l] - overall[i])) / pixelStd;
   }
 }
 
 /** width units from `from` of one chain's step: the end state to ends[at…], the displacement to steps[at…]. */
-function copyStep(start: Float32Array, end: Float32Array, from: number, width: number, ends: Float32Array, steps: Float32Array, at: number): void {
+function copyStep(
+  start: Float32Array,
+  end: Float32Array,
+  from: number,
+  width: number,
+  ends: Float32Array,
+  steps: Float32Array,
+  at: number,
+): void {
   for (let i = 0; i < width; i++) {
     ends[at + i] = end[from + i];
     steps[at + i] = end[from + i] - start[from + i];

@@ -54,7 +54,8 @@ function phases(model: GibbsTarget, options: KlGradientOptions) {
   const positiveChains = rows * perRow;
   const clampValues = new Int8Array(positiveChains * width);
   for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < perRow; k++) clampValues.set(data.subarray(r * width, (r + 1) * width), (r * perRow + k) * width);
+    for (let k = 0; k < perRow; k++)
+      clampValues.set(data.subarray(r * width, (r + 1) * width), (r * perRow + k) * width);
   }
   const seed = checkSeed(options.seed ?? 0);
   return {

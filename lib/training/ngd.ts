@@ -23,7 +23,10 @@ export function naturalGradient(lin: Linearization, damping: number): Float32Arr
   const { batch, classes, probs } = lin;
   const m = batch * classes;
   if (m > MAX_SOLVE_UNITS) {
-    throw new HeatbathError('ERR_TOO_LARGE', `batch × classes = ${m}: the direct solve is limited to ${MAX_SOLVE_UNITS} (use tngd for larger batches)`);
+    throw new HeatbathError(
+      'ERR_TOO_LARGE',
+      `batch × classes = ${m}: the direct solve is limited to ${MAX_SOLVE_UNITS} (use tngd for larger batches)`,
+    );
   }
   const gram = new Float32Array(m * m);
   lin.gram(gram);

@@ -13,9 +13,19 @@ export interface MonitorOptions {
 }
 
 /** Mean squared difference per value between rows and their one-step reconstructions P(v | h ~ P(h|v)). */
-export function reconstructionError(rbm: RBM, visible: Float32Array, rows: number, options: MonitorOptions = {}): number {
+export function reconstructionError(
+  rbm: RBM,
+  visible: Float32Array,
+  rows: number,
+  options: MonitorOptions = {},
+): number {
   const hidden = new Float32Array(rows * rbm.numHidden);
-  rbm.hiddenGivenVisible(visible, rows, { samples: hidden, seed: options.seed ?? 0, stream: 0, threads: options.threads });
+  rbm.hiddenGivenVisible(visible, rows, {
+    samples: hidden,
+    seed: options.seed ?? 0,
+    stream: 0,
+    threads: options.threads,
+  });
   const recon = rbm.visibleGivenHidden(hidden, rows, { threads: options.threads });
   let sum = 0;
   for (let k = 0; k < visible.length; k++) sum += (visible[k] - recon[k]) ** 2;
@@ -27,10 +37,16 @@ export function reconstructionError(rbm: RBM, visible: Float32Array, rows: numbe
  * one-random-bit estimate): P(v_i | v_{−i}) = σ(F(v with i flipped) − F(v)). Rows must be binary.
  * Costs V·H softplus evaluations per row.
  */
-export function pseudoLogLikelihood(rbm: RBM, visible: Float32Array, rows: number, options: MonitorOptions = {}): number {
+export function pseudoLogLikelihood(
+  rbm: RBM,
+  visible: Float32Array,
+  rows: number,
+  options: MonitorOptions = {},
+): number {
   const { numVisible: V, numHidden: H, weights, visibleBias } = rbm;
   for (let k = 0; k < visible.length; k++) {
-    if (visible[k] !== 0 && visible[k] !== 1) throw invalid(`pseudo-likelihood needs binary rows; value ${k} is ${visible[k]}`);
+    if (visible[k] !== 0 && visible[k] !== 1)
+      throw invalid(`pseudo-likelihood needs binary rows; value ${k} is ${visible[k]}`);
   }
   const inputs = rbm.hiddenInputs(visible, rows, options.threads);
   const base = new Float64Array(H);
@@ -113,9 +129,24 @@ export function annealedLogPartition(rbm: RBM, options: AisOptions = {}): AisEst
     }
     if (k === K) break;
     // Transition that leaves p_β invariant: h | v at β, then v | h with bias ((1−β)/β)·b_A + b at β.
-    rbm.hiddenGivenVisible(v, M, { beta, probabilities: hiddenProb, samples: hidden, seed, stream: stream++, threads: options.threads });
+    rbm.hiddenGivenVisible(v, M, {
+      beta,
+      probabilities: hiddenProb,
+      samples: hidden,
+      seed,
+      stream: stream++,
+      threads: options.threads,
+    });
     for (let i = 0; i < V; i++) bias[i] = ((1 - beta) / beta) * baseBias[i] + rbm.visibleBias[i];
-    rbm.visibleGivenHidden(hidden, M, { beta, bias, probabilities: visibleProb, samples: v, seed, stream: stream++, threads: options.threads });
+    rbm.visibleGivenHidden(hidden, M, {
+      beta,
+      bias,
+      probabilities: visibleProb,
+      samples: v,
+      seed,
+      stream: stream++,
+      threads: options.threads,
+    });
     prevBeta = beta;
   }
 
@@ -124,7 +155,13 @@ export function annealedLogPartition(rbm: RBM, options: AisOptions = {}): AisEst
 }
 
 /** Mean log-likelihood per row, log p(v) = −F(v) − log Z, with log Z from AIS. */
-export function logLikelihood(rbm: RBM, visible: Float32Array, rows: number, logZ: number, options: MonitorOptions = {}): number {
+export function logLikelihood(
+  rbm: RBM,
+  visible: Float32Array,
+  rows: number,
+  logZ: number,
+  options: MonitorOptions = {},
+): number {
   const free = rbm.freeEnergy(visible, rows, options.threads);
   let sum = 0;
   for (let r = 0; r < rows; r++) sum += -free[r] - logZ;

@@ -63,7 +63,11 @@ export interface RbmTrainingOptions {
  * loop between mini-batches so an AbortSignal can stop it (ERR_ABORTED, parameters of the last
  * finished step kept).
  */
-export async function trainRbm(rbm: RBM, data: TrainingData, options: RbmTrainingOptions = {}): Promise<RbmEpochStats[]> {
+export async function trainRbm(
+  rbm: RBM,
+  data: TrainingData,
+  options: RbmTrainingOptions = {},
+): Promise<RbmEpochStats[]> {
   const run = new CdTrainer(rbm, data, options);
   const history: RbmEpochStats[] = [];
   const signal = checkSignal(options.signal);
@@ -124,7 +128,9 @@ class CdTrainer {
     this.V = rbm.numVisible;
     this.H = rbm.numHidden;
     if (data.images.length !== data.count * this.V) {
-      throw invalid(`training data has ${data.images.length} values; expected ${data.count} rows × ${this.V} visible units`);
+      throw invalid(
+        `training data has ${data.images.length} values; expected ${data.count} rows × ${this.V} visible units`,
+      );
     }
     for (let k = 0; k < data.images.length; k++) {
       const x = data.images[k];
@@ -137,7 +143,9 @@ class CdTrainer {
     this.epochs = checkInteger('epochs', options.epochs ?? 10, 1);
     this.batchSize = checkInteger('batchSize', options.batchSize ?? 64, 1, data.count);
     this.batchesPerEpoch = Math.floor(data.count / this.batchSize);
-    this.negativeRows = this.persistent ? checkInteger('persistentChains', options.persistentChains ?? this.batchSize, 1) : this.batchSize;
+    this.negativeRows = this.persistent
+      ? checkInteger('persistentChains', options.persistentChains ?? this.batchSize, 1)
+      : this.batchSize;
     this.learningRate = asSchedule('learningRate', options.learningRate ?? 0.01);
     this.optimizer = chooseOptimizer(options.optimizer ?? 'sgd', {
       weightDecay: checkFinite('weightDecay', options.weightDecay ?? 1e-4),
@@ -223,11 +231,15 @@ class CdTrainer {
       epochs: this.epochs,
       seconds,
       learningRate: this.lastRate,
-      reconstructionError: reconstructionError(this.rbm, this.monitorRows, this.monitorCount, { threads: this.threads }),
+      reconstructionError: reconstructionError(this.rbm, this.monitorRows, this.monitorCount, {
+        threads: this.threads,
+      }),
     };
     if (this.monitorPll) {
       const rows = Math.min(this.monitorCount, 100);
-      stats.pseudoLogLikelihood = pseudoLogLikelihood(this.rbm, this.monitorRows.subarray(0, rows * this.V), rows, { threads: this.threads });
+      stats.pseudoLogLikelihood = pseudoLogLikelihood(this.rbm, this.monitorRows.subarray(0, rows * this.V), rows, {
+        threads: this.threads,
+      });
     }
     return stats;
   }
@@ -238,7 +250,14 @@ class CdTrainer {
 }
 
 /** out[j] = mean over rows of a[:, j] − mean over rows of b[:, j], in float64. */
-function columnMeanDifference(a: Float32Array, aRows: number, b: Float32Array, bRows: number, width: number, out: Float64Array): void {
+function columnMeanDifference(
+  a: Float32Array,
+  aRows: number,
+  b: Float32Array,
+  bRows: number,
+  width: number,
+  out: Float64Array,
+): void {
   out.fill(0);
   for (let r = 0; r < aRows; r++) for (let j = 0; j < width; j++) out[j] += a[r * width + j] / aRows;
   for (let r = 0; r < bRows; r++) for (let j = 0; j < width; j++) out[j] -= b[r * width + j] / bRows;

@@ -66,7 +66,9 @@ export function tngd(options: TngdOptions = {}): Optimizer {
       const { param, lin } = curvatureStep(name, groups, pending);
       pending = undefined;
       if (readout !== undefined && readout.length !== param.length) {
-        throw invalid(`${name}: the device's readout has ${readout.length} entries but the model has ${param.length} parameters`);
+        throw invalid(
+          `${name}: the device's readout has ${readout.length} entries but the model has ${param.length} parameters`,
+        );
       }
       if (!warmStart || readout === undefined) readout = lossGradient(lin);
       if (previous !== undefined && delay > 0) {
@@ -92,7 +94,8 @@ export function tngd(options: TngdOptions = {}): Optimizer {
         throw invalid(`${name} state "device.readout" must be a Float32Array of finite numbers`);
       }
       if (inner) inner.loadState(rest);
-      else if (Object.keys(rest).length > 0) throw invalid(`${name} state has unknown entries: ${Object.keys(rest).join(', ')}`);
+      else if (Object.keys(rest).length > 0)
+        throw invalid(`${name} state has unknown entries: ${Object.keys(rest).join(', ')}`);
       readout = saved?.slice();
     },
   };

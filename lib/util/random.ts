@@ -10,7 +10,10 @@ export class SeededRandom {
 
   /** A seed in [0, 2^53) or a bigint in [0, 2^64) (e.g. from deriveSeed); its two 32-bit halves are folded. */
   constructor(seed: number | bigint) {
-    let s = typeof seed === 'bigint' ? Number(seed & 0xffffffffn) ^ Number((seed >> 32n) & 0xffffffffn) : (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
+    let s =
+      typeof seed === 'bigint'
+        ? Number(seed & 0xffffffffn) ^ Number((seed >> 32n) & 0xffffffffn)
+        : (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
     const next = () => {
       s = (s + 0x9e3779b9) | 0;
       let z = s;

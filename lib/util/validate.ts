@@ -9,7 +9,9 @@ export function invalid(message: string): HeatbathError {
 export function checkInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     // An object (an array nested too deeply for String, from a hostile file) is quoted safely.
-    throw invalid(`${name} must be an integer in [${min}, ${max}], got ${typeof value === 'object' && value !== null ? preview(value) : String(value)}`);
+    throw invalid(
+      `${name} must be an integer in [${min}, ${max}], got ${typeof value === 'object' && value !== null ? preview(value) : String(value)}`,
+    );
   }
   return value;
 }

@@ -47,14 +47,17 @@ Addon::~Addon() {
   runner.stop();
 }
 
-void Addon::stopJobs(void* addon) { static_cast<Addon*>(addon)->runner.stop(); }
+void Addon::stopJobs(void* addon) {
+  static_cast<Addon*>(addon)->runner.stop();
+}
 
 Napi::Object Addon::describe(Napi::Env env) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("simd", kernels::isaName(isa));
   Napi::Array available = Napi::Array::New(env);
   uint32_t k = 0;
-  for (kernels::Isa supported : kernels::supportedIsas()) available.Set(k++, kernels::isaName(supported));
+  for (kernels::Isa supported : kernels::supportedIsas())
+    available.Set(k++, kernels::isaName(supported));
   out.Set("simdAvailable", available);
   out.Set("hardwareThreads", ThreadPool::hardwareThreads());
   out.Set("lanes", kernels::kLanes);
@@ -73,7 +76,8 @@ Napi::Value Addon::Info(const Napi::CallbackInfo& info) {
 
 Napi::Value Addon::SetSimd(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&] {
-    if (info.Length() < 1 || !info[0].IsString()) throw invalidArgument("setSimd expects a string");
+    if (info.Length() < 1 || !info[0].IsString())
+      throw invalidArgument("setSimd expects a string");
     isa = kernels::parseIsa(info[0].As<Napi::String>().Utf8Value());
     return Napi::String::New(info.Env(), kernels::isaName(isa));
   });
@@ -83,9 +87,11 @@ Napi::Value Addon::SetSimd(const Napi::CallbackInfo& info) {
 Napi::Value DeriveSeed(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&] {
-    if (!info[1].IsString()) throw invalidArgument("tag must be a string");
+    if (!info[1].IsString())
+      throw invalidArgument("tag must be a string");
     const std::string tag = info[1].As<Napi::String>().Utf8Value();
-    return Napi::Value(Napi::BigInt::New(env, deriveSeed(argUint64(info[0], "seed"), tag, argUint64(info[2], "index"))));
+    return Napi::Value(
+        Napi::BigInt::New(env, deriveSeed(argUint64(info[0], "seed"), tag, argUint64(info[2], "index"))));
   });
 }
 

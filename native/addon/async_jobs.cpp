@@ -10,16 +10,19 @@ AsyncJobs::AsyncJobs(Napi::Env env, JobRunner& runner) : runner_(runner) {
 }
 
 void AsyncJobs::start(Napi::Env env, AsyncJob* job, std::shared_ptr<CancelToken> cancel) {
-  if (inFlight_++ == 0) napi_ref_threadsafe_function(env, completions_);
+  if (inFlight_++ == 0)
+    napi_ref_threadsafe_function(env, completions_);
   try {
     napi_threadsafe_function completions = completions_;
     runner_.submit(cancel, [job, cancel, completions] {
       job->execute(cancel.get());
       // Fails only once the environment is closing the function: nobody is left to settle the job.
-      if (napi_call_threadsafe_function(completions, job, napi_tsfn_blocking) != napi_ok) job->abandon();
+      if (napi_call_threadsafe_function(completions, job, napi_tsfn_blocking) != napi_ok)
+        job->abandon();
     });
   } catch (...) {
-    if (--inFlight_ == 0) napi_unref_threadsafe_function(env, completions_);
+    if (--inFlight_ == 0)
+      napi_unref_threadsafe_function(env, completions_);
     delete job;
     throw;
   }
@@ -32,7 +35,8 @@ void AsyncJobs::deliver(napi_env env, napi_value, void* context, void* data) {
     return;
   }
   auto* self = static_cast<AsyncJobs*>(context);
-  if (--self->inFlight_ == 0) napi_unref_threadsafe_function(env, self->completions_);
+  if (--self->inFlight_ == 0)
+    napi_unref_threadsafe_function(env, self->completions_);
   try {
     job->settle(Napi::Env(env));
   } catch (...) {

@@ -26,10 +26,12 @@ Napi::Value MeasureCeiling(const Napi::CallbackInfo& info) {
     double seconds = 0.3;
     if (info.Length() > 0 && !info[0].IsUndefined()) {
       Napi::Object options = argObject(info, 0, "options");
-      if (options.Has("threads")) threads = argThreads(options.Get("threads"));
+      if (options.Has("threads"))
+        threads = argThreads(options.Get("threads"));
       if (options.Has("seconds") && !options.Get("seconds").IsUndefined()) {
         seconds = argNumber(options.Get("seconds"), "seconds");
-        if (seconds <= 0 || seconds > 60) throw invalidArgument("seconds must be in (0, 60]");
+        if (seconds <= 0 || seconds > 60)
+          throw invalidArgument("seconds must be in (0, 60]");
       }
     }
     const kernels::MultiplyAddLoopFn loop = kernels::multiplyAddLoop(addon->isa);
@@ -50,7 +52,8 @@ Napi::Value MeasureCeiling(const Napi::CallbackInfo& info) {
     addon->pool.parallelFor(threads, threads, [&](int64_t task, int) { counts[task] = loop(rounds); });
     const double ns = nanosecondsSince(start);
     double total = 0;
-    for (int64_t c : counts) total += static_cast<double>(c);
+    for (int64_t c : counts)
+      total += static_cast<double>(c);
     Napi::Object out = Napi::Object::New(env);
     out.Set("fmaPerNs", total / ns);
     out.Set("threads", threads);

@@ -6,7 +6,8 @@
 namespace heatbath::addon {
 
 std::shared_ptr<CancelToken> argCancelToken(Napi::Env env, const Napi::Value& value) {
-  if (value.IsUndefined()) return nullptr;
+  if (value.IsUndefined())
+    return nullptr;
   Addon* addon = env.GetInstanceData<Addon>();
   if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(addon->cancelConstructor.Value())) {
     throw invalidArgument("the first argument of runAsync must be a CancelToken or undefined");

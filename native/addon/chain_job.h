@@ -29,7 +29,8 @@ class ChainJob final : public AsyncJob {
   // dispose() and the environment's shutdown cancel through it).
   static Napi::Value queue(Napi::Env env, NativeResource& owner, Napi::Object ownerObject,
                            std::shared_ptr<CancelToken> cancel, Work work, ToJs toJs) {
-    if (!cancel) cancel = std::make_shared<CancelToken>();
+    if (!cancel)
+      cancel = std::make_shared<CancelToken>();
     auto* job = new ChainJob(env, owner, ownerObject, std::move(work), std::move(toJs));
     Napi::Promise promise = job->deferred_.Promise();
     env.GetInstanceData<Addon>()->jobs.start(env, job, cancel);

@@ -39,17 +39,19 @@ Napi::Object argObject(const Napi::CallbackInfo& info, size_t index, const char*
 }
 
 double argNumber(const Napi::Value& value, const char* name) {
-  if (!value.IsNumber()) throw Error("ERR_INVALID_ARGUMENT", std::string(name) + " must be a number");
+  if (!value.IsNumber())
+    throw Error("ERR_INVALID_ARGUMENT", std::string(name) + " must be a number");
   const double x = value.As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(x)) throw Error("ERR_NOT_FINITE", std::string(name) + " must be finite");
+  if (!std::isfinite(x))
+    throw Error("ERR_NOT_FINITE", std::string(name) + " must be finite");
   return x;
 }
 
 int64_t argInteger(const Napi::Value& value, const char* name, int64_t min, int64_t max) {
   const double x = argNumber(value, name);
   if (x != std::floor(x) || x < static_cast<double>(min) || x > static_cast<double>(max)) {
-    throw Error("ERR_INVALID_ARGUMENT", std::string(name) + " must be an integer in [" +
-                                            std::to_string(min) + ", " + std::to_string(max) + "]");
+    throw Error("ERR_INVALID_ARGUMENT", std::string(name) + " must be an integer in [" + std::to_string(min) + ", " +
+                                            std::to_string(max) + "]");
   }
   return static_cast<int64_t>(x);
 }
@@ -58,7 +60,8 @@ uint64_t argUint64(const Napi::Value& value, const char* name) {
   if (value.IsBigInt()) {
     bool lossless = false;
     const uint64_t x = value.As<Napi::BigInt>().Uint64Value(&lossless);
-    if (!lossless) throw invalidArgument(std::string(name) + " must fit in 64 bits");
+    if (!lossless)
+      throw invalidArgument(std::string(name) + " must fit in 64 bits");
     return x;
   }
   return static_cast<uint64_t>(argInteger(value, name, 0, kMaxSafeInteger));
@@ -70,7 +73,8 @@ int argThreads(const Napi::Value& value) {
 }
 
 bool argBoolean(const Napi::Value& value, const char* name) {
-  if (!value.IsBoolean()) throw invalidArgument(std::string(name) + " must be a boolean");
+  if (!value.IsBoolean())
+    throw invalidArgument(std::string(name) + " must be a boolean");
   return value.As<Napi::Boolean>().Value();
 }
 
@@ -94,7 +98,8 @@ BetaSchedule argBetaSchedule(const Napi::Value& value, int64_t sweeps) {
     table.assign(values.Data(), values.Data() + values.ElementLength());
   }
   const int64_t first = argInteger(beta.Get(2u), "beta first sweep", 0, kMaxSweeps);
-  if (!beta.Get(3u).IsNumber()) throw Error("ERR_INVALID_ARGUMENT", "beta total must be a number");
+  if (!beta.Get(3u).IsNumber())
+    throw Error("ERR_INVALID_ARGUMENT", "beta total must be a number");
   const double total = beta.Get(3u).As<Napi::Number>().DoubleValue();
   return BetaSchedule(program.Data(), static_cast<int64_t>(program.ElementLength()), std::move(table), first, total,
                       sweeps);

@@ -63,23 +63,36 @@ BetaSchedule argBetaSchedule(const Napi::Value& value, int64_t sweeps);
 
 template <typename T>
 constexpr napi_typedarray_type typedArrayTypeOf() {
-  if constexpr (std::is_same_v<T, int8_t>) return napi_int8_array;
-  if constexpr (std::is_same_v<T, uint8_t>) return napi_uint8_array;
-  if constexpr (std::is_same_v<T, int32_t>) return napi_int32_array;
-  if constexpr (std::is_same_v<T, uint32_t>) return napi_uint32_array;
-  if constexpr (std::is_same_v<T, float>) return napi_float32_array;
-  if constexpr (std::is_same_v<T, double>) return napi_float64_array;
+  if constexpr (std::is_same_v<T, int8_t>)
+    return napi_int8_array;
+  if constexpr (std::is_same_v<T, uint8_t>)
+    return napi_uint8_array;
+  if constexpr (std::is_same_v<T, int32_t>)
+    return napi_int32_array;
+  if constexpr (std::is_same_v<T, uint32_t>)
+    return napi_uint32_array;
+  if constexpr (std::is_same_v<T, float>)
+    return napi_float32_array;
+  if constexpr (std::is_same_v<T, double>)
+    return napi_float64_array;
 }
 
 constexpr const char* typedArrayName(napi_typedarray_type type) {
   switch (type) {
-    case napi_int8_array: return "Int8Array";
-    case napi_uint8_array: return "Uint8Array";
-    case napi_int32_array: return "Int32Array";
-    case napi_uint32_array: return "Uint32Array";
-    case napi_float32_array: return "Float32Array";
-    case napi_float64_array: return "Float64Array";
-    default: return "typed array";
+    case napi_int8_array:
+      return "Int8Array";
+    case napi_uint8_array:
+      return "Uint8Array";
+    case napi_int32_array:
+      return "Int32Array";
+    case napi_uint32_array:
+      return "Uint32Array";
+    case napi_float32_array:
+      return "Float32Array";
+    case napi_float64_array:
+      return "Float64Array";
+    default:
+      return "typed array";
   }
 }
 
@@ -94,8 +107,8 @@ Napi::TypedArrayOf<T> argArray(const Napi::Value& value, const char* name, int64
   }
   auto array = value.As<Napi::TypedArrayOf<T>>();
   if (length >= 0 && static_cast<int64_t>(array.ElementLength()) != length) {
-    throw Error("ERR_INVALID_ARGUMENT", std::string(name) + " must have " + std::to_string(length) +
-                                            " elements, got " + std::to_string(array.ElementLength()));
+    throw Error("ERR_INVALID_ARGUMENT", std::string(name) + " must have " + std::to_string(length) + " elements, got " +
+                                            std::to_string(array.ElementLength()));
   }
   return array;
 }
@@ -107,7 +120,8 @@ Napi::TypedArrayOf<T> toTypedArray(Napi::Env env, std::vector<T>&& values) {
   constexpr size_t kCopyBelowBytes = 64 * 1024;
   if (values.size() * sizeof(T) < kCopyBelowBytes) {
     auto array = Napi::TypedArrayOf<T>::New(env, values.size());
-    if (!values.empty()) std::memcpy(array.Data(), values.data(), values.size() * sizeof(T));
+    if (!values.empty())
+      std::memcpy(array.Data(), values.data(), values.size() * sizeof(T));
     return array;
   }
   auto* owned = new std::vector<T>(std::move(values));

@@ -12,11 +12,15 @@ namespace heatbath::addon {
 namespace {
 
 ProductPath argPath(const Napi::Value& value) {
-  if (value.IsUndefined()) return ProductPath::Auto;
+  if (value.IsUndefined())
+    return ProductPath::Auto;
   const std::string name = value.IsString() ? value.As<Napi::String>().Utf8Value() : "";
-  if (name == "auto") return ProductPath::Auto;
-  if (name == "dense") return ProductPath::Dense;
-  if (name == "active") return ProductPath::ActiveRows;
+  if (name == "auto")
+    return ProductPath::Auto;
+  if (name == "dense")
+    return ProductPath::Dense;
+  if (name == "active")
+    return ProductPath::ActiveRows;
   throw invalidArgument("path must be 'auto', 'dense' or 'active'");
 }
 
@@ -54,7 +58,8 @@ Napi::Value RbmConditional(const Napi::CallbackInfo& info) {
     Addon* addon = env.GetInstanceData<Addon>();
     ConditionalArgs a;
     const std::string direction = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
-    if (direction != "hidden" && direction != "visible") throw invalidArgument("direction must be 'hidden' or 'visible'");
+    if (direction != "hidden" && direction != "visible")
+      throw invalidArgument("direction must be 'hidden' or 'visible'");
     a.direction = direction == "hidden" ? LayerDirection::Hidden : LayerDirection::Visible;
     a.rows = argInteger(info[1], "rows", 0, kMaxDenseDimension);
     a.numVisible = argInteger(info[3], "numVisible", 1, kMaxDenseDimension);
@@ -66,19 +71,23 @@ Napi::Value RbmConditional(const Napi::CallbackInfo& info) {
     auto input = argArray<float>(info[6], "input", a.rows * in);
     a.beta = static_cast<float>(argNumber(info[7], "beta"));
     Napi::TypedArrayOf<float> prob, sample;
-    if (!info[8].IsUndefined()) prob = argArray<float>(info[8], "probOut", a.rows * out);
-    if (!info[9].IsUndefined()) sample = argArray<float>(info[9], "sampleOut", a.rows * out);
+    if (!info[8].IsUndefined())
+      prob = argArray<float>(info[8], "probOut", a.rows * out);
+    if (!info[9].IsUndefined())
+      sample = argArray<float>(info[9], "sampleOut", a.rows * out);
     a.seed = argUint64(info[10], "seed");
     a.stream = argUint64(info[11], "stream");
     const int threads = argThreads(info[12]);
     a.path = argPath(info[13]);
     for (const auto& [output, name] : {std::pair{prob, "probOut"}, std::pair{sample, "sampleOut"}}) {
-      if (output.IsEmpty()) continue;
+      if (output.IsEmpty())
+        continue;
       requireDisjoint(output, name, weights, "weights");
       requireDisjoint(output, name, bias, "bias");
       requireDisjoint(output, name, input, "input");
     }
-    if (!prob.IsEmpty() && !sample.IsEmpty()) requireDisjoint(prob, "probOut", sample, "sampleOut");
+    if (!prob.IsEmpty() && !sample.IsEmpty())
+      requireDisjoint(prob, "probOut", sample, "sampleOut");
     a.weights = weights.Data(), a.bias = bias.Data(), a.input = input.Data();
     a.prob = prob.IsEmpty() ? nullptr : prob.Data();
     a.sample = sample.IsEmpty() ? nullptr : sample.Data();

@@ -14,6 +14,8 @@ Napi::Value GibbsWrap::SetParameters(const Napi::CallbackInfo& info) {
   });
 }
 
-kernels::GibbsKernels GibbsWrap::runKernels(kernels::Isa isa) { return kernels::gibbsKernels(isa); }
+kernels::GibbsKernels GibbsWrap::runKernels(kernels::Isa isa) {
+  return kernels::gibbsKernels(isa);
+}
 
 }  // namespace heatbath::addon

@@ -12,7 +12,8 @@ Napi::Function GraphWrap::Define(Napi::Env env) {
 
 GraphWrap::GraphWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<GraphWrap>(info) {
   guarded(info.Env(), [&] {
-    if (info.Length() < 4) throw invalidArgument("Graph(numNodes, src, dst, colouring) needs 4 arguments");
+    if (info.Length() < 4)
+      throw invalidArgument("Graph(numNodes, src, dst, colouring) needs 4 arguments");
     const auto numNodes = static_cast<int32_t>(argInteger(info[0], "numNodes", 1, kMaxGraphNodes));
     auto src = argArray<int32_t>(info[1], "src");
     auto dst = argArray<int32_t>(info[2], "dst", static_cast<int64_t>(src.ElementLength()));

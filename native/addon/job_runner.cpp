@@ -7,17 +7,21 @@ namespace heatbath::addon {
 void JobRunner::submit(std::shared_ptr<CancelToken> token, Work work) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) throw Error("ERR_ABORTED", "the environment is shutting down");
+    if (stopping_)
+      throw Error("ERR_ABORTED", "the environment is shutting down");
     queue_.emplace_back(std::move(token), std::move(work));
-    if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+    if (!thread_.joinable())
+      thread_ = std::thread([this] { loop(); });
   }
   wake_.notify_one();
 }
 
 void JobRunner::cancelAll() {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& queued : queue_) queued.first->cancelled.store(true);
-  if (running_) running_->cancelled.store(true);
+  for (auto& queued : queue_)
+    queued.first->cancelled.store(true);
+  if (running_)
+    running_->cancelled.store(true);
 }
 
 bool JobRunner::idle() {
@@ -28,12 +32,14 @@ bool JobRunner::idle() {
 void JobRunner::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) return;
+    if (stopping_)
+      return;
     stopping_ = true;
   }
   cancelAll();
   wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable())
+    thread_.join();
 }
 
 void JobRunner::loop() {
@@ -42,10 +48,12 @@ void JobRunner::loop() {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to report
+      if (queue_.empty())
+        return;  // stopping, and nothing left to report
       job = std::move(queue_.front());
       queue_.pop_front();
-      if (stopping_) job.first->cancelled.store(true);
+      if (stopping_)
+        job.first->cancelled.store(true);
       running_ = job.first;
     }
     {

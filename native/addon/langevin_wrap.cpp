@@ -81,21 +81,17 @@ TimedResult timedRun(LangevinChains& chains, const LangevinRunArgs& args, kernel
 }  // namespace
 
 Napi::Function LangevinWrap::Define(Napi::Env env) {
-  return DefineClass(env, "LangevinChains",
-                     {InstanceMethod("setOnsite", &LangevinWrap::SetOnsite),
-                      InstanceMethod("clearCouplings", &LangevinWrap::ClearCouplings),
-                      InstanceMethod("addBlock", &LangevinWrap::AddBlock),
-                      InstanceMethod("setSparse", &LangevinWrap::SetSparse),
-                      InstanceMethod("setState", &LangevinWrap::SetState),
-                      InstanceMethod("setVelocity", &LangevinWrap::SetVelocity),
-                      InstanceMethod("setField", &LangevinWrap::SetField),
-                      InstanceMethod("setClamp", &LangevinWrap::SetClamp),
-                      InstanceMethod("run", &LangevinWrap::Run),
-                      InstanceMethod("runAsync", &LangevinWrap::RunAsync),
-                      InstanceMethod("readState", &LangevinWrap::ReadState),
-                      InstanceMethod("readVelocity", &LangevinWrap::ReadVelocity),
-                      InstanceMethod("energies", &LangevinWrap::Energies),
-                      InstanceMethod("dispose", &LangevinWrap::Dispose)});
+  return DefineClass(
+      env, "LangevinChains",
+      {InstanceMethod("setOnsite", &LangevinWrap::SetOnsite),
+       InstanceMethod("clearCouplings", &LangevinWrap::ClearCouplings),
+       InstanceMethod("addBlock", &LangevinWrap::AddBlock), InstanceMethod("setSparse", &LangevinWrap::SetSparse),
+       InstanceMethod("setState", &LangevinWrap::SetState), InstanceMethod("setVelocity", &LangevinWrap::SetVelocity),
+       InstanceMethod("setField", &LangevinWrap::SetField), InstanceMethod("setClamp", &LangevinWrap::SetClamp),
+       InstanceMethod("run", &LangevinWrap::Run), InstanceMethod("runAsync", &LangevinWrap::RunAsync),
+       InstanceMethod("readState", &LangevinWrap::ReadState),
+       InstanceMethod("readVelocity", &LangevinWrap::ReadVelocity), InstanceMethod("energies", &LangevinWrap::Energies),
+       InstanceMethod("dispose", &LangevinWrap::Dispose)});
 }
 
 LangevinWrap::LangevinWrap(const Napi::CallbackInfo& info)
@@ -113,7 +109,9 @@ LangevinChains& LangevinWrap::idleChains() {
   return *chains_;
 }
 
-int64_t LangevinWrap::heldBytes() const { return chains_ ? chains_->memoryBytes() : 0; }
+int64_t LangevinWrap::heldBytes() const {
+  return chains_ ? chains_->memoryBytes() : 0;
+}
 
 Napi::Value LangevinWrap::Dispose(const Napi::CallbackInfo& info) {
   dispose(info.Env());
@@ -156,7 +154,8 @@ Napi::Value LangevinWrap::AddBlock(const Napi::CallbackInfo& info) {
     auto weights = argArray<float>(info[4], "weights", rows * cols);
     Addon* addon = env.GetInstanceData<Addon>();
     runWatched(env, double(rows) * double(cols), [&](const CancelToken*) {
-      chains.model().addBlock(rowStart, rows, colStart, cols, weights.Data(), addon->pool, ThreadPool::hardwareThreads());
+      chains.model().addBlock(rowStart, rows, colStart, cols, weights.Data(), addon->pool,
+                              ThreadPool::hardwareThreads());
     });
     chains.invalidate();
     reportMemory(env);
@@ -246,7 +245,9 @@ Napi::Value LangevinWrap::RunAsync(const Napi::CallbackInfo& info) {
     const int observe = args->observe;
     return ChainJob<TimedResult>::queue(
         env, *this, Value(), cancel,
-        [&chains, args, isa, addon](const CancelToken* cancel) { return timedRun(chains, *args, isa, addon->pool, cancel); },
+        [&chains, args, isa, addon](const CancelToken* cancel) {
+          return timedRun(chains, *args, isa, addon->pool, cancel);
+        },
         [observe](Napi::Env env, TimedResult&& timed) { return toJs(env, std::move(timed), observe); });
   });
 }
@@ -255,7 +256,8 @@ Napi::Value LangevinWrap::RunAsync(const Napi::CallbackInfo& info) {
 Napi::Value LangevinWrap::ReadState(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&] {
     std::vector<float> state = idleChains().state();
-    if (info.Length() == 0 || info[0].IsUndefined()) return Napi::Value(toTypedArray(info.Env(), std::move(state)));
+    if (info.Length() == 0 || info[0].IsUndefined())
+      return Napi::Value(toTypedArray(info.Env(), std::move(state)));
     auto out = argArray<float>(info[0], "out", static_cast<int64_t>(state.size()));
     std::copy(state.begin(), state.end(), out.Data());
     return Napi::Value(out);
@@ -292,7 +294,8 @@ Napi::Value RandomNormals(const Napi::CallbackInfo& info) {
     const uint64_t seed = argUint64(info[1], "seed"), stream = argUint64(info[2], "stream");
     kernels::RngLanes rng;
     const uint64_t streamSeed = deriveSeed(seed, "normals", stream);
-    for (int lane = 0; lane < kernels::kLanes; ++lane) seedLane(rng, lane, streamSeed, lane);
+    for (int lane = 0; lane < kernels::kLanes; ++lane)
+      seedLane(rng, lane, streamSeed, lane);
     const kernels::NormalsFn normals = kernels::langevinKernels(env.GetInstanceData<Addon>()->isa).normals;
     const int64_t count = static_cast<int64_t>(out.ElementLength()), whole = count / 16;
     normals(rng, out.Data(), whole);

@@ -38,6 +38,8 @@ Napi::Value MultispinWrap::SetParameters(const Napi::CallbackInfo& info) {
   });
 }
 
-kernels::MultispinSweepFn MultispinWrap::runKernels(kernels::Isa isa) { return kernels::multispinSweeps(isa); }
+kernels::MultispinSweepFn MultispinWrap::runKernels(kernels::Isa isa) {
+  return kernels::multispinSweeps(isa);
+}
 
 }  // namespace heatbath::addon

@@ -16,6 +16,8 @@ Napi::Value QuantizedWrap::SetParameters(const Napi::CallbackInfo& info) {
   });
 }
 
-kernels::IntSweepFn QuantizedWrap::runKernels(kernels::Isa isa) { return kernels::intSweeps(isa); }
+kernels::IntSweepFn QuantizedWrap::runKernels(kernels::Isa isa) {
+  return kernels::intSweeps(isa);
+}
 
 }  // namespace heatbath::addon

@@ -35,17 +35,14 @@ Napi::Value copyOut(Napi::Env env, const std::vector<float>& values) {
 }  // namespace
 
 Napi::Function RbmWrap::Define(Napi::Env env) {
-  return DefineClass(env, "RbmChains",
-                     {InstanceMethod("setParameters", &RbmWrap::SetParameters),
-                      InstanceMethod("setVisible", &RbmWrap::SetVisible),
-                      InstanceMethod("initRandom", &RbmWrap::InitRandom),
-                      InstanceMethod("setClamp", &RbmWrap::SetClamp),
-                      InstanceMethod("run", &RbmWrap::Run),
-                      InstanceMethod("runAsync", &RbmWrap::RunAsync),
-                      InstanceMethod("readVisible", &RbmWrap::ReadVisible),
-                      InstanceMethod("readHidden", &RbmWrap::ReadHidden),
-                      InstanceMethod("visibleProbabilities", &RbmWrap::VisibleProbabilities),
-                      InstanceMethod("dispose", &RbmWrap::Dispose)});
+  return DefineClass(
+      env, "RbmChains",
+      {InstanceMethod("setParameters", &RbmWrap::SetParameters), InstanceMethod("setVisible", &RbmWrap::SetVisible),
+       InstanceMethod("initRandom", &RbmWrap::InitRandom), InstanceMethod("setClamp", &RbmWrap::SetClamp),
+       InstanceMethod("run", &RbmWrap::Run), InstanceMethod("runAsync", &RbmWrap::RunAsync),
+       InstanceMethod("readVisible", &RbmWrap::ReadVisible), InstanceMethod("readHidden", &RbmWrap::ReadHidden),
+       InstanceMethod("visibleProbabilities", &RbmWrap::VisibleProbabilities),
+       InstanceMethod("dispose", &RbmWrap::Dispose)});
 }
 
 RbmWrap::RbmWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RbmWrap>(info), NativeResource(info.Env()) {
@@ -63,7 +60,9 @@ RbmChains& RbmWrap::idleChains() {
   return *chains_;
 }
 
-int64_t RbmWrap::heldBytes() const { return chains_ ? chains_->memoryBytes() : 0; }
+int64_t RbmWrap::heldBytes() const {
+  return chains_ ? chains_->memoryBytes() : 0;
+}
 
 Napi::Value RbmWrap::Dispose(const Napi::CallbackInfo& info) {
   dispose(info.Env());
@@ -127,8 +126,7 @@ Napi::Value RbmWrap::Run(const Napi::CallbackInfo& info) {
     const double work = 2.0 * double(request.betas.sweeps()) * double(chains.chains()) * double(chains.numVisible()) *
                         double(chains.numHidden());
     runWatched(env, work, [&](const CancelToken* cancel) {
-      chains.run(request.betas, kernels, addon->pool,
-                 request.threads, cancel);
+      chains.run(request.betas, kernels, addon->pool, request.threads, cancel);
     });
     reportMemory(env);
     return env.Undefined();
@@ -147,8 +145,7 @@ Napi::Value RbmWrap::RunAsync(const Napi::CallbackInfo& info) {
     return ChainJob<bool>::queue(
         env, *this, Value(), cancel,
         [&chains, request, kernels, addon](const CancelToken* cancel) {
-          chains.run(request->betas, kernels, addon->pool,
-                     request->threads, cancel);
+          chains.run(request->betas, kernels, addon->pool, request->threads, cancel);
           return true;
         },
         [](Napi::Env env, bool&&) { return env.Undefined(); });

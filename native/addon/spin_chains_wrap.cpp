@@ -37,17 +37,22 @@ RunRequest parseRunRequest(const Napi::CallbackInfo& info, size_t first) {
 // The result array (gibbs_run::Slot); unobserved entries are undefined.
 Napi::Array toJs(Napi::Env env, Observations&& obs, const Observe& observe) {
   Napi::Array out = Napi::Array::New(env, kSlots);
-  if (observe.states) out.Set(kStates, toTypedArray(env, std::move(obs.states)));
+  if (observe.states)
+    out.Set(kStates, toTypedArray(env, std::move(obs.states)));
   if (observe.moments) {
     out.Set(kMean, toTypedArray(env, std::move(obs.mean)));
     out.Set(kPairMean, toTypedArray(env, std::move(obs.pairMean)));
   }
-  if (observe.energy) out.Set(kEnergy, toTypedArray(env, std::move(obs.energy)));
-  if (observe.magnetization) out.Set(kMagnetization, toTypedArray(env, std::move(obs.magnetization)));
+  if (observe.energy)
+    out.Set(kEnergy, toTypedArray(env, std::move(obs.energy)));
+  if (observe.magnetization)
+    out.Set(kMagnetization, toTypedArray(env, std::move(obs.magnetization)));
   out.Set(kSweeps, Napi::Number::New(env, static_cast<double>(obs.sweeps)));
   out.Set(kSeconds, Napi::Number::New(env, obs.seconds));
-  if (observe.chainMeans) out.Set(kChainMeans, toTypedArray(env, std::move(obs.chainMeans)));
-  if (observe.meanFieldPairs) out.Set(kPairMeanField, toTypedArray(env, std::move(obs.pairMeanField)));
+  if (observe.chainMeans)
+    out.Set(kChainMeans, toTypedArray(env, std::move(obs.chainMeans)));
+  if (observe.meanFieldPairs)
+    out.Set(kPairMeanField, toTypedArray(env, std::move(obs.pairMeanField)));
   return out;
 }
 

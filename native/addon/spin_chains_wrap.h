@@ -122,8 +122,8 @@ class SpinChainsWrap : public Napi::ObjectWrap<Derived>, public NativeResource {
       const auto kernelSet = Derived::runKernels(addon->isa);
       const double work = double(request.betas.sweeps()) * double(chains.chains()) * chains.numNodes();
       Observations obs = runWatched(env, work, [&](const CancelToken* cancel) {
-        return chains.run(request.schedule, request.betas, request.observe, kernelSet, addon->pool,
-                          request.threads, cancel);
+        return chains.run(request.schedule, request.betas, request.observe, kernelSet, addon->pool, request.threads,
+                          cancel);
       });
       return Napi::Value(toJs(env, std::move(obs), request.observe));
     });

@@ -8,10 +8,10 @@
 namespace heatbath::addon {
 
 Napi::Function TngdWrap::Define(Napi::Env env) {
-  return DefineClass(env, "TngdDevice",
-                     {InstanceMethod("load", &TngdWrap::Load), InstanceMethod("run", &TngdWrap::Run),
-                      InstanceMethod("foldNoise", &TngdWrap::FoldNoise),
-                      InstanceMethod("dispose", &TngdWrap::Dispose)});
+  return DefineClass(
+      env, "TngdDevice",
+      {InstanceMethod("load", &TngdWrap::Load), InstanceMethod("run", &TngdWrap::Run),
+       InstanceMethod("foldNoise", &TngdWrap::FoldNoise), InstanceMethod("dispose", &TngdWrap::Dispose)});
 }
 
 TngdWrap::TngdWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TngdWrap>(info), NativeResource(info.Env()) {
@@ -40,18 +40,20 @@ Napi::Value TngdWrap::Load(const Napi::CallbackInfo& info) {
     model.batch = argInteger(info[0], "batch", 1, kMaxTngdUnits);
     model.classes = argInteger(info[1], "classes", 1, kMaxTngdUnits);
     const int64_t m = model.batch * model.classes;
-    if (m > kMaxTngdUnits) throw invalidArgument("batch x classes must be at most " + std::to_string(kMaxTngdUnits));
+    if (m > kMaxTngdUnits)
+      throw invalidArgument("batch x classes must be at most " + std::to_string(kMaxTngdUnits));
     auto gram = argArray<float>(info[2], "gram", m * m);
     auto probs = argArray<float>(info[3], "probs", m);
     model.curvatureScale = static_cast<float>(argNumber(info[4], "curvatureScale"));
     auto gradient = argArray<float>(info[5], "gradient", m);
-    if (!info[6].IsBoolean()) throw invalidArgument("noisy must be a boolean");
+    if (!info[6].IsBoolean())
+      throw invalidArgument("noisy must be a boolean");
     model.noisy = info[6].As<Napi::Boolean>().Value();
     model.gram = gram.Data(), model.probs = probs.Data(), model.gradient = gradient.Data();
     const kernels::DenseKernels dense = kernels::denseKernels(addon->isa);
     const double m2 = double(m) * double(m);
-    const double largest =
-        runWatched(env, model.noisy ? m2 * double(m) : m2, [&](const CancelToken*) { return device.load(model, dense); });
+    const double largest = runWatched(env, model.noisy ? m2 * double(m) : m2,
+                                      [&](const CancelToken*) { return device.load(model, dense); });
     reportMemory(env);
     Napi::Object out = Napi::Object::New(env);
     out.Set("largestCurvature", largest);
@@ -74,7 +76,8 @@ Napi::Value TngdWrap::Run(const Napi::CallbackInfo& info) {
     auto v = argArray<float>(info[5], "v", device.units());
     requireDisjoint(y, "y", v, "v");
     args.y = y.Data(), args.v = v.Data();
-    if (device.rank() > 0 && args.sigma > 0) args.h = argArray<float>(info[6], "h", device.rank()).Data();
+    if (device.rank() > 0 && args.sigma > 0)
+      args.h = argArray<float>(info[6], "h", device.rank()).Data();
     const kernels::DenseKernels dense = kernels::denseKernels(addon->isa);
     const kernels::NormalsFn normals = kernels::langevinKernels(addon->isa).normals;
     const double units = double(device.units());

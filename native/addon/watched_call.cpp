@@ -12,7 +12,8 @@ namespace {
 bool environmentAlive(Napi::Env env) {
   napi_value undefined = nullptr;
   bool equal = false;
-  if (napi_get_undefined(env, &undefined) != napi_ok) return false;
+  if (napi_get_undefined(env, &undefined) != napi_ok)
+    return false;
   return napi_strict_equals(env, undefined, undefined, &equal) == napi_ok;
 }
 

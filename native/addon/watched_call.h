@@ -42,7 +42,8 @@ template <typename Body>
 auto runWatched(Napi::Env env, double work, Body&& body) -> decltype(body(static_cast<const CancelToken*>(nullptr))) {
   using Result = decltype(body(static_cast<const CancelToken*>(nullptr)));
   Addon* addon = env.GetInstanceData<Addon>();
-  if (work < kInlineWork && addon->runner.idle()) return body(nullptr);
+  if (work < kInlineWork && addon->runner.idle())
+    return body(nullptr);
   auto token = std::make_shared<CancelToken>();
   auto completion = std::make_shared<CallCompletion>();
   std::conditional_t<std::is_void_v<Result>, bool, std::optional<Result>> result{};
@@ -65,8 +66,10 @@ auto runWatched(Napi::Env env, double work, Body&& body) -> decltype(body(static
     completion->done.notify_one();
   });
   waitWatched(env, addon->runner, *completion);
-  if (completion->error) std::rethrow_exception(completion->error);
-  if constexpr (!std::is_void_v<Result>) return std::move(*result);
+  if (completion->error)
+    std::rethrow_exception(completion->error);
+  if constexpr (!std::is_void_v<Result>)
+    return std::move(*result);
 }
 
 }  // namespace heatbath::addon

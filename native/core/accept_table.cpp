@@ -26,7 +26,8 @@ void AcceptTable::build(int bits, int32_t maxField, double beta, double scale, b
     theta_.assign(static_cast<size_t>(std::max<int64_t>(draws, 64) + 1), static_cast<int16_t>(maxField + 1));
     int32_t field = -maxField;
     for (int64_t r = 0; r < draws; ++r) {
-      while (field <= maxField && table_[field + maxField] <= static_cast<uint64_t>(r)) ++field;
+      while (field <= maxField && table_[field + maxField] <= static_cast<uint64_t>(r))
+        ++field;
       theta_[r] = static_cast<int16_t>(field);
     }
   }

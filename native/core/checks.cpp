@@ -24,7 +24,8 @@ void requireFinite(const float* values, int64_t count, const char* what) {
       std::memcpy(&bits, values + k, sizeof bits);
       bad |= (bits & kExponent) == kExponent;
     }
-    if (bad == 0) continue;
+    if (bad == 0)
+      continue;
     for (int64_t k = start; k < end; ++k) {
       if (!std::isfinite(values[k])) {
         throw Error("ERR_NOT_FINITE", std::string(what) + "[" + std::to_string(k) + "] is " +
@@ -56,8 +57,10 @@ void requireClampIndices(const int32_t* indices, int64_t count, int64_t size, co
   std::vector<char> seen(static_cast<size_t>(size), 0);
   for (int64_t k = 0; k < count; ++k) {
     const int32_t i = indices[k];
-    if (i < 0 || i >= size) throw invalidArgument("clamped " + std::string(unit) + " " + std::to_string(i) + " is out of range");
-    if (seen[i]) throw invalidArgument(std::string(unit) + " " + std::to_string(i) + " is clamped twice");
+    if (i < 0 || i >= size)
+      throw invalidArgument("clamped " + std::string(unit) + " " + std::to_string(i) + " is out of range");
+    if (seen[i])
+      throw invalidArgument(std::string(unit) + " " + std::to_string(i) + " is clamped twice");
     seen[i] = 1;
   }
 }

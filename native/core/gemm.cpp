@@ -18,7 +18,9 @@ constexpr int64_t kMaxBlockDepth = 2048;
 // Largest A block (rows x k) that multiplyRows keeps in L2 across a whole B panel (Zen 5's L2 is 1 MB).
 constexpr int64_t kPanelsOuterMaxBytes = int64_t{1} << 20;
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t ceilDiv(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
 
 // Packs rows [row0, row0 + rows) and depths [k0, k0 + kc) of op(A) into MR-row panels.
 void packLeft(const LeftOperand& a, int64_t row0, int64_t rows, int64_t k0, int64_t kc, float* out) {
@@ -29,17 +31,21 @@ void packLeft(const LeftOperand& a, int64_t row0, int64_t rows, int64_t k0, int6
       for (int64_t kk = 0; kk < kc; ++kk) {
         const float* src = a.a + (k0 + kk) * a.ld + row0 + r0;
         float* dst = panel + kk * kGemmMr;
-        for (int i = 0; i < live; ++i) dst[i] = src[i];
-        for (int i = live; i < kGemmMr; ++i) dst[i] = 0.0f;
+        for (int i = 0; i < live; ++i)
+          dst[i] = src[i];
+        for (int i = live; i < kGemmMr; ++i)
+          dst[i] = 0.0f;
       }
     } else {
       for (int i = 0; i < kGemmMr; ++i) {
         if (i >= live) {
-          for (int64_t kk = 0; kk < kc; ++kk) panel[kk * kGemmMr + i] = 0.0f;
+          for (int64_t kk = 0; kk < kc; ++kk)
+            panel[kk * kGemmMr + i] = 0.0f;
           continue;
         }
         const float* src = a.a + (row0 + r0 + i) * a.ld + k0;
-        for (int64_t kk = 0; kk < kc; ++kk) panel[kk * kGemmMr + i] = src[kk];
+        for (int64_t kk = 0; kk < kc; ++kk)
+          panel[kk * kGemmMr + i] = src[kk];
       }
     }
   }
@@ -54,7 +60,8 @@ void checkDimension(int64_t value, const char* name) {
 }  // namespace
 
 int64_t gemmBlockDepth(int64_t k) {
-  if (k <= 0) return 1;
+  if (k <= 0)
+    return 1;
   return ceilDiv(k, ceilDiv(k, kMaxBlockDepth));
 }
 
@@ -72,7 +79,8 @@ void resizePanels(PackedPanels& out, int64_t k, int64_t n, int width) {
 
 void packPanels(const float* b, bool trans, int64_t k, int64_t n, int width, PackedPanels& out, ThreadPool& pool,
                 int threads) {
-  if (out.k != k || out.n != n || out.width != width || !out.data) resizePanels(out, k, n, width);
+  if (out.k != k || out.n != n || out.width != width || !out.data)
+    resizePanels(out, k, n, width);
   pool.parallelFor(out.panels, threads, [&](int64_t p, int) {
     float* dst = out.data.get() + p * out.panelStride();
     const int64_t j0 = p * width;
@@ -85,29 +93,35 @@ void packPanels(const float* b, bool trans, int64_t k, int64_t n, int width, Pac
         const int64_t k1 = std::min(k, k0 + kDepthBlock);
         for (int q = 0; q < live; ++q) {
           const float* src = b + (j0 + q) * k;
-          for (int64_t kk = k0; kk < k1; ++kk) dst[kk * width + q] = src[kk];
+          for (int64_t kk = k0; kk < k1; ++kk)
+            dst[kk * width + q] = src[kk];
         }
-        for (int64_t kk = k0; kk < k1; ++kk) std::fill(dst + kk * width + live, dst + (kk + 1) * width, 0.0f);
+        for (int64_t kk = k0; kk < k1; ++kk)
+          std::fill(dst + kk * width + live, dst + (kk + 1) * width, 0.0f);
       }
     } else {
       for (int64_t kk = 0; kk < k; ++kk) {
         const float* src = b + kk * n + j0;
         float* row = dst + kk * width;
-        for (int q = 0; q < live; ++q) row[q] = src[q];
-        for (int q = live; q < width; ++q) row[q] = 0.0f;
+        for (int q = 0; q < live; ++q)
+          row[q] = src[q];
+        for (int q = live; q < width; ++q)
+          row[q] = 0.0f;
       }
     }
   });
 }
 
 void setPanelWidth(PackedPanels& panels, int width) {
-  if (panels.width == width || !panels.data) return;
+  if (panels.width == width || !panels.data)
+    return;
   PackedPanels out;
   resizePanels(out, panels.k, panels.n, width);
   for (int64_t j = 0; j < panels.n; ++j) {
     const float* src = panels.panel(j / panels.width) + j % panels.width;
     float* dst = out.data.get() + (j / width) * out.panelStride() + j % width;
-    for (int64_t kk = 0; kk < panels.k; ++kk) dst[kk * width] = src[kk * panels.width];
+    for (int64_t kk = 0; kk < panels.k; ++kk)
+      dst[kk * width] = src[kk * panels.width];
   }
   panels = std::move(out);
 }
@@ -119,7 +133,8 @@ AlignedArray<float> allocateLeftPack(int64_t depth) {
 void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const PackedPanels& b, int64_t panel0,
                   int64_t panel1, float alpha, float beta, float* c, int64_t ldc, int64_t cols, float* leftPack,
                   const kernels::DenseKernels& kernels) {
-  if (rows <= 0) return;
+  if (rows <= 0)
+    return;
   const int64_t k = b.k, depth = gemmBlockDepth(k), nr = b.width;
   // Row tiles of even heights (128 rows: 18 of 6 and 4 of 5, not 21 of 6 and one of 2, which costs
   // as much as 4: too few independent FMA chains to cover their latency). A packed transposed A
@@ -127,7 +142,8 @@ void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const Packed
   const int64_t rowTiles = (rows + kGemmMr - 1) / kGemmMr;
   const int64_t evenHeight = rows / rowTiles, tallerTiles = rows % rowTiles;  // not divided per tile
   auto tileHeight = [&](int64_t t) {
-    if (a.trans) return static_cast<int>(std::min<int64_t>(kGemmMr, rows - t * kGemmMr));
+    if (a.trans)
+      return static_cast<int>(std::min<int64_t>(kGemmMr, rows - t * kGemmMr));
     return static_cast<int>(evenHeight + (t < tallerTiles ? 1 : 0));
   };
   // The tiles of panel p over depths [k0, k0 + kc).
@@ -153,14 +169,17 @@ void multiplyRows(const LeftOperand& a, int64_t row0, int64_t rows, const Packed
     // which the hardware prefetcher follows, while the A rows stay in L2. On Zen 5, two threads,
     // 48-144 rows x 784-1296 deep: 5-10 % faster than K-blocks outer.
     for (int64_t p = panel0; p < panel1; ++p) {
-      for (int64_t k0 = 0; k0 < k; k0 += depth) panelBlock(p, k0, std::min(depth, k - k0));
+      for (int64_t k0 = 0; k0 < k; k0 += depth)
+        panelBlock(p, k0, std::min(depth, k - k0));
     }
     return;
   }
   for (int64_t k0 = 0; k0 < k; k0 += depth) {
     const int64_t kc = std::min(depth, k - k0);
-    if (a.trans) packLeft(a, row0, rows, k0, kc, leftPack);
-    for (int64_t p = panel0; p < panel1; ++p) panelBlock(p, k0, kc);
+    if (a.trans)
+      packLeft(a, row0, rows, k0, kc, leftPack);
+    for (int64_t p = panel0; p < panel1; ++p)
+      panelBlock(p, k0, kc);
   }
 }
 
@@ -169,11 +188,15 @@ void gemm(const GemmArgs& g, const kernels::DenseKernels& kernels, ThreadPool& p
   checkDimension(g.m, "m");
   checkDimension(g.n, "n");
   checkDimension(g.k, "k");
-  if (!std::isfinite(g.alpha) || !std::isfinite(g.beta)) throw Error("ERR_NOT_FINITE", "alpha and beta must be finite");
-  if (threads < 1) throw invalidArgument("threads must be at least 1");
-  if (g.m == 0 || g.n == 0) return;
+  if (!std::isfinite(g.alpha) || !std::isfinite(g.beta))
+    throw Error("ERR_NOT_FINITE", "alpha and beta must be finite");
+  if (threads < 1)
+    throw invalidArgument("threads must be at least 1");
+  if (g.m == 0 || g.n == 0)
+    return;
   if (g.k == 0 || g.alpha == 0.0f) {  // C = beta C (beta 0 clears, even NaN)
-    for (int64_t x = 0; x < g.m * g.n; ++x) g.c[x] = g.beta == 0.0f ? 0.0f : g.beta * g.c[x];
+    for (int64_t x = 0; x < g.m * g.n; ++x)
+      g.c[x] = g.beta == 0.0f ? 0.0f : g.beta * g.c[x];
     return;
   }
   PackedPanels& packed = workspace.packed;
@@ -188,27 +211,32 @@ void gemm(const GemmArgs& g, const kernels::DenseKernels& kernels, ThreadPool& p
   for (int64_t rt = 1; rt <= std::min<int64_t>(rowPanels, threads); ++rt) {
     for (int64_t ct = 1; ct <= std::min<int64_t>(packed.panels, threads / rt); ++ct) {
       const int64_t cost = ceilDiv(rowPanels, rt) * ceilDiv(packed.panels, ct);
-      if (bestCost < 0 || cost < bestCost) bestCost = cost, rowTasks = rt, colTasks = ct;
+      if (bestCost < 0 || cost < bestCost)
+        bestCost = cost, rowTasks = rt, colTasks = ct;
     }
   }
   const int64_t rowsPerTask = ceilDiv(rowPanels, rowTasks) * kGemmMr;
   const int64_t colPanelsPerTask = ceilDiv(packed.panels, colTasks);
   const int workers = static_cast<int>(rowTasks * colTasks);
   std::vector<AlignedArray<float>>& scratch = workspace.leftPacks;
-  if (workspace.leftDepth < gemmBlockDepth(g.k)) scratch.clear(), workspace.leftDepth = gemmBlockDepth(g.k);
-  if (static_cast<int>(scratch.size()) < workers) scratch.resize(workers);
+  if (workspace.leftDepth < gemmBlockDepth(g.k))
+    scratch.clear(), workspace.leftDepth = gemmBlockDepth(g.k);
+  if (static_cast<int>(scratch.size()) < workers)
+    scratch.resize(workers);
   // A cancelled product stops between pieces of one row block and a few panels (tens of ms at most);
   // every C element still adds its K-blocks in order, so the pieces never change results.
   constexpr int64_t kPanelsPerPiece = 8;
   const CancelToken* cancel = CancelScope::active();
   pool.parallelFor(rowTasks * colTasks, workers, [&](int64_t task, int worker) {
-    if (g.transA && !scratch[worker]) scratch[worker] = allocateLeftPack(workspace.leftDepth);
+    if (g.transA && !scratch[worker])
+      scratch[worker] = allocateLeftPack(workspace.leftDepth);
     const int64_t firstRow = (task / colTasks) * rowsPerTask, endRow = std::min(g.m, firstRow + rowsPerTask);
     const int64_t panel0 = (task % colTasks) * colPanelsPerTask;
     const int64_t panel1 = std::min(packed.panels, panel0 + colPanelsPerTask);
     for (int64_t row0 = firstRow; row0 < endRow; row0 += kGemmBlockRows) {
       for (int64_t p0 = panel0; p0 < panel1; p0 += kPanelsPerPiece) {
-        if (cancel != nullptr && cancel->isCancelled()) return;
+        if (cancel != nullptr && cancel->isCancelled())
+          return;
         multiplyRows(left, row0, std::min(kGemmBlockRows, endRow - row0), packed, p0,
                      std::min(panel1, p0 + kPanelsPerPiece), g.alpha, g.beta, g.c + row0 * g.n, g.n, g.n,
                      scratch[worker].get(), kernels);

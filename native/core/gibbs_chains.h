@@ -24,13 +24,13 @@ struct SampleSchedule {
 };
 
 struct Observe {
-  bool states = false;         // every chain's spins at every sample
-  bool moments = false;        // <s_i> and <s_a s_b> for the pairs, over samples and chains
+  bool states = false;   // every chain's spins at every sample
+  bool moments = false;  // <s_i> and <s_a s_b> for the pairs, over samples and chains
   std::vector<int32_t> pairA, pairB;
-  bool energy = false;         // E(s) per sample per chain
-  bool magnetization = false;  // sum_i s_i / n per sample per chain
-  bool chainMeans = false;     // <s_i> of each chain over its samples
-  bool meanFieldPairs = false; // per pair, the mean over chains of m_a m_b (m: each chain's <s_i>)
+  bool energy = false;          // E(s) per sample per chain
+  bool magnetization = false;   // sum_i s_i / n per sample per chain
+  bool chainMeans = false;      // <s_i> of each chain over its samples
+  bool meanFieldPairs = false;  // per pair, the mean over chains of m_a m_b (m: each chain's <s_i>)
 };
 
 struct Observations {
@@ -60,14 +60,13 @@ class GibbsChains {
   void setClamp(const int32_t* nodes, int64_t count, const int8_t* values);
 
   void initRandom();
-  void initHinton(float beta);                // each spin from its bias alone: P(+1) = sigmoid(2 beta h_i)
-  void initGiven(const int8_t* spins);        // chains x nodes, +1/-1
+  void initHinton(float beta);          // each spin from its bias alone: P(+1) = sigmoid(2 beta h_i)
+  void initGiven(const int8_t* spins);  // chains x nodes, +1/-1
 
   // Runs the schedule with β of sweep k from `betas` (which covers the schedule's sweeps). Checks the
   // chains' footprint plus everything the run allocates (runFootprint) in one check before allocating.
   Observations run(const SampleSchedule& schedule, const BetaSchedule& betas, const Observe& observe,
-                   const kernels::GibbsKernels& kernelSet, ThreadPool& pool, int threads,
-                   const CancelToken* cancel);
+                   const kernels::GibbsKernels& kernelSet, ThreadPool& pool, int threads, const CancelToken* cancel);
 
   // Bytes a run holds: the chains' footprint and the observation buffers and scratch it allocates.
   long double runFootprint(int64_t samples, const Observe& observe, int threads) const;
@@ -90,7 +89,8 @@ class GibbsChains {
   // Spins of chains [firstChain, firstChain + width) (within one block) as rows of ±1 bytes.
   void copySpins(int64_t firstChain, int width, int8_t* rows) const;
   // From per-chain spin sums in tile layout ([tile][node][lane]): (1/chains) Σ_c m_a m_b per pair.
-  std::vector<double> meanFieldPairs(const std::vector<float>& chainSums, const Observe& observe, int64_t samples) const;
+  std::vector<double> meanFieldPairs(const std::vector<float>& chainSums, const Observe& observe,
+                                     int64_t samples) const;
   void rebuildUpdateOrder();
   void applyClamp();
   template <typename DrawSpin>
@@ -101,13 +101,13 @@ class GibbsChains {
   // so the kernel's reads of one neighbour for all tiles of a call touch adjacent cache lines.
   static constexpr int64_t nodeStride_ = kernels::kBlockLanes;
   int64_t chains_, tiles_;
-  int64_t blockStride_;                       // floats from one block to the next
+  int64_t blockStride_;  // floats from one block to the next
   AlignedArray<float> spins_;
-  AlignedArray<kernels::RngLanes> rng_;       // tiles
+  AlignedArray<kernels::RngLanes> rng_;  // tiles
   std::vector<float> slotCoupling_, bias_, edgeCoupling_;
-  std::vector<int32_t> slotOffset_;           // neighbour * nodeStride_ per CSR slot (empty if it would overflow)
+  std::vector<int32_t> slotOffset_;  // neighbour * nodeStride_ per CSR slot (empty if it would overflow)
   std::vector<int32_t> clampNodes_;
-  std::vector<int8_t> clampValues_;           // chains x clampNodes_.size()
+  std::vector<int8_t> clampValues_;  // chains x clampNodes_.size()
   UpdateOrder order_;
 };
 

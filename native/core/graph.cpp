@@ -14,7 +14,9 @@ namespace heatbath {
 
 namespace {
 
-Error graphError(const std::string& message) { return Error("ERR_INVALID_GRAPH", message); }
+Error graphError(const std::string& message) {
+  return Error("ERR_INVALID_GRAPH", message);
+}
 
 std::string edgeName(int64_t e, int32_t a, int32_t b) {
   return "edge " + std::to_string(e) + " (" + std::to_string(a) + ", " + std::to_string(b) + ")";
@@ -30,8 +32,10 @@ long double graphFootprint(int64_t numNodes, int64_t numEdges) {
 }
 
 SparseGraph buildGraph(int32_t numNodes, const int32_t* src, const int32_t* dst, int64_t numEdges) {
-  if (numNodes <= 0) throw graphError("a graph needs at least one node");
-  if (numEdges < 0 || numEdges > (int64_t{1} << 30)) throw graphError("edge count out of range");
+  if (numNodes <= 0)
+    throw graphError("a graph needs at least one node");
+  if (numEdges < 0 || numEdges > (int64_t{1} << 30))
+    throw graphError("edge count out of range");
   checkFits(graphFootprint(numNodes, numEdges),
             "a graph of " + std::to_string(numNodes) + " nodes and " + std::to_string(numEdges) + " edges");
   SparseGraph g;
@@ -42,17 +46,18 @@ SparseGraph buildGraph(int32_t numNodes, const int32_t* src, const int32_t* dst,
   for (int64_t e = 0; e < numEdges; ++e) {
     const int32_t a = src[e], b = dst[e];
     if (a < 0 || a >= numNodes || b < 0 || b >= numNodes) {
-      throw graphError(edgeName(e, a, b) + " refers to a node outside [0, " +
-                       std::to_string(numNodes) + ")");
+      throw graphError(edgeName(e, a, b) + " refers to a node outside [0, " + std::to_string(numNodes) + ")");
     }
-    if (a == b) throw graphError(edgeName(e, a, b) + " is a self-loop");
+    if (a == b)
+      throw graphError(edgeName(e, a, b) + " is a self-loop");
     g.edgeSrc[e] = std::min(a, b);
     g.edgeDst[e] = std::max(a, b);
     ++degree[a];
     ++degree[b];
   }
   g.rowStart.assign(numNodes + 1, 0);
-  for (int32_t i = 0; i < numNodes; ++i) g.rowStart[i + 1] = g.rowStart[i] + degree[i];
+  for (int32_t i = 0; i < numNodes; ++i)
+    g.rowStart[i + 1] = g.rowStart[i] + degree[i];
   g.neighbour.resize(2 * numEdges);
   g.slotEdge.resize(2 * numEdges);
   std::vector<int32_t> fill(g.rowStart.begin(), g.rowStart.end() - 1);
@@ -68,7 +73,8 @@ SparseGraph buildGraph(int32_t numNodes, const int32_t* src, const int32_t* dst,
   for (int32_t i = 0; i < numNodes; ++i) {
     const int32_t begin = g.rowStart[i], end = g.rowStart[i + 1];
     row.clear();
-    for (int32_t s = begin; s < end; ++s) row.emplace_back(g.neighbour[s], g.slotEdge[s]);
+    for (int32_t s = begin; s < end; ++s)
+      row.emplace_back(g.neighbour[s], g.slotEdge[s]);
     std::sort(row.begin(), row.end());
     for (size_t k = 0; k < row.size(); ++k) {
       if (k > 0 && row[k].first == row[k - 1].first) {
@@ -91,31 +97,37 @@ void colourGraph(SparseGraph& g, ColouringMethod method) {
     used.assign(g.rowStart[i + 1] - g.rowStart[i] + 1, 0);
     for (int32_t s = g.rowStart[i]; s < g.rowStart[i + 1]; ++s) {
       const int32_t c = g.colour[g.neighbour[s]];
-      if (c >= 0 && c < static_cast<int32_t>(used.size())) used[c] = 1;
+      if (c >= 0 && c < static_cast<int32_t>(used.size()))
+        used[c] = 1;
     }
     int32_t c = 0;
-    while (used[c]) ++c;
+    while (used[c])
+      ++c;
     return c;
   };
   if (method == ColouringMethod::Greedy) {
-    for (int32_t i = 0; i < n; ++i) g.colour[i] = smallestFreeColour(i);
+    for (int32_t i = 0; i < n; ++i)
+      g.colour[i] = smallestFreeColour(i);
   } else {
     // DSATUR: colour next the node whose neighbours already use the most distinct colours
     // (ties: highest degree, then lowest index). Saturation sets are kept as sorted vectors.
     std::vector<std::vector<int32_t>> seen(n);
     using Key = std::tuple<int32_t, int32_t, int32_t>;  // (saturation, degree, -node)
     std::priority_queue<Key> queue;
-    for (int32_t i = 0; i < n; ++i) queue.emplace(0, g.rowStart[i + 1] - g.rowStart[i], -i);
+    for (int32_t i = 0; i < n; ++i)
+      queue.emplace(0, g.rowStart[i + 1] - g.rowStart[i], -i);
     while (!queue.empty()) {
       const auto [saturation, degree, negNode] = queue.top();
       queue.pop();
       const int32_t i = -negNode;
-      if (g.colour[i] >= 0 || saturation != static_cast<int32_t>(seen[i].size())) continue;
+      if (g.colour[i] >= 0 || saturation != static_cast<int32_t>(seen[i].size()))
+        continue;
       const int32_t c = smallestFreeColour(i);
       g.colour[i] = c;
       for (int32_t s = g.rowStart[i]; s < g.rowStart[i + 1]; ++s) {
         const int32_t j = g.neighbour[s];
-        if (g.colour[j] >= 0) continue;
+        if (g.colour[j] >= 0)
+          continue;
         auto& set = seen[j];
         auto it = std::lower_bound(set.begin(), set.end(), c);
         if (it == set.end() || *it != c) {
@@ -132,18 +144,18 @@ void setColouring(SparseGraph& g, const int32_t* colour) {
   int32_t maxColour = -1;
   for (int32_t i = 0; i < g.numNodes; ++i) {
     if (colour[i] < 0) {
-      throw invalidArgument("block of node " + std::to_string(i) + " is negative (" +
-                            std::to_string(colour[i]) + ")");
+      throw invalidArgument("block of node " + std::to_string(i) + " is negative (" + std::to_string(colour[i]) + ")");
     }
     maxColour = std::max(maxColour, colour[i]);
   }
-  if (maxColour >= g.numNodes) throw invalidArgument("block index exceeds the number of nodes");
+  if (maxColour >= g.numNodes)
+    throw invalidArgument("block index exceeds the number of nodes");
   for (int64_t e = 0; e < g.numEdges(); ++e) {
     const int32_t a = g.edgeSrc[e], b = g.edgeDst[e];
     if (colour[a] == colour[b]) {
       throw Error("ERR_INVALID_BLOCKS",
-                  "nodes " + std::to_string(a) + " and " + std::to_string(b) +
-                      " are neighbours but share block " + std::to_string(colour[a]) +
+                  "nodes " + std::to_string(a) + " and " + std::to_string(b) + " are neighbours but share block " +
+                      std::to_string(colour[a]) +
                       ": block Gibbs would update them together and sample the wrong distribution");
     }
   }

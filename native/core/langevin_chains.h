@@ -40,11 +40,11 @@ struct LangevinRunArgs {
 };
 
 struct LangevinRunResult {
-  int64_t samples = 0;                      // trajectory / energy samples per chain
+  int64_t samples = 0;                        // trajectory / energy samples per chain
   std::vector<float> trajectory, velocities;  // samples x chains x N
-  std::vector<double> energy;               // samples x chains
-  std::vector<double> heat;                 // chains
-  std::vector<double> mean, meanSquare;     // chains x N, over steps burnIn + 1 .. steps
+  std::vector<double> energy;                 // samples x chains
+  std::vector<double> heat;                   // chains
+  std::vector<double> mean, meanSquare;       // chains x N, over steps burnIn + 1 .. steps
   int64_t momentSteps = 0;
 };
 
@@ -81,7 +81,7 @@ class LangevinChains {
  private:
   struct Scratch {
     std::vector<float> nextProduct, noise;
-    std::vector<double> xDotP;  // per row: x . J x before the current step (overdamped heat)
+    std::vector<double> xDotP;   // per row: x . J x before the current step (overdamped heat)
     AlignedArray<float> sparse;  // the sparse product's chain-minor states
   };
   struct Task;

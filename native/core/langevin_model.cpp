@@ -20,7 +20,8 @@ static_assert(kMaxLangevinUnits + kRowPad <= INT32_MAX, "padded rows keep int32 
 // out[:, 0..b.n) (+)= x[:, 0..b.k) B for `rows` rows, x and out with row stride ld.
 void multiplyInto(const float* x, int64_t rows, int64_t ld, const PackedPanels& b, bool overwrite, float* out,
                   const kernels::DenseKernels& kernels) {
-  if (b.width != kernels.panelWidth) throw Error("ERR_INTERNAL", "coupling panels are not laid out for these kernels");
+  if (b.width != kernels.panelWidth)
+    throw Error("ERR_INTERNAL", "coupling panels are not laid out for these kernels");
   const LeftOperand left{x, false, rows, b.k, ld};
   multiplyRows(left, 0, rows, b, 0, b.panels, 1.0f, overwrite ? 0.0f : 1.0f, out, ld, b.n, nullptr, kernels);
 }
@@ -53,7 +54,8 @@ void LangevinModel::setOnsite(const float* a, const float* c, const float* h, co
   requireFinite(h, n_, "biases");
   requireFinite(mass, n_, "masses");
   for (int64_t i = 0; i < n_; ++i) {
-    if (!(mass[i] > 0.0f)) throw invalidArgument("masses must be > 0; mass " + std::to_string(i) + " is " + std::to_string(mass[i]));
+    if (!(mass[i] > 0.0f))
+      throw invalidArgument("masses must be > 0; mass " + std::to_string(i) + " is " + std::to_string(mass[i]));
   }
   std::copy(a, a + n_, a_.begin());
   std::copy(c, c + n_, c_.begin());
@@ -95,53 +97,66 @@ void LangevinModel::addBlock(int64_t rowStart, int64_t rows, int64_t colStart, i
   auto claim = [&](int64_t start, int64_t count) {
     char* range = written_.data() + start;
     const bool first = std::all_of(range, range + count, [](char w) { return w == 0; });
-    for (int64_t i = 0; i < count; ++i) range[i] = first ? 2 : std::max<char>(range[i], 1);
+    for (int64_t i = 0; i < count; ++i)
+      range[i] = first ? 2 : std::max<char>(range[i], 1);
     return first;
   };
   block.rowsFirst = claim(rowStart, rows);
-  if (!diagonal) block.colsFirst = claim(colStart, cols);
+  if (!diagonal)
+    block.colsFirst = claim(colStart, cols);
   cleared_.clear();
   for (int64_t i = 0; i < ld_; ++i) {
-    if (written_[i] == 2) continue;
-    if (!cleared_.empty() && cleared_.back().second == i) ++cleared_.back().second;
-    else cleared_.push_back({i, i + 1});
+    if (written_[i] == 2)
+      continue;
+    if (!cleared_.empty() && cleared_.back().second == i)
+      ++cleared_.back().second;
+    else
+      cleared_.push_back({i, i + 1});
   }
   // Packed for the AVX2/scalar width; usePanelWidth re-lays them out for the kernels of a run.
   constexpr int kInitialWidth = 16;
   packPanels(weights, true, cols, rows, kInitialWidth, block.toRows, pool, threads);
-  if (!diagonal) packPanels(weights, false, rows, cols, kInitialWidth, block.toCols, pool, threads);
+  if (!diagonal)
+    packPanels(weights, false, rows, cols, kInitialWidth, block.toCols, pool, threads);
   blocks_.push_back(std::move(block));
 }
 
 void LangevinModel::usePanelWidth(int width) {
   for (CouplingBlock& block : blocks_) {
     setPanelWidth(block.toRows, width);
-    if (!block.diagonal) setPanelWidth(block.toCols, width);
+    if (!block.diagonal)
+      setPanelWidth(block.toCols, width);
   }
 }
 
 void LangevinModel::setSparse(const int32_t* rowPtr, const int32_t* cols, const float* values, int64_t nnz) {
-  if (rowPtr[0] != 0 || rowPtr[n_] != nnz) throw invalidArgument("rowPtr must start at 0 and end at the entry count");
+  if (rowPtr[0] != 0 || rowPtr[n_] != nnz)
+    throw invalidArgument("rowPtr must start at 0 and end at the entry count");
   for (int64_t i = 0; i < n_; ++i) {
-    if (rowPtr[i + 1] < rowPtr[i]) throw invalidArgument("rowPtr must be non-decreasing");
+    if (rowPtr[i + 1] < rowPtr[i])
+      throw invalidArgument("rowPtr must be non-decreasing");
   }
   requireFinite(values, nnz, "sparse coupling values");
   std::vector<char> seen(static_cast<size_t>(n_), 0);
   for (int64_t i = 0; i < n_; ++i) {
     for (int32_t k = rowPtr[i]; k < rowPtr[i + 1]; ++k) {
       const int32_t j = cols[k];
-      if (j < 0 || j >= n_) throw invalidArgument("sparse column " + std::to_string(j) + " is out of range");
-      if (seen[j]) throw invalidArgument("sparse row " + std::to_string(i) + " lists unit " + std::to_string(j) + " twice");
+      if (j < 0 || j >= n_)
+        throw invalidArgument("sparse column " + std::to_string(j) + " is out of range");
+      if (seen[j])
+        throw invalidArgument("sparse row " + std::to_string(i) + " lists unit " + std::to_string(j) + " twice");
       seen[j] = 1;
       // The mirror entry (j, i) must exist with the same value.
       bool mirrored = false;
-      for (int32_t m = rowPtr[j]; m < rowPtr[j + 1] && !mirrored; ++m) mirrored = cols[m] == i && values[m] == values[k];
+      for (int32_t m = rowPtr[j]; m < rowPtr[j + 1] && !mirrored; ++m)
+        mirrored = cols[m] == i && values[m] == values[k];
       if (!mirrored) {
         throw invalidArgument("sparse couplings must be symmetric: (" + std::to_string(i) + ", " + std::to_string(j) +
                               ") has no equal entry (" + std::to_string(j) + ", " + std::to_string(i) + ")");
       }
     }
-    for (int32_t k = rowPtr[i]; k < rowPtr[i + 1]; ++k) seen[cols[k]] = 0;
+    for (int32_t k = rowPtr[i]; k < rowPtr[i + 1]; ++k)
+      seen[cols[k]] = 0;
   }
   rowPtr_.assign(rowPtr, rowPtr + n_ + 1);
   cols_.assign(cols, cols + nnz);
@@ -153,14 +168,17 @@ void LangevinModel::couplingProduct(const float* x, int64_t rows, float* out, co
   const bool sparseOnly = blocks_.empty() && hasSparse();
   if (!sparseOnly) {
     for (int64_t r = 0; r < rows; ++r) {
-      for (const auto& [start, end] : cleared_) std::fill(out + r * ld_ + start, out + r * ld_ + end, 0.0f);
+      for (const auto& [start, end] : cleared_)
+        std::fill(out + r * ld_ + start, out + r * ld_ + end, 0.0f);
     }
   }
   for (const CouplingBlock& b : blocks_) {
     multiplyInto(x + b.colStart, rows, ld_, b.toRows, b.rowsFirst, out + b.rowStart, dense);
-    if (!b.diagonal) multiplyInto(x + b.rowStart, rows, ld_, b.toCols, b.colsFirst, out + b.colStart, dense);
+    if (!b.diagonal)
+      multiplyInto(x + b.rowStart, rows, ld_, b.toCols, b.colsFirst, out + b.colStart, dense);
   }
-  if (!hasSparse()) return;
+  if (!hasSparse())
+    return;
   const kernels::SparseCouplings j{n_, rowPtr_.data(), cols_.data(), sparseValues_.data()};
   sparseProduct(j, x, rows, ld_, !sparseOnly, out, scratch);
 }
@@ -171,7 +189,8 @@ double LangevinModel::energy(const float* x, const float* product, const float* 
   for (int64_t i = 0; i < n_; ++i) {
     const double xi = x[i], x2 = xi * xi;
     double hi = h_[i];
-    if (field != nullptr) hi += static_cast<double>(fieldScale) * field[i];
+    if (field != nullptr)
+      hi += static_cast<double>(fieldScale) * field[i];
     u += 0.5 * a_[i] * x2 + 0.25 * c_[i] * x2 * x2 - hi * xi - 0.5 * couplingScale * xi * product[i];
   }
   return u;
@@ -179,7 +198,8 @@ double LangevinModel::energy(const float* x, const float* product, const float* 
 
 int64_t LangevinModel::memoryBytes() const {
   int64_t bytes = vectorBytes(a_, c_, h_, mass_, blocks_, written_, cleared_, rowPtr_, cols_, sparseValues_);
-  for (const CouplingBlock& b : blocks_) bytes += (b.toRows.capacity + b.toCols.capacity) * static_cast<int64_t>(sizeof(float));
+  for (const CouplingBlock& b : blocks_)
+    bytes += (b.toRows.capacity + b.toCols.capacity) * static_cast<int64_t>(sizeof(float));
   return bytes;
 }
 

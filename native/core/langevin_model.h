@@ -22,9 +22,9 @@ namespace heatbath {
 
 struct CouplingBlock {
   int64_t rowStart, rows, colStart, cols;
-  bool diagonal;         // one range, symmetric W
-  PackedPanels toRows;   // B = W^T (K = cols, n = rows): P_R += x_C W^T
-  PackedPanels toCols;   // B = W   (K = rows, n = cols): P_C += x_R W (disjoint blocks only)
+  bool diagonal;        // one range, symmetric W
+  PackedPanels toRows;  // B = W^T (K = cols, n = rows): P_R += x_C W^T
+  PackedPanels toCols;  // B = W   (K = rows, n = cols): P_C += x_R W (disjoint blocks only)
   // The product is the first to write its output range, so it stores instead of adding (no clearing pass).
   bool rowsFirst, colsFirst;
 };
@@ -54,8 +54,7 @@ class LangevinModel {
                        kernels::SparseProductFn sparseProduct, float* scratch) const;
 
   // U of one row given its product P = Jx; field may be null.
-  double energy(const float* x, const float* product, const float* field, float couplingScale,
-                float fieldScale) const;
+  double energy(const float* x, const float* product, const float* field, float couplingScale, float fieldScale) const;
 
   int64_t memoryBytes() const;  // parameters and packed couplings
 

@@ -82,12 +82,14 @@ AlignedArray<T> allocateAligned(size_t count) {
   constexpr size_t kMapFrom = size_t{1} << 20;
   if (bytes >= kMapFrom) {
     void* mapped = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mapped == MAP_FAILED) throw Error("ERR_TOO_LARGE", "out of memory");
+    if (mapped == MAP_FAILED)
+      throw Error("ERR_TOO_LARGE", "out of memory");
     return AlignedArray<T>(static_cast<T*>(mapped), AlignedFree{bytes});  // mapped pages read as zeros
   }
 #endif
   void* p = std::aligned_alloc(64, bytes == 0 ? 64 : bytes);
-  if (p == nullptr) throw Error("ERR_TOO_LARGE", "out of memory");
+  if (p == nullptr)
+    throw Error("ERR_TOO_LARGE", "out of memory");
   std::memset(p, 0, bytes == 0 ? 64 : bytes);
   return AlignedArray<T>(static_cast<T*>(p));
 }

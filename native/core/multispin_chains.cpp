@@ -21,7 +21,9 @@ namespace {
 constexpr int64_t kFlipsPerCall = int64_t{1} << 24;
 constexpr uint64_t kMultispinTag = seedTagKey("multispin");
 
-int bitLength(int32_t x) { return x == 0 ? 0 : 32 - __builtin_clz(static_cast<uint32_t>(x)); }
+int bitLength(int32_t x) {
+  return x == 0 ? 0 : 32 - __builtin_clz(static_cast<uint32_t>(x));
+}
 
 // The words of a block that hold chains (all ones but for the last, partly used block).
 uint64_t usedBits(int64_t chainsInBlock, int word) {
@@ -33,21 +35,25 @@ uint64_t usedBits(int64_t chainsInBlock, int word) {
 
 MultispinChains::MultispinChains(std::shared_ptr<const SparseGraph> graph, int64_t chains, uint64_t seed)
     : graph_(std::move(graph)), chains_(chains) {
-  if (chains < 1) throw invalidArgument("chains must be at least 1, got " + std::to_string(chains));
+  if (chains < 1)
+    throw invalidArgument("chains must be at least 1, got " + std::to_string(chains));
   const int32_t n = graph_->numNodes;
   blocks_ = (chains + kBlockChains - 1) / kBlockChains;
   const long double slots = static_cast<long double>(graph_->neighbour.size());
-  checkFits(static_cast<long double>(blocks_) * (int64_t{n} * kBlockWords * sizeof(uint64_t) + sizeof(kernels::BlockRng)) +
-                static_cast<long double>(graph_->numEdges()) * sizeof(int32_t) +
-                slots * kernels::kMaxCountBits * sizeof(kernels::MultispinTerm) + static_cast<long double>(n) * 8 * sizeof(int32_t),
-            "the chain states");
+  checkFits(
+      static_cast<long double>(blocks_) * (int64_t{n} * kBlockWords * sizeof(uint64_t) + sizeof(kernels::BlockRng)) +
+          static_cast<long double>(graph_->numEdges()) * sizeof(int32_t) +
+          slots * kernels::kMaxCountBits * sizeof(kernels::MultispinTerm) +
+          static_cast<long double>(n) * 8 * sizeof(int32_t),
+      "the chain states");
   spins_ = allocateAligned<uint64_t>(static_cast<size_t>(blocks_ * int64_t{n} * kBlockWords));
   rng_ = allocateAligned<kernels::BlockRng>(static_cast<size_t>(blocks_));
   for (int64_t b = 0; b < blocks_; ++b) {
     for (int l = 0; l < kBlockStreams; ++l) {
       kernels::RngLanes lane;
       seedLaneFrom(lane, 0, deriveSeed(seed, kMultispinTag, static_cast<uint64_t>(b * kBlockStreams + l)));
-      for (int k = 0; k < 4; ++k) rng_[b].s[k][l] = lane.s[k][0];
+      for (int k = 0; k < 4; ++k)
+        rng_[b].s[k][l] = lane.s[k][0];
     }
   }
   edgeCoupling_.assign(graph_->numEdges(), 0);
@@ -68,13 +74,15 @@ std::string MultispinChains::refusal(const SparseGraph& g, const int32_t* coupli
     for (int32_t s = g.rowStart[i]; s < g.rowStart[i + 1]; ++s) {
       const int32_t j = couplingPerEdge[g.slotEdge[s]];
       sum += std::llabs(int64_t{j});
-      if (std::abs(j) > std::abs(largest)) largest = j, largestAt = g.neighbour[s];
+      if (std::abs(j) > std::abs(largest))
+        largest = j, largestAt = g.neighbour[s];
     }
     if (sum > kernels::kMaxMultispinCount) {
-      return "node " + std::to_string(i) + "'s couplings add up to " + std::to_string(sum) + " steps (sum of |J| over its " +
-             std::to_string(g.rowStart[i + 1] - g.rowStart[i]) + " neighbours; its largest, " + std::to_string(largest) +
-             ", with node " + std::to_string(largestAt) + "), beyond the multispin kernel's " +
-             std::to_string(kernels::kMaxMultispinCount) + "; use kernel 'integer'";
+      return "node " + std::to_string(i) + "'s couplings add up to " + std::to_string(sum) +
+             " steps (sum of |J| over its " + std::to_string(g.rowStart[i + 1] - g.rowStart[i]) +
+             " neighbours; its largest, " + std::to_string(largest) + ", with node " + std::to_string(largestAt) +
+             "), beyond the multispin kernel's " + std::to_string(kernels::kMaxMultispinCount) +
+             "; use kernel 'integer'";
     }
     if (std::llabs(int64_t{bias[i]}) + sum > kernels::kMaxIntField) {
       return "node " + std::to_string(i) + "'s bias " + std::to_string(bias[i]) + " puts its field beyond " +
@@ -89,9 +97,11 @@ void MultispinChains::setParameters(const int32_t* couplingPerEdge, const int32_
   if (randomBits < 1 || randomBits > 32) {
     throw invalidArgument("randomBits must be an integer in [1, 32], got " + std::to_string(randomBits));
   }
-  if (!std::isfinite(scale) || scale <= 0) throw invalidArgument("scale must be finite and > 0");
+  if (!std::isfinite(scale) || scale <= 0)
+    throw invalidArgument("scale must be finite and > 0");
   const std::string why = refusal(g, couplingPerEdge, bias);
-  if (!why.empty()) throw invalidArgument(why);
+  if (!why.empty())
+    throw invalidArgument(why);
   std::vector<kernels::MultispinTerm> terms;
   int32_t maxField = 0, maskField = 0;
   for (int32_t i = 0; i < g.numNodes; ++i) {
@@ -106,12 +116,14 @@ void MultispinChains::setParameters(const int32_t* couplingPerEdge, const int32_
     for (int column = 0; column < bitLength(sum); ++column) {
       for (int32_t s = g.rowStart[i]; s < g.rowStart[i + 1]; ++s) {
         const int32_t j = couplingPerEdge[g.slotEdge[s]];
-        if ((std::abs(j) >> column) & 1) terms.push_back({g.neighbour[s], column, j < 0 ? ~uint64_t{0} : 0});
+        if ((std::abs(j) >> column) & 1)
+          terms.push_back({g.neighbour[s], column, j < 0 ? ~uint64_t{0} : 0});
       }
     }
     const int32_t degree = g.rowStart[i + 1] - g.rowStart[i];
     unitDegree_[i] = unit && degree >= 1 && degree <= 8 ? degree : 0;
-    if (unitDegree_[i] > 0) maskField = std::max(maskField, std::abs(bias[i]) + degree);
+    if (unitDegree_[i] > 0)
+      maskField = std::max(maskField, std::abs(bias[i]) + degree);
     countBits_[i] = bitLength(sum);
     weightSum_[i] = sum;
     base_[i] = bias[i] - sum;
@@ -132,25 +144,30 @@ void MultispinChains::setClamp(const int32_t* nodes, int64_t count, const int8_t
   std::vector<char> seen(n, 0);
   for (int64_t k = 0; k < count; ++k) {
     const int32_t i = nodes[k];
-    if (i < 0 || i >= n) throw invalidArgument("clamped node " + std::to_string(i) + " is out of range");
-    if (seen[i]) throw invalidArgument("node " + std::to_string(i) + " is clamped twice");
+    if (i < 0 || i >= n)
+      throw invalidArgument("clamped node " + std::to_string(i) + " is out of range");
+    if (seen[i])
+      throw invalidArgument("node " + std::to_string(i) + " is clamped twice");
     seen[i] = 1;
   }
   for (int64_t k = 0; k < count * chains_; ++k) {
     if (values[k] != 1 && values[k] != -1) {
-      throw invalidArgument("clamped values must be +1 or -1; entry " + std::to_string(k) + " is " + std::to_string(values[k]));
+      throw invalidArgument("clamped values must be +1 or -1; entry " + std::to_string(k) + " is " +
+                            std::to_string(values[k]));
     }
   }
   const bool sameNodes = std::equal(nodes, nodes + count, clampNodes_.begin(), clampNodes_.end());
   clampNodes_.assign(nodes, nodes + count);
   clampValues_.assign(values, values + count * chains_);
-  if (!sameNodes) rebuildUpdateOrder();
+  if (!sameNodes)
+    rebuildUpdateOrder();
   applyClamp();
 }
 
 void MultispinChains::rebuildUpdateOrder() {
   std::vector<char> clamped(graph_->numNodes, 0);
-  for (int32_t i : clampNodes_) clamped[i] = 1;
+  for (int32_t i : clampNodes_)
+    clamped[i] = 1;
   order_ = localUpdateOrder(*graph_, clamped);
 }
 
@@ -163,20 +180,23 @@ void MultispinChains::setSpin(int64_t chain, int32_t node, bool up) const {
 void MultispinChains::applyClamp() {
   const int64_t count = static_cast<int64_t>(clampNodes_.size());
   for (int64_t c = 0; c < chains_; ++c) {
-    for (int64_t k = 0; k < count; ++k) setSpin(c, clampNodes_[k], clampValues_[c * count + k] > 0);
+    for (int64_t k = 0; k < count; ++k)
+      setSpin(c, clampNodes_[k], clampValues_[c * count + k] > 0);
   }
 }
 
 void MultispinChains::initRandom() {
   // One plane of the block's streams per node.
   for (int64_t b = 0; b < blocks_; ++b) {
-    for (int32_t i = 0; i < graph_->numNodes; ++i) kernels::stepBlockRng(rng_[b], nodeWords(b, i));
+    for (int32_t i = 0; i < graph_->numNodes; ++i)
+      kernels::stepBlockRng(rng_[b], nodeWords(b, i));
   }
   applyClamp();
 }
 
 void MultispinChains::initHinton(float beta) {
-  if (!std::isfinite(beta) || beta < 0) throw invalidArgument("beta must be finite and >= 0");
+  if (!std::isfinite(beta) || beta < 0)
+    throw invalidArgument("beta must be finite and >= 0");
   AcceptTable table;
   table.build(bits_, maxField_, beta, scale_, false);
   for (int64_t b = 0; b < blocks_; ++b) {
@@ -185,11 +205,14 @@ void MultispinChains::initHinton(float beta) {
       for (int q = 0; q < bits_; ++q) {
         uint64_t plane[kBlockWords];
         kernels::stepBlockRng(rng_[b], plane);
-        for (int c = 0; c < kBlockChains; ++c) r[c] |= ((plane[c / 64] >> (c % 64)) & 1u) << q;
+        for (int c = 0; c < kBlockChains; ++c)
+          r[c] |= ((plane[c / 64] >> (c % 64)) & 1u) << q;
       }
       uint64_t* words = nodeWords(b, i);
-      for (int w = 0; w < kBlockWords; ++w) words[w] = 0;
-      for (int c = 0; c < kBlockChains; ++c) words[c / 64] |= uint64_t{r[c] < table.threshold(bias_[i])} << (c % 64);
+      for (int w = 0; w < kBlockWords; ++w)
+        words[w] = 0;
+      for (int c = 0; c < kBlockChains; ++c)
+        words[c / 64] |= uint64_t{r[c] < table.threshold(bias_[i])} << (c % 64);
     }
   }
   applyClamp();
@@ -199,11 +222,13 @@ void MultispinChains::initGiven(const int8_t* spins) {
   const int32_t n = graph_->numNodes;
   for (int64_t k = 0; k < chains_ * n; ++k) {
     if (spins[k] != 1 && spins[k] != -1) {
-      throw invalidArgument("initial spins must be +1 or -1; entry " + std::to_string(k) + " is " + std::to_string(spins[k]));
+      throw invalidArgument("initial spins must be +1 or -1; entry " + std::to_string(k) + " is " +
+                            std::to_string(spins[k]));
     }
   }
   for (int64_t c = 0; c < chains_; ++c) {
-    for (int32_t i = 0; i < n; ++i) setSpin(c, i, spins[c * n + i] > 0);
+    for (int32_t i = 0; i < n; ++i)
+      setSpin(c, i, spins[c * n + i] > 0);
   }
   applyClamp();
 }
@@ -211,24 +236,33 @@ void MultispinChains::initGiven(const int8_t* spins) {
 void MultispinChains::readSpins(int8_t* out) const {
   const int32_t n = graph_->numNodes;
   for (int64_t c = 0; c < chains_; ++c) {
-    for (int32_t i = 0; i < n; ++i) out[c * n + i] = spinUp(c, i) ? 1 : -1;
+    for (int32_t i = 0; i < n; ++i)
+      out[c * n + i] = spinUp(c, i) ? 1 : -1;
   }
 }
 
 kernels::MultispinModel MultispinChains::kernelModel() const {
-  return kernels::MultispinModel{termStart_.data(), terms_.data(), countBits_.data(), weightSum_.data(), base_.data(),
-                                 unitDegree_.data(), order_.nodes.data(), order_.blockStart.data(),
+  return kernels::MultispinModel{termStart_.data(),
+                                 terms_.data(),
+                                 countBits_.data(),
+                                 weightSum_.data(),
+                                 base_.data(),
+                                 unitDegree_.data(),
+                                 order_.nodes.data(),
+                                 order_.blockStart.data(),
                                  static_cast<int32_t>(order_.blockStart.size()) - 1};
 }
 
 int64_t MultispinChains::memoryBytes() const {
   return blocks_ * int64_t{graph_->numNodes} * kBlockWords * static_cast<int64_t>(sizeof(uint64_t)) +
          blocks_ * static_cast<int64_t>(sizeof(kernels::BlockRng)) +
-         vectorBytes(edgeCoupling_, bias_, termStart_, countBits_, weightSum_, base_, unitDegree_, terms_, clampNodes_, clampValues_);
+         vectorBytes(edgeCoupling_, bias_, termStart_, countBits_, weightSum_, base_, unitDegree_, terms_, clampNodes_,
+                     clampValues_);
 }
 
 Observations MultispinChains::run(const SampleSchedule& schedule, const BetaSchedule& betas, const Observe& observe,
-                                  kernels::MultispinSweepFn sweepFn, ThreadPool& pool, int threads, const CancelToken* cancel) {
+                                  kernels::MultispinSweepFn sweepFn, ThreadPool& pool, int threads,
+                                  const CancelToken* cancel) {
   const SparseGraph& g = *graph_;
   const int32_t n = g.numNodes;
   const int64_t samples = schedule.samples, numPairs = static_cast<int64_t>(observe.pairA.size());
@@ -236,8 +270,9 @@ Observations MultispinChains::run(const SampleSchedule& schedule, const BetaSche
     throw invalidArgument("schedule needs warmup >= 0, samples >= 0 and thin >= 1");
   }
   if (observe.chainMeans || observe.meanFieldPairs) {
-    throw invalidArgument("quantized chains observe states, moments, energy and magnetization; chain means and "
-                          "mean-field pairs are not offered");
+    throw invalidArgument(
+        "quantized chains observe states, moments, energy and magnetization; chain means and "
+        "mean-field pairs are not offered");
   }
   const int64_t total = heatbath::totalSweeps(schedule.warmup, schedule.samples, schedule.thin);
   if (betas.sweeps() != total) {
@@ -249,7 +284,8 @@ Observations MultispinChains::run(const SampleSchedule& schedule, const BetaSche
       throw invalidArgument("moment pair " + std::to_string(p) + " refers to a node out of range");
     }
   }
-  if (threads < 1) throw invalidArgument("threads must be at least 1");
+  if (threads < 1)
+    throw invalidArgument("threads must be at least 1");
 
   Observations out;
   const long double perSample = static_cast<long double>(samples) * chains_;
@@ -257,11 +293,15 @@ Observations MultispinChains::run(const SampleSchedule& schedule, const BetaSche
   const long double acceptTable = ((2.0L * maxField_ + 1) + (2.0L * maskField_ + 1) * (bits_ + 1)) * sizeof(uint64_t);
   const long double perWorker = (observe.moments ? (n + numPairs) * sizeof(int64_t) : 0) + acceptTable;
   checkFits(static_cast<long double>(memoryBytes()) + (observe.states ? perSample * n : 0) +
-                (observe.energy + observe.magnetization) * perSample * sizeof(double) + workers * perWorker + betas.bytes(),
+                (observe.energy + observe.magnetization) * perSample * sizeof(double) + workers * perWorker +
+                betas.bytes(),
             "the requested observations");
-  if (observe.states) out.states.assign(static_cast<size_t>(perSample * n), 0);
-  if (observe.energy) out.energy.assign(static_cast<size_t>(perSample), 0.0);
-  if (observe.magnetization) out.magnetization.assign(static_cast<size_t>(perSample), 0.0);
+  if (observe.states)
+    out.states.assign(static_cast<size_t>(perSample * n), 0);
+  if (observe.energy)
+    out.energy.assign(static_cast<size_t>(perSample), 0.0);
+  if (observe.magnetization)
+    out.magnetization.assign(static_cast<size_t>(perSample), 0.0);
 
   // Exact integer moment sums per worker (popcounts of packed spins): the same total for any thread count.
   std::vector<std::vector<int64_t>> nodeTotals(observe.moments ? workers : 0, std::vector<int64_t>(n, 0));
@@ -276,29 +316,35 @@ Observations MultispinChains::run(const SampleSchedule& schedule, const BetaSche
       for (int w = 0; w < kBlockWords; ++w) {
         const uint64_t used = usedBits(chainsHere, w);
         const int64_t lanes = __builtin_popcountll(used);
-        for (int32_t i = 0; i < n; ++i) nodeTotals[worker][i] += 2 * __builtin_popcountll(nodeWords(block, i)[w] & used) - lanes;
+        for (int32_t i = 0; i < n; ++i)
+          nodeTotals[worker][i] += 2 * __builtin_popcountll(nodeWords(block, i)[w] & used) - lanes;
         for (int64_t p = 0; p < numPairs; ++p) {
           const uint64_t differ = nodeWords(block, observe.pairA[p])[w] ^ nodeWords(block, observe.pairB[p])[w];
           pairTotals[worker][p] += lanes - 2 * __builtin_popcountll(differ & used);
         }
       }
     }
-    if (!observe.states && !observe.energy && !observe.magnetization) return;
+    if (!observe.states && !observe.energy && !observe.magnetization)
+      return;
     for (int64_t l = 0; l < chainsHere; ++l) {
       const int64_t chain = block * kBlockChains + l, row = sample * chains_ + chain;
       auto s = [&](int32_t i) -> int64_t { return ((nodeWords(block, i)[l / 64] >> (l % 64)) & 1u) ? 1 : -1; };
       if (observe.states) {
-        for (int32_t i = 0; i < n; ++i) out.states[row * n + i] = static_cast<int8_t>(s(i));
+        for (int32_t i = 0; i < n; ++i)
+          out.states[row * n + i] = static_cast<int8_t>(s(i));
       }
       if (observe.energy) {
         int64_t e = 0;  // exact in integers, then one rounding
-        for (int32_t i = 0; i < n; ++i) e -= bias_[i] * s(i);
-        for (int64_t k = 0; k < g.numEdges(); ++k) e -= edgeCoupling_[k] * s(g.edgeSrc[k]) * s(g.edgeDst[k]);
+        for (int32_t i = 0; i < n; ++i)
+          e -= bias_[i] * s(i);
+        for (int64_t k = 0; k < g.numEdges(); ++k)
+          e -= edgeCoupling_[k] * s(g.edgeSrc[k]) * s(g.edgeDst[k]);
         out.energy[row] = static_cast<double>(e) * scale_;
       }
       if (observe.magnetization) {
         int64_t m = 0;
-        for (int32_t i = 0; i < n; ++i) m += s(i);
+        for (int32_t i = 0; i < n; ++i)
+          m += s(i);
         out.magnetization[row] = static_cast<double>(m) / n;
       }
     }
@@ -313,43 +359,53 @@ Observations MultispinChains::run(const SampleSchedule& schedule, const BetaSche
     int64_t sweep = 0;
     auto advance = [&](int64_t sweeps) {
       for (int64_t done = 0; done < sweeps;) {
-        if (cancel != nullptr && cancel->cancelled.load(std::memory_order_relaxed)) return false;
+        if (cancel != nullptr && cancel->cancelled.load(std::memory_order_relaxed))
+          return false;
         // A run of sweeps at one beta; a new beta costs 2 maxField + 1 exponentials (no 2^b inverse).
         int64_t now = 1;
         const int64_t most = std::min(chunk, sweeps - done);
         const float beta = betas.at(sweep);
-        while (now < most && betas.at(sweep + now) == beta) ++now;
+        while (now < most && betas.at(sweep + now) == beta)
+          ++now;
         if (!table.matches(bits_, maxField_, beta, scale_)) {
           table.build(bits_, maxField_, beta, scale_, false);
           kernels::fillThresholdMasks(bits_, maxField_, table.view().table, maskField_, masks[worker].data());
         }
         const kernels::AcceptView built = table.view();
-        sweepFn(model, kernels::MultispinAccept{built.bits, built.maxField, built.table, maskField_, masks[worker].data()}, unit,
-                static_cast<int>(now));
+        sweepFn(model,
+                kernels::MultispinAccept{built.bits, built.maxField, built.table, maskField_, masks[worker].data()},
+                unit, static_cast<int>(now));
         sweep += now;
         done += now;
       }
       return true;
     };
-    if (!advance(schedule.warmup)) return;
+    if (!advance(schedule.warmup))
+      return;
     for (int64_t s = 0; s < samples; ++s) {
-      if (s > 0 && !advance(schedule.thin)) return;
+      if (s > 0 && !advance(schedule.thin))
+        return;
       observeBlock(block, s, worker);
     }
   });
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (cancel != nullptr && cancel->cancelled.load()) throw Error("ERR_ABORTED", "sampling was aborted");
+  if (cancel != nullptr && cancel->cancelled.load())
+    throw Error("ERR_ABORTED", "sampling was aborted");
   out.sweeps = total;
   if (observe.moments) {
     const double norm = samples > 0 ? 1.0 / (static_cast<double>(samples) * chains_) : 0.0;
     out.mean.assign(n, 0.0);
     out.pairMean.assign(numPairs, 0.0);
     for (int w = 0; w < workers; ++w) {
-      for (int32_t i = 0; i < n; ++i) out.mean[i] += static_cast<double>(nodeTotals[w][i]);
-      for (int64_t p = 0; p < numPairs; ++p) out.pairMean[p] += static_cast<double>(pairTotals[w][p]);
+      for (int32_t i = 0; i < n; ++i)
+        out.mean[i] += static_cast<double>(nodeTotals[w][i]);
+      for (int64_t p = 0; p < numPairs; ++p)
+        out.pairMean[p] += static_cast<double>(pairTotals[w][p]);
     }
-    for (double& v : out.mean) v *= norm;
-    for (double& v : out.pairMean) v *= norm;
+    for (double& v : out.mean)
+      v *= norm;
+    for (double& v : out.pairMean)
+      v *= norm;
   }
   return out;
 }

@@ -60,8 +60,8 @@ class MultispinChains {
 
   std::shared_ptr<const SparseGraph> graph_;
   int64_t chains_, blocks_;
-  AlignedArray<uint64_t> spins_;          // [block][node][kBlockWords]
-  AlignedArray<kernels::BlockRng> rng_;   // per block
+  AlignedArray<uint64_t> spins_;         // [block][node][kBlockWords]
+  AlignedArray<kernels::BlockRng> rng_;  // per block
   std::vector<int32_t> edgeCoupling_, bias_, termStart_, countBits_, weightSum_, base_, unitDegree_;
   std::vector<kernels::MultispinTerm> terms_;
   double scale_ = 1.0;

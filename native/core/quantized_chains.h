@@ -44,11 +44,15 @@ class QuantizedChains {
   int64_t memoryBytes() const;
 
  private:
-  uint32_t* groupSpins(int64_t group) const { return spins_.get() + group * int64_t{graph_->numNodes} * kernels::kGroupTiles; }
+  uint32_t* groupSpins(int64_t group) const {
+    return spins_.get() + group * int64_t{graph_->numNodes} * kernels::kGroupTiles;
+  }
   uint32_t& word(int64_t tile, int32_t node) const {
     return groupSpins(tile / kernels::kGroupTiles)[int64_t{node} * kernels::kGroupTiles + tile % kernels::kGroupTiles];
   }
-  bool spinUp(int64_t chain, int32_t node) const { return (word(chain / kernels::kIntLanes, node) >> (chain % kernels::kIntLanes)) & 1u; }
+  bool spinUp(int64_t chain, int32_t node) const {
+    return (word(chain / kernels::kIntLanes, node) >> (chain % kernels::kIntLanes)) & 1u;
+  }
   void setSpin(int64_t chain, int32_t node, bool up) const;
   int lanesOfTile(int64_t tile) const;
   kernels::QuantizedModel kernelModel() const;
@@ -57,8 +61,8 @@ class QuantizedChains {
 
   std::shared_ptr<const SparseGraph> graph_;
   int64_t chains_, tiles_, groups_;
-  AlignedArray<uint32_t> spins_;          // [group][node][tile of group]
-  AlignedArray<kernels::IntRng> rng_;     // tiles, padded to whole groups
+  AlignedArray<uint32_t> spins_;       // [group][node][tile of group]
+  AlignedArray<kernels::IntRng> rng_;  // tiles, padded to whole groups
   std::vector<int32_t> edgeCoupling_, slotCoupling_, bias_;
   std::vector<int16_t> slotTwiceCoupling_, base_;
   double scale_ = 1.0;

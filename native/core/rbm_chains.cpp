@@ -23,15 +23,18 @@ RbmChains::RbmChains(int64_t numVisible, int64_t numHidden, int64_t chains, uint
   if (numVisible < 1 || numHidden < 1 || numVisible > kMaxDenseDimension || numHidden > kMaxDenseDimension) {
     throw invalidArgument("numVisible and numHidden must be in [1, 2^31)");
   }
-  if (chains < 1) throw invalidArgument("chains must be at least 1, got " + std::to_string(chains));
+  if (chains < 1)
+    throw invalidArgument("chains must be at least 1, got " + std::to_string(chains));
   checkFits(footprint(numVisible, numHidden, chains), std::to_string(chains) + " chains of a " +
-                                                          std::to_string(numVisible) + " x " + std::to_string(numHidden) + " RBM");
+                                                          std::to_string(numVisible) + " x " +
+                                                          std::to_string(numHidden) + " RBM");
   visible_.assign(static_cast<size_t>(chains * numVisible), 0.0f);
   visibleProb_.assign(visible_.size(), 0.0f);
   hidden_.assign(static_cast<size_t>(chains * numHidden), 0.0f);
   rng_.resize(static_cast<size_t>(chains));
   for (int64_t c = 0; c < chains; ++c) {
-    for (int lane = 0; lane < kernels::kLanes; ++lane) seedLane(rng_[c], lane, seed, c * kernels::kLanes + lane);
+    for (int lane = 0; lane < kernels::kLanes; ++lane)
+      seedLane(rng_[c], lane, seed, c * kernels::kLanes + lane);
   }
   resizePanels(toHidden_, numVisible, numHidden, kernels::kPanelWidthAvx2);
   resizePanels(toVisible_, numHidden, numVisible, kernels::kPanelWidthAvx2);
@@ -40,9 +43,10 @@ RbmChains::RbmChains(int64_t numVisible, int64_t numHidden, int64_t chains, uint
   initRandom();
 }
 
-void RbmChains::setParameters(const float* weights, const float* visibleBias, const float* hiddenBias,
-                              int panelWidth, ThreadPool& pool, int threads) {
-  if (threads < 1) throw invalidArgument("threads must be at least 1");
+void RbmChains::setParameters(const float* weights, const float* visibleBias, const float* hiddenBias, int panelWidth,
+                              ThreadPool& pool, int threads) {
+  if (threads < 1)
+    throw invalidArgument("threads must be at least 1");
   requireFinite(weights, numVisible_ * numHidden_, "weights");
   requireFinite(visibleBias, numVisible_, "visible biases");
   requireFinite(hiddenBias, numHidden_, "hidden biases");
@@ -82,54 +86,63 @@ void RbmChains::applyClamp(int64_t chain0, int64_t count, bool probabilities) {
     for (int64_t k = 0; k < width; ++k) {
       const float value = clampValues_[c * width + k];
       visible_[c * numVisible_ + clampNodes_[k]] = value;
-      if (probabilities) visibleProb_[c * numVisible_ + clampNodes_[k]] = value;
+      if (probabilities)
+        visibleProb_[c * numVisible_ + clampNodes_[k]] = value;
     }
   }
 }
 
 int64_t RbmChains::memoryBytes() const {
-  int64_t bytes = vectorBytes(visible_, hidden_, visibleProb_, rng_, visibleBias_, hiddenBias_, clampNodes_, clampValues_,
-                              scratch_);
+  int64_t bytes = vectorBytes(visible_, hidden_, visibleProb_, rng_, visibleBias_, hiddenBias_, clampNodes_,
+                              clampValues_, scratch_);
   bytes += (toHidden_.capacity + toVisible_.capacity) * static_cast<int64_t>(sizeof(float));
   for (const ConditionalScratch& s : scratch_) {
-    bytes += kGemmBlockRows * s.columns * static_cast<int64_t>(sizeof(float)) + vectorBytes(s.active, s.blockStart, s.rng);
+    bytes +=
+        kGemmBlockRows * s.columns * static_cast<int64_t>(sizeof(float)) + vectorBytes(s.active, s.blockStart, s.rng);
   }
   return bytes;
 }
 
-void RbmChains::run(const BetaSchedule& betas, const kernels::DenseKernels& kernels, ThreadPool& pool,
-                    int threads, const CancelToken* cancel) {
+void RbmChains::run(const BetaSchedule& betas, const kernels::DenseKernels& kernels, ThreadPool& pool, int threads,
+                    const CancelToken* cancel) {
   const int64_t sweeps = betas.sweeps();
-  if (threads < 1) throw invalidArgument("threads must be at least 1");
+  if (threads < 1)
+    throw invalidArgument("threads must be at least 1");
   checkFits(footprint(numVisible_, numHidden_, chains_) + betas.bytes(), "the RBM run");
-  if (sweeps == 0) return;
+  if (sweeps == 0)
+    return;
   // Packed for other kernels (the SIMD level changed since setParameters): re-lay out once.
   setPanelWidth(toHidden_, kernels.panelWidth);
   setPanelWidth(toVisible_, kernels.panelWidth);
   // Chains are independent: each task runs all sweeps for its block of chains.
   const RowBlocks blocks(chains_, threads);
   const int workers = static_cast<int>(std::min<int64_t>(threads, blocks.count()));
-  if (static_cast<int>(scratch_.size()) < workers) scratch_.resize(workers);
+  if (static_cast<int>(scratch_.size()) < workers)
+    scratch_.resize(workers);
   const LayerProduct up{&toHidden_, hiddenBias_.data()}, down{&toVisible_, visibleBias_.data()};
   pool.parallelFor(blocks.count(), workers, [&](int64_t block, int worker) {
     const int64_t c0 = blocks.begin(block), rows = blocks.end(block) - c0;
-    if (rows == 0) return;
+    if (rows == 0)
+      return;
     ConditionalScratch& s = scratch_[worker];
     float* v = visible_.data() + c0 * numVisible_;
     float* h = hidden_.data() + c0 * numHidden_;
     for (int64_t sweep = 0; sweep < sweeps; ++sweep) {
-      if (cancel != nullptr && cancel->cancelled.load(std::memory_order_relaxed)) return;
+      if (cancel != nullptr && cancel->cancelled.load(std::memory_order_relaxed))
+        return;
       const bool last = sweep + 1 == sweeps;
       const float beta = betas.at(sweep);
       sampleLayerBlock(up, v, rows, beta, &rng_[c0], nullptr, h, ProductPath::Auto, s, kernels);
       // Half a sweep of a large model can take tens of milliseconds: poll between the halves too.
-      if (cancel != nullptr && cancel->cancelled.load(std::memory_order_relaxed)) return;
-      sampleLayerBlock(down, h, rows, beta, &rng_[c0], last ? visibleProb_.data() + c0 * numVisible_ : nullptr,
-                       v, ProductPath::Auto, s, kernels);
+      if (cancel != nullptr && cancel->cancelled.load(std::memory_order_relaxed))
+        return;
+      sampleLayerBlock(down, h, rows, beta, &rng_[c0], last ? visibleProb_.data() + c0 * numVisible_ : nullptr, v,
+                       ProductPath::Auto, s, kernels);
       applyClamp(c0, rows, last);
     }
   });
-  if (cancel != nullptr && cancel->cancelled.load()) throw Error("ERR_ABORTED", "sampling was aborted");
+  if (cancel != nullptr && cancel->cancelled.load())
+    throw Error("ERR_ABORTED", "sampling was aborted");
 }
 
 }  // namespace heatbath

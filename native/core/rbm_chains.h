@@ -55,7 +55,7 @@ class RbmChains {
   PackedPanels toHidden_, toVisible_;   // W (K = visible) and W^T (K = hidden)
   std::vector<float> visibleBias_, hiddenBias_;
   std::vector<int32_t> clampNodes_;
-  std::vector<float> clampValues_;  // chains x clampNodes_.size()
+  std::vector<float> clampValues_;           // chains x clampNodes_.size()
   std::vector<ConditionalScratch> scratch_;  // per worker
 };
 

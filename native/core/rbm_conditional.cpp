@@ -59,12 +59,13 @@ void ConditionalScratch::ensure(int64_t columnsIn) {
     pre = allocateAligned<float>(static_cast<size_t>(kGemmBlockRows * columnsIn));
     columns = columnsIn;
   }
-  if (rng.empty()) rng.resize(kGemmBlockRows);
+  if (rng.empty())
+    rng.resize(kGemmBlockRows);
 }
 
-bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t rows, float beta,
-                      kernels::RngLanes* rng, float* prob, float* sample, ProductPath path,
-                      ConditionalScratch& scratch, const kernels::DenseKernels& kernels) {
+bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t rows, float beta, kernels::RngLanes* rng,
+                      float* prob, float* sample, ProductPath path, ConditionalScratch& scratch,
+                      const kernels::DenseKernels& kernels) {
   const PackedPanels& w = *layer.weights;
   scratch.ensure(w.paddedColumns());
   const int64_t ldc = w.paddedColumns();
@@ -81,7 +82,8 @@ bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t row
     }
     active = ones >= 0 && (path == ProductPath::ActiveRows ||
                            static_cast<double>(ones) <= kernels.activeDensityLimit * static_cast<double>(rows * w.k));
-    if (active) collectActive(input, rows, w.k, ones, scratch, kernels);
+    if (active)
+      collectActive(input, rows, w.k, ones, scratch, kernels);
   }
   if (active) {
     activeRowProduct(w, rows, pre, ldc, scratch, kernels);
@@ -112,15 +114,19 @@ void rbmConditional(const ConditionalArgs& a, const kernels::DenseKernels& kerne
   if (a.numVisible < 1 || a.numHidden < 1 || a.numVisible > kMaxDenseDimension || a.numHidden > kMaxDenseDimension) {
     throw invalidArgument("numVisible and numHidden must be in [1, 2^31)");
   }
-  if (a.rows < 0) throw invalidArgument("rows must be >= 0");
-  if (!std::isfinite(a.beta) || a.beta < 0) throw invalidArgument("beta must be finite and >= 0");
-  if (threads < 1) throw invalidArgument("threads must be at least 1");
+  if (a.rows < 0)
+    throw invalidArgument("rows must be >= 0");
+  if (!std::isfinite(a.beta) || a.beta < 0)
+    throw invalidArgument("beta must be finite and >= 0");
+  if (threads < 1)
+    throw invalidArgument("threads must be at least 1");
   const bool toHidden = a.direction == LayerDirection::Hidden;
   const int64_t k = toHidden ? a.numVisible : a.numHidden, n = toHidden ? a.numHidden : a.numVisible;
   requireFinite(a.weights, a.numVisible * a.numHidden, "weights");
   requireFinite(a.bias, n, "bias");
   requireFinite(a.input, a.rows * k, "input");
-  if (a.rows == 0 || (a.prob == nullptr && a.sample == nullptr)) return;
+  if (a.rows == 0 || (a.prob == nullptr && a.sample == nullptr))
+    return;
 
   PackedPanels& packed = workspace.packed;  // hidden: op(B) = W (V x H); visible: op(B) = W^T, W read as stored
   packPanels(a.weights, !toHidden, k, n, kernels.panelWidth, packed, pool, threads);
@@ -128,16 +134,19 @@ void rbmConditional(const ConditionalArgs& a, const kernels::DenseKernels& kerne
   const RowBlocks blocks(a.rows, threads);
   const int workers = static_cast<int>(std::min<int64_t>(threads, blocks.count()));
   std::vector<ConditionalScratch>& scratch = workspace.scratch;
-  if (static_cast<int>(scratch.size()) < workers) scratch.resize(workers);
+  if (static_cast<int>(scratch.size()) < workers)
+    scratch.resize(workers);
   pool.parallelFor(blocks.count(), workers, [&](int64_t block, int worker) {
     const int64_t row0 = blocks.begin(block), rows = blocks.end(block) - row0;
-    if (rows == 0) return;
+    if (rows == 0)
+      return;
     ConditionalScratch& s = scratch[worker];
     s.ensure(packed.paddedColumns());
-    for (int64_t r = 0; r < rows; ++r) seedConditionalRow(s.rng[r], a.seed, a.stream, row0 + r);
+    for (int64_t r = 0; r < rows; ++r)
+      seedConditionalRow(s.rng[r], a.seed, a.stream, row0 + r);
     sampleLayerBlock(layer, a.input + row0 * k, rows, a.beta, s.rng.data(),
-                     a.prob == nullptr ? nullptr : a.prob + row0 * n, a.sample == nullptr ? nullptr : a.sample + row0 * n,
-                     a.path, s, kernels);
+                     a.prob == nullptr ? nullptr : a.prob + row0 * n,
+                     a.sample == nullptr ? nullptr : a.sample + row0 * n, a.path, s, kernels);
   });
 }
 

@@ -38,9 +38,9 @@ struct ConditionalScratch {
 // Samples `rows` (<= kGemmBlockRows) output rows from input rows (rows x K, contiguous).
 // rng[r] is row r's generator; prob and sample (rows x N) may be null. Returns true if the
 // active-row path was taken.
-bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t rows, float beta,
-                      kernels::RngLanes* rng, float* prob, float* sample, ProductPath path,
-                      ConditionalScratch& scratch, const kernels::DenseKernels& kernels);
+bool sampleLayerBlock(const LayerProduct& layer, const float* input, int64_t rows, float beta, kernels::RngLanes* rng,
+                      float* prob, float* sample, ProductPath path, ConditionalScratch& scratch,
+                      const kernels::DenseKernels& kernels);
 
 // Rows [0, rows) cut into blocks for `threads` threads: an equal share per thread (the AVX-512
 // kernels' partial row tiles cost about their rows, so 64 rows on 2 threads split 32 + 32 rather
@@ -50,7 +50,9 @@ class RowBlocks {
  public:
   RowBlocks(int64_t rows, int threads);
   int64_t count() const { return count_; }
-  int64_t begin(int64_t block) const { return std::min(shareEnd(block), shareStart(block) + block % perShare_ * rows_); }
+  int64_t begin(int64_t block) const {
+    return std::min(shareEnd(block), shareStart(block) + block % perShare_ * rows_);
+  }
   int64_t end(int64_t block) const { return std::min(shareEnd(block), begin(block) + rows_); }
 
  private:

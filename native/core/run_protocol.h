@@ -17,7 +17,16 @@ constexpr int kObserveMeanFieldPairs = 32;
 constexpr int kObserveAll = 63;
 // [states, mean, pairMean, energy, magnetization, sweeps, seconds, chainMeans, pairMeanField]
 enum Slot : uint32_t {
-  kStates, kMean, kPairMean, kEnergy, kMagnetization, kSweeps, kSeconds, kChainMeans, kPairMeanField, kSlots
+  kStates,
+  kMean,
+  kPairMean,
+  kEnergy,
+  kMagnetization,
+  kSweeps,
+  kSeconds,
+  kChainMeans,
+  kPairMeanField,
+  kSlots
 };
 }  // namespace gibbs_run
 
@@ -31,7 +40,16 @@ constexpr int kObserveVelocities = 16;
 constexpr int kObserveAll = 31;
 // [trajectory, velocities, energy, heat, mean, meanSquare, samples, momentSteps, seconds]
 enum Slot : uint32_t {
-  kTrajectory, kVelocities, kEnergy, kHeat, kMean, kMeanSquare, kSamples, kMomentSteps, kSeconds, kSlots
+  kTrajectory,
+  kVelocities,
+  kEnergy,
+  kHeat,
+  kMean,
+  kMeanSquare,
+  kSamples,
+  kMomentSteps,
+  kSeconds,
+  kSlots
 };
 }  // namespace langevin_run
 

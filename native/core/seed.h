@@ -28,7 +28,8 @@ constexpr uint64_t mix64(uint64_t z) {
 // A tag's key: FNV-1a over its UTF-8 bytes, then mixed.
 constexpr uint64_t seedTagKey(std::string_view tag) {
   uint64_t h = 0xCBF29CE484222325ull;
-  for (char c : tag) h = (h ^ static_cast<uint8_t>(c)) * 0x100000001B3ull;
+  for (char c : tag)
+    h = (h ^ static_cast<uint8_t>(c)) * 0x100000001B3ull;
   return mix64(h);
 }
 

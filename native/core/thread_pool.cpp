@@ -10,7 +10,8 @@ ThreadPool::~ThreadPool() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (auto& t : workers_) t.join();
+  for (auto& t : workers_)
+    t.join();
 }
 
 int ThreadPool::hardwareThreads() {
@@ -32,7 +33,8 @@ void ThreadPool::ensureWorkers(int count) {
 void ThreadPool::runTasks(int worker) {
   for (;;) {
     const int64_t t = nextTask_.fetch_add(1, std::memory_order_relaxed);
-    if (t >= numTasks_) return;
+    if (t >= numTasks_)
+      return;
     if (cancel_ != nullptr && cancel_->isCancelled()) {
       skipped_.store(true, std::memory_order_relaxed);
       return;
@@ -41,7 +43,8 @@ void ThreadPool::runTasks(int worker) {
       (*task_)(t, worker);
     } catch (...) {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!error_) error_ = std::current_exception();
+      if (!error_)
+        error_ = std::current_exception();
       nextTask_.store(numTasks_, std::memory_order_relaxed);  // stop handing out work
     }
   }
@@ -53,9 +56,11 @@ void ThreadPool::workerLoop(int worker) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-      if (stopping_) return;
+      if (stopping_)
+        return;
       seen = generation_;
-      if (worker > participants_) continue;  // not needed in this region
+      if (worker > participants_)
+        continue;  // not needed in this region
     }
     runTasks(worker);
     {
@@ -67,13 +72,15 @@ void ThreadPool::workerLoop(int worker) {
 }
 
 bool ThreadPool::parallelFor(int64_t numTasks, int threads, const Task& task) {
-  if (numTasks <= 0) return true;
+  if (numTasks <= 0)
+    return true;
   const int helpers = static_cast<int>(std::min<int64_t>(std::max(threads, 1), numTasks)) - 1;
   const CancelToken* cancel = CancelScope::active();
   std::lock_guard<std::mutex> region(regionMutex_);
   if (helpers == 0) {
     for (int64_t t = 0; t < numTasks; ++t) {
-      if (cancel != nullptr && cancel->isCancelled()) return false;
+      if (cancel != nullptr && cancel->isCancelled())
+        return false;
       task(t, 0);
     }
     return true;
@@ -101,7 +108,8 @@ bool ThreadPool::parallelFor(int64_t numTasks, int threads, const Task& task) {
     task_ = nullptr;
     cancel_ = nullptr;
   }
-  if (error) std::rethrow_exception(error);
+  if (error)
+    std::rethrow_exception(error);
   return !skipped_.load(std::memory_order_relaxed);
 }
 

@@ -46,7 +46,7 @@ class ThreadPool {
   int64_t numTasks_ = 0;
   std::atomic<int64_t> nextTask_{0};
   std::atomic<bool> skipped_{false};  // a task was not run because the region was cancelled
-  int participants_ = 0;  // helper workers in the current region
+  int participants_ = 0;              // helper workers in the current region
   int finished_ = 0;
   uint64_t generation_ = 0;
   bool stopping_ = false;

@@ -26,9 +26,9 @@ namespace heatbath {
 
 struct DeviceModel {
   int64_t batch = 0, classes = 0;
-  const float* gram = nullptr;   // K, m x m, symmetric
-  const float* probs = nullptr;  // batch x classes
-  float curvatureScale = 0;      // H_s = curvatureScale (diag p_s - p_s p_s^T)
+  const float* gram = nullptr;      // K, m x m, symmetric
+  const float* probs = nullptr;     // batch x classes
+  float curvatureScale = 0;         // H_s = curvatureScale (diag p_s - p_s p_s^T)
   const float* gradient = nullptr;  // e, m
   bool noisy = false;               // factor K for the noise (pivoted Cholesky, O(m^3))
 };

@@ -15,8 +15,8 @@
 namespace heatbath {
 
 struct UpdateOrder {
-  std::vector<int32_t> nodes;       // every free node once
-  std::vector<int32_t> blockStart;  // blocks of pairwise non-adjacent nodes: [blockStart[b], blockStart[b+1])
+  std::vector<int32_t> nodes;            // every free node once
+  std::vector<int32_t> blockStart;       // blocks of pairwise non-adjacent nodes: [blockStart[b], blockStart[b+1])
   int32_t minDegree = 0, maxDegree = 0;  // the fewest and most neighbours of a free node (0 if none)
 };
 

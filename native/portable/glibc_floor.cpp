@@ -48,38 +48,50 @@ HEATBATH_PIN(pinned_exp, exp);
 HEATBATH_PIN(pinned_pow, pow);
 
 __attribute__((visibility("hidden"))) int __wrap_pthread_create(pthread_t* thread, const pthread_attr_t* attr,
-                                                                 void* (*start)(void*), void* arg) {
+                                                                void* (*start)(void*), void* arg) {
   return pinned_pthread_create(thread, attr, start, arg);
 }
 __attribute__((visibility("hidden"))) int __wrap_pthread_join(pthread_t thread, void** result) {
   return pinned_pthread_join(thread, result);
 }
-__attribute__((visibility("hidden"))) int __wrap_pthread_detach(pthread_t thread) { return pinned_pthread_detach(thread); }
+__attribute__((visibility("hidden"))) int __wrap_pthread_detach(pthread_t thread) {
+  return pinned_pthread_detach(thread);
+}
 __attribute__((visibility("hidden"))) int __wrap_pthread_once(pthread_once_t* once, void (*init)(void)) {
   return pinned_pthread_once(once, init);
 }
 __attribute__((visibility("hidden"))) int __wrap_pthread_key_create(pthread_key_t* key, void (*destructor)(void*)) {
   return pinned_pthread_key_create(key, destructor);
 }
-__attribute__((visibility("hidden"))) int __wrap_pthread_key_delete(pthread_key_t key) { return pinned_pthread_key_delete(key); }
+__attribute__((visibility("hidden"))) int __wrap_pthread_key_delete(pthread_key_t key) {
+  return pinned_pthread_key_delete(key);
+}
 __attribute__((visibility("hidden"))) void* __wrap_pthread_getspecific(pthread_key_t key) {
   return pinned_pthread_getspecific(key);
 }
 __attribute__((visibility("hidden"))) int __wrap_pthread_setspecific(pthread_key_t key, const void* value) {
   return pinned_pthread_setspecific(key, value);
 }
-__attribute__((visibility("hidden"))) double __wrap_exp(double x) { return pinned_exp(x); }
-__attribute__((visibility("hidden"))) double __wrap_pow(double x, double y) { return pinned_pow(x, y); }
+__attribute__((visibility("hidden"))) double __wrap_exp(double x) {
+  return pinned_exp(x);
+}
+__attribute__((visibility("hidden"))) double __wrap_pow(double x, double y) {
+  return pinned_pow(x, y);
+}
 
 __attribute__((visibility("hidden"))) int __wrap_pthread_cond_clockwait(pthread_cond_t* cond, pthread_mutex_t* mutex,
-                                                                         clockid_t clock, const struct timespec* deadline) {
-  if (clock == CLOCK_REALTIME) return pthread_cond_timedwait(cond, mutex, deadline);
+                                                                        clockid_t clock,
+                                                                        const struct timespec* deadline) {
+  if (clock == CLOCK_REALTIME)
+    return pthread_cond_timedwait(cond, mutex, deadline);
   struct timespec now, realNow;
   clock_gettime(clock, &now);
   clock_gettime(CLOCK_REALTIME, &realNow);
   constexpr long kNanos = 1000000000L;
-  long long nanos = (static_cast<long long>(deadline->tv_sec) - now.tv_sec) * kNanos + (deadline->tv_nsec - now.tv_nsec);
-  if (nanos < 0) nanos = 0;
+  long long nanos =
+      (static_cast<long long>(deadline->tv_sec) - now.tv_sec) * kNanos + (deadline->tv_nsec - now.tv_nsec);
+  if (nanos < 0)
+    nanos = 0;
   nanos += realNow.tv_nsec;
   struct timespec realDeadline;
   realDeadline.tv_sec = realNow.tv_sec + static_cast<time_t>(nanos / kNanos);
@@ -94,7 +106,8 @@ __attribute__((visibility("hidden"))) uint32_t __wrap_arc4random(void) {
   char* at = reinterpret_cast<char*>(&value);
   for (size_t got = 0; got < sizeof value;) {
     const ssize_t n = getrandom(at + got, sizeof value - got, 0);
-    if (n > 0) got += static_cast<size_t>(n);  // EINTR (n < 0) just retries
+    if (n > 0)
+      got += static_cast<size_t>(n);  // EINTR (n < 0) just retries
   }
   return value;
 }

@@ -30,10 +30,10 @@ void testBetaSchedules() {
   CHECK(BetaSchedule::constant(1, kMaxSweeps).bytes() == BetaSchedule::constant(1, 10).bytes());
   CHECK(BetaSchedule::constant(0.5f, kMaxSweeps).at(kMaxSweeps - 1) == 0.5f);
 
-  CHECK_THROWS("ERR_INVALID_ARGUMENT", BetaSchedule(tableProgram, 1, {0.1f}, 0, 3, 3));     // table too short
-  CHECK_THROWS("ERR_INVALID_ARGUMENT", BetaSchedule(tableProgram, 1, {NAN}, 0, 1, 1));      // NaN in the table
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", BetaSchedule(tableProgram, 1, {0.1f}, 0, 3, 3));  // table too short
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", BetaSchedule(tableProgram, 1, {NAN}, 0, 1, 1));   // NaN in the table
   const double overflow[] = {3, 1.0, 10.0, 1};
-  CHECK_THROWS("ERR_INVALID_ARGUMENT", BetaSchedule(overflow, 4, {}, 0, 100, 100));       // 10^99 > float max
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", BetaSchedule(overflow, 4, {}, 0, 100, 100));  // 10^99 > float max
   const double unknown[] = {9, 1};
   CHECK_THROWS("ERR_INVALID_ARGUMENT", BetaSchedule(unknown, 2, {}, 0, 1, 1));
   const double truncated[] = {4, 3};

@@ -47,14 +47,16 @@ struct Registered {
 
 }  // namespace heatbath::test
 
-#define CHECK(cond)                                                                 \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::printf("  FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);              \
-      ++heatbath::test::failures;                                                   \
-    } else {                                                                        \
-      ++heatbath::test::passes;                                                     \
-    }                                                                               \
+#define CHECK(cond)                                                   \
+  do {                                                                \
+    if (!(cond)) {                                                    \
+      std::printf("  FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+      ++heatbath::test::failures;                                     \
+    } else {                                                          \
+      ++heatbath::test::passes;                                       \
+    }                                                                 \
   } while (0)
 
-#define CHECK_THROWS(code, body) heatbath::test::checkThrows(code, [&] { body; }, __LINE__)
+#define CHECK_THROWS(code, body) \
+  heatbath::test::checkThrows(   \
+      code, [&] { body; }, __LINE__)

@@ -36,7 +36,8 @@ namespace heatbath::test {
 // alone (so a node holds two once there are more than 25).
 inline SparseGraph torusGraph(int L, bool king, int pendants = 0, bool far = false) {
   std::vector<int32_t> src, dst;
-  for (int k = 0; k < pendants; ++k) src.push_back(L * L + k), dst.push_back(7 * k % 25);
+  for (int k = 0; k < pendants; ++k)
+    src.push_back(L * L + k), dst.push_back(7 * k % 25);
   for (int y = 0; y < L; ++y) {
     for (int x = 0; x < L; ++x) {
       const int i = y * L + x;
@@ -60,7 +61,8 @@ inline std::vector<float> randomFloats(size_t count, uint32_t seed, float scale 
   std::mt19937 gen(seed);
   std::uniform_real_distribution<float> dist(-scale, scale);
   std::vector<float> out(count);
-  for (float& x : out) x = dist(gen);
+  for (float& x : out)
+    x = dist(gen);
   return out;
 }
 
@@ -69,7 +71,8 @@ inline std::vector<float> randomStates(size_t count, uint32_t seed, double densi
   std::mt19937 gen(seed);
   std::bernoulli_distribution bit(density);
   std::vector<float> out(count);
-  for (float& x : out) x = bit(gen) ? 1.0f : 0.0f;
+  for (float& x : out)
+    x = bit(gen) ? 1.0f : 0.0f;
   return out;
 }
 

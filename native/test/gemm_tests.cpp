@@ -20,12 +20,13 @@ void testGemm() {
   std::puts("gemm");
   // Every SIMD level above scalar must reach vector dense kernels, not fall back to the scalar ones.
   for (kernels::Isa isa : kernels::supportedIsas()) {
-    if (isa != kernels::Isa::Scalar) CHECK(kernels::denseKernels(isa).micro != &kernels::gemmMicroScalar);
+    if (isa != kernels::Isa::Scalar)
+      CHECK(kernels::denseKernels(isa).micro != &kernels::gemmMicroScalar);
   }
   // n covers full, masked and half-width edge panels of both panel widths (16 and 32 columns).
   // k = 2100 takes two K-blocks.
-  const int64_t shapes[][3] = {{1, 1, 1},     {7, 19, 13},   {37, 33, 300}, {6, 16, 256},   {151, 70, 517},
-                               {5, 3, 0},     {13, 50, 40},  {12, 96, 7},   {9, 40, 2100}};
+  const int64_t shapes[][3] = {{1, 1, 1}, {7, 19, 13},  {37, 33, 300}, {6, 16, 256}, {151, 70, 517},
+                               {5, 3, 0}, {13, 50, 40}, {12, 96, 7},   {9, 40, 2100}};
   for (kernels::Isa isa : kernels::supportedIsas()) {
     for (int combo = 0; combo < 4; ++combo) {
       const bool ta = combo & 1, tb = combo & 2;
@@ -47,8 +48,9 @@ void testGemm() {
             worst = std::max(worst, std::fabs(c[i * n + j] - want) / (1e-6 * (magnitude + 1)));
           }
         }
-        if (worst > 1) std::printf("  %s trans %d/%d %lldx%lldx%lld: error %.3g x tolerance\n", kernels::isaName(isa), ta, tb,
-                                   static_cast<long long>(m), static_cast<long long>(n), static_cast<long long>(k), worst);
+        if (worst > 1)
+          std::printf("  %s trans %d/%d %lldx%lldx%lld: error %.3g x tolerance\n", kernels::isaName(isa), ta, tb,
+                      static_cast<long long>(m), static_cast<long long>(n), static_cast<long long>(k), worst);
         CHECK(worst <= 1);
         // The summation contract fixes every rounding: all FMA kernel sets agree bit for bit.
         if (isa == kernels::Isa::Avx512) {
@@ -64,7 +66,8 @@ void testGemm() {
     std::vector<float> nan(m * n, std::nanf(""));
     const auto one = runGemm(isa, false, true, m, n, k, 1.0f, 0.0f, a, b, nan, 1);
     bool finite = true;
-    for (float x : one) finite = finite && std::isfinite(x);
+    for (float x : one)
+      finite = finite && std::isfinite(x);
     CHECK(finite);
     CHECK(sameBits(one, runGemm(isa, false, true, m, n, k, 1.0f, 0.0f, a, b, nan, 2)));
     CHECK(sameBits(one, runGemm(isa, false, true, m, n, k, 1.0f, 0.0f, a, b, nan, 3)));
@@ -74,7 +77,8 @@ void testGemm() {
   for (kernels::Isa isa : kernels::supportedIsas()) {
     GemmWorkspace shared;
     const int64_t m = 150, n = 20;
-    for (const auto& [k, ta] : {std::pair<int64_t, bool>{2048, false}, {2100, true}, {2048, true}, {20, true}, {2500, true}}) {
+    for (const auto& [k, ta] :
+         {std::pair<int64_t, bool>{2048, false}, {2100, true}, {2048, true}, {20, true}, {2500, true}}) {
       const auto a = randomFloats(m * k, 6), b = randomFloats(k * n, 7), c0 = randomFloats(m * n, 8);
       const auto fresh = runGemm(isa, ta, false, m, n, k, 1.0f, 0.0f, a, b, c0, 2);
       CHECK(sameBits(fresh, runGemm(isa, ta, false, m, n, k, 1.0f, 0.0f, a, b, c0, 2, &shared)));
@@ -128,11 +132,13 @@ void testGemvTransposed() {
         double worst = 0;
         for (int64_t j = 0; j < cols; ++j) {
           double exact = 0, scale = 0;
-          for (int64_t i = 0; i < rows; ++i) exact += double(a[i * lda + j]) * x[i], scale += std::fabs(a[i * lda + j] * x[i]);
+          for (int64_t i = 0; i < rows; ++i)
+            exact += double(a[i * lda + j]) * x[i], scale += std::fabs(a[i * lda + j] * x[i]);
           worst = std::max(worst, std::fabs(y[j] - exact) / (scale + 1e-30));
         }
         CHECK(worst < 1e-6);
-        if (reference.empty()) reference = y;
+        if (reference.empty())
+          reference = y;
         CHECK(y == reference);  // one FMA chain per output: the same bits on every instruction set
       }
     }

@@ -11,19 +11,24 @@ std::vector<int8_t> runChains(kernels::Isa isa, int threads, int64_t chains, int
   colourGraph(*graph, ColouringMethod::Dsatur);
   GibbsChains gc(graph, chains, 1234);
   std::vector<float> coupling(graph->numEdges()), bias(graph->numNodes);
-  for (size_t e = 0; e < coupling.size(); ++e) coupling[e] = 0.3f * std::sin(1.7f * e);
-  for (size_t i = 0; i < bias.size(); ++i) bias[i] = 0.2f * std::cos(0.9f * i);
+  for (size_t e = 0; e < coupling.size(); ++e)
+    coupling[e] = 0.3f * std::sin(1.7f * e);
+  for (size_t i = 0; i < bias.size(); ++i)
+    bias[i] = 0.2f * std::cos(0.9f * i);
   gc.setParameters(coupling.data(), bias.data());
   std::vector<int32_t> clamped{5, 17};
-  for (int k = 0; clampPendants && k < pendants; ++k) clamped.push_back(100 + k);
+  for (int k = 0; clampPendants && k < pendants; ++k)
+    clamped.push_back(100 + k);
   const int64_t count = static_cast<int64_t>(clamped.size());
   std::vector<int8_t> values(count * chains);
   for (int64_t c = 0; c < chains; ++c) {
-    for (int64_t k = 0; k < count; ++k) values[c * count + k] = k == 0 || (c + k + 1) % 2 ? 1 : -1;
+    for (int64_t k = 0; k < count; ++k)
+      values[c * count + k] = k == 0 || (c + k + 1) % 2 ? 1 : -1;
   }
   gc.setClamp(clamped.data(), count, values.data());
   SampleSchedule schedule{20, 5, 3};
-  const BetaSchedule betas = BetaSchedule::constant(0.8f, totalSweeps(schedule.warmup, schedule.samples, schedule.thin));
+  const BetaSchedule betas =
+      BetaSchedule::constant(0.8f, totalSweeps(schedule.warmup, schedule.samples, schedule.thin));
   Observe observe;
   observe.states = true;
   observe.moments = true;
@@ -79,15 +84,20 @@ void testBlockMoments() {
   const int64_t pairs = 71;
   std::mt19937 gen(11);
   std::vector<float> spin(static_cast<size_t>(n) * kernels::kBlockLanes);
-  for (float& s : spin) s = gen() % 2 ? 1.0f : -1.0f;
+  for (float& s : spin)
+    s = gen() % 2 ? 1.0f : -1.0f;
   std::vector<int32_t> a(pairs), b(pairs);
-  for (int64_t p = 0; p < pairs; ++p) a[p] = gen() % n, b[p] = gen() % n;
+  for (int64_t p = 0; p < pairs; ++p)
+    a[p] = gen() % n, b[p] = gen() % n;
   std::vector<float> nodeStart(n), pairStart(pairs);
-  for (float& v : nodeStart) v = static_cast<float>(gen() % 1000);
-  for (float& v : pairStart) v = static_cast<float>(gen() % 1000);
+  for (float& v : nodeStart)
+    v = static_cast<float>(gen() % 1000);
+  for (float& v : pairStart)
+    v = static_cast<float>(gen() % 1000);
   std::vector<float> nodeExpected(nodeStart), pairExpected(pairStart);
   for (int32_t i = 0; i < n; ++i) {
-    for (int l = 0; l < kernels::kBlockLanes; ++l) nodeExpected[i] += spin[i * kernels::kBlockLanes + l];
+    for (int l = 0; l < kernels::kBlockLanes; ++l)
+      nodeExpected[i] += spin[i * kernels::kBlockLanes + l];
   }
   for (int64_t p = 0; p < pairs; ++p) {
     int sum = 0;
@@ -123,12 +133,12 @@ void testBadInput() {
   CHECK_THROWS("ERR_INVALID_ARGUMENT", gc.setClamp(clamped, 1, values.data()));
   ThreadPool pool;
   CHECK_THROWS("ERR_INVALID_ARGUMENT", BetaSchedule::constant(-1.0f, 1));
-  CHECK_THROWS("ERR_INVALID_ARGUMENT",
-               gc.run(SampleSchedule{1, 1, 1}, BetaSchedule::constant(1.0f, 2), Observe{}, kernels::gibbsKernels(kernels::Isa::Scalar), pool, 1, nullptr));
+  CHECK_THROWS("ERR_INVALID_ARGUMENT", gc.run(SampleSchedule{1, 1, 1}, BetaSchedule::constant(1.0f, 2), Observe{},
+                                              kernels::gibbsKernels(kernels::Isa::Scalar), pool, 1, nullptr));
   CancelToken cancel;
   cancel.cancelled = true;
-  CHECK_THROWS("ERR_ABORTED",
-               gc.run(SampleSchedule{1000, 1, 1}, BetaSchedule::constant(1.0f, 1000), Observe{}, kernels::gibbsKernels(kernels::Isa::Scalar), pool, 1, &cancel));
+  CHECK_THROWS("ERR_ABORTED", gc.run(SampleSchedule{1000, 1, 1}, BetaSchedule::constant(1.0f, 1000), Observe{},
+                                     kernels::gibbsKernels(kernels::Isa::Scalar), pool, 1, &cancel));
 }
 
 const heatbath::test::Registered registered{testDeterminism, testBlockMoments, testBadInput};

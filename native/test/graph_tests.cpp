@@ -5,7 +5,8 @@ namespace {
 
 bool properlyColoured(const SparseGraph& g) {
   for (int64_t e = 0; e < g.numEdges(); ++e) {
-    if (g.colour[g.edgeSrc[e]] == g.colour[g.edgeDst[e]]) return false;
+    if (g.colour[g.edgeSrc[e]] == g.colour[g.edgeDst[e]])
+      return false;
   }
   return true;
 }
@@ -24,7 +25,8 @@ void testGraphValidation() {
 
   SparseGraph g = torusGraph(6, false);
   CHECK(g.rowStart.back() == 2 * g.numEdges());
-  for (int32_t i = 0; i < g.numNodes; ++i) CHECK(g.rowStart[i + 1] - g.rowStart[i] == 4);
+  for (int32_t i = 0; i < g.numNodes; ++i)
+    CHECK(g.rowStart[i + 1] - g.rowStart[i] == 4);
 }
 
 void testColouring() {
@@ -40,10 +42,12 @@ void testColouring() {
   CHECK(properlyColoured(king));
   CHECK(king.numColours >= 4 && king.numColours <= 5);
   std::vector<int32_t> checker(64);
-  for (int i = 0; i < 64; ++i) checker[i] = (i % 8 + i / 8) % 2;
+  for (int i = 0; i < 64; ++i)
+    checker[i] = (i % 8 + i / 8) % 2;
   CHECK_THROWS("ERR_INVALID_BLOCKS", setColouring(king, checker.data()));  // diagonal neighbours share
   std::vector<int32_t> four(64);
-  for (int i = 0; i < 64; ++i) four[i] = (i % 8) % 2 + 2 * ((i / 8) % 2);
+  for (int i = 0; i < 64; ++i)
+    four[i] = (i % 8) % 2 + 2 * ((i / 8) % 2);
   setColouring(king, four.data());
   CHECK(king.numColours == 4);
 }

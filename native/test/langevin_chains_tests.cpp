@@ -25,9 +25,11 @@ void testSparseProducts() {
   const kernels::SparseCouplings j{n, rowPtr.data(), cols.data(), values.data()};
   std::vector<float> x(chains * ld, 0.0f), start(chains * ld);
   for (int64_t c = 0; c < chains; ++c) {
-    for (int64_t i = 0; i < n; ++i) x[c * ld + i] = uniform(gen);
+    for (int64_t i = 0; i < n; ++i)
+      x[c * ld + i] = uniform(gen);
   }
-  for (float& v : start) v = uniform(gen);
+  for (float& v : start)
+    v = uniform(gen);
   AlignedArray<float> scratch = allocateAligned<float>(ld * kernels::kSparseChains);
   for (bool accumulate : {false, true}) {
     std::vector<float> ref = start;
@@ -38,10 +40,12 @@ void testSparseProducts() {
       for (int64_t i = 0; i < ld; ++i) {
         double exact = accumulate ? start[c * ld + i] : 0.0;
         if (i < n) {
-          for (int32_t k = rowPtr[i]; k < rowPtr[i + 1]; ++k) exact += static_cast<double>(values[k]) * x[c * ld + cols[k]];
+          for (int32_t k = rowPtr[i]; k < rowPtr[i + 1]; ++k)
+            exact += static_cast<double>(values[k]) * x[c * ld + cols[k]];
         }
         worst = std::max(worst, static_cast<float>(std::fabs(ref[c * ld + i] - exact)));
-        if (i >= n && !accumulate) paddingOk = paddingOk && ref[c * ld + i] == 0.0f;
+        if (i >= n && !accumulate)
+          paddingOk = paddingOk && ref[c * ld + i] == 0.0f;
       }
     }
     CHECK(worst < 1e-5f);
@@ -51,7 +55,8 @@ void testSparseProducts() {
       std::vector<float> all = start, alone = start;
       product(j, x.data(), chains, ld, accumulate, all.data(), scratch.get());
       float gap = 0;
-      for (size_t k = 0; k < ref.size(); ++k) gap = std::max(gap, std::fabs(all[k] - ref[k]));
+      for (size_t k = 0; k < ref.size(); ++k)
+        gap = std::max(gap, std::fabs(all[k] - ref[k]));
       CHECK(gap < 1e-5f);
       // Chains 3..7 as their own group of five, chain 12 alone.
       product(j, x.data() + 3 * ld, 5, ld, accumulate, alone.data() + 3 * ld, scratch.get());
@@ -70,19 +75,22 @@ void testSparseProducts() {
 void testOverdampedSteps() {
   std::printf("overdamped steps\n");
   const std::vector<kernels::Isa> isas = kernels::supportedIsas();
-  if (isas.back() != kernels::Isa::Avx512) return;
+  if (isas.back() != kernels::Isa::Avx512)
+    return;
   const int64_t n = 1024;
   std::mt19937 gen(5);
   std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
   auto draw = [&](float scale) {
     std::vector<float> v(n);
-    for (float& x : v) x = scale * uniform(gen);
+    for (float& x : v)
+      x = scale * uniform(gen);
     return v;
   };
   // Magnitudes spread over 2^-8 .. 2^8 (terms over ~2^-50 .. 2^50), so that the float64 sums round
   // and their order shows.
   auto spread = [&](std::vector<float> v) {
-    for (int64_t i = 0; i < n; ++i) v[i] = std::ldexp(v[i], static_cast<int>(gen() % 17) - 8);
+    for (int64_t i = 0; i < n; ++i)
+      v[i] = std::ldexp(v[i], static_cast<int>(gen() % 17) - 8);
     return v;
   };
   const std::vector<float> a = draw(2), c = draw(1), h = spread(draw(1)), field = draw(1), product = spread(draw(3));
@@ -93,13 +101,26 @@ void testOverdampedSteps() {
     const bool heat = variant & 1, withField = variant & 2, lm = variant & 4, withProduct = variant & 8;
     std::vector<float> x[2] = {spread(draw(1.5f)), {}}, prev[2] = {draw(1), {}};
     x[1] = x[0], prev[1] = prev[0];
-    if (variant == 15) x[0][9] = x[1][9] = 1e30f;  // overflows: both report it
+    if (variant == 15)
+      x[0][9] = x[1][9] = 1e30f;  // overflows: both report it
     kernels::OverdampedHeat heats[2] = {{0, 0}, {0, 0}};
     bool ok[2];
     for (int k = 0; k < 2; ++k) {
-      const kernels::OverdampedRow row{n, a.data(), c.data(), h.data(), free.data(), withField ? field.data() : nullptr,
-                                       withProduct ? product.data() : nullptr, noise.data(),
-                                       lm ? prev[k].data() : nullptr, x[k].data(), 0.7f, 0.4f, 0.01f, 0.2f, 0.35f,
+      const kernels::OverdampedRow row{n,
+                                       a.data(),
+                                       c.data(),
+                                       h.data(),
+                                       free.data(),
+                                       withField ? field.data() : nullptr,
+                                       withProduct ? product.data() : nullptr,
+                                       noise.data(),
+                                       lm ? prev[k].data() : nullptr,
+                                       x[k].data(),
+                                       0.7f,
+                                       0.4f,
+                                       0.01f,
+                                       0.2f,
+                                       0.35f,
                                        heat ? &heats[k] : nullptr};
       ok[k] = kernels::langevinKernels(k == 0 ? kernels::Isa::Avx2 : kernels::Isa::Avx512).overdampedStep(row);
     }
@@ -107,7 +128,8 @@ void testOverdampedSteps() {
     CHECK(std::memcmp(x[0].data(), x[1].data(), n * sizeof(float)) == 0);
     CHECK(std::memcmp(prev[0].data(), prev[1].data(), n * sizeof(float)) == 0);
     CHECK(std::memcmp(&heats[0], &heats[1], sizeof heats[0]) == 0);
-    if (heat && withProduct) CHECK(heats[0].xDotP != 0.0 && heats[0].onsiteWork != 0.0);
+    if (heat && withProduct)
+      CHECK(heats[0].xDotP != 0.0 && heats[0].onsiteWork != 0.0);
   }
 }
 

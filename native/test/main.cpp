@@ -5,7 +5,8 @@
 #include "check.h"
 
 int main() {
-  for (heatbath::test::TestFn test : heatbath::test::registeredTests()) test();
+  for (heatbath::test::TestFn test : heatbath::test::registeredTests())
+    test();
   std::printf("%d passed, %d failed\n", heatbath::test::passes, heatbath::test::failures);
   return heatbath::test::failures == 0 ? 0 : 1;
 }

@@ -47,7 +47,6 @@ void testCgroupLimits() {
   CHECK(usableMemoryBytes() > 0);
 }
 
-
 SparseGraph triangle() {
   const int32_t src[] = {0, 1, 0}, dst[] = {1, 2, 2};
   SparseGraph g = buildGraph(3, src, dst, 3);
@@ -62,7 +61,8 @@ void testWholeRequests() {
   const long double bytes = GibbsChains::footprint(*g, int64_t{1} << 30);
   CHECK(bytes >= 28.0L * (int64_t{1} << 30));
   CHECK(GibbsChains::footprint(*g, 8) < 4096);
-  if (bytes > usableMemoryBytes()) CHECK_THROWS("ERR_TOO_LARGE", GibbsChains(g, int64_t{1} << 30, 1));
+  if (bytes > usableMemoryBytes())
+    CHECK_THROWS("ERR_TOO_LARGE", GibbsChains(g, int64_t{1} << 30, 1));
   CHECK(graphFootprint(1000000000, 0) > 1.0e10L);
   const int32_t none[] = {0};
   CHECK_THROWS("ERR_TOO_LARGE", buildGraph(2000000000, none, none, 0));

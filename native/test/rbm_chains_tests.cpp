@@ -14,7 +14,8 @@ std::vector<float> runRbmChains(kernels::Isa isa, int threads, int64_t chains, s
   rc.setParameters(w.data(), vb.data(), hb.data(), width, pool, threads);
   const int32_t nodes[] = {3, 40};
   std::vector<float> values(2 * chains);
-  for (int64_t c = 0; c < chains; ++c) values[2 * c] = 1, values[2 * c + 1] = static_cast<float>(c % 2);
+  for (int64_t c = 0; c < chains; ++c)
+    values[2 * c] = 1, values[2 * c + 1] = static_cast<float>(c % 2);
   rc.setClamp(nodes, 2, values.data());
   rc.run(BetaSchedule::constant(0.9f, 30), kernels::denseKernels(isa), pool, threads, nullptr);
   bool held = true;
@@ -23,7 +24,8 @@ std::vector<float> runRbmChains(kernels::Isa isa, int threads, int64_t chains, s
     held = held && rc.visibleProbabilities()[c * V + 40] == c % 2;
   }
   CHECK(held);
-  if (probOut != nullptr) *probOut = rc.visibleProbabilities();
+  if (probOut != nullptr)
+    *probOut = rc.visibleProbabilities();
   std::vector<float> out = rc.visible();
   out.insert(out.end(), rc.hidden().begin(), rc.hidden().end());
   return out;

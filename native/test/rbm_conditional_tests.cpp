@@ -10,18 +10,21 @@ void testCountOnes() {
     for (int64_t n : {0, 1, 7, 8, 15, 16, 17, 33, 1000}) {
       auto values = randomStates(static_cast<size_t>(n), 31 + static_cast<uint32_t>(n), 0.3);
       int64_t ones = 0;
-      for (float x : values) ones += x == 1.0f;
+      for (float x : values)
+        ones += x == 1.0f;
       CHECK(countOnes(values.data(), n) == ones);
       // listOnes: the indices of the ones, offset by `first`, in order.
       std::vector<int32_t> want, listed(static_cast<size_t>(ones + kernels::kListOnesSlack), -1);
       for (int64_t i = 0; i < n; ++i) {
-        if (values[i] == 1.0f) want.push_back(static_cast<int32_t>(100 + i));
+        if (values[i] == 1.0f)
+          want.push_back(static_cast<int32_t>(100 + i));
       }
       const int64_t got = kernels::denseKernels(isa).listOnes(values.data(), n, 100, listed.data());
       CHECK(got == ones && std::equal(want.begin(), want.end(), listed.begin()));
       // Any entry other than 0 or 1, in a full vector or in the tail, makes it -1.
       for (int64_t at : {int64_t{0}, n / 2, n - 1}) {
-        if (n == 0) continue;
+        if (n == 0)
+          continue;
         for (float bad : {0.5f, -1.0f, std::nanf("")}) {
           auto spoilt = values;
           spoilt[at] = bad;
@@ -62,7 +65,8 @@ void testConditional() {
     const int64_t in = toHidden ? cc.numVisible : cc.numHidden, out = toHidden ? cc.numHidden : cc.numVisible;
     cc.bias = randomFloats(out, 12, 0.5f);
     cc.input = randomStates(cc.rows * in, 13, 0.2);
-    for (int64_t x = 0; x < in; ++x) cc.input[x] = 0.37f;  // row 0 not binary
+    for (int64_t x = 0; x < in; ++x)
+      cc.input[x] = 0.37f;  // row 0 not binary
     for (kernels::Isa isa : kernels::supportedIsas()) {
       const auto [prob, sample] = runConditional(cc, direction, isa, 2, ProductPath::Auto);
       double worst = 0;
@@ -70,7 +74,8 @@ void testConditional() {
         for (int64_t j = 0; j < out; ++j) {
           double pre = cc.bias[j];
           for (int64_t i = 0; i < in; ++i) {
-            pre += cc.input[r * in + i] * (toHidden ? cc.weights[i * cc.numHidden + j] : cc.weights[j * cc.numHidden + i]);
+            pre +=
+                cc.input[r * in + i] * (toHidden ? cc.weights[i * cc.numHidden + j] : cc.weights[j * cc.numHidden + i]);
           }
           worst = std::max(worst, std::fabs(prob[r * out + j] - 1.0 / (1.0 + std::exp(-cc.beta * pre))));
         }
@@ -128,13 +133,15 @@ void testConditional() {
   cc.rows = 4000;
   cc.bias = randomFloats(cc.numHidden, 15, 1.0f);
   const auto row = randomStates(cc.numVisible, 16, 0.3);
-  for (int64_t r = 0; r < cc.rows; ++r) cc.input.insert(cc.input.end(), row.begin(), row.end());
+  for (int64_t r = 0; r < cc.rows; ++r)
+    cc.input.insert(cc.input.end(), row.begin(), row.end());
   for (kernels::Isa isa : kernels::supportedIsas()) {
     const auto [prob, sample] = runConditional(cc, LayerDirection::Hidden, isa, 2, ProductPath::Auto);
     double worstZ = 0;
     for (int64_t j = 0; j < cc.numHidden; ++j) {
       double mean = 0;
-      for (int64_t r = 0; r < cc.rows; ++r) mean += sample[r * cc.numHidden + j];
+      for (int64_t r = 0; r < cc.rows; ++r)
+        mean += sample[r * cc.numHidden + j];
       mean /= cc.rows;
       const double p = prob[j];
       worstZ = std::max(worstZ, std::fabs(mean - p) / std::sqrt(p * (1 - p) / cc.rows));
@@ -145,10 +152,12 @@ void testConditional() {
   }
   cc.input.assign(cc.rows * cc.numVisible, 0.0f);
   cc.beta = -1;
-  CHECK_THROWS("ERR_INVALID_ARGUMENT", runConditional(cc, LayerDirection::Hidden, kernels::Isa::Scalar, 1, ProductPath::Auto));
+  CHECK_THROWS("ERR_INVALID_ARGUMENT",
+               runConditional(cc, LayerDirection::Hidden, kernels::Isa::Scalar, 1, ProductPath::Auto));
   cc.beta = 1;
   cc.weights[7] = std::nanf("");
-  CHECK_THROWS("ERR_NOT_FINITE", runConditional(cc, LayerDirection::Hidden, kernels::Isa::Scalar, 1, ProductPath::Auto));
+  CHECK_THROWS("ERR_NOT_FINITE",
+               runConditional(cc, LayerDirection::Hidden, kernels::Isa::Scalar, 1, ProductPath::Auto));
 }
 
 const heatbath::test::Registered registered{testCountOnes, testConditional};

@@ -12,7 +12,8 @@ void testSeeds() {
   int64_t count = 0;
   for (const char* tag : {"chain", "conditional", "normals", "dtm-generate"}) {
     for (uint64_t seed = 0; seed < 300; ++seed) {
-      for (uint64_t index = 0; index < 300; ++index, ++count) seen.insert(deriveSeed(seed, tag, index));
+      for (uint64_t index = 0; index < 300; ++index, ++count)
+        seen.insert(deriveSeed(seed, tag, index));
     }
   }
   CHECK(static_cast<int64_t>(seen.size()) == count);

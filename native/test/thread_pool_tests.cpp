@@ -9,12 +9,14 @@ void testThreadPool() {
   std::vector<int64_t> hits(1000, 0);
   pool.parallelFor(1000, 4, [&](int64_t t, int) { hits[t] += t; });
   bool all = true;
-  for (int64_t t = 0; t < 1000; ++t) all = all && hits[t] == t;
+  for (int64_t t = 0; t < 1000; ++t)
+    all = all && hits[t] == t;
   CHECK(all);
   bool threw = false;
   try {
     pool.parallelFor(100, 3, [](int64_t t, int) {
-      if (t == 42) throw Error("ERR_INTERNAL", "task 42");
+      if (t == 42)
+        throw Error("ERR_INTERNAL", "task 42");
     });
   } catch (const Error& e) {
     threw = std::strcmp(e.what(), "task 42") == 0;
@@ -26,7 +28,8 @@ void testThreadPool() {
   pool.parallelFor(5000, 2, [&](int64_t t, int) { b[t] = 1; });
   other.join();
   int64_t sum = 0;
-  for (int k = 0; k < 5000; ++k) sum += a[k] + b[k];
+  for (int k = 0; k < 5000; ++k)
+    sum += a[k] + b[k];
   CHECK(sum == 10000);
 }
 

@@ -11,7 +11,8 @@ void testTngdDevice() {
   std::vector<float> gram(m * m, 0.0f);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < m; ++j)
-      for (int64_t k = 0; k < m; ++k) gram[i * m + j] += g[i * m + k] * g[j * m + k];
+      for (int64_t k = 0; k < m; ++k)
+        gram[i * m + j] += g[i * m + k] * g[j * m + k];
   const std::vector<float> probs = {0.2f, 0.3f, 0.5f, 0.6f, 0.3f, 0.1f};
   const auto gradient = randomFloats(m, 22, 1.0f);
   DeviceModel model;
@@ -24,13 +25,16 @@ void testTngdDevice() {
   for (int64_t step = 0; step < steps; ++step) {
     for (int64_t s = 0; s < batch; ++s) {
       double py = 0;
-      for (int64_t k = 0; k < classes; ++k) py += probs[s * classes + k] * y[s * classes + k];
-      for (int64_t k = 0; k < classes; ++k) hy[s * classes + k] = 0.5 * probs[s * classes + k] * (y[s * classes + k] - py);
+      for (int64_t k = 0; k < classes; ++k)
+        py += probs[s * classes + k] * y[s * classes + k];
+      for (int64_t k = 0; k < classes; ++k)
+        hy[s * classes + k] = 0.5 * probs[s * classes + k] * (y[s * classes + k] - py);
     }
     std::vector<double> next(m);
     for (int64_t i = 0; i < m; ++i) {
       double khy = 0, ke = 0;
-      for (int64_t j = 0; j < m; ++j) khy += gram[i * m + j] * hy[j], ke += gram[i * m + j] * gradient[j];
+      for (int64_t j = 0; j < m; ++j)
+        khy += gram[i * m + j] * hy[j], ke += gram[i * m + j] * gradient[j];
       v[i] = c * v[i] + dt * (gradient[i] - hy[i]);
       next[i] = c * y[i] + dt * (ke - khy);
     }
@@ -46,7 +50,9 @@ void testTngdDevice() {
     args.y = yf.data(), args.v = vf.data();
     device.run(args, kernels::denseKernels(isa), kernels::langevinKernels(isa).normals);
     double worst = 0;
-    for (int64_t i = 0; i < m; ++i) worst = std::max({worst, std::fabs(yf[i] - y[i]) / (1 + std::fabs(y[i])), std::fabs(vf[i] - v[i]) / (1 + std::fabs(v[i]))});
+    for (int64_t i = 0; i < m; ++i)
+      worst = std::max(
+          {worst, std::fabs(yf[i] - y[i]) / (1 + std::fabs(y[i])), std::fabs(vf[i] - v[i]) / (1 + std::fabs(v[i]))});
     CHECK(worst < 1e-4);
     // Too large a step diverges with a coded error naming the step, never silent NaN.
     args.dt = 1e4f;
@@ -64,7 +70,8 @@ void testTngdDevice() {
     std::vector<float> lowRank(m * m, 0.0f);
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < m; ++j)
-        for (int64_t k = 0; k < 3; ++k) lowRank[i * m + j] += low[i * 3 + k] * low[j * 3 + k];
+        for (int64_t k = 0; k < 3; ++k)
+          lowRank[i * m + j] += low[i * 3 + k] * low[j * 3 + k];
     DeviceModel noisy = model;
     noisy.gram = lowRank.data(), noisy.noisy = true;
     TngdDevice device(3);
@@ -74,17 +81,20 @@ void testTngdDevice() {
     DeviceRunArgs args;
     args.steps = 20, args.dt = 0.05f, args.damping = 0.1f, args.sigma = 0.2f;
     args.y = yf.data(), args.v = vf.data(), args.h = h.data();
-    device.run(args, kernels::denseKernels(kernels::defaultIsa()), kernels::langevinKernels(kernels::defaultIsa()).normals);
+    device.run(args, kernels::denseKernels(kernels::defaultIsa()),
+               kernels::langevinKernels(kernels::defaultIsa()).normals);
     device.foldNoise(h.data(), jZeta.data(), 0.3, vf.data());
     bool finite = true;
-    for (int64_t i = 0; i < m; ++i) finite = finite && std::isfinite(yf[i]) && std::isfinite(vf[i]);
+    for (int64_t i = 0; i < m; ++i)
+      finite = finite && std::isfinite(yf[i]) && std::isfinite(vf[i]);
     CHECK(finite && (h[0] != 0.0f || h[1] != 0.0f));
     // The same seed draws the same noise.
     TngdDevice twin(3);
     twin.load(noisy, kernels::denseKernels(kernels::defaultIsa()));
     std::vector<float> y2(m, 0.1f), v2(m, 0.0f), h2(3, 0.0f);
     args.y = y2.data(), args.v = v2.data(), args.h = h2.data();
-    twin.run(args, kernels::denseKernels(kernels::defaultIsa()), kernels::langevinKernels(kernels::defaultIsa()).normals);
+    twin.run(args, kernels::denseKernels(kernels::defaultIsa()),
+             kernels::langevinKernels(kernels::defaultIsa()).normals);
     twin.foldNoise(h2.data(), jZeta.data(), 0.3, v2.data());
     CHECK(y2 == yf && v2 == vf && h2 == h);
     // With h = 0 and scale 1, foldNoise adds -L_R^-T L_R^-1 z_R = -K_RR^-1 z_R on the pivot rows R.
@@ -92,12 +102,14 @@ void testTngdDevice() {
     const auto w = randomFloats(m, 24, 1.0f);
     std::vector<float> z(m, 0.0f), zeroH(3, 0.0f), folded(m, 0.0f);
     for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < m; ++j) z[i] += lowRank[i * m + j] * w[j];
+      for (int64_t j = 0; j < m; ++j)
+        z[i] += lowRank[i * m + j] * w[j];
     twin.foldNoise(zeroH.data(), z.data(), 1.0, folded.data());
     double worst = 0;
     for (int64_t i = 0; i < m; ++i) {
       double kf = 0;
-      for (int64_t j = 0; j < m; ++j) kf += double(lowRank[i * m + j]) * folded[j];
+      for (int64_t j = 0; j < m; ++j)
+        kf += double(lowRank[i * m + j]) * folded[j];
       worst = std::max(worst, std::fabs(kf + z[i]) / (1 + std::fabs(z[i])));
     }
     CHECK(worst < 1e-3);
@@ -108,7 +120,8 @@ void testTngdDevice() {
   idle.steps = 1, idle.dt = 0.1f, idle.y = y1.data(), idle.v = v1.data();
   bool refused = false;
   try {
-    fresh.run(idle, kernels::denseKernels(kernels::Isa::Scalar), kernels::langevinKernels(kernels::Isa::Scalar).normals);
+    fresh.run(idle, kernels::denseKernels(kernels::Isa::Scalar),
+              kernels::langevinKernels(kernels::Isa::Scalar).normals);
   } catch (const Error& e) {
     refused = e.code() == "ERR_INVALID_ARGUMENT";
   }

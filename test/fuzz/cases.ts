@@ -8,8 +8,7 @@ import { CaseRandom } from './random';
 import { Fixtures, Seeds } from './seeds';
 
 export type Case =
-  | { index: number; kind: string; ext: string; input: Buffer }
-  | { index: number; kind: 'cli'; argv: string[] };
+  { index: number; kind: string; ext: string; input: Buffer } | { index: number; kind: 'cli'; argv: string[] };
 
 type Mutator = (rng: CaseRandom, seed: Buffer, donor: Buffer) => Buffer;
 

@@ -47,7 +47,11 @@ function collector(): { push: (chunk: Buffer) => void; text: () => string } {
   };
 }
 
-export function runLimited(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; limits: Limits }): Promise<ProcessEnd> {
+export function runLimited(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; limits: Limits },
+): Promise<ProcessEnd> {
   const { limits } = options;
   const wrapper = prlimit();
   const [file, argv] =
@@ -55,7 +59,12 @@ export function runLimited(command: string, args: string[], options: { cwd: stri
       ? [wrapper, [`--as=${limits.addressSpaceMb * 1024 * 1024}`, '--', command, ...args]]
       : [command, args];
   return new Promise((resolve) => {
-    const child = spawn(file, argv, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, argv, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const stdout = collector();
     const stderr = collector();
     child.stdout.on('data', stdout.push);

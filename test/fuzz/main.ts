@@ -38,7 +38,9 @@ const CLI_TIME_FACTOR = 3;
 const KEEP_PER_SIGNATURE = 5;
 
 function usage(problem: string): never {
-  console.error(`fuzz: ${problem}\nusage: main.js [--seed n] [--cases n] [--seconds s] [--jobs n] [--kinds ${KINDS.join(',')}] [--out dir] [--timeout s] [--heap-mb n] [--rss-mb n]`);
+  console.error(
+    `fuzz: ${problem}\nusage: main.js [--seed n] [--cases n] [--seconds s] [--jobs n] [--kinds ${KINDS.join(',')}] [--out dir] [--timeout s] [--heap-mb n] [--rss-mb n]`,
+  );
   process.exit(2);
 }
 
@@ -52,7 +54,8 @@ function parseOptions(argv: string[]): Options {
   const number = (name: string, fallback: string | undefined): number => {
     const text = flags.get(name) ?? fallback;
     const value = Number(text);
-    if (text === undefined || !/^\d+$/.test(text) || !Number.isSafeInteger(value)) usage(`--${name} needs a non-negative integer, got "${text}"`);
+    if (text === undefined || !/^\d+$/.test(text) || !Number.isSafeInteger(value))
+      usage(`--${name} needs a non-negative integer, got "${text}"`);
     return value;
   };
   const kinds = (flags.get('kinds') ?? env.FUZZ_KINDS ?? KINDS.join(',')).split(',');
@@ -60,7 +63,9 @@ function parseOptions(argv: string[]): Options {
   const cases = number('cases', env.FUZZ_CASES ?? '0');
   // With neither budget given, a minute and a half.
   const seconds = number('seconds', env.FUZZ_SECONDS ?? (cases === 0 ? '90' : '0'));
-  for (const known of flags.keys()) if (!['seed', 'cases', 'seconds', 'jobs', 'kinds', 'out', 'heap-mb', 'rss-mb', 'timeout'].includes(known)) usage(`unknown flag --${known}`);
+  for (const known of flags.keys())
+    if (!['seed', 'cases', 'seconds', 'jobs', 'kinds', 'out', 'heap-mb', 'rss-mb', 'timeout'].includes(known))
+      usage(`unknown flag --${known}`);
   return {
     seed: number('seed', env.FUZZ_SEED ?? '1'),
     cases,
@@ -102,7 +107,11 @@ class Fuzzer {
     const factor = kind === 'cli' ? CLI_TIME_FACTOR : 1;
     // AddressSanitizer reserves terabytes of address space for its shadow memory: no RLIMIT_AS under it.
     const sanitized = /asan/.test(process.env.LD_PRELOAD ?? '');
-    return { timeoutMs: this.options.timeoutSeconds * 1000 * factor, rssMb: this.options.rssMb, addressSpaceMb: sanitized ? 0 : 4 * this.options.rssMb };
+    return {
+      timeoutMs: this.options.timeoutSeconds * 1000 * factor,
+      rssMb: this.options.rssMb,
+      addressSpaceMb: sanitized ? 0 : 4 * this.options.rssMb,
+    };
   }
 
   private nodeArgs(): string[] {
@@ -120,7 +129,11 @@ class Fuzzer {
       fs.mkdirSync(path.join(scratch, SCRATCH_DIR), { recursive: true });
       execFileSync('mkfifo', [path.join(scratch, SCRATCH_FIFO)]);
       const args = [...this.nodeArgs(), CLI, ...c.argv];
-      end = await runLimited(process.execPath, args, { cwd: scratch, env: { ...process.env, HOME: scratch }, limits: this.limits('cli') });
+      end = await runLimited(process.execPath, args, {
+        cwd: scratch,
+        env: { ...process.env, HOME: scratch },
+        limits: this.limits('cli'),
+      });
       fs.rmSync(scratch, { recursive: true, force: true });
       replay = `d=$(mktemp -d) && mkdir $d/${SCRATCH_DIR} && mkfifo $d/${SCRATCH_FIFO} && cd $d && HOME=$d ${replayEnv()}node ${args.map(shellQuote).join(' ')}`;
       input = Buffer.from(JSON.stringify(c.argv, null, 1));
@@ -140,7 +153,15 @@ class Fuzzer {
     if (peakRssMb > this.options.rssMb && !FAILURES.has(result.outcome)) {
       Object.assign(result, { outcome: 'memory', detail: `finished, but its resident set reached ${peakRssMb} MB` });
     }
-    const record: CaseRecord = { index: c.index, kind: c.kind, outcome: result.outcome, code: result.code, detail: result.detail, peakRssMb, seconds: (Date.now() - started) / 1000 };
+    const record: CaseRecord = {
+      index: c.index,
+      kind: c.kind,
+      outcome: result.outcome,
+      code: result.code,
+      detail: result.detail,
+      peakRssMb,
+      seconds: (Date.now() - started) / 1000,
+    };
     if (FAILURES.has(record.outcome)) this.save(record, input, ext, replay, end);
     this.records.push(record);
     return record;
@@ -192,7 +213,9 @@ async function main(): Promise<void> {
   const seeds = makeSeeds();
   const fuzzer = new Fuzzer(options);
   const budget = options.cases > 0 ? `${options.cases} cases` : `${options.seconds} s`;
-  console.log(`fuzz: seed ${options.seed}, budget ${budget}, ${options.jobs} jobs, kinds ${options.kinds.join(',')} (set-up ${((Date.now() - setup) / 1000).toFixed(1)} s)`);
+  console.log(
+    `fuzz: seed ${options.seed}, budget ${budget}, ${options.jobs} jobs, kinds ${options.kinds.join(',')} (set-up ${((Date.now() - setup) / 1000).toFixed(1)} s)`,
+  );
 
   const started = Date.now();
   const deadline = options.seconds > 0 ? started + options.seconds * 1000 : Infinity;
@@ -203,7 +226,10 @@ async function main(): Promise<void> {
     while (more()) {
       const c = makeCase(options.seed, next++, options.kinds, seeds, fixtures);
       const record = await fuzzer.run(c);
-      if (FAILURES.has(record.outcome)) console.log(`  case ${record.index} ${record.kind}: ${record.outcome} ${(record.detail ?? '').split('\n')[0].slice(0, 160)}`);
+      if (FAILURES.has(record.outcome))
+        console.log(
+          `  case ${record.index} ${record.kind}: ${record.outcome} ${(record.detail ?? '').split('\n')[0].slice(0, 160)}`,
+        );
       if (Date.now() - lastProgress > 15_000) {
         lastProgress = Date.now();
         console.log(`  … ${fuzzer.records.length} cases in ${((lastProgress - started) / 1000).toFixed(0)} s`);
@@ -221,11 +247,18 @@ async function main(): Promise<void> {
   if (distinct.length > 0) {
     console.log(`\n${distinct.length} distinct failures (kind, outcome, count, what, an example):`);
     for (const s of distinct) {
-      console.log(`  ${s.kind} ${s.outcome} ×${s.count}: ${s.what}\n      ${s.example.saved ?? `case ${s.example.index}`}  replay: ${s.example.replay ?? ''}`.slice(0, 2000));
+      console.log(
+        `  ${s.kind} ${s.outcome} ×${s.count}: ${s.what}\n      ${s.example.saved ?? `case ${s.example.index}`}  replay: ${s.example.replay ?? ''}`.slice(
+          0,
+          2000,
+        ),
+      );
     }
     console.log(`\nfailing inputs and notes: ${path.relative(process.cwd(), options.out) || '.'}/`);
   }
-  const lines = records.map(({ index, kind, outcome, code, detail }) => JSON.stringify({ index, kind, outcome, code, detail: (detail ?? '').split('\n')[0].slice(0, 300) }));
+  const lines = records.map(({ index, kind, outcome, code, detail }) =>
+    JSON.stringify({ index, kind, outcome, code, detail: (detail ?? '').split('\n')[0].slice(0, 300) }),
+  );
   fs.writeFileSync(path.join(options.out, 'cases.jsonl'), `${lines.join('\n')}\n`);
   fs.writeFileSync(
     path.join(options.out, 'summary.json'),

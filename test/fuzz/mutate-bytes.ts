@@ -2,7 +2,23 @@
 import { CaseRandom } from './random';
 
 /** Integers at the edges of the widths file formats use for lengths and counts. */
-const EDGE_INTEGERS = [0, 1, 2, 7, 8, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff, 2 ** 53];
+const EDGE_INTEGERS = [
+  0,
+  1,
+  2,
+  7,
+  8,
+  0x7f,
+  0x80,
+  0xff,
+  0x7fff,
+  0x8000,
+  0xffff,
+  0x7fffffff,
+  0x80000000,
+  0xffffffff,
+  2 ** 53,
+];
 
 function writeInteger(rng: CaseRandom, bytes: Buffer, at: number): void {
   const width = rng.pick([1, 2, 4, 8]);

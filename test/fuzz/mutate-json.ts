@@ -7,8 +7,21 @@ import { CaseRandom } from './random';
 
 /** Numbers as text: sizes at type boundaries, negative, fractional, overflowing to Infinity, unsafe integers. */
 export const HOSTILE_NUMBERS = [
-  '0', '-1', '1.5', '-0', '1e9', '65536', '2147483648', '4294967296', '4294967297', '9007199254740993', '1e308', '1e400',
-  '-1e400', '5e-324', '1e-400',
+  '0',
+  '-1',
+  '1.5',
+  '-0',
+  '1e9',
+  '65536',
+  '2147483648',
+  '4294967296',
+  '4294967297',
+  '9007199254740993',
+  '1e308',
+  '1e400',
+  '-1e400',
+  '5e-324',
+  '1e-400',
 ];
 
 /** Names that are keys of every object's prototype. */
@@ -26,9 +39,22 @@ export function hostileJsonValue(rng: CaseRandom): string {
     case 1:
       return rng.pick(HOSTILE_NUMBERS);
     case 2:
-      return JSON.stringify(rng.pick(['', '1', 'NaN', 'Infinity', '1e9', '0x10', 'x'.repeat(100_000), ...PROTOTYPE_KEYS]));
+      return JSON.stringify(
+        rng.pick(['', '1', 'NaN', 'Infinity', '1e9', '0x10', 'x'.repeat(100_000), ...PROTOTYPE_KEYS]),
+      );
     case 3:
-      return rng.pick(['null', 'true', 'false', '[]', '{}', '[1,2]', '{"__proto__":{"polluted":1}}', 'NaN', 'Infinity', '']);
+      return rng.pick([
+        'null',
+        'true',
+        'false',
+        '[]',
+        '{}',
+        '[1,2]',
+        '{"__proto__":{"polluted":1}}',
+        'NaN',
+        'Infinity',
+        '',
+      ]);
     case 4:
       return nested(rng);
     default:
@@ -39,10 +65,15 @@ export function hostileJsonValue(rng: CaseRandom): string {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = (string | number)[];
 
-function containers(value: Json, path: Path = [], out: { path: Path; value: Json }[] = []): { path: Path; value: Json }[] {
+function containers(
+  value: Json,
+  path: Path = [],
+  out: { path: Path; value: Json }[] = [],
+): { path: Path; value: Json }[] {
   out.push({ path, value });
   if (Array.isArray(value)) value.forEach((item, k) => containers(item, [...path, k], out));
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) containers(item, [...path, key], out);
+  else if (value !== null && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) containers(item, [...path, key], out);
   return out;
 }
 
@@ -81,7 +112,10 @@ export function mutateJson(rng: CaseRandom, doc: Json, where: (path: Path) => bo
     const keys = Object.keys(value);
     const key = op === 2 ? rng.pick(PROTOTYPE_KEYS) : keys.length > 0 ? rng.pick(keys) : 'x';
     const withKey = setAt(doc, path, { ...value, [MARK]: MARK });
-    return JSON.stringify(withKey).replace(`${MARK_TEXT}:${MARK_TEXT}`, () => `${JSON.stringify(key)}:${hostileJsonValue(rng)}`);
+    return JSON.stringify(withKey).replace(
+      `${MARK_TEXT}:${MARK_TEXT}`,
+      () => `${JSON.stringify(key)}:${hostileJsonValue(rng)}`,
+    );
   }
   return JSON.stringify(setAt(doc, path, MARK)).replace(MARK_TEXT, () => hostileJsonValue(rng));
 }

@@ -64,7 +64,8 @@ function runnerResult(stdout: string): RunnerResult | undefined {
 }
 
 function ended(end: ProcessEnd): RunnerResult | undefined {
-  if (end.killedFor === 'timeout') return { outcome: 'hang', detail: `no result within the time limit; stderr: ${tail(end.stderr, 3)}` };
+  if (end.killedFor === 'timeout')
+    return { outcome: 'hang', detail: `no result within the time limit; stderr: ${tail(end.stderr, 3)}` };
   if (end.killedFor === 'memory') return { outcome: 'memory', detail: `resident set reached ${end.peakRssMb} MB` };
   if (HEAP_EXHAUSTED.test(end.stderr)) return { outcome: 'memory', detail: tail(end.stderr, 4) };
   const report = SANITIZER_REPORT.exec(end.stderr);

@@ -47,7 +47,10 @@ export function signatures(records: CaseRecord[]): Signature[] {
   return [...groups.values()].sort((a, b) => a.kind.localeCompare(b.kind) || b.count - a.count);
 }
 
-export function countsByKind(records: CaseRecord[], kinds: string[]): Record<string, Record<Outcome | 'cases', number>> {
+export function countsByKind(
+  records: CaseRecord[],
+  kinds: string[],
+): Record<string, Record<Outcome | 'cases', number>> {
   const table: Record<string, Record<Outcome | 'cases', number>> = {};
   for (const kind of [...kinds, 'total']) {
     table[kind] = { cases: 0, ok: 0, coded: 0, crash: 0, uncoded: 0, hang: 0, memory: 0 };
@@ -64,6 +67,7 @@ export function countsByKind(records: CaseRecord[], kinds: string[]): Record<str
 export function formatTable(table: ReturnType<typeof countsByKind>): string {
   const columns = ['cases', ...OUTCOMES] as const;
   const lines = [['kind'.padEnd(12), ...columns.map((c) => c.padStart(8))].join('')];
-  for (const [kind, row] of Object.entries(table)) lines.push([kind.padEnd(12), ...columns.map((c) => String(row[c]).padStart(8))].join(''));
+  for (const [kind, row] of Object.entries(table))
+    lines.push([kind.padEnd(12), ...columns.map((c) => String(row[c]).padStart(8))].join(''));
   return lines.join('\n');
 }

@@ -17,7 +17,8 @@ function classify(err: unknown): RunnerResult {
   if (name === 'HeatbathError' && typeof code === 'string' && code.startsWith('ERR_') && code !== 'ERR_INTERNAL') {
     return { outcome: 'coded', code, detail: String(message).split('\n')[0] };
   }
-  if (err instanceof RangeError && /allocation failed/i.test(err.message)) return { outcome: 'memory', detail: describe(err) };
+  if (err instanceof RangeError && /allocation failed/i.test(err.message))
+    return { outcome: 'memory', detail: describe(err) };
   return { outcome: 'uncoded', detail: describe(err) };
 }
 
@@ -39,8 +40,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   // Thrown where no caller can catch it: a real program would die, whatever the error.
-  process.on('uncaughtException', (err) => report({ outcome: 'crash', detail: `uncaught exception: ${describe(err)}` }));
-  process.on('unhandledRejection', (err) => report({ outcome: 'crash', detail: `unhandled rejection: ${describe(err)}` }));
+  process.on('uncaughtException', (err) =>
+    report({ outcome: 'crash', detail: `uncaught exception: ${describe(err)}` }),
+  );
+  process.on('unhandledRejection', (err) =>
+    report({ outcome: 'crash', detail: `unhandled rejection: ${describe(err)}` }),
+  );
   try {
     await target(file);
   } catch (err) {

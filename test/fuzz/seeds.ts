@@ -20,7 +20,13 @@ import { SeededRandom } from '../../lib/util/random';
 export type Seeds = Record<string, Buffer[]>;
 
 /** IDX bytes (big-endian dims and values) of a typed array: the format has no writer in the library. */
-function idx(type: number, shape: number[], values: ArrayLike<number>, bytesPer: number, write: (b: Buffer, v: number, at: number) => void): Buffer {
+function idx(
+  type: number,
+  shape: number[],
+  values: ArrayLike<number>,
+  bytesPer: number,
+  write: (b: Buffer, v: number, at: number) => void,
+): Buffer {
   const out = Buffer.alloc(4 + 4 * shape.length + bytesPer * values.length);
   out[2] = type;
   out[3] = shape.length;
@@ -46,9 +52,11 @@ function models(): { rbm: Buffer; gtc: Buffer; dtm: Buffer } {
   rbm.info = { image_rows: 2, image_cols: 2 };
   const gtc = new GenerativeComputer({ visible: 4, hidden: 3, labels: 2, dt: 0.01, duration: 0.05 });
   const rng = new SeededRandom(2);
-  for (const array of [gtc.visibleHidden, gtc.labelVisible]) for (let k = 0; k < array.length; k++) array[k] = 0.1 * rng.normal();
+  for (const array of [gtc.visibleHidden, gtc.labelVisible])
+    for (let k = 0; k < array.length; k++) array[k] = 0.1 * rng.normal();
   // Hidden–hidden couplings are symmetric with a zero diagonal.
-  for (let i = 0; i < 3; i++) for (let j = 0; j < i; j++) gtc.hiddenHidden[3 * i + j] = gtc.hiddenHidden[3 * j + i] = 0.1 * rng.normal();
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < i; j++) gtc.hiddenHidden[3 * i + j] = gtc.hiddenHidden[3 * j + i] = 0.1 * rng.normal();
   const dtm = new DenoisingModel({ size: 8, pixels: 4, classes: 2, labelCopies: 1, steps: 2, seed: 3 });
   return { rbm: encodeModel(rbm), gtc: encodeModel(gtc), dtm: encodeModel(dtm) };
 }

@@ -18,7 +18,8 @@ export function runChild(args: string[], options: { limitMs: number; mark?: stri
   let markedAt: bigint | undefined;
   child.stdout.on('data', (chunk) => {
     stdout += chunk;
-    if (options.mark !== undefined && markedAt === undefined && stdout.includes(options.mark)) markedAt = process.hrtime.bigint();
+    if (options.mark !== undefined && markedAt === undefined && stdout.includes(options.mark))
+      markedAt = process.hrtime.bigint();
   });
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const killer = setTimeout(() => child.kill('SIGKILL'), options.limitMs);
@@ -33,7 +34,10 @@ export function runChild(args: string[], options: { limitMs: number; mark?: stri
 
 /** The last JSON line a child printed. */
 export function lastJson(stdout: string): Record<string, number> {
-  const lines = stdout.trim().split('\n').filter((line) => line.startsWith('{'));
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('{'));
   if (lines.length === 0) throw new Error(`the child printed no result:\n${stdout}`);
   return JSON.parse(lines[lines.length - 1]);
 }

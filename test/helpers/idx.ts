@@ -4,7 +4,12 @@
  * `count` images of rows × cols uint8 pixels, image n of class n mod `classes`, bright (230) on the
  * pixels p with p mod classes equal to its class and dark (10) elsewhere; and their labels.
  */
-export function idxDigits(count: number, rows: number, cols: number, classes: number): { images: Buffer; labels: Buffer } {
+export function idxDigits(
+  count: number,
+  rows: number,
+  cols: number,
+  classes: number,
+): { images: Buffer; labels: Buffer } {
   const pixels = rows * cols;
   const images = Buffer.alloc(16 + count * pixels);
   images.writeUInt32BE(0x00000803, 0);

@@ -5,7 +5,10 @@ import * as path from 'path';
 
 const cli = path.resolve(__dirname, '..', '..', 'dist', 'lib', 'cli', 'main.js');
 
-export async function interruptWhenWritten(args: string[], file: string): Promise<{ code: number | null; report: Record<string, unknown> }> {
+export async function interruptWhenWritten(
+  args: string[],
+  file: string,
+): Promise<{ code: number | null; report: Record<string, unknown> }> {
   const child = spawn(process.execPath, [cli, ...args, '--json']);
   let stdout = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -2,7 +2,13 @@
 import { chainEstimate, Estimate } from './stats';
 
 /** ⟨f(x)⟩ under exp(−U(x)/kT) by the midpoint rule on [−L, L] (the weight is negligible beyond). */
-export function boltzmannAverage(U: (x: number) => number, kT: number, f: (x: number) => number, L = 6, cells = 200000): number {
+export function boltzmannAverage(
+  U: (x: number) => number,
+  kT: number,
+  f: (x: number) => number,
+  L = 6,
+  cells = 200000,
+): number {
   let z = 0;
   let m = 0;
   const h = (2 * L) / cells;

@@ -54,7 +54,10 @@ const jobs = {
 
 function langevin() {
   const n = 256;
-  const net = new hb.LangevinNetwork({ units: n, couplings: { kind: 'dense', matrix: new Float32Array(n * n).fill(0.001) } });
+  const net = new hb.LangevinNetwork({
+    units: n,
+    couplings: { kind: 'dense', matrix: new Float32Array(n * n).fill(0.001) },
+  });
   return new hb.LangevinChains(net, { chains: 64, seed: 1 });
 }
 
@@ -95,7 +98,10 @@ const loops = {
   // One-shot sampling in a synchronous loop: the library frees its own chains.
   'rbm-sample-sync': () => {
     const rbm = hb.RBM.create({ visible: 784, hidden: 500, seed: 1 });
-    for (let i = 0; i < 100; i++) rbm.sampleSync({ chains: 16, sweeps: 1 }), sample();
+    for (let i = 0; i < 100; i++) {
+      rbm.sampleSync({ chains: 16, sweeps: 1 });
+      sample();
+    }
   },
   // Chains the caller frees with dispose(), in a synchronous loop.
   'gibbs-dispose': () => {

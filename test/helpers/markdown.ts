@@ -52,7 +52,8 @@ function prose(markdown: string): string[] {
 export function links(markdown: string): Link[] {
   const found: Link[] = [];
   prose(markdown).forEach((text, k) => {
-    for (const m of text.replace(/`[^`]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g)) found.push({ target: m[1], line: k + 1 });
+    for (const m of text.replace(/`[^`]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g))
+      found.push({ target: m[1], line: k + 1 });
   });
   return found;
 }

@@ -12,10 +12,17 @@ export const prebuildDir = path.join(root, 'prebuilds', `${process.platform}-${p
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 export function run(cmd: string, args: string[], cwd: string, options: ExecFileSyncOptions = {}): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600000, ...options }) as string;
+  return execFileSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 600000,
+    ...options,
+  }) as string;
 }
 
-export const prebuilds = () => (fs.existsSync(prebuildDir) ? fs.readdirSync(prebuildDir).filter((f) => f.endsWith('.node')) : []);
+export const prebuilds = () =>
+  fs.existsSync(prebuildDir) ? fs.readdirSync(prebuildDir).filter((f) => f.endsWith('.node')) : [];
 
 /**
  * Makes sure prebuilds/ holds this platform's binary. CI builds it (`npm run prebuild`) before the tests;
@@ -46,7 +53,9 @@ export interface Packed {
 }
 
 export function pack(destination: string): Packed {
-  const packed = JSON.parse(run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], root))[0];
+  const packed = JSON.parse(
+    run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], root),
+  )[0];
   return {
     tarball: path.join(destination, packed.filename),
     filename: packed.filename,
@@ -120,7 +129,9 @@ export function noCompilerPath(work: string): string {
   fs.symlinkSync(path.join(npmBin, 'npm-cli.js'), path.join(bin, 'npm'));
   fs.symlinkSync(path.join(npmBin, 'npx-cli.js'), path.join(bin, 'npx'));
   fs.symlinkSync('/bin/sh', path.join(bin, 'sh'));
-  const found = ['cc', 'gcc', 'c++', 'g++', 'clang', 'make', 'python', 'python3', 'node-gyp'].filter((tool) => fs.existsSync(path.join(bin, tool)));
+  const found = ['cc', 'gcc', 'c++', 'g++', 'clang', 'make', 'python', 'python3', 'node-gyp'].filter((tool) =>
+    fs.existsSync(path.join(bin, tool)),
+  );
   if (found.length > 0) throw new Error(`${bin} holds ${found.join(', ')}`);
   return bin;
 }
@@ -131,7 +142,12 @@ export function noCompilerPath(work: string): string {
  */
 export function installOffline(app: string, packed: Packed, env: NodeJS.ProcessEnv): void {
   fs.mkdirSync(app, { recursive: true });
-  const manifest = { name: 'app', version: '1.0.0', private: true, dependencies: { heatbath: `file:${packed.filename}` } };
+  const manifest = {
+    name: 'app',
+    version: '1.0.0',
+    private: true,
+    dependencies: { heatbath: `file:${packed.filename}` },
+  };
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify(manifest));
   fs.writeFileSync(path.join(app, 'package-lock.json'), JSON.stringify(appLockfile(packed.filename, packed.integrity)));
   fs.copyFileSync(packed.tarball, path.join(app, packed.filename));

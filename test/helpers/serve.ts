@@ -15,13 +15,28 @@ import { ServeOptions, startServer, Server } from '../../lib/serve/server';
 /** A ring of 32 spins, an 8×8 periodic lattice, a small RBM, DTM, GTC and Langevin network. */
 export async function modelsDir(prefix = 'heatbath-serve-'): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const ring = graphs.fromEdges(32, Array.from({ length: 32 }, (_, i): [number, number] => [i, (i + 1) % 32]));
+  const ring = graphs.fromEdges(
+    32,
+    Array.from({ length: 32 }, (_, i): [number, number] => [i, (i + 1) % 32]),
+  );
   await saveModel(path.join(dir, 'ring.safetensors'), IsingModel.random(ring, { beta: 0.5, seed: 1 }));
-  await saveModel(path.join(dir, 'lattice.safetensors'), IsingModel.random(graphs.lattice2d(8), { beta: 0.4, seed: 2 }));
+  await saveModel(
+    path.join(dir, 'lattice.safetensors'),
+    IsingModel.random(graphs.lattice2d(8), { beta: 0.4, seed: 2 }),
+  );
   await saveModel(path.join(dir, 'rbm.safetensors'), RBM.create({ visible: 16, hidden: 8, seed: 3 }));
-  await saveModel(path.join(dir, 'dtm.safetensors'), new DenoisingModel({ size: 10, jumps: 'G8', pixels: 16, classes: 2, labelCopies: 2, steps: 2 }));
-  await saveModel(path.join(dir, 'gtc.safetensors'), new GenerativeComputer({ visible: 16, hidden: 8, labels: 2, duration: 0.05, dt: 0.01 }));
-  const net = new LangevinNetwork({ units: 4, couplings: { kind: 'dense', matrix: [0, 0.2, 0, 0, 0.2, 0, 0.1, 0, 0, 0.1, 0, 0, 0, 0, 0, 0] } });
+  await saveModel(
+    path.join(dir, 'dtm.safetensors'),
+    new DenoisingModel({ size: 10, jumps: 'G8', pixels: 16, classes: 2, labelCopies: 2, steps: 2 }),
+  );
+  await saveModel(
+    path.join(dir, 'gtc.safetensors'),
+    new GenerativeComputer({ visible: 16, hidden: 8, labels: 2, duration: 0.05, dt: 0.01 }),
+  );
+  const net = new LangevinNetwork({
+    units: 4,
+    couplings: { kind: 'dense', matrix: [0, 0.2, 0, 0, 0.2, 0, 0.1, 0, 0, 0.1, 0, 0, 0, 0, 0, 0] },
+  });
   net.info = { dt: 0.01 };
   await saveModel(path.join(dir, 'langevin.safetensors'), net);
   return dir;
@@ -40,7 +55,10 @@ export interface Answer {
 }
 
 /** A request and its whole answer. */
-export async function call(url: string, init: Omit<RequestInit, 'body'> & { body?: unknown; accept?: string } = {}): Promise<Answer> {
+export async function call(
+  url: string,
+  init: Omit<RequestInit, 'body'> & { body?: unknown; accept?: string } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
   let body = init.body as RequestInit['body'];
   if (init.body !== undefined && typeof init.body !== 'string') {
@@ -50,5 +68,11 @@ export async function call(url: string, init: Omit<RequestInit, 'body'> & { body
   if (init.accept) headers.accept = init.accept;
   const res = await fetch(url, { ...init, headers, body });
   const bytes = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, bytes, json: () => JSON.parse(bytes.toString('utf8')) };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    headers: res.headers,
+    bytes,
+    json: () => JSON.parse(bytes.toString('utf8')),
+  };
 }

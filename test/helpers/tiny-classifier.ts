@@ -46,7 +46,12 @@ export function lossGradientOf(lin: Linearization): Float64Array {
 }
 
 /** Logits of the model at params + eps·direction (params restored afterwards). */
-export function logitsAt(model: Classifier, batch: LabelledBatch, direction: ArrayLike<number>, eps: number): Float64Array {
+export function logitsAt(
+  model: Classifier,
+  batch: LabelledBatch,
+  direction: ArrayLike<number>,
+  eps: number,
+): Float64Array {
   const saved = model.params.slice();
   for (let i = 0; i < saved.length; i++) model.params[i] = saved[i] + eps * direction[i];
   const z = new Float32Array(batch.count * model.classes);

@@ -12,7 +12,12 @@ export interface SquaredError {
 const gain = (rho: number) => (1 + rho) / (1 - rho);
 
 /** ‖x̂ − A⁻¹b‖² of the time average. */
-export function solveSquaredError(lambdas: ArrayLike<number>, beta: number, interval: number, samples: number): SquaredError {
+export function solveSquaredError(
+  lambdas: ArrayLike<number>,
+  beta: number,
+  interval: number,
+  samples: number,
+): SquaredError {
   let mean = 0;
   let variance = 0;
   for (let i = 0; i < lambdas.length; i++) {

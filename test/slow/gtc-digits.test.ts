@@ -13,14 +13,32 @@ import { promisify } from 'util';
 
 const run = promisify(execFile);
 const cli = path.resolve(__dirname, '..', '..', 'dist', 'lib', 'cli', 'main.js');
-const heatbath = async (...args: string[]) => JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
+const heatbath = async (...args: string[]) =>
+  JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
 
 test('a conditional generative computer trained for minutes draws recognisable digits of every class', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-gtc-bar-'));
   const model = path.join(dir, 'gtc.safetensors');
   const samples = path.join(dir, 'samples.npy');
-  await heatbath('train', 'gtc', '--conditional', '--images', '4000', '--epochs', '1', '--batch', '16', '--stride', '8',
-    '--lr', 'cosine:0.003:0.0003', '--label-dropout', '0.8', '--out', model);
+  await heatbath(
+    'train',
+    'gtc',
+    '--conditional',
+    '--images',
+    '4000',
+    '--epochs',
+    '1',
+    '--batch',
+    '16',
+    '--stride',
+    '8',
+    '--lr',
+    'cosine:0.003:0.0003',
+    '--label-dropout',
+    '0.8',
+    '--out',
+    model,
+  );
   const drawn = await heatbath('sample', model, '--n', '100', '--labels', 'all', '--out', samples);
   expect(drawn.heat.meanKT).toBeGreaterThan(0);
   const scored = await heatbath('eval', samples, '--labels', 'all');

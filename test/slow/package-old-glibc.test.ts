@@ -54,7 +54,11 @@ test('the tarball installed into Debian 11 loads its prebuild and samples with g
         badSimd: codeOf(() => h.setSimd('no-such-isa')),
         digits: h.bundledDigits().count,
       }));`;
-    const out = JSON.parse(run('chroot', [system, '/usr/local/bin/node', '-e', script], os.tmpdir(), { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', NODE_PATH: `${appInside}/node_modules` } }));
+    const out = JSON.parse(
+      run('chroot', [system, '/usr/local/bin/node', '-e', script], os.tmpdir(), {
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', NODE_PATH: `${appInside}/node_modules` },
+      }),
+    );
     expect(out).toEqual({
       glibc: '2.31',
       binary: `${appInside}/node_modules/heatbath/prebuilds/linux-x64/heatbath.glibc.node`,

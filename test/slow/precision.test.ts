@@ -28,7 +28,12 @@ describe.each(engineInfo().simdAvailable)('%s kernel, ~1e6 samples', (simd) => {
     for (let a = 0; a < 16; a++) for (let b = a + 1; b < 16; b++) pairs.push([a, b]);
     const est = momentEstimates(run.states!, samples, chains, 16, pairs);
     expect(maxZ(est.nodes, exact.mean)).toBeLessThan(Z_FAMILY);
-    expect(maxZ(est.pairs, pairs.map(([a, b]) => exact.pairMean(a, b)))).toBeLessThan(Z_FAMILY);
+    expect(
+      maxZ(
+        est.pairs,
+        pairs.map(([a, b]) => exact.pairMean(a, b)),
+      ),
+    ).toBeLessThan(Z_FAMILY);
     const worstStderr = Math.max(...[...est.nodes, ...est.pairs].map((e) => e.stderr));
     expect(worstStderr).toBeLessThan(2e-3);
   });
@@ -36,7 +41,16 @@ describe.each(engineInfo().simdAvailable)('%s kernel, ~1e6 samples', (simd) => {
 
 test.each([0.3, 0.4, 0.5, 0.6])('128×128 torus at β = %f against Onsager', (beta) => {
   const ordered = beta > 0.4407;
-  const { energy, absM } = measureFerromagnet({ L: 128, beta, chains: 32, warmup: 4000, samples: 100, thin: 20, seed: 3, ordered });
+  const { energy, absM } = measureFerromagnet({
+    L: 128,
+    beta,
+    chains: 32,
+    warmup: 4000,
+    samples: 100,
+    thin: 20,
+    seed: 3,
+    ordered,
+  });
   // β = 0.4 and 0.5 are nearer β_c (ξ ≈ 6 and 4.4): finite-size corrections e^{−L/ξ} are still < 1e-9.
   expect(Math.abs(energy.mean - onsagerEnergyPerSpin(beta))).toBeLessThan(Z_FAMILY * energy.stderr);
   if (ordered) expect(Math.abs(absM.mean - onsagerMagnetization(beta))).toBeLessThan(Z_FAMILY * absM.stderr);

@@ -12,13 +12,29 @@ import { promisify } from 'util';
 
 const run = promisify(execFile);
 const cli = path.resolve(__dirname, '..', '..', 'dist', 'lib', 'cli', 'main.js');
-const heatbath = async (...args: string[]) => JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
+const heatbath = async (...args: string[]) =>
+  JSON.parse((await run(process.execPath, [cli, ...args, '--json'], { maxBuffer: 1 << 26 })).stdout);
 
 test('a 784×500 RBM trained in minutes draws digit-like samples of all ten classes', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-rbm-bar-'));
   const model = path.join(dir, 'rbm.safetensors');
   const samples = path.join(dir, 'samples.npy');
-  const trained = await heatbath('train', 'rbm', '--hidden', '500', '--epochs', '100', '--method', 'pcd', '--chains', '256', '--lr', 'cosine:0.05:0.0005', '--out', model);
+  const trained = await heatbath(
+    'train',
+    'rbm',
+    '--hidden',
+    '500',
+    '--epochs',
+    '100',
+    '--method',
+    'pcd',
+    '--chains',
+    '256',
+    '--lr',
+    'cosine:0.05:0.0005',
+    '--out',
+    model,
+  );
   expect(trained.seconds).toBeLessThan(600); // the budget: 10 minutes on this kind of machine
   await heatbath('sample', model, '--n', '100', '--sweeps', '1000', '--out', samples);
   const scored = await heatbath('eval', samples);

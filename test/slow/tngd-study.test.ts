@@ -26,7 +26,19 @@ test('natural gradient and TNGD against Adam and SGD over three seeds', async ()
   const optimizers = 'sgd,adam,ngd,tngd:t=2,tngd:t=2:td=1,tngd:t=5';
   const bySeed: Record<string, Run>[] = [];
   for (const seed of ['1', '2', '3']) {
-    const args = [cli, 'tngd', '--seed', seed, '--optimizers', optimizers, '--out', path.join(dir, 'c.json'), '--plot', path.join(dir, 'c.png'), '--json'];
+    const args = [
+      cli,
+      'tngd',
+      '--seed',
+      seed,
+      '--optimizers',
+      optimizers,
+      '--out',
+      path.join(dir, 'c.json'),
+      '--plot',
+      path.join(dir, 'c.png'),
+      '--json',
+    ];
     const report = JSON.parse((await run(process.execPath, args, { maxBuffer: 1 << 24 })).stdout);
     bySeed.push(Object.fromEntries(report.runs.map((r: Run) => [r.optimizer, r])));
   }

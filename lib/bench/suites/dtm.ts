@@ -67,7 +67,10 @@ function updateCase(name: string, description: string, precision?: QuantizeOptio
 }
 
 export const dtmCases: DtmCase[] = [
-  updateCase('dtm.update', 'one DTM training update: 70×70 torus G12, 884 outputs, 256 chains per phase, 95 sweeps each, ACP on'),
+  updateCase(
+    'dtm.update',
+    'one DTM training update: 70×70 torus G12, 884 outputs, 256 chains per phase, 95 sweeps each, ACP on',
+  ),
   updateCase(
     'dtm.update.int8',
     'dtm.update on the chip: 8-bit couplings and biases, 8-bit random draws (re-quantized per update), integer kernel',

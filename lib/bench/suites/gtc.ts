@@ -29,7 +29,8 @@ export function gtcNetwork(seed: number): LangevinNetwork {
   const weight = () => COUPLING_SIZE * (2 * rng.float() - 1);
   const w = Float32Array.from({ length: GTC_VISIBLE * GTC_HIDDEN }, weight);
   const k = new Float32Array(GTC_HIDDEN * GTC_HIDDEN);
-  for (let i = 0; i < GTC_HIDDEN; i++) for (let j = i + 1; j < GTC_HIDDEN; j++) k[i * GTC_HIDDEN + j] = k[j * GTC_HIDDEN + i] = weight();
+  for (let i = 0; i < GTC_HIDDEN; i++)
+    for (let j = i + 1; j < GTC_HIDDEN; j++) k[i * GTC_HIDDEN + j] = k[j * GTC_HIDDEN + i] = weight();
   return new LangevinNetwork({
     units: GTC_VISIBLE + GTC_HIDDEN,
     quadratic: 2,

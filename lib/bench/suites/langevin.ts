@@ -11,7 +11,13 @@ export interface LangevinCase {
   name: string;
   description: string;
   /** Builds the workload once; returns the op, its unit-steps (or normals) and multiply-adds. */
-  setup(threads?: number): { op: () => unknown; unitSteps?: number; normals?: number; fma?: number; [shape: string]: unknown };
+  setup(threads?: number): {
+    op: () => unknown;
+    unitSteps?: number;
+    normals?: number;
+    fma?: number;
+    [shape: string]: unknown;
+  };
 }
 
 /** A symmetric random matrix with zero diagonal, entries ±scale/√N. */
@@ -37,7 +43,14 @@ function ringCsr(n: number, half: number, weight: number) {
   return { kind: 'sparse' as const, rowPtr, cols, values };
 }
 
-function runCase(name: string, description: string, build: () => LangevinNetwork, chains: number, steps: number, dense: boolean): LangevinCase {
+function runCase(
+  name: string,
+  description: string,
+  build: () => LangevinNetwork,
+  chains: number,
+  steps: number,
+  dense: boolean,
+): LangevinCase {
   return {
     name,
     description,
@@ -62,7 +75,13 @@ export const langevinCases: LangevinCase[] = [
   runCase(
     'langevin.dense1296',
     'N = 1,296 (784 + 512) dense symmetric couplings, 96 chains, Euler–Maruyama, x² + x⁴ wells',
-    () => new LangevinNetwork({ units: 1296, quadratic: 2, quartic: 4, couplings: { kind: 'dense', matrix: denseCouplings(1296, 0.5, 1) } }),
+    () =>
+      new LangevinNetwork({
+        units: 1296,
+        quadratic: 2,
+        quartic: 4,
+        couplings: { kind: 'dense', matrix: denseCouplings(1296, 0.5, 1) },
+      }),
     96,
     20,
     true,

@@ -32,9 +32,7 @@ function sweepCase(
       const options = { warmup: sweeps, samples: 0, observe: [], threads };
       // benny calls an async op once unawaited to probe its type, so each run waits for the previous.
       let previous: Promise<unknown> = Promise.resolve();
-      const op = sync
-        ? () => chainSet.runSync(options)
-        : () => (previous = previous.then(() => chainSet.run(options)));
+      const op = sync ? () => chainSet.runSync(options) : () => (previous = previous.then(() => chainSet.run(options)));
       return { op, flips: sweeps * graph.numNodes * chains, chains, nodes: graph.numNodes, sweeps };
     },
   };
@@ -48,8 +46,16 @@ function kingPm1Case(chains: number, sweeps: number): PbitCase {
     setup(threads) {
       const graph = graphs.king(256);
       let state = 1;
-      const couplings = Int32Array.from({ length: graph.numEdges }, () => ((state = (state * 1103515245 + 12345) >>> 0) >>> 30) & 1 ? 1 : -1);
-      const model = new QuantizedIsingModel(graph, { couplings, biases: new Int32Array(graph.numNodes), scale: 1, randomBits: 8, beta: 0.4 });
+      const couplings = Int32Array.from({ length: graph.numEdges }, () =>
+        ((state = (state * 1103515245 + 12345) >>> 0) >>> 30) & 1 ? 1 : -1,
+      );
+      const model = new QuantizedIsingModel(graph, {
+        couplings,
+        biases: new Int32Array(graph.numNodes),
+        scale: 1,
+        randomBits: 8,
+        beta: 0.4,
+      });
       const chainSet = model.chains({ chains, seed: 1, kernel: 'multispin' });
       const options = { warmup: sweeps, samples: 0, observe: [], threads };
       let previous: Promise<unknown> = Promise.resolve();
@@ -60,9 +66,21 @@ function kingPm1Case(chains: number, sweeps: number): PbitCase {
 }
 
 export const pbitCases: PbitCase[] = [
-  sweepCase('pbit.king256', "king's graph 256×256 (8 neighbours), 256 chains, float32 couplings", () => graphs.king(256), 256, 20),
+  sweepCase(
+    'pbit.king256',
+    "king's graph 256×256 (8 neighbours), 256 chains, float32 couplings",
+    () => graphs.king(256),
+    256,
+    20,
+  ),
   kingPm1Case(4096, 10),
-  sweepCase('pbit.g12x70', 'DTM torus 70×70, jumps G12 (12 neighbours), 256 chains', () => graphs.torus(70, { jumps: 'G12' }), 256, 100),
+  sweepCase(
+    'pbit.g12x70',
+    'DTM torus 70×70, jumps G12 (12 neighbours), 256 chains',
+    () => graphs.torus(70, { jumps: 'G12' }),
+    256,
+    100,
+  ),
   sweepCase(
     'pbit.g12x70.int8',
     'pbit.g12x70 quantized: 8-bit couplings and biases, 8-bit random draws, integer kernel',
@@ -72,5 +90,12 @@ export const pbitCases: PbitCase[] = [
     false,
     { couplingBits: 8, fieldBits: 8, randomBits: 8 },
   ),
-  sweepCase('pbit.small', '32-spin model (random 4-regular), 1 chain, 200 sweeps per sync call', () => graphs.randomRegular(32, 4, { seed: 1 }), 1, 200, true),
+  sweepCase(
+    'pbit.small',
+    '32-spin model (random 4-regular), 1 chain, 200 sweeps per sync call',
+    () => graphs.randomRegular(32, 4, { seed: 1 }),
+    1,
+    200,
+    true,
+  ),
 ];

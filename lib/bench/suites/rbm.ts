@@ -50,7 +50,12 @@ function sweepCase(name: string, description: string, visibleActivity: number, h
 
 export const denseCases: DenseCase[] = [
   sweepCase('rbm.784x500.dense', 'RBM 784×500, 256 chains, ~50 % of units active: dense products', 0.5, 0.5),
-  sweepCase('rbm.784x500.sparse', 'RBM 784×500, 256 chains, ~20 % of units active (MNIST-like): active-row sums', 0.2, 0.2),
+  sweepCase(
+    'rbm.784x500.sparse',
+    'RBM 784×500, 256 chains, ~20 % of units active (MNIST-like): active-row sums',
+    0.2,
+    0.2,
+  ),
   {
     name: 'gemm.256x784x500',
     description: 'C = A·B, A 256×784, B 784×500, float32 (B packed per call)',

@@ -24,7 +24,6 @@ interface CannonResult {
 }
 type Cannon = (options: Record<string, unknown>) => Promise<CannonResult>;
 // autocannon has no type declarations: the few fields used here are declared above.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon: Cannon = require('autocannon');
 
 export interface ServeCase {
@@ -37,9 +36,26 @@ const CLI = path.resolve(__dirname, '..', '..', 'cli', 'main.js');
 
 /** A `heatbath serve` child process on a free loopback port; resolves with its URL once it listens. */
 async function startServer(models: string, threads: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--models', models, '--port', '0', '--threads', String(threads), '--rate-limit', '0', '--max-queued', '1024'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'serve',
+      '--models',
+      models,
+      '--port',
+      '0',
+      '--threads',
+      String(threads),
+      '--rate-limit',
+      '0',
+      '--max-queued',
+      '1024',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk) => {
@@ -64,7 +80,8 @@ function post(url: string, body: unknown, accept = 'application/json') {
 }
 
 function checkClean(name: string, r: CannonResult): void {
-  if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors, ${r.timeouts} timeouts`);
+  if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0)
+    throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors, ${r.timeouts} timeouts`);
 }
 
 /** The server's event-loop delay p99 in ms since the last scrape (prom-client's monitor, reset on each scrape). */
@@ -88,7 +105,17 @@ const small: ServeCase = {
   description: 'a 32-spin ring, 1 chain × 100 sweeps a request: saturation req/s; p50/p99 latency at 50 % of it',
   run: (threads) =>
     withModels(
-      (dir) => saveModel(path.join(dir, 'ring.safetensors'), IsingModel.random(graphs.fromEdges(32, Array.from({ length: 32 }, (_, i): [number, number] => [i, (i + 1) % 32])), { beta: 0.5, seed: 1 })),
+      (dir) =>
+        saveModel(
+          path.join(dir, 'ring.safetensors'),
+          IsingModel.random(
+            graphs.fromEdges(
+              32,
+              Array.from({ length: 32 }, (_, i): [number, number] => [i, (i + 1) % 32]),
+            ),
+            { beta: 0.5, seed: 1 },
+          ),
+        ),
       async (dir) => {
         const { url, child } = await startServer(dir, threads);
         try {
@@ -98,7 +125,12 @@ const small: ServeCase = {
           checkClean('serve.small', saturated);
           const rate = saturated.requests.average;
           await eventLoopP99(url);
-          const half = await autocannon({ ...request, connections: 8, duration: 4, overallRate: Math.max(1, Math.floor(rate / 2)) });
+          const half = await autocannon({
+            ...request,
+            connections: 8,
+            duration: 4,
+            overallRate: Math.max(1, Math.floor(rate / 2)),
+          });
           checkClean('serve.small', half);
           return [
             {
@@ -126,7 +158,8 @@ const SWEEPS = 200;
 
 const throughput: ServeCase = {
   name: 'serve.throughput',
-  description: 'a 70×70 G12 torus, 256 chains × 200 sweeps a request (.npy), 8 clients: served flips/ns vs the engine alone',
+  description:
+    'a 70×70 G12 torus, 256 chains × 200 sweeps a request (.npy), 8 clients: served flips/ns vs the engine alone',
   run: (threads) => {
     const model = IsingModel.random(graphs.torus(70, { jumps: 'G12' }), { beta: 0.5, seed: 1 });
     const flipsPerRequest = CHAINS * SWEEPS * model.graph.numNodes;
@@ -145,7 +178,11 @@ const throughput: ServeCase = {
       async (dir) => {
         const { url, child } = await startServer(dir, threads);
         try {
-          const request = post(`${url}/v1/models/g12/samples`, { n: CHAINS, sweeps: SWEEPS, seed: 1 }, 'application/x-npy');
+          const request = post(
+            `${url}/v1/models/g12/samples`,
+            { n: CHAINS, sweeps: SWEEPS, seed: 1 },
+            'application/x-npy',
+          );
           await autocannon({ ...request, connections: 8, amount: 8 }); // warm-up
           // Engine and server alternate, so a change in what else the machine runs touches both alike. The
           // server answers a count of requests, not a duration: each takes seconds, a window would cut some.
@@ -159,7 +196,10 @@ const throughput: ServeCase = {
             checkClean('serve.throughput', served);
             requests += served.requests.total;
             seconds += served.duration;
-            latency = { p50: Math.max(latency.p50, served.latency.p50), p99: Math.max(latency.p99, served.latency.p99) };
+            latency = {
+              p50: Math.max(latency.p50, served.latency.p50),
+              p99: Math.max(latency.p99, served.latency.p99),
+            };
             engineRuns.push(await engine(3));
           }
           const loopP99 = await eventLoopP99(url);

@@ -67,7 +67,13 @@ function casesFor(batch: number, prefix: string): TngdCase[] {
   return [
     iterationCase(`${prefix}adam`, `Adam: ${what}`, batch, () => adam(), 0.003, true),
     ...[5, 20, 50].map((time) =>
-      iterationCase(`${prefix}t${time}`, `TNGD, analog time ${time}τ (δt <= 0.1τ): ${what}`, batch, () => tngd({ time, damping: 1 }), 1),
+      iterationCase(
+        `${prefix}t${time}`,
+        `TNGD, analog time ${time}τ (δt <= 0.1τ): ${what}`,
+        batch,
+        () => tngd({ time, damping: 1 }),
+        1,
+      ),
     ),
   ];
 }

@@ -20,13 +20,26 @@ export const trainingCases: TrainingCase[] = [
       const V = 784;
       const H = 500;
       const batch = 64;
-      const rbm = RBM.create({ visible: V, hidden: H, seed: 1, visibleBias: RBM.visibleBiasFromData(data.images, data.count, V) });
+      const rbm = RBM.create({
+        visible: V,
+        hidden: H,
+        seed: 1,
+        visibleBias: RBM.visibleBiasFromData(data.images, data.count, V),
+      });
       const batches = Math.floor(data.count / batch);
       // benny calls an async op once unawaited to probe its type, so each run waits for the previous.
       let previous: Promise<unknown> = Promise.resolve();
       const op = () =>
         (previous = previous.then(() =>
-          trainRbm(rbm, data, { method: 'cd', k: 1, epochs: 1, batchSize: batch, learningRate: 0.01, threads, monitor: { rows: 1 } }),
+          trainRbm(rbm, data, {
+            method: 'cd',
+            k: 1,
+            epochs: 1,
+            batchSize: batch,
+            learningRate: 0.01,
+            threads,
+            monitor: { rows: 1 },
+          }),
         ));
       return { op, images: batches * batch, fma: batches * 5 * batch * V * H, visible: V, hidden: H, batch };
     },

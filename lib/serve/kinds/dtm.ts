@@ -1,7 +1,20 @@
 /** Serving denoising models: digits through the reverse steps, unconditional, class-conditional or inpainted. */
 import { DenoisingModel } from '../../models/dtm';
 import { SampleRequest } from '../request-schema';
-import { batchSeed, checkClamp, checkFields, checkLabels, clampSlice, labelSlice, ModelDescription, refuse, resultBytes, SamplePlan, ServedKind, splitBatches } from './plan';
+import {
+  batchSeed,
+  checkClamp,
+  checkFields,
+  checkLabels,
+  clampSlice,
+  labelSlice,
+  ModelDescription,
+  refuse,
+  resultBytes,
+  SamplePlan,
+  ServedKind,
+  splitBatches,
+} from './plan';
 
 const ACCEPTS = ['n', 'seed', 'sweeps', 'anneal', 'labels', 'inpaint', 'batch', 'threads'] as const;
 const DEFAULTS = { sweeps: 800, anneal: { from: 0.8, to: 1.2 } };
@@ -28,8 +41,11 @@ export const dtmKind: ServedKind<DenoisingModel> = {
     const sweeps = request.sweeps ?? DEFAULTS.sweeps;
     const anneal = request.anneal ?? DEFAULTS.anneal;
     const labels = request.labels === undefined ? undefined : checkLabels(request.labels, model.classes, n);
-    const inpaint = request.inpaint && checkClamp('inpaint', { nodes: request.inpaint.pixels, values: request.inpaint.values }, model.pixels, n, [0, 1]);
-    if (inpaint && inpaint.nodes.length === 0) throw refuse('inpaint.pixels is empty: leave inpaint out to sample whole images');
+    const inpaint =
+      request.inpaint &&
+      checkClamp('inpaint', { nodes: request.inpaint.pixels, values: request.inpaint.values }, model.pixels, n, [0, 1]);
+    if (inpaint && inpaint.nodes.length === 0)
+      throw refuse('inpaint.pixels is empty: leave inpaint out to sample whole images');
     const seed = request.seed ?? 0;
     const perSample = sweeps * model.steps * model.layout.numNodes;
     return {

@@ -1,7 +1,17 @@
 /** Serving generative thermodynamic computers: decoded images after the uncoupled and coupled Langevin phases. */
 import { GenerativeComputer } from '../../models/gtc';
 import { SampleRequest } from '../request-schema';
-import { batchSeed, checkFields, checkLabels, labelSlice, ModelDescription, resultBytes, SamplePlan, ServedKind, splitBatches } from './plan';
+import {
+  batchSeed,
+  checkFields,
+  checkLabels,
+  labelSlice,
+  ModelDescription,
+  resultBytes,
+  SamplePlan,
+  ServedKind,
+  splitBatches,
+} from './plan';
 
 const ACCEPTS = ['n', 'seed', 'labels', 'batch', 'threads'] as const;
 
@@ -17,7 +27,13 @@ export const gtcKind: ServedKind<GenerativeComputer> = {
       observe: [],
       formats: ['json', 'npy', 'ndjson', 'png'],
       defaults: { n: 1, seed: 0 },
-      settings: { kT: model.kT, dt: model.dt, duration: model.duration, imageRows: model.imageRows, imageCols: model.imageCols },
+      settings: {
+        kT: model.kT,
+        dt: model.dt,
+        duration: model.duration,
+        imageRows: model.imageRows,
+        imageCols: model.imageCols,
+      },
     };
   },
 
@@ -39,7 +55,13 @@ export const gtcKind: ServedKind<GenerativeComputer> = {
       resultBytes: resultBytes(n, model.visible, 'f4', []),
       batches: splitBatches(n, perSample, model.units, request.batch),
       async runBatch(index, offset, count, run) {
-        const result = await model.generate({ count, labels: labelSlice(labels, offset, count), seed: batchSeed(seed, index), threads: run.threads, signal: run.signal });
+        const result = await model.generate({
+          count,
+          labels: labelSlice(labels, offset, count),
+          seed: batchSeed(seed, index),
+          threads: run.threads,
+          signal: run.signal,
+        });
         return { samples: result.images, extras: {}, work: count * perSample, seconds: result.seconds };
       },
     };

@@ -3,7 +3,19 @@ import { IsingModel } from '../../models/ising';
 import { linearBeta } from '../../engines/sweeps';
 import type { Observable } from '../../engines/gibbs';
 import { SampleRequest } from '../request-schema';
-import { refuse, batchSeed, checkClamp, checkFields, clampSlice, ModelDescription, observablesOf, resultBytes, SamplePlan, ServedKind, splitBatches } from './plan';
+import {
+  refuse,
+  batchSeed,
+  checkClamp,
+  checkFields,
+  clampSlice,
+  ModelDescription,
+  observablesOf,
+  resultBytes,
+  SamplePlan,
+  ServedKind,
+  splitBatches,
+} from './plan';
 
 const ACCEPTS = ['n', 'seed', 'sweeps', 'beta', 'anneal', 'clamp', 'observe', 'batch', 'threads'] as const;
 const DEFAULT_SWEEPS = 100;
@@ -48,10 +60,22 @@ export const isingKind: ServedKind<IsingModel> = {
       batches: splitBatches(n, sweeps * nodes, nodes, request.batch),
       async runBatch(index, offset, count, run) {
         // Live chains rather than model.sample(): the answer needs the observed states, not a copy of the final ones.
-        const chains = model.chains({ chains: count, seed: batchSeed(seed, index), clamp: clamp && clampSlice(clamp, offset, count) });
+        const chains = model.chains({
+          chains: count,
+          seed: batchSeed(seed, index),
+          clamp: clamp && clampSlice(clamp, offset, count),
+        });
         let result;
         try {
-          result = await chains.run({ warmup: sweeps, samples: 1, thin: 1, beta, observe: ['states', ...observe] as Observable[], threads: run.threads, signal: run.signal });
+          result = await chains.run({
+            warmup: sweeps,
+            samples: 1,
+            thin: 1,
+            beta,
+            observe: ['states', ...observe] as Observable[],
+            threads: run.threads,
+            signal: run.signal,
+          });
         } finally {
           chains.dispose();
         }

@@ -1,7 +1,19 @@
 /** Serving Langevin networks: n chains of `steps` steps at kT = 1/β; a sample is a chain's final state. */
 import { LangevinChains, LangevinIntegrator, LangevinNetwork } from '../../engines/langevin';
 import { SampleRequest } from '../request-schema';
-import { batchSeed, checkClamp, checkFields, clampSlice, ModelDescription, observablesOf, refuse, resultBytes, SamplePlan, ServedKind, splitBatches } from './plan';
+import {
+  batchSeed,
+  checkClamp,
+  checkFields,
+  clampSlice,
+  ModelDescription,
+  observablesOf,
+  refuse,
+  resultBytes,
+  SamplePlan,
+  ServedKind,
+  splitBatches,
+} from './plan';
 
 const ACCEPTS = ['n', 'seed', 'steps', 'dt', 'beta', 'clamp', 'observe', 'batch', 'threads'] as const;
 const DEFAULT_STEPS = 1000;
@@ -12,7 +24,10 @@ function settings(network: LangevinNetwork): { dt: number; integrator: LangevinI
   const { dt, integrator, beta } = network.info;
   return {
     dt: typeof dt === 'number' && dt > 0 && Number.isFinite(dt) ? dt : 0.01,
-    integrator: typeof integrator === 'string' && INTEGRATORS.includes(integrator) ? (integrator as LangevinIntegrator) : 'euler-maruyama',
+    integrator:
+      typeof integrator === 'string' && INTEGRATORS.includes(integrator)
+        ? (integrator as LangevinIntegrator)
+        : 'euler-maruyama',
     beta: typeof beta === 'number' && beta > 0 && Number.isFinite(beta) ? beta : 1,
   };
 }
@@ -57,9 +72,20 @@ export const langevinKind: ServedKind<LangevinNetwork> = {
       batches: splitBatches(n, steps * units, units, request.batch),
       async runBatch(index, offset, count, job) {
         const held = clamp && clampSlice(clamp, offset, count);
-        const chains = new LangevinChains(model, { chains: count, seed: batchSeed(seed, index), clamp: held && { units: held.nodes, values: held.values } });
+        const chains = new LangevinChains(model, {
+          chains: count,
+          seed: batchSeed(seed, index),
+          clamp: held && { units: held.nodes, values: held.values },
+        });
         try {
-          const result = await chains.run({ steps, dt: request.dt ?? run.dt, integrator: run.integrator, kT: 1 / beta, threads: job.threads, signal: job.signal });
+          const result = await chains.run({
+            steps,
+            dt: request.dt ?? run.dt,
+            integrator: run.integrator,
+            kT: 1 / beta,
+            threads: job.threads,
+            signal: job.signal,
+          });
           const extras = observe.includes('energy') ? { energy: chains.energies(1, 1) } : {};
           return { samples: chains.readState(), extras, work: count * steps * units, seconds: result.seconds };
         } finally {

@@ -75,7 +75,8 @@ export function checkFields(kind: string, request: SampleRequest, accepts: reado
   for (const key of Object.keys(request)) {
     if (!accepts.includes(key)) throw refuse(`${kind} models do not take "${key}" (they take ${accepts.join(', ')})`);
   }
-  for (const o of request.observe ?? []) if (!OBSERVES[kind]?.includes(o)) throw refuse(`${kind} models cannot observe "${o}"`);
+  for (const o of request.observe ?? [])
+    if (!OBSERVES[kind]?.includes(o)) throw refuse(`${kind} models cannot observe "${o}"`);
 }
 
 const OBSERVES: Record<string, readonly ServedObservable[]> = {
@@ -106,7 +107,9 @@ const WIDE = 32;
 export function splitBatches(n: number, workPerSample: number, statePerSample: number, batch?: number): number[] {
   let size = batch;
   if (size !== undefined && size * statePerSample > 8 * BATCH_STATE) {
-    throw refuse(`batch = ${size} would set up ${size * statePerSample} values at once; at most ${8 * BATCH_STATE} (${Math.max(1, Math.floor((8 * BATCH_STATE) / statePerSample))} samples of this model)`);
+    throw refuse(
+      `batch = ${size} would set up ${size * statePerSample} values at once; at most ${8 * BATCH_STATE} (${Math.max(1, Math.floor((8 * BATCH_STATE) / statePerSample))} samples of this model)`,
+    );
   }
   if (size === undefined) {
     const fit = Math.min(BATCH_WORK / Math.max(1, workPerSample), BATCH_STATE / Math.max(1, statePerSample));
@@ -147,11 +150,14 @@ export function checkClamp(
   }
   const perSample = values.length === n * nodes.length && n > 1;
   if (values.length !== nodes.length && !perSample) {
-    throw refuse(`${what}.values must have ${nodes.length} entries (one per unit) or ${n * nodes.length} (n × units), got ${values.length}`);
+    throw refuse(
+      `${what}.values must have ${nodes.length} entries (one per unit) or ${n * nodes.length} (n × units), got ${values.length}`,
+    );
   }
   if (allowed !== undefined) {
     const bad = values.findIndex((v) => !allowed.includes(v));
-    if (bad >= 0) throw refuse(`${what}.values[${bad}] is ${values[bad]}; this model's units take ${allowed.join(' or ')}`);
+    if (bad >= 0)
+      throw refuse(`${what}.values[${bad}] is ${values[bad]}; this model's units take ${allowed.join(' or ')}`);
   }
   return { nodes, values, perSample };
 }
@@ -167,20 +173,31 @@ export function clampSlice(clamp: CheckedClamp, offset: number, count: number): 
 export function checkLabels(labels: number | number[], classes: number, n: number): number | number[] {
   if (classes === 0) throw refuse('this model has no labels: it samples unconditionally');
   const list = typeof labels === 'number' ? [labels] : labels;
-  if (typeof labels !== 'number' && labels.length !== n) throw refuse(`labels must be one class or n = ${n} classes, got ${labels.length}`);
+  if (typeof labels !== 'number' && labels.length !== n)
+    throw refuse(`labels must be one class or n = ${n} classes, got ${labels.length}`);
   const bad = list.find((l) => l >= classes);
-  if (bad !== undefined) throw refuse(`label ${bad} is out of range: this model has ${classes} classes (0…${classes - 1})`);
+  if (bad !== undefined)
+    throw refuse(`label ${bad} is out of range: this model has ${classes} classes (0…${classes - 1})`);
   return labels;
 }
 
-export function labelSlice(labels: number | number[] | undefined, offset: number, count: number): number | number[] | undefined {
+export function labelSlice(
+  labels: number | number[] | undefined,
+  offset: number,
+  count: number,
+): number | number[] | undefined {
   return Array.isArray(labels) ? labels.slice(offset, offset + count) : labels;
 }
 
 const BYTES: Record<SampleDtype, number> = { i1: 1, u1: 1, f4: 4 };
 
 /** Bytes of n samples of `width` values plus the observed figures. */
-export function resultBytes(n: number, width: number, dtype: SampleDtype, observe: readonly ServedObservable[]): number {
+export function resultBytes(
+  n: number,
+  width: number,
+  dtype: SampleDtype,
+  observe: readonly ServedObservable[],
+): number {
   let bytes = n * width * BYTES[dtype];
   for (const o of observe) bytes += o === 'probabilities' ? 4 * n * width : 8 * n;
   return bytes;
@@ -188,7 +205,8 @@ export function resultBytes(n: number, width: number, dtype: SampleDtype, observ
 
 /** The largest square picture a row of `pixels` values makes, else one row. */
 export function squareImage(pixels: number, rows?: unknown, cols?: unknown): { rows: number; cols: number } {
-  if (Number.isInteger(rows) && Number.isInteger(cols) && (rows as number) * (cols as number) === pixels) return { rows: rows as number, cols: cols as number };
+  if (Number.isInteger(rows) && Number.isInteger(cols) && (rows as number) * (cols as number) === pixels)
+    return { rows: rows as number, cols: cols as number };
   const side = Math.round(Math.sqrt(pixels));
   return side * side === pixels ? { rows: side, cols: side } : { rows: 1, cols: pixels };
 }

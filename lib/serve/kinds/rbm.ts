@@ -1,7 +1,19 @@
 /** Serving RBMs: n chains of `sweeps` Gibbs sweeps; a sample is the visible units (0/1) after the last sweep. */
 import { RBM } from '../../models/rbm';
 import { SampleRequest } from '../request-schema';
-import { batchSeed, checkClamp, checkFields, clampSlice, ModelDescription, observablesOf, resultBytes, SamplePlan, ServedKind, splitBatches, squareImage } from './plan';
+import {
+  batchSeed,
+  checkClamp,
+  checkFields,
+  clampSlice,
+  ModelDescription,
+  observablesOf,
+  resultBytes,
+  SamplePlan,
+  ServedKind,
+  splitBatches,
+  squareImage,
+} from './plan';
 
 const ACCEPTS = ['n', 'seed', 'sweeps', 'beta', 'clamp', 'observe', 'batch', 'threads'] as const;
 const DEFAULT_SWEEPS = 1000;

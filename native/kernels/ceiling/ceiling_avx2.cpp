@@ -7,7 +7,8 @@ namespace heatbath::kernels {
 int64_t multiplyAddLoopAvx2(int64_t rounds) {
 #if defined(__x86_64__)
   const int64_t count = rounds * 12 * 8;
-  if (rounds <= 0) return 0;
+  if (rounds <= 0)
+    return 0;
   __asm__ volatile(
       "vxorps %%ymm0, %%ymm0, %%ymm0\n\t"
       "vmovaps %%ymm0, %%ymm1\n\tvmovaps %%ymm0, %%ymm2\n\tvmovaps %%ymm0, %%ymm3\n\t"
@@ -26,8 +27,8 @@ int64_t multiplyAddLoopAvx2(int64_t rounds) {
       "vzeroupper\n\t"
       : "+r"(rounds)
       :
-      : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
-        "xmm11", "xmm15", "cc");
+      : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm15",
+        "cc");
   return count;
 #else
   return 0;

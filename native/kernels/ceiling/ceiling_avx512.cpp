@@ -8,7 +8,8 @@ namespace heatbath::kernels {
 int64_t multiplyAddLoopAvx512(int64_t rounds) {
 #if defined(__x86_64__)
   const int64_t count = rounds * 16 * 16;
-  if (rounds <= 0) return 0;
+  if (rounds <= 0)
+    return 0;
   __asm__ volatile(
       "vxorps %%xmm0, %%xmm0, %%xmm0\n\t"  // VEX xmm zeroing clears the whole zmm
       "vmovaps %%zmm0, %%zmm1\n\tvmovaps %%zmm0, %%zmm2\n\tvmovaps %%zmm0, %%zmm3\n\t"
@@ -31,8 +32,8 @@ int64_t multiplyAddLoopAvx512(int64_t rounds) {
       "vzeroupper\n\t"
       : "+r"(rounds)
       :
-      : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
-        "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "cc");
+      : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
+        "xmm13", "xmm14", "xmm15", "xmm16", "cc");
   return count;
 #else
   return 0;

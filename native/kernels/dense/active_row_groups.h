@@ -18,10 +18,17 @@ inline void forActivePanelGroups(const float* firstPanel, int64_t panelStride, i
   const float* rest = firstPanel + p * panelStride;
   float* restOut = out + p * kPanelWidth;
   switch (numPanels - p) {
-    case 3: addPanels(std::integral_constant<int, 3>{}, rest, restOut); break;
-    case 2: addPanels(std::integral_constant<int, 2>{}, rest, restOut); break;
-    case 1: addPanels(std::integral_constant<int, 1>{}, rest, restOut); break;
-    default: break;
+    case 3:
+      addPanels(std::integral_constant<int, 3>{}, rest, restOut);
+      break;
+    case 2:
+      addPanels(std::integral_constant<int, 2>{}, rest, restOut);
+      break;
+    case 1:
+      addPanels(std::integral_constant<int, 1>{}, rest, restOut);
+      break;
+    default:
+      break;
   }
 }
 

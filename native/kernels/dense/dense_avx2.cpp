@@ -26,7 +26,8 @@ inline void writeTile(__m256 (&acc)[kGemmMr][2], float* c, int64_t ldc, float al
     for (int h = 0; h < 2; ++h) {
       float* at = c + i * ldc + h * 8;
       __m256 old = _mm256_loadu_ps(at);
-      if (first) old = beta == 0.0f ? _mm256_setzero_ps() : _mm256_mul_ps(vb, old);
+      if (first)
+        old = beta == 0.0f ? _mm256_setzero_ps() : _mm256_mul_ps(vb, old);
       _mm256_storeu_ps(at, _mm256_fmadd_ps(va, acc[i][h], old));
     }
   }
@@ -35,7 +36,8 @@ inline void writeTile(__m256 (&acc)[kGemmMr][2], float* c, int64_t ldc, float al
 template <int P>
 void addActivePanels(const float* firstPanel, int64_t panelStride, const int32_t* rows, int64_t count, float* out) {
   __m256 acc[P][2];
-  for (int p = 0; p < P; ++p) acc[p][0] = acc[p][1] = _mm256_setzero_ps();
+  for (int p = 0; p < P; ++p)
+    acc[p][0] = acc[p][1] = _mm256_setzero_ps();
   for (int64_t r = 0; r < count; ++r) {
     const float* row = firstPanel + int64_t{rows[r]} * kNr;
     for (int p = 0; p < P; ++p) {
@@ -69,9 +71,11 @@ inline void finishTile(__m256 (&acc)[kGemmMr][2], float* c, int64_t ldc, int row
   }
   // Edge tile: the same arithmetic on a copy, so edge elements round like all others.
   alignas(32) float tile[kGemmMr][kNr] = {};
-  for (int i = 0; i < rows; ++i) std::copy(c + i * ldc, c + i * ldc + cols, tile[i]);
+  for (int i = 0; i < rows; ++i)
+    std::copy(c + i * ldc, c + i * ldc + cols, tile[i]);
   writeTile(acc, tile[0], kNr, alpha, beta, first);
-  for (int i = 0; i < rows; ++i) std::copy(tile[i], tile[i] + cols, c + i * ldc);
+  for (int i = 0; i < rows; ++i)
+    std::copy(tile[i], tile[i] + cols, c + i * ldc);
 }
 
 // The 6 x 16 tile over kc steps; A element (i, k) at row[i][k * step] (step 1: rows in place,
@@ -95,22 +99,28 @@ inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const floa
     const int64_t at = k * kStep;
     __m256 x = _mm256_broadcast_ss(a0 + at);
     c00 = _mm256_fmadd_ps(x, b0, c00);
-    if (!kHalf) c01 = _mm256_fmadd_ps(x, b1, c01);
+    if (!kHalf)
+      c01 = _mm256_fmadd_ps(x, b1, c01);
     x = _mm256_broadcast_ss(a1 + at);
     c10 = _mm256_fmadd_ps(x, b0, c10);
-    if (!kHalf) c11 = _mm256_fmadd_ps(x, b1, c11);
+    if (!kHalf)
+      c11 = _mm256_fmadd_ps(x, b1, c11);
     x = _mm256_broadcast_ss(a2 + at);
     c20 = _mm256_fmadd_ps(x, b0, c20);
-    if (!kHalf) c21 = _mm256_fmadd_ps(x, b1, c21);
+    if (!kHalf)
+      c21 = _mm256_fmadd_ps(x, b1, c21);
     x = _mm256_broadcast_ss(a3 + at);
     c30 = _mm256_fmadd_ps(x, b0, c30);
-    if (!kHalf) c31 = _mm256_fmadd_ps(x, b1, c31);
+    if (!kHalf)
+      c31 = _mm256_fmadd_ps(x, b1, c31);
     x = _mm256_broadcast_ss(a4 + at);
     c40 = _mm256_fmadd_ps(x, b0, c40);
-    if (!kHalf) c41 = _mm256_fmadd_ps(x, b1, c41);
+    if (!kHalf)
+      c41 = _mm256_fmadd_ps(x, b1, c41);
     x = _mm256_broadcast_ss(a5 + at);
     c50 = _mm256_fmadd_ps(x, b0, c50);
-    if (!kHalf) c51 = _mm256_fmadd_ps(x, b1, c51);
+    if (!kHalf)
+      c51 = _mm256_fmadd_ps(x, b1, c51);
     b += kNr;
   }
   __m256 acc[kGemmMr][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
@@ -120,8 +130,10 @@ inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const floa
 template <int64_t kStep>
 inline void microTileAnyWidth(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc,
                               int rows, int cols, float alpha, float beta, bool first) {
-  if (cols <= kNr / 2) microTile<kStep, true>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
-  else microTile<kStep, false>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  if (cols <= kNr / 2)
+    microTile<kStep, true>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  else
+    microTile<kStep, false>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
 void sampleRow(const float* pre, int64_t n, float beta, RngLanes& lanes, float* prob, float* sample) {
@@ -132,12 +144,16 @@ void sampleRow(const float* pre, int64_t n, float beta, RngLanes& lanes, float* 
     const __m256 s = _mm256_and_ps(_mm256_cmp_ps(_mm256_mul_ps(u, e), _mm256_sub_ps(one, u), _CMP_LT_OQ), one);
     const __m256 p = _mm256_div_ps(one, _mm256_add_ps(one, e));
     if (full) {
-      if (sample != nullptr) _mm256_storeu_ps(sample + j, s);
-      if (prob != nullptr) _mm256_storeu_ps(prob + j, p);
+      if (sample != nullptr)
+        _mm256_storeu_ps(sample + j, s);
+      if (prob != nullptr)
+        _mm256_storeu_ps(prob + j, p);
     } else {
       const __m256i mask = tailMask(n - j);
-      if (sample != nullptr) _mm256_maskstore_ps(sample + j, mask, s);
-      if (prob != nullptr) _mm256_maskstore_ps(prob + j, mask, p);
+      if (sample != nullptr)
+        _mm256_maskstore_ps(sample + j, mask, s);
+      if (prob != nullptr)
+        _mm256_maskstore_ps(prob + j, mask, p);
     }
   };
   int64_t j = 0;
@@ -148,7 +164,8 @@ void sampleRow(const float* pre, int64_t n, float beta, RngLanes& lanes, float* 
       u[g] = avx2::uniformOpen(rng.next());
     }
     avx2::expPoly(x);
-    for (int g = 0; g < G; ++g) finish(x[g], u[g], j + 8 * g, true);
+    for (int g = 0; g < G; ++g)
+      finish(x[g], u[g], j + 8 * g, true);
   }
   for (; j < n; j += 8) {
     const __m256 e = avx2::expPoly(_mm256_mul_ps(minusBeta, _mm256_loadu_ps(pre + j)));
@@ -159,8 +176,8 @@ void sampleRow(const float* pre, int64_t n, float beta, RngLanes& lanes, float* 
 
 }  // namespace
 
-void gemmMicroAvx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
-                   float alpha, float beta, bool first) {
+void gemmMicroAvx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols, float alpha,
+                   float beta, bool first) {
   const float* const row[kGemmMr] = {a, a + 1, a + 2, a + 3, a + 4, a + 5};
   microTileAnyWidth<kGemmMr>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
@@ -169,19 +186,21 @@ void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* b, 
                        int cols, float alpha, float beta, bool first) {
   // Rows past the edge repeat row 0 (always valid); their sums are computed but never written.
   const float* row[kGemmMr];
-  for (int i = 0; i < kGemmMr; ++i) row[i] = a + (i < rows ? i : 0) * lda;
+  for (int i = 0; i < kGemmMr; ++i)
+    row[i] = a + (i < rows ? i : 0) * lda;
   microTileAnyWidth<1>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
-void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
-                       int64_t count, float* out) {
-  forActivePanelGroups<kNr>(firstPanel, panelStride, numPanels, out, [&](auto panels, const float* group, float* groupOut) {
-    addActivePanels<decltype(panels)::value>(group, panelStride, rows, count, groupOut);
-  });
+void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows, int64_t count,
+                       float* out) {
+  forActivePanelGroups<kNr>(firstPanel, panelStride, numPanels, out,
+                            [&](auto panels, const float* group, float* groupOut) {
+                              addActivePanels<decltype(panels)::value>(group, panelStride, rows, count, groupOut);
+                            });
 }
 
-void sampleRowsAvx2(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
-                    float* prob, float* sample) {
+void sampleRowsAvx2(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng, float* prob,
+                    float* sample) {
   for (int64_t r = 0; r < rows; ++r) {
     sampleRow(pre + r * ldPre, n, beta, rng[r], prob == nullptr ? nullptr : prob + r * n,
               sample == nullptr ? nullptr : sample + r * n);
@@ -204,12 +223,15 @@ int64_t countOnesAvx2(const float* values, int64_t count) {
       valid = _mm256_and_ps(valid, _mm256_or_ps(isOne, _mm256_cmp_ps(v, zero, _CMP_EQ_OQ)));
       lanes = _mm256_sub_epi32(lanes, _mm256_castps_si256(isOne));  // true lanes are -1
     }
-    if (_mm256_movemask_ps(valid) != 0xFF) return -1;
+    if (_mm256_movemask_ps(valid) != 0xFF)
+      return -1;
     alignas(32) int32_t lane[8];
     _mm256_store_si256(reinterpret_cast<__m256i*>(lane), lanes);
-    for (int32_t x : lane) ones += x;
+    for (int32_t x : lane)
+      ones += x;
     for (; i < end; ++i) {
-      if (values[i] != 0.0f && values[i] != 1.0f) return -1;
+      if (values[i] != 0.0f && values[i] != 1.0f)
+        return -1;
       ones += values[i] == 1.0f;
     }
   }
@@ -222,12 +244,15 @@ namespace {
 template <int T>
 void gemvTransposedStripAvx2(const float* a, int64_t rows, int64_t lda, const float* x, float* y) {
   __m256 acc[T];
-  for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
+  for (int t = 0; t < T; ++t)
+    acc[t] = _mm256_setzero_ps();
   for (int64_t i = 0; i < rows; ++i) {
     const __m256 xi = _mm256_broadcast_ss(x + i);
-    for (int t = 0; t < T; ++t) acc[t] = _mm256_fmadd_ps(_mm256_load_ps(a + i * lda + 8 * t), xi, acc[t]);
+    for (int t = 0; t < T; ++t)
+      acc[t] = _mm256_fmadd_ps(_mm256_load_ps(a + i * lda + 8 * t), xi, acc[t]);
   }
-  for (int t = 0; t < T; ++t) _mm256_storeu_ps(y + 8 * t, acc[t]);
+  for (int t = 0; t < T; ++t)
+    _mm256_storeu_ps(y + 8 * t, acc[t]);
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ constexpr int kNr = kPanelWidthAvx512;
 
 // Lanes [0, count) of a 16-lane vector, count clipped to [0, 16].
 inline __mmask16 firstLanes(int64_t count) {
-  if (count >= 16) return 0xFFFF;
+  if (count >= 16)
+    return 0xFFFF;
   return count <= 0 ? 0 : static_cast<__mmask16>((1u << count) - 1);
 }
 
@@ -49,10 +50,12 @@ inline void writeTile(const __m512 (&acc)[kGemmMr][2], float* c, int64_t ldc, in
   const __mmask16 mask[2] = {firstLanes(cols), firstLanes(cols - 16)};
   for (int i = 0; i < rows; ++i) {
     for (int h = 0; h < 2; ++h) {
-      if (mask[h] == 0) continue;
+      if (mask[h] == 0)
+        continue;
       float* at = c + i * ldc + h * 16;
       __m512 old = _mm512_maskz_loadu_ps(mask[h], at);
-      if (first) old = beta == 0.0f ? _mm512_setzero_ps() : _mm512_mul_ps(vb, old);
+      if (first)
+        old = beta == 0.0f ? _mm512_setzero_ps() : _mm512_mul_ps(vb, old);
       _mm512_mask_storeu_ps(at, mask[h], _mm512_fmadd_ps(va, acc[i][h], old));
     }
   }
@@ -76,11 +79,12 @@ inline void microTile(int64_t kc, const float* const (&row)[kGemmMr], const floa
   __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m512 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   // One row of the tile: acc(i, 0..31) += a(i, k) * b(k, 0..31).
-#define HEATBATH_TILE_ROW(i)                          \
-  if (kRows > i) {                                    \
-    const __m512 x = _mm512_set1_ps(a##i[at]);        \
-    c##i##0 = _mm512_fmadd_ps(x, b0, c##i##0);        \
-    if (!kHalf) c##i##1 = _mm512_fmadd_ps(x, b1, c##i##1); \
+#define HEATBATH_TILE_ROW(i)                     \
+  if (kRows > i) {                               \
+    const __m512 x = _mm512_set1_ps(a##i[at]);   \
+    c##i##0 = _mm512_fmadd_ps(x, b0, c##i##0);   \
+    if (!kHalf)                                  \
+      c##i##1 = _mm512_fmadd_ps(x, b1, c##i##1); \
   }
 #pragma GCC unroll 4
   for (int64_t k = 0; k < kc; ++k) {
@@ -103,26 +107,41 @@ template <int64_t kStep, bool kHalf>
 inline void microTileAnyHeight(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc,
                                int rows, int cols, float alpha, float beta, bool first) {
   switch (rows) {
-    case 1: microTile<kStep, kHalf, 1>(kc, row, b, c, ldc, cols, alpha, beta, first); break;
-    case 2: microTile<kStep, kHalf, 2>(kc, row, b, c, ldc, cols, alpha, beta, first); break;
-    case 3: microTile<kStep, kHalf, 3>(kc, row, b, c, ldc, cols, alpha, beta, first); break;
-    case 4: microTile<kStep, kHalf, 4>(kc, row, b, c, ldc, cols, alpha, beta, first); break;
-    case 5: microTile<kStep, kHalf, 5>(kc, row, b, c, ldc, cols, alpha, beta, first); break;
-    default: microTile<kStep, kHalf, kGemmMr>(kc, row, b, c, ldc, cols, alpha, beta, first); break;
+    case 1:
+      microTile<kStep, kHalf, 1>(kc, row, b, c, ldc, cols, alpha, beta, first);
+      break;
+    case 2:
+      microTile<kStep, kHalf, 2>(kc, row, b, c, ldc, cols, alpha, beta, first);
+      break;
+    case 3:
+      microTile<kStep, kHalf, 3>(kc, row, b, c, ldc, cols, alpha, beta, first);
+      break;
+    case 4:
+      microTile<kStep, kHalf, 4>(kc, row, b, c, ldc, cols, alpha, beta, first);
+      break;
+    case 5:
+      microTile<kStep, kHalf, 5>(kc, row, b, c, ldc, cols, alpha, beta, first);
+      break;
+    default:
+      microTile<kStep, kHalf, kGemmMr>(kc, row, b, c, ldc, cols, alpha, beta, first);
+      break;
   }
 }
 
 template <int64_t kStep>
 inline void microTileAnyShape(int64_t kc, const float* const (&row)[kGemmMr], const float* b, float* c, int64_t ldc,
                               int rows, int cols, float alpha, float beta, bool first) {
-  if (cols <= kNr / 2) microTileAnyHeight<kStep, true>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
-  else microTileAnyHeight<kStep, false>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  if (cols <= kNr / 2)
+    microTileAnyHeight<kStep, true>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
+  else
+    microTileAnyHeight<kStep, false>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
 template <int P>
 void addActivePanels(const float* firstPanel, int64_t panelStride, const int32_t* rows, int64_t count, float* out) {
   __m512 acc[P][2];
-  for (int p = 0; p < P; ++p) acc[p][0] = acc[p][1] = _mm512_setzero_ps();
+  for (int p = 0; p < P; ++p)
+    acc[p][0] = acc[p][1] = _mm512_setzero_ps();
   for (int64_t r = 0; r < count; ++r) {
     const float* row = firstPanel + int64_t{rows[r]} * kNr;
     for (int p = 0; p < P; ++p) {
@@ -149,8 +168,10 @@ void sampleRow(const float* pre, int64_t n, float beta, RngLanes& lanes, float* 
   const __m512 minusBeta = _mm512_set1_ps(-beta), one = _mm512_set1_ps(1.0f);
   auto finish = [&](__m512 e, __m512 u, int64_t j, __mmask16 store) {
     const __mmask16 below = _mm512_cmp_ps_mask(_mm512_mul_ps(u, e), _mm512_sub_ps(one, u), _CMP_LT_OQ);
-    if (sample != nullptr) _mm512_mask_storeu_ps(sample + j, store, _mm512_maskz_mov_ps(below, one));
-    if (prob != nullptr) _mm512_mask_storeu_ps(prob + j, store, _mm512_div_ps(one, _mm512_add_ps(one, e)));
+    if (sample != nullptr)
+      _mm512_mask_storeu_ps(sample + j, store, _mm512_maskz_mov_ps(below, one));
+    if (prob != nullptr)
+      _mm512_mask_storeu_ps(prob + j, store, _mm512_div_ps(one, _mm512_add_ps(one, e)));
   };
   int64_t j = 0;
   for (; j + G * 16 <= n; j += G * 16) {
@@ -161,7 +182,8 @@ void sampleRow(const float* pre, int64_t n, float beta, RngLanes& lanes, float* 
       u[g] = avx512::uniformOpen(joinWords(first, rng.next()));
     }
     avx512::expPoly(x);
-    for (int g = 0; g < G; ++g) finish(x[g], u[g], j + 16 * g, 0xFFFF);
+    for (int g = 0; g < G; ++g)
+      finish(x[g], u[g], j + 16 * g, 0xFFFF);
   }
   for (; j < n; j += 16) {
     // The second word is drawn only if a column needs it: ceil(n / 8) words per lane and row.
@@ -196,8 +218,8 @@ inline void storePair(__m512 v, float* lo, float* hi, int64_t count) {
     _mm256_storeu_ps(lo, low);
     _mm256_storeu_ps(hi, high);
   } else {
-    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)),
-                                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    const __m256i mask =
+        _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     _mm256_maskstore_ps(lo, mask, low);
     _mm256_maskstore_ps(hi, mask, high);
   }
@@ -209,7 +231,8 @@ void samplePair(const RowPair& rows, int64_t n, float beta) {
   const __m512 minusBeta = _mm512_set1_ps(-beta), one = _mm512_set1_ps(1.0f);
   auto finish = [&](__m512 e, __m512 u, int64_t j) {
     const __mmask16 below = _mm512_cmp_ps_mask(_mm512_mul_ps(u, e), _mm512_sub_ps(one, u), _CMP_LT_OQ);
-    if (rows.sample[0] != nullptr) storePair(_mm512_maskz_mov_ps(below, one), rows.sample[0] + j, rows.sample[1] + j, n - j);
+    if (rows.sample[0] != nullptr)
+      storePair(_mm512_maskz_mov_ps(below, one), rows.sample[0] + j, rows.sample[1] + j, n - j);
     if (rows.prob[0] != nullptr) {
       storePair(_mm512_div_ps(one, _mm512_add_ps(one, e)), rows.prob[0] + j, rows.prob[1] + j, n - j);
     }
@@ -222,7 +245,8 @@ void samplePair(const RowPair& rows, int64_t n, float beta) {
       u[g] = avx512::uniformOpen(rng.next());
     }
     avx512::expPoly(x);
-    for (int g = 0; g < G; ++g) finish(x[g], u[g], j + 8 * g);
+    for (int g = 0; g < G; ++g)
+      finish(x[g], u[g], j + 8 * g);
   }
   for (; j < n; j += 8) {
     __m512 x[1] = {_mm512_mul_ps(minusBeta, loadPair(rows.pre[0] + j, rows.pre[1] + j))};
@@ -234,8 +258,8 @@ void samplePair(const RowPair& rows, int64_t n, float beta) {
 
 }  // namespace
 
-void gemmMicroAvx512(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
-                     float alpha, float beta, bool first) {
+void gemmMicroAvx512(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols, float alpha,
+                     float beta, bool first) {
   const float* const row[kGemmMr] = {a, a + 1, a + 2, a + 3, a + 4, a + 5};
   microTileAnyShape<kGemmMr>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
@@ -244,19 +268,21 @@ void gemmMicroRowsAvx512(int64_t kc, const float* a, int64_t lda, const float* b
                          int cols, float alpha, float beta, bool first) {
   // Rows past the edge point at row 0 (always valid) but are never read.
   const float* row[kGemmMr];
-  for (int i = 0; i < kGemmMr; ++i) row[i] = a + (i < rows ? i : 0) * lda;
+  for (int i = 0; i < kGemmMr; ++i)
+    row[i] = a + (i < rows ? i : 0) * lda;
   microTileAnyShape<1>(kc, row, b, c, ldc, rows, cols, alpha, beta, first);
 }
 
 void addActiveRowsAvx512(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                          int64_t count, float* out) {
-  forActivePanelGroups<kNr>(firstPanel, panelStride, numPanels, out, [&](auto panels, const float* group, float* groupOut) {
-    addActivePanels<decltype(panels)::value>(group, panelStride, rows, count, groupOut);
-  });
+  forActivePanelGroups<kNr>(firstPanel, panelStride, numPanels, out,
+                            [&](auto panels, const float* group, float* groupOut) {
+                              addActivePanels<decltype(panels)::value>(group, panelStride, rows, count, groupOut);
+                            });
 }
 
-void sampleRowsAvx512(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
-                      float* prob, float* sample) {
+void sampleRowsAvx512(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng, float* prob,
+                      float* sample) {
   auto at = [n](float* out, int64_t r) { return out == nullptr ? nullptr : out + r * n; };
   int64_t r = 0;
   for (; r + 2 <= rows; r += 2) {
@@ -266,7 +292,8 @@ void sampleRowsAvx512(const float* pre, int64_t ldPre, int64_t rows, int64_t n, 
                        {at(sample, r), at(sample, r + 1)}};
     samplePair(pair, n, beta);
   }
-  if (r < rows) sampleRow(pre + r * ldPre, n, beta, rng[r], at(prob, r), at(sample, r));
+  if (r < rows)
+    sampleRow(pre + r * ldPre, n, beta, rng[r], at(prob, r), at(sample, r));
 }
 
 int64_t countOnesAvx512(const float* values, int64_t count) {
@@ -286,7 +313,8 @@ int64_t countOnesAvx512(const float* values, int64_t count) {
       valid &= isOne | _mm512_cmp_ps_mask(v, zero, _CMP_EQ_OQ);
       lanes = _mm512_mask_add_epi32(lanes, isOne, lanes, increment);
     }
-    if (valid != 0xFFFF) return -1;
+    if (valid != 0xFFFF)
+      return -1;
     ones += _mm512_reduce_add_epi32(lanes);
   }
   return ones;
@@ -316,12 +344,15 @@ namespace {
 template <int T>
 void gemvTransposedStripAvx512(const float* a, int64_t rows, int64_t lda, const float* x, float* y) {
   __m512 acc[T];
-  for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
+  for (int t = 0; t < T; ++t)
+    acc[t] = _mm512_setzero_ps();
   for (int64_t i = 0; i < rows; ++i) {
     const __m512 xi = _mm512_set1_ps(x[i]);
-    for (int t = 0; t < T; ++t) acc[t] = _mm512_fmadd_ps(_mm512_load_ps(a + i * lda + 16 * t), xi, acc[t]);
+    for (int t = 0; t < T; ++t)
+      acc[t] = _mm512_fmadd_ps(_mm512_load_ps(a + i * lda + 16 * t), xi, acc[t]);
   }
-  for (int t = 0; t < T; ++t) _mm512_storeu_ps(y + 16 * t, acc[t]);
+  for (int t = 0; t < T; ++t)
+    _mm512_storeu_ps(y + 16 * t, acc[t]);
 }
 
 }  // namespace

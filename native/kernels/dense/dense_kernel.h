@@ -40,8 +40,8 @@ constexpr double kActiveDensityLimitAvx512 = 0.25;
 
 // C tile (rows x cols <= MR x NR, row stride ldc) = (first ? beta * C : C) + alpha * (A panel . B
 // panel) over kc steps; with first && beta == 0, C's old values are ignored (even NaN).
-using GemmMicroFn = void (*)(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc,
-                             int rows, int cols, float alpha, float beta, bool first);
+using GemmMicroFn = void (*)(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
+                             int cols, float alpha, float beta, bool first);
 
 // The same with A read in place from row-major storage: element (i, kk) at a[i * lda + kk]. Rows
 // past `rows` are never read.
@@ -50,8 +50,8 @@ using GemmMicroRowsFn = void (*)(int64_t kc, const float* a, int64_t lda, const 
 
 // out[p * NR + q] += sum over the listed rows k (in order, acc from 0) of panel p row k column q,
 // for numPanels consecutive panels starting at firstPanel, panels panelStride floats apart.
-using AddActiveRowsFn = void (*)(const float* firstPanel, int64_t panelStride, int numPanels,
-                                 const int32_t* rows, int64_t count, float* out);
+using AddActiveRowsFn = void (*)(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
+                                 int64_t count, float* out);
 
 // Bernoulli samples and probabilities of n units in each of `rows` rows from pre-activations (see
 // the contract above): row r reads pre + r * ldPre, draws from rng[r] and writes prob + r * n and
@@ -91,37 +91,37 @@ struct DenseKernels {
   GemvTransposedFn gemvTransposed;
 };
 
-void gemmMicroScalar(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
-                     int cols, float alpha, float beta, bool first);
-void gemmMicroRowsScalar(int64_t kc, const float* a, int64_t lda, const float* bPanel, float* c, int64_t ldc,
-                         int rows, int cols, float alpha, float beta, bool first);
+void gemmMicroScalar(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows, int cols,
+                     float alpha, float beta, bool first);
+void gemmMicroRowsScalar(int64_t kc, const float* a, int64_t lda, const float* bPanel, float* c, int64_t ldc, int rows,
+                         int cols, float alpha, float beta, bool first);
 void addActiveRowsScalar(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                          int64_t count, float* out);
-void sampleRowsScalar(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
-                      float* prob, float* sample);
+void sampleRowsScalar(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng, float* prob,
+                      float* sample);
 int64_t countOnesScalar(const float* values, int64_t count);
 void gemvTransposedScalar(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y);
 int64_t listOnesScalar(const float* values, int64_t count, int32_t first, int32_t* out);
 
-void gemmMicroAvx2(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
-                   int cols, float alpha, float beta, bool first);
-void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* bPanel, float* c, int64_t ldc,
-                       int rows, int cols, float alpha, float beta, bool first);
-void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
-                       int64_t count, float* out);
-void sampleRowsAvx2(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
-                    float* prob, float* sample);
+void gemmMicroAvx2(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows, int cols,
+                   float alpha, float beta, bool first);
+void gemmMicroRowsAvx2(int64_t kc, const float* a, int64_t lda, const float* bPanel, float* c, int64_t ldc, int rows,
+                       int cols, float alpha, float beta, bool first);
+void addActiveRowsAvx2(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows, int64_t count,
+                       float* out);
+void sampleRowsAvx2(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng, float* prob,
+                    float* sample);
 int64_t countOnesAvx2(const float* values, int64_t count);
 void gemvTransposedAvx2(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y);
 
-void gemmMicroAvx512(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows,
-                     int cols, float alpha, float beta, bool first);
-void gemmMicroRowsAvx512(int64_t kc, const float* a, int64_t lda, const float* bPanel, float* c, int64_t ldc,
-                         int rows, int cols, float alpha, float beta, bool first);
+void gemmMicroAvx512(int64_t kc, const float* aPanel, const float* bPanel, float* c, int64_t ldc, int rows, int cols,
+                     float alpha, float beta, bool first);
+void gemmMicroRowsAvx512(int64_t kc, const float* a, int64_t lda, const float* bPanel, float* c, int64_t ldc, int rows,
+                         int cols, float alpha, float beta, bool first);
 void addActiveRowsAvx512(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
                          int64_t count, float* out);
-void sampleRowsAvx512(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
-                      float* prob, float* sample);
+void sampleRowsAvx512(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng, float* prob,
+                      float* sample);
 int64_t countOnesAvx512(const float* values, int64_t count);
 void gemvTransposedAvx512(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y);
 int64_t listOnesAvx512(const float* values, int64_t count, int32_t first, int32_t* out);

@@ -21,14 +21,15 @@ void microTile(int64_t kc, const float* a, int64_t rowStride, int64_t stepStride
     const float* bk = b + k * kNr;
     for (int i = 0; i < rows; ++i) {
       const float ai = a[i * rowStride + k * stepStride];
-      for (int j = 0; j < kNr; ++j) acc[i][j] += ai * bk[j];
+      for (int j = 0; j < kNr; ++j)
+        acc[i][j] += ai * bk[j];
     }
   }
   write(acc);
 }
 
-void writeTile(const float (&acc)[kGemmMr][kNr], float* c, int64_t ldc, int rows, int cols, float alpha,
-               float beta, bool first) {
+void writeTile(const float (&acc)[kGemmMr][kNr], float* c, int64_t ldc, int rows, int cols, float alpha, float beta,
+               bool first) {
   for (int i = 0; i < rows; ++i) {
     float* ci = c + i * ldc;
     for (int j = 0; j < cols; ++j) {
@@ -42,27 +43,28 @@ void sampleRow(const float* pre, int64_t n, float beta, RngLanes& rng, float* pr
   const int64_t padded = (n + kLanes - 1) / kLanes * kLanes;
   for (int64_t j = 0; j < padded; ++j) {
     const float u = uniformOpen(nextWord(rng, static_cast<int>(j % kLanes)));
-    if (j >= n) continue;  // the word is drawn anyway: every row uses ceil(n / 8) words per lane
+    if (j >= n)
+      continue;  // the word is drawn anyway: every row uses ceil(n / 8) words per lane
     const float e = expPoly(-beta * pre[j]);
-    if (sample != nullptr) sample[j] = u * e < 1.0f - u ? 1.0f : 0.0f;
-    if (prob != nullptr) prob[j] = 1.0f / (1.0f + e);
+    if (sample != nullptr)
+      sample[j] = u * e < 1.0f - u ? 1.0f : 0.0f;
+    if (prob != nullptr)
+      prob[j] = 1.0f / (1.0f + e);
   }
 }
 
 }  // namespace
 
-void gemmMicroScalar(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols,
-                     float alpha, float beta, bool first) {
-  microTile(kc, a, 1, kGemmMr, b, rows, [&](const float(&acc)[kGemmMr][kNr]) {
-    writeTile(acc, c, ldc, rows, cols, alpha, beta, first);
-  });
+void gemmMicroScalar(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int rows, int cols, float alpha,
+                     float beta, bool first) {
+  microTile(kc, a, 1, kGemmMr, b, rows,
+            [&](const float(&acc)[kGemmMr][kNr]) { writeTile(acc, c, ldc, rows, cols, alpha, beta, first); });
 }
 
 void gemmMicroRowsScalar(int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc, int rows,
                          int cols, float alpha, float beta, bool first) {
-  microTile(kc, a, lda, 1, b, rows, [&](const float(&acc)[kGemmMr][kNr]) {
-    writeTile(acc, c, ldc, rows, cols, alpha, beta, first);
-  });
+  microTile(kc, a, lda, 1, b, rows,
+            [&](const float(&acc)[kGemmMr][kNr]) { writeTile(acc, c, ldc, rows, cols, alpha, beta, first); });
 }
 
 void addActiveRowsScalar(const float* firstPanel, int64_t panelStride, int numPanels, const int32_t* rows,
@@ -72,14 +74,16 @@ void addActiveRowsScalar(const float* firstPanel, int64_t panelStride, int numPa
     float acc[kNr] = {};
     for (int64_t r = 0; r < count; ++r) {
       const float* row = panel + int64_t{rows[r]} * kNr;
-      for (int q = 0; q < kNr; ++q) acc[q] += row[q];
+      for (int q = 0; q < kNr; ++q)
+        acc[q] += row[q];
     }
-    for (int q = 0; q < kNr; ++q) out[p * kNr + q] += acc[q];
+    for (int q = 0; q < kNr; ++q)
+      out[p * kNr + q] += acc[q];
   }
 }
 
-void sampleRowsScalar(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng,
-                      float* prob, float* sample) {
+void sampleRowsScalar(const float* pre, int64_t ldPre, int64_t rows, int64_t n, float beta, RngLanes* rng, float* prob,
+                      float* sample) {
   for (int64_t r = 0; r < rows; ++r) {
     sampleRow(pre + r * ldPre, n, beta, rng[r], prob == nullptr ? nullptr : prob + r * n,
               sample == nullptr ? nullptr : sample + r * n);
@@ -109,7 +113,8 @@ int64_t listOnesScalar(const float* values, int64_t count, int32_t first, int32_
 void gemvTransposedScalar(const float* a, int64_t rows, int64_t cols, int64_t lda, const float* x, float* y) {
   std::fill(y, y + cols, 0.0f);
   for (int64_t i = 0; i < rows; ++i) {
-    for (int64_t j = 0; j < cols; ++j) y[j] = std::fma(a[i * lda + j], x[i], y[j]);
+    for (int64_t j = 0; j < cols; ++j)
+      y[j] = std::fma(a[i * lda + j], x[i], y[j]);
   }
 }
 

@@ -45,7 +45,8 @@ inline void neighbourPair(const SparseModel& m, int64_t stride, int32_t s, int64
   std::memcpy(&pair, (kOffsets ? m.slotOffset : m.neighbour) + s, sizeof pair);
   j0 = static_cast<int32_t>(pair);
   j1 = pair >> 32;
-  if (!kOffsets) j0 *= stride, j1 *= stride;
+  if (!kOffsets)
+    j0 *= stride, j1 *= stride;
 }
 
 // Updates NG consecutive nodes of one block in all T tiles (G = NG * T items). Every node has at
@@ -77,16 +78,20 @@ inline void updateGroup(const SparseModel& m, float* const* spin, int64_t stride
       s += 2;
     };
 #pragma GCC unroll 12
-    for (int k = 0; k < D / 2; ++k) addPair();
+    for (int k = 0; k < D / 2; ++k)
+      addPair();
     if (!kExact) {
-      while (s + 2 <= end) addPair();
+      while (s + 2 <= end)
+        addPair();
     }
     if (s < end) {
       const int64_t j0 = neighbourAt<kOffsets>(m, stride, s);
       const __m256 w0 = _mm256_broadcast_ss(m.coupling + s);
-      for (int t = 0; t < T; ++t) acc0[t] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(spin[t] + j0), acc0[t]);
+      for (int t = 0; t < T; ++t)
+        acc0[t] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(spin[t] + j0), acc0[t]);
     }
-    for (int t = 0; t < T; ++t) x[g * T + t] = _mm256_mul_ps(minusTwoBeta, _mm256_add_ps(acc0[t], acc1[t]));
+    for (int t = 0; t < T; ++t)
+      x[g * T + t] = _mm256_mul_ps(minusTwoBeta, _mm256_add_ps(acc0[t], acc1[t]));
   }
   avx2::expPoly(x);
   const __m256 one = splat(1.0f), minusOne = splat(-1.0f), signBit = splat(-0.0f);
@@ -107,7 +112,8 @@ void sweepTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int s
   constexpr int kBatchNodes = std::max(1, kBatchItems / T / NG) * NG;
   alignas(32) __m256 uniform[kBatchNodes * T];  // [node of batch][tile]
   float* spin[T];
-  for (int t = 0; t < T; ++t) spin[t] = tiles[t].spin;
+  for (int t = 0; t < T; ++t)
+    spin[t] = tiles[t].spin;
   const int64_t stride = tiles[0].stride;
 
   for (int sweep = 0; sweep < sweeps; ++sweep) {
@@ -121,7 +127,8 @@ void sweepTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int s
         // One word per node and lane, in updateOrder: the same words the scalar kernel draws.
         for (int t = 0; t < T; ++t) {
           VecRng rng = VecRng::load(*tiles[t].rng);
-          for (int b = 0; b < n; ++b) uniform[b * T + t] = avx2::uniformOpen(rng.next());
+          for (int b = 0; b < n; ++b)
+            uniform[b * T + t] = avx2::uniformOpen(rng.next());
           rng.store(*tiles[t].rng);
         }
         int b = 0;
@@ -141,8 +148,10 @@ void sweepTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int s
 void sweepFourTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int sweeps) {
   withUnrollDegree(m.minFreeDegree, [&](auto degree) {
     constexpr int D = decltype(degree)::value;
-    if (m.maxFreeDegree == D) sweepTiles<4, D, true, true>(m, tiles, beta, sweeps);
-    else sweepTiles<4, D, false, true>(m, tiles, beta, sweeps);
+    if (m.maxFreeDegree == D)
+      sweepTiles<4, D, true, true>(m, tiles, beta, sweeps);
+    else
+      sweepTiles<4, D, false, true>(m, tiles, beta, sweeps);
   });
 }
 
@@ -153,23 +162,34 @@ bool hasOffsets(const SparseModel& m, const ChainTile* tiles) {
 
 template <int T>
 void sweepAnyTiles(const SparseModel& m, ChainTile* tiles, const float* beta, int sweeps) {
-  if (hasOffsets(m, tiles)) sweepTiles<T, 0, false, true>(m, tiles, beta, sweeps);
-  else sweepTiles<T, 0, false, false>(m, tiles, beta, sweeps);
+  if (hasOffsets(m, tiles))
+    sweepTiles<T, 0, false, true>(m, tiles, beta, sweeps);
+  else
+    sweepTiles<T, 0, false, false>(m, tiles, beta, sweeps);
 }
 
 }  // namespace
 
 void gibbsSweepsAvx2(const SparseModel& m, ChainTile* tiles, int count, const float* beta, int sweeps) {
   switch (count) {
-    case 1: sweepAnyTiles<1>(m, tiles, beta, sweeps); break;
-    case 2: sweepAnyTiles<2>(m, tiles, beta, sweeps); break;
-    case 3: sweepAnyTiles<3>(m, tiles, beta, sweeps); break;
+    case 1:
+      sweepAnyTiles<1>(m, tiles, beta, sweeps);
+      break;
+    case 2:
+      sweepAnyTiles<2>(m, tiles, beta, sweeps);
+      break;
+    case 3:
+      sweepAnyTiles<3>(m, tiles, beta, sweeps);
+      break;
     case 4:
-      if (hasOffsets(m, tiles)) sweepFourTiles(m, tiles, beta, sweeps);
-      else sweepTiles<4, 0, false, false>(m, tiles, beta, sweeps);
+      if (hasOffsets(m, tiles))
+        sweepFourTiles(m, tiles, beta, sweeps);
+      else
+        sweepTiles<4, 0, false, false>(m, tiles, beta, sweeps);
       break;
     default:  // more than the driver passes; tiles are independent, so any split is exact
-      for (int t = 0; t < count; t += 4) gibbsSweepsAvx2(m, tiles + t, std::min(4, count - t), beta, sweeps);
+      for (int t = 0; t < count; t += 4)
+        gibbsSweepsAvx2(m, tiles + t, std::min(4, count - t), beta, sweeps);
   }
 }
 

@@ -59,22 +59,27 @@ inline void updateGroup(const SparseModel& m, float* const* spin, const int32_t*
       acc1[p] = _mm512_setzero_ps();
     }
 #pragma GCC unroll 16
-    for (int k = 0; k < D / 2; ++k, s += 2) addNeighbourPair<P>(spin, offset[s], offset[s + 1], w[s], w[s + 1], acc0, acc1);
+    for (int k = 0; k < D / 2; ++k, s += 2)
+      addNeighbourPair<P>(spin, offset[s], offset[s + 1], w[s], w[s + 1], acc0, acc1);
     if (!kExact) {
-      for (; s + 2 <= end; s += 2) addNeighbourPair<P>(spin, offset[s], offset[s + 1], w[s], w[s + 1], acc0, acc1);
+      for (; s + 2 <= end; s += 2)
+        addNeighbourPair<P>(spin, offset[s], offset[s + 1], w[s], w[s + 1], acc0, acc1);
     }
     if (s < end) {
       const __m512 w0 = _mm512_set1_ps(w[s]);
-      for (int p = 0; p < P; ++p) acc0[p] = _mm512_fmadd_ps(w0, _mm512_loadu_ps(spin[p] + offset[s]), acc0[p]);
+      for (int p = 0; p < P; ++p)
+        acc0[p] = _mm512_fmadd_ps(w0, _mm512_loadu_ps(spin[p] + offset[s]), acc0[p]);
     }
-    for (int p = 0; p < P; ++p) x[g * P + p] = _mm512_mul_ps(minusTwoBeta, _mm512_add_ps(acc0[p], acc1[p]));
+    for (int p = 0; p < P; ++p)
+      x[g * P + p] = _mm512_mul_ps(minusTwoBeta, _mm512_add_ps(acc0[p], acc1[p]));
   }
   // Each pair's stream gives the group's nodes their uniforms in update order, as the AVX2 kernel's
   // batches do. Drawn here rather than in batches ahead, the RNG's integer work overlaps the field
   // loads and FMAs around it: 6-8 % more flips/ns on Zen 5.
   __m512 uniform[G];
   for (int g = 0; g < NG; ++g) {
-    for (int p = 0; p < P; ++p) uniform[g * P + p] = avx512::uniformOpen(rng[p].next());
+    for (int p = 0; p < P; ++p)
+      uniform[g * P + p] = avx512::uniformOpen(rng[p].next());
   }
   avx512::expPoly(x);
   const __m512 one = splat(1.0f), minusOne = splat(-1.0f);
@@ -105,11 +110,14 @@ void sweepPairs(const SparseModel& m, ChainTile* tiles, const float* beta, int s
       const int32_t* order = m.updateOrder + m.blockStart[block];
       const int32_t blockSize = m.blockStart[block + 1] - m.blockStart[block];
       int32_t b = 0;
-      for (; b + NG <= blockSize; b += NG) updateGroup<P, NG, D, kExact>(m, spin, order + b, rng, minusTwoBeta);
-      for (; b < blockSize; ++b) updateGroup<P, 1, D, kExact>(m, spin, order + b, rng, minusTwoBeta);
+      for (; b + NG <= blockSize; b += NG)
+        updateGroup<P, NG, D, kExact>(m, spin, order + b, rng, minusTwoBeta);
+      for (; b < blockSize; ++b)
+        updateGroup<P, 1, D, kExact>(m, spin, order + b, rng, minusTwoBeta);
     }
   }
-  for (int p = 0; p < P; ++p) rng[p].store(*tiles[2 * p].rng, *tiles[2 * p + 1].rng);
+  for (int p = 0; p < P; ++p)
+    rng[p].store(*tiles[2 * p].rng, *tiles[2 * p + 1].rng);
 }
 
 // Tile b right beside tile a, and the model has neighbour offsets for their stride.
@@ -125,8 +133,10 @@ bool sideBySide(const SparseModel& m, const ChainTile& a, const ChainTile& b) {
 void sweepTwoPairs(const SparseModel& m, ChainTile* tiles, const float* beta, int sweeps) {
   withUnrollDegree(m.minFreeDegree, [&](auto degree) {
     constexpr int D = decltype(degree)::value;
-    if (m.maxFreeDegree == D) sweepPairs<2, D, true>(m, tiles, beta, sweeps);
-    else sweepPairs<2, D, false>(m, tiles, beta, sweeps);
+    if (m.maxFreeDegree == D)
+      sweepPairs<2, D, true>(m, tiles, beta, sweeps);
+    else
+      sweepPairs<2, D, false>(m, tiles, beta, sweeps);
   });
 }
 

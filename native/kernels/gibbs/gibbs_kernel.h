@@ -42,25 +42,21 @@ struct SparseModel {
 };
 
 struct ChainTile {
-  float* spin;      // node i, lane l at spin[i * stride + l]
-  int64_t stride;   // floats from one node to the next (>= kLanes, a multiple of kLanes)
-  RngLanes* rng;    // one stream per lane
+  float* spin;     // node i, lane l at spin[i * stride + l]
+  int64_t stride;  // floats from one node to the next (>= kLanes, a multiple of kLanes)
+  RngLanes* rng;   // one stream per lane
 };
 
 // Runs `sweeps` sweeps on each of `count` tiles; sweep k uses inverse temperature beta[k].
 // Tiles are independent: the result for a tile never depends on which other tiles share the call.
 // All tiles of one call have the same stride.
-using GibbsSweepFn = void (*)(const SparseModel& model, ChainTile* tiles, int count,
-                              const float* beta, int sweeps);
+using GibbsSweepFn = void (*)(const SparseModel& model, ChainTile* tiles, int count, const float* beta, int sweeps);
 
-void gibbsSweepsScalar(const SparseModel& model, ChainTile* tiles, int count, const float* beta,
-                       int sweeps);
-void gibbsSweepsAvx2(const SparseModel& model, ChainTile* tiles, int count, const float* beta,
-                     int sweeps);
+void gibbsSweepsScalar(const SparseModel& model, ChainTile* tiles, int count, const float* beta, int sweeps);
+void gibbsSweepsAvx2(const SparseModel& model, ChainTile* tiles, int count, const float* beta, int sweeps);
 // Bit-identical to gibbsSweepsAvx2; fastest when tiles come in side-by-side pairs (the driver's
 // interleaved layout) with the model's slotOffset for their stride.
-void gibbsSweepsAvx512(const SparseModel& model, ChainTile* tiles, int count, const float* beta,
-                       int sweeps);
+void gibbsSweepsAvx512(const SparseModel& model, ChainTile* tiles, int count, const float* beta, int sweeps);
 
 // Chains of one full block of the driver's layout: kTilesPerBlock tiles side by side, so a node's
 // spins across the block are kBlockLanes consecutive floats (spin[i * kBlockLanes + l]).

@@ -9,14 +9,17 @@ namespace {
 
 void updateNode(const SparseModel& m, float* spin, int64_t stride, RngLanes& rng, int32_t i, float minusTwoBeta) {
   float field[kLanes];
-  for (int lane = 0; lane < kLanes; ++lane) field[lane] = m.bias[i];
+  for (int lane = 0; lane < kLanes; ++lane)
+    field[lane] = m.bias[i];
   for (int32_t slot = m.rowStart[i]; slot < m.rowStart[i + 1]; ++slot) {
     const float w = m.coupling[slot];
     const float* sj = spin + m.neighbour[slot] * stride;
-    for (int lane = 0; lane < kLanes; ++lane) field[lane] += w * sj[lane];
+    for (int lane = 0; lane < kLanes; ++lane)
+      field[lane] += w * sj[lane];
   }
   uint32_t word[kLanes];
-  for (int lane = 0; lane < kLanes; ++lane) word[lane] = nextWord(rng, lane);
+  for (int lane = 0; lane < kLanes; ++lane)
+    word[lane] = nextWord(rng, lane);
   float* si = spin + i * stride;
   for (int lane = 0; lane < kLanes; ++lane) {
     const float e = expPoly(minusTwoBeta * field[lane]);
@@ -27,8 +30,7 @@ void updateNode(const SparseModel& m, float* spin, int64_t stride, RngLanes& rng
 
 }  // namespace
 
-void gibbsSweepsScalar(const SparseModel& m, ChainTile* tiles, int count, const float* beta,
-                       int sweeps) {
+void gibbsSweepsScalar(const SparseModel& m, ChainTile* tiles, int count, const float* beta, int sweeps) {
   const int32_t first = m.blockStart[0], end = m.blockStart[m.numBlocks];
   for (int t = 0; t < count; ++t) {
     for (int sweep = 0; sweep < sweeps; ++sweep) {

@@ -16,13 +16,15 @@ struct Rng8x2 {
   static Rng8x2 load(const IntRng& r) {
     Rng8x2 v;
     for (int k = 0; k < 4; ++k) {
-      for (int h = 0; h < 2; ++h) v.s[k][h] = _mm256_load_si256(reinterpret_cast<const __m256i*>(r.s[k] + 8 * h));
+      for (int h = 0; h < 2; ++h)
+        v.s[k][h] = _mm256_load_si256(reinterpret_cast<const __m256i*>(r.s[k] + 8 * h));
     }
     return v;
   }
   void store(IntRng& r) const {
     for (int k = 0; k < 4; ++k) {
-      for (int h = 0; h < 2; ++h) _mm256_store_si256(reinterpret_cast<__m256i*>(r.s[k] + 8 * h), s[k][h]);
+      for (int h = 0; h < 2; ++h)
+        _mm256_store_si256(reinterpret_cast<__m256i*>(r.s[k] + 8 * h), s[k][h]);
     }
   }
   __m256i next(int h) { return avx2::xoshiroStep8(s[0][h], s[1][h], s[2][h], s[3][h]); }
@@ -34,7 +36,8 @@ inline __m256i lookupTheta(const int16_t* theta, __m256i r) {
     const __m256i g = _mm256_i32gather_epi32(reinterpret_cast<const int*>(theta), _mm256_cvtepu16_epi32(r8), 2);
     return _mm256_srai_epi32(_mm256_slli_epi32(g, 16), 16);
   };
-  const __m256i packed = _mm256_packs_epi32(gather8(_mm256_castsi256_si128(r)), gather8(_mm256_extracti128_si256(r, 1)));
+  const __m256i packed =
+      _mm256_packs_epi32(gather8(_mm256_castsi256_si128(r)), gather8(_mm256_extracti128_si256(r, 1)));
   return _mm256_permute4x64_epi64(packed, 0xD8);
 }
 

@@ -39,7 +39,8 @@ struct ThetaLookup {
   const int16_t* theta;
 
   explicit ThetaLookup(const int16_t* table) : theta(table) {
-    for (int k = 0; k < kRegs; ++k) piece[k] = Chunks > 0 ? _mm512_loadu_si512(table + 32 * k) : _mm512_setzero_si512();
+    for (int k = 0; k < kRegs; ++k)
+      piece[k] = Chunks > 0 ? _mm512_loadu_si512(table + 32 * k) : _mm512_setzero_si512();
   }
 
   __m512i operator()(__m512i r) const {
@@ -48,7 +49,8 @@ struct ThetaLookup {
       const __m512i hi = _mm512_cvtepu16_epi32(_mm512_extracti64x4_epi64(r, 1));
       const __m512i thetaLo = _mm512_i32gather_epi32(lo, theta, 2);
       const __m512i thetaHi = _mm512_i32gather_epi32(hi, theta, 2);
-      return _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi32_epi16(thetaLo)), _mm512_cvtepi32_epi16(thetaHi), 1);
+      return _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi32_epi16(thetaLo)), _mm512_cvtepi32_epi16(thetaHi),
+                                1);
     } else {
       __m512i t = _mm512_permutex2var_epi16(piece[0], r, piece[1]);  // uses the low 6 bits of r
       for (int c = 1; c < Chunks; ++c) {
@@ -85,14 +87,17 @@ void sweepGroup(const QuantizedModel& m, const AcceptView& a, const IntGroup& g,
       const int32_t i = m.updateOrder[k];
       __m512i acc[P];
       const __m512i base = _mm512_set1_epi16(m.base[i]);
-      for (int p = 0; p < P; ++p) acc[p] = base;
+      for (int p = 0; p < P; ++p)
+        acc[p] = base;
       for (int32_t s = m.rowStart[i]; s < m.rowStart[i + 1]; ++s) {
         const uint32_t* sj = spins + int64_t{m.neighbour[s]} * kGroupTiles;
         const __m512i w = _mm512_set1_epi16(m.twiceCoupling[s]);
-        for (int p = 0; p < P; ++p) maskedAdd(acc[p], _cvtu32_mask32(sj[p]), w);
+        for (int p = 0; p < P; ++p)
+          maskedAdd(acc[p], _cvtu32_mask32(sj[p]), w);
       }
       if (left == 0) {
-        for (int p = 0; p < P; ++p) buffer[p] = rng[p].next();
+        for (int p = 0; p < P; ++p)
+          buffer[p] = rng[p].next();
         left = perStep;
       }
       const __m128i shift = _mm_cvtsi32_si128(16 - bits * (perStep - left + 1));
@@ -114,21 +119,34 @@ void sweepGroup(const QuantizedModel& m, const AcceptView& a, const IntGroup& g,
 template <int Chunks>
 void sweepAnyTiles(const QuantizedModel& m, const AcceptView& a, const IntGroup& g, int sweeps) {
   switch (g.tiles) {
-    case 1: sweepGroup<1, Chunks>(m, a, g, sweeps); break;
-    case 2: sweepGroup<2, Chunks>(m, a, g, sweeps); break;
-    case 3: sweepGroup<3, Chunks>(m, a, g, sweeps); break;
-    default: sweepGroup<4, Chunks>(m, a, g, sweeps); break;
+    case 1:
+      sweepGroup<1, Chunks>(m, a, g, sweeps);
+      break;
+    case 2:
+      sweepGroup<2, Chunks>(m, a, g, sweeps);
+      break;
+    case 3:
+      sweepGroup<3, Chunks>(m, a, g, sweeps);
+      break;
+    default:
+      sweepGroup<4, Chunks>(m, a, g, sweeps);
+      break;
   }
 }
 
 }  // namespace
 
 void intSweepsAvx512(const QuantizedModel& m, const AcceptView& a, const IntGroup& g, int sweeps) {
-  if (a.bits > 16) intSweepsScalar(m, a, g, sweeps);
-  else if (a.bits <= 6) sweepAnyTiles<1>(m, a, g, sweeps);
-  else if (a.bits == 7) sweepAnyTiles<2>(m, a, g, sweeps);
-  else if (a.bits == 8) sweepAnyTiles<4>(m, a, g, sweeps);
-  else sweepAnyTiles<0>(m, a, g, sweeps);
+  if (a.bits > 16)
+    intSweepsScalar(m, a, g, sweeps);
+  else if (a.bits <= 6)
+    sweepAnyTiles<1>(m, a, g, sweeps);
+  else if (a.bits == 7)
+    sweepAnyTiles<2>(m, a, g, sweeps);
+  else if (a.bits == 8)
+    sweepAnyTiles<4>(m, a, g, sweeps);
+  else
+    sweepAnyTiles<0>(m, a, g, sweeps);
 }
 
 }  // namespace heatbath::kernels

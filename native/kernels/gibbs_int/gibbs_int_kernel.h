@@ -37,10 +37,13 @@ struct alignas(64) IntRng {
 
 // One xoshiro128+ step of all 16 streams of a tile.
 inline void stepIntRng(IntRng& r, uint32_t* out) {
-  for (int l = 0; l < kIntStreams; ++l) out[l] = xoshiroStep(r.s[0][l], r.s[1][l], r.s[2][l], r.s[3][l]);
+  for (int l = 0; l < kIntStreams; ++l)
+    out[l] = xoshiroStep(r.s[0][l], r.s[1][l], r.s[2][l], r.s[3][l]);
 }
 
-inline uint32_t halfOf(const uint32_t* words, int lane) { return (words[lane / 2] >> (16 * (lane % 2))) & 0xFFFFu; }
+inline uint32_t halfOf(const uint32_t* words, int lane) {
+  return (words[lane / 2] >> (16 * (lane % 2))) & 0xFFFFu;
+}
 
 // The next b-bit draw of every chain of a tile (the scalar reference of the stream).
 inline void drawBits(IntRng& r, int bits, uint32_t* draws) {
@@ -53,23 +56,25 @@ inline void drawBits(IntRng& r, int bits, uint32_t* draws) {
     const int shift = 16 - bits * (perStep - r.left + 1);
     --r.left;
     const uint32_t mask = (1u << bits) - 1;
-    for (int l = 0; l < kIntLanes; ++l) draws[l] = (halfOf(r.buffer, l) >> shift) & mask;
+    for (int l = 0; l < kIntLanes; ++l)
+      draws[l] = (halfOf(r.buffer, l) >> shift) & mask;
   } else {
     uint32_t first[kIntStreams], second[kIntStreams];
     stepIntRng(r, first);
     stepIntRng(r, second);
-    for (int l = 0; l < kIntLanes; ++l) draws[l] = ((halfOf(first, l) << 16) | halfOf(second, l)) >> (32 - bits);
+    for (int l = 0; l < kIntLanes; ++l)
+      draws[l] = ((halfOf(first, l) << 16) | halfOf(second, l)) >> (32 - bits);
   }
 }
 
 struct QuantizedModel {
   int32_t numNodes;
-  const int32_t* rowStart;      // CSR
+  const int32_t* rowStart;  // CSR
   const int32_t* neighbour;
-  const int32_t* coupling;      // J_ij per CSR slot (integers)
-  const int16_t* twiceCoupling; // 2 J_ij per slot, modulo 2^16
-  const int32_t* bias;          // h_i
-  const int16_t* base;          // h_i - sum_j J_ij: the field with every neighbour at -1
+  const int32_t* coupling;       // J_ij per CSR slot (integers)
+  const int16_t* twiceCoupling;  // 2 J_ij per slot, modulo 2^16
+  const int32_t* bias;           // h_i
+  const int16_t* base;           // h_i - sum_j J_ij: the field with every neighbour at -1
   const int32_t* updateOrder;
   const int32_t* blockStart;
   int32_t numBlocks;

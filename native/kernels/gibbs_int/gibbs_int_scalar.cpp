@@ -11,10 +11,12 @@ void intSweepsScalar(const QuantizedModel& m, const AcceptView& a, const IntGrou
       for (int32_t k = first; k < end; ++k) {
         const int32_t i = m.updateOrder[k];
         int32_t field[kIntLanes];
-        for (int l = 0; l < kIntLanes; ++l) field[l] = m.bias[i];
+        for (int l = 0; l < kIntLanes; ++l)
+          field[l] = m.bias[i];
         for (int32_t s = m.rowStart[i]; s < m.rowStart[i + 1]; ++s) {
           const uint32_t word = g.spins[int64_t{m.neighbour[s]} * kGroupTiles + t];
-          for (int l = 0; l < kIntLanes; ++l) field[l] += ((word >> l) & 1u) ? m.coupling[s] : -m.coupling[s];
+          for (int l = 0; l < kIntLanes; ++l)
+            field[l] += ((word >> l) & 1u) ? m.coupling[s] : -m.coupling[s];
         }
         uint32_t draws[kIntLanes];
         drawBits(g.rng[t], a.bits, draws);

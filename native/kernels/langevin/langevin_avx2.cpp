@@ -38,8 +38,8 @@ inline __m256 logPoly8(__m256 u) {
 }
 
 inline void normalPair8(__m256i w1, __m256i w2, __m256& z1, __m256& z2) {
-  const __m256 u = _mm256_mul_ps(
-      _mm256_cvtepi32_ps(_mm256_or_si256(_mm256_srli_epi32(w1, 1), _mm256_set1_epi32(1))), splat(kTwoPowMinus31));
+  const __m256 u = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_or_si256(_mm256_srli_epi32(w1, 1), _mm256_set1_epi32(1))),
+                                 splat(kTwoPowMinus31));
   const __m256 r = _mm256_sqrt_ps(_mm256_mul_ps(splat(-2.0f), logPoly8(u)));
   const __m256i k = _mm256_and_si256(_mm256_srli_epi32(w2, 6), _mm256_set1_epi32(0x7FFFFF));
   const __m256 phi = _mm256_fmadd_ps(_mm256_cvtepi32_ps(k), splat(kPhiScale), splat(kPhiOffset));
@@ -81,7 +81,8 @@ inline void transpose8(__m256 (&r)[8]) {
 // contract's order; zero past the last unit.
 inline __m256 sparseRow8(const SparseCouplings& j, int64_t i, const float* xt) {
   __m256 p0 = _mm256_setzero_ps(), p1 = p0, p2 = p0, p3 = p0;
-  if (i >= j.n) return p0;
+  if (i >= j.n)
+    return p0;
   const int32_t end = j.rowPtr[i + 1];
   int32_t k = j.rowPtr[i];
   auto term = [&](int32_t e, __m256 part) {
@@ -93,7 +94,8 @@ inline __m256 sparseRow8(const SparseCouplings& j, int64_t i, const float* xt) {
     p2 = term(k + 2, p2);
     p3 = term(k + 3, p3);
   }
-  for (; k < end; ++k) p0 = term(k, p0);
+  for (; k < end; ++k)
+    p0 = term(k, p0);
   return _mm256_add_ps(_mm256_add_ps(p0, p1), _mm256_add_ps(p2, p3));
 }
 
@@ -109,13 +111,16 @@ void sparseProductAvx2(const SparseCouplings& j, const float* x, int64_t rows, i
     float* og = out + g * ld;
     for (int64_t u = 0; u < j.n; u += 8) {
       __m256 block[8];
-      for (int64_t c = 0; c < 8; ++c) block[c] = c < width ? _mm256_loadu_ps(xg + c * ld + u) : _mm256_setzero_ps();
+      for (int64_t c = 0; c < 8; ++c)
+        block[c] = c < width ? _mm256_loadu_ps(xg + c * ld + u) : _mm256_setzero_ps();
       transpose8(block);
-      for (int q = 0; q < 8; ++q) _mm256_store_ps(scratch + 8 * (u + q), block[q]);
+      for (int q = 0; q < 8; ++q)
+        _mm256_store_ps(scratch + 8 * (u + q), block[q]);
     }
     for (int64_t i = 0; i < ld; i += 8) {
       __m256 sums[8];
-      for (int q = 0; q < 8; ++q) sums[q] = sparseRow8(j, i + q, scratch);
+      for (int q = 0; q < 8; ++q)
+        sums[q] = sparseRow8(j, i + q, scratch);
       transpose8(sums);
       for (int64_t c = 0; c < width; ++c) {
         float* o = og + c * ld + i;
@@ -139,8 +144,12 @@ void normalsAvx2(RngLanes& rng, float* out, int64_t blocks) {
 
 namespace {
 
-inline __m256d lowHalf(__m256 v) { return _mm256_cvtps_pd(_mm256_castps256_ps128(v)); }
-inline __m256d highHalf(__m256 v) { return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)); }
+inline __m256d lowHalf(__m256 v) {
+  return _mm256_cvtps_pd(_mm256_castps256_ps128(v));
+}
+inline __m256d highHalf(__m256 v) {
+  return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
+}
 
 inline double sumLanes(__m256d v) {
   alignas(32) double lane[4];
@@ -163,7 +172,8 @@ bool overdampedRow(const OverdampedRow& r) {
     __m256 force = _mm256_fmadd_ps(s, p, h);
     force = _mm256_fnmadd_ps(a, x, force);
     force = _mm256_fnmadd_ps(_mm256_mul_ps(c, x), _mm256_mul_ps(x, x), force);
-    if (r.field != nullptr) force = _mm256_fmadd_ps(fs, _mm256_loadu_ps(r.field + i), force);
+    if (r.field != nullptr)
+      force = _mm256_fmadd_ps(fs, _mm256_loadu_ps(r.field + i), force);
     __m256 w = _mm256_loadu_ps(r.noise + i);
     if (r.prev != nullptr) {
       const __m256 xi = w;
@@ -179,7 +189,8 @@ bool overdampedRow(const OverdampedRow& r) {
       const __m256 m = _mm256_mul_ps(half, _mm256_add_ps(x, next)), dx = _mm256_sub_ps(next, x);
       __m256 onsite = _mm256_fnmadd_ps(a, m, h);
       onsite = _mm256_fnmadd_ps(_mm256_mul_ps(c, m), _mm256_mul_ps(m, m), onsite);
-      if (r.field != nullptr) onsite = _mm256_fmadd_ps(midFs, _mm256_loadu_ps(r.field + i), onsite);
+      if (r.field != nullptr)
+        onsite = _mm256_fmadd_ps(midFs, _mm256_loadu_ps(r.field + i), onsite);
       const __m256 term = _mm256_mul_ps(onsite, dx);
       work0 = _mm256_add_pd(work0, lowHalf(term));
       work1 = _mm256_add_pd(work1, highHalf(term));
@@ -187,7 +198,8 @@ bool overdampedRow(const OverdampedRow& r) {
       dot1 = _mm256_fmadd_pd(highHalf(x), highHalf(p), dot1);
     }
   }
-  if (kHeat) *r.heat = {sumLanes(_mm256_add_pd(work0, work1)), sumLanes(_mm256_add_pd(dot0, dot1))};
+  if (kHeat)
+    *r.heat = {sumLanes(_mm256_add_pd(work0, work1)), sumLanes(_mm256_add_pd(dot0, dot1))};
   return _mm256_movemask_ps(bad) == 0;
 }
 

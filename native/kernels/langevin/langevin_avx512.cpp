@@ -52,8 +52,8 @@ inline __m512 flipSign16(__m512 v, __m512i signSource) {
 }
 
 inline void normalPair16(__m512i w1, __m512i w2, __m512& z1, __m512& z2) {
-  const __m512 u = _mm512_mul_ps(
-      _mm512_cvtepi32_ps(_mm512_or_si512(_mm512_srli_epi32(w1, 1), _mm512_set1_epi32(1))), splat16(kTwoPowMinus31));
+  const __m512 u = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_or_si512(_mm512_srli_epi32(w1, 1), _mm512_set1_epi32(1))),
+                                 splat16(kTwoPowMinus31));
   const __m512 r = _mm512_sqrt_ps(_mm512_mul_ps(splat16(-2.0f), logPoly16(u)));
   const __m512i k = _mm512_and_si512(_mm512_srli_epi32(w2, 6), _mm512_set1_epi32(0x7FFFFF));
   const __m512 phi = _mm512_fmadd_ps(_mm512_cvtepi32_ps(k), splat16(kPhiScale), splat16(kPhiOffset));
@@ -70,10 +70,16 @@ inline void normalPair16(__m512i w1, __m512i w2, __m512& z1, __m512& z2) {
   z2 = flipSign16(_mm512_mask_blend_ps(swap, b, a), _mm512_slli_epi32(w2, 1));
 }
 
-inline __m512i join(__m256i low, __m256i high) { return _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1); }
+inline __m512i join(__m256i low, __m256i high) {
+  return _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1);
+}
 
-inline __m256 lowHalf(__m512 v) { return _mm512_castps512_ps256(v); }
-inline __m256 highHalf(__m512 v) { return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)); }
+inline __m256 lowHalf(__m512 v) {
+  return _mm512_castps512_ps256(v);
+}
+inline __m256 highHalf(__m512 v) {
+  return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+}
 
 // The AVX2 kernel's final sum of its accumulators lo (lanes 0-3) and hi (4-7): ((lo + hi) lanes 0 + 1) + (2 + 3).
 inline double sumLanes(__m512d v) {
@@ -98,7 +104,8 @@ bool overdampedRow(const OverdampedRow& r) {
     __m512 force = _mm512_fmadd_ps(s, p, h);
     force = _mm512_fnmadd_ps(a, x, force);
     force = _mm512_fnmadd_ps(_mm512_mul_ps(c, x), _mm512_mul_ps(x, x), force);
-    if (r.field != nullptr) force = _mm512_fmadd_ps(fs, _mm512_loadu_ps(r.field + i), force);
+    if (r.field != nullptr)
+      force = _mm512_fmadd_ps(fs, _mm512_loadu_ps(r.field + i), force);
     __m512 w = _mm512_loadu_ps(r.noise + i);
     if (r.prev != nullptr) {
       const __m512 xi = w;
@@ -115,7 +122,8 @@ bool overdampedRow(const OverdampedRow& r) {
       const __m512 m = _mm512_mul_ps(half, _mm512_add_ps(x, next)), dx = _mm512_sub_ps(next, x);
       __m512 onsite = _mm512_fnmadd_ps(a, m, h);
       onsite = _mm512_fnmadd_ps(_mm512_mul_ps(c, m), _mm512_mul_ps(m, m), onsite);
-      if (r.field != nullptr) onsite = _mm512_fmadd_ps(midFs, _mm512_loadu_ps(r.field + i), onsite);
+      if (r.field != nullptr)
+        onsite = _mm512_fmadd_ps(midFs, _mm512_loadu_ps(r.field + i), onsite);
       const __m512 term = _mm512_mul_ps(onsite, dx);
       work = _mm512_add_pd(work, _mm512_cvtps_pd(lowHalf(term)));
       work = _mm512_add_pd(work, _mm512_cvtps_pd(highHalf(term)));
@@ -123,7 +131,8 @@ bool overdampedRow(const OverdampedRow& r) {
       dot = _mm512_fmadd_pd(_mm512_cvtps_pd(highHalf(x)), _mm512_cvtps_pd(highHalf(p)), dot);
     }
   }
-  if (kHeat) *r.heat = {sumLanes(work), sumLanes(dot)};
+  if (kHeat)
+    *r.heat = {sumLanes(work), sumLanes(dot)};
   return bad == 0;
 }
 

@@ -64,8 +64,8 @@ struct LangevinKernels {
 
 void normalsScalar(RngLanes& rng, float* out, int64_t blocks);
 bool overdampedStepScalar(const OverdampedRow& row);
-void sparseProductScalar(const SparseCouplings& j, const float* x, int64_t rows, int64_t ld, bool accumulate, float* out,
-                         float* scratch);
+void sparseProductScalar(const SparseCouplings& j, const float* x, int64_t rows, int64_t ld, bool accumulate,
+                         float* out, float* scratch);
 void normalsAvx2(RngLanes& rng, float* out, int64_t blocks);
 bool overdampedStepAvx2(const OverdampedRow& row);
 void sparseProductAvx2(const SparseCouplings& j, const float* x, int64_t rows, int64_t ld, bool accumulate, float* out,

@@ -20,8 +20,8 @@ inline __m256 transposedSums(const __m256* v) {
 
 }  // namespace
 
-void blockMomentsAvx2(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB,
-                      int64_t numPairs, float* nodeSum, float* pairSum, uint32_t* /*signs*/) {
+void blockMomentsAvx2(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB, int64_t numPairs,
+                      float* nodeSum, float* pairSum, uint32_t* /*signs*/) {
   __m256 v[8];
   int32_t i = 0;
   for (; i + 8 <= numNodes; i += 8) {
@@ -38,7 +38,8 @@ void blockMomentsAvx2(const float* spin, int32_t numNodes, const int32_t* pairA,
       const float* a = spin + int64_t{pairA[p + k]} * kBlockLanes;
       const float* b = spin + int64_t{pairB[p + k]} * kBlockLanes;
       __m256 sum = _mm256_mul_ps(_mm256_loadu_ps(a), _mm256_loadu_ps(b));
-      for (int l = 8; l < kBlockLanes; l += 8) sum = _mm256_fmadd_ps(_mm256_loadu_ps(a + l), _mm256_loadu_ps(b + l), sum);
+      for (int l = 8; l < kBlockLanes; l += 8)
+        sum = _mm256_fmadd_ps(_mm256_loadu_ps(a + l), _mm256_loadu_ps(b + l), sum);
       v[k] = sum;
     }
     _mm256_storeu_ps(pairSum + p, _mm256_add_ps(_mm256_loadu_ps(pairSum + p), transposedSums(v)));

@@ -23,7 +23,9 @@ HEATBATH_VPOPCNT inline void addSignSums(float* sums, __m512i bits) {
   _mm512_storeu_ps(sums, _mm512_add_ps(_mm512_loadu_ps(sums), _mm512_cvtepi32_ps(sum)));
 }
 
-inline int signSum(uint32_t bits) { return kBlockLanes - 2 * __builtin_popcount(bits); }
+inline int signSum(uint32_t bits) {
+  return kBlockLanes - 2 * __builtin_popcount(bits);
+}
 
 }  // namespace
 
@@ -38,8 +40,10 @@ HEATBATH_VPOPCNT void blockMomentsAvx512(const float* spin, int32_t numNodes, co
     signs[i] = low | high << 16;
   }
   int32_t i = 0;
-  for (; i + 16 <= numNodes; i += 16) addSignSums(nodeSum + i, _mm512_loadu_si512(signs + i));
-  for (; i < numNodes; ++i) nodeSum[i] += static_cast<float>(signSum(signs[i]));
+  for (; i + 16 <= numNodes; i += 16)
+    addSignSums(nodeSum + i, _mm512_loadu_si512(signs + i));
+  for (; i < numNodes; ++i)
+    nodeSum[i] += static_cast<float>(signSum(signs[i]));
 
   const int* words = reinterpret_cast<const int*>(signs);
   int64_t p = 0;
@@ -48,7 +52,8 @@ HEATBATH_VPOPCNT void blockMomentsAvx512(const float* spin, int32_t numNodes, co
     const __m512i b = _mm512_i32gather_epi32(_mm512_loadu_si512(pairB + p), words, 4);
     addSignSums(pairSum + p, _mm512_xor_si512(a, b));
   }
-  for (; p < numPairs; ++p) pairSum[p] += static_cast<float>(signSum(signs[pairA[p]] ^ signs[pairB[p]]));
+  for (; p < numPairs; ++p)
+    pairSum[p] += static_cast<float>(signSum(signs[pairA[p]] ^ signs[pairB[p]]));
 }
 
 }  // namespace heatbath::kernels

@@ -14,8 +14,8 @@ using BlockMomentsFn = void (*)(const float* spin, int32_t numNodes, const int32
 
 void blockMomentsScalar(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB,
                         int64_t numPairs, float* nodeSum, float* pairSum, uint32_t* signs);
-void blockMomentsAvx2(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB,
-                      int64_t numPairs, float* nodeSum, float* pairSum, uint32_t* signs);
+void blockMomentsAvx2(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB, int64_t numPairs,
+                      float* nodeSum, float* pairSum, uint32_t* signs);
 // Needs AVX512_VPOPCNTDQ besides AVX-512F.
 void blockMomentsAvx512(const float* spin, int32_t numNodes, const int32_t* pairA, const int32_t* pairB,
                         int64_t numPairs, float* nodeSum, float* pairSum, uint32_t* signs);

@@ -11,7 +11,8 @@ struct Pair {
   __m256i lo, hi;
 
   static Pair load(const uint64_t* p) {
-    return {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 4))};
+    return {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 4))};
   }
   void store(uint64_t* p) const {
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), lo);
@@ -23,10 +24,18 @@ struct Pair {
   }
   static Pair zero() { return {_mm256_setzero_si256(), _mm256_setzero_si256()}; }
   static Pair ones() { return splat(~uint64_t{0}); }
-  friend Pair operator^(const Pair& a, const Pair& b) { return {_mm256_xor_si256(a.lo, b.lo), _mm256_xor_si256(a.hi, b.hi)}; }
-  friend Pair operator&(const Pair& a, const Pair& b) { return {_mm256_and_si256(a.lo, b.lo), _mm256_and_si256(a.hi, b.hi)}; }
-  friend Pair operator|(const Pair& a, const Pair& b) { return {_mm256_or_si256(a.lo, b.lo), _mm256_or_si256(a.hi, b.hi)}; }
-  friend Pair notAnd(const Pair& a, const Pair& b) { return {_mm256_andnot_si256(a.lo, b.lo), _mm256_andnot_si256(a.hi, b.hi)}; }
+  friend Pair operator^(const Pair& a, const Pair& b) {
+    return {_mm256_xor_si256(a.lo, b.lo), _mm256_xor_si256(a.hi, b.hi)};
+  }
+  friend Pair operator&(const Pair& a, const Pair& b) {
+    return {_mm256_and_si256(a.lo, b.lo), _mm256_and_si256(a.hi, b.hi)};
+  }
+  friend Pair operator|(const Pair& a, const Pair& b) {
+    return {_mm256_or_si256(a.lo, b.lo), _mm256_or_si256(a.hi, b.hi)};
+  }
+  friend Pair notAnd(const Pair& a, const Pair& b) {
+    return {_mm256_andnot_si256(a.lo, b.lo), _mm256_andnot_si256(a.hi, b.hi)};
+  }
   // t is all ones or all zeros per byte, so a byte blend picks p & g or p | g.
   friend Pair stepAtLeast(const Pair& t, const Pair& p, const Pair& g) {
     const Pair both = p & g, either = p | g;
@@ -64,7 +73,8 @@ struct Avx2Gen {
   void store(BlockRng& r) const {
     for (int h = 0; h < 2; ++h) {
       const __m256i* s[4] = {&half[h].s0, &half[h].s1, &half[h].s2, &half[h].s3};
-      for (int k = 0; k < 4; ++k) _mm256_store_si256(reinterpret_cast<__m256i*>(r.s[k] + 8 * h), *s[k]);
+      for (int k = 0; k < 4; ++k)
+        _mm256_store_si256(reinterpret_cast<__m256i*>(r.s[k] + 8 * h), *s[k]);
     }
   }
 };

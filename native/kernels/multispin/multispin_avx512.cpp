@@ -31,15 +31,18 @@ struct Zmm {
 struct Avx512Gen {
   __m512i s0, s1, s2, s3;
   explicit Avx512Gen(const BlockRng& r)
-      : s0(_mm512_load_si512(r.s[0])), s1(_mm512_load_si512(r.s[1])), s2(_mm512_load_si512(r.s[2])), s3(_mm512_load_si512(r.s[3])) {}
+      : s0(_mm512_load_si512(r.s[0])),
+        s1(_mm512_load_si512(r.s[1])),
+        s2(_mm512_load_si512(r.s[2])),
+        s3(_mm512_load_si512(r.s[3])) {}
   // xoshiro128+ with its xors fused: 7 instructions per plane.
   Zmm next() {
     const __m512i result = _mm512_add_epi32(s0, s3);
     const __m512i t = _mm512_slli_epi32(s1, 9);
-    const __m512i s3x = _mm512_xor_si512(s3, s1);                  // s3 ^ s1
+    const __m512i s3x = _mm512_xor_si512(s3, s1);                     // s3 ^ s1
     const __m512i s1n = _mm512_ternarylogic_epi32(s1, s2, s0, 0x96);  // s1 ^ s2 ^ s0
-    const __m512i s0n = _mm512_xor_si512(s0, s3x);                 // s0 ^ s3 ^ s1
-    s2 = _mm512_ternarylogic_epi32(s2, s0, t, 0x96);               // s2 ^ s0 ^ t
+    const __m512i s0n = _mm512_xor_si512(s0, s3x);                    // s0 ^ s3 ^ s1
+    s2 = _mm512_ternarylogic_epi32(s2, s0, t, 0x96);                  // s2 ^ s0 ^ t
     s1 = s1n;
     s0 = s0n;
     s3 = _mm512_rol_epi32(s3x, 11);

@@ -40,8 +40,10 @@ struct alignas(64) BlockRng {
 // One step of the block's 16 streams: a plane of 512 random bits as 8 words.
 inline void stepBlockRng(BlockRng& r, uint64_t* plane) {
   uint32_t words[kBlockStreams];
-  for (int l = 0; l < kBlockStreams; ++l) words[l] = xoshiroStep(r.s[0][l], r.s[1][l], r.s[2][l], r.s[3][l]);
-  for (int w = 0; w < kBlockWords; ++w) plane[w] = uint64_t{words[2 * w]} | (uint64_t{words[2 * w + 1]} << 32);
+  for (int l = 0; l < kBlockStreams; ++l)
+    words[l] = xoshiroStep(r.s[0][l], r.s[1][l], r.s[2][l], r.s[3][l]);
+  for (int w = 0; w < kBlockWords; ++w)
+    plane[w] = uint64_t{words[2 * w]} | (uint64_t{words[2 * w + 1]} << 32);
 }
 
 // One neighbour term: the neighbour's spins, XORed with flip, added at bit `column` of the count.
@@ -54,11 +56,11 @@ struct MultispinTerm {
 struct MultispinModel {
   const int32_t* termStart;  // per node, into terms; a node's terms are ordered by column
   const MultispinTerm* terms;
-  const int32_t* countBits;  // bits of W_i
-  const int32_t* weightSum;  // W_i
-  const int32_t* base;       // h_i − W_i: the field with n = 0
-  const int32_t* unitDegree; // the degree when it is 1..8 and every |J_ij| = 1 (a faster path), else 0
-                             // (then |h_i| + degree <= the accept view's maskField)
+  const int32_t* countBits;   // bits of W_i
+  const int32_t* weightSum;   // W_i
+  const int32_t* base;        // h_i − W_i: the field with n = 0
+  const int32_t* unitDegree;  // the degree when it is 1..8 and every |J_ij| = 1 (a faster path), else 0
+                              // (then |h_i| + degree <= the accept view's maskField)
   const int32_t* updateOrder;
   const int32_t* blockStart;
   int32_t numBlocks;
@@ -82,7 +84,8 @@ inline void fillThresholdMasks(int bits, int32_t maxField, const uint64_t* table
     const bool always = (t >> bits) != 0;
     uint64_t* row = masks + int64_t{field + maskField} * (bits + 1);
     row[0] = always ? 0 : ~uint64_t{0};
-    for (int q = 0; q < bits; ++q) row[q + 1] = (always || ((t >> q) & 1u)) ? ~uint64_t{0} : 0;
+    for (int q = 0; q < bits; ++q)
+      row[q + 1] = (always || ((t >> q) & 1u)) ? ~uint64_t{0} : 0;
   }
 }
 
@@ -91,11 +94,14 @@ struct MultispinBlock {
   BlockRng* rng;
 };
 
-using MultispinSweepFn = void (*)(const MultispinModel& model, const MultispinAccept& accept, const MultispinBlock& block,
-                                  int sweeps);
+using MultispinSweepFn = void (*)(const MultispinModel& model, const MultispinAccept& accept,
+                                  const MultispinBlock& block, int sweeps);
 
-void multispinSweepsScalar(const MultispinModel& model, const MultispinAccept& accept, const MultispinBlock& block, int sweeps);
-void multispinSweepsAvx2(const MultispinModel& model, const MultispinAccept& accept, const MultispinBlock& block, int sweeps);
-void multispinSweepsAvx512(const MultispinModel& model, const MultispinAccept& accept, const MultispinBlock& block, int sweeps);
+void multispinSweepsScalar(const MultispinModel& model, const MultispinAccept& accept, const MultispinBlock& block,
+                           int sweeps);
+void multispinSweepsAvx2(const MultispinModel& model, const MultispinAccept& accept, const MultispinBlock& block,
+                         int sweeps);
+void multispinSweepsAvx512(const MultispinModel& model, const MultispinAccept& accept, const MultispinBlock& block,
+                           int sweeps);
 
 }  // namespace heatbath::kernels

@@ -18,7 +18,8 @@ struct Words {
   void store(uint64_t* p) const { std::memcpy(p, w, sizeof w); }
   static Words splat(uint64_t x) {
     Words v;
-    for (uint64_t& e : v.w) e = x;
+    for (uint64_t& e : v.w)
+      e = x;
     return v;
   }
   static Words zero() { return splat(0); }
@@ -26,12 +27,19 @@ struct Words {
   template <class F>
   friend Words each(const Words& a, const Words& b, const Words& c, F f) {
     Words v;
-    for (int k = 0; k < kBlockWords; ++k) v.w[k] = f(a.w[k], b.w[k], c.w[k]);
+    for (int k = 0; k < kBlockWords; ++k)
+      v.w[k] = f(a.w[k], b.w[k], c.w[k]);
     return v;
   }
-  friend Words operator^(const Words& a, const Words& b) { return each(a, b, b, [](uint64_t x, uint64_t y, uint64_t) { return x ^ y; }); }
-  friend Words operator&(const Words& a, const Words& b) { return each(a, b, b, [](uint64_t x, uint64_t y, uint64_t) { return x & y; }); }
-  friend Words operator|(const Words& a, const Words& b) { return each(a, b, b, [](uint64_t x, uint64_t y, uint64_t) { return x | y; }); }
+  friend Words operator^(const Words& a, const Words& b) {
+    return each(a, b, b, [](uint64_t x, uint64_t y, uint64_t) { return x ^ y; });
+  }
+  friend Words operator&(const Words& a, const Words& b) {
+    return each(a, b, b, [](uint64_t x, uint64_t y, uint64_t) { return x & y; });
+  }
+  friend Words operator|(const Words& a, const Words& b) {
+    return each(a, b, b, [](uint64_t x, uint64_t y, uint64_t) { return x | y; });
+  }
   friend Words xor3(const Words& a, const Words& b, const Words& c) {
     return each(a, b, c, [](uint64_t x, uint64_t y, uint64_t z) { return x ^ y ^ z; });
   }
@@ -44,7 +52,9 @@ struct Words {
   friend Words stepAtLeast(const Words& t, const Words& p, const Words& g) {
     return each(t, p, g, [](uint64_t x, uint64_t y, uint64_t z) { return (x & y & z) | (~x & (y | z)); });
   }
-  friend Words notAnd(const Words& a, const Words& b) { return each(a, b, b, [](uint64_t x, uint64_t y, uint64_t) { return ~x & y; }); }
+  friend Words notAnd(const Words& a, const Words& b) {
+    return each(a, b, b, [](uint64_t x, uint64_t y, uint64_t) { return ~x & y; });
+  }
 };
 
 struct ScalarGen {

@@ -16,9 +16,11 @@ namespace heatbath::kernels {
 // lowest set bit of th leaves ge all ones.
 template <class V>
 inline V atLeast(const V* plane, int bits, uint64_t th) {
-  if (th >> bits) return V::zero();
+  if (th >> bits)
+    return V::zero();
   V ge = V::ones();
-  for (int q = th == 0 ? bits : __builtin_ctzll(th); q < bits; ++q) ge = ((th >> q) & 1u) ? (plane[q] & ge) : (plane[q] | ge);
+  for (int q = th == 0 ? bits : __builtin_ctzll(th); q < bits; ++q)
+    ge = ((th >> q) & 1u) ? (plane[q] & ge) : (plane[q] | ge);
   return ge;
 }
 
@@ -26,7 +28,8 @@ inline V atLeast(const V* plane, int bits, uint64_t th) {
 // and the D + 1 comparisons interleaved plane by plane (independent chains, no branches), all held in
 // registers, then a fixed multiplexer tree. Same bits as the general path.
 template <int D, class V>
-inline V unitUpdate(const MultispinTerm* terms, const uint64_t* spins, const V* plane, int bits, const uint64_t* masks) {
+inline V unitUpdate(const MultispinTerm* terms, const uint64_t* spins, const V* plane, int bits,
+                    const uint64_t* masks) {
   V x[8];
   for (int j = 0; j < 8; ++j) {
     x[j] = j < D ? V::load(spins + int64_t{terms[j].neighbour} * kBlockWords) ^ V::splat(terms[j].flip) : V::zero();
@@ -41,13 +44,17 @@ inline V unitUpdate(const MultispinTerm* terms, const uint64_t* spins, const V* 
   // ge[n] = (r >= t_n), row n of masks two fields apart.
   const int64_t stride = 2 * int64_t{bits + 1};
   V ge[9];
-  for (int n = 0; n <= D; ++n) ge[n] = V::splat(masks[n * stride]);
+  for (int n = 0; n <= D; ++n)
+    ge[n] = V::splat(masks[n * stride]);
   for (int q = 0; q < bits; ++q) {
     const V p = plane[q];
-    for (int n = 0; n <= D; ++n) ge[n] = stepAtLeast(V::splat(masks[n * stride + q + 1]), p, ge[n]);
+    for (int n = 0; n <= D; ++n)
+      ge[n] = stepAtLeast(V::splat(masks[n * stride + q + 1]), p, ge[n]);
   }
-  for (int n = D + 1; n < 9; ++n) ge[n] = ge[D];
-  const V a0 = mux(n0, ge[1], ge[0]), a1 = mux(n0, ge[3], ge[2]), a2 = mux(n0, ge[5], ge[4]), a3 = mux(n0, ge[7], ge[6]);
+  for (int n = D + 1; n < 9; ++n)
+    ge[n] = ge[D];
+  const V a0 = mux(n0, ge[1], ge[0]), a1 = mux(n0, ge[3], ge[2]), a2 = mux(n0, ge[5], ge[4]),
+          a3 = mux(n0, ge[7], ge[6]);
   const V b0 = mux(n1, a1, a0), b1 = mux(n1, a3, a2);
   return mux(n3, ge[8], mux(n2, b1, b0));
 }
@@ -67,21 +74,38 @@ void multispinSweeps(const MultispinModel& m, const MultispinAccept& a, const Mu
   for (int sweep = 0; sweep < sweeps; ++sweep) {
     for (int32_t k = first; k < end; ++k) {
       const int32_t i = m.updateOrder[k];
-      for (int q = 0; q < bits; ++q) plane[q] = gen.next();  // r, least significant plane first
+      for (int q = 0; q < bits; ++q)
+        plane[q] = gen.next();  // r, least significant plane first
       const int32_t unit = m.unitDegree[i];
       if (unit > 0) {
         const MultispinTerm* terms = m.terms + m.termStart[i];
         const uint64_t* masks = a.masks + int64_t{m.base[i] + a.maskField} * (bits + 1);
         V ge;
         switch (unit) {
-          case 8: ge = unitUpdate<8>(terms, spins, plane, bits, masks); break;
-          case 7: ge = unitUpdate<7>(terms, spins, plane, bits, masks); break;
-          case 6: ge = unitUpdate<6>(terms, spins, plane, bits, masks); break;
-          case 5: ge = unitUpdate<5>(terms, spins, plane, bits, masks); break;
-          case 4: ge = unitUpdate<4>(terms, spins, plane, bits, masks); break;
-          case 3: ge = unitUpdate<3>(terms, spins, plane, bits, masks); break;
-          case 2: ge = unitUpdate<2>(terms, spins, plane, bits, masks); break;
-          default: ge = unitUpdate<1>(terms, spins, plane, bits, masks); break;
+          case 8:
+            ge = unitUpdate<8>(terms, spins, plane, bits, masks);
+            break;
+          case 7:
+            ge = unitUpdate<7>(terms, spins, plane, bits, masks);
+            break;
+          case 6:
+            ge = unitUpdate<6>(terms, spins, plane, bits, masks);
+            break;
+          case 5:
+            ge = unitUpdate<5>(terms, spins, plane, bits, masks);
+            break;
+          case 4:
+            ge = unitUpdate<4>(terms, spins, plane, bits, masks);
+            break;
+          case 3:
+            ge = unitUpdate<3>(terms, spins, plane, bits, masks);
+            break;
+          case 2:
+            ge = unitUpdate<2>(terms, spins, plane, bits, masks);
+            break;
+          default:
+            ge = unitUpdate<1>(terms, spins, plane, bits, masks);
+            break;
         }
         notAnd(ge, V::ones()).store(spins + int64_t{i} * kBlockWords);
         continue;
@@ -92,7 +116,8 @@ void multispinSweeps(const MultispinModel& m, const MultispinAccept& a, const Mu
       int carries = 0;
       for (int p = 0; p < countBits; ++p) {
         int n = 0;
-        for (int c = 0; c < carries; ++c) list[n++] = carry[c];
+        for (int c = 0; c < carries; ++c)
+          list[n++] = carry[c];
         carries = 0;
         for (; t < tEnd && m.terms[t].column == p; ++t) {
           list[n++] = V::load(spins + int64_t{m.terms[t].neighbour} * kBlockWords) ^ V::splat(m.terms[t].flip);

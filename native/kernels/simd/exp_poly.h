@@ -13,8 +13,8 @@ namespace heatbath::kernels {
 
 constexpr float kExpClamp = 80.0f;
 constexpr float kLog2e = 1.44269504088896341f;
-constexpr float kLn2Hi = 0.693359375f;       // ln 2 rounded to few bits: n * kLn2Hi is exact
-constexpr float kLn2Lo = -2.12194440e-4f;    // ln 2 − kLn2Hi
+constexpr float kLn2Hi = 0.693359375f;     // ln 2 rounded to few bits: n * kLn2Hi is exact
+constexpr float kLn2Lo = -2.12194440e-4f;  // ln 2 − kLn2Hi
 // e^r ~ 1 + r (kExpC1 + r (kExpC2 + r (kExpC3 + r (kExpC4 + r kExpC5)))), minimax relative error;
 // the exact leading 1 keeps exp(0) == 1 and leaves a single rounding in the last step.
 constexpr float kExpC5 = 8.2903150469e-3f;

@@ -43,8 +43,8 @@ constexpr float kCosC0 = 2.443315711809948e-5f;
 constexpr float kCosC1 = -1.388731625493765e-3f;
 constexpr float kCosC2 = 4.166664568298827e-2f;
 
-constexpr float kPhiScale = 1.57079632679489662f / 8388608.0f;               // (pi/2) 2^-23
-constexpr float kPhiOffset = 0.5f * kPhiScale - 0.785398163397448310f;      // half a step - pi/4
+constexpr float kPhiScale = 1.57079632679489662f / 8388608.0f;          // (pi/2) 2^-23
+constexpr float kPhiOffset = 0.5f * kPhiScale - 0.785398163397448310f;  // half a step - pi/4
 constexpr float kTwoPowMinus31 = 1.0f / 2147483648.0f;
 
 // ln u for a normal float u > 0.
@@ -105,7 +105,8 @@ inline void normalPair(uint32_t w1, uint32_t w2, float& z1, float& z2) {
   const float r = std::sqrt(-2.0f * logPoly(uniformLogArgument(w1)));
   const float phi = static_cast<float>((w2 >> 6) & 0x7FFFFFu) * kPhiScale + kPhiOffset;
   float a = r * cosPoly(phi), b = r * sinPoly(phi);
-  if (w2 & (1u << 29)) std::swap(a, b);
+  if (w2 & (1u << 29))
+    std::swap(a, b);
   z1 = flipSign(a, w2);
   z2 = flipSign(b, w2 << 1);
 }

@@ -13,7 +13,9 @@ struct alignas(32) RngLanes {
   uint32_t s[4][kLanes];
 };
 
-inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+inline uint32_t rotl32(uint32_t x, int k) {
+  return (x << k) | (x >> (32 - k));
+}
 
 // One xoshiro128+ step of the state (s0, s1, s2, s3), returning its output word.
 inline uint32_t xoshiroStep(uint32_t& s0, uint32_t& s1, uint32_t& s2, uint32_t& s3) {
@@ -29,7 +31,9 @@ inline uint32_t xoshiroStep(uint32_t& s0, uint32_t& s1, uint32_t& s2, uint32_t& 
 }
 
 // Advances lane `lane` and returns its next 32-bit word (xoshiro128+).
-inline uint32_t nextWord(RngLanes& r, int lane) { return xoshiroStep(r.s[0][lane], r.s[1][lane], r.s[2][lane], r.s[3][lane]); }
+inline uint32_t nextWord(RngLanes& r, int lane) {
+  return xoshiroStep(r.s[0][lane], r.s[1][lane], r.s[2][lane], r.s[3][lane]);
+}
 
 // Uniform in the open interval (0, 1) from the top 24 bits: never 0, never 1,
 // so the Gibbs acceptance test below is well defined at extreme fields.

@@ -75,7 +75,8 @@ inline void expPoly(__m256 (&x)[N]) {
   __m256i scale[N];
   {
     const __m256 lo = splat(-kExpClamp), hi = splat(kExpClamp);
-    for (int k = 0; k < N; ++k) x[k] = _mm256_min_ps(_mm256_max_ps(x[k], lo), hi);
+    for (int k = 0; k < N; ++k)
+      x[k] = _mm256_min_ps(_mm256_max_ps(x[k], lo), hi);
   }
   {
     const __m256 log2e = splat(kLog2e), magic = splat(12582912.0f);
@@ -94,11 +95,13 @@ inline void expPoly(__m256 (&x)[N]) {
   }
   {
     const __m256 c5 = splat(kExpC5), c4 = splat(kExpC4);
-    for (int k = 0; k < N; ++k) p[k] = _mm256_fmadd_ps(c5, r[k], c4);
+    for (int k = 0; k < N; ++k)
+      p[k] = _mm256_fmadd_ps(c5, r[k], c4);
   }
   auto hornerStep = [&](float c) {
     const __m256 ck = splat(c);
-    for (int k = 0; k < N; ++k) p[k] = _mm256_fmadd_ps(p[k], r[k], ck);
+    for (int k = 0; k < N; ++k)
+      p[k] = _mm256_fmadd_ps(p[k], r[k], ck);
   };
   hornerStep(kExpC3);
   hornerStep(kExpC2);

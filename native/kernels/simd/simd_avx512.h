@@ -71,7 +71,8 @@ inline void expPoly(__m512 (&x)[N]) {
   __m512 r[N], p[N], n[N];
   {
     const __m512 lo = splat(-kExpClamp), hi = splat(kExpClamp);
-    for (int k = 0; k < N; ++k) x[k] = _mm512_min_ps(_mm512_max_ps(x[k], lo), hi);
+    for (int k = 0; k < N; ++k)
+      x[k] = _mm512_min_ps(_mm512_max_ps(x[k], lo), hi);
   }
   {
     const __m512 log2e = splat(kLog2e), magic = splat(12582912.0f);
@@ -88,11 +89,13 @@ inline void expPoly(__m512 (&x)[N]) {
   }
   {
     const __m512 c5 = splat(kExpC5), c4 = splat(kExpC4);
-    for (int k = 0; k < N; ++k) p[k] = _mm512_fmadd_ps(c5, r[k], c4);
+    for (int k = 0; k < N; ++k)
+      p[k] = _mm512_fmadd_ps(c5, r[k], c4);
   }
   auto hornerStep = [&](float c) {
     const __m512 ck = splat(c);
-    for (int k = 0; k < N; ++k) p[k] = _mm512_fmadd_ps(p[k], r[k], ck);
+    for (int k = 0; k < N; ++k)
+      p[k] = _mm512_fmadd_ps(p[k], r[k], ck);
   };
   hornerStep(kExpC3);
   hornerStep(kExpC2);
@@ -100,7 +103,8 @@ inline void expPoly(__m512 (&x)[N]) {
   hornerStep(1.0f);
   // p * 2^n: one scalef instead of the AVX2 kernel's shift and integer add of n to the exponent
   // field, the same bits (|x| <= 80 keeps every result a normal number).
-  for (int k = 0; k < N; ++k) x[k] = _mm512_scalef_ps(p[k], n[k]);
+  for (int k = 0; k < N; ++k)
+    x[k] = _mm512_scalef_ps(p[k], n[k]);
 }
 
 }  // namespace heatbath::kernels::avx512

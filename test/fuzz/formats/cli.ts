@@ -33,8 +33,43 @@ interface Template {
 export const SCRATCH_DIR = 'dir';
 export const SCRATCH_FIFO = 'fifo';
 
-const SIZES = ['0x10', '1e9', '-1', 'NaN', '', 'Infinity', '1.5', '0', '1e400', '9007199254740993', '4294967297', '2147483648', ' 7', '0b11', '1_000', '\u0663', '1e6', '65536'];
-const WORK = ['0x2', '-1', 'NaN', '', 'Infinity', '1.5', '0', '-0', '0b11', '1_0', ' 2', '2e0', '\u0663', '0.5', '1e400'];
+const SIZES = [
+  '0x10',
+  '1e9',
+  '-1',
+  'NaN',
+  '',
+  'Infinity',
+  '1.5',
+  '0',
+  '1e400',
+  '9007199254740993',
+  '4294967297',
+  '2147483648',
+  ' 7',
+  '0b11',
+  '1_000',
+  '\u0663',
+  '1e6',
+  '65536',
+];
+const WORK = [
+  '0x2',
+  '-1',
+  'NaN',
+  '',
+  'Infinity',
+  '1.5',
+  '0',
+  '-0',
+  '0b11',
+  '1_0',
+  ' 2',
+  '2e0',
+  '\u0663',
+  '0.5',
+  '1e400',
+];
 const REALS = ['NaN', '-1', '1e400', '1e-400', '0x10', '', '1e300', '-0', '5e-324', 'Infinity', '1e9', 'abc', '0'];
 const SPANS = ['NaN', '-1', '0', '-0', '', '0x1', 'Infinity', '1e400', 'abc'];
 
@@ -60,7 +95,12 @@ function templates(f: Fixtures): Template[] {
   return [
     {
       command: ['sample'],
-      args: [{ value: f.rbm, role: 'input' }, { flag: '--n', value: '2', role: 'size' }, { flag: '--sweeps', value: '2', role: 'work' }, out('out.npy')],
+      args: [
+        { value: f.rbm, role: 'input' },
+        { flag: '--n', value: '2', role: 'size' },
+        { flag: '--sweeps', value: '2', role: 'work' },
+        out('out.npy'),
+      ],
       extra: [{ flag: '--beta', value: '2', role: 'real' }, { flag: '--states', role: 'flag' }, ...common],
     },
     {
@@ -75,10 +115,20 @@ function templates(f: Fixtures): Template[] {
     },
     {
       command: ['sample'],
-      args: [{ value: f.dtm, role: 'input' }, { flag: '--n', value: '2', role: 'size' }, { flag: '--sweeps', value: '2', role: 'work' }, out('out.npy')],
+      args: [
+        { value: f.dtm, role: 'input' },
+        { flag: '--n', value: '2', role: 'size' },
+        { flag: '--sweeps', value: '2', role: 'work' },
+        out('out.npy'),
+      ],
       extra: [
         { flag: '--labels', value: 'all', role: 'word', words: ['0', '1', 'all', '2', '10'] },
-        { flag: '--anneal', value: '0.8:1.2', role: 'word', words: ['1:1', '0:0', '-1:2', '1e400:1', '1:2:3', 'NaN:1', ':'] },
+        {
+          flag: '--anneal',
+          value: '0.8:1.2',
+          role: 'word',
+          words: ['1:1', '0:0', '-1:2', '1e400:1', '1:2:3', 'NaN:1', ':'],
+        },
         { flag: '--inpaint', value: 'top', role: 'word', words: ['top', 'bottom', 'left', 'right'] },
         { flag: '--path', value: 'path.png', role: 'output' },
         { flag: '--cell-energy', value: '1e-15', role: 'real' },
@@ -87,7 +137,13 @@ function templates(f: Fixtures): Template[] {
     },
     {
       command: ['train', 'rbm'],
-      args: [...data, { flag: '--hidden', value: '4', role: 'size' }, { flag: '--epochs', value: '1', role: 'work' }, { flag: '--batch', value: '4', role: 'size' }, out('rbm.safetensors')],
+      args: [
+        ...data,
+        { flag: '--hidden', value: '4', role: 'size' },
+        { flag: '--epochs', value: '1', role: 'work' },
+        { flag: '--batch', value: '4', role: 'size' },
+        out('rbm.safetensors'),
+      ],
       extra: [
         ...dataExtra,
         { flag: '--lr', value: '0.01', role: 'schedule' },
@@ -107,7 +163,15 @@ function templates(f: Fixtures): Template[] {
     },
     {
       command: ['train', 'gtc'],
-      args: [...data, { flag: '--hidden', value: '4', role: 'size' }, { flag: '--batch', value: '2', role: 'size' }, { flag: '--duration', value: '0.05', role: 'span' }, { flag: '--dt', value: '0.01', role: 'span' }, { flag: '--stride', value: '1', role: 'work' }, out('gtc.safetensors')],
+      args: [
+        ...data,
+        { flag: '--hidden', value: '4', role: 'size' },
+        { flag: '--batch', value: '2', role: 'size' },
+        { flag: '--duration', value: '0.05', role: 'span' },
+        { flag: '--dt', value: '0.01', role: 'span' },
+        { flag: '--stride', value: '1', role: 'work' },
+        out('gtc.safetensors'),
+      ],
       extra: [
         ...dataExtra,
         { flag: '--lr', value: '0.001', role: 'schedule' },
@@ -142,7 +206,12 @@ function templates(f: Fixtures): Template[] {
         ...dataExtra,
         { flag: '--lr', value: 'cosine:0.02:0.002', role: 'schedule' },
         { flag: '--jumps', value: 'G8', role: 'word', words: ['G8', 'G12', 'G16', 'G20', 'G24'] },
-        { flag: '--train-steps', value: '1', role: 'word', words: ['1', '2', '1-2', '2-1', '1,2', '0', '3', '1-', '-'] },
+        {
+          flag: '--train-steps',
+          value: '1',
+          role: 'word',
+          words: ['1', '2', '1-2', '2-1', '1,2', '0', '3', '1-', '-'],
+        },
         { flag: '--conditional', role: 'flag' },
         { flag: '--image-rate', value: '0.5', role: 'real' },
         { flag: '--label-rate', value: '0.5', role: 'real' },
@@ -156,14 +225,36 @@ function templates(f: Fixtures): Template[] {
     },
     {
       command: ['demo', 'ising'],
-      args: [{ flag: '--size', value: '4', role: 'size' }, { flag: '--chains', value: '2', role: 'size' }, { flag: '--sweeps', value: '2', role: 'work' }, out('ising.png')],
+      args: [
+        { flag: '--size', value: '4', role: 'size' },
+        { flag: '--chains', value: '2', role: 'size' },
+        { flag: '--sweeps', value: '2', role: 'work' },
+        out('ising.png'),
+      ],
       extra: common,
     },
     {
       command: ['merge', 'dtm'],
       args: [
-        { value: `${f.dtm}:1-1`, role: 'word', words: [`${f.dtm}:0-0`, `${f.dtm}:2-1`, `${f.dtm}:1-9999999999`, f.dtm, ':1-1', `${SCRATCH_FIFO}:1-1`, `${f.rbm}:1-1`, `${f.dtm}:1-1:2`] },
-        { value: `${f.dtm}:2-2`, role: 'word', words: [`${f.dtm}:1-2`, `${f.gtc}:2-2`, `/dev/zero:2-2`, `${SCRATCH_DIR}:2-2`] },
+        {
+          value: `${f.dtm}:1-1`,
+          role: 'word',
+          words: [
+            `${f.dtm}:0-0`,
+            `${f.dtm}:2-1`,
+            `${f.dtm}:1-9999999999`,
+            f.dtm,
+            ':1-1',
+            `${SCRATCH_FIFO}:1-1`,
+            `${f.rbm}:1-1`,
+            `${f.dtm}:1-1:2`,
+          ],
+        },
+        {
+          value: `${f.dtm}:2-2`,
+          role: 'word',
+          words: [`${f.dtm}:1-2`, `${f.gtc}:2-2`, `/dev/zero:2-2`, `${SCRATCH_DIR}:2-2`],
+        },
         out('merged.safetensors'),
       ],
       extra: [{ flag: '--json', role: 'flag' }],
@@ -175,7 +266,24 @@ function templates(f: Fixtures): Template[] {
         { flag: '--eval-every', value: '1', role: 'work' },
         { flag: '--hidden', value: '2', role: 'size' },
         { flag: '--batch', value: '2', role: 'size' },
-        { flag: '--optimizers', value: 'sgd,tngd:t=1', role: 'word', words: ['adam:lr=1e400', 'tngd:t=-1', 'tngd:lambda=0', 'tngd:t=1e9', 'tngd:dt=0', 'sgd:lr', 'sgd:lr=', 'ngd:lambda=0', ',', 'tngd-adam:kappa=NaN', 'sgd:lr=0x10'] },
+        {
+          flag: '--optimizers',
+          value: 'sgd,tngd:t=1',
+          role: 'word',
+          words: [
+            'adam:lr=1e400',
+            'tngd:t=-1',
+            'tngd:lambda=0',
+            'tngd:t=1e9',
+            'tngd:dt=0',
+            'sgd:lr',
+            'sgd:lr=',
+            'ngd:lambda=0',
+            ',',
+            'tngd-adam:kappa=NaN',
+            'sgd:lr=0x10',
+          ],
+        },
         { flag: '--out', value: 'curves.json', role: 'output' },
         { flag: '--plot', value: 'curves.png', role: 'output' },
       ],
@@ -187,7 +295,10 @@ function templates(f: Fixtures): Template[] {
     },
     {
       command: ['eval'],
-      args: [{ value: f.samples, role: 'input' }, { flag: '--cache-dir', value: f.cacheDir, role: 'dir' }],
+      args: [
+        { value: f.samples, role: 'input' },
+        { flag: '--cache-dir', value: f.cacheDir, role: 'dir' },
+      ],
       extra: [
         { flag: '--labels', value: 'all', role: 'word', words: ['0', '9', 'all', '10', '-1'] },
         { flag: '--seed', value: '2', role: 'size' },
@@ -213,7 +324,17 @@ function hostileValue(rng: CaseRandom, arg: Arg, f: Fixtures): string {
     case 'output': {
       const ext = (arg.value ?? '').replace(/^[^.]*/, '');
       // Only inside the case's scratch directory: as root, an atomic write over /dev/null would replace the device.
-      return rng.pick([SCRATCH_DIR, `${SCRATCH_DIR}/`, `no/such/dir/out${ext}`, '', `${'x'.repeat(300)}${ext}`, `out${ext.toUpperCase()}`, 'out', `${SCRATCH_FIFO}`, `out${ext}/`]);
+      return rng.pick([
+        SCRATCH_DIR,
+        `${SCRATCH_DIR}/`,
+        `no/such/dir/out${ext}`,
+        '',
+        `${'x'.repeat(300)}${ext}`,
+        `out${ext.toUpperCase()}`,
+        'out',
+        `${SCRATCH_FIFO}`,
+        `out${ext}/`,
+      ]);
     }
     case 'dir':
       return rng.pick([f.empty, SCRATCH_FIFO, '', '/dev/zero', `${f.empty}/sub`]);
@@ -228,7 +349,9 @@ function hostileValue(rng: CaseRandom, arg: Arg, f: Fixtures): string {
 }
 
 function render(args: Arg[]): string[] {
-  return args.flatMap((a) => (a.flag === undefined ? [a.value ?? ''] : a.role === 'flag' ? [a.flag] : [a.flag, a.value ?? '']));
+  return args.flatMap((a) =>
+    a.flag === undefined ? [a.value ?? ''] : a.role === 'flag' ? [a.flag] : [a.flag, a.value ?? ''],
+  );
 }
 
 /** A mutated argument vector (without the node and script names). */
@@ -250,7 +373,10 @@ export function cliArguments(rng: CaseRandom, f: Fixtures): string[] {
     } else if (op === 8 && args.length > 0) {
       args.splice(rng.int(args.length), 1);
     } else {
-      args.splice(rng.int(args.length + 1), 0, { value: rng.pick(['--', '--bogus', '-n', '--n=2', 'extra', '--help', '-V', '--out=']), role: 'word' });
+      args.splice(rng.int(args.length + 1), 0, {
+        value: rng.pick(['--', '--bogus', '-n', '--n=2', 'extra', '--help', '-V', '--out=']),
+        role: 'word',
+      });
     }
   }
   return [...template.command, ...render(args)];

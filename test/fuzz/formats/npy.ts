@@ -5,8 +5,42 @@
 import { havoc } from '../mutate-bytes';
 import { CaseRandom } from '../random';
 
-const DESCRS = ['<f4', '<f8', '|u1', '|i1', '<i4', '<i8', '|b1', '>f4', '>i8', '<f2', '<c8', '|O', '<U10', '|V8', 'f4', '', "<f4', 'x': '1"];
-const DIMS = ['0', '1', '2', '-1', '2147483648', '4294967296', '9007199254740993', '99999999999999999999', '1L', '1.5', "'3'", 'None', 'True', '()', '(1,)'];
+const DESCRS = [
+  '<f4',
+  '<f8',
+  '|u1',
+  '|i1',
+  '<i4',
+  '<i8',
+  '|b1',
+  '>f4',
+  '>i8',
+  '<f2',
+  '<c8',
+  '|O',
+  '<U10',
+  '|V8',
+  'f4',
+  '',
+  "<f4', 'x': '1",
+];
+const DIMS = [
+  '0',
+  '1',
+  '2',
+  '-1',
+  '2147483648',
+  '4294967296',
+  '9007199254740993',
+  '99999999999999999999',
+  '1L',
+  '1.5',
+  "'3'",
+  'None',
+  'True',
+  '()',
+  '(1,)',
+];
 
 function parse(file: Buffer): { text: string; data: Buffer } {
   const major = file[6];
@@ -56,10 +90,16 @@ export function mutateNpy(rng: CaseRandom, seed: Buffer, donor: Buffer): Buffer 
     case 0:
       return npyBytes(replaceField(text, 'descr', `'${rng.pick(DESCRS)}'`), data);
     case 1:
-      return npyBytes(replaceField(text, 'fortran_order', rng.pick(['True', '1', '0', 'None', "'False'", 'false'])), data);
+      return npyBytes(
+        replaceField(text, 'fortran_order', rng.pick(['True', '1', '0', 'None', "'False'", 'false'])),
+        data,
+      );
     case 2:
     case 3:
-      return npyBytes(replaceField(text, 'shape', shapeText(rng)), rng.chance(0.7) ? data : Buffer.alloc(rng.pick([0, 1, 64, 4096])));
+      return npyBytes(
+        replaceField(text, 'shape', shapeText(rng)),
+        rng.chance(0.7) ? data : Buffer.alloc(rng.pick([0, 1, 64, 4096])),
+      );
     case 4:
       return npyBytes(
         rng.pick([

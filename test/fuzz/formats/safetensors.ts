@@ -50,7 +50,11 @@ function build(parsed: Parsed, shapes: Record<string, number[]> = {}): Buffer {
   let offset = 0;
   for (const [name, blob] of parsed.blobs) {
     const entry = parsed.header[name] as Entry;
-    header[name] = { dtype: entry.dtype, shape: shapes[name] ?? entry.shape, data_offsets: [offset, offset + blob.length] };
+    header[name] = {
+      dtype: entry.dtype,
+      shape: shapes[name] ?? entry.shape,
+      data_offsets: [offset, offset + blob.length],
+    };
     offset += blob.length;
   }
   return safetensorsBytes(JSON.stringify(header), Buffer.concat([...parsed.blobs.values()]));
@@ -70,14 +74,21 @@ function reshape(rng: CaseRandom, parsed: Parsed): Buffer {
   const size = ELEMENT_BYTES[entry.dtype] ?? 1;
   const shapes: Record<string, number[]> = {};
   if (rng.chance(0.4)) {
-    shapes[name] = rng.pick([[count], [1, count], [count, 1], [...entry.shape].reverse(), [...entry.shape, 1], []].filter((s) => s.reduce((a, b) => a * b, 1) === count));
+    shapes[name] = rng.pick(
+      [[count], [1, count], [count, 1], [...entry.shape].reverse(), [...entry.shape, 1], []].filter(
+        (s) => s.reduce((a, b) => a * b, 1) === count,
+      ),
+    );
   } else {
     const dims = entry.shape.length === 0 ? [1] : [...entry.shape];
     const d = rng.int(dims.length);
     dims[d] = rng.pick([0, 1, dims[d] + 1, Math.max(0, dims[d] - 1), dims[d] * 2, 1000]);
     const bytes = dims.reduce((a, b) => a * b, 1) * size;
     const old = parsed.blobs.get(name)!;
-    parsed.blobs.set(name, bytes <= old.length ? old.subarray(0, bytes) : Buffer.concat([old, Buffer.alloc(bytes - old.length)]));
+    parsed.blobs.set(
+      name,
+      bytes <= old.length ? old.subarray(0, bytes) : Buffer.concat([old, Buffer.alloc(bytes - old.length)]),
+    );
     shapes[name] = dims;
   }
   return build(parsed, shapes);
@@ -119,7 +130,8 @@ function nonFinite(rng: CaseRandom, parsed: Parsed): Buffer {
 
 function metadataValue(rng: CaseRandom, key: string): string {
   if (key === 'kind') return rng.pick(['rbm', 'gtc', 'dtm', '', 'RBM', 'ising', ...PROTOTYPE_KEYS]);
-  if (key === 'format_version') return rng.pick(['0', '1', '2', '-1', '01', '1.0', ' 1', '1e3', '99999999999999999999', '', 'NaN']);
+  if (key === 'format_version')
+    return rng.pick(['0', '1', '2', '-1', '01', '1.0', ' 1', '1e3', '99999999999999999999', '', 'NaN']);
   return rng.pick([...HOSTILE_NUMBERS, '', 'x'.repeat(100_000)]);
 }
 
@@ -140,7 +152,10 @@ export function mutateSafetensors(rng: CaseRandom, seed: Buffer, donor: Buffer):
   const parsed = parse(seed);
   switch (rng.int(9)) {
     case 0:
-      return safetensorsBytes(mutateJson(rng, parsed.header as unknown as Json), seed.subarray(8 + Number(seed.readBigUInt64LE(0))));
+      return safetensorsBytes(
+        mutateJson(rng, parsed.header as unknown as Json),
+        seed.subarray(8 + Number(seed.readBigUInt64LE(0))),
+      );
     case 1: {
       const key = rng.pick(['kind', 'format_version', 'heatbath_version', 'hyper']);
       parsed.metadata = { ...parsed.metadata, [key]: metadataValue(rng, key) };

@@ -4,8 +4,41 @@
  */
 import { CaseRandom } from '../random';
 
-const NUMBERS = ['0', '0.05', '1', '-1', '1e9', '1e400', '-0', '.5', '5.', '1e-400', '0x10', 'NaN', 'Infinity', '', ' ', '1_0', '１', '+1', '1e', 'e1'];
-const KINDS = ['constant', 'linear', 'cosine', 'step', 'warmup', 'COSINE', 'exp', '', '__proto__', 'constructor', 'toString'];
+const NUMBERS = [
+  '0',
+  '0.05',
+  '1',
+  '-1',
+  '1e9',
+  '1e400',
+  '-0',
+  '.5',
+  '5.',
+  '1e-400',
+  '0x10',
+  'NaN',
+  'Infinity',
+  '',
+  ' ',
+  '1_0',
+  '１',
+  '+1',
+  '1e',
+  'e1',
+];
+const KINDS = [
+  'constant',
+  'linear',
+  'cosine',
+  'step',
+  'warmup',
+  'COSINE',
+  'exp',
+  '',
+  '__proto__',
+  'constructor',
+  'toString',
+];
 
 function form(rng: CaseRandom, depth: number): string {
   const kind = rng.pick(KINDS);
@@ -16,7 +49,9 @@ function form(rng: CaseRandom, depth: number): string {
 
 function garbage(rng: CaseRandom): string {
   const length = rng.pick([1, 10, 1000]);
-  return Array.from({ length }, () => String.fromCharCode(rng.pick([rng.between(0x20, 0x7e), 0x3a, 0x00, 0x0a, 0xe9, 0x2028, 0xd800]))).join('');
+  return Array.from({ length }, () =>
+    String.fromCharCode(rng.pick([rng.between(0x20, 0x7e), 0x3a, 0x00, 0x0a, 0xe9, 0x2028, 0xd800])),
+  ).join('');
 }
 
 export function scheduleString(rng: CaseRandom): string {
@@ -26,7 +61,12 @@ export function scheduleString(rng: CaseRandom): string {
       return 'warmup:1:'.repeat(depth) + 'cosine:0.05:0.001';
     }
     case 1:
-      return rng.pick(['1'.repeat(1_000_000), `0.${'0'.repeat(100_000)}1`, ':'.repeat(100_000), 'linear:1:2:'.repeat(10_000)]);
+      return rng.pick([
+        '1'.repeat(1_000_000),
+        `0.${'0'.repeat(100_000)}1`,
+        ':'.repeat(100_000),
+        'linear:1:2:'.repeat(10_000),
+      ]);
     case 2:
       return garbage(rng);
     default:
