@@ -41,6 +41,7 @@ export function membersByClass(labels: ArrayLike<number>, classes: number): numb
   return members;
 }
 
+/** @inline */
 export interface Diversity {
   /** Per class: the samples' mean pairwise distance over the real digits' (null with fewer than 2 samples). */
   perClass: (number | null)[];
