@@ -122,8 +122,13 @@ describe('shell blocks', () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'heatbath-docs-'));
   fs.symlinkSync(path.join(root, 'examples'), path.join(scratch, 'examples'));
   afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
-  // `npx heatbath` is the compiled CLI; nothing else may be fetched or installed from a docs block.
-  const prelude = `set -euo pipefail\nnpx() { [ "$1" = heatbath ] || { echo "npx $1: not in a runnable block" >&2; return 1; }; shift; node ${JSON.stringify(cli)} "$@"; }\n`;
+  // `npx heatbath` is the compiled CLI; nothing else may be fetched or installed from a docs block. A
+  // sanitizer runtime preloaded for the suite (npm run test:asan) goes to node only: curl and redis-server
+  // hang or crash with it.
+  const prelude =
+    `set -euo pipefail\npreload="\${LD_PRELOAD-}"\nunset LD_PRELOAD\n` +
+    `node() { LD_PRELOAD="$preload" command node "$@"; }\n` +
+    `npx() { [ "$1" = heatbath ] || { echo "npx $1: not in a runnable block" >&2; return 1; }; shift; node ${JSON.stringify(cli)} "$@"; }\n`;
   test.each(sh.map((b) => [name(b), b]))('%s runs', (_name, b) => {
     execFileSync('bash', ['-c', prelude + (b as Located).code], {
       cwd: scratch,
