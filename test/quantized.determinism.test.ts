@@ -4,61 +4,32 @@
  * cover every acceptance path of the vector kernels: one register of thresholds (b <= 6), two and
  * four (7, 8), gathers (9..16) and the scalar fallback (> 16).
  */
-import { engineInfo, graphs, IsingModel, setSimd } from '../lib';
+import { availableSimd, bitIdentityTests, sameBytes } from './helpers/bit-identity';
+import { graphs, IsingModel, setSimd } from '../lib';
 
-const available = engineInfo().simdAvailable;
 const graph = graphs.torus(16, { jumps: 'G12' });
 const float = IsingModel.random(graph, { beta: 0.9, seed: 8, couplingScale: 0.5, biasScale: 0.3 });
 // 200 chains: 7 tiles of 32, so one full group of 4 tiles and one of 3, the last tile part-used.
 const opts = { chains: 200, warmup: 5, samples: 3, thin: 2, seed: 4, observe: ['states' as const, 'moments' as const] };
 
-afterAll(() => setSimd(available.at(-1)!));
-
-/** Byte equality (jest's toEqual walks typed arrays element by element, slowly). */
-const same = (a: ArrayBufferView | undefined, b: ArrayBufferView | undefined) =>
-  Buffer.compare(
-    Buffer.from(a!.buffer, a!.byteOffset, a!.byteLength),
-    Buffer.from(b!.buffer, b!.byteOffset, b!.byteLength),
-  ) === 0;
+afterAll(() => setSimd(availableSimd.at(-1)!));
 
 describe.each([1, 3, 7, 8, 12, 17, 32])('%i random bits', (randomBits) => {
   const model = float.quantize({ couplingBits: 8, fieldBits: 8, randomBits });
 
-  test('every instruction set and thread count gives the same spins', () => {
-    setSimd('scalar');
-    const reference = model.sampleSync({ ...opts, threads: 1 });
-    for (const simd of available) {
-      setSimd(simd);
-      for (const threads of [1, 2]) {
-        const run = model.sampleSync({ ...opts, threads });
-        expect(same(run.states, reference.states)).toBe(true);
-        expect(same(run.finalState, reference.finalState)).toBe(true);
-        expect(same(run.mean, reference.mean)).toBe(true);
-        expect(same(run.pairMean, reference.pairMean)).toBe(true);
-      }
-    }
-  });
-
-  test("a chain's samples do not depend on how many chains run beside it", () => {
-    setSimd(available.at(-1)!);
-    const few = model.sampleSync({ ...opts, chains: 45 });
-    const many = model.sampleSync(opts);
-    for (let s = 0; s < opts.samples; s++) {
-      for (let c = 0; c < 45; c++) expect(same(few.state(s, c), many.state(s, c))).toBe(true);
-    }
-  });
+  bitIdentityTests(model, opts);
 });
 
 test('async runs match sync runs; live chains resume where they stopped; seeds differ', async () => {
   const model = float.quantize({ couplingBits: 6, fieldBits: 6, randomBits: 4 });
   const sync = model.sampleSync(opts);
-  expect(same((await model.sample(opts)).states, sync.states)).toBe(true);
+  expect(sameBytes((await model.sample(opts)).states, sync.states)).toBe(true);
   // Two runs of live chains continue one stream: warm-up 5 then the samples, as one run does.
   const chains = model.chains({ chains: 200, seed: 4 });
   chains.runSync({ warmup: 5, samples: 0, observe: [] });
   const resumed = await chains.run({ warmup: 0, samples: 3, thin: 2, observe: ['states'] });
-  expect(same(resumed.states, sync.states)).toBe(true);
-  expect(same(model.sampleSync({ ...opts, seed: 5 }).states, sync.states)).toBe(false);
+  expect(sameBytes(resumed.states, sync.states)).toBe(true);
+  expect(sameBytes(model.sampleSync({ ...opts, seed: 5 }).states, sync.states)).toBe(false);
 });
 
 test('chain means and mean-field pairs are the per-chain averages of the observed states, for any thread count', () => {
@@ -78,8 +49,8 @@ test('chain means and mean-field pairs are the per-chain averages of the observe
     for (let c = 0; c < chains; c++) sum += expected[c * n + src[e]] * expected[c * n + dst[e]];
     expect(pairMeanField![e]).toBeCloseTo(sum / chains, 12);
   }
-  expect(same(runs[1].chainMeans, chainMeans)).toBe(true);
-  expect(same(runs[1].pairMeanField, pairMeanField)).toBe(true);
+  expect(sameBytes(runs[1].chainMeans, chainMeans)).toBe(true);
+  expect(sameBytes(runs[1].pairMeanField, pairMeanField)).toBe(true);
 });
 
 test('HEATBATH_SIMD chooses the kernel at load: the same bits from the scalar one', () => {
@@ -100,5 +71,5 @@ test('HEATBATH_SIMD chooses the kernel at load: the same bits from the scalar on
       .split(' ');
   const scalar = digest('scalar');
   expect(scalar[0]).toBe('scalar');
-  for (const simd of available) expect(digest(simd)).toEqual([simd, scalar[1]]);
+  for (const simd of availableSimd) expect(digest(simd)).toEqual([simd, scalar[1]]);
 });

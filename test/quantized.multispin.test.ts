@@ -3,22 +3,15 @@
  * threads and for a chain whatever number of chains runs beside it; its choice; Onsager's values for
  * the ±J = +1 lattice; coded errors. Its exact distribution is checked in quantized.exact.test.ts.
  */
-import { engineInfo, graphs, QuantizedIsingModel, setSimd } from '../lib';
+import { availableSimd, bitIdentityTests, sameBytes } from './helpers/bit-identity';
+import { graphs, QuantizedIsingModel, setSimd } from '../lib';
 import { native } from '../lib/native';
 import { onsagerEnergyPerSpin, onsagerMagnetization } from '../lib/reference/onsager';
 import { SeededRandom } from '../lib/util/random';
 import { chainEstimate } from './helpers/stats';
 import { Z_FAMILY } from './helpers/stats';
 
-const available = engineInfo().simdAvailable;
-afterAll(() => setSimd(available.at(-1)!));
-
-/** Byte equality (jest's toEqual walks typed arrays element by element, slowly). */
-const same = (a: ArrayBufferView | undefined, b: ArrayBufferView | undefined) =>
-  Buffer.compare(
-    Buffer.from(a!.buffer, a!.byteOffset, a!.byteLength),
-    Buffer.from(b!.buffer, b!.byteOffset, b!.byteLength),
-  ) === 0;
+afterAll(() => setSimd(availableSimd.at(-1)!));
 
 /**
  * Couplings drawn from {−k..k} (k = 0: from {−1, +1}, the ±J path) and biases from [−3, 3] on king's
@@ -58,29 +51,7 @@ describe.each([
 ])('couplings in {−k..k} for k = %i (0: ±1), %i random bits', (k, randomBits) => {
   const model = kingModel(6, k, randomBits);
 
-  test('every instruction set and thread count gives the same spins', () => {
-    setSimd('scalar');
-    const reference = model.sampleSync({ ...opts, threads: 1 });
-    for (const simd of available) {
-      setSimd(simd);
-      for (const threads of [1, 2]) {
-        const run = model.sampleSync({ ...opts, threads });
-        expect(same(run.states, reference.states)).toBe(true);
-        expect(same(run.finalState, reference.finalState)).toBe(true);
-        expect(same(run.mean, reference.mean)).toBe(true);
-        expect(same(run.pairMean, reference.pairMean)).toBe(true);
-      }
-    }
-  });
-
-  test("a chain's samples do not depend on how many chains run beside it", () => {
-    setSimd(available.at(-1)!);
-    const few = model.sampleSync({ ...opts, chains: 45 });
-    const many = model.sampleSync(opts);
-    for (let s = 0; s < opts.samples; s++) {
-      for (let c = 0; c < 45; c++) expect(same(few.state(s, c), many.state(s, c))).toBe(true);
-    }
-  });
+  bitIdentityTests(model, opts);
 });
 
 test('clamped nodes keep their per-chain values; live chains resume where they stopped', async () => {
@@ -95,7 +66,7 @@ test('clamped nodes keep their per-chain values; live chains resume where they s
   const chains = model.chains({ chains: 600, seed: 4, clamp, kernel: 'multispin' });
   chains.runSync({ warmup: 4, samples: 0, observe: [] });
   const resumed = await chains.run({ warmup: 0, samples: 2, thin: 2, observe: ['states'] });
-  expect(same(resumed.states, run.states)).toBe(true);
+  expect(sameBytes(resumed.states, run.states)).toBe(true);
   chains.dispose();
 });
 
@@ -115,7 +86,7 @@ test('streams run on the multispin kernel and give the batches a sampling run gi
   const streamed = Buffer.concat(
     batches.map((b) => Buffer.from(b.states!.buffer, b.states!.byteOffset, b.states!.byteLength)),
   );
-  expect(same(streamed, run.states)).toBe(true);
+  expect(sameBytes(streamed, run.states)).toBe(true);
 });
 
 test('auto takes the multispin kernel when every node fits it, the integer kernel otherwise', () => {
@@ -259,5 +230,5 @@ test('HEATBATH_SIMD chooses the kernel at load: the same bits from the scalar on
       .split(' ');
   const scalar = digest('scalar');
   expect(scalar[0]).toBe('scalar');
-  for (const simd of available) expect(digest(simd)).toEqual([simd, scalar[1]]);
+  for (const simd of availableSimd) expect(digest(simd)).toEqual([simd, scalar[1]]);
 });
